@@ -1,0 +1,426 @@
+//! Emit: turns the IR into token streams with `quote!`, one per generated file.
+
+use crate::ir::{
+    Api, Direction, Doc, EnumDef, Field, HttpMethod, Operation, ParamsLocation, ResponseBody,
+    StructDef, TypeDef, TypeKind, TypeRef,
+};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, HashMap};
+
+/// One generated file before rendering: its path inside the generated folder and its tokens.
+pub struct EmittedFile {
+    pub path: String,
+    pub tokens: TokenStream,
+}
+
+/// Emits `mod.rs` and one file per module, sorted by path so the output order never varies.
+pub fn emit(api: &Api) -> Vec<EmittedFile> {
+    let modules_of: HashMap<&str, &str> = api
+        .types
+        .iter()
+        .map(|def| (def.name.as_str(), def.module.as_str()))
+        .collect();
+    let mut modules: BTreeMap<&str, (Vec<&TypeDef>, Vec<&Operation>)> = BTreeMap::new();
+    for def in &api.types {
+        modules.entry(&def.module).or_default().0.push(def);
+    }
+    for operation in &api.operations {
+        modules.entry(&operation.module).or_default().1.push(operation);
+    }
+    let mut files = vec![EmittedFile {
+        path: "mod.rs".to_owned(),
+        tokens: emit_root(api, modules.keys().copied()),
+    }];
+    for (module, (types, operations)) in &modules {
+        let context = Context { module, modules_of: &modules_of, api };
+        let doc = format!(" The `{module}` resource family.");
+        let items = types.iter().map(|def| context.emit_type(def));
+        let methods = operations.iter().map(|operation| context.emit_method(operation));
+        let client_impl = (!operations.is_empty()).then(|| quote! { impl crate::Client { #(#methods)* } });
+        files.push(EmittedFile {
+            path: format!("{module}.rs"),
+            tokens: quote! {
+                #![doc = #doc]
+                #(#items)*
+                #client_impl
+            },
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn emit_root<'m>(api: &Api, modules: impl Iterator<Item = &'m str>) -> TokenStream {
+    let version = &api.api_version;
+    let modules = modules.map(ident);
+    quote! {
+        #![doc = " Types and operations generated from the OpenAPI document, one module per resource family."]
+        /// The API version this code was generated from; the client sends it as `Stripe-Version`.
+        pub const API_VERSION: &str = #version;
+        #(pub mod #modules;)*
+    }
+}
+
+struct Context<'a> {
+    module: &'a str,
+    modules_of: &'a HashMap<&'a str, &'a str>,
+    api: &'a Api,
+}
+
+impl Context<'_> {
+    fn emit_type(&self, def: &TypeDef) -> TokenStream {
+        match &def.kind {
+            TypeKind::Struct(body) => self.emit_struct(def, body),
+            TypeKind::Enum(body) => emit_enum(def, body),
+        }
+    }
+
+    /// A path to a named type from the module being emitted.
+    fn type_path(&self, name: &str) -> TokenStream {
+        let type_ident = ident(name);
+        match self.modules_of.get(name) {
+            Some(module) if *module != self.module => {
+                let module = ident(module);
+                quote! { super::#module::#type_ident }
+            }
+            _ => quote! { #type_ident },
+        }
+    }
+
+    fn rust_type(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::String { .. } => quote! { String },
+            TypeRef::Integer { .. } => quote! { i64 },
+            TypeRef::Number => quote! { f64 },
+            TypeRef::Boolean => quote! { bool },
+            TypeRef::Json => quote! { serde_json::Value },
+            TypeRef::Array(item) => {
+                let item = self.rust_type(item);
+                quote! { Vec<#item> }
+            }
+            TypeRef::Map(value) => {
+                let value = self.rust_type(value);
+                quote! { std::collections::BTreeMap<String, #value> }
+            }
+            TypeRef::Named(name) => self.type_path(name),
+            TypeRef::Boxed(name) => {
+                let path = self.type_path(name);
+                quote! { Box<#path> }
+            }
+        }
+    }
+
+    fn emit_struct(&self, def: &TypeDef, body: &StructDef) -> TokenStream {
+        let name = ident(&def.name);
+        let doc = doc_attrs(&def.doc);
+        let fields = body.fields.iter().map(|field| self.emit_field(field, body.direction));
+        let debug = (!body.has_secret()).then(|| quote! { Debug, });
+        let all_optional = body.fields.iter().all(|field| field.optional);
+        let default = (body.direction == Direction::Request && all_optional).then(|| quote! { Default, });
+        let deny = body.deny_unknown_fields.then(|| quote! { #[serde(deny_unknown_fields)] });
+        let debug_impl = body.has_secret().then(|| emit_redacting_debug(def, body));
+        let validate = (body.direction == Direction::Request).then(|| self.emit_validate(def, body));
+        quote! {
+            #doc
+            #[derive(Clone, #debug #default PartialEq, serde::Serialize, serde::Deserialize)]
+            #deny
+            pub struct #name {
+                #(#fields)*
+            }
+            #debug_impl
+            #validate
+        }
+    }
+
+    fn emit_field(&self, field: &Field, direction: Direction) -> TokenStream {
+        let name = ident(&field.rust_name);
+        let doc = doc_attrs(&field.doc);
+        let ty = self.rust_type(&field.ty);
+        let rename = (field.rust_name != field.wire_name).then(|| {
+            let wire = &field.wire_name;
+            quote! { #[serde(rename = #wire)] }
+        });
+        // Absent optional fields are omitted on the wire; a required but nullable response field
+        // keeps its explicit `null` so that a decoded object re-serializes to what was received.
+        let (ty, serde) = match (field.optional, direction) {
+            (false, _) => (ty, None),
+            (true, _) => (
+                quote! { Option<#ty> },
+                Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }),
+            ),
+        };
+        quote! {
+            #doc
+            #rename
+            #serde
+            pub #name: #ty,
+        }
+    }
+
+    fn emit_validate(&self, def: &TypeDef, body: &StructDef) -> TokenStream {
+        let name = ident(&def.name);
+        let checks: Vec<TokenStream> = body
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let field_ident = ident(&field.rust_name);
+                let wire = &field.wire_name;
+                let check = self.checks(&field.ty)?;
+                Some(if field.optional {
+                    quote! { if let Some(value) = &self.#field_ident { let path = path.field(#wire); #check } }
+                } else {
+                    quote! { { let value = &self.#field_ident; let path = path.field(#wire); #check } }
+                })
+            })
+            .collect();
+        let (path_arg, violations_arg) = if checks.is_empty() {
+            (quote! { _path }, quote! { _violations })
+        } else {
+            (quote! { path }, quote! { violations })
+        };
+        quote! {
+            impl #name {
+                /// Checks every constraint the API document states, reporting all violations at once.
+                pub fn validate(&self) -> Result<(), crate::InvalidParams> {
+                    crate::validate::Validate::validate(self)
+                }
+            }
+            impl crate::validate::Validate for #name {
+                fn validate_at(&self, #path_arg: &crate::validate::FieldPath<'_>, #violations_arg: &mut crate::validate::Violations) {
+                    #(#checks)*
+                }
+            }
+        }
+    }
+
+    /// The checks for a `value` of type `ty` at `path`, or `None` when nothing can be wrong.
+    fn checks(&self, ty: &TypeRef) -> Option<TokenStream> {
+        match ty {
+            TypeRef::String { max_length: Some(max) } => {
+                let max = Literal::usize_unsuffixed(*max);
+                Some(quote! { violations.check_max_length(&path, value, #max); })
+            }
+            TypeRef::Array(item) => {
+                let inner = self.checks(item)?;
+                Some(quote! {
+                    for (index, value) in value.iter().enumerate() {
+                        let path = path.index(index);
+                        #inner
+                    }
+                })
+            }
+            TypeRef::Map(item) => {
+                let inner = self.checks(item)?;
+                Some(quote! {
+                    for (key, value) in value {
+                        let path = path.field(key);
+                        #inner
+                    }
+                })
+            }
+            TypeRef::Named(name) | TypeRef::Boxed(name) => {
+                let is_request_struct = self.api.types.iter().any(|def| {
+                    def.name == *name
+                        && matches!(&def.kind, TypeKind::Struct(body) if body.direction == Direction::Request)
+                });
+                is_request_struct.then(|| quote! { crate::validate::Validate::validate_at(value, &path, violations); })
+            }
+            TypeRef::String { max_length: None }
+            | TypeRef::Integer { .. }
+            | TypeRef::Number
+            | TypeRef::Boolean
+            | TypeRef::Json => None,
+        }
+    }
+
+    fn emit_method(&self, operation: &Operation) -> TokenStream {
+        let method_name = ident(&operation.method_name);
+        let operation_id = &operation.operation_id;
+        let http = format!("`{} {}`", operation.http_method.as_str(), operation.path);
+        let mut doc_text = operation.doc.0.clone().unwrap_or_default();
+        if !doc_text.is_empty() {
+            doc_text.push_str("\n\n");
+        }
+        doc_text.push_str(&http);
+        let doc = doc_attrs(&Doc(Some(doc_text)));
+        let path_args = operation.path_params.iter().map(|param| {
+            let name = ident(&param.rust_name);
+            quote! { #name: &str, }
+        });
+        let path_expr = path_expression(operation);
+        let http_method = match operation.http_method {
+            HttpMethod::Get => quote! { reqwest::Method::GET },
+            HttpMethod::Post => quote! { reqwest::Method::POST },
+            HttpMethod::Delete => quote! { reqwest::Method::DELETE },
+        };
+        let ResponseBody::Json(response) = &operation.response;
+        let response = self.rust_type(response);
+        let (params_arg, prepare, query, form) = match &operation.params {
+            None => (None, None, quote! { None }, quote! { None }),
+            Some(params) => {
+                let params_type = self.type_path(&params.type_name);
+                let prepare = quote! {
+                    params.validate()?;
+                    let encoded = crate::form::to_form_string(params)?;
+                };
+                let (query, form) = match params.location {
+                    ParamsLocation::Query => (quote! { Some(encoded) }, quote! { None }),
+                    ParamsLocation::FormBody => (quote! { None }, quote! { Some(encoded) }),
+                };
+                (Some(quote! { params: &#params_type, }), Some(prepare), query, form)
+            }
+        };
+        quote! {
+            #doc
+            #[doc(alias = #operation_id)]
+            pub async fn #method_name(&self, #(#path_args)* #params_arg) -> Result<#response, crate::Error> {
+                #prepare
+                self.execute(crate::client::ApiRequest {
+                    operation_id: #operation_id,
+                    method: #http_method,
+                    path: #path_expr,
+                    query: #query,
+                    form: #form,
+                })
+                .await
+            }
+        }
+    }
+}
+
+/// The request path: a literal, or a `format!` that percent-escapes each path parameter.
+fn path_expression(operation: &Operation) -> TokenStream {
+    if operation.path_params.is_empty() {
+        let path = &operation.path;
+        return quote! { #path.to_owned() };
+    }
+    let mut template = String::new();
+    let mut rest = operation.path.as_str();
+    while let Some(start) = rest.find('{') {
+        template.push_str(&rest[..start].replace('}', "}}"));
+        match rest[start..].find('}') {
+            Some(end) => {
+                template.push_str("{}");
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    template.push_str(rest);
+    let args = operation.path_params.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        quote! { crate::client::encode_path_segment(#name) }
+    });
+    quote! { format!(#template, #(#args),*) }
+}
+
+fn emit_redacting_debug(def: &TypeDef, body: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let type_name = &def.name;
+    let fields = body.fields.iter().map(|field| {
+        let wire = &field.rust_name;
+        let field_ident = ident(&field.rust_name);
+        if field.secret {
+            quote! { .field(#wire, &crate::REDACTED) }
+        } else {
+            quote! { .field(#wire, &self.#field_ident) }
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#type_name)
+                    #(#fields)*
+                    .finish()
+            }
+        }
+    }
+}
+
+fn emit_enum(def: &TypeDef, body: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(&def.doc);
+    let variant_idents: Vec<Ident> = body.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
+    let wire_values: Vec<&str> = body.variants.iter().map(|variant| variant.wire_value.as_str()).collect();
+    let variant_docs = wire_values.iter().map(|value| format!(" `{value}`"));
+    match body.direction {
+        Direction::Request => quote! {
+            #doc
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+            pub enum #name {
+                #(
+                    #[doc = #variant_docs]
+                    #[serde(rename = #wire_values)]
+                    #variant_idents,
+                )*
+            }
+            impl #name {
+                /// The value as the API spells it.
+                pub fn as_str(self) -> &'static str {
+                    match self {
+                        #(Self::#variant_idents => #wire_values,)*
+                    }
+                }
+            }
+        },
+        Direction::Response => quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #(
+                    #[doc = #variant_docs]
+                    #variant_idents,
+                )*
+                /// A value this SDK does not know yet, kept as received.
+                Unknown(String),
+            }
+            impl #name {
+                /// The value as the API spells it.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#variant_idents => #wire_values,)*
+                        Self::Unknown(value) => value,
+                    }
+                }
+            }
+            impl std::str::FromStr for #name {
+                type Err = std::convert::Infallible;
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    Ok(match value {
+                        #(#wire_values => Self::#variant_idents,)*
+                        _ => Self::Unknown(value.to_owned()),
+                    })
+                }
+            }
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = String::deserialize(deserializer)?;
+                    Ok(match value.as_str() {
+                        #(#wire_values => Self::#variant_idents,)*
+                        _ => Self::Unknown(value),
+                    })
+                }
+            }
+        },
+    }
+}
+
+/// `///` lines for a doc, one attribute per line so prettyplease prints them as comments.
+fn doc_attrs(doc: &Doc) -> TokenStream {
+    let Some(text) = &doc.0 else { return TokenStream::new() };
+    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #(#[doc = #lines])* }
+}
+
+fn ident(name: &str) -> Ident {
+    format_ident!("{}", name, span = Span::call_site())
+}

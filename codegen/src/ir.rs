@@ -1,0 +1,182 @@
+//! The generator's own intermediate representation: what to emit, already named and checked.
+//!
+//! Lowering builds it once from the OpenAPI document; emitting only reads it. Every name here is
+//! final (a Rust identifier, unique in its scope), so the emitter never has to invent or repair
+//! one. It is built for Stripe's whole API: operations carry path and query parameters and any
+//! number of types hang off them, even where the first operation uses only a few of the shapes.
+
+/// Everything one run generates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The spec's `info.version`, which Stripe uses as the API version (`Stripe-Version`).
+    pub api_version: String,
+    /// The selected operations, in the order the config lists them.
+    pub operations: Vec<Operation>,
+    /// Every type the operations reach, in a deterministic order (first reached first).
+    pub types: Vec<TypeDef>,
+}
+
+/// One HTTP operation and the client method that calls it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The spec's operationId (`PostTerminalConnectionTokens`), kept as a doc alias.
+    pub operation_id: String,
+    /// The client method's name (`post_terminal_connection_tokens`).
+    pub method_name: String,
+    /// The Rust module (resource family) the method's documentation and params live in.
+    pub module: String,
+    pub http_method: HttpMethod,
+    /// The path template as the spec writes it (`/v1/customers/{customer}`).
+    pub path: String,
+    /// Path parameters in template order; each becomes a `&str` argument, percent-escaped.
+    pub path_params: Vec<PathParam>,
+    /// The named params type holding the body or query fields, if the operation takes any.
+    pub params: Option<OperationParams>,
+    /// What a 2xx response carries.
+    pub response: ResponseBody,
+    pub doc: Doc,
+    /// Where the operation is in the spec, for messages about it.
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Delete,
+}
+
+impl HttpMethod {
+    /// The upper-case method name as HTTP spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathParam {
+    /// The name inside the template's braces.
+    pub wire_name: String,
+    /// The method argument's name.
+    pub rust_name: String,
+    pub doc: Doc,
+}
+
+/// The params type of an operation and how its fields travel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationParams {
+    /// The name of a [`TypeDef`] in [`Api::types`].
+    pub type_name: String,
+    pub location: ParamsLocation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamsLocation {
+    /// Sent as an `application/x-www-form-urlencoded` body (POST).
+    FormBody,
+    /// Sent as the query string, in the same encoding (GET, DELETE).
+    Query,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// A JSON document decoded into this type.
+    Json(TypeRef),
+}
+
+/// A named type the generator defines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name, unique across the crate.
+    pub name: String,
+    /// The Rust module it is emitted into.
+    pub module: String,
+    /// Where it comes from, for messages (`#/components/schemas/terminal.connection_token`).
+    pub pointer: String,
+    pub doc: Doc,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(StructDef),
+    Enum(EnumDef),
+}
+
+/// Which way a type travels decides what the spec's constraints turn into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// We send it: constraints are validated before sending.
+    Request,
+    /// We receive it: be lenient, since Stripe adds fields and values without a version bump.
+    Response,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    pub direction: Direction,
+    /// `additionalProperties: false`: deserializing rejects unknown fields.
+    pub deny_unknown_fields: bool,
+    pub fields: Vec<Field>,
+}
+
+impl StructDef {
+    /// Whether any field holds a credential, so `Debug` must be written by hand.
+    pub fn has_secret(&self) -> bool {
+        self.fields.iter().any(|field| field.secret)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The Rust field name (a keyword gets a trailing underscore).
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// Absent or `nullable` values become `Option`.
+    pub optional: bool,
+    /// A credential: `Debug` prints `[redacted]` instead of the value.
+    pub secret: bool,
+    pub doc: Doc,
+}
+
+/// A string enum. Request enums are closed; response enums keep unknown values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    pub direction: Direction,
+    pub variants: Vec<EnumVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub wire_value: String,
+    pub rust_name: String,
+}
+
+/// A use of a type, with the constraints that apply at that use.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    String { max_length: Option<usize> },
+    /// A 64-bit integer; `unix_time` marks seconds since the epoch.
+    Integer { unix_time: bool },
+    Number,
+    Boolean,
+    /// Any JSON value, for schemas that say nothing about their shape.
+    Json,
+    Array(Box<TypeRef>),
+    /// A JSON object with arbitrary keys (`additionalProperties: {schema}`).
+    Map(Box<TypeRef>),
+    /// A [`TypeDef`] by name.
+    Named(String),
+    /// A [`TypeDef`] by name behind a `Box`, because the type (indirectly) contains itself.
+    Boxed(String),
+}
+
+/// Documentation, already converted from the spec's HTML to Markdown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Doc(pub Option<String>);

@@ -1,0 +1,136 @@
+//! Load: parses a YAML or JSON OpenAPI document into `openapiv3` types, with precise locations.
+
+use crate::error::Error;
+use crate::pointer::escape_segment;
+use openapiv3::OpenAPI;
+use serde::de::DeserializeOwned;
+
+/// The formats the loader reads, chosen by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+impl Format {
+    /// Picks the format from a file name, or `None` for an extension the loader does not read.
+    pub fn from_path(path: &str) -> Option<Format> {
+        let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        match extension.as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Parses `text`, read from `file`, as an OpenAPI document in the format its extension names.
+pub fn parse_spec(file: &str, text: &str) -> Result<OpenAPI, Error> {
+    let format = Format::from_path(file).ok_or_else(|| Error::UnknownFormat {
+        file: file.to_owned(),
+    })?;
+    parse_document(file, text, format)
+}
+
+/// Parses any deserializable document (the spec, or the generator's config).
+///
+/// The fast path parses without tracking where it is; only when that fails does it parse again
+/// with `serde_path_to_error`, so a valid multi-megabyte spec pays nothing for good errors.
+pub fn parse_document<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    format: Format,
+) -> Result<T, Error> {
+    let fast = match format {
+        Format::Yaml => serde_yaml::from_str(text).map_err(|_| ()),
+        Format::Json => serde_json::from_str(text).map_err(|_| ()),
+    };
+    match fast {
+        Ok(document) => Ok(document),
+        Err(()) => Err(locate_error::<T>(file, text, format)),
+    }
+}
+
+fn locate_error<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> Error {
+    let (path, line, column, message) = match format {
+        Format::Yaml => {
+            let deserializer = serde_yaml::Deserializer::from_str(text);
+            match serde_path_to_error::deserialize::<_, T>(deserializer) {
+                Ok(_) => return internal_inconsistency(file),
+                Err(error) => {
+                    let path = error.path().clone();
+                    let inner = error.into_inner();
+                    let (line, column) = inner
+                        .location()
+                        .map_or((0, 0), |location| (location.line(), location.column()));
+                    (path, line, column, strip_yaml_location(&inner.to_string()))
+                }
+            }
+        }
+        Format::Json => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                Ok(_) => return internal_inconsistency(file),
+                Err(error) => {
+                    let path = error.path().clone();
+                    let inner = error.into_inner();
+                    let (line, column) = (inner.line(), inner.column());
+                    (path, line, column, strip_json_location(&inner.to_string()))
+                }
+            }
+        }
+    };
+    let pointer = path_to_pointer(&path);
+    Error::Parse {
+        file: file.to_owned(),
+        line,
+        column,
+        pointer: (!pointer.is_empty()).then_some(pointer),
+        message,
+    }
+}
+
+/// Both parsers must agree; if the tracking parse succeeds where the plain one failed, say so
+/// rather than inventing a location.
+fn internal_inconsistency(file: &str) -> Error {
+    Error::Parse {
+        file: file.to_owned(),
+        line: 0,
+        column: 0,
+        pointer: None,
+        message: "the document failed to parse once and parsed the second time".to_owned(),
+    }
+}
+
+/// Turns serde_path_to_error's path into a JSON pointer (`/paths/~1v1~1x/post`).
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer.push('/');
+                pointer.push_str(&escape_segment(key));
+            }
+            Segment::Unknown => pointer.push_str("/?"),
+        }
+    }
+    pointer
+}
+
+/// serde_yaml appends " at line L column C" to its messages; the error already says where.
+fn strip_yaml_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// serde_json appends " at line L column C" the same way.
+fn strip_json_location(message: &str) -> String {
+    strip_yaml_location(message)
+}

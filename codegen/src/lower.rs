@@ -1,0 +1,722 @@
+//! Check and lower: walks the selected operations and the schemas they reach, refuses what the
+//! generator cannot honour, and builds the IR with every name decided.
+
+use crate::error::{Error, SpecErrorKind};
+use crate::ir::{
+    Api, Direction, Doc, EnumDef, EnumVariant, Field, HttpMethod, Operation, OperationParams,
+    ParamsLocation, PathParam, ResponseBody, StructDef, TypeDef, TypeKind, TypeRef,
+};
+use crate::naming::{field_name, html_to_markdown, snake_case, type_name};
+use crate::pointer::join;
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
+    SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+/// The only request body encoding Stripe uses for its JSON API (besides file uploads).
+const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+const JSON_CONTENT_TYPE: &str = "application/json";
+/// The component every Stripe error response refers to; the SDK's error type is hand-written.
+const ERROR_SCHEMA_REF: &str = "#/components/schemas/error";
+const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
+
+/// Which operations to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Every operation in the spec, in document order.
+    All,
+    /// These operationIds, in this order.
+    Operations(Vec<String>),
+}
+
+/// Lowers the selected operations of `spec` (read from `file`) into the IR.
+pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, Error> {
+    let index = index_operations(spec, file)?;
+    let selected: Vec<&IndexedOperation<'_>> = match selection {
+        Selection::All => index.values().collect(),
+        Selection::Operations(ids) => ids
+            .iter()
+            .map(|id| {
+                index.get(id.as_str()).ok_or_else(|| Error::UnknownOperation {
+                    file: file.to_owned(),
+                    operation_id: id.clone(),
+                    suggestion: closest(id, index.keys().copied()),
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let mut lowering = Lowering {
+        spec,
+        file,
+        types: IndexMap::new(),
+        order: Vec::new(),
+        components: IndexMap::new(),
+        in_progress: Vec::new(),
+        operation_id: None,
+    };
+    let mut operations = Vec::with_capacity(selected.len());
+    for operation in selected {
+        lowering.operation_id = Some(operation.id.to_owned());
+        operations.push(lowering.lower_operation(operation)?);
+    }
+    Ok(Api {
+        api_version: spec.info.version.clone(),
+        operations,
+        types: lowering.ordered_types(),
+    })
+}
+
+struct IndexedOperation<'a> {
+    id: &'a str,
+    path: &'a str,
+    method: HttpMethod,
+    operation: &'a openapiv3::Operation,
+    path_item: &'a openapiv3::PathItem,
+    pointer: String,
+}
+
+/// Maps each operationId to its operation, refusing duplicates and constructs the generator
+/// cannot read (path item references, methods Stripe never uses).
+fn index_operations<'a>(
+    spec: &'a OpenAPI,
+    file: &str,
+) -> Result<IndexMap<&'a str, IndexedOperation<'a>>, Error> {
+    let mut index: IndexMap<&str, IndexedOperation<'_>> = IndexMap::new();
+    for (path, item) in &spec.paths.paths {
+        let item_pointer = join("/paths", &[path]);
+        let ReferenceOr::Item(item) = item else {
+            return Err(spec_error(file, &item_pointer, None, unsupported("a `$ref` path item")));
+        };
+        let methods = [
+            ("get", Some(HttpMethod::Get), &item.get),
+            ("post", Some(HttpMethod::Post), &item.post),
+            ("delete", Some(HttpMethod::Delete), &item.delete),
+            ("put", None, &item.put),
+            ("patch", None, &item.patch),
+            ("head", None, &item.head),
+            ("options", None, &item.options),
+            ("trace", None, &item.trace),
+        ];
+        for (name, method, operation) in methods {
+            let Some(operation) = operation else { continue };
+            let pointer = format!("{item_pointer}/{name}");
+            let Some(id) = operation.operation_id.as_deref() else {
+                return Err(spec_error(file, &pointer, None, unsupported("an operation without an operationId")));
+            };
+            let Some(method) = method else {
+                let what = format!("the HTTP method `{}`", name.to_ascii_uppercase());
+                return Err(spec_error(file, &pointer, Some(id), unsupported(&what)));
+            };
+            if let Some(previous) = index.get(id) {
+                let kind = SpecErrorKind::DuplicateOperationId { other_pointer: format!("#{}", previous.pointer) };
+                return Err(spec_error(file, &pointer, Some(id), kind));
+            }
+            index.insert(id, IndexedOperation { id, path, method, operation, path_item: item, pointer });
+        }
+    }
+    Ok(index)
+}
+
+/// The selected name nearest to `wanted`, to suggest when a config names an unknown operation.
+fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let wanted_lower = wanted.to_ascii_lowercase();
+    candidates
+        .map(|candidate| (edit_distance(&wanted_lower, &candidate.to_ascii_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= 3.max(wanted.len() / 5))
+        .min()
+        .map(|(_, candidate)| candidate.to_owned())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous_diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous_diagonal + usize::from(ca != *cb);
+            previous_diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+fn spec_error(file: &str, pointer: &str, operation_id: Option<&str>, kind: SpecErrorKind) -> Error {
+    Error::Spec {
+        file: file.to_owned(),
+        pointer: pointer.to_owned(),
+        operation_id: operation_id.map(str::to_owned),
+        kind,
+    }
+}
+
+fn unsupported(what: &str) -> SpecErrorKind {
+    SpecErrorKind::Unsupported { what: what.to_owned() }
+}
+
+/// Where a schema is being lowered, and for whom.
+#[derive(Clone)]
+struct SchemaSite<'s> {
+    pointer: String,
+    direction: Direction,
+    module: &'s str,
+    /// The name an inline object or enum here gets (`TerminalConnectionTokenObject`).
+    name_hint: String,
+}
+
+struct Lowering<'a> {
+    spec: &'a OpenAPI,
+    file: &'a str,
+    /// Every type defined so far, by Rust name.
+    types: IndexMap<String, TypeDef>,
+    /// Type names in the order they were first reached, so a struct precedes its inline types.
+    order: Vec<String>,
+    /// Component schemas already given a type: component name -> (Rust name, direction).
+    components: IndexMap<String, (String, Direction)>,
+    /// Types whose fields are being lowered; a reference back to one of them needs a `Box`.
+    in_progress: Vec<String>,
+    operation_id: Option<String>,
+}
+
+impl<'a> Lowering<'a> {
+    fn error(&self, pointer: &str, kind: SpecErrorKind) -> Error {
+        spec_error(self.file, pointer, self.operation_id.as_deref(), kind)
+    }
+
+    /// The defined types in the order they were first reached.
+    fn ordered_types(mut self) -> Vec<TypeDef> {
+        self.order.iter().filter_map(|name| self.types.shift_remove(name)).collect()
+    }
+
+    fn lower_operation(&mut self, indexed: &IndexedOperation<'a>) -> Result<Operation, Error> {
+        let operation = indexed.operation;
+        let module = module_for_path(indexed.path);
+        let method_name = snake_case(indexed.id);
+        let params_type = format!("{}Params", type_name(indexed.id));
+        let path_params = self.lower_path_params(indexed)?;
+        let query = self.lower_query_params(indexed, &module, &params_type)?;
+        let body = self.lower_request_body(indexed, &module, &params_type)?;
+        let params = match (query, body) {
+            (Some(_), Some(_)) => {
+                let pointer = format!("{}/requestBody", indexed.pointer);
+                return Err(self.error(&pointer, unsupported("query parameters together with a request body")));
+            }
+            (Some(type_name), None) => Some(OperationParams { type_name, location: ParamsLocation::Query }),
+            (None, Some(type_name)) => Some(OperationParams { type_name, location: ParamsLocation::FormBody }),
+            (None, None) => None,
+        };
+        let response = self.lower_responses(indexed, &module)?;
+        let doc = operation
+            .description
+            .as_deref()
+            .or(operation.summary.as_deref())
+            .map(html_to_markdown);
+        Ok(Operation {
+            operation_id: indexed.id.to_owned(),
+            method_name,
+            module,
+            http_method: indexed.method,
+            path: indexed.path.to_owned(),
+            path_params,
+            params,
+            response,
+            doc: Doc(doc),
+            pointer: indexed.pointer.clone(),
+        })
+    }
+
+    /// Every operation parameter, with the path item's shared parameters first, as
+    /// `(pointer, parameter)`.
+    fn parameters(&self, indexed: &IndexedOperation<'a>) -> Result<Vec<(String, &'a Parameter)>, Error> {
+        let shared = indexed.path_item.parameters.iter().enumerate().map(|(i, p)| {
+            (format!("{}/parameters/{i}", join("/paths", &[indexed.path])), p)
+        });
+        let own = indexed
+            .operation
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("{}/parameters/{i}", indexed.pointer), p));
+        shared
+            .chain(own)
+            .map(|(pointer, parameter)| match parameter {
+                ReferenceOr::Item(parameter) => Ok((pointer, parameter)),
+                ReferenceOr::Reference { .. } => Err(self.error(&pointer, unsupported("a `$ref` parameter"))),
+            })
+            .collect()
+    }
+
+    fn lower_path_params(&mut self, indexed: &IndexedOperation<'a>) -> Result<Vec<PathParam>, Error> {
+        let parameters = self.parameters(indexed)?;
+        let mut params = Vec::new();
+        for name in template_names(indexed.path) {
+            let found = parameters.iter().find(|(_, parameter)| {
+                matches!(parameter, Parameter::Path { parameter_data, .. } if parameter_data.name == name)
+            });
+            let Some((pointer, parameter)) = found else {
+                let what = format!("the path template names `{{{name}}}` but no path parameter declares it");
+                return Err(self.error(&format!("{}/parameters", indexed.pointer), unsupported(&what)));
+            };
+            let data = parameter.parameter_data_ref();
+            if let ParameterSchemaOrContent::Schema(schema) = &data.format {
+                let site = SchemaSite {
+                    pointer: format!("{pointer}/schema"),
+                    direction: Direction::Request,
+                    module: "",
+                    name_hint: String::new(),
+                };
+                let ty = self.lower_schema(schema, &site)?;
+                if !matches!(ty, TypeRef::String { .. }) {
+                    return Err(self.error(&site.pointer, unsupported("a path parameter that is not a string")));
+                }
+            }
+            params.push(PathParam {
+                wire_name: name.to_owned(),
+                rust_name: field_name(name),
+                doc: Doc(data.description.as_deref().map(html_to_markdown)),
+            });
+        }
+        Ok(params)
+    }
+
+    /// Query parameters become the fields of the operation's params type.
+    fn lower_query_params(
+        &mut self,
+        indexed: &IndexedOperation<'a>,
+        module: &str,
+        params_type: &str,
+    ) -> Result<Option<String>, Error> {
+        let parameters = self.parameters(indexed)?;
+        let mut fields = Vec::new();
+        for (pointer, parameter) in parameters {
+            match parameter {
+                Parameter::Query { parameter_data, .. } => {
+                    let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
+                        return Err(self.error(&pointer, unsupported("a query parameter described by `content`")));
+                    };
+                    let site = SchemaSite {
+                        pointer: format!("{pointer}/schema"),
+                        direction: Direction::Request,
+                        module,
+                        name_hint: format!("{params_type}{}", type_name(&parameter_data.name)),
+                    };
+                    let ty = self.lower_schema(schema, &site)?;
+                    let doc = parameter_data.description.as_deref().map(html_to_markdown);
+                    fields.push(Field {
+                        wire_name: parameter_data.name.clone(),
+                        rust_name: field_name(&parameter_data.name),
+                        optional: !parameter_data.required,
+                        secret: is_secret(&parameter_data.name),
+                        ty,
+                        doc: Doc(doc),
+                    });
+                }
+                Parameter::Path { .. } => {}
+                Parameter::Header { .. } | Parameter::Cookie { .. } => {
+                    return Err(self.error(&pointer, unsupported("header and cookie parameters")));
+                }
+            }
+        }
+        if fields.is_empty() {
+            return Ok(None);
+        }
+        let doc = format!("The query parameters of [`Client::{0}`](crate::Client::{0}).", snake_case(indexed.id));
+        let def = TypeDef {
+            name: params_type.to_owned(),
+            module: module.to_owned(),
+            pointer: format!("{}/parameters", indexed.pointer),
+            doc: Doc(Some(doc)),
+            kind: TypeKind::Struct(StructDef { direction: Direction::Request, deny_unknown_fields: true, fields }),
+        };
+        self.order.push(def.name.clone());
+        self.define(def)?;
+        Ok(Some(params_type.to_owned()))
+    }
+
+    fn lower_request_body(
+        &mut self,
+        indexed: &IndexedOperation<'a>,
+        module: &str,
+        params_type: &str,
+    ) -> Result<Option<String>, Error> {
+        let Some(body) = &indexed.operation.request_body else { return Ok(None) };
+        let pointer = format!("{}/requestBody", indexed.pointer);
+        let ReferenceOr::Item(body) = body else {
+            return Err(self.error(&pointer, unsupported("a `$ref` request body")));
+        };
+        let mut media = None;
+        for (content_type, media_type) in &body.content {
+            if content_type != FORM_CONTENT_TYPE {
+                let pointer = join(&format!("{pointer}/content"), &[content_type]);
+                return Err(self.error(&pointer, SpecErrorKind::UnsupportedContentType { content_type: content_type.clone() }));
+            }
+            media = Some(media_type);
+        }
+        let Some(media) = media else { return Ok(None) };
+        let pointer = join(&format!("{pointer}/content"), &[FORM_CONTENT_TYPE, "schema"]);
+        let Some(schema) = &media.schema else { return Ok(None) };
+        let site = SchemaSite {
+            pointer: pointer.clone(),
+            direction: Direction::Request,
+            module,
+            name_hint: params_type.to_owned(),
+        };
+        match self.lower_schema(schema, &site)? {
+            TypeRef::Named(name) if name == params_type => {
+                // Its doc names the method, so readers of the params find what takes them.
+                if let Some(def) = self.types.get_mut(params_type) {
+                    def.doc = Doc(Some(format!(
+                        "The parameters of [`Client::{0}`](crate::Client::{0}).",
+                        snake_case(indexed.id)
+                    )));
+                }
+                Ok(Some(name))
+            }
+            // An object without properties takes no parameters.
+            TypeRef::Json => Ok(None),
+            _ => Err(self.error(&pointer, unsupported("a form body that is not an inline object with properties"))),
+        }
+    }
+
+    fn lower_responses(&mut self, indexed: &IndexedOperation<'a>, module: &str) -> Result<ResponseBody, Error> {
+        let responses = &indexed.operation.responses;
+        let pointer = format!("{}/responses", indexed.pointer);
+        if let Some(default) = &responses.default {
+            self.check_error_response(default, &format!("{pointer}/default"))?;
+        }
+        let success = responses
+            .responses
+            .iter()
+            .filter(|(code, _)| matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2)))
+            .min_by_key(|(code, _)| match code {
+                StatusCode::Code(code) => *code,
+                StatusCode::Range(_) => 299,
+            });
+        let Some((code, response)) = success else {
+            return Err(self.error(&pointer, SpecErrorKind::NoSuccessResponse));
+        };
+        let pointer = join(&pointer, &[&code.to_string()]);
+        let ReferenceOr::Item(response) = response else {
+            return Err(self.error(&pointer, unsupported("a `$ref` response")));
+        };
+        let mut json = None;
+        for (content_type, media) in &response.content {
+            if content_type != JSON_CONTENT_TYPE {
+                let pointer = join(&format!("{pointer}/content"), &[content_type]);
+                return Err(self.error(&pointer, SpecErrorKind::UnsupportedContentType { content_type: content_type.clone() }));
+            }
+            json = Some(media);
+        }
+        let Some(schema) = json.and_then(|media| media.schema.as_ref()) else {
+            return Err(self.error(&pointer, unsupported("a success response without a JSON schema")));
+        };
+        let site = SchemaSite {
+            pointer: join(&format!("{pointer}/content"), &[JSON_CONTENT_TYPE, "schema"]),
+            direction: Direction::Response,
+            module,
+            name_hint: format!("{}Response", type_name(indexed.id)),
+        };
+        Ok(ResponseBody::Json(self.lower_schema(schema, &site)?))
+    }
+
+    /// Error responses decode into the SDK's hand-written error type, which mirrors Stripe's
+    /// `error` schema; anything else there would be silently misread, so it is refused.
+    fn check_error_response(&self, response: &ReferenceOr<openapiv3::Response>, pointer: &str) -> Result<(), Error> {
+        let ReferenceOr::Item(response) = response else {
+            return Err(self.error(pointer, unsupported("a `$ref` response")));
+        };
+        for (content_type, media) in &response.content {
+            let media_pointer = join(&format!("{pointer}/content"), &[content_type]);
+            if content_type != JSON_CONTENT_TYPE {
+                return Err(self.error(&media_pointer, SpecErrorKind::UnsupportedContentType { content_type: content_type.clone() }));
+            }
+            let schema_pointer = format!("{media_pointer}/schema");
+            match &media.schema {
+                Some(ReferenceOr::Reference { reference }) if reference == ERROR_SCHEMA_REF => {
+                    self.resolve_component(reference, &schema_pointer)?;
+                }
+                _ => {
+                    let what = format!("an error response whose schema is not `$ref: '{ERROR_SCHEMA_REF}'`");
+                    return Err(self.error(&schema_pointer, unsupported(&what)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows a `$ref` (and any chain of them) to a component schema: `(name, schema, pointer)`.
+    fn resolve_component(&self, reference: &str, pointer: &str) -> Result<(&'a str, &'a Schema, String), Error> {
+        let mut reference = reference;
+        let mut seen: Vec<&str> = Vec::new();
+        loop {
+            let Some(escaped) = reference.strip_prefix(SCHEMA_REF_PREFIX) else {
+                return Err(self.error(pointer, SpecErrorKind::ExternalRef { reference: reference.to_owned() }));
+            };
+            let name = crate::pointer::unescape_segment(escaped);
+            let found = self
+                .spec
+                .components
+                .as_ref()
+                .and_then(|components| components.schemas.get_key_value(&name));
+            let Some((name, schema)) = found else {
+                return Err(self.error(pointer, SpecErrorKind::DanglingRef { reference: reference.to_owned() }));
+            };
+            match schema {
+                ReferenceOr::Item(schema) => {
+                    return Ok((name.as_str(), schema, join("/components/schemas", &[name])));
+                }
+                ReferenceOr::Reference { reference: next } => {
+                    if seen.contains(&next.as_str()) || next == reference {
+                        return Err(self.error(pointer, SpecErrorKind::CyclicRef { reference: next.clone() }));
+                    }
+                    seen.push(reference);
+                    reference = next;
+                }
+            }
+        }
+    }
+
+    fn lower_schema(&mut self, schema: &'a ReferenceOr<Schema>, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, site),
+            ReferenceOr::Item(schema) => self.lower_inline(schema, site),
+        }
+    }
+
+    fn lower_boxed_schema(&mut self, schema: &'a ReferenceOr<Box<Schema>>, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, site),
+            ReferenceOr::Item(schema) => self.lower_inline(schema, site),
+        }
+    }
+
+    fn lower_reference(&mut self, reference: &str, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
+        let (name, schema, component_pointer) = self.resolve_component(reference, &site.pointer)?;
+        if let Some((rust_name, direction)) = self.components.get(name) {
+            if *direction != site.direction {
+                return Err(self.error(&site.pointer, unsupported("a component schema used both in requests and in responses")));
+            }
+            // A type that contains itself needs a `Box` somewhere in the cycle to have a size.
+            if self.in_progress.contains(rust_name) {
+                return Ok(TypeRef::Boxed(rust_name.clone()));
+            }
+            return Ok(TypeRef::Named(rust_name.clone()));
+        }
+        let module = module_for_component(name);
+        let component_site = SchemaSite {
+            pointer: component_pointer,
+            direction: site.direction,
+            module: &module,
+            name_hint: type_name(name),
+        };
+        // Only schemas that become named types are remembered; primitives stay inline.
+        if needs_named_type(schema) {
+            self.components.insert(name.to_owned(), (component_site.name_hint.clone(), site.direction));
+        }
+        self.lower_inline(schema, &component_site)
+    }
+
+    fn lower_inline(&mut self, schema: &'a Schema, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                if matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)) {
+                    return Err(self.error(&site.pointer, unsupported("binary string data")));
+                }
+                if string.enumeration.is_empty() {
+                    TypeRef::String { max_length: string.max_length }
+                } else {
+                    let values = string.enumeration.iter().flatten().cloned().collect();
+                    self.define_enum(schema, site, values)?
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => TypeRef::Integer {
+                unix_time: matches!(&integer.format, VariantOrUnknownOrEmpty::Unknown(format) if format == "unix-time"),
+            },
+            SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Array(array)) => {
+                let item_site = SchemaSite { pointer: format!("{}/items", site.pointer), ..site.clone() };
+                match &array.items {
+                    Some(items) => TypeRef::Array(Box::new(self.lower_boxed_schema(items, &item_site)?)),
+                    None => TypeRef::Array(Box::new(TypeRef::Json)),
+                }
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                if object.properties.is_empty() {
+                    match &object.additional_properties {
+                        Some(AdditionalProperties::Schema(values)) => {
+                            let value_site = SchemaSite {
+                                pointer: format!("{}/additionalProperties", site.pointer),
+                                ..site.clone()
+                            };
+                            TypeRef::Map(Box::new(self.lower_schema(values, &value_site)?))
+                        }
+                        _ => TypeRef::Json,
+                    }
+                } else {
+                    self.define_struct(schema, object, site)?
+                }
+            }
+            SchemaKind::Any(any) if is_unconstrained(any) => TypeRef::Json,
+            SchemaKind::Any(_) => return Err(self.error(&site.pointer, unsupported("a schema without a `type`"))),
+            SchemaKind::AnyOf { .. } => return Err(self.error(&site.pointer, unsupported("`anyOf`"))),
+            SchemaKind::OneOf { .. } => return Err(self.error(&site.pointer, unsupported("`oneOf`"))),
+            SchemaKind::AllOf { .. } => return Err(self.error(&site.pointer, unsupported("`allOf`"))),
+            SchemaKind::Not { .. } => return Err(self.error(&site.pointer, unsupported("`not`"))),
+        };
+        Ok(ty)
+    }
+
+    fn define_struct(&mut self, schema: &'a Schema, object: &'a openapiv3::ObjectType, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
+        let name = site.name_hint.clone();
+        self.order.push(name.clone());
+        self.in_progress.push(name.clone());
+        let mut fields = Vec::with_capacity(object.properties.len());
+        for (property, property_schema) in &object.properties {
+            let field_site = SchemaSite {
+                pointer: join(&format!("{}/properties", site.pointer), &[property]),
+                direction: site.direction,
+                module: site.module,
+                name_hint: format!("{name}{}", type_name(property)),
+            };
+            let ty = self.lower_boxed_schema(property_schema, &field_site)?;
+            let nullable = match property_schema {
+                ReferenceOr::Item(schema) => schema.schema_data.nullable,
+                ReferenceOr::Reference { .. } => false,
+            };
+            fields.push(Field {
+                wire_name: property.clone(),
+                rust_name: field_name(property),
+                optional: nullable || !object.required.contains(property),
+                secret: is_secret(property),
+                ty,
+                doc: Doc(schema_description(property_schema).map(html_to_markdown)),
+            });
+        }
+        self.in_progress.pop();
+        self.check_field_names(&fields, site)?;
+        let deny_unknown_fields = site.direction == Direction::Request
+            && matches!(object.additional_properties, Some(AdditionalProperties::Any(false)));
+        let def = TypeDef {
+            name: name.clone(),
+            module: site.module.to_owned(),
+            pointer: site.pointer.clone(),
+            doc: Doc(schema.schema_data.description.as_deref().map(html_to_markdown).filter(|d| !d.is_empty())),
+            kind: TypeKind::Struct(StructDef { direction: site.direction, deny_unknown_fields, fields }),
+        };
+        self.define(def)?;
+        Ok(TypeRef::Named(name))
+    }
+
+    fn define_enum(&mut self, schema: &Schema, site: &SchemaSite<'_>, values: Vec<String>) -> Result<TypeRef, Error> {
+        let mut variants: Vec<EnumVariant> = Vec::with_capacity(values.len());
+        for value in values {
+            let rust_name = if value.is_empty() { "Empty".to_owned() } else { type_name(&value) };
+            if let Some(other) = variants.iter().find(|variant| variant.rust_name == rust_name) {
+                let kind = SpecErrorKind::NameClash {
+                    name: rust_name,
+                    other: format!("the enum value `{}`", other.wire_value),
+                };
+                return Err(self.error(&format!("{}/enum", site.pointer), kind));
+            }
+            // `Unknown` is the variant that keeps values this SDK does not know yet.
+            if site.direction == Direction::Response && rust_name == "Unknown" {
+                return Err(self.error(&format!("{}/enum", site.pointer), SpecErrorKind::NameClash {
+                    name: rust_name,
+                    other: "the variant that keeps unknown values".to_owned(),
+                }));
+            }
+            variants.push(EnumVariant { wire_value: value, rust_name });
+        }
+        self.order.push(site.name_hint.clone());
+        let def = TypeDef {
+            name: site.name_hint.clone(),
+            module: site.module.to_owned(),
+            pointer: site.pointer.clone(),
+            doc: Doc(schema.schema_data.description.as_deref().map(html_to_markdown).filter(|d| !d.is_empty())),
+            kind: TypeKind::Enum(EnumDef { direction: site.direction, variants }),
+        };
+        let name = def.name.clone();
+        self.define(def)?;
+        Ok(TypeRef::Named(name))
+    }
+
+    /// Two properties that convert to one Rust name (`fooBar` and `foo_bar`) would be merged.
+    fn check_field_names(&self, fields: &[Field], site: &SchemaSite<'_>) -> Result<(), Error> {
+        for (i, field) in fields.iter().enumerate() {
+            if let Some(other) = fields[..i].iter().find(|other| other.rust_name == field.rust_name) {
+                let pointer = join(&format!("{}/properties", site.pointer), &[&field.wire_name]);
+                let kind = SpecErrorKind::NameClash {
+                    name: field.rust_name.clone(),
+                    other: format!("the property `{}`", other.wire_name),
+                };
+                return Err(self.error(&pointer, kind));
+            }
+        }
+        Ok(())
+    }
+
+    fn define(&mut self, def: TypeDef) -> Result<(), Error> {
+        if let Some(existing) = self.types.get(&def.name) {
+            let kind = SpecErrorKind::NameClash {
+                name: def.name.clone(),
+                other: format!("#{}", existing.pointer),
+            };
+            return Err(self.error(&def.pointer, kind));
+        }
+        self.types.insert(def.name.clone(), def);
+        Ok(())
+    }
+}
+
+/// The module of an operation is its resource family: the first path segment after `/v1`.
+fn module_for_path(path: &str) -> String {
+    let mut segments = path.split('/').filter(|segment| !segment.is_empty() && !segment.starts_with('{'));
+    let first = segments.next().unwrap_or("root");
+    let family = if first == "v1" { segments.next().unwrap_or("root") } else { first };
+    field_name(family)
+}
+
+/// The module of a component schema is the part of its name before the first `.`
+/// (`terminal.connection_token` -> `terminal`), or the whole name.
+fn module_for_component(name: &str) -> String {
+    field_name(name.split('.').next().unwrap_or(name))
+}
+
+/// The names inside `{...}` in a path template, in order.
+fn template_names(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
+/// Fields whose values are credentials, never printed by `Debug`.
+fn is_secret(name: &str) -> bool {
+    name == "secret" || name.ends_with("_secret")
+}
+
+fn needs_named_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => !string.enumeration.is_empty(),
+        SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+        _ => false,
+    }
+}
+
+fn is_unconstrained(any: &openapiv3::AnySchema) -> bool {
+    any.typ.is_none()
+        && any.properties.is_empty()
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.one_of.is_empty()
+        && any.all_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+}
+
+fn schema_description(schema: &ReferenceOr<Box<Schema>>) -> Option<&str> {
+    match schema {
+        ReferenceOr::Item(schema) => schema.schema_data.description.as_deref().filter(|d| !d.is_empty()),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
