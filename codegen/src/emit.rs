@@ -141,15 +141,16 @@ impl Context<'_> {
             let wire = &field.wire_name;
             quote! { #[serde(rename = #wire)] }
         });
-        // Absent optional fields are omitted on the wire; a required but nullable response field
-        // keeps its explicit `null` so that a decoded object re-serializes to what was received.
-        let (ty, serde) = match (field.optional, direction) {
-            (false, _) => (ty, None),
-            (true, _) => (
-                quote! { Option<#ty> },
-                Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }),
-            ),
+        // Absent optional fields are omitted on the wire. A required but nullable response field
+        // keeps its explicit `null`, so that a decoded object re-serializes to what was received.
+        let serde = if field.optional {
+            Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] })
+        } else if field.nullable && direction == Direction::Response {
+            Some(quote! { #[serde(default)] })
+        } else {
+            None
         };
+        let ty = if field.optional || field.nullable { quote! { Option<#ty> } } else { ty };
         quote! {
             #doc
             #rename
@@ -167,7 +168,7 @@ impl Context<'_> {
                 let field_ident = ident(&field.rust_name);
                 let wire = &field.wire_name;
                 let check = self.checks(&field.ty)?;
-                Some(if field.optional {
+                Some(if field.optional || field.nullable {
                     quote! { if let Some(value) = &self.#field_ident { let path = path.field(#wire); #check } }
                 } else {
                     quote! { { let value = &self.#field_ident; let path = path.field(#wire); #check } }
@@ -301,7 +302,15 @@ fn path_expression(operation: &Operation) -> TokenStream {
         template.push_str(&rest[..start].replace('}', "}}"));
         match rest[start..].find('}') {
             Some(end) => {
-                template.push_str("{}");
+                let name = &rest[start + 1..start + end];
+                let rust_name = operation
+                    .path_params
+                    .iter()
+                    .find(|param| param.wire_name == name)
+                    .map_or(name, |param| param.rust_name.as_str());
+                template.push('{');
+                template.push_str(rust_name);
+                template.push('}');
                 rest = &rest[start + end + 1..];
             }
             None => {
@@ -311,11 +320,11 @@ fn path_expression(operation: &Operation) -> TokenStream {
         }
     }
     template.push_str(rest);
-    let args = operation.path_params.iter().map(|param| {
+    let bindings = operation.path_params.iter().map(|param| {
         let name = ident(&param.rust_name);
-        quote! { crate::client::encode_path_segment(#name) }
+        quote! { let #name = crate::client::encode_path_segment(#name); }
     });
-    quote! { format!(#template, #(#args),*) }
+    quote! { { #(#bindings)* format!(#template) } }
 }
 
 fn emit_redacting_debug(def: &TypeDef, body: &StructDef) -> TokenStream {

@@ -138,8 +138,10 @@ pub struct Field {
     /// The Rust field name (a keyword gets a trailing underscore).
     pub rust_name: String,
     pub ty: TypeRef,
-    /// Absent or `nullable` values become `Option`.
+    /// The property may be absent (it is not `required`).
     pub optional: bool,
+    /// The property may be `null`.
+    pub nullable: bool,
     /// A credential: `Debug` prints `[redacted]` instead of the value.
     pub secret: bool,
     pub doc: Doc,

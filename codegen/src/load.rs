@@ -63,7 +63,7 @@ fn locate_error<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> 
                     let (line, column) = inner
                         .location()
                         .map_or((0, 0), |location| (location.line(), location.column()));
-                    (path, line, column, strip_yaml_location(&inner.to_string()))
+                    (path, line, column, strip_location(&inner.to_string()))
                 }
             }
         }
@@ -75,7 +75,7 @@ fn locate_error<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> 
                     let path = error.path().clone();
                     let inner = error.into_inner();
                     let (line, column) = (inner.line(), inner.column());
-                    (path, line, column, strip_json_location(&inner.to_string()))
+                    (path, line, column, strip_location(&inner.to_string()))
                 }
             }
         }
@@ -116,21 +116,23 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
                 pointer.push('/');
                 pointer.push_str(&escape_segment(key));
             }
-            Segment::Unknown => pointer.push_str("/?"),
+            // The parser had not yet learned the key; stop at the last known place.
+            Segment::Unknown => break,
         }
     }
     pointer
 }
 
-/// serde_yaml appends " at line L column C" to its messages; the error already says where.
-fn strip_yaml_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
+/// Both parsers end some messages with " at line L column C"; the error already says where.
+/// A location in the middle of a message is left alone, since it may name another place.
+fn strip_location(message: &str) -> String {
+    if let Some(index) = message.rfind(" at line ") {
+        let tail = &message[index + " at line ".len()..];
+        let mut parts = tail.split(" column ");
+        let is_number = |part: Option<&str>| part.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if is_number(parts.next()) && is_number(parts.next()) && parts.next().is_none() {
+            return message[..index].to_owned();
+        }
     }
-}
-
-/// serde_json appends " at line L column C" the same way.
-fn strip_json_location(message: &str) -> String {
-    strip_yaml_location(message)
+    message.to_owned()
 }

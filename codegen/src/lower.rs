@@ -308,6 +308,7 @@ impl<'a> Lowering<'a> {
                         wire_name: parameter_data.name.clone(),
                         rust_name: field_name(&parameter_data.name),
                         optional: !parameter_data.required,
+                        nullable: false,
                         secret: is_secret(&parameter_data.name),
                         ty,
                         doc: Doc(doc),
@@ -589,7 +590,8 @@ impl<'a> Lowering<'a> {
             fields.push(Field {
                 wire_name: property.clone(),
                 rust_name: field_name(property),
-                optional: nullable || !object.required.contains(property),
+                optional: !object.required.contains(property),
+                nullable,
                 secret: is_secret(property),
                 ty,
                 doc: Doc(schema_description(property_schema).map(html_to_markdown)),

@@ -1,0 +1,157 @@
+//! Error tests: each bad input gets a message that names the file, the JSON pointer and the
+//! operation. The messages are pinned here in full, because they are the generator's interface
+//! to a spec author.
+
+use stripe_codegen::{Config, Options, Selection, generate};
+
+fn error_for(file: &str, operations: &[&str]) -> String {
+    let path = format!("{}/tests/fixtures/errors/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("the fixture exists");
+    let selection = Selection::Operations(operations.iter().map(|id| (*id).to_owned()).collect());
+    let options = Options { spec_file: file, command: "cargo xtask regen" };
+    match generate(&text, &selection, options) {
+        Ok(_) => panic!("{file} generated without an error"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn yaml_syntax_error_names_line_and_column() {
+    assert_eq!(
+        error_for("yaml_syntax.yaml", &["PostThings"]),
+        "yaml_syntax.yaml:9:6: did not find expected key at line 9 column 6, while parsing a block \
+         mapping (at #/paths/~1v1~1things)"
+    );
+}
+
+#[test]
+fn json_syntax_error_names_line_and_column() {
+    assert_eq!(
+        error_for("json_syntax.json", &["PostThings"]),
+        "json_syntax.json:4:13: key must be a string (at #/paths)"
+    );
+}
+
+#[test]
+fn wrong_shape_names_the_pointer() {
+    assert_eq!(
+        error_for("wrong_shape.yaml", &["PostThings"]),
+        "wrong_shape.yaml:6:3: paths: missing field `description` (at #/paths)"
+    );
+}
+
+#[test]
+fn unknown_operation_id_suggests_the_nearest() {
+    assert_eq!(
+        error_for("dangling_ref.yaml", &["PostThing"]),
+        "dangling_ref.yaml: unknown operationId `PostThing` in the selection: the spec has no such \
+         operation; did you mean `PostThings`?"
+    );
+    assert_eq!(
+        error_for("dangling_ref.yaml", &["GetCustomers"]),
+        "dangling_ref.yaml: unknown operationId `GetCustomers` in the selection: the spec has no such operation"
+    );
+}
+
+#[test]
+fn dangling_ref() {
+    assert_eq!(
+        error_for("dangling_ref.yaml", &["PostThings"]),
+        "dangling_ref.yaml#/paths/~1v1~1things/post/responses/200/content/application~1json/schema \
+         (operation PostThings): dangling $ref `#/components/schemas/thing`: no such component"
+    );
+}
+
+#[test]
+fn unsupported_content_type() {
+    assert_eq!(
+        error_for("unsupported_content_type.yaml", &["PostThings"]),
+        "unsupported_content_type.yaml#/paths/~1v1~1things/post/requestBody/content/application~1xml \
+         (operation PostThings): unsupported content type `application/xml`: requests must be \
+         `application/x-www-form-urlencoded` and responses `application/json`"
+    );
+}
+
+#[test]
+fn operation_without_a_success_response() {
+    assert_eq!(
+        error_for("no_success_response.yaml", &["PostThings"]),
+        "no_success_response.yaml#/paths/~1v1~1things/post/responses (operation PostThings): no 2xx \
+         response: the operation must say what it returns on success"
+    );
+}
+
+#[test]
+fn duplicate_operation_id() {
+    assert_eq!(
+        error_for("duplicate_operation_id.yaml", &["PostThings"]),
+        "duplicate_operation_id.yaml#/paths/~1v1~1others/post (operation PostThings): duplicate \
+         operationId, also used at #/paths/~1v1~1things/post"
+    );
+}
+
+#[test]
+fn cyclic_ref() {
+    assert_eq!(
+        error_for("cyclic_ref.yaml", &["GetThings"]),
+        "cyclic_ref.yaml#/paths/~1v1~1things/get/responses/200/content/application~1json/schema \
+         (operation GetThings): cyclic $ref `#/components/schemas/a`: the chain of references never \
+         reaches a definition"
+    );
+}
+
+#[test]
+fn field_names_that_clash_after_case_conversion() {
+    assert_eq!(
+        error_for("field_name_clash.yaml", &["PostThings"]),
+        "field_name_clash.yaml#/paths/~1v1~1things/post/requestBody/content/\
+         application~1x-www-form-urlencoded/schema/properties/foo_bar (operation PostThings): the \
+         generated name `foo_bar` is already taken by the property `fooBar`; rename one of them"
+    );
+}
+
+#[test]
+fn unsupported_construct() {
+    assert_eq!(
+        error_for("unsupported_any_of.yaml", &["GetThings"]),
+        "unsupported_any_of.yaml#/components/schemas/thing/properties/owner (operation GetThings): \
+         unsupported: `anyOf`"
+    );
+}
+
+#[test]
+fn error_response_whose_schema_is_missing() {
+    assert_eq!(
+        error_for("missing_error_schema.yaml", &["GetThings"]),
+        "missing_error_schema.yaml#/paths/~1v1~1things/get/responses/default/content/\
+         application~1json/schema (operation GetThings): dangling $ref `#/components/schemas/error`: \
+         no such component"
+    );
+}
+
+#[test]
+fn unknown_spec_format() {
+    let options = Options { spec_file: "spec.toml", command: "cargo xtask regen" };
+    let error = generate("", &Selection::All, options).err().map(|error| error.to_string());
+    assert_eq!(
+        error.as_deref(),
+        Some("spec.toml: unknown spec format: expected a `.yaml`, `.yml` or `.json` file")
+    );
+}
+
+#[test]
+fn config_errors() {
+    let message = |text: &str| Config::parse("spec/regen.yaml", text).err().map(|error| error.to_string());
+    assert_eq!(
+        message("spec: a.yaml\noperations: []\n").as_deref(),
+        Some("spec/regen.yaml: `operations` is empty: name at least one operationId")
+    );
+    assert_eq!(
+        message("spec: a.yaml\noperations: [A, A]\n").as_deref(),
+        Some("spec/regen.yaml: operationId `A` is listed twice in `operations`")
+    );
+    assert_eq!(
+        message("spec: a.yaml\noperations: [A]\nextra: 1\n").as_deref(),
+        Some("spec/regen.yaml:3:1: unknown field `extra`, expected `spec` or `operations` (at #/extra)")
+    );
+}

@@ -1,0 +1,74 @@
+//! The drift check as a test: `cargo test` fails when the checked-in generated code and the
+//! spec disagree, and the sync logic reports every kind of difference.
+
+use std::fs;
+use std::path::PathBuf;
+use stripe_codegen::GeneratedFile;
+use xtask::{DEFAULT_CONFIG, Drift, GENERATED_DIR, generate, sync, workspace_root};
+
+#[test]
+fn checked_in_code_matches_the_spec() {
+    let root = workspace_root();
+    let files = generate(&root, DEFAULT_CONFIG).expect("the project's spec generates");
+    let report = sync(&root, GENERATED_DIR, &files, true).expect("the generated folder is readable");
+    assert!(
+        report.drift.is_empty(),
+        "generated code is out of date: {:?}; run `cargo xtask regen`",
+        report.drift
+    );
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-drift-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn file(path: &str, contents: &str) -> GeneratedFile {
+    GeneratedFile { path: path.to_owned(), contents: contents.to_owned() }
+}
+
+#[test]
+fn sync_reports_changed_missing_and_stale_files_and_fixes_them() {
+    let root = scratch("sync");
+    let out = root.join("gen");
+    fs::create_dir_all(&out).expect("out dir");
+    fs::write(out.join("same.rs"), "same").expect("write");
+    fs::write(out.join("changed.rs"), "old").expect("write");
+    fs::write(out.join("stale.rs"), "gone").expect("write");
+    let files = [file("same.rs", "same"), file("changed.rs", "new"), file("missing.rs", "fresh")];
+
+    let report = sync(&root, "gen", &files, true).expect("check");
+    let drift: Vec<(&str, Drift)> = report.drift.iter().map(|(path, drift)| (path.as_str(), *drift)).collect();
+    assert_eq!(
+        drift,
+        [("gen/changed.rs", Drift::Changed), ("gen/missing.rs", Drift::Missing), ("gen/stale.rs", Drift::Stale)]
+    );
+    assert_eq!(report.unchanged, 1);
+    // A check changes nothing.
+    assert_eq!(fs::read_to_string(out.join("changed.rs")).expect("read"), "old");
+    assert!(out.join("stale.rs").exists());
+
+    let modified_before = fs::metadata(out.join("same.rs")).and_then(|meta| meta.modified()).expect("mtime");
+    let report = sync(&root, "gen", &files, false).expect("write");
+    assert_eq!(report.drift.len(), 3);
+    assert_eq!(fs::read_to_string(out.join("changed.rs")).expect("read"), "new");
+    assert_eq!(fs::read_to_string(out.join("missing.rs")).expect("read"), "fresh");
+    assert!(!out.join("stale.rs").exists());
+    let modified_after = fs::metadata(out.join("same.rs")).and_then(|meta| meta.modified()).expect("mtime");
+    assert_eq!(modified_before, modified_after, "an unchanged file must not be rewritten");
+
+    let report = sync(&root, "gen", &files, true).expect("check again");
+    assert!(report.drift.is_empty());
+    assert_eq!(report.unchanged, 3);
+    let _ = fs::remove_dir_all(&root);
+}
+
+#[test]
+fn regen_twice_gives_identical_bytes() {
+    let root = workspace_root();
+    let first = generate(&root, DEFAULT_CONFIG).expect("generates");
+    let second = generate(&root, DEFAULT_CONFIG).expect("generates");
+    assert_eq!(first, second);
+}
