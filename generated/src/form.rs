@@ -1,0 +1,1101 @@
+//! Hand-written: a serde `Serializer` that writes Stripe's `application/x-www-form-urlencoded`
+//! encoding (nested keys `a[b][c]=v`, indexed arrays `expand[0]=a`), byte-compatible with the
+//! official Python SDK.
+//!
+//! `serde_urlencoded` cannot express nested objects or arrays, which every Stripe operation with
+//! `expand` needs, so this module implements the encoding directly. Keys are built segment by
+//! segment: each segment is percent-encoded on its own and the structural brackets between
+//! segments stay literal, exactly as Stripe's SDKs send them.
+
+use std::fmt::{self, Display, Write as _};
+
+use serde::ser::{self, Impossible, Serialize};
+
+/// Why a value could not be form-encoded, and where.
+///
+/// Converts into [`crate::Error::InvalidParams`] through [`crate::InvalidParams`], because an
+/// unencodable value is a problem with the parameters and no request is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormError {
+    path: String,
+    message: String,
+}
+
+impl FormError {
+    fn new(message: impl Into<String>) -> Self {
+        Self {
+            path: String::new(),
+            message: message.into(),
+        }
+    }
+
+    /// Records the field path of the value that failed, unless a deeper path is already known.
+    ///
+    /// Errors travel outwards through every enclosing struct and sequence, so the innermost
+    /// (most precise) path is the first one attached and must not be overwritten.
+    fn at(mut self, path: &str) -> Self {
+        if self.path.is_empty() {
+            self.path = path.to_owned();
+        }
+        self
+    }
+
+    /// The field path of the value that could not be encoded, in the same syntax as the form
+    /// keys without percent-encoding (for example `items[0][price]`); empty for the top level.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What was wrong with the value.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl Display for FormError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "cannot form-encode the parameters: {}", self.message)
+        } else {
+            write!(f, "cannot form-encode `{}`: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for FormError {}
+
+impl ser::Error for FormError {
+    fn custom<T: Display>(msg: T) -> Self {
+        Self::new(msg.to_string())
+    }
+}
+
+/// Encodes `value` (a struct or a string-keyed map) as a Stripe form body or query string.
+///
+/// Fields appear in serialization order; `None` and unit values are left out; an empty string
+/// is sent as `key=` (Stripe's way of clearing a field). The result has no leading `?`.
+///
+/// # Errors
+///
+/// Returns a [`FormError`] when the top-level value is not a struct or map, when a float is NaN
+/// or infinite, when a map key is not a string, integer, boolean or unit variant, or when the
+/// value contains bytes, which have no form encoding.
+pub fn to_form_string<T: Serialize + ?Sized>(value: &T) -> Result<String, FormError> {
+    let mut writer = Writer::default();
+    value.serialize(RootSerializer {
+        writer: &mut writer,
+    })?;
+    Ok(writer.out)
+}
+
+/// Appends `input` percent-encoded like Python's `urllib.parse.quote_plus`: ASCII letters,
+/// digits and `_.-~` stay, a space becomes `+`, every other byte of the UTF-8 encoding becomes
+/// `%XX` with uppercase hex.
+fn encode_into(out: &mut String, input: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in input.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
+                out.push(char::from(byte));
+            }
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            }
+        }
+    }
+}
+
+/// The accumulated body, with `&` between pairs.
+#[derive(Default)]
+struct Writer {
+    out: String,
+    wrote_pair: bool,
+}
+
+impl Writer {
+    fn pair(&mut self, key: &Key, value: &str) {
+        if self.wrote_pair {
+            self.out.push('&');
+        }
+        self.wrote_pair = true;
+        self.out.push_str(&key.encoded);
+        self.out.push('=');
+        encode_into(&mut self.out, value);
+    }
+}
+
+/// The key of the value being serialized, kept twice: percent-encoded for the wire, and raw for
+/// error messages, which use the same field-path syntax as validation errors.
+#[derive(Clone)]
+struct Key {
+    encoded: String,
+    raw: String,
+}
+
+impl Key {
+    /// The key of a field of the top-level struct or map, which has no brackets.
+    fn top(name: &str) -> Self {
+        let mut encoded = String::with_capacity(name.len());
+        encode_into(&mut encoded, name);
+        Self {
+            encoded,
+            raw: name.to_owned(),
+        }
+    }
+
+    /// The key of a field or map entry nested inside this key: `parent[name]`.
+    fn child(&self, name: &str) -> Self {
+        let mut encoded = String::with_capacity(self.encoded.len() + name.len() + 2);
+        encoded.push_str(&self.encoded);
+        encoded.push('[');
+        encode_into(&mut encoded, name);
+        encoded.push(']');
+        Self {
+            encoded,
+            raw: format!("{}[{}]", self.raw, name),
+        }
+    }
+
+    /// The key of an array element: `parent[index]`.
+    fn index(&self, index: usize) -> Self {
+        Self {
+            encoded: format!("{}[{}]", self.encoded, index),
+            raw: format!("{}[{}]", self.raw, index),
+        }
+    }
+
+    /// The key of a named field at this level, or at the top level when there is no parent.
+    fn nested(parent: Option<&Key>, name: &str) -> Self {
+        match parent {
+            Some(parent) => parent.child(name),
+            None => Self::top(name),
+        }
+    }
+}
+
+/// Serializes the top-level value, which must be a struct or a map (possibly wrapped in newtype
+/// structs), because a form body is a list of key/value pairs and a bare scalar has no key.
+struct RootSerializer<'w> {
+    writer: &'w mut Writer,
+}
+
+fn not_a_struct(what: &str) -> FormError {
+    FormError::new(format!(
+        "the top-level value must be a struct or a map, not {what}"
+    ))
+}
+
+impl<'w> ser::Serializer for RootSerializer<'w> {
+    type Ok = ();
+    type Error = FormError;
+    type SerializeSeq = Impossible<(), FormError>;
+    type SerializeTuple = Impossible<(), FormError>;
+    type SerializeTupleStruct = Impossible<(), FormError>;
+    type SerializeTupleVariant = Impossible<(), FormError>;
+    type SerializeMap = NestedSerializer<'w>;
+    type SerializeStruct = NestedSerializer<'w>;
+    type SerializeStructVariant = NestedSerializer<'w>;
+
+    fn serialize_bool(self, _: bool) -> Result<(), FormError> {
+        Err(not_a_struct("a boolean"))
+    }
+    fn serialize_i8(self, _: i8) -> Result<(), FormError> {
+        Err(not_a_struct("an integer"))
+    }
+    fn serialize_i16(self, _: i16) -> Result<(), FormError> {
+        Err(not_a_struct("an integer"))
+    }
+    fn serialize_i32(self, _: i32) -> Result<(), FormError> {
+        Err(not_a_struct("an integer"))
+    }
+    fn serialize_i64(self, _: i64) -> Result<(), FormError> {
+        Err(not_a_struct("an integer"))
+    }
+    fn serialize_i128(self, _: i128) -> Result<(), FormError> {
+        Err(not_a_struct("an integer"))
+    }
+    fn serialize_u8(self, _: u8) -> Result<(), FormError> {
+        Err(not_a_struct("an integer"))
+    }
+    fn serialize_u16(self, _: u16) -> Result<(), FormError> {
+        Err(not_a_struct("an integer"))
+    }
+    fn serialize_u32(self, _: u32) -> Result<(), FormError> {
+        Err(not_a_struct("an integer"))
+    }
+    fn serialize_u64(self, _: u64) -> Result<(), FormError> {
+        Err(not_a_struct("an integer"))
+    }
+    fn serialize_u128(self, _: u128) -> Result<(), FormError> {
+        Err(not_a_struct("an integer"))
+    }
+    fn serialize_f32(self, _: f32) -> Result<(), FormError> {
+        Err(not_a_struct("a float"))
+    }
+    fn serialize_f64(self, _: f64) -> Result<(), FormError> {
+        Err(not_a_struct("a float"))
+    }
+    fn serialize_char(self, _: char) -> Result<(), FormError> {
+        Err(not_a_struct("a character"))
+    }
+    fn serialize_str(self, _: &str) -> Result<(), FormError> {
+        Err(not_a_struct("a string"))
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), FormError> {
+        Err(not_a_struct("bytes"))
+    }
+    fn serialize_none(self) -> Result<(), FormError> {
+        Err(not_a_struct("`None`"))
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), FormError> {
+        // An optional parameter set has no sensible meaning: `None` would have to be both "no
+        // body" and an error, so the top level must be the struct itself.
+        Err(not_a_struct("an `Option`"))
+    }
+    fn serialize_unit(self) -> Result<(), FormError> {
+        Err(not_a_struct("a unit value"))
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), FormError> {
+        Err(not_a_struct("a unit struct"))
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<(), FormError> {
+        Err(not_a_struct("an enum variant"))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), FormError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), FormError> {
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FormError> {
+        Err(not_a_struct("a sequence"))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FormError> {
+        Err(not_a_struct("a tuple"))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, FormError> {
+        Err(not_a_struct("a tuple struct"))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, FormError> {
+        Err(not_a_struct("a tuple variant"))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FormError> {
+        Ok(NestedSerializer::new(self.writer, None))
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, FormError> {
+        Ok(NestedSerializer::new(self.writer, None))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, FormError> {
+        Ok(NestedSerializer::new(self.writer, None))
+    }
+}
+
+/// Serializes one value under a known key: scalars become one pair, structs, maps and
+/// sequences recurse with longer keys, `None` and unit values write nothing.
+struct ValueSerializer<'w> {
+    writer: &'w mut Writer,
+    key: Key,
+}
+
+impl ValueSerializer<'_> {
+    fn scalar(self, value: &str) -> Result<(), FormError> {
+        self.writer.pair(&self.key, value);
+        Ok(())
+    }
+
+    fn display(self, value: impl Display) -> Result<(), FormError> {
+        let text = value.to_string();
+        self.scalar(&text)
+    }
+
+    fn float(self, value: f64) -> Result<(), FormError> {
+        if !value.is_finite() {
+            return Err(FormError::new(format!(
+                "the float {value} is not finite and has no form encoding"
+            ))
+            .at(&self.key.raw));
+        }
+        // Rust's `Display` for floats prints the shortest string that round-trips, without an
+        // exponent, which Stripe's decimal parser accepts.
+        self.display(value)
+    }
+}
+
+impl<'w> ser::Serializer for ValueSerializer<'w> {
+    type Ok = ();
+    type Error = FormError;
+    type SerializeSeq = SeqSerializer<'w>;
+    type SerializeTuple = SeqSerializer<'w>;
+    type SerializeTupleStruct = SeqSerializer<'w>;
+    type SerializeTupleVariant = SeqSerializer<'w>;
+    type SerializeMap = NestedSerializer<'w>;
+    type SerializeStruct = NestedSerializer<'w>;
+    type SerializeStructVariant = NestedSerializer<'w>;
+
+    fn serialize_bool(self, value: bool) -> Result<(), FormError> {
+        self.scalar(if value { "true" } else { "false" })
+    }
+    fn serialize_i8(self, value: i8) -> Result<(), FormError> {
+        self.display(value)
+    }
+    fn serialize_i16(self, value: i16) -> Result<(), FormError> {
+        self.display(value)
+    }
+    fn serialize_i32(self, value: i32) -> Result<(), FormError> {
+        self.display(value)
+    }
+    fn serialize_i64(self, value: i64) -> Result<(), FormError> {
+        self.display(value)
+    }
+    fn serialize_i128(self, value: i128) -> Result<(), FormError> {
+        self.display(value)
+    }
+    fn serialize_u8(self, value: u8) -> Result<(), FormError> {
+        self.display(value)
+    }
+    fn serialize_u16(self, value: u16) -> Result<(), FormError> {
+        self.display(value)
+    }
+    fn serialize_u32(self, value: u32) -> Result<(), FormError> {
+        self.display(value)
+    }
+    fn serialize_u64(self, value: u64) -> Result<(), FormError> {
+        self.display(value)
+    }
+    fn serialize_u128(self, value: u128) -> Result<(), FormError> {
+        self.display(value)
+    }
+    fn serialize_f32(self, value: f32) -> Result<(), FormError> {
+        if !value.is_finite() {
+            return self.float(f64::from(value));
+        }
+        // Widening to f64 would print artefacts such as `0.10000000149011612`; the f32's own
+        // shortest representation is what the caller wrote.
+        self.display(value)
+    }
+    fn serialize_f64(self, value: f64) -> Result<(), FormError> {
+        self.float(value)
+    }
+    fn serialize_char(self, value: char) -> Result<(), FormError> {
+        let mut buf = [0u8; 4];
+        self.scalar(value.encode_utf8(&mut buf))
+    }
+    fn serialize_str(self, value: &str) -> Result<(), FormError> {
+        self.scalar(value)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), FormError> {
+        Err(FormError::new("raw bytes have no form encoding").at(&self.key.raw))
+    }
+    fn serialize_none(self) -> Result<(), FormError> {
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), FormError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), FormError> {
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), FormError> {
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), FormError> {
+        self.scalar(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), FormError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), FormError> {
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FormError> {
+        Ok(SeqSerializer::new(self))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FormError> {
+        Ok(SeqSerializer::new(self))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, FormError> {
+        Ok(SeqSerializer::new(self))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, FormError> {
+        Ok(SeqSerializer::new(self))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FormError> {
+        Ok(NestedSerializer::new(self.writer, Some(self.key)))
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, FormError> {
+        Ok(NestedSerializer::new(self.writer, Some(self.key)))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, FormError> {
+        Ok(NestedSerializer::new(self.writer, Some(self.key)))
+    }
+}
+
+/// Serializes the elements of a sequence under `key[0]`, `key[1]`, ...
+struct SeqSerializer<'w> {
+    writer: &'w mut Writer,
+    key: Key,
+    next_index: usize,
+}
+
+impl<'w> SeqSerializer<'w> {
+    fn new(parent: ValueSerializer<'w>) -> Self {
+        Self {
+            writer: parent.writer,
+            key: parent.key,
+            next_index: 0,
+        }
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
+        let key = self.key.index(self.next_index);
+        self.next_index += 1;
+        let raw = key.raw.clone();
+        value
+            .serialize(ValueSerializer {
+                writer: self.writer,
+                key,
+            })
+            .map_err(|error| error.at(&raw))
+    }
+}
+
+impl ser::SerializeSeq for SeqSerializer<'_> {
+    type Ok = ();
+    type Error = FormError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), FormError> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for SeqSerializer<'_> {
+    type Ok = ();
+    type Error = FormError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), FormError> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleStruct for SeqSerializer<'_> {
+    type Ok = ();
+    type Error = FormError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), FormError> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleVariant for SeqSerializer<'_> {
+    type Ok = ();
+    type Error = FormError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), FormError> {
+        Ok(())
+    }
+}
+
+/// Serializes the fields of a struct or the entries of a map under `parent[name]`, or under
+/// `name` at the top level.
+struct NestedSerializer<'w> {
+    writer: &'w mut Writer,
+    parent: Option<Key>,
+    /// The key of the map entry whose value comes next (serde sends keys and values apart).
+    pending_key: Option<String>,
+}
+
+impl<'w> NestedSerializer<'w> {
+    fn new(writer: &'w mut Writer, parent: Option<Key>) -> Self {
+        Self {
+            writer,
+            parent,
+            pending_key: None,
+        }
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), FormError> {
+        let key = Key::nested(self.parent.as_ref(), name);
+        let raw = key.raw.clone();
+        value
+            .serialize(ValueSerializer {
+                writer: self.writer,
+                key,
+            })
+            .map_err(|error| error.at(&raw))
+    }
+
+    fn parent_path(&self) -> &str {
+        self.parent.as_ref().map_or("", |key| key.raw.as_str())
+    }
+}
+
+impl ser::SerializeStruct for NestedSerializer<'_> {
+    type Ok = ();
+    type Error = FormError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), FormError> {
+        self.field(name, value)
+    }
+    fn end(self) -> Result<(), FormError> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeStructVariant for NestedSerializer<'_> {
+    type Ok = ();
+    type Error = FormError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), FormError> {
+        self.field(name, value)
+    }
+    fn end(self) -> Result<(), FormError> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeMap for NestedSerializer<'_> {
+    type Ok = ();
+    type Error = FormError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), FormError> {
+        let key = key
+            .serialize(MapKeySerializer)
+            .map_err(|error| error.at(self.parent_path()))?;
+        self.pending_key = Some(key);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
+        match self.pending_key.take() {
+            Some(name) => self.field(&name, value),
+            None => {
+                Err(FormError::new("a map value was serialized before its key")
+                    .at(self.parent_path()))
+            }
+        }
+    }
+    fn end(self) -> Result<(), FormError> {
+        Ok(())
+    }
+}
+
+/// Turns a map key into the text of its key segment. Only keys with an obvious text form are
+/// accepted; anything else (a struct as a key, say) has no form encoding.
+struct MapKeySerializer;
+
+fn bad_key() -> FormError {
+    FormError::new("map keys must be strings, integers, booleans or unit enum variants")
+}
+
+impl ser::Serializer for MapKeySerializer {
+    type Ok = String;
+    type Error = FormError;
+    type SerializeSeq = Impossible<String, FormError>;
+    type SerializeTuple = Impossible<String, FormError>;
+    type SerializeTupleStruct = Impossible<String, FormError>;
+    type SerializeTupleVariant = Impossible<String, FormError>;
+    type SerializeMap = Impossible<String, FormError>;
+    type SerializeStruct = Impossible<String, FormError>;
+    type SerializeStructVariant = Impossible<String, FormError>;
+
+    fn serialize_bool(self, value: bool) -> Result<String, FormError> {
+        Ok(if value { "true" } else { "false" }.to_owned())
+    }
+    fn serialize_i8(self, value: i8) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_i16(self, value: i16) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_i32(self, value: i32) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_i64(self, value: i64) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_i128(self, value: i128) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_u8(self, value: u8) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_u16(self, value: u16) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_u32(self, value: u32) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_u64(self, value: u64) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_u128(self, value: u128) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_f32(self, _: f32) -> Result<String, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_f64(self, _: f64) -> Result<String, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_char(self, value: char) -> Result<String, FormError> {
+        Ok(value.to_string())
+    }
+    fn serialize_str(self, value: &str) -> Result<String, FormError> {
+        Ok(value.to_owned())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<String, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_none(self) -> Result<String, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_unit(self) -> Result<String, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<String, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<String, FormError> {
+        Ok(variant.to_owned())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<String, FormError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, FormError> {
+        Err(bad_key())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, FormError> {
+        Err(bad_key())
+    }
+    fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<String, FormError> {
+        let mut text = String::new();
+        write!(text, "{value}").map_err(|_| bad_key())?;
+        Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Serialize;
+    use serde_json::json;
+
+    use super::{FormError, to_form_string};
+
+    fn encode(value: &serde_json::Value) -> String {
+        to_form_string(value).unwrap()
+    }
+
+    // Depending on serde_json's features, `json!` objects may sort their keys; the documented
+    // examples keep their field order by being built as structs instead.
+
+    #[test]
+    fn expand_and_location_match_the_python_sdk() {
+        #[derive(Serialize)]
+        struct Params {
+            expand: Vec<&'static str>,
+            location: &'static str,
+        }
+        let params = Params {
+            expand: vec!["a", "b"],
+            location: "tml_123",
+        };
+        assert_eq!(
+            to_form_string(&params).unwrap(),
+            "expand[0]=a&expand[1]=b&location=tml_123"
+        );
+    }
+
+    #[test]
+    fn arrays_of_objects_match_the_python_sdk() {
+        #[derive(Serialize)]
+        struct Item {
+            price: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            quantity: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            tax_rates: Option<Vec<&'static str>>,
+        }
+        #[derive(Serialize)]
+        struct Params {
+            items: Vec<Item>,
+            capture: bool,
+        }
+        let params = Params {
+            items: vec![
+                Item {
+                    price: "price_1",
+                    quantity: Some(2),
+                    tax_rates: None,
+                },
+                Item {
+                    price: "price_2",
+                    quantity: None,
+                    tax_rates: Some(vec!["txr_1", "txr_2"]),
+                },
+            ],
+            capture: true,
+        };
+        assert_eq!(
+            to_form_string(&params).unwrap(),
+            "items[0][price]=price_1&items[0][quantity]=2&items[1][price]=price_2\
+             &items[1][tax_rates][0]=txr_1&items[1][tax_rates][1]=txr_2&capture=true"
+        );
+    }
+
+    #[test]
+    fn unicode_spaces_and_reserved_characters_match_the_python_sdk() {
+        #[derive(Serialize)]
+        struct Params {
+            metadata: BTreeMap<&'static str, &'static str>,
+            description: &'static str,
+        }
+        let params = Params {
+            metadata: BTreeMap::from([("order id", "ünï cødé & co")]),
+            description: "hello world+1/2?=",
+        };
+        assert_eq!(
+            to_form_string(&params).unwrap(),
+            "metadata[order+id]=%C3%BCn%C3%AF+c%C3%B8d%C3%A9+%26+co\
+             &description=hello+world%2B1%2F2%3F%3D"
+        );
+    }
+
+    #[test]
+    fn unreserved_characters_stay_and_brackets_inside_values_are_encoded() {
+        assert_eq!(
+            encode(&json!({"k": "AZaz09_.-~", "v": "[x]"})),
+            "k=AZaz09_.-~&v=%5Bx%5D"
+        );
+    }
+
+    #[test]
+    fn none_and_unit_are_skipped_and_empty_strings_are_sent() {
+        #[derive(Serialize)]
+        struct Params {
+            absent: Option<String>,
+            cleared: &'static str,
+            nothing: (),
+            present: Option<i64>,
+        }
+        let params = Params {
+            absent: None,
+            cleared: "",
+            nothing: (),
+            present: Some(-5),
+        };
+        assert_eq!(to_form_string(&params).unwrap(), "cleared=&present=-5");
+    }
+
+    #[test]
+    fn empty_struct_gives_an_empty_body() {
+        #[derive(Serialize)]
+        struct Params {
+            expand: Option<Vec<String>>,
+        }
+        assert_eq!(to_form_string(&Params { expand: None }).unwrap(), "");
+        assert_eq!(encode(&json!({})), "");
+    }
+
+    #[test]
+    fn scalars_use_their_plain_text_forms() {
+        assert_eq!(
+            encode(&json!({"a": false, "b": 1_700_000_000_u64, "c": 0.1, "d": 2.5e-7, "e": 3.0})),
+            "a=false&b=1700000000&c=0.1&d=0.00000025&e=3"
+        );
+        #[derive(Serialize)]
+        struct Floats {
+            small: f32,
+            character: char,
+        }
+        assert_eq!(
+            to_form_string(&Floats {
+                small: 0.1,
+                character: 'é'
+            })
+            .unwrap(),
+            "small=0.1&character=%C3%A9"
+        );
+    }
+
+    #[test]
+    fn enums_and_newtypes_are_transparent() {
+        #[derive(Serialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Interval {
+            Month,
+        }
+        #[derive(Serialize)]
+        struct Amount(i64);
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        enum OrEmpty {
+            Value(Amount),
+        }
+        #[derive(Serialize)]
+        struct Params {
+            interval: Interval,
+            amount: Amount,
+            either: OrEmpty,
+        }
+        let params = Params {
+            interval: Interval::Month,
+            amount: Amount(100),
+            either: OrEmpty::Value(Amount(7)),
+        };
+        assert_eq!(
+            to_form_string(&params).unwrap(),
+            "interval=month&amount=100&either=7"
+        );
+    }
+
+    #[test]
+    fn nested_maps_and_deep_arrays() {
+        assert_eq!(
+            encode(&json!({"a": {"b": {"c": [[1, 2], []]}}, "metadata": {"": "x", "k": ""}})),
+            "a[b][c][0][0]=1&a[b][c][0][1]=2&metadata[]=x&metadata[k]="
+        );
+    }
+
+    #[test]
+    fn integer_map_keys_are_allowed() {
+        let map = BTreeMap::from([(2, "two"), (10, "ten")]);
+        assert_eq!(to_form_string(&map).unwrap(), "2=two&10=ten");
+    }
+
+    #[test]
+    fn non_finite_floats_are_rejected_with_their_path() {
+        #[derive(Serialize)]
+        struct Item {
+            rate: f64,
+        }
+        #[derive(Serialize)]
+        struct Params {
+            items: Vec<Item>,
+        }
+        let error = to_form_string(&Params {
+            items: vec![Item { rate: 1.5 }, Item { rate: f64::NAN }],
+        })
+        .unwrap_err();
+        assert_eq!(error.path(), "items[1][rate]");
+        assert!(error.message().contains("not finite"), "{error}");
+        assert_eq!(
+            error.to_string(),
+            "cannot form-encode `items[1][rate]`: the float NaN is not finite and has no form encoding"
+        );
+        // serde_json turns non-finite floats into `null`, which is skipped like `None`.
+        assert_eq!(encode(&json!({"x": [f32::INFINITY]})), "");
+    }
+
+    #[test]
+    fn top_level_must_be_a_struct_or_map() {
+        for value in [
+            json!("text"),
+            json!(1),
+            json!([1, 2]),
+            json!(null),
+            json!(true),
+        ] {
+            let error: FormError = to_form_string(&value).unwrap_err();
+            assert_eq!(error.path(), "");
+            assert!(error.to_string().contains("top-level value"), "{error}");
+        }
+        #[derive(Serialize)]
+        struct Wrapper(BTreeMap<&'static str, u8>);
+        assert_eq!(
+            to_form_string(&Wrapper(BTreeMap::from([("a", 1)]))).unwrap(),
+            "a=1"
+        );
+    }
+
+    #[test]
+    fn bytes_and_composite_map_keys_are_rejected() {
+        #[derive(Serialize)]
+        struct Params<'a> {
+            #[serde(with = "serde_bytes_like")]
+            data: &'a [u8],
+        }
+        mod serde_bytes_like {
+            pub fn serialize<S: serde::Serializer>(v: &&[u8], s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(v)
+            }
+        }
+        let error = to_form_string(&Params { data: b"ab" }).unwrap_err();
+        assert_eq!(error.path(), "data");
+
+        let map = BTreeMap::from([(vec![1], "x")]);
+        #[derive(Serialize)]
+        struct Outer {
+            m: BTreeMap<Vec<i32>, &'static str>,
+        }
+        let error = to_form_string(&Outer { m: map }).unwrap_err();
+        assert_eq!(error.path(), "m");
+        assert!(error.message().contains("map keys"), "{error}");
+    }
+
+    #[test]
+    fn custom_serializer_errors_carry_the_field_path() {
+        struct Failing;
+        impl Serialize for Failing {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("refused"))
+            }
+        }
+        #[derive(Serialize)]
+        struct Inner {
+            field: Failing,
+        }
+        #[derive(Serialize)]
+        struct Params {
+            outer: Vec<Inner>,
+        }
+        let error = to_form_string(&Params {
+            outer: vec![Inner { field: Failing }],
+        })
+        .unwrap_err();
+        assert_eq!(error.path(), "outer[0][field]");
+        assert_eq!(error.message(), "refused");
+    }
+}
