@@ -37,7 +37,14 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         let doc = format!(" The `{module}` resource family.");
         let items = types.iter().map(|def| context.emit_type(def));
         let methods = operations.iter().map(|operation| context.emit_method(operation));
-        let client_impl = (!operations.is_empty()).then(|| quote! { impl crate::Client { #(#methods)* } });
+        let blocking_methods = operations.iter().map(|operation| context.emit_blocking_method(operation));
+        let client_impl = (!operations.is_empty()).then(|| {
+            quote! {
+                impl crate::Client { #(#methods)* }
+                #[cfg(feature = "blocking")]
+                impl crate::blocking::Client { #(#blocking_methods)* }
+            }
+        });
         files.push(EmittedFile {
             path: format!("{module}.rs"),
             tokens: quote! {
@@ -235,20 +242,46 @@ impl Context<'_> {
         }
     }
 
+    /// The blocking twin of [`Self::emit_method`]: same name, arguments and docs, run to
+    /// completion on the blocking client's own runtime.
+    fn emit_blocking_method(&self, operation: &Operation) -> TokenStream {
+        let method_name = ident(&operation.method_name);
+        let operation_id = &operation.operation_id;
+        let doc = method_doc(operation);
+        let (params, args) = self.method_params(operation);
+        let ResponseBody::Json(response) = &operation.response;
+        let response = self.rust_type(response);
+        quote! {
+            #doc
+            #[doc(alias = #operation_id)]
+            pub fn #method_name(&self, #params) -> Result<#response, crate::Error> {
+                self.block_on(self.async_client().#method_name(#args))
+            }
+        }
+    }
+
+    /// The method's parameters (`customer: &str, params: &Params,`) and the matching arguments.
+    fn method_params(&self, operation: &Operation) -> (TokenStream, TokenStream) {
+        let mut params = TokenStream::new();
+        let mut args = TokenStream::new();
+        for param in &operation.path_params {
+            let name = ident(&param.rust_name);
+            params.extend(quote! { #name: &str, });
+            args.extend(quote! { #name, });
+        }
+        if let Some(operation_params) = &operation.params {
+            let params_type = self.type_path(&operation_params.type_name);
+            params.extend(quote! { params: &#params_type, });
+            args.extend(quote! { params });
+        }
+        (params, args)
+    }
+
     fn emit_method(&self, operation: &Operation) -> TokenStream {
         let method_name = ident(&operation.method_name);
         let operation_id = &operation.operation_id;
-        let http = format!("`{} {}`", operation.http_method.as_str(), operation.path);
-        let mut doc_text = operation.doc.0.clone().unwrap_or_default();
-        if !doc_text.is_empty() {
-            doc_text.push_str("\n\n");
-        }
-        doc_text.push_str(&http);
-        let doc = doc_attrs(&Doc(Some(doc_text)));
-        let path_args = operation.path_params.iter().map(|param| {
-            let name = ident(&param.rust_name);
-            quote! { #name: &str, }
-        });
+        let doc = method_doc(operation);
+        let (method_params, _) = self.method_params(operation);
         let path_expr = path_expression(operation);
         let http_method = match operation.http_method {
             HttpMethod::Get => quote! { reqwest::Method::GET },
@@ -257,10 +290,9 @@ impl Context<'_> {
         };
         let ResponseBody::Json(response) = &operation.response;
         let response = self.rust_type(response);
-        let (params_arg, prepare, query, form) = match &operation.params {
-            None => (None, None, quote! { None }, quote! { None }),
+        let (prepare, query, form) = match &operation.params {
+            None => (None, quote! { None }, quote! { None }),
             Some(params) => {
-                let params_type = self.type_path(&params.type_name);
                 let prepare = quote! {
                     params.validate()?;
                     let encoded = crate::form::to_form_string(params)?;
@@ -269,13 +301,13 @@ impl Context<'_> {
                     ParamsLocation::Query => (quote! { Some(encoded) }, quote! { None }),
                     ParamsLocation::FormBody => (quote! { None }, quote! { Some(encoded) }),
                 };
-                (Some(quote! { params: &#params_type, }), Some(prepare), query, form)
+                (Some(prepare), query, form)
             }
         };
         quote! {
             #doc
             #[doc(alias = #operation_id)]
-            pub async fn #method_name(&self, #(#path_args)* #params_arg) -> Result<#response, crate::Error> {
+            pub async fn #method_name(&self, #method_params) -> Result<#response, crate::Error> {
                 #prepare
                 self.execute(crate::client::ApiRequest {
                     operation_id: #operation_id,
@@ -288,6 +320,16 @@ impl Context<'_> {
             }
         }
     }
+}
+
+/// The operation's docs, ending with its method and path.
+fn method_doc(operation: &Operation) -> TokenStream {
+    let mut text = operation.doc.0.clone().unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}`", operation.http_method.as_str(), operation.path));
+    doc_attrs(&Doc(Some(text)))
 }
 
 /// The request path: a literal, or a `format!` that percent-escapes each path parameter.

@@ -123,3 +123,16 @@ impl crate::Client {
             .await
     }
 }
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// Creates a short-lived connection token for the Stripe Terminal SDK. A reader's host cannot talk to Stripe with your secret key, so your backend offers an endpoint that calls this operation and returns the token's `secret`.
+    ///
+    /// `POST /v1/terminal/connection_tokens`
+    #[doc(alias = "PostTerminalConnectionTokens")]
+    pub fn post_terminal_connection_tokens(
+        &self,
+        params: &PostTerminalConnectionTokensParams,
+    ) -> Result<TerminalConnectionToken, crate::Error> {
+        self.block_on(self.async_client().post_terminal_connection_tokens(params))
+    }
+}
