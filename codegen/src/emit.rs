@@ -1,8 +1,8 @@
 //! Emit: turns the IR into token streams with `quote!`, one per generated file.
 
 use crate::ir::{
-    Api, Direction, Doc, EnumDef, Field, HttpMethod, Operation, ParamsLocation, ResponseBody,
-    StructDef, TypeDef, TypeKind, TypeRef,
+    Api, Direction, Discriminator, Doc, EnumDef, Field, HttpMethod, Operation, ParamsLocation,
+    ResponseBody, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
 };
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -21,6 +21,7 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         .iter()
         .map(|def| (def.name.as_str(), def.module.as_str()))
         .collect();
+    let types_by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|def| (def.name.as_str(), def)).collect();
     let mut modules: BTreeMap<&str, (Vec<&TypeDef>, Vec<&Operation>)> = BTreeMap::new();
     for def in &api.types {
         modules.entry(&def.module).or_default().0.push(def);
@@ -33,7 +34,7 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         tokens: emit_root(api, modules.keys().copied()),
     }];
     for (module, (types, operations)) in &modules {
-        let context = Context { module, modules_of: &modules_of, api };
+        let context = Context { module, modules_of: &modules_of, types_by_name: &types_by_name };
         let doc = format!(" The `{module}` resource family.");
         let items = types.iter().map(|def| context.emit_type(def));
         let methods = operations.iter().map(|operation| context.emit_method(operation));
@@ -60,19 +61,22 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
 
 fn emit_root<'m>(api: &Api, modules: impl Iterator<Item = &'m str>) -> TokenStream {
     let version = &api.api_version;
-    let modules = modules.map(ident);
+    let modules: Vec<Ident> = modules.map(ident).collect();
     quote! {
         #![doc = " Types and operations generated from the OpenAPI document, one module per resource family."]
         /// The API version this code was generated from; the client sends it as `Stripe-Version`.
         pub const API_VERSION: &str = #version;
-        #(pub mod #modules;)*
+        #(
+            pub mod #modules;
+            pub use self::#modules::*;
+        )*
     }
 }
 
 struct Context<'a> {
     module: &'a str,
     modules_of: &'a HashMap<&'a str, &'a str>,
-    api: &'a Api,
+    types_by_name: &'a HashMap<&'a str, &'a TypeDef>,
 }
 
 impl Context<'_> {
@@ -80,6 +84,7 @@ impl Context<'_> {
         match &def.kind {
             TypeKind::Struct(body) => self.emit_struct(def, body),
             TypeKind::Enum(body) => emit_enum(def, body),
+            TypeKind::Union(body) => self.emit_union(def, body),
         }
     }
 
@@ -109,6 +114,14 @@ impl Context<'_> {
             TypeRef::Map(value) => {
                 let value = self.rust_type(value);
                 quote! { std::collections::BTreeMap<String, #value> }
+            }
+            TypeRef::Expandable(inner) => {
+                let inner = self.rust_type(inner);
+                quote! { crate::Expandable<#inner> }
+            }
+            TypeRef::Unsettable(inner) => {
+                let inner = self.rust_type(inner);
+                quote! { crate::Unsettable<#inner> }
             }
             TypeRef::Named(name) => self.type_path(name),
             TypeRef::Boxed(name) => {
@@ -227,13 +240,18 @@ impl Context<'_> {
                     }
                 })
             }
-            TypeRef::Named(name) | TypeRef::Boxed(name) => {
-                let is_request_struct = self.api.types.iter().any(|def| {
-                    def.name == *name
-                        && matches!(&def.kind, TypeKind::Struct(body) if body.direction == Direction::Request)
-                });
-                is_request_struct.then(|| quote! { crate::validate::Validate::validate_at(value, &path, violations); })
+            TypeRef::Unsettable(inner) => {
+                let inner = self.checks(inner)?;
+                Some(quote! {
+                    if let crate::Unsettable::Value(value) = value {
+                        #inner
+                    }
+                })
             }
+            TypeRef::Named(name) | TypeRef::Boxed(name) => self
+                .is_validated(name)
+                .then(|| quote! { crate::validate::Validate::validate_at(value, &path, violations); }),
+            TypeRef::Expandable(_) => None,
             TypeRef::String { max_length: None }
             | TypeRef::Integer { .. }
             | TypeRef::Number
@@ -275,6 +293,117 @@ impl Context<'_> {
             args.extend(quote! { params });
         }
         (params, args)
+    }
+
+    /// Whether the named type has a `Validate` impl: request structs and unions do.
+    fn is_validated(&self, name: &str) -> bool {
+        self.types_by_name.get(name).is_some_and(|def| match &def.kind {
+            TypeKind::Struct(body) => body.direction == Direction::Request,
+            TypeKind::Union(body) => body.direction == Direction::Request,
+            TypeKind::Enum(_) => false,
+        })
+    }
+
+    /// Union variants holding a struct or union are boxed, so one large variant does not make
+    /// every value of the enum large.
+    fn variant_type(&self, ty: &TypeRef) -> TokenStream {
+        let inner = self.rust_type(ty);
+        let boxed = match ty {
+            TypeRef::Named(name) => self
+                .types_by_name
+                .get(name.as_str())
+                .is_some_and(|def| !matches!(def.kind, TypeKind::Enum(_))),
+            _ => false,
+        };
+        if boxed { quote! { Box<#inner> } } else { inner }
+    }
+
+    fn emit_union(&self, def: &TypeDef, body: &UnionDef) -> TokenStream {
+        let name = ident(&def.name);
+        let doc = doc_attrs(&def.doc);
+        let variant_idents: Vec<Ident> = body.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
+        let variant_types: Vec<TokenStream> = body.variants.iter().map(|variant| self.variant_type(&variant.ty)).collect();
+        if body.direction == Direction::Request {
+            let arms = body.variants.iter().zip(&variant_idents).map(|(variant, variant_ident)| {
+                match self.checks(&variant.ty) {
+                    Some(check) => quote! { Self::#variant_ident(value) => { #check } },
+                    None => quote! { Self::#variant_ident(_) => {} },
+                }
+            });
+            return quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variant_idents(#variant_types),)*
+                }
+                impl crate::validate::Validate for #name {
+                    fn validate_at(&self, path: &crate::validate::FieldPath<'_>, violations: &mut crate::validate::Violations) {
+                        let _ = (&path, &violations);
+                        match self {
+                            #(#arms)*
+                        }
+                    }
+                }
+            };
+        }
+        if !body.discriminated {
+            return quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variant_idents(#variant_types),)*
+                    /// A value of a shape this SDK does not know, kept as JSON.
+                    Unknown(serde_json::Value),
+                }
+            };
+        }
+        let dispatch = body.variants.iter().zip(&variant_idents).filter_map(|(variant, variant_ident)| {
+            let discriminator = variant.discriminator.as_ref()?;
+            let object = &discriminator.object;
+            let deleted = discriminator.deleted;
+            Some(quote! {
+                (Some(#object), #deleted) => serde_json::from_value(value).map(Self::#variant_ident),
+            })
+        });
+        let variant_docs = body.variants.iter().map(|variant| match &variant.discriminator {
+            Some(Discriminator { object, deleted: true }) => format!(" A deleted `{object}`."),
+            Some(Discriminator { object, deleted: false }) => format!(" An object whose `object` is `{object}`."),
+            None => String::new(),
+        });
+        quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #name {
+                #(
+                    #[doc = #variant_docs]
+                    #variant_idents(#variant_types),
+                )*
+                /// An object of a kind this SDK does not know yet, kept as JSON.
+                Unknown(serde_json::Value),
+            }
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(Self::#variant_idents(value) => serde::Serialize::serialize(value, serializer),)*
+                        Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                    }
+                }
+            }
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    let object = value.get("object").and_then(serde_json::Value::as_str).map(str::to_owned);
+                    let deleted = value.get("deleted").and_then(serde_json::Value::as_bool).unwrap_or(false);
+                    let decoded = match (object.as_deref(), deleted) {
+                        #(#dispatch)*
+                        _ => return Ok(Self::Unknown(value)),
+                    };
+                    decoded.map_err(serde::de::Error::custom)
+                }
+            }
+        }
     }
 
     fn emit_method(&self, operation: &Operation) -> TokenStream {
@@ -364,7 +493,7 @@ fn path_expression(operation: &Operation) -> TokenStream {
     template.push_str(rest);
     let bindings = operation.path_params.iter().map(|param| {
         let name = ident(&param.rust_name);
-        quote! { let #name = crate::client::encode_path_segment(#name); }
+        quote! { let #name = crate::form::encode_path_segment(#name); }
     });
     quote! { { #(#bindings)* format!(#template) } }
 }

@@ -105,6 +105,34 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(StructDef),
     Enum(EnumDef),
+    Union(UnionDef),
+}
+
+/// One of several shapes (`anyOf`/`oneOf`).
+///
+/// On the response side, when every variant is an object with a fixed `object` value, decoding
+/// dispatches on it (and on `deleted`, which tells Stripe's deleted stubs apart), and an object
+/// of a kind this SDK does not know is kept as JSON. Otherwise the first variant that fits wins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    pub direction: Direction,
+    pub variants: Vec<UnionVariant>,
+    /// Whether every variant has a distinct [`Discriminator`].
+    pub discriminated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub discriminator: Option<Discriminator>,
+}
+
+/// What marks a variant in the JSON: its `object` value and whether it is a deleted stub.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Discriminator {
+    pub object: String,
+    pub deleted: bool,
 }
 
 /// Which way a type travels decides what the spec's constraints turn into.
@@ -175,6 +203,10 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A [`TypeDef`] by name.
     Named(String),
+    /// An object's id, or the object itself when expanded (`x-expansionResources`).
+    Expandable(Box<TypeRef>),
+    /// A request value that may also be sent as `""` to clear the field.
+    Unsettable(Box<TypeRef>),
     /// A [`TypeDef`] by name behind a `Box`, because the type (indirectly) contains itself.
     Boxed(String),
 }

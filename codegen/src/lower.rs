@@ -3,8 +3,9 @@
 
 use crate::error::{Error, SpecErrorKind};
 use crate::ir::{
-    Api, Direction, Doc, EnumDef, EnumVariant, Field, HttpMethod, Operation, OperationParams,
-    ParamsLocation, PathParam, ResponseBody, StructDef, TypeDef, TypeKind, TypeRef,
+    Api, Direction, Discriminator, Doc, EnumDef, EnumVariant, Field, HttpMethod, Operation,
+    OperationParams, ParamsLocation, PathParam, ResponseBody, StructDef, TypeDef, TypeKind,
+    TypeRef, UnionDef, UnionVariant,
 };
 use crate::naming::{field_name, html_to_markdown, snake_case, type_name};
 use crate::pointer::join;
@@ -54,6 +55,8 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         components: IndexMap::new(),
         in_progress: Vec::new(),
         operation_id: None,
+        component_type_names: component_type_names(spec, file)?,
+        families: resource_families(spec),
     };
     let mut operations = Vec::with_capacity(selected.len());
     for operation in selected {
@@ -175,6 +178,10 @@ struct Lowering<'a> {
     order: Vec<String>,
     /// Component schemas already given a type: component name -> (Rust name, direction).
     components: IndexMap<String, (String, Direction)>,
+    /// The Rust names of all component schemas, which inline types must not take.
+    component_type_names: std::collections::HashSet<String>,
+    /// Resource families (`x-resourceId` in snake case), longest first.
+    families: Vec<String>,
     /// Types whose fields are being lowered; a reference back to one of them needs a `Box`.
     in_progress: Vec<String>,
     operation_id: Option<String>,
@@ -185,6 +192,50 @@ impl<'a> Lowering<'a> {
         spec_error(self.file, pointer, self.operation_id.as_deref(), kind)
     }
 
+    /// The module of a component schema: the longest resource family (`x-resourceId`) its
+    /// name starts with (`payment_method_details_card` -> `payment_method`), else `shared`.
+    fn module_for_component(&self, name: &str) -> String {
+        let snake = snake_case(name);
+        self.families
+            .iter()
+            .find(|family| snake == **family || snake.strip_prefix(family.as_str()).is_some_and(|rest| rest.starts_with('_')))
+            .map_or_else(|| "shared".to_owned(), |family| module_name(family))
+    }
+
+    /// An operation lives with the resource it returns: the success response's component, or
+    /// the items of a list it returns; otherwise its path's family.
+    fn module_for_operation(&self, indexed: &IndexedOperation<'a>) -> String {
+        let success = indexed
+            .operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(code, _)| matches!(code, StatusCode::Code(200..=299)))
+            .find_map(|(_, response)| match response {
+                ReferenceOr::Item(response) => response.content.get(JSON_CONTENT_TYPE)?.schema.as_ref(),
+                ReferenceOr::Reference { .. } => None,
+            });
+        let reference = match success {
+            Some(ReferenceOr::Reference { reference }) => Some(reference.as_str()),
+            Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(object)), .. })) => {
+                match object.properties.get("data") {
+                    Some(ReferenceOr::Item(data)) => match &data.schema_kind {
+                        SchemaKind::Type(Type::Array(openapiv3::ArrayType { items: Some(ReferenceOr::Reference { reference }), .. })) => {
+                            Some(reference.as_str())
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match reference.and_then(|reference| self.resolve_component(reference, "").ok()) {
+            Some((name, _, _)) => self.module_for_component(name),
+            None => module_for_path(indexed.path),
+        }
+    }
+
     /// The defined types in the order they were first reached.
     fn ordered_types(mut self) -> Vec<TypeDef> {
         self.order.iter().filter_map(|name| self.types.shift_remove(name)).collect()
@@ -192,7 +243,7 @@ impl<'a> Lowering<'a> {
 
     fn lower_operation(&mut self, indexed: &IndexedOperation<'a>) -> Result<Operation, Error> {
         let operation = indexed.operation;
-        let module = module_for_path(indexed.path);
+        let module = self.module_for_operation(indexed);
         let method_name = snake_case(indexed.id);
         let params_type = format!("{}Params", type_name(indexed.id));
         let path_params = self.lower_path_params(indexed)?;
@@ -505,7 +556,7 @@ impl<'a> Lowering<'a> {
             }
             return Ok(TypeRef::Named(rust_name.clone()));
         }
-        let module = module_for_component(name);
+        let module = self.module_for_component(name);
         let component_site = SchemaSite {
             pointer: component_pointer,
             direction: site.direction,
@@ -562,16 +613,132 @@ impl<'a> Lowering<'a> {
             }
             SchemaKind::Any(any) if is_unconstrained(any) => TypeRef::Json,
             SchemaKind::Any(_) => return Err(self.error(&site.pointer, unsupported("a schema without a `type`"))),
-            SchemaKind::AnyOf { .. } => return Err(self.error(&site.pointer, unsupported("`anyOf`"))),
-            SchemaKind::OneOf { .. } => return Err(self.error(&site.pointer, unsupported("`oneOf`"))),
+            SchemaKind::AnyOf { any_of: alternatives } => self.lower_alternatives(schema, alternatives, "anyOf", site)?,
+            SchemaKind::OneOf { one_of: alternatives } => self.lower_alternatives(schema, alternatives, "oneOf", site)?,
             SchemaKind::AllOf { .. } => return Err(self.error(&site.pointer, unsupported("`allOf`"))),
             SchemaKind::Not { .. } => return Err(self.error(&site.pointer, unsupported("`not`"))),
         };
         Ok(ty)
     }
 
+    /// `anyOf`/`oneOf`, in the shapes Stripe uses: a nullable wrapper around one `$ref`, an
+    /// expandable id-or-object, a value-or-`""` that clears a field, and real unions.
+    fn lower_alternatives(
+        &mut self,
+        schema: &'a Schema,
+        alternatives: &'a [ReferenceOr<Schema>],
+        keyword: &str,
+        site: &SchemaSite<'_>,
+    ) -> Result<TypeRef, Error> {
+        let base = format!("{}/{keyword}", site.pointer);
+        let mut unsettable = false;
+        let mut rest: Vec<(usize, &'a ReferenceOr<Schema>)> = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            if is_unset_alternative(alternative) {
+                unsettable = true;
+            } else {
+                rest.push((index, alternative));
+            }
+        }
+        let expandable = schema.schema_data.extensions.contains_key("x-expansionResources")
+            && rest.iter().any(|(_, alternative)| is_plain_string(alternative));
+        if expandable {
+            rest.retain(|(_, alternative)| !is_plain_string(alternative));
+        }
+        let inner = match rest.as_slice() {
+            [] => {
+                return Err(self.error(&base, unsupported("an `anyOf` or `oneOf` with nothing to choose from")));
+            }
+            [(index, alternative)] => {
+                let alternative_site = SchemaSite { pointer: format!("{base}/{index}"), ..site.clone() };
+                self.lower_schema(alternative, &alternative_site)?
+            }
+            _ => self.define_union(schema, &rest, &base, site)?,
+        };
+        let inner = if expandable { TypeRef::Expandable(Box::new(inner)) } else { inner };
+        Ok(if unsettable && site.direction == Direction::Request {
+            TypeRef::Unsettable(Box::new(inner))
+        } else {
+            inner
+        })
+    }
+
+    fn define_union(
+        &mut self,
+        schema: &'a Schema,
+        alternatives: &[(usize, &'a ReferenceOr<Schema>)],
+        base: &str,
+        site: &SchemaSite<'_>,
+    ) -> Result<TypeRef, Error> {
+        let name = self.unique_name(&site.name_hint);
+        self.order.push(name.clone());
+        self.in_progress.push(name.clone());
+        let mut variants: Vec<UnionVariant> = Vec::with_capacity(alternatives.len());
+        for (index, alternative) in alternatives {
+            let pointer = format!("{base}/{index}");
+            let (label, discriminator) = match alternative {
+                ReferenceOr::Reference { reference } => {
+                    let (component, target, _) = self.resolve_component(reference, &pointer)?;
+                    (type_name(component), discriminator_of(target))
+                }
+                ReferenceOr::Item(inline) => (inline_label(inline).to_owned(), None),
+            };
+            let mut rust_name = label.clone();
+            let mut suffix = 2;
+            while variants.iter().any(|variant| variant.rust_name == rust_name) || rust_name == "Unknown" {
+                rust_name = format!("{label}{suffix}");
+                suffix += 1;
+            }
+            let variant_site = SchemaSite {
+                pointer,
+                direction: site.direction,
+                module: site.module,
+                name_hint: format!("{name}{rust_name}"),
+            };
+            let ty = self.lower_schema(alternative, &variant_site)?;
+            variants.push(UnionVariant { rust_name, ty, discriminator });
+        }
+        self.in_progress.pop();
+        let mut keys: Vec<&Discriminator> = variants.iter().filter_map(|variant| variant.discriminator.as_ref()).collect();
+        keys.sort();
+        keys.dedup();
+        let discriminated = site.direction == Direction::Response && keys.len() == variants.len();
+        let def = TypeDef {
+            name: name.clone(),
+            module: site.module.to_owned(),
+            pointer: site.pointer.clone(),
+            doc: Doc(schema.schema_data.description.as_deref().map(html_to_markdown).filter(|d| !d.is_empty())),
+            kind: TypeKind::Union(UnionDef { direction: site.direction, variants, discriminated }),
+        };
+        self.define(def)?;
+        Ok(TypeRef::Named(name))
+    }
+
+    /// The name of the type defined at `site`: a component keeps its own name; an inline type
+    /// gets its hint, made unique.
+    fn named_for(&self, site: &SchemaSite<'_>) -> String {
+        if site.pointer.starts_with("/components/schemas/") && !site.pointer["/components/schemas/".len()..].contains('/') {
+            site.name_hint.clone()
+        } else {
+            self.unique_name(&site.name_hint)
+        }
+    }
+
+    /// `hint`, or `hint2`, `hint3`, ... when an inline type already took it or a component
+    /// owns it, so that inline names never shadow components and never merge.
+    fn unique_name(&self, hint: &str) -> String {
+        let taken = |name: &str| self.order.iter().any(|taken| taken == name) || self.component_type_names.contains(name);
+        if !taken(hint) {
+            return hint.to_owned();
+        }
+        (2..)
+            .map(|suffix| format!("{hint}{suffix}"))
+            .find(|candidate| !taken(candidate))
+            .unwrap_or_else(|| hint.to_owned())
+    }
+
     fn define_struct(&mut self, schema: &'a Schema, object: &'a openapiv3::ObjectType, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
-        let name = site.name_hint.clone();
+        let name = self.named_for(site);
         self.order.push(name.clone());
         self.in_progress.push(name.clone());
         let mut fields = Vec::with_capacity(object.properties.len());
@@ -615,26 +782,24 @@ impl<'a> Lowering<'a> {
     fn define_enum(&mut self, schema: &Schema, site: &SchemaSite<'_>, values: Vec<String>) -> Result<TypeRef, Error> {
         let mut variants: Vec<EnumVariant> = Vec::with_capacity(values.len());
         for value in values {
-            let rust_name = if value.is_empty() { "Empty".to_owned() } else { type_name(&value) };
-            if let Some(other) = variants.iter().find(|variant| variant.rust_name == rust_name) {
-                let kind = SpecErrorKind::NameClash {
-                    name: rust_name,
-                    other: format!("the enum value `{}`", other.wire_value),
-                };
-                return Err(self.error(&format!("{}/enum", site.pointer), kind));
+            if variants.iter().any(|variant| variant.wire_value == value) {
+                continue;
             }
-            // `Unknown` is the variant that keeps values this SDK does not know yet.
-            if site.direction == Direction::Response && rust_name == "Unknown" {
-                return Err(self.error(&format!("{}/enum", site.pointer), SpecErrorKind::NameClash {
-                    name: rust_name,
-                    other: "the variant that keeps unknown values".to_owned(),
-                }));
+            let label = if value.is_empty() { "Empty".to_owned() } else { type_name(&value) };
+            // Values that differ only in punctuation (`Etc/GMT+0`, `Etc/GMT-0`) are numbered
+            // in document order; `Unknown` is kept for values this SDK does not know yet.
+            let mut rust_name = label.clone();
+            let mut suffix = 2;
+            while variants.iter().any(|variant| variant.rust_name == rust_name) || rust_name == "Unknown" {
+                rust_name = format!("{label}{suffix}");
+                suffix += 1;
             }
             variants.push(EnumVariant { wire_value: value, rust_name });
         }
-        self.order.push(site.name_hint.clone());
+        let name = self.named_for(site);
+        self.order.push(name.clone());
         let def = TypeDef {
-            name: site.name_hint.clone(),
+            name,
             module: site.module.to_owned(),
             pointer: site.pointer.clone(),
             doc: Doc(schema.schema_data.description.as_deref().map(html_to_markdown).filter(|d| !d.is_empty())),
@@ -673,18 +838,13 @@ impl<'a> Lowering<'a> {
     }
 }
 
-/// The module of an operation is its resource family: the first path segment after `/v1`.
+/// The module of an operation none of whose responses names a resource: the first path
+/// segment after `/v1`.
 fn module_for_path(path: &str) -> String {
     let mut segments = path.split('/').filter(|segment| !segment.is_empty() && !segment.starts_with('{'));
     let first = segments.next().unwrap_or("root");
     let family = if first == "v1" { segments.next().unwrap_or("root") } else { first };
-    field_name(family)
-}
-
-/// The module of a component schema is the part of its name before the first `.`
-/// (`terminal.connection_token` -> `terminal`), or the whole name.
-fn module_for_component(name: &str) -> String {
-    field_name(name.split('.').next().unwrap_or(name))
+    module_name(family)
 }
 
 /// The names inside `{...}` in a path template, in order.
@@ -721,4 +881,83 @@ fn schema_description(schema: &ReferenceOr<Box<Schema>>) -> Option<&str> {
         ReferenceOr::Item(schema) => schema.schema_data.description.as_deref().filter(|d| !d.is_empty()),
         ReferenceOr::Reference { .. } => None,
     }
+}
+
+/// Every component's Rust name, refusing two components that would share one.
+fn component_type_names(spec: &OpenAPI, file: &str) -> Result<std::collections::HashSet<String>, Error> {
+    let mut names: IndexMap<String, &str> = IndexMap::new();
+    let Some(components) = &spec.components else { return Ok(Default::default()) };
+    for component in components.schemas.keys() {
+        let name = type_name(component);
+        if let Some(other) = names.get(&name) {
+            let kind = SpecErrorKind::NameClash { name, other: format!("the component `{other}`") };
+            return Err(spec_error(file, &join("/components/schemas", &[component]), None, kind));
+        }
+        names.insert(name, component);
+    }
+    Ok(names.into_keys().collect())
+}
+
+/// Stripe's "unset" alternative: `{type: string, enum: [""]}`.
+fn is_unset_alternative(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(string)), .. })
+        if string.enumeration.len() == 1 && string.enumeration[0].as_deref() == Some(""))
+}
+
+/// The id alternative of an expandable field: a string without an enum.
+fn is_plain_string(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(string)), .. })
+        if string.enumeration.is_empty())
+}
+
+/// The variant name of an inline union member, from its shape.
+fn inline_label(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => "Map",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        _ => "Value",
+    }
+}
+
+/// A component's fixed `object` value, and whether it is a deleted stub (`deleted: true`).
+fn discriminator_of(schema: &Schema) -> Option<Discriminator> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    let ReferenceOr::Item(object_field) = object.properties.get("object")? else { return None };
+    let SchemaKind::Type(Type::String(string)) = &object_field.schema_kind else { return None };
+    let [Some(value)] = string.enumeration.as_slice() else { return None };
+    let deleted = match object.properties.get("deleted") {
+        Some(ReferenceOr::Item(deleted)) => matches!(&deleted.schema_kind,
+            SchemaKind::Type(Type::Boolean(boolean)) if boolean.enumeration == [Some(true)]),
+        _ => false,
+    };
+    Some(Discriminator { object: value.clone(), deleted })
+}
+
+/// The `x-resourceId`s of all components in snake case, longest first, so that the most
+/// specific family wins (`payment_method` before `payment`).
+fn resource_families(spec: &OpenAPI) -> Vec<String> {
+    let mut families: Vec<String> = spec
+        .components
+        .iter()
+        .flat_map(|components| components.schemas.values())
+        .filter_map(|schema| match schema {
+            ReferenceOr::Item(schema) => schema.schema_data.extensions.get("x-resourceId")?.as_str().map(snake_case),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .collect();
+    families.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    families.dedup();
+    families
+}
+
+/// Module names the crate's hand-written runtime already uses get a suffix.
+fn module_name(family: &str) -> String {
+    const RESERVED: &[&str] = &["blocking", "client", "error", "form", "types", "validate", "reqwest", "shared_runtime"];
+    let name = field_name(family);
+    if RESERVED.contains(&name.as_str()) { format!("{name}_api") } else { name }
 }

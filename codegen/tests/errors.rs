@@ -113,9 +113,9 @@ fn field_names_that_clash_after_case_conversion() {
 #[test]
 fn unsupported_construct() {
     assert_eq!(
-        error_for("unsupported_any_of.yaml", &["GetThings"]),
-        "unsupported_any_of.yaml#/components/schemas/thing/properties/owner (operation GetThings): \
-         unsupported: `anyOf`"
+        error_for("unsupported_all_of.yaml", &["GetThings"]),
+        "unsupported_all_of.yaml#/components/schemas/thing/properties/owner (operation GetThings): \
+         unsupported: `allOf`"
     );
 }
 
