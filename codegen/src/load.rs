@@ -42,21 +42,44 @@ pub fn parse_document<T: DeserializeOwned>(
     format: Format,
 ) -> Result<T, Error> {
     let fast = match format {
-        Format::Yaml => serde_yaml::from_str(text).map_err(|_| ()),
+        // Through `Value` first: it is the step that refuses duplicate keys, which a direct
+        // parse into maps would silently resolve by keeping the last one.
+        Format::Yaml => match serde_yaml::from_str::<serde_yaml::Value>(text) {
+            Ok(value) => T::deserialize(value).map_err(|_| ()),
+            // The path-tracking parse names where a syntax error is; a duplicate key passes it,
+            // so that one is reported as the `Value` parse saw it.
+            Err(error) => {
+                return Err(locate_error::<T>(file, text, format).unwrap_or_else(|| yaml_error(file, &error, None)));
+            }
+        },
         Format::Json => serde_json::from_str(text).map_err(|_| ()),
     };
     match fast {
         Ok(document) => Ok(document),
-        Err(()) => Err(locate_error::<T>(file, text, format)),
+        Err(()) => Err(locate_error::<T>(file, text, format).unwrap_or_else(|| internal_inconsistency(file))),
     }
 }
 
-fn locate_error<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> Error {
+fn yaml_error(file: &str, error: &serde_yaml::Error, pointer: Option<String>) -> Error {
+    let (line, column) = error
+        .location()
+        .map_or((0, 0), |location| (location.line(), location.column()));
+    Error::Parse {
+        file: file.to_owned(),
+        line,
+        column,
+        pointer,
+        message: strip_location(&error.to_string()),
+    }
+}
+
+/// Parses again, tracking the path, to say where the document is wrong; `None` if it parses.
+fn locate_error<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> Option<Error> {
     let (path, line, column, message) = match format {
         Format::Yaml => {
             let deserializer = serde_yaml::Deserializer::from_str(text);
             match serde_path_to_error::deserialize::<_, T>(deserializer) {
-                Ok(_) => return internal_inconsistency(file),
+                Ok(_) => return None,
                 Err(error) => {
                     let path = error.path().clone();
                     let inner = error.into_inner();
@@ -70,7 +93,7 @@ fn locate_error<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> 
         Format::Json => {
             let mut deserializer = serde_json::Deserializer::from_str(text);
             match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-                Ok(_) => return internal_inconsistency(file),
+                Ok(_) => return None,
                 Err(error) => {
                     let path = error.path().clone();
                     let inner = error.into_inner();
@@ -81,13 +104,13 @@ fn locate_error<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> 
         }
     };
     let pointer = path_to_pointer(&path);
-    Error::Parse {
+    Some(Error::Parse {
         file: file.to_owned(),
         line,
         column,
         pointer: (!pointer.is_empty()).then_some(pointer),
         message,
-    }
+    })
 }
 
 /// Both parsers must agree; if the tracking parse succeeds where the plain one failed, say so

@@ -247,14 +247,15 @@ impl<'a> Lowering<'a> {
         let method_name = snake_case(indexed.id);
         let params_type = format!("{}Params", type_name(indexed.id));
         let path_params = self.lower_path_params(indexed)?;
+        let has_query = self.parameters(indexed)?.iter().any(|(_, parameter)| matches!(parameter, Parameter::Query { .. }));
+        if has_query && indexed.operation.request_body.is_some() {
+            let pointer = format!("{}/requestBody", indexed.pointer);
+            return Err(self.error(&pointer, unsupported("query parameters together with a request body")));
+        }
         let query = self.lower_query_params(indexed, &module, &params_type)?;
         let body = self.lower_request_body(indexed, &module, &params_type)?;
         let params = match (query, body) {
-            (Some(_), Some(_)) => {
-                let pointer = format!("{}/requestBody", indexed.pointer);
-                return Err(self.error(&pointer, unsupported("query parameters together with a request body")));
-            }
-            (Some(type_name), None) => Some(OperationParams { type_name, location: ParamsLocation::Query }),
+            (Some(type_name), _) => Some(OperationParams { type_name, location: ParamsLocation::Query }),
             (None, Some(type_name)) => Some(OperationParams { type_name, location: ParamsLocation::FormBody }),
             (None, None) => None,
         };

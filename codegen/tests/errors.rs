@@ -155,3 +155,33 @@ fn config_errors() {
         Some("spec/regen.yaml:3:1: unknown field `extra`, expected `spec` or `operations` (at #/extra)")
     );
 }
+
+/// The corpus: every file in `fixtures/corpus/` is a spec the generator must refuse, with the
+/// exact message pinned on its first line (`# expect: ...`). Generation selects every operation.
+#[test]
+fn corpus_of_malformed_and_unsupported_specs() {
+    let dir = format!("{}/tests/fixtures/corpus", env!("CARGO_MANIFEST_DIR"));
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the corpus exists")
+        .map(|entry| entry.expect("a readable entry").path())
+        .collect();
+    entries.sort();
+    assert!(entries.len() >= 20, "the corpus has {} fixtures", entries.len());
+    let mut failures = Vec::new();
+    for path in entries {
+        let file = path.file_name().and_then(|name| name.to_str()).expect("a UTF-8 name").to_owned();
+        let text = std::fs::read_to_string(&path).expect("a readable fixture");
+        let expected = text
+            .lines()
+            .next()
+            .and_then(|line| line.strip_prefix("# expect: "))
+            .unwrap_or_else(|| panic!("{file} lacks its `# expect:` line"));
+        let options = Options { spec_file: &file, command: "cargo xtask regen" };
+        match generate(&text, &Selection::All, options) {
+            Ok(_) => failures.push(format!("{file}: generated without an error")),
+            Err(error) if error.to_string() == expected => {}
+            Err(error) => failures.push(format!("{file}:\n  expected: {expected}\n  actual:   {error}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
