@@ -6,7 +6,7 @@ use std::fmt;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The file is not valid YAML or JSON, or does not have the shape of an OpenAPI 3.0 document.
-    #[error("{file}:{line}:{column}: {message}{}", path_suffix(.pointer))]
+    #[error("{file}{}: {message}{}", line_suffix(*.line, *.column), path_suffix(.pointer))]
     Parse {
         file: String,
         line: usize,
@@ -110,6 +110,11 @@ impl fmt::Display for Located<'_> {
         }
         write!(f, ": {}", self.kind)
     }
+}
+
+/// `:line:column`, or nothing when the parser could not say where (line 0).
+fn line_suffix(line: usize, column: usize) -> String {
+    if line == 0 { String::new() } else { format!(":{line}:{column}") }
 }
 
 fn path_suffix(pointer: &Option<String>) -> String {

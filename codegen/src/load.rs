@@ -41,6 +41,27 @@ pub fn parse_document<T: DeserializeOwned>(
     text: &str,
     format: Format,
 ) -> Result<T, Error> {
+    // openapiv3 panics on a few malformed documents (an untagged enum that parses differently
+    // the second time); contain that here so a bad spec is an error, never a crash.
+    guard(file, || parse_unguarded(file, text, format))
+}
+
+fn guard<T>(file: &str, parse: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)) {
+        Ok(result) => result,
+        Err(_) => Err(Error::Parse {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            pointer: None,
+            message: "the document's shape is not OpenAPI 3.0 (the openapiv3 parser gave up on it); \
+                      check the structure near recent edits"
+                .to_owned(),
+        }),
+    }
+}
+
+fn parse_unguarded<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> Result<T, Error> {
     let fast = match format {
         // Through `Value` first: it is the step that refuses duplicate keys, which a direct
         // parse into maps would silently resolve by keeping the last one.
