@@ -1,7 +1,7 @@
 //! Emit: turns the IR into token streams with `quote!`, one per generated file.
 
 use crate::ir::{
-    Api, Direction, Discriminator, Doc, EnumDef, Field, HttpMethod, Operation, ParamsLocation,
+    Api, Direction, Discriminator, Doc, EnumDef, Field, HttpMethod, Operation, Pagination, ParamsLocation,
     ResponseBody, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
 };
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -39,9 +39,12 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         let items = types.iter().map(|def| context.emit_type(def));
         let methods = operations.iter().map(|operation| context.emit_method(operation));
         let blocking_methods = operations.iter().map(|operation| context.emit_blocking_method(operation));
+        let streams = operations.iter().filter_map(|operation| context.emit_stream_method(operation));
+        let cursor_impls = operations.iter().filter_map(|operation| context.emit_cursor_impl(operation));
         let client_impl = (!operations.is_empty()).then(|| {
             quote! {
-                impl crate::Client { #(#methods)* }
+                #(#cursor_impls)*
+                impl crate::Client { #(#methods)* #(#streams)* }
                 #[cfg(feature = "blocking")]
                 impl crate::blocking::Client { #(#blocking_methods)* }
             }
@@ -119,6 +122,14 @@ impl Context<'_> {
                 let inner = self.rust_type(inner);
                 quote! { crate::Expandable<#inner> }
             }
+            TypeRef::List(item) => {
+                let item = self.rust_type(item);
+                quote! { crate::List<#item> }
+            }
+            TypeRef::SearchResult(item) => {
+                let item = self.rust_type(item);
+                quote! { crate::SearchResult<#item> }
+            }
             TypeRef::Unsettable(inner) => {
                 let inner = self.rust_type(inner);
                 quote! { crate::Unsettable<#inner> }
@@ -141,6 +152,7 @@ impl Context<'_> {
         let deny = body.deny_unknown_fields.then(|| quote! { #[serde(deny_unknown_fields)] });
         let debug_impl = body.has_secret().then(|| emit_redacting_debug(def, body));
         let validate = (body.direction == Direction::Request).then(|| self.emit_validate(def, body));
+        let has_id = (body.direction == Direction::Response).then(|| emit_has_id(def, body)).flatten();
         quote! {
             #doc
             #[derive(Clone, #debug #default PartialEq, serde::Serialize, serde::Deserialize)]
@@ -150,6 +162,7 @@ impl Context<'_> {
             }
             #debug_impl
             #validate
+            #has_id
         }
     }
 
@@ -251,13 +264,78 @@ impl Context<'_> {
             TypeRef::Named(name) | TypeRef::Boxed(name) => self
                 .is_validated(name)
                 .then(|| quote! { crate::validate::Validate::validate_at(value, &path, violations); }),
-            TypeRef::Expandable(_) => None,
+            TypeRef::Expandable(_) | TypeRef::List(_) | TypeRef::SearchResult(_) => None,
             TypeRef::String { max_length: None }
             | TypeRef::Integer { .. }
             | TypeRef::Number
             | TypeRef::Boolean
             | TypeRef::Json => None,
         }
+    }
+
+    /// For a paginated operation, the params' cursor setter.
+    fn emit_cursor_impl(&self, operation: &Operation) -> Option<TokenStream> {
+        let params = self.type_path(&operation.params.as_ref()?.type_name);
+        Some(match operation.pagination? {
+            Pagination::List => quote! {
+                impl crate::pagination::ListParams for #params {
+                    fn set_starting_after(&mut self, id: String) {
+                        self.starting_after = Some(id);
+                    }
+                }
+            },
+            Pagination::Search => quote! {
+                impl crate::pagination::SearchParams for #params {
+                    fn set_page(&mut self, page: String) {
+                        self.page = Some(page);
+                    }
+                }
+            },
+        })
+    }
+
+    /// `<method>_stream`: every object of every page, fetched as the stream is read.
+    fn emit_stream_method(&self, operation: &Operation) -> Option<TokenStream> {
+        let pagination = operation.pagination?;
+        let ResponseBody::Json(TypeRef::List(item) | TypeRef::SearchResult(item)) = &operation.response else {
+            return None;
+        };
+        let item = self.rust_type(item);
+        let method_name = ident(&operation.method_name);
+        let stream_name = format_ident!("{}_stream", operation.method_name);
+        let operation_id = &operation.operation_id;
+        let (params, _) = self.method_params(operation);
+        let owned = operation.path_params.iter().map(|param| {
+            let name = ident(&param.rust_name);
+            quote! { let #name = #name.to_owned(); }
+        });
+        let cloned = operation.path_params.iter().map(|param| {
+            let name = ident(&param.rust_name);
+            quote! { let #name = #name.clone(); }
+        });
+        let args = operation.path_params.iter().map(|param| {
+            let name = ident(&param.rust_name);
+            quote! { &#name, }
+        });
+        let stream = match pagination {
+            Pagination::List => quote! { crate::pagination::list_stream },
+            Pagination::Search => quote! { crate::pagination::search_stream },
+        };
+        let doc = format!(
+            " Every object [`{}`](Self::{}) returns, following the pages as the stream is read.",
+            operation.method_name, operation.method_name
+        );
+        Some(quote! {
+            #[doc = #doc]
+            #[doc(alias = #operation_id)]
+            pub fn #stream_name(&self, #params) -> impl futures_core::Stream<Item = Result<#item, crate::Error>> + '_ {
+                #(#owned)*
+                #stream(params.clone(), move |params| {
+                    #(#cloned)*
+                    async move { self.#method_name(#(#args)* &params).await }
+                })
+            }
+        })
     }
 
     /// The blocking twin of [`Self::emit_method`]: same name, arguments and docs, run to
@@ -496,6 +574,25 @@ fn path_expression(operation: &Operation) -> TokenStream {
         quote! { let #name = crate::form::encode_path_segment(#name); }
     });
     quote! { { #(#bindings)* format!(#template) } }
+}
+
+/// `HasId` for objects with a string `id`, so expandable fields and pagination can read it.
+fn emit_has_id(def: &TypeDef, body: &StructDef) -> Option<TokenStream> {
+    let field = body.fields.iter().find(|field| field.wire_name == "id" && matches!(field.ty, TypeRef::String { .. }))?;
+    let name = ident(&def.name);
+    let id = ident(&field.rust_name);
+    let value = if field.optional || field.nullable {
+        quote! { self.#id.as_deref() }
+    } else {
+        quote! { Some(&self.#id) }
+    };
+    Some(quote! {
+        impl crate::HasId for #name {
+            fn object_id(&self) -> Option<&str> {
+                #value
+            }
+        }
+    })
 }
 
 fn emit_redacting_debug(def: &TypeDef, body: &StructDef) -> TokenStream {

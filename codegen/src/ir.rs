@@ -34,9 +34,20 @@ pub struct Operation {
     pub params: Option<OperationParams>,
     /// What a 2xx response carries.
     pub response: ResponseBody,
+    /// How to follow the pages of a list or search response, when the params allow it.
+    pub pagination: Option<Pagination>,
     pub doc: Doc,
     /// Where the operation is in the spec, for messages about it.
     pub pointer: String,
+}
+
+/// A paginated operation's cursor: the params field it sets for the next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pagination {
+    /// `starting_after`, from the last object's id (`has_more`).
+    List,
+    /// `page`, from the response's `next_page`.
+    Search,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -203,6 +214,10 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A [`TypeDef`] by name.
     Named(String),
+    /// A page of a list (`object: list`, `data`, `has_more`, `url`).
+    List(Box<TypeRef>),
+    /// A page of search results (`object: search_result`, with `next_page`).
+    SearchResult(Box<TypeRef>),
     /// An object's id, or the object itself when expanded (`x-expansionResources`).
     Expandable(Box<TypeRef>),
     /// A request value that may also be sent as `""` to clear the field.

@@ -4,7 +4,7 @@
 use crate::error::{Error, SpecErrorKind};
 use crate::ir::{
     Api, Direction, Discriminator, Doc, EnumDef, EnumVariant, Field, HttpMethod, Operation,
-    OperationParams, ParamsLocation, PathParam, ResponseBody, StructDef, TypeDef, TypeKind,
+    OperationParams, Pagination, ParamsLocation, PathParam, ResponseBody, StructDef, TypeDef, TypeKind,
     TypeRef, UnionDef, UnionVariant,
 };
 use crate::naming::{field_name, html_to_markdown, snake_case, type_name};
@@ -236,6 +236,21 @@ impl<'a> Lowering<'a> {
         }
     }
 
+    /// A list response whose params take `starting_after` (or a search whose params take
+    /// `page`) can be followed page by page.
+    fn pagination(&self, params: &Option<OperationParams>, response: &ResponseBody) -> Option<Pagination> {
+        let params = params.as_ref()?;
+        let TypeKind::Struct(body) = &self.types.get(&params.type_name)?.kind else { return None };
+        let has_string_field = |name: &str| {
+            body.fields.iter().any(|field| field.wire_name == name && field.optional && matches!(field.ty, TypeRef::String { .. }))
+        };
+        match response {
+            ResponseBody::Json(TypeRef::List(_)) if has_string_field("starting_after") => Some(Pagination::List),
+            ResponseBody::Json(TypeRef::SearchResult(_)) if has_string_field("page") => Some(Pagination::Search),
+            ResponseBody::Json(_) => None,
+        }
+    }
+
     /// The defined types in the order they were first reached.
     fn ordered_types(mut self) -> Vec<TypeDef> {
         self.order.iter().filter_map(|name| self.types.shift_remove(name)).collect()
@@ -260,6 +275,7 @@ impl<'a> Lowering<'a> {
             (None, None) => None,
         };
         let response = self.lower_responses(indexed, &module)?;
+        let pagination = self.pagination(&params, &response);
         let doc = operation
             .description
             .as_deref()
@@ -274,6 +290,7 @@ impl<'a> Lowering<'a> {
             path_params,
             params,
             response,
+            pagination,
             doc: Doc(doc),
             pointer: indexed.pointer.clone(),
         })
@@ -594,6 +611,23 @@ impl<'a> Lowering<'a> {
                 match &array.items {
                     Some(items) => TypeRef::Array(Box::new(self.lower_boxed_schema(items, &item_site)?)),
                     None => TypeRef::Array(Box::new(TypeRef::Json)),
+                }
+            }
+            SchemaKind::Type(Type::Object(object)) if site.direction == Direction::Response && page_kind(object).is_some() => {
+                let Some(ReferenceOr::Item(data)) = object.properties.get("data") else {
+                    return Err(self.error(&site.pointer, unsupported("a list whose `data` is a `$ref`")));
+                };
+                let data_site = SchemaSite {
+                    pointer: join(&format!("{}/properties", site.pointer), &["data"]),
+                    name_hint: format!("{}Item", site.name_hint),
+                    ..site.clone()
+                };
+                let TypeRef::Array(item) = self.lower_inline(data, &data_site)? else {
+                    return Err(self.error(&data_site.pointer, unsupported("a list whose `data` is not an array")));
+                };
+                match page_kind(object) {
+                    Some(PageKind::Search) => TypeRef::SearchResult(item),
+                    _ => TypeRef::List(item),
                 }
             }
             SchemaKind::Type(Type::Object(object)) => {
@@ -961,4 +995,27 @@ fn module_name(family: &str) -> String {
     const RESERVED: &[&str] = &["blocking", "client", "error", "form", "types", "validate", "reqwest", "shared_runtime"];
     let name = field_name(family);
     if RESERVED.contains(&name.as_str()) { format!("{name}_api") } else { name }
+}
+
+enum PageKind {
+    List,
+    Search,
+}
+
+/// Stripe's list and search envelopes, recognised by their exact set of properties so that an
+/// object that merely has a `data` field is never mistaken for one.
+fn page_kind(object: &openapiv3::ObjectType) -> Option<PageKind> {
+    let mut names: Vec<&str> = object.properties.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    let ReferenceOr::Item(kind) = object.properties.get("object")? else { return None };
+    let SchemaKind::Type(Type::String(kind)) = &kind.schema_kind else { return None };
+    match (kind.enumeration.as_slice(), names.as_slice()) {
+        ([Some(value)], ["data", "has_more", "object", "url"]) if value == "list" => Some(PageKind::List),
+        ([Some(value)], ["data", "has_more", "next_page", "object", "total_count", "url"] | ["data", "has_more", "next_page", "object", "url"])
+            if value == "search_result" =>
+        {
+            Some(PageKind::Search)
+        }
+        _ => None,
+    }
 }

@@ -22,14 +22,14 @@ fn project_spec() {
 #[test]
 fn shapes() {
     let text = include_str!("fixtures/shapes.yaml");
-    insta::assert_snapshot!(render_all("shapes.yaml", text, &["GetWidgetsWidget", "PostWidgets"]));
+    insta::assert_snapshot!(render_all("shapes.yaml", text, &["GetWidgetsWidget", "PostWidgets", "GetWidgets", "GetWidgetsSearch"]));
 }
 
 #[test]
 fn generating_twice_gives_identical_bytes() {
     let text = include_str!("fixtures/shapes.yaml");
-    let first = render_all("shapes.yaml", text, &["GetWidgetsWidget", "PostWidgets"]);
-    let second = render_all("shapes.yaml", text, &["GetWidgetsWidget", "PostWidgets"]);
+    let first = render_all("shapes.yaml", text, &["GetWidgetsWidget", "PostWidgets", "GetWidgets", "GetWidgetsSearch"]);
+    let second = render_all("shapes.yaml", text, &["GetWidgetsWidget", "PostWidgets", "GetWidgets", "GetWidgetsSearch"]);
     assert_eq!(first, second);
 }
 
@@ -40,7 +40,7 @@ fn the_whole_document_can_be_selected() {
     let all = generate(text, &Selection::All, options).expect("the fixture generates");
     let listed = generate(
         text,
-        &Selection::Operations(vec!["GetWidgetsWidget".to_owned(), "PostWidgets".to_owned()]),
+        &Selection::Operations(vec!["GetWidgetsWidget".to_owned(), "GetWidgetsSearch".to_owned(), "GetWidgets".to_owned(), "PostWidgets".to_owned()]),
         options,
     )
     .expect("the fixture generates");
