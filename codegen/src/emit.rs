@@ -110,6 +110,7 @@ impl Context<'_> {
             TypeRef::Number => quote! { f64 },
             TypeRef::Boolean => quote! { bool },
             TypeRef::Json => quote! { serde_json::Value },
+            TypeRef::File => quote! { crate::FileUpload },
             TypeRef::Array(item) => {
                 let item = self.rust_type(item);
                 quote! { Vec<#item> }
@@ -153,6 +154,7 @@ impl Context<'_> {
         let debug_impl = body.has_secret().then(|| emit_redacting_debug(def, body));
         let validate = (body.direction == Direction::Request).then(|| self.emit_validate(def, body));
         let has_id = (body.direction == Direction::Response).then(|| emit_has_id(def, body)).flatten();
+        let files = emit_multipart_files(def, body);
         quote! {
             #doc
             #[derive(Clone, #debug #default PartialEq, serde::Serialize, serde::Deserialize)]
@@ -163,6 +165,7 @@ impl Context<'_> {
             #debug_impl
             #validate
             #has_id
+            #files
         }
     }
 
@@ -174,9 +177,9 @@ impl Context<'_> {
             let wire = &field.wire_name;
             quote! { #[serde(rename = #wire)] }
         });
-        // Absent optional fields are omitted on the wire. A required but nullable response field
-        // keeps its explicit `null`, so that a decoded object re-serializes to what was received.
-        let serde = if field.optional {
+        // Absent optional fields are omitted on the wire. A nullable response field keeps its
+        // explicit `null`, so that a decoded object re-serializes without losing the field.
+        let serde = if field.optional && !(field.nullable && direction == Direction::Response) {
             Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] })
         } else if field.nullable && direction == Direction::Response {
             Some(quote! { #[serde(default)] })
@@ -184,6 +187,9 @@ impl Context<'_> {
             None
         };
         let ty = if field.optional || field.nullable { quote! { Option<#ty> } } else { ty };
+        // Files travel as parts of their own, not through the serializer that writes the
+        // other fields (see `crate::multipart`).
+        let serde = if field.ty == TypeRef::File { Some(quote! { #[serde(skip)] }) } else { serde };
         quote! {
             #doc
             #rename
@@ -264,7 +270,7 @@ impl Context<'_> {
             TypeRef::Named(name) | TypeRef::Boxed(name) => self
                 .is_validated(name)
                 .then(|| quote! { crate::validate::Validate::validate_at(value, &path, violations); }),
-            TypeRef::Expandable(_) | TypeRef::List(_) | TypeRef::SearchResult(_) => None,
+            TypeRef::Expandable(_) | TypeRef::List(_) | TypeRef::SearchResult(_) | TypeRef::File => None,
             TypeRef::String { max_length: None }
             | TypeRef::Integer { .. }
             | TypeRef::Number
@@ -345,8 +351,7 @@ impl Context<'_> {
         let operation_id = &operation.operation_id;
         let doc = method_doc(operation);
         let (params, args) = self.method_params(operation);
-        let ResponseBody::Json(response) = &operation.response;
-        let response = self.rust_type(response);
+        let response = self.response_type(&operation.response);
         quote! {
             #doc
             #[doc(alias = #operation_id)]
@@ -495,36 +500,41 @@ impl Context<'_> {
             HttpMethod::Post => quote! { reqwest::Method::POST },
             HttpMethod::Delete => quote! { reqwest::Method::DELETE },
         };
-        let ResponseBody::Json(response) = &operation.response;
-        let response = self.rust_type(response);
-        let (prepare, query, form) = match &operation.params {
-            None => (None, quote! { None }, quote! { None }),
-            Some(params) => {
-                let prepare = quote! {
-                    params.validate()?;
-                    let encoded = crate::form::to_form_string(params)?;
-                };
-                let (query, form) = match params.location {
-                    ParamsLocation::Query => (quote! { Some(encoded) }, quote! { None }),
-                    ParamsLocation::FormBody => (quote! { None }, quote! { Some(encoded) }),
-                };
-                (Some(prepare), query, form)
-            }
+        let response = self.response_type(&operation.response);
+        let mut request = quote! {
+            crate::client::ApiRequest::new(#operation_id, #http_method, #path_expr)
+        };
+        let validate = operation.params.as_ref().map(|params| {
+            request.extend(match params.location {
+                ParamsLocation::Query => quote! { .query(crate::form::to_form_string(params)?) },
+                ParamsLocation::FormBody => quote! { .form(crate::form::to_form_string(params)?) },
+                ParamsLocation::Multipart => quote! { .multipart(crate::multipart::to_multipart(params)?) },
+            });
+            quote! { params.validate()?; }
+        });
+        if let Some(server) = &operation.server {
+            request.extend(quote! { .server(#server) });
+        }
+        let execute = match &operation.response {
+            ResponseBody::Json(_) => quote! { execute },
+            ResponseBody::Binary { .. } => quote! { execute_bytes },
         };
         quote! {
             #doc
             #[doc(alias = #operation_id)]
             pub async fn #method_name(&self, #method_params) -> Result<#response, crate::Error> {
-                #prepare
-                self.execute(crate::client::ApiRequest {
-                    operation_id: #operation_id,
-                    method: #http_method,
-                    path: #path_expr,
-                    query: #query,
-                    form: #form,
-                })
-                .await
+                #validate
+                let request = #request;
+                self.#execute(request).await
             }
+        }
+    }
+
+    /// What a method returns on success: the decoded type, or the bytes of a document.
+    fn response_type(&self, response: &ResponseBody) -> TokenStream {
+        match response {
+            ResponseBody::Json(ty) => self.rust_type(ty),
+            ResponseBody::Binary { .. } => quote! { Vec<u8> },
         }
     }
 }
@@ -574,6 +584,33 @@ fn path_expression(operation: &Operation) -> TokenStream {
         quote! { let #name = crate::form::encode_path_segment(#name); }
     });
     quote! { { #(#bindings)* format!(#template) } }
+}
+
+/// For params with files, the parts that `crate::multipart` adds beside the other fields.
+fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> Option<TokenStream> {
+    let files: Vec<&Field> = body.fields.iter().filter(|field| field.ty == TypeRef::File).collect();
+    if files.is_empty() {
+        return None;
+    }
+    let name = ident(&def.name);
+    let pushes = files.iter().map(|field| {
+        let field_ident = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        if field.optional || field.nullable {
+            quote! { if let Some(file) = &self.#field_ident { files.push((#wire, file)); } }
+        } else {
+            quote! { files.push((#wire, &self.#field_ident)); }
+        }
+    });
+    Some(quote! {
+        impl crate::multipart::MultipartParams for #name {
+            fn files(&self) -> Vec<(&'static str, &crate::FileUpload)> {
+                let mut files = Vec::new();
+                #(#pushes)*
+                files
+            }
+        }
+    })
 }
 
 /// `HasId` for objects with a string `id`, so expandable fields and pagination can read it.

@@ -26,6 +26,8 @@ pub struct Operation {
     /// The Rust module (resource family) the method's documentation and params live in.
     pub module: String,
     pub http_method: HttpMethod,
+    /// The operation's own server (`https://files.stripe.com`), when it is not the API's.
+    pub server: Option<String>,
     /// The path template as the spec writes it (`/v1/customers/{customer}`).
     pub path: String,
     /// Path parameters in template order; each becomes a `&str` argument, percent-escaped.
@@ -91,12 +93,16 @@ pub enum ParamsLocation {
     FormBody,
     /// Sent as the query string, in the same encoding (GET, DELETE).
     Query,
+    /// Sent as `multipart/form-data` (file uploads): the same keys, with files as parts.
+    Multipart,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResponseBody {
     /// A JSON document decoded into this type.
     Json(TypeRef),
+    /// Raw bytes of this media type (`application/pdf`).
+    Binary { content_type: String },
 }
 
 /// A named type the generator defines.
@@ -207,6 +213,8 @@ pub enum TypeRef {
     Integer { unix_time: bool },
     Number,
     Boolean,
+    /// A file to upload in a multipart body.
+    File,
     /// Any JSON value, for schemas that say nothing about their shape.
     Json,
     Array(Box<TypeRef>),

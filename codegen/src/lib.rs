@@ -67,9 +67,26 @@ pub fn generate_from(
     options: Options<'_>,
 ) -> Result<Vec<GeneratedFile>, Error> {
     let api = lower::lower(spec, options.spec_file, selection)?;
+    render_api(&api, options)
+}
+
+/// Emits and renders lowered IR (callers that also need the IR, such as the standalone crate
+/// writer that lists which component became which type, lower first and call this).
+pub fn render_api(api: &ir::Api, options: Options<'_>) -> Result<Vec<GeneratedFile>, Error> {
     let header = render::header(options.command, options.spec_file);
-    emit::emit(&api)
+    emit::emit(api)
         .into_iter()
         .map(|file| render::render(file, &header))
+        .collect()
+}
+
+/// The component schemas that became named types: `(component name, Rust type name)`.
+pub fn component_types(api: &ir::Api) -> Vec<(String, String)> {
+    api.types
+        .iter()
+        .filter_map(|def| {
+            let escaped = def.pointer.strip_prefix("/components/schemas/")?;
+            (!escaped.contains('/')).then(|| (pointer::unescape_segment(escaped), def.name.clone()))
+        })
         .collect()
 }

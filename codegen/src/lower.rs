@@ -18,6 +18,8 @@ use openapiv3::{
 /// The only request body encoding Stripe uses for its JSON API (besides file uploads).
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 const JSON_CONTENT_TYPE: &str = "application/json";
+/// File uploads (`POST /v1/files`).
+const MULTIPART_CONTENT_TYPE: &str = "multipart/form-data";
 /// The component every Stripe error response refers to; the SDK's error type is hand-written.
 const ERROR_SCHEMA_REF: &str = "#/components/schemas/error";
 const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
@@ -57,6 +59,7 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         operation_id: None,
         component_type_names: component_type_names(spec, file)?,
         families: resource_families(spec),
+        files_allowed: false,
     };
     let mut operations = Vec::with_capacity(selected.len());
     for operation in selected {
@@ -180,6 +183,8 @@ struct Lowering<'a> {
     components: IndexMap<String, (String, Direction)>,
     /// The Rust names of all component schemas, which inline types must not take.
     component_type_names: std::collections::HashSet<String>,
+    /// Whether a binary string is a file to upload here (the top of a multipart body).
+    files_allowed: bool,
     /// Resource families (`x-resourceId` in snake case), longest first.
     families: Vec<String>,
     /// Types whose fields are being lowered; a reference back to one of them needs a `Box`.
@@ -247,7 +252,24 @@ impl<'a> Lowering<'a> {
         match response {
             ResponseBody::Json(TypeRef::List(_)) if has_string_field("starting_after") => Some(Pagination::List),
             ResponseBody::Json(TypeRef::SearchResult(_)) if has_string_field("page") => Some(Pagination::Search),
-            ResponseBody::Json(_) => None,
+            ResponseBody::Json(_) | ResponseBody::Binary { .. } => None,
+        }
+    }
+
+    /// An operation (or path item) with its own `servers` entry is sent there, unless the
+    /// client is pointed elsewhere; only one server is meaningful for a client.
+    fn operation_server(&self, indexed: &IndexedOperation<'a>) -> Result<Option<String>, Error> {
+        let (servers, pointer) = if indexed.operation.servers.is_empty() {
+            (&indexed.path_item.servers, format!("{}/servers", join("/paths", &[indexed.path])))
+        } else {
+            (&indexed.operation.servers, format!("{}/servers", indexed.pointer))
+        };
+        match servers.as_slice() {
+            [] => Ok(None),
+            [server] if server.url.starts_with("https://") && server.variables.as_ref().is_none_or(|v| v.is_empty()) => {
+                Ok(Some(server.url.trim_end_matches('/').to_owned()))
+            }
+            _ => Err(self.error(&pointer, unsupported("servers other than one fixed `https://` URL"))),
         }
     }
 
@@ -262,16 +284,17 @@ impl<'a> Lowering<'a> {
         let method_name = snake_case(indexed.id);
         let params_type = format!("{}Params", type_name(indexed.id));
         let path_params = self.lower_path_params(indexed)?;
-        let has_query = self.parameters(indexed)?.iter().any(|(_, parameter)| matches!(parameter, Parameter::Query { .. }));
-        if has_query && indexed.operation.request_body.is_some() {
-            let pointer = format!("{}/requestBody", indexed.pointer);
-            return Err(self.error(&pointer, unsupported("query parameters together with a request body")));
-        }
         let query = self.lower_query_params(indexed, &module, &params_type)?;
         let body = self.lower_request_body(indexed, &module, &params_type)?;
         let params = match (query, body) {
-            (Some(type_name), _) => Some(OperationParams { type_name, location: ParamsLocation::Query }),
-            (None, Some(type_name)) => Some(OperationParams { type_name, location: ParamsLocation::FormBody }),
+            // Stripe's GET operations declare an empty form body beside their query
+            // parameters; a body with fields there would have nowhere to go.
+            (Some(_), Some(_)) => {
+                let pointer = format!("{}/requestBody", indexed.pointer);
+                return Err(self.error(&pointer, unsupported("query parameters together with a request body")));
+            }
+            (Some(type_name), None) => Some(OperationParams { type_name, location: ParamsLocation::Query }),
+            (None, Some((type_name, location))) => Some(OperationParams { type_name, location }),
             (None, None) => None,
         };
         let response = self.lower_responses(indexed, &module)?;
@@ -291,6 +314,7 @@ impl<'a> Lowering<'a> {
             params,
             response,
             pagination,
+            server: self.operation_server(indexed)?,
             doc: Doc(doc),
             pointer: indexed.pointer.clone(),
         })
@@ -410,7 +434,7 @@ impl<'a> Lowering<'a> {
         indexed: &IndexedOperation<'a>,
         module: &str,
         params_type: &str,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<Option<(String, ParamsLocation)>, Error> {
         let Some(body) = &indexed.operation.request_body else { return Ok(None) };
         let pointer = format!("{}/requestBody", indexed.pointer);
         let ReferenceOr::Item(body) = body else {
@@ -418,14 +442,22 @@ impl<'a> Lowering<'a> {
         };
         let mut media = None;
         for (content_type, media_type) in &body.content {
-            if content_type != FORM_CONTENT_TYPE {
+            let location = match content_type.as_str() {
+                FORM_CONTENT_TYPE => ParamsLocation::FormBody,
+                MULTIPART_CONTENT_TYPE => ParamsLocation::Multipart,
+                _ => {
+                    let pointer = join(&format!("{pointer}/content"), &[content_type]);
+                    return Err(self.error(&pointer, SpecErrorKind::UnsupportedContentType { content_type: content_type.clone() }));
+                }
+            };
+            if media.is_some() {
                 let pointer = join(&format!("{pointer}/content"), &[content_type]);
-                return Err(self.error(&pointer, SpecErrorKind::UnsupportedContentType { content_type: content_type.clone() }));
+                return Err(self.error(&pointer, unsupported("a request body with more than one content type")));
             }
-            media = Some(media_type);
+            media = Some((content_type, media_type, location));
         }
-        let Some(media) = media else { return Ok(None) };
-        let pointer = join(&format!("{pointer}/content"), &[FORM_CONTENT_TYPE, "schema"]);
+        let Some((content_type, media, location)) = media else { return Ok(None) };
+        let pointer = join(&format!("{pointer}/content"), &[content_type, "schema"]);
         let Some(schema) = &media.schema else { return Ok(None) };
         let site = SchemaSite {
             pointer: pointer.clone(),
@@ -433,16 +465,20 @@ impl<'a> Lowering<'a> {
             module,
             name_hint: params_type.to_owned(),
         };
-        match self.lower_schema(schema, &site)? {
-            TypeRef::Named(name) if name == params_type => {
+        // Files may only stand at the top of a multipart body, where they become parts.
+        self.files_allowed = location == ParamsLocation::Multipart;
+        let lowered = self.lower_schema(schema, &site);
+        self.files_allowed = false;
+        match lowered? {
+            TypeRef::Named(name) if self.types.get(&name).is_some_and(|def| matches!(def.kind, TypeKind::Struct(_))) => {
                 // Its doc names the method, so readers of the params find what takes them.
-                if let Some(def) = self.types.get_mut(params_type) {
+                if let Some(def) = self.types.get_mut(&name) {
                     def.doc = Doc(Some(format!(
                         "The parameters of [`Client::{0}`](crate::Client::{0}).",
                         snake_case(indexed.id)
                     )));
                 }
-                Ok(Some(name))
+                Ok(Some((name, location)))
             }
             // An object without properties takes no parameters.
             TypeRef::Json => Ok(None),
@@ -474,6 +510,10 @@ impl<'a> Lowering<'a> {
         let mut json = None;
         for (content_type, media) in &response.content {
             if content_type != JSON_CONTENT_TYPE {
+                // A document such as a PDF: a binary string schema, returned as bytes.
+                if response.content.len() == 1 && is_binary_string(media.schema.as_ref()) {
+                    return Ok(ResponseBody::Binary { content_type: content_type.clone() });
+                }
                 let pointer = join(&format!("{pointer}/content"), &[content_type]);
                 return Err(self.error(&pointer, SpecErrorKind::UnsupportedContentType { content_type: content_type.clone() }));
             }
@@ -592,7 +632,11 @@ impl<'a> Lowering<'a> {
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 if matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)) {
-                    return Err(self.error(&site.pointer, unsupported("binary string data")));
+                    let top_level = self.in_progress.len() == 1;
+                    if !(self.files_allowed && top_level) {
+                        return Err(self.error(&site.pointer, unsupported("binary string data")));
+                    }
+                    return Ok(TypeRef::File);
                 }
                 if string.enumeration.is_empty() {
                     TypeRef::String { max_length: string.max_length }
@@ -1018,4 +1062,9 @@ fn page_kind(object: &openapiv3::ObjectType) -> Option<PageKind> {
         }
         _ => None,
     }
+}
+
+fn is_binary_string(schema: Option<&ReferenceOr<Schema>>) -> bool {
+    matches!(schema, Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(string)), .. }))
+        if matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)))
 }

@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use stripe_sdk::Client;
-use stripe_sdk::terminal::PostTerminalConnectionTokensParams;
+use stripe_sdk::PostTerminalConnectionTokensParams;
 
 const USAGE: &str = "usage: create_connection_token [--location ID] [--expand FIELD]...
 

@@ -1,23 +1,39 @@
 //! Hand-written: the HTTP client that generated operations call, with its configuration, the
-//! headers every request carries, and the mapping of responses to results and errors.
+//! headers every request carries, retries with backoff, and the mapping of responses to
+//! results and errors.
+//!
+//! One call of an operation is validated and encoded once, then sent up to `max_retries + 1`
+//! times with identical bytes (the same `Idempotency-Key` included). Each call is a `tracing`
+//! span (`stripe_request`) and each attempt a child span (`stripe_attempt`); they carry the
+//! operation, method, path, attempt number, status, request id and duration, never headers or
+//! bodies.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
+    USER_AGENT,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
+use tracing::field::Empty;
 
-use crate::error::{ApiError, ApiErrorObject, ConfigError, DecodeError, Error};
+use crate::error::{ApiError, ApiErrorObject, ConfigError, DecodeError, Error, TransportError};
+use crate::options::{AppInfo, RequestOptions};
+use crate::retry;
+
+pub use crate::retry::{DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER};
 
 /// Where requests go unless the builder says otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
 
-/// How long a request may take, end to end, when the client builds its own HTTP client. This
-/// is the official SDKs' default.
+/// How long each attempt of a request may take, from sending to reading the whole body, when
+/// the client builds its own HTTP client. This is the official SDKs' default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
 
 /// The `User-Agent` product token: this SDK and its version.
@@ -26,12 +42,13 @@ const USER_AGENT_VALUE: &str = concat!("stripe-sdk-rust/", env!("CARGO_PKG_VERSI
 // Header names and values are built where they are used: `HeaderValue` holds `Bytes`, whose
 // atomic pointer makes a `const` of it a fresh copy at every use anyway (and clippy flags it).
 const STRIPE_VERSION: &str = "stripe-version";
+const STRIPE_ACCOUNT: &str = "stripe-account";
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
 const REQUEST_ID: &str = "request-id";
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";
 
 /// One API call as generated code describes it; [`Client::execute`] sends it.
-#[derive(Debug)]
 pub(crate) struct ApiRequest {
     /// The operation's `operationId` in the API document, kept for error messages.
     pub(crate) operation_id: &'static str,
@@ -40,8 +57,69 @@ pub(crate) struct ApiRequest {
     pub(crate) path: String,
     /// The already-encoded query string, without the leading `?`.
     pub(crate) query: Option<String>,
-    /// The already-encoded `application/x-www-form-urlencoded` body.
-    pub(crate) form: Option<String>,
+    /// The already-encoded body.
+    pub(crate) body: Option<RequestBody>,
+    /// The operation's own server (`https://files.stripe.com`), used instead of the default
+    /// base URL; a base URL the caller chose (a mock, a proxy) wins over it.
+    pub(crate) server: Option<&'static str>,
+}
+
+/// An encoded request body; it is encoded once and every attempt sends the same bytes.
+#[allow(
+    dead_code,
+    reason = "the runtime serves any selection of operations; a small one leaves some of it unused"
+)]
+pub(crate) enum RequestBody {
+    Form(String),
+    Multipart(crate::multipart::MultipartBody),
+}
+
+#[allow(
+    dead_code,
+    reason = "the runtime serves any selection of operations; a small one leaves some of it unused"
+)]
+impl ApiRequest {
+    pub(crate) fn new(operation_id: &'static str, method: Method, path: String) -> Self {
+        ApiRequest { operation_id, method, path, query: None, body: None, server: None }
+    }
+
+    pub(crate) fn query(mut self, query: String) -> Self {
+        self.query = Some(query);
+        self
+    }
+
+    pub(crate) fn form(mut self, form: String) -> Self {
+        self.body = Some(RequestBody::Form(form));
+        self
+    }
+
+    pub(crate) fn multipart(mut self, body: crate::multipart::MultipartBody) -> Self {
+        self.body = Some(RequestBody::Multipart(body));
+        self
+    }
+
+    pub(crate) fn server(mut self, server: &'static str) -> Self {
+        self.server = Some(server);
+        self
+    }
+}
+
+impl fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The query and the form hold the parameters, which may include secrets such as a
+        // `client_secret`, so only their sizes are shown.
+        f.debug_struct("ApiRequest")
+            .field("operation_id", &self.operation_id)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query_len", &self.query.as_ref().map(String::len))
+            .field("body_len", &self.body.as_ref().map(|body| match body {
+                RequestBody::Form(form) => form.len(),
+                RequestBody::Multipart(body) => body.bytes().len(),
+            }))
+            .field("server", &self.server)
+            .finish()
+    }
 }
 
 /// The secret API key, which must never be printed; `Debug` shows `[redacted]`.
@@ -54,20 +132,30 @@ impl fmt::Debug for SecretKey {
     }
 }
 
+/// What the client awaits between attempts; see [`ClientBuilder::retry_sleep`].
+type SleepFn = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
 /// A Stripe API client. Cheap to clone: clones share one connection pool and configuration.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), stripe_sdk::Error> {
 /// let client = stripe_sdk::Client::new("sk_test_...")?;
-/// let params = stripe_sdk::terminal::PostTerminalConnectionTokensParams::default();
+/// let params = stripe_sdk::PostTerminalConnectionTokensParams::default();
 /// let token = client.post_terminal_connection_tokens(&params).await?;
 /// # drop(token);
 /// # Ok(())
 /// # }
 /// ```
+///
+/// Failed requests are retried (see [`ClientBuilder::max_retries`]); per-request settings go
+/// through [`with_options`](Self::with_options). Calls need a Tokio runtime with its time and
+/// I/O drivers enabled (`#[tokio::main]` enables both), as the HTTP client does; without one,
+/// use `blocking::Client` (feature `blocking`).
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Set by [`with_options`](Self::with_options); shared by clones of that handle.
+    options: Option<Arc<RequestOptions>>,
 }
 
 struct Inner {
@@ -77,9 +165,12 @@ struct Inner {
     /// `Bearer <key>`, marked sensitive so that HTTP-level logging leaves it out.
     authorization: HeaderValue,
     stripe_version: HeaderValue,
+    user_agent: HeaderValue,
     /// Kept to blank the key out of error bodies, should a server or proxy echo it.
     secret_key: SecretKey,
     timeout: Option<Duration>,
+    max_retries: u32,
+    sleep: Option<SleepFn>,
 }
 
 impl fmt::Debug for Client {
@@ -89,8 +180,30 @@ impl fmt::Debug for Client {
             .field("api_version", &crate::API_VERSION)
             .field("secret_key", &self.inner.secret_key)
             .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.max_retries)
+            .field("user_agent", &self.inner.user_agent)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
+}
+
+/// A request ready to send: checked, encoded, with every header but the per-attempt ones.
+struct Prepared {
+    operation_id: &'static str,
+    method: Method,
+    url: String,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+    timeout: Option<Duration>,
+    max_retries: u32,
+}
+
+/// What one attempt produced, with what the retry decision and the spans need.
+struct Attempt<T> {
+    result: Result<T, Error>,
+    status: Option<StatusCode>,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
 }
 
 impl Client {
@@ -105,13 +218,17 @@ impl Client {
         Self::builder(secret_key).build()
     }
 
-    /// A builder for a client with a different base URL, timeout or HTTP client.
+    /// A builder for a client with a different base URL, timeout, retry limit, application
+    /// information or HTTP client.
     pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             secret_key: SecretKey(secret_key.into()),
             base_url: None,
             http_client: None,
             timeout: None,
+            max_retries: None,
+            app_info: None,
+            sleep: None,
         }
     }
 
@@ -120,7 +237,37 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends `request` and decodes a success response into `T`.
+    /// A handle to this client whose requests use `options` (an idempotency key, a connected
+    /// account, an API version, a timeout or a retry limit). It shares the connection pool and
+    /// configuration, so creating one per request is cheap. Options set on a handle that
+    /// already has some replace those one by one.
+    ///
+    /// ```no_run
+    /// use stripe_sdk::{Client, RequestOptions, PostTerminalConnectionTokensParams};
+    ///
+    /// # async fn run(client: Client) -> Result<(), stripe_sdk::Error> {
+    /// let params = PostTerminalConnectionTokensParams::default();
+    /// let token = client
+    ///     .with_options(RequestOptions::new().idempotency_key("k").stripe_account("acct_1"))
+    ///     .post_terminal_connection_tokens(&params)
+    ///     .await?;
+    /// # drop(token);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        let merged = match &self.options {
+            Some(existing) => existing.merged_with(options),
+            None => options,
+        };
+        Client {
+            inner: Arc::clone(&self.inner),
+            options: Some(Arc::new(merged)),
+        }
+    }
+
+    /// Sends `request`, retrying it when that may help, and decodes a success response into
+    /// `T`.
     ///
     /// Any non-2xx status is an error, whatever the body says: [`Error::Api`] when the body is
     /// Stripe's error envelope, [`Error::Decode`] otherwise.
@@ -128,72 +275,275 @@ impl Client {
         &self,
         request: ApiRequest,
     ) -> Result<T, Error> {
+        self.execute_with(request, decode_success::<T>).await
+    }
+
+    /// Like [`Client::execute`] for operations that return a document (a PDF): the success
+    /// body's bytes as they are.
+    #[allow(
+        dead_code,
+        reason = "the runtime serves any selection of operations; a small one leaves some of it unused"
+    )]
+    pub(crate) async fn execute_bytes(&self, request: ApiRequest) -> Result<Vec<u8>, Error> {
+        self.execute_with(request, |body| Ok(body.to_vec())).await
+    }
+
+    async fn execute_with<T>(&self, request: ApiRequest, decode: Decoder<T>) -> Result<T, Error> {
+        // The blocking client, called inside an async runtime, polls this future once and
+        // needs it to finish at once; this check comes before anything else for that reason.
+        #[cfg(feature = "blocking")]
+        if crate::blocking::refusing_on_this_thread() {
+            return Err(crate::blocking::inside_runtime_error());
+        }
+
+        let span = tracing::info_span!(
+            "stripe_request",
+            operation_id = request.operation_id,
+            method = %request.method,
+            path = %request.path,
+            attempts = Empty,
+            status = Empty,
+            request_id = Empty,
+            duration_ms = Empty,
+        );
+        let prepared = self.prepare(request)?;
+        let started = Instant::now();
+        let (result, last) = self
+            .send_with_retries(&prepared, decode)
+            .instrument(span.clone())
+            .await;
+        span.record("attempts", last.attempts);
+        if let Some(status) = last.status {
+            span.record("status", status.as_u16());
+        }
+        if let Some(request_id) = &last.request_id {
+            span.record("request_id", request_id.as_str());
+        }
+        span.record("duration_ms", millis(started.elapsed()));
+        result
+    }
+
+    /// Checks the request options and builds the URL and headers shared by every attempt.
+    fn prepare(&self, request: ApiRequest) -> Result<Prepared, Error> {
         let inner = &*self.inner;
         let ApiRequest {
             operation_id,
             method,
             path,
             query,
-            form,
+            body,
+            server,
         } = request;
+        // Operations served elsewhere (file uploads) go to their own server, unless the
+        // caller pointed the client somewhere else, where everything goes.
+        let base_url = match server {
+            Some(server) if inner.base_url == DEFAULT_BASE_URL => server,
+            _ => inner.base_url.as_str(),
+        };
+        let no_options = RequestOptions::default();
+        let options = self.options.as_deref().unwrap_or(&no_options);
+
+        // Every POST carries a key, generated unless the caller chose one, so that a retry
+        // (ours, or the caller's after a crash) cannot create the object twice. GET and DELETE
+        // are idempotent already; a key the caller gives them is sent anyway, as Stripe allows.
+        let generated_key = (method == Method::POST && options.idempotency_key.is_none())
+            .then(|| uuid::Uuid::new_v4().to_string());
+        let option_headers = options.headers(generated_key)?;
 
         let mut url = String::with_capacity(
-            inner.base_url.len() + path.len() + query.as_ref().map_or(0, |q| q.len() + 1),
+            base_url.len() + path.len() + query.as_ref().map_or(0, |q| q.len() + 1),
         );
-        url.push_str(&inner.base_url);
+        url.push_str(base_url);
         url.push_str(&path);
         if let Some(query) = query.as_deref().filter(|query| !query.is_empty()) {
             url.push('?');
             url.push_str(query);
         }
 
-        let mut builder = inner
-            .http
-            .request(method, url)
-            .header(AUTHORIZATION, inner.authorization.clone())
-            .header(
-                HeaderName::from_static(STRIPE_VERSION),
-                inner.stripe_version.clone(),
-            )
-            .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE))
-            .header(ACCEPT, HeaderValue::from_static(JSON));
-        if let Some(form) = form {
+        let mut headers = HeaderMap::with_capacity(9);
+        headers.insert(AUTHORIZATION, inner.authorization.clone());
+        headers.insert(
+            HeaderName::from_static(STRIPE_VERSION),
+            option_headers
+                .api_version
+                .unwrap_or_else(|| inner.stripe_version.clone()),
+        );
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static(JSON));
+        if let Some(key) = option_headers.idempotency_key {
+            headers.insert(HeaderName::from_static(IDEMPOTENCY_KEY), key);
+        }
+        if let Some(account) = option_headers.stripe_account {
+            headers.insert(HeaderName::from_static(STRIPE_ACCOUNT), account);
+        }
+        let body = match body {
+            None => None,
+            Some(RequestBody::Form(form)) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
+                Some(form.into_bytes())
+            }
+            Some(RequestBody::Multipart(multipart)) => {
+                let content_type = HeaderValue::from_str(&multipart.content_type())
+                    .map_err(|_| crate::form::FormError::new("the multipart boundary is not a valid header"))?;
+                headers.insert(CONTENT_TYPE, content_type);
+                Some(multipart.bytes)
+            }
+        };
+        if let Some(body) = &body {
             // An empty form is still sent as an empty body with its content type, as the
             // official SDKs do for a POST without parameters. The length is set explicitly
             // because the HTTP stack leaves `Content-Length: 0` out for an empty body, and
             // some proxies answer a POST without it with 411 Length Required.
-            builder = builder
-                .header(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE))
-                .header(CONTENT_LENGTH, HeaderValue::from(form.len()))
-                .body(form);
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
         }
-        if let Some(timeout) = inner.timeout {
+
+        Ok(Prepared {
+            operation_id,
+            method,
+            url,
+            headers,
+            body,
+            timeout: options.timeout.or(inner.timeout),
+            max_retries: options.max_retries.unwrap_or(inner.max_retries),
+        })
+    }
+
+    /// Sends the request until it succeeds, fails in a way another attempt cannot fix, or has
+    /// been retried `max_retries` times. Returns the result and the last attempt's details.
+    async fn send_with_retries<T>(
+        &self,
+        prepared: &Prepared,
+        decode: Decoder<T>,
+    ) -> (Result<T, Error>, LastAttempt) {
+        let mut attempts: u32 = 0;
+        loop {
+            attempts = attempts.saturating_add(1);
+            let span = tracing::debug_span!(
+                "stripe_attempt",
+                attempt = attempts,
+                status = Empty,
+                request_id = Empty,
+                duration_ms = Empty,
+            );
+            let started = Instant::now();
+            let attempt = self.attempt(prepared, decode).instrument(span.clone()).await;
+            if let Some(status) = attempt.status {
+                span.record("status", status.as_u16());
+            }
+            if let Some(request_id) = &attempt.request_id {
+                span.record("request_id", request_id.as_str());
+            }
+            span.record("duration_ms", millis(started.elapsed()));
+
+            let last = LastAttempt {
+                attempts,
+                status: attempt.status,
+                request_id: attempt.request_id,
+            };
+            let mut error = match attempt.result {
+                Ok(value) => return (Ok(value), last),
+                Err(error) => error,
+            };
+            if error.is_retryable() && attempts <= prepared.max_retries {
+                let delay =
+                    retry::retry_delay(attempts, retry::random_jitter(), attempt.retry_after);
+                span.in_scope(|| {
+                    tracing::info!(
+                        attempt = attempts,
+                        reason = %RetryReason(&error),
+                        delay_ms = millis(delay),
+                        "retrying the Stripe API request"
+                    );
+                });
+                drop(span);
+                self.pause(delay).await;
+                continue;
+            }
+            error.set_attempts(attempts);
+            tracing::debug!(
+                attempts,
+                kind = ?error.kind(),
+                retryable = error.is_retryable(),
+                "the Stripe API request failed"
+            );
+            return (Err(error), last);
+        }
+    }
+
+    /// Sends the request once and maps the response (or the failure) to a result.
+    async fn attempt<T>(&self, prepared: &Prepared, decode: Decoder<T>) -> Attempt<T> {
+        let inner = &*self.inner;
+        let mut builder = inner
+            .http
+            .request(prepared.method.clone(), prepared.url.as_str())
+            .headers(prepared.headers.clone());
+        if let Some(body) = &prepared.body {
+            // The body was encoded once; every attempt sends these same bytes.
+            builder = builder.body(body.clone());
+        }
+        if let Some(timeout) = prepared.timeout {
             builder = builder.timeout(timeout);
         }
 
-        let response = builder.send().await.map_err(Error::Transport)?;
+        let failed = |error: reqwest::Error, status, request_id| Attempt {
+            result: Err(transport_error(error, prepared)),
+            status,
+            request_id,
+            retry_after: None,
+        };
+        let response = match builder.send().await {
+            Ok(response) => response,
+            Err(error) => return failed(error, None, None),
+        };
         let status = response.status();
-        let request_id = response
-            .headers()
+        let headers = response.headers();
+        let request_id = headers
             .get(REQUEST_ID)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
-        let body = response.bytes().await.map_err(Error::Transport)?;
+        let should_retry = retry::should_retry_header(headers);
+        let retry_after = retry::retry_after_header(headers);
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(error) => return failed(error, Some(status), request_id),
+        };
 
-        if status.is_success() {
-            decode_success(&body).map_err(|(json_path, message)| {
+        let result = if status.is_success() {
+            decode(&body).map_err(|(json_path, message)| {
                 let text = self.scrub(String::from_utf8_lossy(&body).into_owned());
-                Error::Decode(Box::new(DecodeError::new(
+                let mut error = DecodeError::new(
                     status,
-                    request_id,
-                    operation_id,
+                    request_id.clone(),
+                    prepared.operation_id,
                     json_path,
                     message,
                     &text,
-                )))
+                );
+                error.should_retry = should_retry;
+                Error::Decode(Box::new(error))
             })
         } else {
-            Err(self.error_response(status, request_id, operation_id, &body))
+            Err(self.error_response(
+                status,
+                request_id.clone(),
+                should_retry,
+                prepared.operation_id,
+                &body,
+            ))
+        };
+        Attempt {
+            result,
+            status: Some(status),
+            request_id,
+            retry_after,
+        }
+    }
+
+    /// Waits `delay` before the next attempt, through the builder's hook when there is one.
+    async fn pause(&self, delay: Duration) {
+        match &self.inner.sleep {
+            Some(sleep) => sleep(delay).await,
+            None => tokio::time::sleep(delay).await,
         }
     }
 
@@ -203,6 +553,7 @@ impl Client {
         &self,
         status: StatusCode,
         request_id: Option<String>,
+        should_retry: Option<bool>,
         operation_id: &'static str,
         body: &[u8],
     ) -> Error {
@@ -220,15 +571,15 @@ impl Client {
                 operation_id,
                 error: envelope.error,
                 body: text,
+                attempts: 1,
+                should_retry,
             })),
-            Err((json_path, message)) => Error::Decode(Box::new(DecodeError::new(
-                status,
-                request_id,
-                operation_id,
-                json_path,
-                message,
-                &text,
-            ))),
+            Err((json_path, message)) => {
+                let mut error =
+                    DecodeError::new(status, request_id, operation_id, json_path, message, &text);
+                error.should_retry = should_retry;
+                Error::Decode(Box::new(error))
+            }
         }
     }
 
@@ -243,8 +594,66 @@ impl Client {
     }
 }
 
+/// The attempt count, status and request id of a call's last attempt, for its span.
+struct LastAttempt {
+    attempts: u32,
+    status: Option<StatusCode>,
+    request_id: Option<String>,
+}
+
+/// Maps an HTTP client failure to [`Error::Timeout`] or [`Error::Transport`].
+fn transport_error(error: reqwest::Error, prepared: &Prepared) -> Error {
+    let is_timeout = error.is_timeout();
+    let error = Box::new(TransportError::new(
+        error,
+        prepared.operation_id,
+        prepared.timeout,
+    ));
+    if is_timeout {
+        Error::Timeout(error)
+    } else {
+        Error::Transport(error)
+    }
+}
+
+/// Why an attempt is retried, for the log: the error class and status, never its text, which
+/// could quote parameters.
+struct RetryReason<'a>(&'a Error);
+
+impl fmt::Display for RetryReason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let should_retry = match self.0 {
+            Error::Api(error) => error.should_retry,
+            Error::Decode(error) => error.should_retry,
+            _ => None,
+        };
+        match (self.0, self.0.status()) {
+            (Error::Timeout(_), _) => f.write_str("timeout"),
+            (Error::Transport(_), _) => f.write_str("connection error"),
+            (_, Some(status)) if should_retry == Some(true) => {
+                write!(
+                    f,
+                    "status {} with Stripe-Should-Retry: true",
+                    status.as_u16()
+                )
+            }
+            (_, Some(status)) => write!(f, "status {}", status.as_u16()),
+            (_, None) => f.write_str("error"),
+        }
+    }
+}
+
+/// A duration in whole milliseconds, for span fields.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
 /// Decodes one JSON value from `body`, rejecting trailing data. On failure returns the JSON
 /// path where decoding stopped (`.` for the top level) and the decoder's message.
+/// Turns a success body into the operation's result, or says where it could not: `(JSON
+/// path, message)`.
+type Decoder<T> = fn(&[u8]) -> Result<T, (String, String)>;
+
 fn decode_success<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut deserializer)
@@ -261,6 +670,9 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     http_client: Option<reqwest::Client>,
     timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    app_info: Option<AppInfo>,
+    sleep: Option<SleepFn>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -270,6 +682,9 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("app_info", &self.app_info)
+            .field("retry_sleep", &self.sleep.as_ref().map(|_| "custom"))
             .finish()
     }
 }
@@ -289,10 +704,47 @@ impl ClientBuilder {
         self
     }
 
-    /// Limits how long each request may take, from sending to reading the whole body.
-    /// Defaults to 80 seconds when the client builds its own HTTP client.
+    /// Limits how long each attempt of a request may take, from sending to reading the whole
+    /// body. Defaults to 80 seconds when the client builds its own HTTP client. With retries, a
+    /// call can take up to `(max_retries + 1)` times this, plus the waits between attempts.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries a failed request at most `max_retries` times (default
+    /// [`DEFAULT_MAX_RETRIES`], 2); `0` turns retries off.
+    ///
+    /// Connection failures, timeouts, 409 and 5xx responses are retried, and so is any error
+    /// that Stripe marks with `Stripe-Should-Retry: true`, while `Stripe-Should-Retry: false`
+    /// stops retries whatever the status. Every attempt sends the same bytes, including the same
+    /// `Idempotency-Key`, so retrying a POST cannot perform it twice. Between attempts the
+    /// client waits `min(0.5 s * 2^(n-1), 5 s)` scaled by a random factor in `[0.5, 1)`, at
+    /// least 0.5 s, and at least what a `Retry-After` header asks, up to [`MAX_RETRY_AFTER`]
+    /// (60 s).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Names the application built on this SDK in every request's `User-Agent`, for example
+    /// `stripe-sdk-rust/0.1.0 MyPlugin/1.2.0 (https://example.com)`.
+    pub fn app_info(mut self, app_info: AppInfo) -> Self {
+        self.app_info = Some(app_info);
+        self
+    }
+
+    /// Replaces how the client waits between attempts: it awaits `sleep(delay)` instead of
+    /// `tokio::time::sleep(delay)`.
+    ///
+    /// Meant for tests, which can retry without waiting (`|_| async {}`) or record the delays
+    /// the client chose; production code has no reason to set it.
+    pub fn retry_sleep<F, Fut>(mut self, sleep: F) -> Self
+    where
+        F: Fn(Duration) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.sleep = Some(Arc::new(move |delay| Box::pin(sleep(delay))));
         self
     }
 
@@ -301,8 +753,8 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Config`] when the key is empty or not a valid header value, when the base URL
-    /// does not parse or is not a plain `http`/`https` URL, or when the HTTP client cannot be
-    /// initialised.
+    /// does not parse or is not a plain `http`/`https` URL, when the application information
+    /// does not fit in a `User-Agent`, or when the HTTP client cannot be initialised.
     pub fn build(self) -> Result<Client, Error> {
         let config = |message: String| Error::Config(ConfigError::new(message));
         let key = &self.secret_key.0;
@@ -324,6 +776,15 @@ impl ClientBuilder {
         authorization.set_sensitive(true);
         let stripe_version = HeaderValue::from_str(crate::API_VERSION)
             .map_err(|_| config("the API version is not a valid HTTP header value".to_owned()))?;
+
+        let mut user_agent = USER_AGENT_VALUE.to_owned();
+        if let Some(app_info) = &self.app_info {
+            user_agent.push(' ');
+            user_agent.push_str(&app_info.user_agent_suffix().map_err(config)?);
+        }
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
+            config("the application information is not a valid HTTP header value".to_owned())
+        })?;
 
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))
             .map_err(config)?;
@@ -349,10 +810,25 @@ impl ClientBuilder {
                 base_url,
                 authorization,
                 stripe_version,
+                user_agent,
                 secret_key: self.secret_key,
                 timeout,
+                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+                sleep: self.sleep,
             }),
+            options: None,
         })
+    }
+
+    /// Checks the configuration and builds a [`blocking::Client`](crate::blocking::Client)
+    /// with it, which owns a single-threaded Tokio runtime to run requests on.
+    ///
+    /// # Errors
+    ///
+    /// As [`build`](Self::build), and [`Error::Config`] when the runtime cannot be created.
+    #[cfg(feature = "blocking")]
+    pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
+        crate::blocking::Client::from_async(self.build()?)
     }
 }
 
@@ -384,8 +860,54 @@ fn normalize_base_url(input: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Client, normalize_base_url};
-    use crate::Error;
+    use reqwest::Method;
+
+    use super::{ApiRequest, Client, normalize_base_url};
+    use crate::{Error, RequestOptions};
+
+    fn request(method: Method) -> ApiRequest {
+        ApiRequest::new("Op", method, "/v1/things".to_owned()).query("expand[0]=a".to_owned())
+    }
+
+    #[test]
+    fn only_posts_get_a_generated_idempotency_key() {
+        let client = Client::new("sk_test_123").unwrap();
+        let post = client.prepare(request(Method::POST)).unwrap();
+        let key = post.headers["idempotency-key"].to_str().unwrap();
+        assert_eq!(uuid::Uuid::parse_str(key).unwrap().get_version_num(), 4);
+        assert_eq!(post.max_retries, 2);
+        assert_eq!(post.timeout, Some(std::time::Duration::from_secs(80)));
+        assert_eq!(post.url, "https://api.stripe.com/v1/things?expand[0]=a");
+
+        for method in [Method::GET, Method::DELETE] {
+            let prepared = client.prepare(request(method.clone())).unwrap();
+            assert!(
+                !prepared.headers.contains_key("idempotency-key"),
+                "{method}"
+            );
+            // A key the caller chose is sent with any method.
+            let prepared = client
+                .with_options(RequestOptions::new().idempotency_key("mine"))
+                .prepare(request(method.clone()))
+                .unwrap();
+            assert_eq!(prepared.headers["idempotency-key"], "mine", "{method}");
+        }
+    }
+
+    #[test]
+    fn the_key_is_a_sensitive_header_and_absent_from_debug_output() {
+        let client = Client::new("sk_test_123").unwrap();
+        let prepared = client.prepare(request(Method::POST)).unwrap();
+        assert!(prepared.headers["authorization"].is_sensitive());
+        let debug = format!("{:?}", request(Method::POST));
+        assert!(!debug.contains("expand"), "{debug}");
+        let debug = format!(
+            "{:?}",
+            client.with_options(RequestOptions::new().stripe_account("acct_1"))
+        );
+        assert!(!debug.contains("sk_test_123"), "{debug}");
+        assert!(debug.contains("acct_1"), "{debug}");
+    }
 
     #[test]
     fn base_urls_are_normalized() {

@@ -2,11 +2,13 @@
 //! redaction that keeps secrets out of error text.
 //!
 //! Every error that comes from a response keeps the HTTP status and the `Request-Id` header,
-//! because the request id is what Stripe support asks for. The API key never appears in any
+//! because the request id is what Stripe support asks for. Every error says how many attempts
+//! were made and whether another attempt could succeed. The API key never appears in any
 //! `Debug` or `Display` output, and values of fields named `secret` or `*_secret` are blanked
 //! in every excerpt and `Debug` rendering of response JSON.
 
 use std::fmt::{self, Display};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde::Deserialize;
@@ -14,37 +16,104 @@ use serde::Deserialize;
 use crate::validate::{InvalidParams, REDACTED};
 
 /// Everything that can go wrong when calling the API.
+///
+/// Match on the variant for the details, or on [`kind`](Self::kind) for the class of error
+/// that decides what to do next:
+///
+/// ```no_run
+/// use stripe_sdk::{ApiErrorCategory, ErrorKind};
+///
+/// # async fn run(client: stripe_sdk::Client) {
+/// # let params = stripe_sdk::PostTerminalConnectionTokensParams::default();
+/// match client.post_terminal_connection_tokens(&params).await {
+///     Ok(token) => drop(token),
+///     Err(error) => match error.kind() {
+///         ErrorKind::Api(ApiErrorCategory::Authentication) => eprintln!("check the API key"),
+///         ErrorKind::Api(ApiErrorCategory::RateLimit) => eprintln!("slow down: {error}"),
+///         ErrorKind::Timeout | ErrorKind::Transport if error.is_retryable() => {
+///             eprintln!("network trouble after {} attempts: {error}", error.attempts())
+///         }
+///         _ => eprintln!("{error}"),
+///     },
+/// }
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The parameters broke a constraint of the API document (or could not be form-encoded);
-    /// no request was sent.
+    /// The parameters (or the [`RequestOptions`](crate::RequestOptions)) broke a constraint of
+    /// the API document (or could not be form-encoded); no request was sent.
     #[error(transparent)]
     InvalidParams(#[from] InvalidParams),
     /// Stripe answered with an error status and its usual `{"error": {...}}` body.
     #[error(transparent)]
     Api(Box<ApiError>),
-    /// The request could not be sent or the response could not be read (connection refused,
-    /// TLS failure, timeout, body cut off).
-    #[error("request to the Stripe API failed: {}", ErrorChain(.0))]
-    Transport(reqwest::Error),
+    /// The request could not be sent or the response could not be read (connection refused or
+    /// dropped, TLS failure, body cut off).
+    #[error(transparent)]
+    Transport(Box<TransportError>),
+    /// The request (or reading its response) took longer than the timeout.
+    #[error(transparent)]
+    Timeout(Box<TransportError>),
     /// A response arrived but its body could not be decoded: an error status whose body is not
     /// Stripe's error envelope (a proxy's HTML page, say), or a success whose body does not
     /// match the expected type. Never treated as success.
     #[error(transparent)]
     Decode(Box<DecodeError>),
-    /// The client was configured wrongly (for example an invalid base URL); nothing was sent.
+    /// The client was configured or used wrongly (for example an invalid base URL, or the
+    /// blocking client called inside an async runtime); nothing was sent.
     #[error(transparent)]
     Config(ConfigError),
 }
 
+/// The class of an [`Error`], for deciding what to do about it; see [`Error::kind`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The parameters or request options were rejected before sending; fix them.
+    InvalidParams,
+    /// Stripe answered with an error; the category says which class of the official SDKs'
+    /// table it belongs to (card declined, rate limited, authentication, ...).
+    Api(ApiErrorCategory),
+    /// The connection failed or was dropped.
+    Transport,
+    /// The request timed out.
+    Timeout,
+    /// The response could not be decoded.
+    Decode,
+    /// The client is misconfigured or misused.
+    Config,
+}
+
 impl Error {
+    /// The class of this error, from the official SDKs' table for API errors plus this SDK's
+    /// own classes.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidParams(_) => ErrorKind::InvalidParams,
+            Self::Api(error) => ErrorKind::Api(error.category()),
+            Self::Transport(_) => ErrorKind::Transport,
+            Self::Timeout(_) => ErrorKind::Timeout,
+            Self::Decode(_) => ErrorKind::Decode,
+            Self::Config(_) => ErrorKind::Config,
+        }
+    }
+
+    /// The category of an API error, as the official SDKs classify it; `None` for errors that
+    /// did not come from an error envelope.
+    pub fn api_category(&self) -> Option<ApiErrorCategory> {
+        match self {
+            Self::Api(error) => Some(error.category()),
+            _ => None,
+        }
+    }
+
     /// The HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(error) => Some(error.status()),
             Self::Decode(error) => Some(error.status()),
-            Self::Transport(error) => error.status(),
+            Self::Transport(error) | Self::Timeout(error) => error.error.status(),
             Self::InvalidParams(_) | Self::Config(_) => None,
         }
     }
@@ -55,8 +124,50 @@ impl Error {
         match self {
             Self::Api(error) => error.request_id(),
             Self::Decode(error) => error.request_id(),
-            Self::InvalidParams(_) | Self::Transport(_) | Self::Config(_) => None,
+            Self::InvalidParams(_) | Self::Transport(_) | Self::Timeout(_) | Self::Config(_) => {
+                None
+            }
         }
+    }
+
+    /// The operation that failed, as the API document names it, when a request was attempted.
+    pub fn operation_id(&self) -> Option<&'static str> {
+        match self {
+            Self::Api(error) => Some(error.operation_id()),
+            Self::Decode(error) => Some(error.operation_id()),
+            Self::Transport(error) | Self::Timeout(error) => Some(error.operation_id()),
+            Self::InvalidParams(_) | Self::Config(_) => None,
+        }
+    }
+
+    /// How many times the request was sent: `0` when it was rejected before sending, and more
+    /// than `1` when it was retried. The error is the last attempt's.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::Api(error) => error.attempts(),
+            Self::Decode(error) => error.attempts(),
+            Self::Transport(error) | Self::Timeout(error) => error.attempts(),
+            Self::InvalidParams(_) | Self::Config(_) => 0,
+        }
+    }
+
+    /// Whether the same request could succeed if sent again (with the same idempotency key):
+    /// connection failures, timeouts, 409 and 5xx responses are, unless Stripe's
+    /// `Stripe-Should-Retry` header said otherwise (it can also mark any other error
+    /// retryable). The client has already retried such errors up to its limit; `true` here
+    /// means it gave up, not that the failure is permanent.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(error) => error.is_retryable(),
+            Self::Decode(error) => error.is_retryable(),
+            Self::Transport(error) | Self::Timeout(error) => error.is_retryable(),
+            Self::InvalidParams(_) | Self::Config(_) => false,
+        }
+    }
+
+    /// Whether the request timed out; the same as matching [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout(_))
     }
 
     /// Stripe's error object, when the response was an API error.
@@ -75,11 +186,22 @@ impl Error {
         }
     }
 
-    /// The underlying HTTP client error, for a transport failure (to ask `is_timeout()`, say).
+    /// The underlying HTTP client error of a transport failure or a timeout (to ask
+    /// `is_connect()`, say).
     pub fn transport_error(&self) -> Option<&reqwest::Error> {
         match self {
-            Self::Transport(error) => Some(error),
+            Self::Transport(error) | Self::Timeout(error) => Some(error.reqwest_error()),
             _ => None,
+        }
+    }
+
+    /// Records on the error that `attempts` requests were sent in all.
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        match self {
+            Self::Api(error) => error.attempts = attempts,
+            Self::Decode(error) => error.attempts = attempts,
+            Self::Transport(error) | Self::Timeout(error) => error.attempts = attempts,
+            Self::InvalidParams(_) | Self::Config(_) => {}
         }
     }
 }
@@ -90,24 +212,95 @@ impl From<crate::form::FormError> for Error {
     }
 }
 
-/// Displays an error followed by each of its sources, so that a transport failure printed once
-/// says why ("connection refused") and not only that the request failed.
-///
-/// The `Transport` variant has no `source()` for the same reason: its `Display` already holds
-/// the whole chain, and reporting the chain twice would repeat every line.
-struct ErrorChain<'a>(&'a reqwest::Error);
+/// Writes ` (after N attempts)` when the request was sent more than once, so that a logged
+/// error shows that retries happened; a single attempt adds nothing.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
+}
 
-impl Display for ErrorChain<'_> {
+/// A request that could not be sent, or whose response could not be read, or that timed out.
+///
+/// `Display` holds the whole chain of causes ("connection refused", "operation timed out"),
+/// so the error has no separate `source()`: reporting the chain twice would repeat every line.
+/// The URL it names never includes a query string, which could carry parameters.
+#[derive(Debug)]
+pub struct TransportError {
+    pub(crate) error: reqwest::Error,
+    pub(crate) operation_id: &'static str,
+    pub(crate) attempts: u32,
+    /// The per-attempt time limit that applied, when this SDK set it.
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl TransportError {
+    /// Wraps an HTTP client error, dropping the query string from the URL it carries.
+    pub(crate) fn new(
+        mut error: reqwest::Error,
+        operation_id: &'static str,
+        timeout: Option<Duration>,
+    ) -> Self {
+        if let Some(url) = error.url_mut() {
+            url.set_query(None);
+        }
+        Self {
+            error,
+            operation_id,
+            attempts: 1,
+            timeout,
+        }
+    }
+
+    /// The HTTP client's error.
+    pub fn reqwest_error(&self) -> &reqwest::Error {
+        &self.error
+    }
+
+    /// The operation whose request failed.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// How many times the request was sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether this is a timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.error.is_timeout()
+    }
+
+    /// Whether sending the request again could succeed: true for every failure but a request
+    /// that could not be built or a redirect the HTTP client refused.
+    pub fn is_retryable(&self) -> bool {
+        crate::retry::is_retryable_transport(&self.error)
+    }
+}
+
+impl Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut source = std::error::Error::source(self.0);
+        match (self.error.is_timeout(), self.timeout) {
+            (true, Some(limit)) => write!(
+                f,
+                "request to the Stripe API timed out (limit {limit:?} per attempt): "
+            )?,
+            (true, None) => f.write_str("request to the Stripe API timed out: ")?,
+            (false, _) => f.write_str("request to the Stripe API failed: ")?,
+        }
+        write!(f, "{}", self.error)?;
+        let mut source = std::error::Error::source(&self.error);
         while let Some(error) = source {
             write!(f, ": {error}")?;
             source = error.source();
         }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
+
+impl std::error::Error for TransportError {}
 
 /// The client was configured wrongly; see the message.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -136,6 +329,9 @@ pub struct ApiError {
     pub(crate) operation_id: &'static str,
     pub(crate) error: ApiErrorObject,
     pub(crate) body: String,
+    pub(crate) attempts: u32,
+    /// The `Stripe-Should-Retry` response header, when it said `true` or `false`.
+    pub(crate) should_retry: Option<bool>,
 }
 
 impl ApiError {
@@ -165,6 +361,17 @@ impl ApiError {
     /// may hold a `client_secret` that the caller needs.
     pub fn body(&self) -> &str {
         &self.body
+    }
+
+    /// How many times the request was sent; this error is the last attempt's.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether sending the request again could succeed: a 409 or 5xx status, unless the
+    /// `Stripe-Should-Retry` header says otherwise either way.
+    pub fn is_retryable(&self) -> bool {
+        crate::retry::is_retryable_response(self.status, self.should_retry)
     }
 
     /// How Stripe's official SDKs would classify this error.
@@ -216,7 +423,7 @@ impl Display for ApiError {
         if !first {
             f.write_str(")")?;
         }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -232,6 +439,8 @@ impl fmt::Debug for ApiError {
             .field("operation_id", &self.operation_id)
             .field("error", &self.error)
             .field("body", &redact_secret_fields(&self.body))
+            .field("attempts", &self.attempts)
+            .field("should_retry", &self.should_retry)
             .finish()
     }
 }
@@ -409,6 +618,9 @@ pub struct DecodeError {
     pub(crate) message: String,
     pub(crate) excerpt: String,
     pub(crate) truncated: bool,
+    pub(crate) attempts: u32,
+    /// The `Stripe-Should-Retry` response header, when it said `true` or `false`.
+    pub(crate) should_retry: Option<bool>,
 }
 
 /// How many characters of an undecodable body an error keeps.
@@ -437,6 +649,8 @@ impl DecodeError {
             message,
             excerpt,
             truncated,
+            attempts: 1,
+            should_retry: None,
         }
     }
 
@@ -476,6 +690,19 @@ impl DecodeError {
     pub fn is_truncated(&self) -> bool {
         self.truncated
     }
+
+    /// How many times the request was sent; this error is the last attempt's.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether sending the request again could succeed: an error status of 409 or 5xx (a
+    /// proxy's 502 page, say), unless the `Stripe-Should-Retry` header says otherwise either
+    /// way. A success status whose body does not decode is not retryable: it would decode no
+    /// better the next time.
+    pub fn is_retryable(&self) -> bool {
+        crate::retry::is_retryable_response(self.status, self.should_retry)
+    }
 }
 
 impl Display for DecodeError {
@@ -495,7 +722,7 @@ impl Display for DecodeError {
         if self.truncated {
             f.write_str(" (truncated)")?;
         }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -567,7 +794,8 @@ mod tests {
     use reqwest::StatusCode;
 
     use super::{
-        ApiError, ApiErrorCategory, ApiErrorObject, ApiErrorType, DecodeError, redact_secret_fields,
+        ApiError, ApiErrorCategory, ApiErrorObject, ApiErrorType, DecodeError, Error, ErrorKind,
+        redact_secret_fields,
     };
 
     #[test]
@@ -622,6 +850,8 @@ mod tests {
                 ..ApiErrorObject::default()
             },
             body: String::new(),
+            attempts: 1,
+            should_retry: None,
         };
         assert_eq!(
             error.to_string(),
@@ -642,6 +872,8 @@ mod tests {
                 ..ApiErrorObject::default()
             },
             body: String::new(),
+            attempts: 1,
+            should_retry: None,
         };
         let t = || ApiErrorType::InvalidRequestError;
         assert_eq!(make(429, t(), None).category(), ApiErrorCategory::RateLimit);
@@ -667,6 +899,73 @@ mod tests {
         );
         assert_eq!(make(500, t(), None).category(), ApiErrorCategory::Api);
         assert_eq!(make(409, t(), None).category(), ApiErrorCategory::Api);
+    }
+
+    #[test]
+    fn attempts_show_in_display_only_when_there_were_retries_and_kinds_follow_categories() {
+        let make = |status: u16, attempts: u32, should_retry: Option<bool>| ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            request_id: Some("req_1".to_owned()),
+            operation_id: "Op",
+            error: ApiErrorObject {
+                type_: ApiErrorType::ApiError,
+                ..ApiErrorObject::default()
+            },
+            body: String::new(),
+            attempts,
+            should_retry,
+        };
+        assert_eq!(
+            make(500, 1, None).to_string(),
+            "[req_1] api_error (status 500)"
+        );
+        assert_eq!(
+            make(500, 3, None).to_string(),
+            "[req_1] api_error (status 500) (after 3 attempts)"
+        );
+        assert!(make(500, 1, None).is_retryable());
+        assert!(!make(500, 1, Some(false)).is_retryable());
+        assert!(make(400, 1, Some(true)).is_retryable());
+
+        let error = Error::Api(Box::new(make(402, 1, None)));
+        assert_eq!(error.kind(), ErrorKind::Api(ApiErrorCategory::Card));
+        assert_eq!(error.api_category(), Some(ApiErrorCategory::Card));
+        assert_eq!(error.operation_id(), Some("Op"));
+        assert!(!error.is_timeout());
+        let mut error = Error::Api(Box::new(make(503, 1, None)));
+        error.set_attempts(3);
+        assert_eq!(error.attempts(), 3);
+        assert!(error.is_retryable());
+
+        let mut decode = DecodeError::new(
+            StatusCode::BAD_GATEWAY,
+            Some("req_2".to_owned()),
+            "Op",
+            ".".to_owned(),
+            "expected value".to_owned(),
+            "<html>",
+        );
+        assert!(decode.is_retryable());
+        decode.attempts = 2;
+        assert!(
+            decode
+                .to_string()
+                .ends_with("body: \"<html>\" (after 2 attempts)")
+        );
+        let error = Error::Decode(Box::new(decode));
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert_eq!(error.api_category(), None);
+
+        let mut violations = crate::validate::Violations::new();
+        violations.push(
+            &crate::validate::FieldPath::root(),
+            crate::validate::ViolationKind::Empty,
+        );
+        let invalid = Error::from(violations.into_result().unwrap_err());
+        assert_eq!(invalid.kind(), ErrorKind::InvalidParams);
+        assert_eq!(invalid.attempts(), 0);
+        assert!(!invalid.is_retryable());
+        assert_eq!(invalid.operation_id(), None);
     }
 
     #[test]

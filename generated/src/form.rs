@@ -22,7 +22,7 @@ pub struct FormError {
 }
 
 impl FormError {
-    fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Self {
             path: String::new(),
             message: message.into(),
@@ -88,17 +88,29 @@ pub fn to_form_string<T: Serialize + ?Sized>(value: &T) -> Result<String, FormEr
     Ok(writer.out)
 }
 
+/// Percent-encodes one path parameter (`cus_123`, `a/b` -> `a%2Fb`), so that no value can
+/// change which resource a request addresses. A space is `%20` here: `+` is literal in a path.
+pub fn encode_path_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    percent_encode_into(&mut out, segment, false);
+    out
+}
+
 /// Appends `input` percent-encoded like Python's `urllib.parse.quote_plus`: ASCII letters,
 /// digits and `_.-~` stay, a space becomes `+`, every other byte of the UTF-8 encoding becomes
 /// `%XX` with uppercase hex.
 fn encode_into(out: &mut String, input: &str) {
+    percent_encode_into(out, input, true);
+}
+
+fn percent_encode_into(out: &mut String, input: &str, space_as_plus: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in input.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
                 out.push(char::from(byte));
             }
-            b' ' => out.push('+'),
+            b' ' if space_as_plus => out.push('+'),
             _ => {
                 out.push('%');
                 out.push(char::from(HEX[usize::from(byte >> 4)]));
@@ -1097,5 +1109,14 @@ mod tests {
         .unwrap_err();
         assert_eq!(error.path(), "outer[0][field]");
         assert_eq!(error.message(), "refused");
+    }
+
+    #[test]
+    fn path_segments_cannot_escape_their_segment() {
+        assert_eq!(crate::form::encode_path_segment("cus_123"), "cus_123");
+        assert_eq!(crate::form::encode_path_segment("a/b?c#d"), "a%2Fb%3Fc%23d");
+        assert_eq!(crate::form::encode_path_segment("x y+z"), "x%20y%2Bz");
+        assert_eq!(crate::form::encode_path_segment(".."), "..");
+        assert_eq!(crate::form::encode_path_segment("é"), "%C3%A9");
     }
 }

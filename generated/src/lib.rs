@@ -2,11 +2,12 @@
 //! validation) around the operations and types generated from Stripe's OpenAPI document.
 //!
 //! Generated code lives in `src/gen/` and is rewritten by `cargo xtask regen`; everything else
-//! in this crate is written by hand. Each resource family is a module at the crate root (for
-//! example [`terminal`]), and each operation is an `async` method on [`Client`].
+//! in this crate is written by hand. Every generated type is re-exported at the crate root
+//! (`stripe_sdk::TerminalConnectionToken`) and also lives in its resource family's module (for
+//! example [`terminal_connection_token`]); each operation is an `async` method on [`Client`].
 //!
 //! ```no_run
-//! use stripe_sdk::{Client, terminal::PostTerminalConnectionTokensParams};
+//! use stripe_sdk::{Client, PostTerminalConnectionTokensParams};
 //!
 //! # async fn run() -> Result<(), stripe_sdk::Error> {
 //! let client = Client::new("sk_test_...")?;
@@ -23,27 +24,46 @@
 //! ```
 //!
 //! Parameters are checked against the document's constraints (such as `maxLength`) before
-//! anything is sent; a violation is [`Error::InvalidParams`] listing every problem. Errors that
-//! come from a response keep the HTTP status and the `Request-Id` header. The API key and
-//! fields holding secrets never appear in `Debug` output or error messages.
+//! anything is sent; a violation is [`Error::InvalidParams`] listing every problem. Failed
+//! requests are retried with backoff under one idempotency key (see
+//! [`ClientBuilder::max_retries`]), and per-request settings such as an idempotency key or a
+//! connected account go through [`Client::with_options`]. Errors that come from a response keep
+//! the HTTP status and the `Request-Id` header, and every error says how many attempts were made
+//! and whether another could succeed. The API key and fields holding secrets never appear in
+//! `Debug` output, error messages or logs.
+//!
+//! With the `blocking` feature, `blocking::Client` offers the same operations as plain blocking
+//! methods.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod error;
 pub mod form;
+pub mod multipart;
+pub mod pagination;
+mod options;
+mod retry;
+pub mod types;
 pub mod validate;
 
 // `gen` is a reserved keyword in the 2024 edition, hence the raw identifier; the folder keeps
-// its plain name. Every generated module and constant is re-exported at the crate root. The
+// its plain name. Every generated module, type and constant is re-exported at the crate root. The
 // generated files are laid out by prettyplease, whose output the drift check compares byte for
 // byte, so `cargo fmt` must leave them alone.
 #[rustfmt::skip]
 mod r#gen;
 pub use r#gen::*;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER};
 pub use error::{
     ApiError, ApiErrorCategory, ApiErrorObject, ApiErrorType, ConfigError, DecodeError, Error,
+    ErrorKind, TransportError,
 };
+pub use options::{AppInfo, MAX_IDEMPOTENCY_KEY_CHARS, RequestOptions};
+pub use multipart::FileUpload;
+pub use pagination::{List, SearchResult};
+pub use types::{Expandable, HasId, Unsettable};
 pub use validate::{InvalidParams, REDACTED, Violation, ViolationKind};
 
 /// The HTTP client this crate uses, re-exported so that a caller building their own

@@ -104,6 +104,11 @@ pub enum ViolationKind {
         /// Why the value could not be encoded.
         message: String,
     },
+    /// The value is empty where something is required (an idempotency key, say).
+    Empty,
+    /// The value holds characters other than printable ASCII, which an HTTP header (such as
+    /// `Idempotency-Key`) cannot carry reliably.
+    NotPrintableAscii,
 }
 
 impl Display for ViolationKind {
@@ -113,6 +118,11 @@ impl Display for ViolationKind {
                 write!(f, "too long: {actual} characters, at most {max} allowed")
             }
             Self::NotEncodable { message } => write!(f, "cannot be form-encoded: {message}"),
+            Self::Empty => f.write_str("must not be empty"),
+            Self::NotPrintableAscii => f.write_str(
+                "may only hold printable ASCII characters (no control characters, line breaks \
+                 or non-ASCII letters)",
+            ),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! field paths of violations, all violations reported at once, no request sent for invalid
 //! parameters, and unknown fields rejected when parameters are read from JSON.
 
-use stripe_sdk::terminal::PostTerminalConnectionTokensParams;
+use stripe_sdk::PostTerminalConnectionTokensParams;
 use stripe_sdk::{Client, Error, InvalidParams, ViolationKind};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};

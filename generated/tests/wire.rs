@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use stripe_sdk::terminal::{
+use stripe_sdk::{
     PostTerminalConnectionTokensParams, TerminalConnectionToken, TerminalConnectionTokenObject,
 };
 use stripe_sdk::{ApiErrorCategory, ApiErrorType, Client, Error};
@@ -34,10 +34,15 @@ fn json(status: u16, body: &str) -> ResponseTemplate {
 }
 
 /// Sends a connection-token request with no parameters against `response` and returns the
-/// result, checking that exactly one request was made.
+/// result, checking that exactly one request was made. Retries are off, so that these tests
+/// see how one response maps to a result (`retries.rs` tests the retries).
 async fn call_with(response: ResponseTemplate) -> Result<TerminalConnectionToken, Error> {
     let server = server_with(response).await;
-    let result = client_for(&server)
+    let result = Client::builder(KEY)
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .unwrap()
         .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
         .await;
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -401,8 +406,10 @@ async fn a_refused_connection_is_a_transport_error() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
+    // Connection failures are retried; the waits between attempts are skipped.
     let client = Client::builder(KEY)
         .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_sleep(|_| async {})
         .build()
         .unwrap();
     let error = client
@@ -410,6 +417,7 @@ async fn a_refused_connection_is_a_transport_error() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(error.attempts(), 3);
     assert_eq!(error.status(), None);
     assert_eq!(error.request_id(), None);
     assert!(error.transport_error().unwrap().is_connect(), "{error:?}");
@@ -429,6 +437,7 @@ async fn a_slow_response_times_out() {
     let client = Client::builder(KEY)
         .base_url(server.uri())
         .timeout(Duration::from_millis(200))
+        .max_retries(0)
         .build()
         .unwrap();
     let error = client
@@ -439,6 +448,8 @@ async fn a_slow_response_times_out() {
         error.transport_error().is_some_and(|e| e.is_timeout()),
         "{error:?}"
     );
+    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert!(error.is_timeout());
 }
 
 #[tokio::test]

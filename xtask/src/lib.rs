@@ -81,15 +81,22 @@ pub fn generate_from_spec(root: &Path, spec_file: &str, selection: &Selection) -
 /// Compares `files` with `out_dir`; unless `check_only`, rewrites what differs and removes
 /// stale files. Unchanged files are never touched, so their timestamps (and builds) stay.
 pub fn sync(root: &Path, out_dir: &str, files: &[GeneratedFile], check_only: bool) -> Result<Report> {
+    sync_files(root, out_dir, files, check_only, true)
+}
+
+/// [`sync`], optionally leaving files that are not generated alone (a standalone crate's
+/// folder also holds its build output and lock file).
+fn sync_files(root: &Path, out_dir: &str, files: &[GeneratedFile], check_only: bool, owns_folder: bool) -> Result<Report> {
     let dir = root.join(out_dir);
     let mut report = Report::default();
-    let mut on_disk = existing_files(&dir)?;
+    let mut on_disk = if owns_folder { existing_files(&dir)? } else { BTreeMap::new() };
     for file in files {
         let path = dir.join(&file.path);
         let display = format!("{out_dir}/{}", file.path);
-        let drift = match on_disk.remove(&file.path) {
-            None => Some(Drift::Missing),
-            Some(()) => {
+        let exists = on_disk.remove(&file.path).is_some() || (!owns_folder && path.exists());
+        let drift = match exists {
+            false => Some(Drift::Missing),
+            true => {
                 let current = fs::read(&path).with_context(|| format!("cannot read {display}"))?;
                 (current != file.contents.as_bytes()).then_some(Drift::Changed)
             }
@@ -98,7 +105,9 @@ pub fn sync(root: &Path, out_dir: &str, files: &[GeneratedFile], check_only: boo
             None => report.unchanged += 1,
             Some(drift) => {
                 if !check_only {
-                    fs::create_dir_all(&dir).with_context(|| format!("cannot create {out_dir}"))?;
+                    if let Some(parent) = path.parent() {
+                        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+                    }
                     fs::write(&path, &file.contents).with_context(|| format!("cannot write {display}"))?;
                 }
                 report.drift.insert(display, drift);
@@ -176,4 +185,186 @@ pub fn regen(root: &Path, config_file: &str, check_only: bool) -> Result<()> {
         report.unchanged
     );
     Ok(())
+}
+
+/// The SDK crate whose hand-written runtime and manifest standalone crates reuse.
+pub const SDK_DIR: &str = "generated";
+
+/// What `regen --out` generates.
+pub struct Standalone<'a> {
+    /// The spec, relative to the workspace root.
+    pub spec_file: &'a str,
+    pub selection: Selection,
+    /// Where to write the crate, relative to the workspace root (or absolute).
+    pub out_dir: &'a str,
+    /// Stripe's `fixtures3.json`, to generate a round-trip test from, if any.
+    pub fixtures: Option<&'a str>,
+}
+
+/// Writes a standalone SDK crate: the checked-in crate's manifest and hand-written runtime,
+/// with generated modules for `selection` and, given fixtures, a round-trip test.
+pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report> {
+    let spec_path = root.join(request.spec_file);
+    let spec_text = fs::read_to_string(&spec_path)
+        .with_context(|| format!("cannot read the spec {}", spec_path.display()))?;
+    let spec = stripe_codegen::load::parse_spec(request.spec_file, &spec_text)?;
+    let api = stripe_codegen::lower::lower(&spec, request.spec_file, &request.selection)?;
+    let command = format!("{REGEN_COMMAND} --out");
+    let options = Options { spec_file: request.spec_file, command: &command };
+    let generated = stripe_codegen::render_api(&api, options)?;
+
+    let mut files = vec![GeneratedFile {
+        path: "Cargo.toml".to_owned(),
+        contents: standalone_manifest(root)?,
+    }];
+    let runtime_dir = root.join(SDK_DIR).join("src");
+    let mut runtime: Vec<String> = fs::read_dir(&runtime_dir)
+        .with_context(|| format!("cannot list {}", runtime_dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
+        .filter_map(|path| path.file_name().and_then(|name| name.to_str()).map(str::to_owned))
+        .collect();
+    runtime.sort();
+    for name in runtime {
+        let contents = fs::read_to_string(runtime_dir.join(&name))
+            .with_context(|| format!("cannot read {SDK_DIR}/src/{name}"))?;
+        files.push(GeneratedFile { path: format!("src/{name}"), contents });
+    }
+    let generated_dir = format!("{}/src/gen", request.out_dir);
+    let mut report = sync_files(root, &generated_dir, &generated, false, true)?;
+    if let Some(fixtures) = request.fixtures {
+        let out = absolute(root, request.out_dir);
+        let fixtures_path = absolute(root, fixtures);
+        let relative = relative_path(&out, &fixtures_path);
+        files.push(GeneratedFile {
+            path: "tests/roundtrip.rs".to_owned(),
+            contents: roundtrip_test(&command, request.spec_file, &relative, &stripe_codegen::component_types(&api)),
+        });
+    }
+    let rest = sync_files(root, request.out_dir, &files, false, false)?;
+    report.drift.extend(rest.drift);
+    report.unchanged += rest.unchanged;
+    Ok(report)
+}
+
+fn absolute(root: &Path, path: &str) -> PathBuf {
+    let joined = root.join(path);
+    let mut normal = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+/// `to` relative to the folder `from`, with `/` separators, so the generated test does not
+/// depend on where the checkout is.
+fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(to[common..].iter().map(|part| part.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+/// The checked-in crate's manifest without its dev-dependencies (tests and examples are not
+/// copied), as a workspace of its own so that it builds wherever it is written.
+fn standalone_manifest(root: &Path) -> Result<String> {
+    let path = root.join(SDK_DIR).join("Cargo.toml");
+    let manifest = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let Some((head, _)) = manifest.split_once("[dev-dependencies]") else {
+        bail!("{SDK_DIR}/Cargo.toml has no [dev-dependencies] section to cut at");
+    };
+    if head.contains("workspace = true") || head.contains(".workspace") {
+        bail!("{SDK_DIR}/Cargo.toml inherits from the workspace above [dev-dependencies]; a standalone crate cannot");
+    }
+    Ok(format!(
+        "# @generated by `{REGEN_COMMAND} --out` from {SDK_DIR}/Cargo.toml. Do not edit.\n{}\n[workspace]\n",
+        head.trim_end()
+    ))
+}
+
+/// A test that decodes every fixture object into its generated type and checks that
+/// re-encoding it loses nothing.
+fn roundtrip_test(command: &str, spec_file: &str, fixtures: &str, types: &[(String, String)]) -> String {
+    let checks: String = types
+        .iter()
+        .map(|(component, rust_type)| format!("    check::<stripe_sdk::{rust_type}>(resources, {component:?}, &mut report);\n"))
+        .collect();
+    format!(
+        r#"// @generated by `{command}` from {spec_file}. Do not edit.
+//! Round trip: every object in Stripe's `fixtures3.json` decodes into its generated type and
+//! re-encodes without losing a field.
+
+use serde_json::Value;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/{fixtures}");
+
+#[derive(Default)]
+struct Report {{
+    checked: usize,
+    failures: Vec<String>,
+}}
+
+fn check<T: serde::de::DeserializeOwned + serde::Serialize>(resources: &serde_json::Map<String, Value>, name: &str, report: &mut Report) {{
+    let Some(original) = resources.get(name) else {{ return }};
+    report.checked += 1;
+    let decoded: T = match serde_path_to_error::deserialize(original) {{
+        Ok(decoded) => decoded,
+        Err(error) => {{
+            report.failures.push(format!("{{name}}: does not decode at `{{}}`: {{}}", error.path(), error.inner()));
+            return;
+        }}
+    }};
+    match serde_json::to_value(&decoded) {{
+        Ok(encoded) => {{
+            if let Some(difference) = lost(original, &encoded, name) {{
+                report.failures.push(difference);
+            }}
+        }}
+        Err(error) => report.failures.push(format!("{{name}}: does not re-encode: {{error}}")),
+    }}
+}}
+
+/// Where `encoded` lost or changed something of `original`; a `null` it adds is no loss.
+fn lost(original: &Value, encoded: &Value, path: &str) -> Option<String> {{
+    match (original, encoded) {{
+        (Value::Object(original), Value::Object(encoded)) => original.iter().find_map(|(key, value)| {{
+            let path = format!("{{path}}.{{key}}");
+            match encoded.get(key) {{
+                Some(encoded) => lost(value, encoded, &path),
+                None => Some(format!("{{path}}: lost")),
+            }}
+        }}),
+        (Value::Array(original), Value::Array(encoded)) if original.len() == encoded.len() => original
+            .iter()
+            .zip(encoded)
+            .enumerate()
+            .find_map(|(index, (original, encoded))| lost(original, encoded, &format!("{{path}}[{{index}}]"))),
+        (Value::Number(original), Value::Number(encoded)) if original.as_f64() == encoded.as_f64() => None,
+        (original, encoded) if original == encoded => None,
+        (original, encoded) => Some(format!("{{path}}: {{original}} became {{encoded}}")),
+    }}
+}}
+
+#[test]
+fn every_fixture_round_trips() {{
+    let text = std::fs::read_to_string(FIXTURES).unwrap_or_else(|error| panic!("cannot read {{FIXTURES}}: {{error}}"));
+    let fixtures: Value = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{{FIXTURES}}: {{error}}"));
+    let Some(resources) = fixtures.get("resources").and_then(Value::as_object) else {{
+        panic!("{{FIXTURES}} has no `resources` object");
+    }};
+    let mut report = Report::default();
+{checks}    assert!(report.checked > 0, "no fixture matched a generated type");
+    assert!(report.failures.is_empty(), "{{}} of {{}} fixtures failed:\n{{}}", report.failures.len(), report.checked, report.failures.join("\n"));
+    eprintln!("{{}} fixtures round-tripped", report.checked);
+}}
+"#
+    )
 }

@@ -1,14 +1,23 @@
 //! `cargo xtask`: the project's automation entry point (see `cargo xtask help`).
 
 use anyhow::{Result, bail};
+use stripe_codegen::Selection;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask regen [--check] [--config FILE]
+       cargo xtask regen --spec FILE (--all | --operation ID...) --out DIR [--fixtures FILE]
 
-  regen            regenerate generated/src/gen/ from the spec named in the config
-  --check          change nothing; fail if any generated file differs, is missing or is stale
-  --config FILE    the generator config, relative to the workspace root (default: spec/regen.yaml)";
+  regen              regenerate generated/src/gen/ from the spec named in the config
+  --check            change nothing; fail if any generated file differs, is missing or is stale
+  --config FILE      the generator config, relative to the workspace root (default: spec/regen.yaml)
+
+  --spec FILE        write a standalone SDK crate from FILE into DIR instead: the checked-in
+  --out DIR          crate's manifest and hand-written client with generated modules for every
+  --all              operation (--all) or the ones named (--operation, repeatable)
+  --operation ID
+  --fixtures FILE    Stripe's fixtures3.json: add a test that round-trips every fixture object
+                     (default: fixtures3.json beside the spec, when there is one)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -32,15 +41,50 @@ fn run(args: Vec<String>) -> Result<()> {
     }
     let mut check = false;
     let mut config = xtask::DEFAULT_CONFIG.to_owned();
+    let mut spec = None;
+    let mut out = None;
+    let mut all = false;
+    let mut operations = Vec::new();
+    let mut fixtures = None;
     while let Some(arg) = args.next() {
+        let mut value = |name: &str| match args.next() {
+            Some(value) => Ok(value),
+            None => Err(anyhow::anyhow!("{name} needs a value\n{USAGE}")),
+        };
         match arg.as_str() {
             "--check" => check = true,
-            "--config" => match args.next() {
-                Some(value) => config = value,
-                None => bail!("--config needs a file\n{USAGE}"),
-            },
+            "--config" => config = value("--config")?,
+            "--spec" => spec = Some(value("--spec")?),
+            "--out" => out = Some(value("--out")?),
+            "--all" => all = true,
+            "--operation" => operations.push(value("--operation")?),
+            "--fixtures" => fixtures = Some(value("--fixtures")?),
             other => bail!("unknown argument `{other}`\n{USAGE}"),
         }
     }
-    xtask::regen(&xtask::workspace_root(), &config, check)
+    let root = xtask::workspace_root();
+    let (Some(spec), Some(out)) = (&spec, &out) else {
+        if spec.is_some() || out.is_some() || all || !operations.is_empty() || fixtures.is_some() {
+            bail!("--spec, --out, --all, --operation and --fixtures go together: --spec and --out are both needed\n{USAGE}");
+        }
+        return xtask::regen(&root, &config, check);
+    };
+    if check {
+        bail!("--check compares the checked-in crate; it does not apply to --out\n{USAGE}");
+    }
+    let selection = match (all, operations.is_empty()) {
+        (true, true) => Selection::All,
+        (false, false) => Selection::Operations(operations),
+        _ => bail!("give either --all or at least one --operation\n{USAGE}"),
+    };
+    let beside_spec = std::path::Path::new(spec).with_file_name("fixtures3.json");
+    let fixtures = fixtures.or_else(|| root.join(&beside_spec).exists().then(|| beside_spec.to_string_lossy().into_owned()));
+    let request = xtask::Standalone { spec_file: spec, selection, out_dir: out, fixtures: fixtures.as_deref() };
+    let report = xtask::write_standalone(&root, &request)?;
+    println!(
+        "regen --out: {} file(s) written or removed, {} unchanged, in {out}",
+        report.drift.len(),
+        report.unchanged
+    );
+    Ok(())
 }

@@ -1,0 +1,203 @@
+//! Hand-written: a synchronous client (feature `blocking`) for programs without an async
+//! runtime. It wraps the async [`Client`](crate::Client) and runs each call to completion on a
+//! single-threaded Tokio runtime that it owns, so it behaves exactly like the async client:
+//! same validation, headers, retries, idempotency keys, errors and tracing.
+//!
+//! ```no_run
+//! use stripe_sdk::{RequestOptions, PostTerminalConnectionTokensParams};
+//!
+//! # fn run() -> Result<(), stripe_sdk::Error> {
+//! let client = stripe_sdk::blocking::Client::new("sk_test_...")?;
+//! let params = PostTerminalConnectionTokensParams::default();
+//! let token = client
+//!     .with_options(RequestOptions::new().stripe_account("acct_1"))
+//!     .post_terminal_connection_tokens(&params)?;
+//! # drop(token);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Not inside an async runtime
+//!
+//! A blocking call parks its thread until the response arrives, which would stall every task
+//! of an async runtime scheduled on that thread, and Tokio refuses to start one runtime inside
+//! another. So when a call is made where a Tokio runtime is current (inside a task, inside
+//! `block_on`, or in a `spawn_blocking` closure, where the runtime's handle is entered too),
+//! it sends nothing and returns [`Error::Config`] saying so. Use the
+//! async [`Client`](crate::Client) there, or call it through `Handle::block_on` in
+//! `spawn_blocking`. Creating and dropping a blocking client is allowed anywhere.
+
+use std::cell::Cell;
+use std::fmt;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use crate::error::{ConfigError, Error};
+use crate::{ClientBuilder, RequestOptions};
+
+/// A synchronous Stripe API client; every operation of [`crate::Client`] is here as a plain
+/// method that blocks until the response arrives.
+///
+/// Cheap to clone, and usable from several threads at once: clones share one connection pool,
+/// configuration and runtime (concurrent calls take turns driving the runtime's I/O).
+#[derive(Clone)]
+pub struct Client {
+    client: crate::Client,
+    runtime: Arc<OwnedRuntime>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("blocking::Client")
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for the live API (`https://api.stripe.com`) with the default settings.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Client::new`], and [`Error::Config`] when the runtime cannot be created.
+    pub fn new(secret_key: impl Into<String>) -> Result<Self, Error> {
+        Self::builder(secret_key).build_blocking()
+    }
+
+    /// The same builder as [`crate::Client::builder`]; finish it with
+    /// [`build_blocking`](ClientBuilder::build_blocking).
+    pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
+        crate::Client::builder(secret_key)
+    }
+
+    /// Wraps an async client, giving it a runtime of its own.
+    pub(crate) fn from_async(client: crate::Client) -> Result<Self, Error> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| {
+                Error::Config(ConfigError::new(format!(
+                    "the blocking client's runtime could not be created: {error}"
+                )))
+            })?;
+        Ok(Self {
+            client,
+            runtime: Arc::new(OwnedRuntime {
+                runtime: Some(runtime),
+            }),
+        })
+    }
+
+    /// A handle whose requests use `options`; see [`crate::Client::with_options`].
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        Client {
+            client: self.client.with_options(options),
+            runtime: Arc::clone(&self.runtime),
+        }
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.client.base_url()
+    }
+
+    /// The async client that generated methods call through [`block_on`](Self::block_on).
+    pub(crate) fn async_client(&self) -> &crate::Client {
+        &self.client
+    }
+
+    /// Runs `future`, an operation of [`async_client`](Self::async_client), to completion on
+    /// this client's runtime.
+    ///
+    /// Inside an async runtime, where blocking is wrong and Tokio would panic, the future is
+    /// instead polled once while this thread is marked as refusing: the client's `execute`
+    /// checks that mark before doing anything and returns an error, so the future completes
+    /// on that first poll and nothing is sent.
+    ///
+    /// # Panics
+    ///
+    /// Inside an async runtime, if `future` does not complete on its first poll. Generated
+    /// operations always do, because the first thing they await is `execute`.
+    pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return self.runtime.get().block_on(future);
+        }
+        let _refusing = RefusingGuard::set();
+        let mut future = pin!(future);
+        match future
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+        {
+            Poll::Ready(output) => output,
+            Poll::Pending => unreachable!(
+                "a generated operation of the blocking client did not finish on its first \
+                 poll inside an async runtime; its first await must be `Client::execute`"
+            ),
+        }
+    }
+}
+
+thread_local! {
+    /// Set while [`Client::block_on`] polls a future inside an async runtime.
+    static REFUSING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the blocking client is refusing to run on this thread right now; see
+/// [`Client::block_on`].
+pub(crate) fn refusing_on_this_thread() -> bool {
+    REFUSING.with(Cell::get)
+}
+
+/// The error a blocking call made inside an async runtime returns.
+pub(crate) fn inside_runtime_error() -> Error {
+    Error::Config(ConfigError::new(
+        "the blocking client was called inside an async (Tokio) runtime, where blocking would \
+         stall the runtime; nothing was sent. Use the async `stripe_sdk::Client` there",
+    ))
+}
+
+/// Marks this thread as refusing while alive, and clears the mark when dropped, even when the
+/// poll it guards panics.
+struct RefusingGuard;
+
+impl RefusingGuard {
+    fn set() -> Self {
+        REFUSING.with(|refusing| refusing.set(true));
+        Self
+    }
+}
+
+impl Drop for RefusingGuard {
+    fn drop(&mut self) {
+        REFUSING.with(|refusing| refusing.set(false));
+    }
+}
+
+/// The runtime, shut down without waiting when the last handle goes.
+///
+/// Dropping a Tokio runtime normally waits for its blocking threads, and Tokio panics when
+/// that happens inside an async context, which is where a blocking client created at startup
+/// may well end up being dropped. Shutting down in the background never waits, so it never
+/// panics. The `Option` is only `None` inside `drop`.
+struct OwnedRuntime {
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl OwnedRuntime {
+    fn get(&self) -> &tokio::runtime::Runtime {
+        match &self.runtime {
+            Some(runtime) => runtime,
+            None => unreachable!("the runtime is only taken out when it is dropped"),
+        }
+    }
+}
+
+impl Drop for OwnedRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Hand-written: the generic shapes that generated types are built from, for Stripe's
+//! expandable fields and its "unset" empty-string alternative.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A field that holds an object's id, or the whole object when the request asked for it with
+/// `expand[]`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expandable<T> {
+    /// Not expanded: the object's id.
+    Id(String),
+    /// Expanded: the object itself.
+    Object(Box<T>),
+}
+
+impl<T> Expandable<T> {
+    /// The object's id, whether or not it was expanded, when the object has one.
+    pub fn id(&self) -> Option<&str>
+    where
+        T: HasId,
+    {
+        match self {
+            Expandable::Id(id) => Some(id),
+            Expandable::Object(object) => object.object_id(),
+        }
+    }
+
+    /// The object, when it was expanded.
+    pub fn as_object(&self) -> Option<&T> {
+        match self {
+            Expandable::Id(_) => None,
+            Expandable::Object(object) => Some(object),
+        }
+    }
+}
+
+/// Objects that carry an `id`: an [`Expandable`] gives it either way, and a list's last id is
+/// the cursor of the page after it.
+pub trait HasId {
+    fn object_id(&self) -> Option<&str>;
+}
+
+impl HasId for serde_json::Value {
+    fn object_id(&self) -> Option<&str> {
+        self.get("id").and_then(serde_json::Value::as_str)
+    }
+}
+
+impl<T: Serialize> Serialize for Expandable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Expandable::Id(id) => serializer.serialize_str(id),
+            Expandable::Object(object) => object.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Expandable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // A visitor rather than an untagged enum: the object is decoded straight from the
+        // input, so its errors keep their JSON path and nothing is buffered.
+        struct ExpandableVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ExpandableVisitor<T> {
+            type Value = Expandable<T>;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("an id string or an expanded object")
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(Expandable::Id(value.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+                Ok(Expandable::Id(value))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|object| Expandable::Object(Box::new(object)))
+            }
+        }
+
+        deserializer.deserialize_any(ExpandableVisitor(PhantomData))
+    }
+}
+
+/// A request value that can also be sent as the empty string, which tells Stripe to clear
+/// the field (for example `metadata=` or `description=`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Unsettable<T> {
+    /// Send this value.
+    Value(T),
+    /// Send `""`, clearing the field.
+    Unset,
+}
+
+impl<T> From<T> for Unsettable<T> {
+    fn from(value: T) -> Self {
+        Unsettable::Value(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Unsettable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Unsettable::Value(value) => value.serialize(serializer),
+            Unsettable::Unset => serializer.serialize_str(""),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unsettable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Params read from JSON are rare and small, so buffering to tell "" apart is fine.
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.as_str() == Some("") {
+            return Ok(Unsettable::Unset);
+        }
+        T::deserialize(value).map(Unsettable::Value).map_err(de::Error::custom)
+    }
+}
+
+impl<T: crate::validate::Validate> crate::validate::Validate for Unsettable<T> {
+    fn validate_at(
+        &self,
+        path: &crate::validate::FieldPath<'_>,
+        violations: &mut crate::validate::Violations,
+    ) {
+        if let Unsettable::Value(value) = self {
+            value.validate_at(path, violations);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Thing {
+        id: String,
+        size: i64,
+    }
+
+    #[test]
+    fn expandable_reads_an_id_or_an_object() {
+        let id: Expandable<Thing> = serde_json::from_str(r#""th_1""#).unwrap();
+        assert_eq!(id, Expandable::Id("th_1".to_owned()));
+        let object: Expandable<Thing> = serde_json::from_str(r#"{"id":"th_1","size":3}"#).unwrap();
+        assert_eq!(object.as_object().map(|thing| thing.size), Some(3));
+        assert_eq!(serde_json::to_string(&object).unwrap(), r#"{"id":"th_1","size":3}"#);
+        assert_eq!(serde_json::to_string(&id).unwrap(), r#""th_1""#);
+    }
+
+    #[test]
+    fn expandable_errors_keep_the_path() {
+        let text = r#"{"thing":{"id":"th_1","size":"big"}}"#;
+        #[derive(Debug, Deserialize)]
+        struct Holder {
+            #[allow(dead_code)]
+            thing: Expandable<Thing>,
+        }
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let error = serde_path_to_error::deserialize::<_, Holder>(&mut deserializer).unwrap_err();
+        assert_eq!(error.path().to_string(), "thing.size");
+    }
+
+    #[test]
+    fn unsettable_sends_the_empty_string() {
+        let unset: Unsettable<String> = Unsettable::Unset;
+        assert_eq!(crate::form::to_form_string(&[("description", &unset)].into_iter().collect::<std::collections::BTreeMap<_, _>>()).unwrap(), "description=");
+        let back: Unsettable<i64> = serde_json::from_str(r#""""#).unwrap();
+        assert_eq!(back, Unsettable::Unset);
+        let value: Unsettable<i64> = serde_json::from_str("5").unwrap();
+        assert_eq!(value, Unsettable::Value(5));
+    }
+}
