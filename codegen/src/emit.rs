@@ -1,5 +1,6 @@
 //! Emit: turns the IR into token streams with `quote!`, one per generated file.
 
+use crate::features::FeatureMap;
 use crate::ir::{
     Api, Direction, Discriminator, Doc, EnumDef, Field, HttpMethod, Operation, Pagination, ParamsLocation,
     ResponseBody, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
@@ -15,7 +16,7 @@ pub struct EmittedFile {
 }
 
 /// Emits `mod.rs` and one file per module, sorted by path so the output order never varies.
-pub fn emit(api: &Api) -> Vec<EmittedFile> {
+pub fn emit(api: &Api, features: Option<&FeatureMap>) -> Vec<EmittedFile> {
     let modules_of: HashMap<&str, &str> = api
         .types
         .iter()
@@ -31,7 +32,7 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
     }
     let mut files = vec![EmittedFile {
         path: "mod.rs".to_owned(),
-        tokens: emit_root(api, modules.keys().copied()),
+        tokens: emit_root(api, modules.keys().copied(), features),
     }];
     for (module, (types, operations)) in &modules {
         let context = Context { module, modules_of: &modules_of, types_by_name: &types_by_name };
@@ -62,15 +63,26 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
     files
 }
 
-fn emit_root<'m>(api: &Api, modules: impl Iterator<Item = &'m str>) -> TokenStream {
+fn emit_root<'m>(api: &Api, modules: impl Iterator<Item = &'m str>, features: Option<&FeatureMap>) -> TokenStream {
     let version = &api.api_version;
-    let modules: Vec<Ident> = modules.map(ident).collect();
+    let modules: Vec<&str> = modules.collect();
+    let gates: Vec<Option<TokenStream>> = modules
+        .iter()
+        .map(|module| {
+            let gate = features.and_then(|features| features.gate.get(*module));
+            gate.map(|gate| quote! { #[cfg(feature = #gate)] })
+        })
+        .collect();
+    let gates_again = gates.clone();
+    let modules: Vec<Ident> = modules.into_iter().map(ident).collect();
     quote! {
         #![doc = " Types and operations generated from the OpenAPI document, one module per resource family."]
         /// The API version this code was generated from; the client sends it as `Stripe-Version`.
         pub const API_VERSION: &str = #version;
         #(
+            #gates
             pub mod #modules;
+            #gates_again
             pub use self::#modules::*;
         )*
     }
@@ -306,6 +318,10 @@ impl Context<'_> {
         let ResponseBody::Json(TypeRef::List(item) | TypeRef::SearchResult(item)) = &operation.response else {
             return None;
         };
+        // A list continues after its last object's id; without ids there is no cursor.
+        if pagination == Pagination::List && !self.has_id(item) {
+            return None;
+        }
         let item = self.rust_type(item);
         let method_name = ident(&operation.method_name);
         let stream_name = format_ident!("{}_stream", operation.method_name);
@@ -378,6 +394,40 @@ impl Context<'_> {
         (params, args)
     }
 
+    /// Whether values of `ty` implement `HasId`: structs with a string `id`, JSON values, and
+    /// unions all of whose variants do.
+    fn has_id(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Json => true,
+            TypeRef::Named(name) | TypeRef::Boxed(name) => match self.types_by_name.get(name.as_str()).map(|def| &def.kind) {
+                Some(TypeKind::Struct(body)) => struct_id_field(body).is_some(),
+                Some(TypeKind::Union(body)) => body.variants.iter().all(|variant| self.has_id(&variant.ty)),
+                Some(TypeKind::Enum(_)) | None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// `HasId` for a response union whose variants all have ids (list items that mix kinds).
+    fn emit_union_has_id(&self, def: &TypeDef, body: &UnionDef) -> Option<TokenStream> {
+        if body.direction != Direction::Response || !body.variants.iter().all(|variant| self.has_id(&variant.ty)) {
+            return None;
+        }
+        let name = ident(&def.name);
+        let variants = body.variants.iter().map(|variant| ident(&variant.rust_name));
+        Some(quote! {
+            impl crate::HasId for #name {
+                fn object_id(&self) -> Option<&str> {
+                    use crate::HasId as _;
+                    match self {
+                        #(Self::#variants(value) => value.object_id(),)*
+                        Self::Unknown(value) => value.object_id(),
+                    }
+                }
+            }
+        })
+    }
+
     /// Whether the named type has a `Validate` impl: request structs and unions do.
     fn is_validated(&self, name: &str) -> bool {
         self.types_by_name.get(name).is_some_and(|def| match &def.kind {
@@ -430,8 +480,10 @@ impl Context<'_> {
                 }
             };
         }
+        let has_id = self.emit_union_has_id(def, body);
         if !body.discriminated {
             return quote! {
+                #has_id
                 #doc
                 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
@@ -456,6 +508,7 @@ impl Context<'_> {
             None => String::new(),
         });
         quote! {
+            #has_id
             #doc
             #[derive(Clone, Debug, PartialEq)]
             pub enum #name {
@@ -614,8 +667,12 @@ fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> Option<TokenStream> 
 }
 
 /// `HasId` for objects with a string `id`, so expandable fields and pagination can read it.
+fn struct_id_field(body: &StructDef) -> Option<&Field> {
+    body.fields.iter().find(|field| field.wire_name == "id" && matches!(field.ty, TypeRef::String { .. }))
+}
+
 fn emit_has_id(def: &TypeDef, body: &StructDef) -> Option<TokenStream> {
-    let field = body.fields.iter().find(|field| field.wire_name == "id" && matches!(field.ty, TypeRef::String { .. }))?;
+    let field = struct_id_field(body)?;
     let name = ident(&def.name);
     let id = ident(&field.rust_name);
     let value = if field.optional || field.nullable {

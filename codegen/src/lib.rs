@@ -5,6 +5,7 @@
 
 pub mod emit;
 pub mod error;
+pub mod features;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -54,6 +55,12 @@ pub struct Options<'a> {
     pub command: &'a str,
 }
 
+impl<'a> Options<'a> {
+    pub fn new(spec_file: &'a str, command: &'a str) -> Self {
+        Options { spec_file, command }
+    }
+}
+
 /// Generates the SDK's files from a spec's text.
 pub fn generate(spec_text: &str, selection: &Selection, options: Options<'_>) -> Result<Vec<GeneratedFile>, Error> {
     let spec = load::parse_spec(options.spec_file, spec_text)?;
@@ -73,8 +80,17 @@ pub fn generate_from(
 /// Emits and renders lowered IR (callers that also need the IR, such as the standalone crate
 /// writer that lists which component became which type, lower first and call this).
 pub fn render_api(api: &ir::Api, options: Options<'_>) -> Result<Vec<GeneratedFile>, Error> {
+    render_with_features(api, options, None)
+}
+
+/// [`render_api`], gating each module on its Cargo feature (for standalone crates).
+pub fn render_with_features(
+    api: &ir::Api,
+    options: Options<'_>,
+    features: Option<&features::FeatureMap>,
+) -> Result<Vec<GeneratedFile>, Error> {
     let header = render::header(options.command, options.spec_file);
-    emit::emit(api)
+    emit::emit(api, features)
         .into_iter()
         .map(|file| render::render(file, &header))
         .collect()
