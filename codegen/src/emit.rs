@@ -418,7 +418,6 @@ impl Context<'_> {
         Some(quote! {
             impl crate::HasId for #name {
                 fn object_id(&self) -> Option<&str> {
-                    use crate::HasId as _;
                     match self {
                         #(Self::#variants(value) => value.object_id(),)*
                         Self::Unknown(value) => value.object_id(),
