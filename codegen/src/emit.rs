@@ -15,52 +15,70 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
-/// Emits `mod.rs` and one file per module, sorted by path so the output order never varies.
-pub fn emit(api: &Api, features: Option<&FeatureMap>) -> Vec<EmittedFile> {
+/// A module's types and operations.
+type ModuleItems<'a> = (Vec<&'a TypeDef>, Vec<&'a Operation>);
+
+/// Emits `mod.rs` and one file per module; results come back sorted by path, so the output
+/// order never varies.
+///
+/// Emits every file and hands it to `finish` (which renders it), on up to `threads` threads.
+/// Token streams cannot cross threads, so each file is emitted and finished on the thread that
+/// made it; only the results come back, in path order.
+pub fn emit_each<R: Send>(
+    api: &Api,
+    features: Option<&FeatureMap>,
+    threads: usize,
+    finish: impl Fn(EmittedFile) -> R + Sync,
+) -> Vec<R> {
     let modules_of: HashMap<&str, &str> = api
         .types
         .iter()
         .map(|def| (def.name.as_str(), def.module.as_str()))
         .collect();
     let types_by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|def| (def.name.as_str(), def)).collect();
-    let mut modules: BTreeMap<&str, (Vec<&TypeDef>, Vec<&Operation>)> = BTreeMap::new();
+    let mut modules: BTreeMap<&str, ModuleItems<'_>> = BTreeMap::new();
     for def in &api.types {
         modules.entry(&def.module).or_default().0.push(def);
     }
     for operation in &api.operations {
         modules.entry(&operation.module).or_default().1.push(operation);
     }
-    let mut files = vec![EmittedFile {
-        path: "mod.rs".to_owned(),
-        tokens: emit_root(api, modules.keys().copied(), features),
-    }];
-    for (module, (types, operations)) in &modules {
-        let context = Context { module, modules_of: &modules_of, types_by_name: &types_by_name };
-        let doc = format!(" The `{module}` resource family.");
-        let items = types.iter().map(|def| context.emit_type(def));
-        let methods = operations.iter().map(|operation| context.emit_method(operation));
-        let blocking_methods = operations.iter().map(|operation| context.emit_blocking_method(operation));
-        let streams = operations.iter().filter_map(|operation| context.emit_stream_method(operation));
-        let cursor_impls = operations.iter().filter_map(|operation| context.emit_cursor_impl(operation));
-        let client_impl = (!operations.is_empty()).then(|| {
-            quote! {
-                #(#cursor_impls)*
-                impl crate::Client { #(#methods)* #(#streams)* }
-                #[cfg(feature = "blocking")]
-                impl crate::blocking::Client { #(#blocking_methods)* }
-            }
-        });
-        files.push(EmittedFile {
-            path: format!("{module}.rs"),
-            tokens: quote! {
-                #![doc = #doc]
-                #(#items)*
-                #client_impl
-            },
-        });
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    // `None` is `mod.rs`; `Some` is a module.
+    let work: Vec<Option<(&str, &ModuleItems<'_>)>> =
+        std::iter::once(None).chain(modules.iter().map(|(module, items)| Some((*module, items)))).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let emit_one = |item: Option<(&str, &ModuleItems<'_>)>| match item {
+        None => EmittedFile { path: "mod.rs".to_owned(), tokens: emit_root(api, modules.keys().copied(), features) },
+        Some((module, (types, operations))) => {
+            let context = Context { module, modules_of: &modules_of, types_by_name: &types_by_name };
+            EmittedFile { path: format!("{module}.rs"), tokens: context.emit_module(module, types, operations) }
+        }
+    };
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = work.get(index) else { break };
+            let file = emit_one(*item);
+            let path = file.path.clone();
+            done.push((path, finish(file)));
+        }
+        done
+    };
+    let mut results: Vec<(String, R)> = if threads <= 1 {
+        worker()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+            // A worker only panics on a bug in the emitter; re-raise it on this thread.
+            handles
+                .into_iter()
+                .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        })
+    };
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 fn emit_root<'m>(api: &Api, modules: impl Iterator<Item = &'m str>, features: Option<&FeatureMap>) -> TokenStream {
@@ -95,6 +113,28 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
+    fn emit_module(&self, module: &str, types: &[&TypeDef], operations: &[&Operation]) -> TokenStream {
+        let doc = format!(" The `{module}` resource family.");
+        let items = types.iter().map(|def| self.emit_type(def));
+        let methods = operations.iter().map(|operation| self.emit_method(operation));
+        let blocking_methods = operations.iter().map(|operation| self.emit_blocking_method(operation));
+        let streams = operations.iter().filter_map(|operation| self.emit_stream_method(operation));
+        let cursor_impls = operations.iter().filter_map(|operation| self.emit_cursor_impl(operation));
+        let client_impl = (!operations.is_empty()).then(|| {
+            quote! {
+                #(#cursor_impls)*
+                impl crate::Client { #(#methods)* #(#streams)* }
+                #[cfg(feature = "blocking")]
+                impl crate::blocking::Client { #(#blocking_methods)* }
+            }
+        });
+        quote! {
+            #![doc = #doc]
+            #(#items)*
+            #client_impl
+        }
+    }
+
     fn emit_type(&self, def: &TypeDef) -> TokenStream {
         match &def.kind {
             TypeKind::Struct(body) => self.emit_struct(def, body),

@@ -62,10 +62,10 @@ fn module_references(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
         named_types(ty, &mut names);
         let entry = references.entry(from.to_owned()).or_default();
         for name in names {
-            if let Some(target) = module_of.get(name) {
-                if *target != from {
-                    entry.insert((*target).to_owned());
-                }
+            if let Some(target) = module_of.get(name)
+                && *target != from
+            {
+                entry.insert((*target).to_owned());
             }
         }
     };

@@ -90,9 +90,11 @@ pub fn render_with_features(
     features: Option<&features::FeatureMap>,
 ) -> Result<Vec<GeneratedFile>, Error> {
     let header = render::header(options.command, options.spec_file);
-    emit::emit(api, features)
+    // Rendering dominates generation time and each file is independent, so files are emitted
+    // and rendered on every core; the output does not depend on the order they finish in.
+    let threads = std::thread::available_parallelism().map_or(1, |count| count.get());
+    emit::emit_each(api, features, threads, |file| render::render(file, &header))
         .into_iter()
-        .map(|file| render::render(file, &header))
         .collect()
 }
 
