@@ -7,6 +7,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask regen [--check] [--config FILE]
        cargo xtask regen --spec FILE (--all | --operation ID...) --out DIR [--fixtures FILE]
+       cargo xtask bench-compile
 
   regen              regenerate generated/src/gen/ from the spec named in the config
   --check            change nothing; fail if any generated file differs, is missing or is stale
@@ -17,7 +18,10 @@ usage: cargo xtask regen [--check] [--config FILE]
   --all              operation (--all) or the ones named (--operation, repeatable)
   --operation ID
   --fixtures FILE    Stripe's fixtures3.json: add a test that round-trips every fixture object
-                     (default: fixtures3.json beside the spec, when there is one)";
+                     (default: fixtures3.json beside the spec, when there is one)
+
+  bench-compile      time cold debug builds of a program creating a connection token, with the
+                     checked-in crate and with the full-API crate's terminal feature (BENCHMARKS.md)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -33,6 +37,7 @@ fn run(args: Vec<String>) -> Result<()> {
     let mut args = args.into_iter();
     match args.next().as_deref() {
         Some("regen") => {}
+        Some("bench-compile") => return xtask::bench::bench_compile(&xtask::workspace_root()),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return Ok(());
