@@ -245,6 +245,12 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
         });
     }
     let rest = sync_files(root, request.out_dir, &files, false, false)?;
+    // The workspace's lock file pins the dependency versions the checked-in crate is tested
+    // with; cargo then trims it to what this crate uses, so it is seeded once, not compared.
+    let lock = root.join(request.out_dir).join("Cargo.lock");
+    if !lock.exists() {
+        fs::copy(root.join("Cargo.lock"), &lock).with_context(|| format!("cannot write {}", lock.display()))?;
+    }
     report.drift.extend(rest.drift);
     report.unchanged += rest.unchanged;
     Ok(report)
