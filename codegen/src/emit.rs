@@ -120,9 +120,18 @@ impl Context<'_> {
         let blocking_methods = operations.iter().map(|operation| self.emit_blocking_method(operation));
         let streams = operations.iter().filter_map(|operation| self.emit_stream_method(operation));
         let cursor_impls = operations.iter().filter_map(|operation| self.emit_cursor_impl(operation));
+        let multipart_impls = operations.iter().filter_map(|operation| {
+            let params = operation.params.as_ref().filter(|params| params.location == ParamsLocation::Multipart)?;
+            let def = self.types_by_name.get(params.type_name.as_str())?;
+            match &def.kind {
+                TypeKind::Struct(body) => Some(emit_multipart_files(def, body)),
+                _ => None,
+            }
+        });
         let client_impl = (!operations.is_empty()).then(|| {
             quote! {
                 #(#cursor_impls)*
+                #(#multipart_impls)*
                 impl crate::Client { #(#methods)* #(#streams)* }
                 #[cfg(feature = "blocking")]
                 impl crate::blocking::Client { #(#blocking_methods)* }
@@ -206,7 +215,7 @@ impl Context<'_> {
         let debug_impl = body.has_secret().then(|| emit_redacting_debug(def, body));
         let validate = (body.direction == Direction::Request).then(|| self.emit_validate(def, body));
         let has_id = (body.direction == Direction::Response).then(|| emit_has_id(def, body)).flatten();
-        let files = emit_multipart_files(def, body);
+
         quote! {
             #doc
             #[derive(Clone, #debug #default PartialEq, serde::Serialize, serde::Deserialize)]
@@ -217,7 +226,6 @@ impl Context<'_> {
             #debug_impl
             #validate
             #has_id
-            #files
         }
     }
 
@@ -678,12 +686,10 @@ fn path_expression(operation: &Operation) -> TokenStream {
     quote! { { #(#bindings)* format!(#template) } }
 }
 
-/// For params with files, the parts that `crate::multipart` adds beside the other fields.
-fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> Option<TokenStream> {
+/// For multipart params, the file parts that `crate::multipart` adds beside the other fields
+/// (none when the spec declares no binary field).
+fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> TokenStream {
     let files: Vec<&Field> = body.fields.iter().filter(|field| field.ty == TypeRef::File).collect();
-    if files.is_empty() {
-        return None;
-    }
     let name = ident(&def.name);
     let pushes = files.iter().map(|field| {
         let field_ident = ident(&field.rust_name);
@@ -694,15 +700,22 @@ fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> Option<TokenStream> 
             quote! { files.push((#wire, &self.#field_ident)); }
         }
     });
-    Some(quote! {
+    let body = if files.is_empty() {
+        quote! { Vec::new() }
+    } else {
+        quote! {
+            let mut files = Vec::new();
+            #(#pushes)*
+            files
+        }
+    };
+    quote! {
         impl crate::multipart::MultipartParams for #name {
             fn files(&self) -> Vec<(&'static str, &crate::FileUpload)> {
-                let mut files = Vec::new();
-                #(#pushes)*
-                files
+                #body
             }
         }
-    })
+    }
 }
 
 /// `HasId` for objects with a string `id`, so expandable fields and pagination can read it.
