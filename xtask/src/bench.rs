@@ -124,11 +124,13 @@ fn build_cold(app: &Path) -> Result<Measured> {
     Ok(Measured { total, sdk: sdk_duration(&target.join("cargo-timings/cargo-timing.html")) })
 }
 
-/// The `stripe-sdk` unit's duration in a cargo timing report (its `UNIT_DATA` JSON).
+/// The `stripe-sdk` unit's duration in a cargo timing report (its `UNIT_DATA` JSON, which
+/// cargo writes with or without spaces after the colons).
 fn sdk_duration(report: &PathBuf) -> Option<Duration> {
     let html = fs::read_to_string(report).ok()?;
-    let start = html.find("\"name\":\"stripe-sdk\"")?;
-    let after = &html[start..];
+    let compact: String = html.split_whitespace().collect();
+    let start = compact.find("\"name\":\"stripe-sdk\"")?;
+    let after = &compact[start..];
     let duration = after.find("\"duration\":")? + "\"duration\":".len();
     let number: String = after[duration..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
     number.parse::<f64>().ok().map(Duration::from_secs_f64)
