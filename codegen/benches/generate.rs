@@ -9,7 +9,9 @@ use std::time::Duration;
 use stripe_codegen::{Options, Selection};
 
 fn spec_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi/2023-08-16").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/stripe-openapi/2023-08-16")
+        .join(name)
 }
 
 fn generation(c: &mut Criterion) {
@@ -20,10 +22,18 @@ fn generation(c: &mut Criterion) {
         eprintln!("skipped: ../shared/stripe-openapi/2023-08-16 is absent");
         return;
     };
-    let options = Options { spec_file: "spec3.yaml", command: "cargo xtask regen" };
-    let json_options = Options { spec_file: "spec3.json", command: "cargo xtask regen" };
+    let options = Options {
+        spec_file: "spec3.yaml",
+        command: "cargo xtask regen",
+    };
+    let json_options = Options {
+        spec_file: "spec3.json",
+        command: "cargo xtask regen",
+    };
     let mut group = c.benchmark_group("spec3");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
 
     group.bench_function("reference: serde_yaml -> Value", |b| {
         b.iter(|| black_box(serde_yaml::from_str::<serde_yaml::Value>(black_box(&yaml)).ok()))
@@ -42,13 +52,28 @@ fn generation(c: &mut Criterion) {
         return;
     };
     group.bench_function("lower + emit + render (all operations)", |b| {
-        b.iter(|| black_box(stripe_codegen::generate_from(&spec, &Selection::All, options).map(|files| files.len())))
+        b.iter(|| {
+            black_box(
+                stripe_codegen::generate_from(&spec, &Selection::All, options)
+                    .map(|files| files.len()),
+            )
+        })
     });
     group.bench_function("whole API from yaml", |b| {
-        b.iter(|| black_box(stripe_codegen::generate(black_box(&yaml), &Selection::All, options).map(|files| files.len())))
+        b.iter(|| {
+            black_box(
+                stripe_codegen::generate(black_box(&yaml), &Selection::All, options)
+                    .map(|files| files.len()),
+            )
+        })
     });
     group.bench_function("whole API from json", |b| {
-        b.iter(|| black_box(stripe_codegen::generate(black_box(&json), &Selection::All, json_options).map(|files| files.len())))
+        b.iter(|| {
+            black_box(
+                stripe_codegen::generate(black_box(&json), &Selection::All, json_options)
+                    .map(|files| files.len()),
+            )
+        })
     });
     group.finish();
 }

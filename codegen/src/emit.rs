@@ -2,8 +2,8 @@
 
 use crate::features::FeatureMap;
 use crate::ir::{
-    Api, Direction, Discriminator, Doc, EnumDef, Field, HttpMethod, Operation, Pagination, ParamsLocation,
-    ResponseBody, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
+    Api, Direction, Discriminator, Doc, EnumDef, Field, HttpMethod, Operation, Pagination,
+    ParamsLocation, ResponseBody, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
 };
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -35,23 +35,42 @@ pub fn emit_each<R: Send>(
         .iter()
         .map(|def| (def.name.as_str(), def.module.as_str()))
         .collect();
-    let types_by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|def| (def.name.as_str(), def)).collect();
+    let types_by_name: HashMap<&str, &TypeDef> = api
+        .types
+        .iter()
+        .map(|def| (def.name.as_str(), def))
+        .collect();
     let mut modules: BTreeMap<&str, ModuleItems<'_>> = BTreeMap::new();
     for def in &api.types {
         modules.entry(&def.module).or_default().0.push(def);
     }
     for operation in &api.operations {
-        modules.entry(&operation.module).or_default().1.push(operation);
+        modules
+            .entry(&operation.module)
+            .or_default()
+            .1
+            .push(operation);
     }
     // `None` is `mod.rs`; `Some` is a module.
-    let work: Vec<Option<(&str, &ModuleItems<'_>)>> =
-        std::iter::once(None).chain(modules.iter().map(|(module, items)| Some((*module, items)))).collect();
+    let work: Vec<Option<(&str, &ModuleItems<'_>)>> = std::iter::once(None)
+        .chain(modules.iter().map(|(module, items)| Some((*module, items))))
+        .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let emit_one = |item: Option<(&str, &ModuleItems<'_>)>| match item {
-        None => EmittedFile { path: "mod.rs".to_owned(), tokens: emit_root(api, modules.keys().copied(), features) },
+        None => EmittedFile {
+            path: "mod.rs".to_owned(),
+            tokens: emit_root(api, modules.keys().copied(), features),
+        },
         Some((module, (types, operations))) => {
-            let context = Context { module, modules_of: &modules_of, types_by_name: &types_by_name };
-            EmittedFile { path: format!("{module}.rs"), tokens: context.emit_module(module, types, operations) }
+            let context = Context {
+                module,
+                modules_of: &modules_of,
+                types_by_name: &types_by_name,
+            };
+            EmittedFile {
+                path: format!("{module}.rs"),
+                tokens: context.emit_module(module, types, operations),
+            }
         }
     };
     let worker = || {
@@ -73,7 +92,11 @@ pub fn emit_each<R: Send>(
             // A worker only panics on a bug in the emitter; re-raise it on this thread.
             handles
                 .into_iter()
-                .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .flat_map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
                 .collect()
         })
     };
@@ -81,7 +104,11 @@ pub fn emit_each<R: Send>(
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-fn emit_root<'m>(api: &Api, modules: impl Iterator<Item = &'m str>, features: Option<&FeatureMap>) -> TokenStream {
+fn emit_root<'m>(
+    api: &Api,
+    modules: impl Iterator<Item = &'m str>,
+    features: Option<&FeatureMap>,
+) -> TokenStream {
     let version = &api.api_version;
     let modules: Vec<&str> = modules.collect();
     let gates: Vec<Option<TokenStream>> = modules
@@ -113,15 +140,31 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn emit_module(&self, module: &str, types: &[&TypeDef], operations: &[&Operation]) -> TokenStream {
+    fn emit_module(
+        &self,
+        module: &str,
+        types: &[&TypeDef],
+        operations: &[&Operation],
+    ) -> TokenStream {
         let doc = format!(" The `{module}` resource family.");
         let items = types.iter().map(|def| self.emit_type(def));
-        let methods = operations.iter().map(|operation| self.emit_method(operation));
-        let blocking_methods = operations.iter().map(|operation| self.emit_blocking_method(operation));
-        let streams = operations.iter().filter_map(|operation| self.emit_stream_method(operation));
-        let cursor_impls = operations.iter().filter_map(|operation| self.emit_cursor_impl(operation));
+        let methods = operations
+            .iter()
+            .map(|operation| self.emit_method(operation));
+        let blocking_methods = operations
+            .iter()
+            .map(|operation| self.emit_blocking_method(operation));
+        let streams = operations
+            .iter()
+            .filter_map(|operation| self.emit_stream_method(operation));
+        let cursor_impls = operations
+            .iter()
+            .filter_map(|operation| self.emit_cursor_impl(operation));
         let multipart_impls = operations.iter().filter_map(|operation| {
-            let params = operation.params.as_ref().filter(|params| params.location == ParamsLocation::Multipart)?;
+            let params = operation
+                .params
+                .as_ref()
+                .filter(|params| params.location == ParamsLocation::Multipart)?;
             let def = self.types_by_name.get(params.type_name.as_str())?;
             match &def.kind {
                 TypeKind::Struct(body) => Some(emit_multipart_files(def, body)),
@@ -207,14 +250,23 @@ impl Context<'_> {
     fn emit_struct(&self, def: &TypeDef, body: &StructDef) -> TokenStream {
         let name = ident(&def.name);
         let doc = doc_attrs(&def.doc);
-        let fields = body.fields.iter().map(|field| self.emit_field(field, body.direction));
+        let fields = body
+            .fields
+            .iter()
+            .map(|field| self.emit_field(field, body.direction));
         let debug = (!body.has_secret()).then(|| quote! { Debug, });
         let all_optional = body.fields.iter().all(|field| field.optional);
-        let default = (body.direction == Direction::Request && all_optional).then(|| quote! { Default, });
-        let deny = body.deny_unknown_fields.then(|| quote! { #[serde(deny_unknown_fields)] });
+        let default =
+            (body.direction == Direction::Request && all_optional).then(|| quote! { Default, });
+        let deny = body
+            .deny_unknown_fields
+            .then(|| quote! { #[serde(deny_unknown_fields)] });
         let debug_impl = body.has_secret().then(|| emit_redacting_debug(def, body));
-        let validate = (body.direction == Direction::Request).then(|| self.emit_validate(def, body));
-        let has_id = (body.direction == Direction::Response).then(|| emit_has_id(def, body)).flatten();
+        let validate =
+            (body.direction == Direction::Request).then(|| self.emit_validate(def, body));
+        let has_id = (body.direction == Direction::Response)
+            .then(|| emit_has_id(def, body))
+            .flatten();
 
         quote! {
             #doc
@@ -246,10 +298,18 @@ impl Context<'_> {
         } else {
             None
         };
-        let ty = if field.optional || field.nullable { quote! { Option<#ty> } } else { ty };
+        let ty = if field.optional || field.nullable {
+            quote! { Option<#ty> }
+        } else {
+            ty
+        };
         // Files travel as parts of their own, not through the serializer that writes the
         // other fields (see `crate::multipart`).
-        let serde = if field.ty == TypeRef::File { Some(quote! { #[serde(skip)] }) } else { serde };
+        let serde = if field.ty == TypeRef::File {
+            Some(quote! { #[serde(skip)] })
+        } else {
+            serde
+        };
         quote! {
             #doc
             #rename
@@ -297,7 +357,9 @@ impl Context<'_> {
     /// The checks for a `value` of type `ty` at `path`, or `None` when nothing can be wrong.
     fn checks(&self, ty: &TypeRef) -> Option<TokenStream> {
         match ty {
-            TypeRef::String { max_length: Some(max) } => {
+            TypeRef::String {
+                max_length: Some(max),
+            } => {
                 let max = Literal::usize_unsuffixed(*max);
                 Some(quote! { violations.check_max_length(&path, value, #max); })
             }
@@ -327,10 +389,13 @@ impl Context<'_> {
                     }
                 })
             }
-            TypeRef::Named(name) | TypeRef::Boxed(name) => self
-                .is_validated(name)
-                .then(|| quote! { crate::validate::Validate::validate_at(value, &path, violations); }),
-            TypeRef::Expandable(_) | TypeRef::List(_) | TypeRef::SearchResult(_) | TypeRef::File => None,
+            TypeRef::Named(name) | TypeRef::Boxed(name) => self.is_validated(name).then(
+                || quote! { crate::validate::Validate::validate_at(value, &path, violations); },
+            ),
+            TypeRef::Expandable(_)
+            | TypeRef::List(_)
+            | TypeRef::SearchResult(_)
+            | TypeRef::File => None,
             TypeRef::String { max_length: None }
             | TypeRef::Integer { .. }
             | TypeRef::Number
@@ -363,7 +428,9 @@ impl Context<'_> {
     /// `<method>_stream`: every object of every page, fetched as the stream is read.
     fn emit_stream_method(&self, operation: &Operation) -> Option<TokenStream> {
         let pagination = operation.pagination?;
-        let ResponseBody::Json(TypeRef::List(item) | TypeRef::SearchResult(item)) = &operation.response else {
+        let ResponseBody::Json(TypeRef::List(item) | TypeRef::SearchResult(item)) =
+            &operation.response
+        else {
             return None;
         };
         // A list continues after its last object's id; without ids there is no cursor.
@@ -447,22 +514,31 @@ impl Context<'_> {
     fn has_id(&self, ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Json => true,
-            TypeRef::Named(name) | TypeRef::Boxed(name) => match self.types_by_name.get(name.as_str()).map(|def| &def.kind) {
-                Some(TypeKind::Struct(body)) => struct_id_field(body).is_some(),
-                Some(TypeKind::Union(body)) => body.variants.iter().all(|variant| self.has_id(&variant.ty)),
-                Some(TypeKind::Enum(_)) | None => false,
-            },
+            TypeRef::Named(name) | TypeRef::Boxed(name) => {
+                match self.types_by_name.get(name.as_str()).map(|def| &def.kind) {
+                    Some(TypeKind::Struct(body)) => struct_id_field(body).is_some(),
+                    Some(TypeKind::Union(body)) => {
+                        body.variants.iter().all(|variant| self.has_id(&variant.ty))
+                    }
+                    Some(TypeKind::Enum(_)) | None => false,
+                }
+            }
             _ => false,
         }
     }
 
     /// `HasId` for a response union whose variants all have ids (list items that mix kinds).
     fn emit_union_has_id(&self, def: &TypeDef, body: &UnionDef) -> Option<TokenStream> {
-        if body.direction != Direction::Response || !body.variants.iter().all(|variant| self.has_id(&variant.ty)) {
+        if body.direction != Direction::Response
+            || !body.variants.iter().all(|variant| self.has_id(&variant.ty))
+        {
             return None;
         }
         let name = ident(&def.name);
-        let variants = body.variants.iter().map(|variant| ident(&variant.rust_name));
+        let variants = body
+            .variants
+            .iter()
+            .map(|variant| ident(&variant.rust_name));
         Some(quote! {
             impl crate::HasId for #name {
                 fn object_id(&self) -> Option<&str> {
@@ -477,11 +553,13 @@ impl Context<'_> {
 
     /// Whether the named type has a `Validate` impl: request structs and unions do.
     fn is_validated(&self, name: &str) -> bool {
-        self.types_by_name.get(name).is_some_and(|def| match &def.kind {
-            TypeKind::Struct(body) => body.direction == Direction::Request,
-            TypeKind::Union(body) => body.direction == Direction::Request,
-            TypeKind::Enum(_) => false,
-        })
+        self.types_by_name
+            .get(name)
+            .is_some_and(|def| match &def.kind {
+                TypeKind::Struct(body) => body.direction == Direction::Request,
+                TypeKind::Union(body) => body.direction == Direction::Request,
+                TypeKind::Enum(_) => false,
+            })
     }
 
     /// Union variants holding a struct or union are boxed, so one large variant does not make
@@ -495,21 +573,34 @@ impl Context<'_> {
                 .is_some_and(|def| !matches!(def.kind, TypeKind::Enum(_))),
             _ => false,
         };
-        if boxed { quote! { Box<#inner> } } else { inner }
+        if boxed {
+            quote! { Box<#inner> }
+        } else {
+            inner
+        }
     }
 
     fn emit_union(&self, def: &TypeDef, body: &UnionDef) -> TokenStream {
         let name = ident(&def.name);
         let doc = doc_attrs(&def.doc);
-        let variant_idents: Vec<Ident> = body.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
-        let variant_types: Vec<TokenStream> = body.variants.iter().map(|variant| self.variant_type(&variant.ty)).collect();
+        let variant_idents: Vec<Ident> = body
+            .variants
+            .iter()
+            .map(|variant| ident(&variant.rust_name))
+            .collect();
+        let variant_types: Vec<TokenStream> = body
+            .variants
+            .iter()
+            .map(|variant| self.variant_type(&variant.ty))
+            .collect();
         if body.direction == Direction::Request {
-            let arms = body.variants.iter().zip(&variant_idents).map(|(variant, variant_ident)| {
-                match self.checks(&variant.ty) {
-                    Some(check) => quote! { Self::#variant_ident(value) => { #check } },
-                    None => quote! { Self::#variant_ident(_) => {} },
-                }
-            });
+            let arms =
+                body.variants.iter().zip(&variant_idents).map(
+                    |(variant, variant_ident)| match self.checks(&variant.ty) {
+                        Some(check) => quote! { Self::#variant_ident(value) => { #check } },
+                        None => quote! { Self::#variant_ident(_) => {} },
+                    },
+                );
             return quote! {
                 #doc
                 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -549,11 +640,20 @@ impl Context<'_> {
                 (Some(#object), #deleted) => serde_json::from_value(value).map(Self::#variant_ident),
             })
         });
-        let variant_docs = body.variants.iter().map(|variant| match &variant.discriminator {
-            Some(Discriminator { object, deleted: true }) => format!(" A deleted `{object}`."),
-            Some(Discriminator { object, deleted: false }) => format!(" An object whose `object` is `{object}`."),
-            None => String::new(),
-        });
+        let variant_docs = body
+            .variants
+            .iter()
+            .map(|variant| match &variant.discriminator {
+                Some(Discriminator {
+                    object,
+                    deleted: true,
+                }) => format!(" A deleted `{object}`."),
+                Some(Discriminator {
+                    object,
+                    deleted: false,
+                }) => format!(" An object whose `object` is `{object}`."),
+                None => String::new(),
+            });
         quote! {
             #has_id
             #doc
@@ -608,7 +708,9 @@ impl Context<'_> {
             request.extend(match params.location {
                 ParamsLocation::Query => quote! { .query(crate::form::to_form_string(params)?) },
                 ParamsLocation::FormBody => quote! { .form(crate::form::to_form_string(params)?) },
-                ParamsLocation::Multipart => quote! { .multipart(crate::multipart::to_multipart(params)?) },
+                ParamsLocation::Multipart => {
+                    quote! { .multipart(crate::multipart::to_multipart(params)?) }
+                }
             });
             quote! { params.validate()?; }
         });
@@ -645,7 +747,11 @@ fn method_doc(operation: &Operation) -> TokenStream {
     if !text.is_empty() {
         text.push_str("\n\n");
     }
-    text.push_str(&format!("`{} {}`", operation.http_method.as_str(), operation.path));
+    text.push_str(&format!(
+        "`{} {}`",
+        operation.http_method.as_str(),
+        operation.path
+    ));
     doc_attrs(&Doc(Some(text)))
 }
 
@@ -689,7 +795,11 @@ fn path_expression(operation: &Operation) -> TokenStream {
 /// For multipart params, the file parts that `crate::multipart` adds beside the other fields
 /// (none when the spec declares no binary field).
 fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> TokenStream {
-    let files: Vec<&Field> = body.fields.iter().filter(|field| field.ty == TypeRef::File).collect();
+    let files: Vec<&Field> = body
+        .fields
+        .iter()
+        .filter(|field| field.ty == TypeRef::File)
+        .collect();
     let name = ident(&def.name);
     let pushes = files.iter().map(|field| {
         let field_ident = ident(&field.rust_name);
@@ -720,7 +830,9 @@ fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> TokenStream {
 
 /// `HasId` for objects with a string `id`, so expandable fields and pagination can read it.
 fn struct_id_field(body: &StructDef) -> Option<&Field> {
-    body.fields.iter().find(|field| field.wire_name == "id" && matches!(field.ty, TypeRef::String { .. }))
+    body.fields
+        .iter()
+        .find(|field| field.wire_name == "id" && matches!(field.ty, TypeRef::String { .. }))
 }
 
 fn emit_has_id(def: &TypeDef, body: &StructDef) -> Option<TokenStream> {
@@ -767,8 +879,16 @@ fn emit_redacting_debug(def: &TypeDef, body: &StructDef) -> TokenStream {
 fn emit_enum(def: &TypeDef, body: &EnumDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(&def.doc);
-    let variant_idents: Vec<Ident> = body.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
-    let wire_values: Vec<&str> = body.variants.iter().map(|variant| variant.wire_value.as_str()).collect();
+    let variant_idents: Vec<Ident> = body
+        .variants
+        .iter()
+        .map(|variant| ident(&variant.rust_name))
+        .collect();
+    let wire_values: Vec<&str> = body
+        .variants
+        .iter()
+        .map(|variant| variant.wire_value.as_str())
+        .collect();
     let variant_docs = wire_values.iter().map(|value| format!(" `{value}`"));
     match body.direction {
         Direction::Request => quote! {
@@ -839,8 +959,16 @@ fn emit_enum(def: &TypeDef, body: &EnumDef) -> TokenStream {
 
 /// `///` lines for a doc, one attribute per line so prettyplease prints them as comments.
 fn doc_attrs(doc: &Doc) -> TokenStream {
-    let Some(text) = &doc.0 else { return TokenStream::new() };
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let Some(text) = &doc.0 else {
+        return TokenStream::new();
+    };
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! { #(#[doc = #lines])* }
 }
 

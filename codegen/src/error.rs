@@ -73,7 +73,10 @@ impl fmt::Display for SpecErrorKind {
                 "unsupported $ref `{reference}`: only local `#/components/...` references are read"
             ),
             Self::CyclicRef { reference } => {
-                write!(f, "cyclic $ref `{reference}`: the chain of references never reaches a definition")
+                write!(
+                    f,
+                    "cyclic $ref `{reference}`: the chain of references never reaches a definition"
+                )
             }
             Self::UnsupportedContentType { content_type } => write!(
                 f,
@@ -81,7 +84,10 @@ impl fmt::Display for SpecErrorKind {
                  `application/x-www-form-urlencoded` and responses `application/json`"
             ),
             Self::NoSuccessResponse => {
-                write!(f, "no 2xx response: the operation must say what it returns on success")
+                write!(
+                    f,
+                    "no 2xx response: the operation must say what it returns on success"
+                )
             }
             Self::DuplicateOperationId { other_pointer } => {
                 write!(f, "duplicate operationId, also used at {other_pointer}")
@@ -114,7 +120,11 @@ impl fmt::Display for Located<'_> {
 
 /// `:line:column`, or nothing when the parser could not say where (line 0).
 fn line_suffix(line: usize, column: usize) -> String {
-    if line == 0 { String::new() } else { format!(":{line}:{column}") }
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}:{column}")
+    }
 }
 
 fn path_suffix(pointer: &Option<String>) -> String {

@@ -54,8 +54,11 @@ pub fn feature_map(api: &Api) -> FeatureMap {
 
 /// Module -> the other modules its types and operations name.
 fn module_references(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
-    let module_of: HashMap<&str, &str> =
-        api.types.iter().map(|def| (def.name.as_str(), def.module.as_str())).collect();
+    let module_of: HashMap<&str, &str> = api
+        .types
+        .iter()
+        .map(|def| (def.name.as_str(), def.module.as_str()))
+        .collect();
     let mut references: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let add = |from: &str, ty: &TypeRef, references: &mut BTreeMap<String, BTreeSet<String>>| {
         let mut names = Vec::new();
@@ -72,15 +75,25 @@ fn module_references(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
     for def in &api.types {
         references.entry(def.module.clone()).or_default();
         match &def.kind {
-            TypeKind::Struct(body) => body.fields.iter().for_each(|field| add(&def.module, &field.ty, &mut references)),
-            TypeKind::Union(body) => body.variants.iter().for_each(|variant| add(&def.module, &variant.ty, &mut references)),
+            TypeKind::Struct(body) => body
+                .fields
+                .iter()
+                .for_each(|field| add(&def.module, &field.ty, &mut references)),
+            TypeKind::Union(body) => body
+                .variants
+                .iter()
+                .for_each(|variant| add(&def.module, &variant.ty, &mut references)),
             TypeKind::Enum(_) => {}
         }
     }
     for operation in &api.operations {
         references.entry(operation.module.clone()).or_default();
         if let Some(OperationParams { type_name, .. }) = &operation.params {
-            add(&operation.module, &TypeRef::Named(type_name.clone()), &mut references);
+            add(
+                &operation.module,
+                &TypeRef::Named(type_name.clone()),
+                &mut references,
+            );
         }
         if let ResponseBody::Json(ty) = &operation.response {
             add(&operation.module, ty, &mut references);
@@ -116,10 +129,19 @@ fn named_types<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
 /// deterministic order.
 fn strongly_connected(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<&String>> {
     let nodes: Vec<&String> = graph.keys().collect();
-    let position: HashMap<&String, usize> = nodes.iter().enumerate().map(|(i, node)| (*node, i)).collect();
+    let position: HashMap<&String, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| (*node, i))
+        .collect();
     let edges: Vec<Vec<usize>> = nodes
         .iter()
-        .map(|node| graph[*node].iter().filter_map(|target| position.get(target).copied()).collect())
+        .map(|node| {
+            graph[*node]
+                .iter()
+                .filter_map(|target| position.get(target).copied())
+                .collect()
+        })
         .collect();
     let count = nodes.len();
     let mut index = vec![usize::MAX; count];

@@ -208,9 +208,13 @@ pub struct EnumVariant {
 /// A use of a type, with the constraints that apply at that use.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeRef {
-    String { max_length: Option<usize> },
+    String {
+        max_length: Option<usize>,
+    },
     /// A 64-bit integer; `unix_time` marks seconds since the epoch.
-    Integer { unix_time: bool },
+    Integer {
+        unix_time: bool,
+    },
     Number,
     Boolean,
     /// A file to upload in a multipart body.

@@ -33,13 +33,20 @@ impl Config {
     /// Parses the YAML config read from `file`, refusing an empty or repeated selection.
     pub fn parse(file: &str, text: &str) -> Result<Config, Error> {
         let config: Config = load::parse_document(file, text, load::Format::Yaml)?;
-        let config_error = |message: String| Error::Config { file: file.to_owned(), message };
+        let config_error = |message: String| Error::Config {
+            file: file.to_owned(),
+            message,
+        };
         if config.operations.is_empty() {
-            return Err(config_error("`operations` is empty: name at least one operationId".to_owned()));
+            return Err(config_error(
+                "`operations` is empty: name at least one operationId".to_owned(),
+            ));
         }
         for (i, id) in config.operations.iter().enumerate() {
             if config.operations[..i].contains(id) {
-                return Err(config_error(format!("operationId `{id}` is listed twice in `operations`")));
+                return Err(config_error(format!(
+                    "operationId `{id}` is listed twice in `operations`"
+                )));
             }
         }
         Ok(config)
@@ -62,7 +69,11 @@ impl<'a> Options<'a> {
 }
 
 /// Generates the SDK's files from a spec's text.
-pub fn generate(spec_text: &str, selection: &Selection, options: Options<'_>) -> Result<Vec<GeneratedFile>, Error> {
+pub fn generate(
+    spec_text: &str,
+    selection: &Selection,
+    options: Options<'_>,
+) -> Result<Vec<GeneratedFile>, Error> {
     let spec = load::parse_spec(options.spec_file, spec_text)?;
     generate_from(&spec, selection, options)
 }

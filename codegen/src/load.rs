@@ -54,14 +54,19 @@ fn guard<T>(file: &str, parse: impl FnOnce() -> Result<T, Error>) -> Result<T, E
             line: 0,
             column: 0,
             pointer: None,
-            message: "the document's shape is not OpenAPI 3.0 (the openapiv3 parser gave up on it); \
+            message:
+                "the document's shape is not OpenAPI 3.0 (the openapiv3 parser gave up on it); \
                       check the structure near recent edits"
-                .to_owned(),
+                    .to_owned(),
         }),
     }
 }
 
-fn parse_unguarded<T: DeserializeOwned>(file: &str, text: &str, format: Format) -> Result<T, Error> {
+fn parse_unguarded<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    format: Format,
+) -> Result<T, Error> {
     let fast = match format {
         // Through `Value` first: it is the step that refuses duplicate keys, which a direct
         // parse into maps would silently resolve by keeping the last one.
@@ -70,14 +75,18 @@ fn parse_unguarded<T: DeserializeOwned>(file: &str, text: &str, format: Format) 
             // The path-tracking parse names where a syntax error is; a duplicate key passes it,
             // so that one is reported as the `Value` parse saw it.
             Err(error) => {
-                return Err(locate_error::<T>(file, text, format).unwrap_or_else(|| yaml_error(file, &error, None)));
+                return Err(locate_error::<T>(file, text, format)
+                    .unwrap_or_else(|| yaml_error(file, &error, None)));
             }
         },
         Format::Json => serde_json::from_str(text).map_err(|_| ()),
     };
     match fast {
         Ok(document) => Ok(document),
-        Err(()) => Err(locate_error::<T>(file, text, format).unwrap_or_else(|| internal_inconsistency(file))),
+        Err(()) => {
+            Err(locate_error::<T>(file, text, format)
+                .unwrap_or_else(|| internal_inconsistency(file)))
+        }
     }
 }
 
@@ -173,7 +182,9 @@ fn strip_location(message: &str) -> String {
     if let Some(index) = message.rfind(" at line ") {
         let tail = &message[index + " at line ".len()..];
         let mut parts = tail.split(" column ");
-        let is_number = |part: Option<&str>| part.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let is_number = |part: Option<&str>| {
+            part.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        };
         if is_number(parts.next()) && is_number(parts.next()) && parts.next().is_none() {
             return message[..index].to_owned();
         }

@@ -4,8 +4,8 @@
 use crate::error::{Error, SpecErrorKind};
 use crate::ir::{
     Api, Direction, Discriminator, Doc, EnumDef, EnumVariant, Field, HttpMethod, Operation,
-    OperationParams, Pagination, ParamsLocation, PathParam, ResponseBody, StructDef, TypeDef, TypeKind,
-    TypeRef, UnionDef, UnionVariant,
+    OperationParams, Pagination, ParamsLocation, PathParam, ResponseBody, StructDef, TypeDef,
+    TypeKind, TypeRef, UnionDef, UnionVariant,
 };
 use crate::naming::{field_name, html_to_markdown, snake_case, type_name};
 use crate::pointer::join;
@@ -41,11 +41,13 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         Selection::Operations(ids) => ids
             .iter()
             .map(|id| {
-                index.get(id.as_str()).ok_or_else(|| Error::UnknownOperation {
-                    file: file.to_owned(),
-                    operation_id: id.clone(),
-                    suggestion: closest(id, index.keys().copied()),
-                })
+                index
+                    .get(id.as_str())
+                    .ok_or_else(|| Error::UnknownOperation {
+                        file: file.to_owned(),
+                        operation_id: id.clone(),
+                        suggestion: closest(id, index.keys().copied()),
+                    })
             })
             .collect::<Result<_, _>>()?,
     };
@@ -92,7 +94,12 @@ fn index_operations<'a>(
     for (path, item) in &spec.paths.paths {
         let item_pointer = join("/paths", &[path]);
         let ReferenceOr::Item(item) = item else {
-            return Err(spec_error(file, &item_pointer, None, unsupported("a `$ref` path item")));
+            return Err(spec_error(
+                file,
+                &item_pointer,
+                None,
+                unsupported("a `$ref` path item"),
+            ));
         };
         let methods = [
             ("get", Some(HttpMethod::Get), &item.get),
@@ -108,17 +115,34 @@ fn index_operations<'a>(
             let Some(operation) = operation else { continue };
             let pointer = format!("{item_pointer}/{name}");
             let Some(id) = operation.operation_id.as_deref() else {
-                return Err(spec_error(file, &pointer, None, unsupported("an operation without an operationId")));
+                return Err(spec_error(
+                    file,
+                    &pointer,
+                    None,
+                    unsupported("an operation without an operationId"),
+                ));
             };
             let Some(method) = method else {
                 let what = format!("the HTTP method `{}`", name.to_ascii_uppercase());
                 return Err(spec_error(file, &pointer, Some(id), unsupported(&what)));
             };
             if let Some(previous) = index.get(id) {
-                let kind = SpecErrorKind::DuplicateOperationId { other_pointer: format!("#{}", previous.pointer) };
+                let kind = SpecErrorKind::DuplicateOperationId {
+                    other_pointer: format!("#{}", previous.pointer),
+                };
                 return Err(spec_error(file, &pointer, Some(id), kind));
             }
-            index.insert(id, IndexedOperation { id, path, method, operation, path_item: item, pointer });
+            index.insert(
+                id,
+                IndexedOperation {
+                    id,
+                    path,
+                    method,
+                    operation,
+                    path_item: item,
+                    pointer,
+                },
+            );
         }
     }
     Ok(index)
@@ -128,7 +152,12 @@ fn index_operations<'a>(
 fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
     let wanted_lower = wanted.to_ascii_lowercase();
     candidates
-        .map(|candidate| (edit_distance(&wanted_lower, &candidate.to_ascii_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                edit_distance(&wanted_lower, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(distance, _)| *distance <= 3.max(wanted.len() / 5))
         .min()
         .map(|(_, candidate)| candidate.to_owned())
@@ -159,7 +188,9 @@ fn spec_error(file: &str, pointer: &str, operation_id: Option<&str>, kind: SpecE
 }
 
 fn unsupported(what: &str) -> SpecErrorKind {
-    SpecErrorKind::Unsupported { what: what.to_owned() }
+    SpecErrorKind::Unsupported {
+        what: what.to_owned(),
+    }
 }
 
 /// Where a schema is being lowered, and for whom.
@@ -203,7 +234,12 @@ impl<'a> Lowering<'a> {
         let snake = snake_case(name);
         self.families
             .iter()
-            .find(|family| snake == **family || snake.strip_prefix(family.as_str()).is_some_and(|rest| rest.starts_with('_')))
+            .find(|family| {
+                snake == **family
+                    || snake
+                        .strip_prefix(family.as_str())
+                        .is_some_and(|rest| rest.starts_with('_'))
+            })
             .map_or_else(|| "shared".to_owned(), |family| module_name(family))
     }
 
@@ -217,22 +253,26 @@ impl<'a> Lowering<'a> {
             .iter()
             .filter(|(code, _)| matches!(code, StatusCode::Code(200..=299)))
             .find_map(|(_, response)| match response {
-                ReferenceOr::Item(response) => response.content.get(JSON_CONTENT_TYPE)?.schema.as_ref(),
+                ReferenceOr::Item(response) => {
+                    response.content.get(JSON_CONTENT_TYPE)?.schema.as_ref()
+                }
                 ReferenceOr::Reference { .. } => None,
             });
         let reference = match success {
             Some(ReferenceOr::Reference { reference }) => Some(reference.as_str()),
-            Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(object)), .. })) => {
-                match object.properties.get("data") {
-                    Some(ReferenceOr::Item(data)) => match &data.schema_kind {
-                        SchemaKind::Type(Type::Array(openapiv3::ArrayType { items: Some(ReferenceOr::Reference { reference }), .. })) => {
-                            Some(reference.as_str())
-                        }
-                        _ => None,
-                    },
+            Some(ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::Object(object)),
+                ..
+            })) => match object.properties.get("data") {
+                Some(ReferenceOr::Item(data)) => match &data.schema_kind {
+                    SchemaKind::Type(Type::Array(openapiv3::ArrayType {
+                        items: Some(ReferenceOr::Reference { reference }),
+                        ..
+                    })) => Some(reference.as_str()),
                     _ => None,
-                }
-            }
+                },
+                _ => None,
+            },
             _ => None,
         };
         match reference.and_then(|reference| self.resolve_component(reference, "").ok()) {
@@ -243,15 +283,29 @@ impl<'a> Lowering<'a> {
 
     /// A list response whose params take `starting_after` (or a search whose params take
     /// `page`) can be followed page by page.
-    fn pagination(&self, params: &Option<OperationParams>, response: &ResponseBody) -> Option<Pagination> {
+    fn pagination(
+        &self,
+        params: &Option<OperationParams>,
+        response: &ResponseBody,
+    ) -> Option<Pagination> {
         let params = params.as_ref()?;
-        let TypeKind::Struct(body) = &self.types.get(&params.type_name)?.kind else { return None };
+        let TypeKind::Struct(body) = &self.types.get(&params.type_name)?.kind else {
+            return None;
+        };
         let has_string_field = |name: &str| {
-            body.fields.iter().any(|field| field.wire_name == name && field.optional && matches!(field.ty, TypeRef::String { .. }))
+            body.fields.iter().any(|field| {
+                field.wire_name == name
+                    && field.optional
+                    && matches!(field.ty, TypeRef::String { .. })
+            })
         };
         match response {
-            ResponseBody::Json(TypeRef::List(_)) if has_string_field("starting_after") => Some(Pagination::List),
-            ResponseBody::Json(TypeRef::SearchResult(_)) if has_string_field("page") => Some(Pagination::Search),
+            ResponseBody::Json(TypeRef::List(_)) if has_string_field("starting_after") => {
+                Some(Pagination::List)
+            }
+            ResponseBody::Json(TypeRef::SearchResult(_)) if has_string_field("page") => {
+                Some(Pagination::Search)
+            }
             ResponseBody::Json(_) | ResponseBody::Binary { .. } => None,
         }
     }
@@ -260,22 +314,37 @@ impl<'a> Lowering<'a> {
     /// client is pointed elsewhere; only one server is meaningful for a client.
     fn operation_server(&self, indexed: &IndexedOperation<'a>) -> Result<Option<String>, Error> {
         let (servers, pointer) = if indexed.operation.servers.is_empty() {
-            (&indexed.path_item.servers, format!("{}/servers", join("/paths", &[indexed.path])))
+            (
+                &indexed.path_item.servers,
+                format!("{}/servers", join("/paths", &[indexed.path])),
+            )
         } else {
-            (&indexed.operation.servers, format!("{}/servers", indexed.pointer))
+            (
+                &indexed.operation.servers,
+                format!("{}/servers", indexed.pointer),
+            )
         };
         match servers.as_slice() {
             [] => Ok(None),
-            [server] if server.url.starts_with("https://") && server.variables.as_ref().is_none_or(|v| v.is_empty()) => {
+            [server]
+                if server.url.starts_with("https://")
+                    && server.variables.as_ref().is_none_or(|v| v.is_empty()) =>
+            {
                 Ok(Some(server.url.trim_end_matches('/').to_owned()))
             }
-            _ => Err(self.error(&pointer, unsupported("servers other than one fixed `https://` URL"))),
+            _ => Err(self.error(
+                &pointer,
+                unsupported("servers other than one fixed `https://` URL"),
+            )),
         }
     }
 
     /// The defined types in the order they were first reached.
     fn ordered_types(mut self) -> Vec<TypeDef> {
-        self.order.iter().filter_map(|name| self.types.shift_remove(name)).collect()
+        self.order
+            .iter()
+            .filter_map(|name| self.types.shift_remove(name))
+            .collect()
     }
 
     fn lower_operation(&mut self, indexed: &IndexedOperation<'a>) -> Result<Operation, Error> {
@@ -291,10 +360,19 @@ impl<'a> Lowering<'a> {
             // parameters; a body with fields there would have nowhere to go.
             (Some(_), Some(_)) => {
                 let pointer = format!("{}/requestBody", indexed.pointer);
-                return Err(self.error(&pointer, unsupported("query parameters together with a request body")));
+                return Err(self.error(
+                    &pointer,
+                    unsupported("query parameters together with a request body"),
+                ));
             }
-            (Some(type_name), None) => Some(OperationParams { type_name, location: ParamsLocation::Query }),
-            (None, Some((type_name, location))) => Some(OperationParams { type_name, location }),
+            (Some(type_name), None) => Some(OperationParams {
+                type_name,
+                location: ParamsLocation::Query,
+            }),
+            (None, Some((type_name, location))) => Some(OperationParams {
+                type_name,
+                location,
+            }),
             (None, None) => None,
         };
         let response = self.lower_responses(indexed, &module)?;
@@ -322,10 +400,21 @@ impl<'a> Lowering<'a> {
 
     /// Every operation parameter, with the path item's shared parameters first, as
     /// `(pointer, parameter)`.
-    fn parameters(&self, indexed: &IndexedOperation<'a>) -> Result<Vec<(String, &'a Parameter)>, Error> {
-        let shared = indexed.path_item.parameters.iter().enumerate().map(|(i, p)| {
-            (format!("{}/parameters/{i}", join("/paths", &[indexed.path])), p)
-        });
+    fn parameters(
+        &self,
+        indexed: &IndexedOperation<'a>,
+    ) -> Result<Vec<(String, &'a Parameter)>, Error> {
+        let shared = indexed
+            .path_item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    format!("{}/parameters/{i}", join("/paths", &[indexed.path])),
+                    p,
+                )
+            });
         let own = indexed
             .operation
             .parameters
@@ -336,12 +425,17 @@ impl<'a> Lowering<'a> {
             .chain(own)
             .map(|(pointer, parameter)| match parameter {
                 ReferenceOr::Item(parameter) => Ok((pointer, parameter)),
-                ReferenceOr::Reference { .. } => Err(self.error(&pointer, unsupported("a `$ref` parameter"))),
+                ReferenceOr::Reference { .. } => {
+                    Err(self.error(&pointer, unsupported("a `$ref` parameter")))
+                }
             })
             .collect()
     }
 
-    fn lower_path_params(&mut self, indexed: &IndexedOperation<'a>) -> Result<Vec<PathParam>, Error> {
+    fn lower_path_params(
+        &mut self,
+        indexed: &IndexedOperation<'a>,
+    ) -> Result<Vec<PathParam>, Error> {
         let parameters = self.parameters(indexed)?;
         let mut params = Vec::new();
         for name in template_names(indexed.path) {
@@ -349,8 +443,13 @@ impl<'a> Lowering<'a> {
                 matches!(parameter, Parameter::Path { parameter_data, .. } if parameter_data.name == name)
             });
             let Some((pointer, parameter)) = found else {
-                let what = format!("the path template names `{{{name}}}` but no path parameter declares it");
-                return Err(self.error(&format!("{}/parameters", indexed.pointer), unsupported(&what)));
+                let what = format!(
+                    "the path template names `{{{name}}}` but no path parameter declares it"
+                );
+                return Err(self.error(
+                    &format!("{}/parameters", indexed.pointer),
+                    unsupported(&what),
+                ));
             };
             let data = parameter.parameter_data_ref();
             if let ParameterSchemaOrContent::Schema(schema) = &data.format {
@@ -362,7 +461,10 @@ impl<'a> Lowering<'a> {
                 };
                 let ty = self.lower_schema(schema, &site)?;
                 if !matches!(ty, TypeRef::String { .. }) {
-                    return Err(self.error(&site.pointer, unsupported("a path parameter that is not a string")));
+                    return Err(self.error(
+                        &site.pointer,
+                        unsupported("a path parameter that is not a string"),
+                    ));
                 }
             }
             params.push(PathParam {
@@ -387,7 +489,10 @@ impl<'a> Lowering<'a> {
             match parameter {
                 Parameter::Query { parameter_data, .. } => {
                     let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
-                        return Err(self.error(&pointer, unsupported("a query parameter described by `content`")));
+                        return Err(self.error(
+                            &pointer,
+                            unsupported("a query parameter described by `content`"),
+                        ));
                     };
                     let site = SchemaSite {
                         pointer: format!("{pointer}/schema"),
@@ -416,13 +521,20 @@ impl<'a> Lowering<'a> {
         if fields.is_empty() {
             return Ok(None);
         }
-        let doc = format!("The query parameters of [`Client::{0}`](crate::Client::{0}).", snake_case(indexed.id));
+        let doc = format!(
+            "The query parameters of [`Client::{0}`](crate::Client::{0}).",
+            snake_case(indexed.id)
+        );
         let def = TypeDef {
             name: params_type.to_owned(),
             module: module.to_owned(),
             pointer: format!("{}/parameters", indexed.pointer),
             doc: Doc(Some(doc)),
-            kind: TypeKind::Struct(StructDef { direction: Direction::Request, deny_unknown_fields: true, fields }),
+            kind: TypeKind::Struct(StructDef {
+                direction: Direction::Request,
+                deny_unknown_fields: true,
+                fields,
+            }),
         };
         self.order.push(def.name.clone());
         self.define(def)?;
@@ -435,7 +547,9 @@ impl<'a> Lowering<'a> {
         module: &str,
         params_type: &str,
     ) -> Result<Option<(String, ParamsLocation)>, Error> {
-        let Some(body) = &indexed.operation.request_body else { return Ok(None) };
+        let Some(body) = &indexed.operation.request_body else {
+            return Ok(None);
+        };
         let pointer = format!("{}/requestBody", indexed.pointer);
         let ReferenceOr::Item(body) = body else {
             return Err(self.error(&pointer, unsupported("a `$ref` request body")));
@@ -447,18 +561,30 @@ impl<'a> Lowering<'a> {
                 MULTIPART_CONTENT_TYPE => ParamsLocation::Multipart,
                 _ => {
                     let pointer = join(&format!("{pointer}/content"), &[content_type]);
-                    return Err(self.error(&pointer, SpecErrorKind::UnsupportedContentType { content_type: content_type.clone() }));
+                    return Err(self.error(
+                        &pointer,
+                        SpecErrorKind::UnsupportedContentType {
+                            content_type: content_type.clone(),
+                        },
+                    ));
                 }
             };
             if media.is_some() {
                 let pointer = join(&format!("{pointer}/content"), &[content_type]);
-                return Err(self.error(&pointer, unsupported("a request body with more than one content type")));
+                return Err(self.error(
+                    &pointer,
+                    unsupported("a request body with more than one content type"),
+                ));
             }
             media = Some((content_type, media_type, location));
         }
-        let Some((content_type, media, location)) = media else { return Ok(None) };
+        let Some((content_type, media, location)) = media else {
+            return Ok(None);
+        };
         let pointer = join(&format!("{pointer}/content"), &[content_type, "schema"]);
-        let Some(schema) = &media.schema else { return Ok(None) };
+        let Some(schema) = &media.schema else {
+            return Ok(None);
+        };
         let site = SchemaSite {
             pointer: pointer.clone(),
             direction: Direction::Request,
@@ -470,7 +596,12 @@ impl<'a> Lowering<'a> {
         let lowered = self.lower_schema(schema, &site);
         self.files_allowed = false;
         match lowered? {
-            TypeRef::Named(name) if self.types.get(&name).is_some_and(|def| matches!(def.kind, TypeKind::Struct(_))) => {
+            TypeRef::Named(name)
+                if self
+                    .types
+                    .get(&name)
+                    .is_some_and(|def| matches!(def.kind, TypeKind::Struct(_))) =>
+            {
                 // Its doc names the method, so readers of the params find what takes them.
                 if let Some(def) = self.types.get_mut(&name) {
                     def.doc = Doc(Some(format!(
@@ -482,11 +613,18 @@ impl<'a> Lowering<'a> {
             }
             // An object without properties takes no parameters.
             TypeRef::Json => Ok(None),
-            _ => Err(self.error(&pointer, unsupported("a form body that is not an inline object with properties"))),
+            _ => Err(self.error(
+                &pointer,
+                unsupported("a form body that is not an inline object with properties"),
+            )),
         }
     }
 
-    fn lower_responses(&mut self, indexed: &IndexedOperation<'a>, module: &str) -> Result<ResponseBody, Error> {
+    fn lower_responses(
+        &mut self,
+        indexed: &IndexedOperation<'a>,
+        module: &str,
+    ) -> Result<ResponseBody, Error> {
         let responses = &indexed.operation.responses;
         let pointer = format!("{}/responses", indexed.pointer);
         if let Some(default) = &responses.default {
@@ -512,18 +650,31 @@ impl<'a> Lowering<'a> {
             if content_type != JSON_CONTENT_TYPE {
                 // A document such as a PDF: a binary string schema, returned as bytes.
                 if response.content.len() == 1 && is_binary_string(media.schema.as_ref()) {
-                    return Ok(ResponseBody::Binary { content_type: content_type.clone() });
+                    return Ok(ResponseBody::Binary {
+                        content_type: content_type.clone(),
+                    });
                 }
                 let pointer = join(&format!("{pointer}/content"), &[content_type]);
-                return Err(self.error(&pointer, SpecErrorKind::UnsupportedContentType { content_type: content_type.clone() }));
+                return Err(self.error(
+                    &pointer,
+                    SpecErrorKind::UnsupportedContentType {
+                        content_type: content_type.clone(),
+                    },
+                ));
             }
             json = Some(media);
         }
         let Some(schema) = json.and_then(|media| media.schema.as_ref()) else {
-            return Err(self.error(&pointer, unsupported("a success response without a JSON schema")));
+            return Err(self.error(
+                &pointer,
+                unsupported("a success response without a JSON schema"),
+            ));
         };
         let site = SchemaSite {
-            pointer: join(&format!("{pointer}/content"), &[JSON_CONTENT_TYPE, "schema"]),
+            pointer: join(
+                &format!("{pointer}/content"),
+                &[JSON_CONTENT_TYPE, "schema"],
+            ),
             direction: Direction::Response,
             module,
             name_hint: format!("{}Response", type_name(indexed.id)),
@@ -533,14 +684,23 @@ impl<'a> Lowering<'a> {
 
     /// Error responses decode into the SDK's hand-written error type, which mirrors Stripe's
     /// `error` schema; anything else there would be silently misread, so it is refused.
-    fn check_error_response(&self, response: &ReferenceOr<openapiv3::Response>, pointer: &str) -> Result<(), Error> {
+    fn check_error_response(
+        &self,
+        response: &ReferenceOr<openapiv3::Response>,
+        pointer: &str,
+    ) -> Result<(), Error> {
         let ReferenceOr::Item(response) = response else {
             return Err(self.error(pointer, unsupported("a `$ref` response")));
         };
         for (content_type, media) in &response.content {
             let media_pointer = join(&format!("{pointer}/content"), &[content_type]);
             if content_type != JSON_CONTENT_TYPE {
-                return Err(self.error(&media_pointer, SpecErrorKind::UnsupportedContentType { content_type: content_type.clone() }));
+                return Err(self.error(
+                    &media_pointer,
+                    SpecErrorKind::UnsupportedContentType {
+                        content_type: content_type.clone(),
+                    },
+                ));
             }
             let schema_pointer = format!("{media_pointer}/schema");
             match &media.schema {
@@ -548,7 +708,9 @@ impl<'a> Lowering<'a> {
                     self.resolve_component(reference, &schema_pointer)?;
                 }
                 _ => {
-                    let what = format!("an error response whose schema is not `$ref: '{ERROR_SCHEMA_REF}'`");
+                    let what = format!(
+                        "an error response whose schema is not `$ref: '{ERROR_SCHEMA_REF}'`"
+                    );
                     return Err(self.error(&schema_pointer, unsupported(&what)));
                 }
             }
@@ -557,12 +719,21 @@ impl<'a> Lowering<'a> {
     }
 
     /// Follows a `$ref` (and any chain of them) to a component schema: `(name, schema, pointer)`.
-    fn resolve_component(&self, reference: &str, pointer: &str) -> Result<(&'a str, &'a Schema, String), Error> {
+    fn resolve_component(
+        &self,
+        reference: &str,
+        pointer: &str,
+    ) -> Result<(&'a str, &'a Schema, String), Error> {
         let mut reference = reference;
         let mut seen: Vec<&str> = Vec::new();
         loop {
             let Some(escaped) = reference.strip_prefix(SCHEMA_REF_PREFIX) else {
-                return Err(self.error(pointer, SpecErrorKind::ExternalRef { reference: reference.to_owned() }));
+                return Err(self.error(
+                    pointer,
+                    SpecErrorKind::ExternalRef {
+                        reference: reference.to_owned(),
+                    },
+                ));
             };
             let name = crate::pointer::unescape_segment(escaped);
             let found = self
@@ -571,7 +742,12 @@ impl<'a> Lowering<'a> {
                 .as_ref()
                 .and_then(|components| components.schemas.get_key_value(&name));
             let Some((name, schema)) = found else {
-                return Err(self.error(pointer, SpecErrorKind::DanglingRef { reference: reference.to_owned() }));
+                return Err(self.error(
+                    pointer,
+                    SpecErrorKind::DanglingRef {
+                        reference: reference.to_owned(),
+                    },
+                ));
             };
             match schema {
                 ReferenceOr::Item(schema) => {
@@ -579,7 +755,12 @@ impl<'a> Lowering<'a> {
                 }
                 ReferenceOr::Reference { reference: next } => {
                     if seen.contains(&next.as_str()) || next == reference {
-                        return Err(self.error(pointer, SpecErrorKind::CyclicRef { reference: next.clone() }));
+                        return Err(self.error(
+                            pointer,
+                            SpecErrorKind::CyclicRef {
+                                reference: next.clone(),
+                            },
+                        ));
                     }
                     seen.push(reference);
                     reference = next;
@@ -588,25 +769,40 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn lower_schema(&mut self, schema: &'a ReferenceOr<Schema>, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
+    fn lower_schema(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        site: &SchemaSite<'_>,
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.lower_reference(reference, site),
             ReferenceOr::Item(schema) => self.lower_inline(schema, site),
         }
     }
 
-    fn lower_boxed_schema(&mut self, schema: &'a ReferenceOr<Box<Schema>>, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
+    fn lower_boxed_schema(
+        &mut self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        site: &SchemaSite<'_>,
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.lower_reference(reference, site),
             ReferenceOr::Item(schema) => self.lower_inline(schema, site),
         }
     }
 
-    fn lower_reference(&mut self, reference: &str, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
+    fn lower_reference(
+        &mut self,
+        reference: &str,
+        site: &SchemaSite<'_>,
+    ) -> Result<TypeRef, Error> {
         let (name, schema, component_pointer) = self.resolve_component(reference, &site.pointer)?;
         if let Some((rust_name, direction)) = self.components.get(name) {
             if *direction != site.direction {
-                return Err(self.error(&site.pointer, unsupported("a component schema used both in requests and in responses")));
+                return Err(self.error(
+                    &site.pointer,
+                    unsupported("a component schema used both in requests and in responses"),
+                ));
             }
             // A type that contains itself needs a `Box` somewhere in the cycle to have a size.
             if self.in_progress.contains(rust_name) {
@@ -623,15 +819,25 @@ impl<'a> Lowering<'a> {
         };
         // Only schemas that become named types are remembered; primitives stay inline.
         if needs_named_type(schema) {
-            self.components.insert(name.to_owned(), (component_site.name_hint.clone(), site.direction));
+            self.components.insert(
+                name.to_owned(),
+                (component_site.name_hint.clone(), site.direction),
+            );
         }
         self.lower_inline(schema, &component_site)
     }
 
-    fn lower_inline(&mut self, schema: &'a Schema, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
+    fn lower_inline(
+        &mut self,
+        schema: &'a Schema,
+        site: &SchemaSite<'_>,
+    ) -> Result<TypeRef, Error> {
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
-                if matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)) {
+                if matches!(
+                    string.format,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+                ) {
                     let top_level = self.in_progress.len() == 1;
                     if !(self.files_allowed && top_level) {
                         return Err(self.error(&site.pointer, unsupported("binary string data")));
@@ -639,7 +845,9 @@ impl<'a> Lowering<'a> {
                     return Ok(TypeRef::File);
                 }
                 if string.enumeration.is_empty() {
-                    TypeRef::String { max_length: string.max_length }
+                    TypeRef::String {
+                        max_length: string.max_length,
+                    }
                 } else {
                     let values = string.enumeration.iter().flatten().cloned().collect();
                     self.define_enum(schema, site, values)?
@@ -651,15 +859,25 @@ impl<'a> Lowering<'a> {
             SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Array(array)) => {
-                let item_site = SchemaSite { pointer: format!("{}/items", site.pointer), ..site.clone() };
+                let item_site = SchemaSite {
+                    pointer: format!("{}/items", site.pointer),
+                    ..site.clone()
+                };
                 match &array.items {
-                    Some(items) => TypeRef::Array(Box::new(self.lower_boxed_schema(items, &item_site)?)),
+                    Some(items) => {
+                        TypeRef::Array(Box::new(self.lower_boxed_schema(items, &item_site)?))
+                    }
                     None => TypeRef::Array(Box::new(TypeRef::Json)),
                 }
             }
-            SchemaKind::Type(Type::Object(object)) if site.direction == Direction::Response && page_kind(object).is_some() => {
+            SchemaKind::Type(Type::Object(object))
+                if site.direction == Direction::Response && page_kind(object).is_some() =>
+            {
                 let Some(ReferenceOr::Item(data)) = object.properties.get("data") else {
-                    return Err(self.error(&site.pointer, unsupported("a list whose `data` is a `$ref`")));
+                    return Err(self.error(
+                        &site.pointer,
+                        unsupported("a list whose `data` is a `$ref`"),
+                    ));
                 };
                 let data_site = SchemaSite {
                     pointer: join(&format!("{}/properties", site.pointer), &["data"]),
@@ -667,7 +885,10 @@ impl<'a> Lowering<'a> {
                     ..site.clone()
                 };
                 let TypeRef::Array(item) = self.lower_inline(data, &data_site)? else {
-                    return Err(self.error(&data_site.pointer, unsupported("a list whose `data` is not an array")));
+                    return Err(self.error(
+                        &data_site.pointer,
+                        unsupported("a list whose `data` is not an array"),
+                    ));
                 };
                 match page_kind(object) {
                     Some(PageKind::Search) => TypeRef::SearchResult(item),
@@ -691,10 +912,18 @@ impl<'a> Lowering<'a> {
                 }
             }
             SchemaKind::Any(any) if is_unconstrained(any) => TypeRef::Json,
-            SchemaKind::Any(_) => return Err(self.error(&site.pointer, unsupported("a schema without a `type`"))),
-            SchemaKind::AnyOf { any_of: alternatives } => self.lower_alternatives(schema, alternatives, "anyOf", site)?,
-            SchemaKind::OneOf { one_of: alternatives } => self.lower_alternatives(schema, alternatives, "oneOf", site)?,
-            SchemaKind::AllOf { .. } => return Err(self.error(&site.pointer, unsupported("`allOf`"))),
+            SchemaKind::Any(_) => {
+                return Err(self.error(&site.pointer, unsupported("a schema without a `type`")));
+            }
+            SchemaKind::AnyOf {
+                any_of: alternatives,
+            } => self.lower_alternatives(schema, alternatives, "anyOf", site)?,
+            SchemaKind::OneOf {
+                one_of: alternatives,
+            } => self.lower_alternatives(schema, alternatives, "oneOf", site)?,
+            SchemaKind::AllOf { .. } => {
+                return Err(self.error(&site.pointer, unsupported("`allOf`")));
+            }
             SchemaKind::Not { .. } => return Err(self.error(&site.pointer, unsupported("`not`"))),
         };
         Ok(ty)
@@ -719,22 +948,37 @@ impl<'a> Lowering<'a> {
                 rest.push((index, alternative));
             }
         }
-        let expandable = schema.schema_data.extensions.contains_key("x-expansionResources")
-            && rest.iter().any(|(_, alternative)| is_plain_string(alternative));
+        let expandable = schema
+            .schema_data
+            .extensions
+            .contains_key("x-expansionResources")
+            && rest
+                .iter()
+                .any(|(_, alternative)| is_plain_string(alternative));
         if expandable {
             rest.retain(|(_, alternative)| !is_plain_string(alternative));
         }
         let inner = match rest.as_slice() {
             [] => {
-                return Err(self.error(&base, unsupported("an `anyOf` or `oneOf` with nothing to choose from")));
+                return Err(self.error(
+                    &base,
+                    unsupported("an `anyOf` or `oneOf` with nothing to choose from"),
+                ));
             }
             [(index, alternative)] => {
-                let alternative_site = SchemaSite { pointer: format!("{base}/{index}"), ..site.clone() };
+                let alternative_site = SchemaSite {
+                    pointer: format!("{base}/{index}"),
+                    ..site.clone()
+                };
                 self.lower_schema(alternative, &alternative_site)?
             }
             _ => self.define_union(schema, &rest, &base, site)?,
         };
-        let inner = if expandable { TypeRef::Expandable(Box::new(inner)) } else { inner };
+        let inner = if expandable {
+            TypeRef::Expandable(Box::new(inner))
+        } else {
+            inner
+        };
         Ok(if unsettable && site.direction == Direction::Request {
             TypeRef::Unsettable(Box::new(inner))
         } else {
@@ -764,7 +1008,11 @@ impl<'a> Lowering<'a> {
             };
             let mut rust_name = label.clone();
             let mut suffix = 2;
-            while variants.iter().any(|variant| variant.rust_name == rust_name) || rust_name == "Unknown" {
+            while variants
+                .iter()
+                .any(|variant| variant.rust_name == rust_name)
+                || rust_name == "Unknown"
+            {
                 rust_name = format!("{label}{suffix}");
                 suffix += 1;
             }
@@ -775,10 +1023,17 @@ impl<'a> Lowering<'a> {
                 name_hint: format!("{name}{rust_name}"),
             };
             let ty = self.lower_schema(alternative, &variant_site)?;
-            variants.push(UnionVariant { rust_name, ty, discriminator });
+            variants.push(UnionVariant {
+                rust_name,
+                ty,
+                discriminator,
+            });
         }
         self.in_progress.pop();
-        let mut keys: Vec<&Discriminator> = variants.iter().filter_map(|variant| variant.discriminator.as_ref()).collect();
+        let mut keys: Vec<&Discriminator> = variants
+            .iter()
+            .filter_map(|variant| variant.discriminator.as_ref())
+            .collect();
         keys.sort();
         keys.dedup();
         let discriminated = site.direction == Direction::Response && keys.len() == variants.len();
@@ -786,8 +1041,17 @@ impl<'a> Lowering<'a> {
             name: name.clone(),
             module: site.module.to_owned(),
             pointer: site.pointer.clone(),
-            doc: Doc(schema.schema_data.description.as_deref().map(html_to_markdown).filter(|d| !d.is_empty())),
-            kind: TypeKind::Union(UnionDef { direction: site.direction, variants, discriminated }),
+            doc: Doc(schema
+                .schema_data
+                .description
+                .as_deref()
+                .map(html_to_markdown)
+                .filter(|d| !d.is_empty())),
+            kind: TypeKind::Union(UnionDef {
+                direction: site.direction,
+                variants,
+                discriminated,
+            }),
         };
         self.define(def)?;
         Ok(TypeRef::Named(name))
@@ -796,7 +1060,9 @@ impl<'a> Lowering<'a> {
     /// The name of the type defined at `site`: a component keeps its own name; an inline type
     /// gets its hint, made unique.
     fn named_for(&self, site: &SchemaSite<'_>) -> String {
-        if site.pointer.starts_with("/components/schemas/") && !site.pointer["/components/schemas/".len()..].contains('/') {
+        if site.pointer.starts_with("/components/schemas/")
+            && !site.pointer["/components/schemas/".len()..].contains('/')
+        {
             site.name_hint.clone()
         } else {
             self.unique_name(&site.name_hint)
@@ -806,7 +1072,9 @@ impl<'a> Lowering<'a> {
     /// `hint`, or `hint2`, `hint3`, ... when an inline type already took it or a component
     /// owns it, so that inline names never shadow components and never merge.
     fn unique_name(&self, hint: &str) -> String {
-        let taken = |name: &str| self.order.iter().any(|taken| taken == name) || self.component_type_names.contains(name);
+        let taken = |name: &str| {
+            self.order.iter().any(|taken| taken == name) || self.component_type_names.contains(name)
+        };
         if !taken(hint) {
             return hint.to_owned();
         }
@@ -816,7 +1084,12 @@ impl<'a> Lowering<'a> {
             .unwrap_or_else(|| hint.to_owned())
     }
 
-    fn define_struct(&mut self, schema: &'a Schema, object: &'a openapiv3::ObjectType, site: &SchemaSite<'_>) -> Result<TypeRef, Error> {
+    fn define_struct(
+        &mut self,
+        schema: &'a Schema,
+        object: &'a openapiv3::ObjectType,
+        site: &SchemaSite<'_>,
+    ) -> Result<TypeRef, Error> {
         let name = self.named_for(site);
         self.order.push(name.clone());
         self.in_progress.push(name.clone());
@@ -846,34 +1119,62 @@ impl<'a> Lowering<'a> {
         self.in_progress.pop();
         self.check_field_names(&fields, site)?;
         let deny_unknown_fields = site.direction == Direction::Request
-            && matches!(object.additional_properties, Some(AdditionalProperties::Any(false)));
+            && matches!(
+                object.additional_properties,
+                Some(AdditionalProperties::Any(false))
+            );
         let def = TypeDef {
             name: name.clone(),
             module: site.module.to_owned(),
             pointer: site.pointer.clone(),
-            doc: Doc(schema.schema_data.description.as_deref().map(html_to_markdown).filter(|d| !d.is_empty())),
-            kind: TypeKind::Struct(StructDef { direction: site.direction, deny_unknown_fields, fields }),
+            doc: Doc(schema
+                .schema_data
+                .description
+                .as_deref()
+                .map(html_to_markdown)
+                .filter(|d| !d.is_empty())),
+            kind: TypeKind::Struct(StructDef {
+                direction: site.direction,
+                deny_unknown_fields,
+                fields,
+            }),
         };
         self.define(def)?;
         Ok(TypeRef::Named(name))
     }
 
-    fn define_enum(&mut self, schema: &Schema, site: &SchemaSite<'_>, values: Vec<String>) -> Result<TypeRef, Error> {
+    fn define_enum(
+        &mut self,
+        schema: &Schema,
+        site: &SchemaSite<'_>,
+        values: Vec<String>,
+    ) -> Result<TypeRef, Error> {
         let mut variants: Vec<EnumVariant> = Vec::with_capacity(values.len());
         for value in values {
             if variants.iter().any(|variant| variant.wire_value == value) {
                 continue;
             }
-            let label = if value.is_empty() { "Empty".to_owned() } else { type_name(&value) };
+            let label = if value.is_empty() {
+                "Empty".to_owned()
+            } else {
+                type_name(&value)
+            };
             // Values that differ only in punctuation (`Etc/GMT+0`, `Etc/GMT-0`) are numbered
             // in document order; `Unknown` is kept for values this SDK does not know yet.
             let mut rust_name = label.clone();
             let mut suffix = 2;
-            while variants.iter().any(|variant| variant.rust_name == rust_name) || rust_name == "Unknown" {
+            while variants
+                .iter()
+                .any(|variant| variant.rust_name == rust_name)
+                || rust_name == "Unknown"
+            {
                 rust_name = format!("{label}{suffix}");
                 suffix += 1;
             }
-            variants.push(EnumVariant { wire_value: value, rust_name });
+            variants.push(EnumVariant {
+                wire_value: value,
+                rust_name,
+            });
         }
         let name = self.named_for(site);
         self.order.push(name.clone());
@@ -881,8 +1182,16 @@ impl<'a> Lowering<'a> {
             name,
             module: site.module.to_owned(),
             pointer: site.pointer.clone(),
-            doc: Doc(schema.schema_data.description.as_deref().map(html_to_markdown).filter(|d| !d.is_empty())),
-            kind: TypeKind::Enum(EnumDef { direction: site.direction, variants }),
+            doc: Doc(schema
+                .schema_data
+                .description
+                .as_deref()
+                .map(html_to_markdown)
+                .filter(|d| !d.is_empty())),
+            kind: TypeKind::Enum(EnumDef {
+                direction: site.direction,
+                variants,
+            }),
         };
         let name = def.name.clone();
         self.define(def)?;
@@ -892,7 +1201,10 @@ impl<'a> Lowering<'a> {
     /// Two properties that convert to one Rust name (`fooBar` and `foo_bar`) would be merged.
     fn check_field_names(&self, fields: &[Field], site: &SchemaSite<'_>) -> Result<(), Error> {
         for (i, field) in fields.iter().enumerate() {
-            if let Some(other) = fields[..i].iter().find(|other| other.rust_name == field.rust_name) {
+            if let Some(other) = fields[..i]
+                .iter()
+                .find(|other| other.rust_name == field.rust_name)
+            {
                 let pointer = join(&format!("{}/properties", site.pointer), &[&field.wire_name]);
                 let kind = SpecErrorKind::NameClash {
                     name: field.rust_name.clone(),
@@ -920,15 +1232,23 @@ impl<'a> Lowering<'a> {
 /// The module of an operation none of whose responses names a resource: the first path
 /// segment after `/v1`.
 fn module_for_path(path: &str) -> String {
-    let mut segments = path.split('/').filter(|segment| !segment.is_empty() && !segment.starts_with('{'));
+    let mut segments = path
+        .split('/')
+        .filter(|segment| !segment.is_empty() && !segment.starts_with('{'));
     let first = segments.next().unwrap_or("root");
-    let family = if first == "v1" { segments.next().unwrap_or("root") } else { first };
+    let family = if first == "v1" {
+        segments.next().unwrap_or("root")
+    } else {
+        first
+    };
     module_name(family)
 }
 
 /// The names inside `{...}` in a path template, in order.
 fn template_names(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
 /// Fields whose values are credentials, never printed by `Debug`.
@@ -957,20 +1277,37 @@ fn is_unconstrained(any: &openapiv3::AnySchema) -> bool {
 
 fn schema_description(schema: &ReferenceOr<Box<Schema>>) -> Option<&str> {
     match schema {
-        ReferenceOr::Item(schema) => schema.schema_data.description.as_deref().filter(|d| !d.is_empty()),
+        ReferenceOr::Item(schema) => schema
+            .schema_data
+            .description
+            .as_deref()
+            .filter(|d| !d.is_empty()),
         ReferenceOr::Reference { .. } => None,
     }
 }
 
 /// Every component's Rust name, refusing two components that would share one.
-fn component_type_names(spec: &OpenAPI, file: &str) -> Result<std::collections::HashSet<String>, Error> {
+fn component_type_names(
+    spec: &OpenAPI,
+    file: &str,
+) -> Result<std::collections::HashSet<String>, Error> {
     let mut names: IndexMap<String, &str> = IndexMap::new();
-    let Some(components) = &spec.components else { return Ok(Default::default()) };
+    let Some(components) = &spec.components else {
+        return Ok(Default::default());
+    };
     for component in components.schemas.keys() {
         let name = type_name(component);
         if let Some(other) = names.get(&name) {
-            let kind = SpecErrorKind::NameClash { name, other: format!("the component `{other}`") };
-            return Err(spec_error(file, &join("/components/schemas", &[component]), None, kind));
+            let kind = SpecErrorKind::NameClash {
+                name,
+                other: format!("the component `{other}`"),
+            };
+            return Err(spec_error(
+                file,
+                &join("/components/schemas", &[component]),
+                None,
+                kind,
+            ));
         }
         names.insert(name, component);
     }
@@ -1005,16 +1342,27 @@ fn inline_label(schema: &Schema) -> &'static str {
 
 /// A component's fixed `object` value, and whether it is a deleted stub (`deleted: true`).
 fn discriminator_of(schema: &Schema) -> Option<Discriminator> {
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
-    let ReferenceOr::Item(object_field) = object.properties.get("object")? else { return None };
-    let SchemaKind::Type(Type::String(string)) = &object_field.schema_kind else { return None };
-    let [Some(value)] = string.enumeration.as_slice() else { return None };
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
+    let ReferenceOr::Item(object_field) = object.properties.get("object")? else {
+        return None;
+    };
+    let SchemaKind::Type(Type::String(string)) = &object_field.schema_kind else {
+        return None;
+    };
+    let [Some(value)] = string.enumeration.as_slice() else {
+        return None;
+    };
     let deleted = match object.properties.get("deleted") {
         Some(ReferenceOr::Item(deleted)) => matches!(&deleted.schema_kind,
             SchemaKind::Type(Type::Boolean(boolean)) if boolean.enumeration == [Some(true)]),
         _ => false,
     };
-    Some(Discriminator { object: value.clone(), deleted })
+    Some(Discriminator {
+        object: value.clone(),
+        deleted,
+    })
 }
 
 /// The `x-resourceId`s of all components in snake case, longest first, so that the most
@@ -1025,7 +1373,12 @@ fn resource_families(spec: &OpenAPI) -> Vec<String> {
         .iter()
         .flat_map(|components| components.schemas.values())
         .filter_map(|schema| match schema {
-            ReferenceOr::Item(schema) => schema.schema_data.extensions.get("x-resourceId")?.as_str().map(snake_case),
+            ReferenceOr::Item(schema) => schema
+                .schema_data
+                .extensions
+                .get("x-resourceId")?
+                .as_str()
+                .map(snake_case),
             ReferenceOr::Reference { .. } => None,
         })
         .collect();
@@ -1036,9 +1389,22 @@ fn resource_families(spec: &OpenAPI) -> Vec<String> {
 
 /// Module names the crate's hand-written runtime already uses get a suffix.
 fn module_name(family: &str) -> String {
-    const RESERVED: &[&str] = &["blocking", "client", "error", "form", "types", "validate", "reqwest", "shared_runtime"];
+    const RESERVED: &[&str] = &[
+        "blocking",
+        "client",
+        "error",
+        "form",
+        "types",
+        "validate",
+        "reqwest",
+        "shared_runtime",
+    ];
     let name = field_name(family);
-    if RESERVED.contains(&name.as_str()) { format!("{name}_api") } else { name }
+    if RESERVED.contains(&name.as_str()) {
+        format!("{name}_api")
+    } else {
+        name
+    }
 }
 
 enum PageKind {
@@ -1051,15 +1417,28 @@ enum PageKind {
 fn page_kind(object: &openapiv3::ObjectType) -> Option<PageKind> {
     let mut names: Vec<&str> = object.properties.keys().map(String::as_str).collect();
     names.sort_unstable();
-    let ReferenceOr::Item(kind) = object.properties.get("object")? else { return None };
-    let SchemaKind::Type(Type::String(kind)) = &kind.schema_kind else { return None };
+    let ReferenceOr::Item(kind) = object.properties.get("object")? else {
+        return None;
+    };
+    let SchemaKind::Type(Type::String(kind)) = &kind.schema_kind else {
+        return None;
+    };
     match (kind.enumeration.as_slice(), names.as_slice()) {
-        ([Some(value)], ["data", "has_more", "object", "url"]) if value == "list" => Some(PageKind::List),
-        ([Some(value)], ["data", "has_more", "next_page", "object", "total_count", "url"] | ["data", "has_more", "next_page", "object", "url"])
-            if value == "search_result" =>
-        {
-            Some(PageKind::Search)
+        ([Some(value)], ["data", "has_more", "object", "url"]) if value == "list" => {
+            Some(PageKind::List)
         }
+        (
+            [Some(value)],
+            [
+                "data",
+                "has_more",
+                "next_page",
+                "object",
+                "total_count",
+                "url",
+            ]
+            | ["data", "has_more", "next_page", "object", "url"],
+        ) if value == "search_result" => Some(PageKind::Search),
         _ => None,
     }
 }

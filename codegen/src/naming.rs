@@ -24,10 +24,15 @@ fn words(name: &str) -> Vec<String> {
         }
         if ch.is_ascii_uppercase() && !current.is_empty() {
             let previous = chars[index - 1];
-            let next_is_lower = chars.get(index + 1).is_some_and(|next| next.is_ascii_lowercase());
+            let next_is_lower = chars
+                .get(index + 1)
+                .is_some_and(|next| next.is_ascii_lowercase());
             // A new word starts at `aB`, and at the last capital of a run followed by lower case
             // (`APIErrors` -> api, errors).
-            if previous.is_ascii_lowercase() || previous.is_ascii_digit() || (previous.is_ascii_uppercase() && next_is_lower) {
+            if previous.is_ascii_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_ascii_uppercase() && next_is_lower)
+            {
                 words.push(std::mem::take(&mut current));
             }
         }
@@ -184,8 +189,14 @@ mod tests {
 
     #[test]
     fn cases() {
-        assert_eq!(snake_case("PostTerminalConnectionTokens"), "post_terminal_connection_tokens");
-        assert_eq!(pascal_case("terminal.connection_token"), "TerminalConnectionToken");
+        assert_eq!(
+            snake_case("PostTerminalConnectionTokens"),
+            "post_terminal_connection_tokens"
+        );
+        assert_eq!(
+            pascal_case("terminal.connection_token"),
+            "TerminalConnectionToken"
+        );
         assert_eq!(pascal_case("APIErrors"), "ApiErrors");
         assert_eq!(pascal_case("api_errors"), "ApiErrors");
         assert_eq!(pascal_case("3d_secure"), "V3dSecure");
@@ -198,11 +209,16 @@ mod tests {
     #[test]
     fn html() {
         assert_eq!(
-            html_to_markdown("<p>Use <code>x</code> or <a href=\"https://e.com\">this</a> &amp; <strong>that</strong>.</p>"),
+            html_to_markdown(
+                "<p>Use <code>x</code> or <a href=\"https://e.com\">this</a> &amp; <strong>that</strong>.</p>"
+            ),
             "Use `x` or [this](https://e.com) & **that**."
         );
         assert_eq!(html_to_markdown("<p>One.</p><p>Two.</p>"), "One.\n\nTwo.");
         assert_eq!(html_to_markdown("  indented\n    more"), "indented\nmore");
-        assert_eq!(html_to_markdown("<ul><li>a</li><li>b</li></ul>"), "- a\n- b");
+        assert_eq!(
+            html_to_markdown("<ul><li>a</li><li>b</li></ul>"),
+            "- a\n- b"
+        );
     }
 }

@@ -23,5 +23,8 @@ pub fn render(file: EmittedFile, header: &str) -> Result<GeneratedFile, Error> {
     let mut contents = String::with_capacity(header.len() + 4096);
     contents.push_str(header);
     contents.push_str(&prettyplease::unparse(&syntax));
-    Ok(GeneratedFile { path: file.path, contents })
+    Ok(GeneratedFile {
+        path: file.path,
+        contents,
+    })
 }

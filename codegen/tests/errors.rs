@@ -5,10 +5,16 @@
 use stripe_codegen::{Config, Options, Selection, generate};
 
 fn error_for(file: &str, operations: &[&str]) -> String {
-    let path = format!("{}/tests/fixtures/errors/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/errors/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).expect("the fixture exists");
     let selection = Selection::Operations(operations.iter().map(|id| (*id).to_owned()).collect());
-    let options = Options { spec_file: file, command: "cargo xtask regen" };
+    let options = Options {
+        spec_file: file,
+        command: "cargo xtask regen",
+    };
     match generate(&text, &selection, options) {
         Ok(_) => panic!("{file} generated without an error"),
         Err(error) => error.to_string(),
@@ -131,8 +137,13 @@ fn error_response_whose_schema_is_missing() {
 
 #[test]
 fn unknown_spec_format() {
-    let options = Options { spec_file: "spec.toml", command: "cargo xtask regen" };
-    let error = generate("", &Selection::All, options).err().map(|error| error.to_string());
+    let options = Options {
+        spec_file: "spec.toml",
+        command: "cargo xtask regen",
+    };
+    let error = generate("", &Selection::All, options)
+        .err()
+        .map(|error| error.to_string());
     assert_eq!(
         error.as_deref(),
         Some("spec.toml: unknown spec format: expected a `.yaml`, `.yml` or `.json` file")
@@ -141,7 +152,11 @@ fn unknown_spec_format() {
 
 #[test]
 fn config_errors() {
-    let message = |text: &str| Config::parse("spec/regen.yaml", text).err().map(|error| error.to_string());
+    let message = |text: &str| {
+        Config::parse("spec/regen.yaml", text)
+            .err()
+            .map(|error| error.to_string())
+    };
     assert_eq!(
         message("spec: a.yaml\noperations: []\n").as_deref(),
         Some("spec/regen.yaml: `operations` is empty: name at least one operationId")
@@ -152,7 +167,9 @@ fn config_errors() {
     );
     assert_eq!(
         message("spec: a.yaml\noperations: [A]\nextra: 1\n").as_deref(),
-        Some("spec/regen.yaml:3:1: unknown field `extra`, expected `spec` or `operations` (at #/extra)")
+        Some(
+            "spec/regen.yaml:3:1: unknown field `extra`, expected `spec` or `operations` (at #/extra)"
+        )
     );
 }
 
@@ -166,21 +183,34 @@ fn corpus_of_malformed_and_unsupported_specs() {
         .map(|entry| entry.expect("a readable entry").path())
         .collect();
     entries.sort();
-    assert!(entries.len() >= 20, "the corpus has {} fixtures", entries.len());
+    assert!(
+        entries.len() >= 20,
+        "the corpus has {} fixtures",
+        entries.len()
+    );
     let mut failures = Vec::new();
     for path in entries {
-        let file = path.file_name().and_then(|name| name.to_str()).expect("a UTF-8 name").to_owned();
+        let file = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .expect("a UTF-8 name")
+            .to_owned();
         let text = std::fs::read_to_string(&path).expect("a readable fixture");
         let expected = text
             .lines()
             .next()
             .and_then(|line| line.strip_prefix("# expect: "))
             .unwrap_or_else(|| panic!("{file} lacks its `# expect:` line"));
-        let options = Options { spec_file: &file, command: "cargo xtask regen" };
+        let options = Options {
+            spec_file: &file,
+            command: "cargo xtask regen",
+        };
         match generate(&text, &Selection::All, options) {
             Ok(_) => failures.push(format!("{file}: generated without an error")),
             Err(error) if error.to_string() == expected => {}
-            Err(error) => failures.push(format!("{file}:\n  expected: {expected}\n  actual:   {error}")),
+            Err(error) => failures.push(format!(
+                "{file}:\n  expected: {expected}\n  actual:   {error}"
+            )),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

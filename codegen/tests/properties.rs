@@ -23,13 +23,15 @@ fn junk() -> impl Strategy<Value = Value> {
 fn schema() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         (0usize..6).prop_map(|i| json!({"type": "string", "maxLength": i * 1000})),
-        prop::collection::vec("[a-z_./+-]{0,6}", 0..4).prop_map(|values| json!({"type": "string", "enum": values})),
+        prop::collection::vec("[a-z_./+-]{0,6}", 0..4)
+            .prop_map(|values| json!({"type": "string", "enum": values})),
         Just(json!({"type": "integer", "format": "unix-time"})),
         Just(json!({"type": "number"})),
         Just(json!({"type": "boolean"})),
         Just(json!({"type": "string", "format": "binary"})),
         Just(json!({})),
-        prop::sample::select(COMPONENTS).prop_map(|name| json!({"$ref": format!("#/components/schemas/{name}")})),
+        prop::sample::select(COMPONENTS)
+            .prop_map(|name| json!({"$ref": format!("#/components/schemas/{name}")})),
         Just(json!({"$ref": "#/components/schemas/missing"})),
         Just(json!({"$ref": "elsewhere.yaml#/x"})),
         junk(),
@@ -55,7 +57,13 @@ fn schema() -> impl Strategy<Value = Value> {
 }
 
 fn operation() -> impl Strategy<Value = (String, String, Value)> {
-    let path = prop::sample::select(vec!["/v1/things", "/v1/things/{thing}", "/v1/a.b/{x}/{y}", "/other", "/v1/"]);
+    let path = prop::sample::select(vec![
+        "/v1/things",
+        "/v1/things/{thing}",
+        "/v1/a.b/{x}/{y}",
+        "/other",
+        "/v1/",
+    ]);
     let method = prop::sample::select(vec!["get", "post", "delete", "put"]);
     let content_type = prop::sample::select(vec![
         "application/x-www-form-urlencoded",
@@ -92,8 +100,10 @@ fn document() -> impl Strategy<Value = String> {
                 let item = paths.entry(path).or_insert_with(|| json!({}));
                 item[method] = operation;
             }
-            let components: serde_json::Map<String, Value> =
-                components.into_iter().map(|(name, schema)| (name.to_owned(), schema)).collect();
+            let components: serde_json::Map<String, Value> = components
+                .into_iter()
+                .map(|(name, schema)| (name.to_owned(), schema))
+                .collect();
             json!({
                 "openapi": "3.0.0",
                 "info": {"title": "t", "version": "1"},
@@ -105,7 +115,10 @@ fn document() -> impl Strategy<Value = String> {
 }
 
 fn options(file: &str) -> Options<'_> {
-    Options { spec_file: file, command: "cargo xtask regen" }
+    Options {
+        spec_file: file,
+        command: "cargo xtask regen",
+    }
 }
 
 proptest! {

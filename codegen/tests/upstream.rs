@@ -13,7 +13,10 @@ fn shared_dir() -> PathBuf {
 /// Generated code without comments and docs: what the compiler sees as the public API.
 fn api_surface(spec_file: &str, text: &str) -> String {
     let selection = Selection::Operations(vec![OPERATION.to_owned()]);
-    let options = Options { spec_file, command: "cargo xtask regen" };
+    let options = Options {
+        spec_file,
+        command: "cargo xtask regen",
+    };
     let files = generate(text, &selection, options).unwrap_or_else(|error| panic!("{error}"));
     files
         .iter()
@@ -36,14 +39,23 @@ fn api_surface(spec_file: &str, text: &str) -> String {
 fn upstream_spec_gives_the_same_public_api() {
     let upstream = shared_dir().join("stripe-openapi/2023-08-16/spec3.yaml");
     let Ok(upstream_text) = std::fs::read_to_string(&upstream) else {
-        eprintln!("skipped: {} is absent (run beside ../shared to compare with the upstream spec)", upstream.display());
+        eprintln!(
+            "skipped: {} is absent (run beside ../shared to compare with the upstream spec)",
+            upstream.display()
+        );
         return;
     };
     let own_text = include_str!("../../spec/openapi.yaml");
     let own = api_surface("spec/openapi.yaml", own_text);
-    let theirs = api_surface("../shared/stripe-openapi/2023-08-16/spec3.yaml", &upstream_text);
+    let theirs = api_surface(
+        "../shared/stripe-openapi/2023-08-16/spec3.yaml",
+        &upstream_text,
+    );
     assert_eq!(own, theirs);
-    assert!(own.contains("pub async fn post_terminal_connection_tokens"), "{own}");
+    assert!(
+        own.contains("pub async fn post_terminal_connection_tokens"),
+        "{own}"
+    );
 }
 
 #[test]
@@ -56,7 +68,10 @@ fn upstream_json_and_yaml_agree() {
         eprintln!("skipped: {} is absent", dir.display());
         return;
     };
-    assert_eq!(api_surface("spec3.yaml", &yaml), api_surface("spec3.json", &json));
+    assert_eq!(
+        api_surface("spec3.yaml", &yaml),
+        api_surface("spec3.json", &json)
+    );
 }
 
 /// Moving from the 2022-11-15 spec to the 2023-08-16 one changes, for this operation, only the
@@ -73,7 +88,11 @@ fn a_spec_update_changes_only_what_the_spec_changed() {
     };
     let older = api_surface("spec3.yaml", &older);
     let newer = api_surface("spec3.yaml", &newer);
-    let changed: Vec<(&str, &str)> = older.lines().zip(newer.lines()).filter(|(a, b)| a != b).collect();
+    let changed: Vec<(&str, &str)> = older
+        .lines()
+        .zip(newer.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
     assert_eq!(older.lines().count(), newer.lines().count());
     assert_eq!(
         changed,

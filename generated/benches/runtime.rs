@@ -11,7 +11,11 @@ const KEY: &str = "sk_test_bench";
 
 fn params() -> PostTerminalConnectionTokensParams {
     PostTerminalConnectionTokensParams {
-        expand: Some(vec!["location".to_owned(), "reader".to_owned(), "configuration".to_owned()]),
+        expand: Some(vec![
+            "location".to_owned(),
+            "reader".to_owned(),
+            "configuration".to_owned(),
+        ]),
         location: Some("tml_FDOt2wlRZEdpd7".to_owned()),
     }
 }
@@ -25,7 +29,9 @@ fn encoding(c: &mut Criterion) {
         })
     });
     c.bench_function("decode response", |b| {
-        b.iter(|| black_box(serde_json::from_str::<TerminalConnectionToken>(black_box(TOKEN_JSON)).ok()))
+        b.iter(|| {
+            black_box(serde_json::from_str::<TerminalConnectionToken>(black_box(TOKEN_JSON)).ok())
+        })
     });
 }
 
@@ -38,7 +44,15 @@ fn start_server(runtime: &tokio::runtime::Runtime) -> String {
     let address = listener.local_addr().expect("an address");
     let app = Router::new().route(
         "/v1/terminal/connection_tokens",
-        post(|| async { ([("content-type", "application/json"), ("request-id", "req_bench")], TOKEN_JSON) }),
+        post(|| async {
+            (
+                [
+                    ("content-type", "application/json"),
+                    ("request-id", "req_bench"),
+                ],
+                TOKEN_JSON,
+            )
+        }),
     );
     runtime.spawn(async move { axum::serve(listener, app).await });
     format!("http://{address}")
@@ -69,9 +83,15 @@ where
 }
 
 fn loopback(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
     let base = start_server(&runtime);
-    let client = Client::builder(KEY).base_url(&base).build().expect("a client");
+    let client = Client::builder(KEY)
+        .base_url(&base)
+        .build()
+        .expect("a client");
     let raw = reqwest::Client::new();
     let url = format!("{base}/v1/terminal/connection_tokens");
     let body = stripe_sdk::form::to_form_string(&params()).expect("encodable");
@@ -93,30 +113,36 @@ fn loopback(c: &mut Criterion) {
             })
         });
         let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
-        group.bench_function(format!("reference: raw reqwest, concurrency {concurrency}"), |b| {
-            b.iter_custom(|iters| {
-                let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
-                runtime.block_on(run(iters, concurrency, move || {
+        group.bench_function(
+            format!("reference: raw reqwest, concurrency {concurrency}"),
+            |b| {
+                b.iter_custom(|iters| {
                     let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
-                    async move {
-                        // The same bytes the SDK sends: its headers, the encoded form, and the
-                        // JSON decoded into the same type.
-                        let response = raw
-                            .post(url)
-                            .bearer_auth(KEY)
-                            .header("stripe-version", stripe_sdk::API_VERSION)
-                            .header("idempotency-key", "3f2b8f8e-6f6c-4c39-9d47-2d2f5d0e8f51")
-                            .header("content-type", "application/x-www-form-urlencoded")
-                            .body(body)
-                            .send()
-                            .await
-                            .expect("a response");
-                        let bytes = response.bytes().await.expect("a body");
-                        black_box(serde_json::from_slice::<TerminalConnectionToken>(&bytes).expect("a token"));
-                    }
-                }))
-            })
-        });
+                    runtime.block_on(run(iters, concurrency, move || {
+                        let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
+                        async move {
+                            // The same bytes the SDK sends: its headers, the encoded form, and the
+                            // JSON decoded into the same type.
+                            let response = raw
+                                .post(url)
+                                .bearer_auth(KEY)
+                                .header("stripe-version", stripe_sdk::API_VERSION)
+                                .header("idempotency-key", "3f2b8f8e-6f6c-4c39-9d47-2d2f5d0e8f51")
+                                .header("content-type", "application/x-www-form-urlencoded")
+                                .body(body)
+                                .send()
+                                .await
+                                .expect("a response");
+                            let bytes = response.bytes().await.expect("a body");
+                            black_box(
+                                serde_json::from_slice::<TerminalConnectionToken>(&bytes)
+                                    .expect("a token"),
+                            );
+                        }
+                    }))
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -80,7 +80,14 @@ pub(crate) enum RequestBody {
 )]
 impl ApiRequest {
     pub(crate) fn new(operation_id: &'static str, method: Method, path: String) -> Self {
-        ApiRequest { operation_id, method, path, query: None, body: None, server: None }
+        ApiRequest {
+            operation_id,
+            method,
+            path,
+            query: None,
+            body: None,
+            server: None,
+        }
     }
 
     pub(crate) fn query(mut self, query: String) -> Self {
@@ -113,10 +120,13 @@ impl fmt::Debug for ApiRequest {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query_len", &self.query.as_ref().map(String::len))
-            .field("body_len", &self.body.as_ref().map(|body| match body {
-                RequestBody::Form(form) => form.len(),
-                RequestBody::Multipart(body) => body.bytes().len(),
-            }))
+            .field(
+                "body_len",
+                &self.body.as_ref().map(|body| match body {
+                    RequestBody::Form(form) => form.len(),
+                    RequestBody::Multipart(body) => body.bytes().len(),
+                }),
+            )
             .field("server", &self.server)
             .finish()
     }
@@ -383,8 +393,10 @@ impl Client {
                 Some(form.into_bytes())
             }
             Some(RequestBody::Multipart(multipart)) => {
-                let content_type = HeaderValue::from_str(&multipart.content_type())
-                    .map_err(|_| crate::form::FormError::new("the multipart boundary is not a valid header"))?;
+                let content_type =
+                    HeaderValue::from_str(&multipart.content_type()).map_err(|_| {
+                        crate::form::FormError::new("the multipart boundary is not a valid header")
+                    })?;
                 headers.insert(CONTENT_TYPE, content_type);
                 Some(multipart.bytes)
             }
@@ -426,7 +438,10 @@ impl Client {
                 duration_ms = Empty,
             );
             let started = Instant::now();
-            let attempt = self.attempt(prepared, decode).instrument(span.clone()).await;
+            let attempt = self
+                .attempt(prepared, decode)
+                .instrument(span.clone())
+                .await;
             if let Some(status) = attempt.status {
                 span.record("status", status.as_u16());
             }

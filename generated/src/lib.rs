@@ -41,8 +41,8 @@ pub mod client;
 pub mod error;
 pub mod form;
 pub mod multipart;
-pub mod pagination;
 mod options;
+pub mod pagination;
 mod retry;
 pub mod types;
 pub mod validate;
@@ -60,8 +60,8 @@ pub use error::{
     ApiError, ApiErrorCategory, ApiErrorObject, ApiErrorType, ConfigError, DecodeError, Error,
     ErrorKind, TransportError,
 };
-pub use options::{AppInfo, MAX_IDEMPOTENCY_KEY_CHARS, RequestOptions};
 pub use multipart::FileUpload;
+pub use options::{AppInfo, MAX_IDEMPOTENCY_KEY_CHARS, RequestOptions};
 pub use pagination::{List, SearchResult};
 pub use types::{Expandable, HasId, Unsettable};
 pub use validate::{InvalidParams, REDACTED, Violation, ViolationKind};

@@ -16,7 +16,11 @@ pub struct FileUpload {
 
 impl FileUpload {
     pub fn new(filename: impl Into<String>, data: impl Into<Vec<u8>>) -> Self {
-        FileUpload { filename: filename.into(), content_type: None, data: data.into() }
+        FileUpload {
+            filename: filename.into(),
+            content_type: None,
+            data: data.into(),
+        }
     }
 
     pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
@@ -62,7 +66,9 @@ impl MultipartBody {
 
 impl fmt::Debug for MultipartBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MultipartBody").field("bytes", &self.bytes.len()).finish()
+        f.debug_struct("MultipartBody")
+            .field("bytes", &self.bytes.len())
+            .finish()
     }
 }
 
@@ -75,7 +81,13 @@ pub fn to_multipart<T: MultipartParams>(params: &T) -> Result<MultipartBody, For
     for pair in form.split('&').filter(|pair| !pair.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let disposition = format!("form-data; name=\"{}\"", header_safe(&percent_decode(key)));
-        part(&mut bytes, &boundary, &disposition, None, percent_decode(value).as_bytes());
+        part(
+            &mut bytes,
+            &boundary,
+            &disposition,
+            None,
+            percent_decode(value).as_bytes(),
+        );
     }
     for (name, file) in params.files() {
         let disposition = format!(
@@ -83,17 +95,36 @@ pub fn to_multipart<T: MultipartParams>(params: &T) -> Result<MultipartBody, For
             header_safe(name),
             header_safe(&file.filename)
         );
-        let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
-        part(&mut bytes, &boundary, &disposition, Some(content_type), &file.data);
+        let content_type = file
+            .content_type
+            .as_deref()
+            .unwrap_or("application/octet-stream");
+        part(
+            &mut bytes,
+            &boundary,
+            &disposition,
+            Some(content_type),
+            &file.data,
+        );
     }
     bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     Ok(MultipartBody { boundary, bytes })
 }
 
-fn part(out: &mut Vec<u8>, boundary: &str, disposition: &str, content_type: Option<&str>, body: &[u8]) {
-    out.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n").as_bytes());
+fn part(
+    out: &mut Vec<u8>,
+    boundary: &str,
+    disposition: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) {
+    out.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n").as_bytes(),
+    );
     if let Some(content_type) = content_type {
-        out.extend_from_slice(format!("Content-Type: {}\r\n", header_safe(content_type)).as_bytes());
+        out.extend_from_slice(
+            format!("Content-Type: {}\r\n", header_safe(content_type)).as_bytes(),
+        );
     }
     out.extend_from_slice(b"\r\n");
     out.extend_from_slice(body);
@@ -103,7 +134,10 @@ fn part(out: &mut Vec<u8>, boundary: &str, disposition: &str, content_type: Opti
 /// A quoted header parameter cannot hold `"` or line breaks; they are percent-encoded, as
 /// browsers do for file names.
 fn header_safe(value: &str) -> String {
-    value.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+    value
+        .replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Reverses the form encoder's percent-encoding (`+` is a space).
@@ -159,8 +193,12 @@ mod tests {
     fn fields_and_files_become_parts() {
         let upload = Upload {
             purpose: "dispute_evidence",
-            link: Link { create: true, note: "a & b=c ü" },
-            file: FileUpload::new("receipt \"1\".pdf", b"%PDF-1.4".to_vec()).with_content_type("application/pdf"),
+            link: Link {
+                create: true,
+                note: "a & b=c ü",
+            },
+            file: FileUpload::new("receipt \"1\".pdf", b"%PDF-1.4".to_vec())
+                .with_content_type("application/pdf"),
         };
         let body = to_multipart(&upload).unwrap();
         let b = &body.boundary;
@@ -172,7 +210,10 @@ mod tests {
              Content-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--{b}--\r\n"
         );
         assert_eq!(String::from_utf8(body.bytes.clone()).unwrap(), expected);
-        assert_eq!(body.content_type(), format!("multipart/form-data; boundary={b}"));
+        assert_eq!(
+            body.content_type(),
+            format!("multipart/form-data; boundary={b}")
+        );
     }
 
     #[test]

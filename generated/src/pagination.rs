@@ -109,7 +109,10 @@ where
     F: FnMut(P) -> Fut,
     Fut: Future<Output = Result<Page, Error>>,
 {
-    let start = Cursor { params: Some(params), buffered: VecDeque::new() };
+    let start = Cursor {
+        params: Some(params),
+        buffered: VecDeque::new(),
+    };
     futures_util::stream::unfold(start, move |mut cursor| {
         let request = match cursor.buffered.is_empty() {
             true => cursor.params.take().map(|params| {
@@ -165,11 +168,19 @@ mod tests {
     }
 
     fn list(ids: &[&str], has_more: bool) -> List<serde_json::Value> {
-        List { object: "list".to_owned(), data: ids.iter().map(|id| item(id)).collect(), has_more, url: "/v1/things".to_owned() }
+        List {
+            object: "list".to_owned(),
+            data: ids.iter().map(|id| item(id)).collect(),
+            has_more,
+            url: "/v1/things".to_owned(),
+        }
     }
 
     fn block_on<F: Future>(future: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(future)
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
     }
 
     #[test]
@@ -184,7 +195,11 @@ mod tests {
             };
             async move { Ok(page) }
         });
-        let ids: Vec<String> = block_on(stream.map(|item| item.unwrap()["id"].as_str().unwrap().to_owned()).collect());
+        let ids: Vec<String> = block_on(
+            stream
+                .map(|item| item.unwrap()["id"].as_str().unwrap().to_owned())
+                .collect(),
+        );
         assert_eq!(ids, ["a", "b", "c"]);
         assert_eq!(*seen.borrow(), [None, Some("b".to_owned())]);
     }
@@ -210,7 +225,9 @@ mod tests {
 
     #[test]
     fn an_empty_page_with_has_more_ends_the_stream_instead_of_looping() {
-        let stream = list_stream(Params::default(), |_params: Params| async { Ok(list(&[], true)) });
+        let stream = list_stream(Params::default(), |_params: Params| async {
+            Ok(list(&[], true))
+        });
         let items: Vec<Result<serde_json::Value, Error>> = block_on(stream.collect());
         assert!(items.is_empty());
     }
@@ -233,7 +250,11 @@ mod tests {
             };
             async move { Ok(page) }
         });
-        let ids: Vec<String> = block_on(stream.map(|item| item.unwrap()["id"].as_str().unwrap().to_owned()).collect());
+        let ids: Vec<String> = block_on(
+            stream
+                .map(|item| item.unwrap()["id"].as_str().unwrap().to_owned())
+                .collect(),
+        );
         assert_eq!(ids, ["a", "b"]);
     }
 }

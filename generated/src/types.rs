@@ -121,7 +121,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unsettable<T> {
         if value.as_str() == Some("") {
             return Ok(Unsettable::Unset);
         }
-        T::deserialize(value).map(Unsettable::Value).map_err(de::Error::custom)
+        T::deserialize(value)
+            .map(Unsettable::Value)
+            .map_err(de::Error::custom)
     }
 }
 
@@ -153,7 +155,10 @@ mod tests {
         assert_eq!(id, Expandable::Id("th_1".to_owned()));
         let object: Expandable<Thing> = serde_json::from_str(r#"{"id":"th_1","size":3}"#).unwrap();
         assert_eq!(object.as_object().map(|thing| thing.size), Some(3));
-        assert_eq!(serde_json::to_string(&object).unwrap(), r#"{"id":"th_1","size":3}"#);
+        assert_eq!(
+            serde_json::to_string(&object).unwrap(),
+            r#"{"id":"th_1","size":3}"#
+        );
         assert_eq!(serde_json::to_string(&id).unwrap(), r#""th_1""#);
     }
 
@@ -173,7 +178,15 @@ mod tests {
     #[test]
     fn unsettable_sends_the_empty_string() {
         let unset: Unsettable<String> = Unsettable::Unset;
-        assert_eq!(crate::form::to_form_string(&[("description", &unset)].into_iter().collect::<std::collections::BTreeMap<_, _>>()).unwrap(), "description=");
+        assert_eq!(
+            crate::form::to_form_string(
+                &[("description", &unset)]
+                    .into_iter()
+                    .collect::<std::collections::BTreeMap<_, _>>()
+            )
+            .unwrap(),
+            "description="
+        );
         let back: Unsettable<i64> = serde_json::from_str(r#""""#).unwrap();
         assert_eq!(back, Unsettable::Unset);
         let value: Unsettable<i64> = serde_json::from_str("5").unwrap();

@@ -17,10 +17,10 @@
 use std::time::Duration;
 
 use stripe_sdk::reqwest;
+use stripe_sdk::{Client, Error};
 use stripe_sdk::{
     PostTerminalConnectionTokensParams, TerminalConnectionToken, TerminalConnectionTokenObject,
 };
-use stripe_sdk::{Client, Error};
 
 /// A test-mode key: Prism only checks that a bearer token is present.
 const KEY: &str = "sk_test_ContractTestKey0123456789";

@@ -12,11 +12,11 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use stripe_sdk::{PostTerminalConnectionTokensParams, TerminalConnectionToken};
 use stripe_sdk::{
     ApiErrorCategory, AppInfo, Client, ClientBuilder, Error, ErrorKind, RequestOptions,
     ViolationKind,
 };
+use stripe_sdk::{PostTerminalConnectionTokensParams, TerminalConnectionToken};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
+use stripe_sdk::{ApiErrorCategory, ApiErrorType, Client, Error};
 use stripe_sdk::{
     PostTerminalConnectionTokensParams, TerminalConnectionToken, TerminalConnectionTokenObject,
 };
-use stripe_sdk::{ApiErrorCategory, ApiErrorType, Client, Error};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -42,12 +42,27 @@ pub fn bench_compile(root: &Path) -> Result<()> {
     fs::create_dir_all(&bench).with_context(|| format!("cannot create {BENCH_DIR}"))?;
     let full_dir = format!("{BENCH_DIR}/full-sdk");
     println!("bench-compile: generating the full-API crate from {FULL_SPEC}");
-    write_standalone(root, &Standalone { spec_file: FULL_SPEC, selection: Selection::All, out_dir: &full_dir, fixtures: None })?;
+    write_standalone(
+        root,
+        &Standalone {
+            spec_file: FULL_SPEC,
+            selection: Selection::All,
+            out_dir: &full_dir,
+            fixtures: None,
+        },
+    )?;
 
     let checked_in = root.join(SDK_DIR);
     let full = root.join(&full_dir);
     let variants = [
-        ("checked-in crate", "app-checked-in", format!("{{ path = {:?}, features = [\"blocking\"] }}", checked_in.display().to_string())),
+        (
+            "checked-in crate",
+            "app-checked-in",
+            format!(
+                "{{ path = {:?}, features = [\"blocking\"] }}",
+                checked_in.display().to_string()
+            ),
+        ),
         (
             "full-API crate, feature terminal_connection_token",
             "app-full",
@@ -77,15 +92,22 @@ pub fn bench_compile(root: &Path) -> Result<()> {
     }
     for (label, measured) in &results {
         match measured.sdk {
-            Some(sdk) => println!("| stripe-sdk crate alone ({label}), from --timings | {:.2} s | target: 5 s | {:.2} |", sdk.as_secs_f64(), sdk.as_secs_f64() / 5.0),
-            None => println!("| stripe-sdk crate alone ({label}) | not found in the --timings report | | |"),
+            Some(sdk) => println!(
+                "| stripe-sdk crate alone ({label}), from --timings | {:.2} s | target: 5 s | {:.2} |",
+                sdk.as_secs_f64(),
+                sdk.as_secs_f64() / 5.0
+            ),
+            None => println!(
+                "| stripe-sdk crate alone ({label}) | not found in the --timings report | | |"
+            ),
         }
     }
     Ok(())
 }
 
 fn write_program(root: &Path, app: &Path, dependency: &str) -> Result<()> {
-    fs::create_dir_all(app.join("src")).with_context(|| format!("cannot create {}", app.display()))?;
+    fs::create_dir_all(app.join("src"))
+        .with_context(|| format!("cannot create {}", app.display()))?;
     let manifest = format!(
         "[package]\nname = \"connection-token-program\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\nstripe-sdk = {dependency}\n\n[workspace]\n"
@@ -102,10 +124,15 @@ fn write_program(root: &Path, app: &Path, dependency: &str) -> Result<()> {
 fn build_cold(app: &Path) -> Result<Measured> {
     let target = app.join("target");
     if target.exists() {
-        fs::remove_dir_all(&target).with_context(|| format!("cannot empty {}", target.display()))?;
+        fs::remove_dir_all(&target)
+            .with_context(|| format!("cannot empty {}", target.display()))?;
     }
     // Fetching is not compiling: download first so the timing sees only the build.
-    let fetch = Command::new("cargo").arg("fetch").current_dir(app).status().context("cannot run cargo fetch")?;
+    let fetch = Command::new("cargo")
+        .arg("fetch")
+        .current_dir(app)
+        .status()
+        .context("cannot run cargo fetch")?;
     if !fetch.success() {
         bail!("cargo fetch failed in {}", app.display());
     }
@@ -121,7 +148,10 @@ fn build_cold(app: &Path) -> Result<Measured> {
     if !status.success() {
         bail!("cargo build failed in {}", app.display());
     }
-    Ok(Measured { total, sdk: sdk_duration(&target.join("cargo-timings/cargo-timing.html")) })
+    Ok(Measured {
+        total,
+        sdk: sdk_duration(&target.join("cargo-timings/cargo-timing.html")),
+    })
 }
 
 /// The `stripe-sdk` unit's duration in a cargo timing report (its `UNIT_DATA` JSON, which
@@ -132,6 +162,9 @@ fn sdk_duration(report: &PathBuf) -> Option<Duration> {
     let start = compact.find("\"name\":\"stripe-sdk\"")?;
     let after = &compact[start..];
     let duration = after.find("\"duration\":")? + "\"duration\":".len();
-    let number: String = after[duration..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let number: String = after[duration..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     number.parse::<f64>().ok().map(Duration::from_secs_f64)
 }

@@ -66,32 +66,57 @@ pub fn generate(root: &Path, config_file: &str) -> Result<Vec<GeneratedFile>> {
             spec_path.display()
         )
     })?;
-    let options = Options { spec_file: &config.spec, command: REGEN_COMMAND };
+    let options = Options {
+        spec_file: &config.spec,
+        command: REGEN_COMMAND,
+    };
     let selection = Selection::Operations(config.operations.clone());
     Ok(stripe_codegen::generate(&spec_text, &selection, options)?)
 }
 
 /// Generates from `spec_file` (relative to `root`) without a config, for `--spec`.
-pub fn generate_from_spec(root: &Path, spec_file: &str, selection: &Selection) -> Result<Vec<GeneratedFile>> {
+pub fn generate_from_spec(
+    root: &Path,
+    spec_file: &str,
+    selection: &Selection,
+) -> Result<Vec<GeneratedFile>> {
     let spec_path = root.join(spec_file);
     let spec_text = fs::read_to_string(&spec_path)
         .with_context(|| format!("cannot read the spec {}", spec_path.display()))?;
-    let options = Options { spec_file, command: REGEN_COMMAND };
+    let options = Options {
+        spec_file,
+        command: REGEN_COMMAND,
+    };
     Ok(stripe_codegen::generate(&spec_text, selection, options)?)
 }
 
 /// Compares `files` with `out_dir`; unless `check_only`, rewrites what differs and removes
 /// stale files. Unchanged files are never touched, so their timestamps (and builds) stay.
-pub fn sync(root: &Path, out_dir: &str, files: &[GeneratedFile], check_only: bool) -> Result<Report> {
+pub fn sync(
+    root: &Path,
+    out_dir: &str,
+    files: &[GeneratedFile],
+    check_only: bool,
+) -> Result<Report> {
     sync_files(root, out_dir, files, check_only, true)
 }
 
 /// [`sync`], optionally leaving files that are not generated alone (a standalone crate's
 /// folder also holds its build output and lock file).
-fn sync_files(root: &Path, out_dir: &str, files: &[GeneratedFile], check_only: bool, owns_folder: bool) -> Result<Report> {
+fn sync_files(
+    root: &Path,
+    out_dir: &str,
+    files: &[GeneratedFile],
+    check_only: bool,
+    owns_folder: bool,
+) -> Result<Report> {
     let dir = root.join(out_dir);
     let mut report = Report::default();
-    let mut on_disk = if owns_folder { existing_files(&dir)? } else { BTreeMap::new() };
+    let mut on_disk = if owns_folder {
+        existing_files(&dir)?
+    } else {
+        BTreeMap::new()
+    };
     for file in files {
         let path = dir.join(&file.path);
         let display = format!("{out_dir}/{}", file.path);
@@ -108,9 +133,11 @@ fn sync_files(root: &Path, out_dir: &str, files: &[GeneratedFile], check_only: b
             Some(drift) => {
                 if !check_only {
                     if let Some(parent) = path.parent() {
-                        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+                        fs::create_dir_all(parent)
+                            .with_context(|| format!("cannot create {}", parent.display()))?;
                     }
-                    fs::write(&path, &file.contents).with_context(|| format!("cannot write {display}"))?;
+                    fs::write(&path, &file.contents)
+                        .with_context(|| format!("cannot write {display}"))?;
                 }
                 report.drift.insert(display, drift);
             }
@@ -119,7 +146,8 @@ fn sync_files(root: &Path, out_dir: &str, files: &[GeneratedFile], check_only: b
     for stale in on_disk.into_keys() {
         let display = format!("{out_dir}/{stale}");
         if !check_only {
-            fs::remove_file(dir.join(&stale)).with_context(|| format!("cannot remove {display}"))?;
+            fs::remove_file(dir.join(&stale))
+                .with_context(|| format!("cannot remove {display}"))?;
         }
         report.drift.insert(display, Drift::Stale);
     }
@@ -134,14 +162,17 @@ fn existing_files(dir: &Path) -> Result<BTreeMap<String, ()>> {
     }
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
-        let entries = fs::read_dir(&current).with_context(|| format!("cannot list {}", current.display()))?;
+        let entries =
+            fs::read_dir(&current).with_context(|| format!("cannot list {}", current.display()))?;
         for entry in entries {
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
                 continue;
             }
-            let Ok(relative) = path.strip_prefix(dir) else { continue };
+            let Ok(relative) = path.strip_prefix(dir) else {
+                continue;
+            };
             let relative: Vec<String> = relative
                 .components()
                 .map(|component| component.as_os_str().to_string_lossy().into_owned())
@@ -158,7 +189,10 @@ pub fn regen(root: &Path, config_file: &str, check_only: bool) -> Result<()> {
     let report = sync(root, GENERATED_DIR, &files, check_only)?;
     if check_only {
         if report.drift.is_empty() {
-            println!("regen --check: {} generated files match {config_file}", report.unchanged);
+            println!(
+                "regen --check: {} generated files match {config_file}",
+                report.unchanged
+            );
             return Ok(());
         }
         eprintln!("regen --check: the generated code has drifted from the spec:");
@@ -212,7 +246,10 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
     let spec = stripe_codegen::load::parse_spec(request.spec_file, &spec_text)?;
     let api = stripe_codegen::lower::lower(&spec, request.spec_file, &request.selection)?;
     let command = format!("{REGEN_COMMAND} --out");
-    let options = Options { spec_file: request.spec_file, command: &command };
+    let options = Options {
+        spec_file: request.spec_file,
+        command: &command,
+    };
     let features = stripe_codegen::features::feature_map(&api);
     let generated = stripe_codegen::render_with_features(&api, options, Some(&features))?;
 
@@ -225,13 +262,20 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
         .with_context(|| format!("cannot list {}", runtime_dir.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
-        .filter_map(|path| path.file_name().and_then(|name| name.to_str()).map(str::to_owned))
+        .filter_map(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .map(str::to_owned)
+        })
         .collect();
     runtime.sort();
     for name in runtime {
         let contents = fs::read_to_string(runtime_dir.join(&name))
             .with_context(|| format!("cannot read {SDK_DIR}/src/{name}"))?;
-        files.push(GeneratedFile { path: format!("src/{name}"), contents });
+        files.push(GeneratedFile {
+            path: format!("src/{name}"),
+            contents,
+        });
     }
     let generated_dir = format!("{}/src/gen", request.out_dir);
     let mut report = sync_files(root, &generated_dir, &generated, false, true)?;
@@ -241,7 +285,12 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
         let relative = relative_path(&out, &fixtures_path);
         files.push(GeneratedFile {
             path: "tests/roundtrip.rs".to_owned(),
-            contents: roundtrip_test(&command, request.spec_file, &relative, &stripe_codegen::component_types(&api)),
+            contents: roundtrip_test(
+                &command,
+                request.spec_file,
+                &relative,
+                &stripe_codegen::component_types(&api),
+            ),
         });
     }
     let rest = sync_files(root, request.out_dir, &files, false, false)?;
@@ -249,7 +298,8 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
     // with; cargo then trims it to what this crate uses, so it is seeded once, not compared.
     let lock = root.join(request.out_dir).join("Cargo.lock");
     if !lock.exists() {
-        fs::copy(root.join("Cargo.lock"), &lock).with_context(|| format!("cannot write {}", lock.display()))?;
+        fs::copy(root.join("Cargo.lock"), &lock)
+            .with_context(|| format!("cannot write {}", lock.display()))?;
     }
     report.drift.extend(rest.drift);
     report.unchanged += rest.unchanged;
@@ -278,20 +328,30 @@ fn relative_path(from: &Path, to: &Path) -> String {
     let to: Vec<_> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
-    parts.extend(to[common..].iter().map(|part| part.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|part| part.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 
 /// The checked-in crate's manifest without its dev-dependencies (tests and examples are not
 /// copied), as a workspace of its own so that it builds wherever it is written.
-fn standalone_manifest(root: &Path, features: &stripe_codegen::features::FeatureMap) -> Result<String> {
+fn standalone_manifest(
+    root: &Path,
+    features: &stripe_codegen::features::FeatureMap,
+) -> Result<String> {
     let path = root.join(SDK_DIR).join("Cargo.toml");
-    let manifest = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let manifest =
+        fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let Some((head, _)) = manifest.split_once("[dev-dependencies]") else {
         bail!("{SDK_DIR}/Cargo.toml has no [dev-dependencies] section to cut at");
     };
     if head.contains("workspace = true") || head.contains(".workspace") {
-        bail!("{SDK_DIR}/Cargo.toml inherits from the workspace above [dev-dependencies]; a standalone crate cannot");
+        bail!(
+            "{SDK_DIR}/Cargo.toml inherits from the workspace above [dev-dependencies]; a standalone crate cannot"
+        );
     }
     // Every resource family is a feature, all on by default; a program that needs one family
     // turns the defaults off and names it, and compiles only what that family references.
@@ -300,11 +360,16 @@ fn standalone_manifest(root: &Path, features: &stripe_codegen::features::Feature
         let enables: Vec<String> = enables.iter().map(|name| format!("{name:?}")).collect();
         feature_lines.push_str(&format!("{feature} = [{}]\n", enables.join(", ")));
     }
-    let families: Vec<String> = features.gate.keys().map(|name| format!("{name:?}")).collect();
+    let families: Vec<String> = features
+        .gate
+        .keys()
+        .map(|name| format!("{name:?}"))
+        .collect();
     feature_lines.push_str(&format!("full = [{}]\n", families.join(", ")));
-    let Some(head) = head.split_once("default = []\n").map(|(before, after)| {
-        format!("{before}default = [\"full\"]\n{feature_lines}{after}")
-    }) else {
+    let Some(head) = head
+        .split_once("default = []\n")
+        .map(|(before, after)| format!("{before}default = [\"full\"]\n{feature_lines}{after}"))
+    else {
         bail!("{SDK_DIR}/Cargo.toml has no `default = []` line under [features] to extend");
     };
     // The round-trip test tells fields a fixture has but its schema lacks from lost ones.
@@ -323,10 +388,19 @@ fn standalone_manifest(root: &Path, features: &stripe_codegen::features::Feature
 /// version bump), or omit one its schema requires. The test tells those apart from generator
 /// bugs and lists them, instead of failing or hiding them: serde_ignored names every field the
 /// type ignored, and a decoding error that names a missing field is checked against the fixture.
-fn roundtrip_test(command: &str, spec_file: &str, fixtures: &str, types: &[(String, String)]) -> String {
+fn roundtrip_test(
+    command: &str,
+    spec_file: &str,
+    fixtures: &str,
+    types: &[(String, String)],
+) -> String {
     let checks: String = types
         .iter()
-        .map(|(component, rust_type)| format!("    check::<stripe_sdk::{rust_type}>(resources, {component:?}, &mut report);\n"))
+        .map(|(component, rust_type)| {
+            format!(
+                "    check::<stripe_sdk::{rust_type}>(resources, {component:?}, &mut report);\n"
+            )
+        })
         .collect();
     format!(
         r#"// @generated by `{command}` from {spec_file}. Do not edit.

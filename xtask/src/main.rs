@@ -1,8 +1,8 @@
 //! `cargo xtask`: the project's automation entry point (see `cargo xtask help`).
 
 use anyhow::{Result, bail};
-use stripe_codegen::Selection;
 use std::process::ExitCode;
+use stripe_codegen::Selection;
 
 const USAGE: &str = "\
 usage: cargo xtask regen [--check] [--config FILE]
@@ -70,7 +70,9 @@ fn run(args: Vec<String>) -> Result<()> {
     let root = xtask::workspace_root();
     let (Some(spec), Some(out)) = (&spec, &out) else {
         if spec.is_some() || out.is_some() || all || !operations.is_empty() || fixtures.is_some() {
-            bail!("--spec, --out, --all, --operation and --fixtures go together: --spec and --out are both needed\n{USAGE}");
+            bail!(
+                "--spec, --out, --all, --operation and --fixtures go together: --spec and --out are both needed\n{USAGE}"
+            );
         }
         return xtask::regen(&root, &config, check);
     };
@@ -83,8 +85,17 @@ fn run(args: Vec<String>) -> Result<()> {
         _ => bail!("give either --all or at least one --operation\n{USAGE}"),
     };
     let beside_spec = std::path::Path::new(spec).with_file_name("fixtures3.json");
-    let fixtures = fixtures.or_else(|| root.join(&beside_spec).exists().then(|| beside_spec.to_string_lossy().into_owned()));
-    let request = xtask::Standalone { spec_file: spec, selection, out_dir: out, fixtures: fixtures.as_deref() };
+    let fixtures = fixtures.or_else(|| {
+        root.join(&beside_spec)
+            .exists()
+            .then(|| beside_spec.to_string_lossy().into_owned())
+    });
+    let request = xtask::Standalone {
+        spec_file: spec,
+        selection,
+        out_dir: out,
+        fixtures: fixtures.as_deref(),
+    };
     let report = xtask::write_standalone(&root, &request)?;
     println!(
         "regen --out: {} file(s) written or removed, {} unchanged, in {out}",

@@ -10,7 +10,8 @@ use xtask::{DEFAULT_CONFIG, Drift, GENERATED_DIR, generate, sync, workspace_root
 fn checked_in_code_matches_the_spec() {
     let root = workspace_root();
     let files = generate(&root, DEFAULT_CONFIG).expect("the project's spec generates");
-    let report = sync(&root, GENERATED_DIR, &files, true).expect("the generated folder is readable");
+    let report =
+        sync(&root, GENERATED_DIR, &files, true).expect("the generated folder is readable");
     assert!(
         report.drift.is_empty(),
         "generated code is out of date: {:?}; run `cargo xtask regen`",
@@ -26,7 +27,10 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn file(path: &str, contents: &str) -> GeneratedFile {
-    GeneratedFile { path: path.to_owned(), contents: contents.to_owned() }
+    GeneratedFile {
+        path: path.to_owned(),
+        contents: contents.to_owned(),
+    }
 }
 
 #[test]
@@ -37,27 +41,55 @@ fn sync_reports_changed_missing_and_stale_files_and_fixes_them() {
     fs::write(out.join("same.rs"), "same").expect("write");
     fs::write(out.join("changed.rs"), "old").expect("write");
     fs::write(out.join("stale.rs"), "gone").expect("write");
-    let files = [file("same.rs", "same"), file("changed.rs", "new"), file("missing.rs", "fresh")];
+    let files = [
+        file("same.rs", "same"),
+        file("changed.rs", "new"),
+        file("missing.rs", "fresh"),
+    ];
 
     let report = sync(&root, "gen", &files, true).expect("check");
-    let drift: Vec<(&str, Drift)> = report.drift.iter().map(|(path, drift)| (path.as_str(), *drift)).collect();
+    let drift: Vec<(&str, Drift)> = report
+        .drift
+        .iter()
+        .map(|(path, drift)| (path.as_str(), *drift))
+        .collect();
     assert_eq!(
         drift,
-        [("gen/changed.rs", Drift::Changed), ("gen/missing.rs", Drift::Missing), ("gen/stale.rs", Drift::Stale)]
+        [
+            ("gen/changed.rs", Drift::Changed),
+            ("gen/missing.rs", Drift::Missing),
+            ("gen/stale.rs", Drift::Stale)
+        ]
     );
     assert_eq!(report.unchanged, 1);
     // A check changes nothing.
-    assert_eq!(fs::read_to_string(out.join("changed.rs")).expect("read"), "old");
+    assert_eq!(
+        fs::read_to_string(out.join("changed.rs")).expect("read"),
+        "old"
+    );
     assert!(out.join("stale.rs").exists());
 
-    let modified_before = fs::metadata(out.join("same.rs")).and_then(|meta| meta.modified()).expect("mtime");
+    let modified_before = fs::metadata(out.join("same.rs"))
+        .and_then(|meta| meta.modified())
+        .expect("mtime");
     let report = sync(&root, "gen", &files, false).expect("write");
     assert_eq!(report.drift.len(), 3);
-    assert_eq!(fs::read_to_string(out.join("changed.rs")).expect("read"), "new");
-    assert_eq!(fs::read_to_string(out.join("missing.rs")).expect("read"), "fresh");
+    assert_eq!(
+        fs::read_to_string(out.join("changed.rs")).expect("read"),
+        "new"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("missing.rs")).expect("read"),
+        "fresh"
+    );
     assert!(!out.join("stale.rs").exists());
-    let modified_after = fs::metadata(out.join("same.rs")).and_then(|meta| meta.modified()).expect("mtime");
-    assert_eq!(modified_before, modified_after, "an unchanged file must not be rewritten");
+    let modified_after = fs::metadata(out.join("same.rs"))
+        .and_then(|meta| meta.modified())
+        .expect("mtime");
+    assert_eq!(
+        modified_before, modified_after,
+        "an unchanged file must not be rewritten"
+    );
 
     let report = sync(&root, "gen", &files, true).expect("check again");
     assert!(report.drift.is_empty());
