@@ -62,12 +62,6 @@ pub struct Options<'a> {
     pub command: &'a str,
 }
 
-impl<'a> Options<'a> {
-    pub fn new(spec_file: &'a str, command: &'a str) -> Self {
-        Options { spec_file, command }
-    }
-}
-
 /// Generates the SDK's files from a spec's text.
 pub fn generate(
     spec_text: &str,

@@ -74,22 +74,6 @@ pub fn generate(root: &Path, config_file: &str) -> Result<Vec<GeneratedFile>> {
     Ok(stripe_codegen::generate(&spec_text, &selection, options)?)
 }
 
-/// Generates from `spec_file` (relative to `root`) without a config, for `--spec`.
-pub fn generate_from_spec(
-    root: &Path,
-    spec_file: &str,
-    selection: &Selection,
-) -> Result<Vec<GeneratedFile>> {
-    let spec_path = root.join(spec_file);
-    let spec_text = fs::read_to_string(&spec_path)
-        .with_context(|| format!("cannot read the spec {}", spec_path.display()))?;
-    let options = Options {
-        spec_file,
-        command: REGEN_COMMAND,
-    };
-    Ok(stripe_codegen::generate(&spec_text, selection, options)?)
-}
-
 /// Compares `files` with `out_dir`; unless `check_only`, rewrites what differs and removes
 /// stale files. Unchanged files are never touched, so their timestamps (and builds) stay.
 pub fn sync(
