@@ -51,6 +51,14 @@ fn generation(c: &mut Criterion) {
         eprintln!("skipped: spec3.yaml does not load");
         return;
     };
+    group.bench_function("lower only (all operations)", |b| {
+        b.iter(|| {
+            black_box(
+                stripe_codegen::lower::lower(&spec, "spec3.yaml", &Selection::All)
+                    .map(|api| api.types.len()),
+            )
+        })
+    });
     group.bench_function("lower + emit + render (all operations)", |b| {
         b.iter(|| {
             black_box(

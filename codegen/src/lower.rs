@@ -56,6 +56,7 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         file,
         types: IndexMap::new(),
         order: Vec::new(),
+        taken: std::collections::HashSet::new(),
         components: IndexMap::new(),
         in_progress: Vec::new(),
         operation_id: None,
@@ -210,6 +211,8 @@ struct Lowering<'a> {
     types: IndexMap<String, TypeDef>,
     /// Type names in the order they were first reached, so a struct precedes its inline types.
     order: Vec<String>,
+    /// The names in `order`, for constant-time clash checks.
+    taken: std::collections::HashSet<String>,
     /// Component schemas already given a type: component name -> (Rust name, direction).
     components: IndexMap<String, (String, Direction)>,
     /// The Rust names of all component schemas, which inline types must not take.
@@ -339,11 +342,17 @@ impl<'a> Lowering<'a> {
         }
     }
 
+    /// Records that a type with this name is being defined, in first-reached order.
+    fn reserve(&mut self, name: String) {
+        self.taken.insert(name.clone());
+        self.order.push(name);
+    }
+
     /// The defined types in the order they were first reached.
     fn ordered_types(mut self) -> Vec<TypeDef> {
         self.order
             .iter()
-            .filter_map(|name| self.types.shift_remove(name))
+            .filter_map(|name| self.types.swap_remove(name))
             .collect()
     }
 
@@ -536,7 +545,7 @@ impl<'a> Lowering<'a> {
                 fields,
             }),
         };
-        self.order.push(def.name.clone());
+        self.reserve(def.name.clone());
         self.define(def)?;
         Ok(Some(params_type.to_owned()))
     }
@@ -994,7 +1003,7 @@ impl<'a> Lowering<'a> {
         site: &SchemaSite<'_>,
     ) -> Result<TypeRef, Error> {
         let name = self.unique_name(&site.name_hint);
-        self.order.push(name.clone());
+        self.reserve(name.clone());
         self.in_progress.push(name.clone());
         let mut variants: Vec<UnionVariant> = Vec::with_capacity(alternatives.len());
         for (index, alternative) in alternatives {
@@ -1073,7 +1082,7 @@ impl<'a> Lowering<'a> {
     /// owns it, so that inline names never shadow components and never merge.
     fn unique_name(&self, hint: &str) -> String {
         let taken = |name: &str| {
-            self.order.iter().any(|taken| taken == name) || self.component_type_names.contains(name)
+            self.taken.contains(name) || self.component_type_names.contains(name)
         };
         if !taken(hint) {
             return hint.to_owned();
@@ -1091,7 +1100,7 @@ impl<'a> Lowering<'a> {
         site: &SchemaSite<'_>,
     ) -> Result<TypeRef, Error> {
         let name = self.named_for(site);
-        self.order.push(name.clone());
+        self.reserve(name.clone());
         self.in_progress.push(name.clone());
         let mut fields = Vec::with_capacity(object.properties.len());
         for (property, property_schema) in &object.properties {
@@ -1177,7 +1186,7 @@ impl<'a> Lowering<'a> {
             });
         }
         let name = self.named_for(site);
-        self.order.push(name.clone());
+        self.reserve(name.clone());
         let def = TypeDef {
             name,
             module: site.module.to_owned(),
