@@ -1046,22 +1046,16 @@ impl<'a> Lowering<'a> {
         keys.sort();
         keys.dedup();
         let discriminated = site.direction == Direction::Response && keys.len() == variants.len();
-        let def = TypeDef {
-            name: name.clone(),
-            module: site.module.to_owned(),
-            pointer: site.pointer.clone(),
-            doc: Doc(schema
-                .schema_data
-                .description
-                .as_deref()
-                .map(html_to_markdown)
-                .filter(|d| !d.is_empty())),
-            kind: TypeKind::Union(UnionDef {
+        let def = described_type(
+            name.clone(),
+            schema,
+            site,
+            TypeKind::Union(UnionDef {
                 direction: site.direction,
                 variants,
                 discriminated,
             }),
-        };
+        );
         self.define(def)?;
         Ok(TypeRef::Named(name))
     }
@@ -1081,9 +1075,8 @@ impl<'a> Lowering<'a> {
     /// `hint`, or `hint2`, `hint3`, ... when an inline type already took it or a component
     /// owns it, so that inline names never shadow components and never merge.
     fn unique_name(&self, hint: &str) -> String {
-        let taken = |name: &str| {
-            self.taken.contains(name) || self.component_type_names.contains(name)
-        };
+        let taken =
+            |name: &str| self.taken.contains(name) || self.component_type_names.contains(name);
         if !taken(hint) {
             return hint.to_owned();
         }
@@ -1132,22 +1125,16 @@ impl<'a> Lowering<'a> {
                 object.additional_properties,
                 Some(AdditionalProperties::Any(false))
             );
-        let def = TypeDef {
-            name: name.clone(),
-            module: site.module.to_owned(),
-            pointer: site.pointer.clone(),
-            doc: Doc(schema
-                .schema_data
-                .description
-                .as_deref()
-                .map(html_to_markdown)
-                .filter(|d| !d.is_empty())),
-            kind: TypeKind::Struct(StructDef {
+        let def = described_type(
+            name.clone(),
+            schema,
+            site,
+            TypeKind::Struct(StructDef {
                 direction: site.direction,
                 deny_unknown_fields,
                 fields,
             }),
-        };
+        );
         self.define(def)?;
         Ok(TypeRef::Named(name))
     }
@@ -1187,23 +1174,11 @@ impl<'a> Lowering<'a> {
         }
         let name = self.named_for(site);
         self.reserve(name.clone());
-        let def = TypeDef {
-            name,
-            module: site.module.to_owned(),
-            pointer: site.pointer.clone(),
-            doc: Doc(schema
-                .schema_data
-                .description
-                .as_deref()
-                .map(html_to_markdown)
-                .filter(|d| !d.is_empty())),
-            kind: TypeKind::Enum(EnumDef {
-                direction: site.direction,
-                variants,
-            }),
-        };
-        let name = def.name.clone();
-        self.define(def)?;
+        let kind = TypeKind::Enum(EnumDef {
+            direction: site.direction,
+            variants,
+        });
+        self.define(described_type(name.clone(), schema, site, kind))?;
         Ok(TypeRef::Named(name))
     }
 
@@ -1455,4 +1430,20 @@ fn page_kind(object: &openapiv3::ObjectType) -> Option<PageKind> {
 fn is_binary_string(schema: Option<&ReferenceOr<Schema>>) -> bool {
     matches!(schema, Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(string)), .. }))
         if matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)))
+}
+
+/// A type defined at `site`, documented by its schema's description.
+fn described_type(name: String, schema: &Schema, site: &SchemaSite<'_>, kind: TypeKind) -> TypeDef {
+    TypeDef {
+        name,
+        module: site.module.to_owned(),
+        pointer: site.pointer.clone(),
+        doc: Doc(schema
+            .schema_data
+            .description
+            .as_deref()
+            .map(html_to_markdown)
+            .filter(|d| !d.is_empty())),
+        kind,
+    }
 }
