@@ -215,36 +215,27 @@ impl Context<'_> {
             TypeRef::Boolean => quote! { bool },
             TypeRef::Json => quote! { serde_json::Value },
             TypeRef::File => quote! { crate::FileUpload },
-            TypeRef::Array(item) => {
-                let item = self.rust_type(item);
-                quote! { Vec<#item> }
-            }
+            TypeRef::Array(item) => self.generic(quote! { Vec }, item),
             TypeRef::Map(value) => {
                 let value = self.rust_type(value);
                 quote! { std::collections::BTreeMap<String, #value> }
             }
-            TypeRef::Expandable(inner) => {
-                let inner = self.rust_type(inner);
-                quote! { crate::Expandable<#inner> }
-            }
-            TypeRef::List(item) => {
-                let item = self.rust_type(item);
-                quote! { crate::List<#item> }
-            }
-            TypeRef::SearchResult(item) => {
-                let item = self.rust_type(item);
-                quote! { crate::SearchResult<#item> }
-            }
-            TypeRef::Unsettable(inner) => {
-                let inner = self.rust_type(inner);
-                quote! { crate::Unsettable<#inner> }
-            }
+            TypeRef::Expandable(inner) => self.generic(quote! { crate::Expandable }, inner),
+            TypeRef::List(item) => self.generic(quote! { crate::List }, item),
+            TypeRef::SearchResult(item) => self.generic(quote! { crate::SearchResult }, item),
+            TypeRef::Unsettable(inner) => self.generic(quote! { crate::Unsettable }, inner),
             TypeRef::Named(name) => self.type_path(name),
             TypeRef::Boxed(name) => {
                 let path = self.type_path(name);
                 quote! { Box<#path> }
             }
         }
+    }
+
+    /// `Wrapper<Inner>` for a one-parameter generic around another type.
+    fn generic(&self, wrapper: TokenStream, inner: &TypeRef) -> TokenStream {
+        let inner = self.rust_type(inner);
+        quote! { #wrapper<#inner> }
     }
 
     fn emit_struct(&self, def: &TypeDef, body: &StructDef) -> TokenStream {

@@ -1015,16 +1015,9 @@ impl<'a> Lowering<'a> {
                 }
                 ReferenceOr::Item(inline) => (inline_label(inline).to_owned(), None),
             };
-            let mut rust_name = label.clone();
-            let mut suffix = 2;
-            while variants
-                .iter()
-                .any(|variant| variant.rust_name == rust_name)
-                || rust_name == "Unknown"
-            {
-                rust_name = format!("{label}{suffix}");
-                suffix += 1;
-            }
+            let rust_name = first_free(&label, |name| {
+                name == "Unknown" || variants.iter().any(|variant| variant.rust_name == name)
+            });
             let variant_site = SchemaSite {
                 pointer,
                 direction: site.direction,
@@ -1075,15 +1068,9 @@ impl<'a> Lowering<'a> {
     /// `hint`, or `hint2`, `hint3`, ... when an inline type already took it or a component
     /// owns it, so that inline names never shadow components and never merge.
     fn unique_name(&self, hint: &str) -> String {
-        let taken =
-            |name: &str| self.taken.contains(name) || self.component_type_names.contains(name);
-        if !taken(hint) {
-            return hint.to_owned();
-        }
-        (2..)
-            .map(|suffix| format!("{hint}{suffix}"))
-            .find(|candidate| !taken(candidate))
-            .unwrap_or_else(|| hint.to_owned())
+        first_free(hint, |name| {
+            self.taken.contains(name) || self.component_type_names.contains(name)
+        })
     }
 
     fn define_struct(
@@ -1157,16 +1144,9 @@ impl<'a> Lowering<'a> {
             };
             // Values that differ only in punctuation (`Etc/GMT+0`, `Etc/GMT-0`) are numbered
             // in document order; `Unknown` is kept for values this SDK does not know yet.
-            let mut rust_name = label.clone();
-            let mut suffix = 2;
-            while variants
-                .iter()
-                .any(|variant| variant.rust_name == rust_name)
-                || rust_name == "Unknown"
-            {
-                rust_name = format!("{label}{suffix}");
-                suffix += 1;
-            }
+            let rust_name = first_free(&label, |name| {
+                name == "Unknown" || variants.iter().any(|variant| variant.rust_name == name)
+            });
             variants.push(EnumVariant {
                 wire_value: value,
                 rust_name,
@@ -1446,4 +1426,16 @@ fn described_type(name: String, schema: &Schema, site: &SchemaSite<'_>, kind: Ty
             .filter(|d| !d.is_empty())),
         kind,
     }
+}
+
+/// `label`, or else the first of `label2`, `label3`, ... that is not taken, so colliding
+/// names are numbered in the order they are met, the same on every run.
+fn first_free(label: &str, is_taken: impl Fn(&str) -> bool) -> String {
+    if !is_taken(label) {
+        return label.to_owned();
+    }
+    (2..)
+        .map(|suffix| format!("{label}{suffix}"))
+        .find(|candidate| !is_taken(candidate))
+        .unwrap_or_else(|| label.to_owned())
 }
