@@ -8,6 +8,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 use stripe_codegen::{Options, Selection};
 
+// The allocator `cargo xtask regen` runs with; the references run with it too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn spec_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/stripe-openapi/2023-08-16")

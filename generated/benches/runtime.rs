@@ -8,6 +8,8 @@ use stripe_sdk::{Client, PostTerminalConnectionTokensParams, TerminalConnectionT
 
 const TOKEN_JSON: &str = r#"{"object":"terminal.connection_token","secret":"pst_test_YWNjdF8xTTJKVGtMa2RJd0h1N2l4LEl6c2p4aEFYS0xjWFBZd3pFbkJaYnJiNldxbHpNV1g_00kMwYnqf8","location":"tml_FDOt2wlRZEdpd7"}"#;
 const KEY: &str = "sk_test_bench";
+/// The SDK's own User-Agent, so that the reference sends the same headers.
+const USER_AGENT: &str = concat!("stripe-sdk-rust/", env!("CARGO_PKG_VERSION"));
 
 fn params() -> PostTerminalConnectionTokensParams {
     PostTerminalConnectionTokensParams {
@@ -103,10 +105,11 @@ fn loopback(c: &mut Criterion) {
         group.bench_function(format!("sdk, concurrency {concurrency}"), |b| {
             b.iter_custom(|iters| {
                 let sdk = sdk.clone();
+                let params = std::sync::Arc::new(params());
                 runtime.block_on(run(iters, concurrency, move || {
-                    let sdk = sdk.clone();
+                    let (sdk, params) = (sdk.clone(), params.clone());
                     async move {
-                        let token = sdk.post_terminal_connection_tokens(&params()).await;
+                        let token = sdk.post_terminal_connection_tokens(&params).await;
                         black_box(token.expect("a token"));
                     }
                 }))
@@ -127,6 +130,8 @@ fn loopback(c: &mut Criterion) {
                                 .post(url)
                                 .bearer_auth(KEY)
                                 .header("stripe-version", stripe_sdk::API_VERSION)
+                                .header("user-agent", USER_AGENT)
+                                .header("accept", "application/json")
                                 .header("idempotency-key", "3f2b8f8e-6f6c-4c39-9d47-2d2f5d0e8f51")
                                 .header("content-type", "application/x-www-form-urlencoded")
                                 .body(body)

@@ -356,8 +356,16 @@ impl Client {
         // Every POST carries a key, generated unless the caller chose one, so that a retry
         // (ours, or the caller's after a crash) cannot create the object twice. GET and DELETE
         // are idempotent already; a key the caller gives them is sent anyway, as Stripe allows.
-        let generated_key = (method == Method::POST && options.idempotency_key.is_none())
-            .then(|| uuid::Uuid::new_v4().to_string());
+        let generated_key = if method == Method::POST && options.idempotency_key.is_none() {
+            let key = crate::random::uuid_v4().map_err(|error| {
+                Error::Config(crate::error::ConfigError::new(format!(
+                    "no idempotency key: the operating system's random number generator failed: {error}"
+                )))
+            })?;
+            Some(key.to_string())
+        } else {
+            None
+        };
         let option_headers = options.headers(generated_key)?;
 
         let mut url = String::with_capacity(
@@ -663,13 +671,19 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// Decodes one JSON value from `body`, rejecting trailing data. On failure returns the JSON
-/// path where decoding stopped (`.` for the top level) and the decoder's message.
 /// Turns a success body into the operation's result, or says where it could not: `(JSON
 /// path, message)`.
 type Decoder<T> = fn(&[u8]) -> Result<T, (String, String)>;
 
+/// Decodes one JSON value from `body`, rejecting trailing data. On failure returns the JSON
+/// path where decoding stopped (`.` for the top level) and the decoder's message.
 fn decode_success<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
+    // Tracking the path costs an allocation per object key, so the common case decodes
+    // without it; only a body that fails is decoded again, deterministically to the same
+    // failure, to learn where.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|error| (error.path().to_string(), error.into_inner().to_string()))?;

@@ -120,71 +120,82 @@ fn percent_encode_into(out: &mut String, input: &str, space_as_plus: bool) {
     }
 }
 
-/// The accumulated body, with `&` between pairs.
+/// The accumulated body, with `&` between pairs, and the key of the value being serialized.
+///
+/// The key lives in one buffer that grows by a segment when the serializer descends into a
+/// field or element and is cut back when it returns, so encoding allocates nothing per key.
+/// It is kept twice: percent-encoded for the wire, and raw for error messages, which use the
+/// same field-path syntax as validation errors.
 #[derive(Default)]
 struct Writer {
     out: String,
     wrote_pair: bool,
+    key: String,
+    raw_key: String,
 }
 
 impl Writer {
-    fn pair(&mut self, key: &Key, value: &str) {
+    /// Starts the pair for the current key and returns the body to append the value to; the
+    /// caller appends it already encoded.
+    fn start_pair(&mut self) -> &mut String {
         if self.wrote_pair {
             self.out.push('&');
         }
         self.wrote_pair = true;
-        self.out.push_str(&key.encoded);
+        self.out.push_str(&self.key);
         self.out.push('=');
-        encode_into(&mut self.out, value);
-    }
-}
-
-/// The key of the value being serialized, kept twice: percent-encoded for the wire, and raw for
-/// error messages, which use the same field-path syntax as validation errors.
-#[derive(Clone)]
-struct Key {
-    encoded: String,
-    raw: String,
-}
-
-impl Key {
-    /// The key of a field of the top-level struct or map, which has no brackets.
-    fn top(name: &str) -> Self {
-        let mut encoded = String::with_capacity(name.len());
-        encode_into(&mut encoded, name);
-        Self {
-            encoded,
-            raw: name.to_owned(),
-        }
+        &mut self.out
     }
 
-    /// The key of a field or map entry nested inside this key: `parent[name]`.
-    fn child(&self, name: &str) -> Self {
-        let mut encoded = String::with_capacity(self.encoded.len() + name.len() + 2);
-        encoded.push_str(&self.encoded);
-        encoded.push('[');
-        encode_into(&mut encoded, name);
-        encoded.push(']');
-        Self {
-            encoded,
-            raw: format!("{}[{}]", self.raw, name),
-        }
+    fn pair(&mut self, value: &str) {
+        encode_into(self.start_pair(), value);
     }
 
-    /// The key of an array element: `parent[index]`.
-    fn index(&self, index: usize) -> Self {
-        Self {
-            encoded: format!("{}[{}]", self.encoded, index),
-            raw: format!("{}[{}]", self.raw, index),
+    /// Extends the key by the field or map entry `name` (`parent[name]`, or `name` at the top
+    /// level) and returns the lengths to cut it back to.
+    fn push_field(&mut self, name: &str) -> (usize, usize) {
+        let lengths = (self.key.len(), self.raw_key.len());
+        if self.key.is_empty() {
+            encode_into(&mut self.key, name);
+            self.raw_key.push_str(name);
+        } else {
+            self.key.push('[');
+            encode_into(&mut self.key, name);
+            self.key.push(']');
+            self.raw_key.push('[');
+            self.raw_key.push_str(name);
+            self.raw_key.push(']');
         }
+        lengths
     }
 
-    /// The key of a named field at this level, or at the top level when there is no parent.
-    fn nested(parent: Option<&Key>, name: &str) -> Self {
-        match parent {
-            Some(parent) => parent.child(name),
-            None => Self::top(name),
-        }
+    /// Extends the key by the array element `index` (`parent[index]`) and returns the lengths
+    /// to cut it back to.
+    fn push_index(&mut self, index: usize) -> (usize, usize) {
+        let lengths = (self.key.len(), self.raw_key.len());
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.key, "[{index}]");
+        let _ = write!(self.raw_key, "[{index}]");
+        lengths
+    }
+
+    fn pop(&mut self, (key, raw_key): (usize, usize)) {
+        self.key.truncate(key);
+        self.raw_key.truncate(raw_key);
+    }
+
+    /// Serializes `value` under the key as extended by `push`, attaching the key's path to an
+    /// error that has none yet, then restores the key.
+    fn nested<T: Serialize + ?Sized>(
+        &mut self,
+        lengths: (usize, usize),
+        value: &T,
+    ) -> Result<(), FormError> {
+        let result = value
+            .serialize(ValueSerializer { writer: self })
+            .map_err(|error| error.at(&self.raw_key));
+        self.pop(lengths);
+        result
     }
 }
 
@@ -320,14 +331,14 @@ impl<'w> ser::Serializer for RootSerializer<'w> {
         Err(not_a_struct("a tuple variant"))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FormError> {
-        Ok(NestedSerializer::new(self.writer, None))
+        Ok(NestedSerializer::new(self.writer))
     }
     fn serialize_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStruct, FormError> {
-        Ok(NestedSerializer::new(self.writer, None))
+        Ok(NestedSerializer::new(self.writer))
     }
     fn serialize_struct_variant(
         self,
@@ -336,26 +347,27 @@ impl<'w> ser::Serializer for RootSerializer<'w> {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStructVariant, FormError> {
-        Ok(NestedSerializer::new(self.writer, None))
+        Ok(NestedSerializer::new(self.writer))
     }
 }
 
-/// Serializes one value under a known key: scalars become one pair, structs, maps and
-/// sequences recurse with longer keys, `None` and unit values write nothing.
+/// Serializes one value under the writer's current key: scalars become one pair, structs,
+/// maps and sequences recurse with longer keys, `None` and unit values write nothing.
 struct ValueSerializer<'w> {
     writer: &'w mut Writer,
-    key: Key,
 }
 
 impl ValueSerializer<'_> {
     fn scalar(self, value: &str) -> Result<(), FormError> {
-        self.writer.pair(&self.key, value);
+        self.writer.pair(value);
         Ok(())
     }
 
+    /// Writes a number: its digits, sign and decimal point need no percent-encoding.
     fn display(self, value: impl Display) -> Result<(), FormError> {
-        let text = value.to_string();
-        self.scalar(&text)
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.writer.start_pair(), "{value}");
+        Ok(())
     }
 
     fn float(self, value: f64) -> Result<(), FormError> {
@@ -363,7 +375,7 @@ impl ValueSerializer<'_> {
             return Err(FormError::new(format!(
                 "the float {value} is not finite and has no form encoding"
             ))
-            .at(&self.key.raw));
+            .at(&self.writer.raw_key));
         }
         // Rust's `Display` for floats prints the shortest string that round-trips, without an
         // exponent, which Stripe's decimal parser accepts.
@@ -434,7 +446,7 @@ impl<'w> ser::Serializer for ValueSerializer<'w> {
         self.scalar(value)
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<(), FormError> {
-        Err(FormError::new("raw bytes have no form encoding").at(&self.key.raw))
+        Err(FormError::new("raw bytes have no form encoding").at(&self.writer.raw_key))
     }
     fn serialize_none(self) -> Result<(), FormError> {
         Ok(())
@@ -495,14 +507,14 @@ impl<'w> ser::Serializer for ValueSerializer<'w> {
         Ok(SeqSerializer::new(self))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FormError> {
-        Ok(NestedSerializer::new(self.writer, Some(self.key)))
+        Ok(NestedSerializer::new(self.writer))
     }
     fn serialize_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStruct, FormError> {
-        Ok(NestedSerializer::new(self.writer, Some(self.key)))
+        Ok(NestedSerializer::new(self.writer))
     }
     fn serialize_struct_variant(
         self,
@@ -511,14 +523,13 @@ impl<'w> ser::Serializer for ValueSerializer<'w> {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStructVariant, FormError> {
-        Ok(NestedSerializer::new(self.writer, Some(self.key)))
+        Ok(NestedSerializer::new(self.writer))
     }
 }
 
 /// Serializes the elements of a sequence under `key[0]`, `key[1]`, ...
 struct SeqSerializer<'w> {
     writer: &'w mut Writer,
-    key: Key,
     next_index: usize,
 }
 
@@ -526,21 +537,14 @@ impl<'w> SeqSerializer<'w> {
     fn new(parent: ValueSerializer<'w>) -> Self {
         Self {
             writer: parent.writer,
-            key: parent.key,
             next_index: 0,
         }
     }
 
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        let key = self.key.index(self.next_index);
+        let lengths = self.writer.push_index(self.next_index);
         self.next_index += 1;
-        let raw = key.raw.clone();
-        value
-            .serialize(ValueSerializer {
-                writer: self.writer,
-                key,
-            })
-            .map_err(|error| error.at(&raw))
+        self.writer.nested(lengths, value)
     }
 }
 
@@ -592,33 +596,25 @@ impl ser::SerializeTupleVariant for SeqSerializer<'_> {
 /// `name` at the top level.
 struct NestedSerializer<'w> {
     writer: &'w mut Writer,
-    parent: Option<Key>,
     /// The key of the map entry whose value comes next (serde sends keys and values apart).
     pending_key: Option<String>,
 }
 
 impl<'w> NestedSerializer<'w> {
-    fn new(writer: &'w mut Writer, parent: Option<Key>) -> Self {
+    fn new(writer: &'w mut Writer) -> Self {
         Self {
             writer,
-            parent,
             pending_key: None,
         }
     }
 
     fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), FormError> {
-        let key = Key::nested(self.parent.as_ref(), name);
-        let raw = key.raw.clone();
-        value
-            .serialize(ValueSerializer {
-                writer: self.writer,
-                key,
-            })
-            .map_err(|error| error.at(&raw))
+        let lengths = self.writer.push_field(name);
+        self.writer.nested(lengths, value)
     }
 
     fn parent_path(&self) -> &str {
-        self.parent.as_ref().map_or("", |key| key.raw.as_str())
+        &self.writer.raw_key
     }
 }
 

@@ -43,6 +43,7 @@ pub mod form;
 pub mod multipart;
 mod options;
 pub mod pagination;
+mod random;
 mod retry;
 pub mod types;
 pub mod validate;

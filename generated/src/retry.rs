@@ -104,16 +104,16 @@ pub(crate) fn retry_delay(retry: u32, jitter: f64, retry_after: Option<Duration>
     }
 }
 
-/// A uniformly random number in `[0, 1)` for [`retry_delay`].
-///
-/// Drawn from the operating system's generator through a version 4 UUID, which the client
-/// creates for idempotency keys anyway, so jitter costs no extra dependency. The low 53 bits of
-/// a v4 UUID are all random (the version and variant bits sit above them), and 53 bits fill an
-/// `f64` mantissa exactly.
+/// A uniformly random number in `[0, 1)` for [`retry_delay`], from the operating system's
+/// generator; if that fails, the middle of the range, which still backs off.
 pub(crate) fn random_jitter() -> f64 {
     const BITS: u32 = 53;
-    let (_, low) = uuid::Uuid::new_v4().as_u64_pair();
-    let mantissa = low & ((1_u64 << BITS) - 1);
+    let Ok(bytes) = crate::random::random_16() else {
+        return 0.5;
+    };
+    let mut low = [0; 8];
+    low.copy_from_slice(&bytes[..8]);
+    let mantissa = u64::from_le_bytes(low) & ((1_u64 << BITS) - 1);
     // Both conversions are exact: the mantissa has at most 53 significant bits.
     mantissa as f64 / (1_u64 << BITS) as f64
 }
