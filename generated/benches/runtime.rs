@@ -1,8 +1,9 @@
 //! Runtime overhead: encoding params and decoding a response, and complete `create` calls over
 //! loopback beside raw reqwest sending the same bytes to the same server (the reference).
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use stripe_sdk::{Client, PostTerminalConnectionTokensParams, TerminalConnectionToken};
 
@@ -84,73 +85,159 @@ where
     started.elapsed()
 }
 
-fn loopback(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let base = start_server(&runtime);
-    let client = Client::builder(KEY)
-        .base_url(&base)
-        .build()
-        .expect("a client");
-    let raw = reqwest::Client::new();
-    let url = format!("{base}/v1/terminal/connection_tokens");
-    let body = stripe_sdk::form::to_form_string(&params()).expect("encodable");
+/// The two sides of the loopback comparison, sharing one server and one runtime.
+struct Loopback {
+    runtime: tokio::runtime::Runtime,
+    sdk: Client,
+    params: Arc<PostTerminalConnectionTokensParams>,
+    raw: reqwest::Client,
+    url: Arc<str>,
+    body: bytes::Bytes,
+}
 
+impl Loopback {
+    fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let base = start_server(&runtime);
+        let sdk = Client::builder(KEY)
+            .base_url(&base)
+            .build()
+            .expect("a client");
+        // Configured as the SDK configures its own: no redirects, and the default timeout of
+        // 80 s, which costs a timer per request.
+        let raw = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(80))
+            .build()
+            .expect("a client");
+        let body = stripe_sdk::form::to_form_string(&params()).expect("encodable");
+        Self {
+            runtime,
+            sdk,
+            params: Arc::new(params()),
+            raw,
+            url: format!("{base}/v1/terminal/connection_tokens").into(),
+            body: body.into(),
+        }
+    }
+
+    /// `calls` complete SDK calls: validate, encode, send, decode.
+    fn sdk_calls(&self, calls: u64, concurrency: u64) -> Duration {
+        let (sdk, params) = (self.sdk.clone(), self.params.clone());
+        self.runtime.block_on(run(calls, concurrency, move || {
+            let (sdk, params) = (sdk.clone(), params.clone());
+            async move {
+                let token = sdk.post_terminal_connection_tokens(&params).await;
+                black_box(token.expect("a token"));
+            }
+        }))
+    }
+
+    /// `calls` raw reqwest calls sending the bytes the SDK sends, decoded into the same type.
+    fn raw_calls(&self, calls: u64, concurrency: u64) -> Duration {
+        let (raw, url, body) = (self.raw.clone(), self.url.clone(), self.body.clone());
+        self.runtime.block_on(run(calls, concurrency, move || {
+            let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
+            async move {
+                let response = raw
+                    .post(&*url)
+                    .bearer_auth(KEY)
+                    .header("stripe-version", stripe_sdk::API_VERSION)
+                    .header("user-agent", USER_AGENT)
+                    .header("accept", "application/json")
+                    .header("idempotency-key", "3f2b8f8e-6f6c-4c39-9d47-2d2f5d0e8f51")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("a response");
+                let bytes = response.bytes().await.expect("a body");
+                black_box(
+                    serde_json::from_slice::<TerminalConnectionToken>(&bytes).expect("a token"),
+                );
+            }
+        }))
+    }
+}
+
+fn loopback(c: &mut Criterion) {
+    let loopback = Loopback::start();
     let mut group = c.benchmark_group("create over loopback");
     group.measurement_time(Duration::from_secs(10));
     for concurrency in [1u64, 32] {
-        let sdk = client.clone();
         group.bench_function(format!("sdk, concurrency {concurrency}"), |b| {
-            b.iter_custom(|iters| {
-                let sdk = sdk.clone();
-                let params = std::sync::Arc::new(params());
-                runtime.block_on(run(iters, concurrency, move || {
-                    let (sdk, params) = (sdk.clone(), params.clone());
-                    async move {
-                        let token = sdk.post_terminal_connection_tokens(&params).await;
-                        black_box(token.expect("a token"));
-                    }
-                }))
-            })
+            b.iter_custom(|iters| loopback.sdk_calls(iters, concurrency))
         });
-        let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
         group.bench_function(
             format!("reference: raw reqwest, concurrency {concurrency}"),
-            |b| {
-                b.iter_custom(|iters| {
-                    let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
-                    runtime.block_on(run(iters, concurrency, move || {
-                        let (raw, url, body) = (raw.clone(), url.clone(), body.clone());
-                        async move {
-                            // The same bytes the SDK sends: its headers, the encoded form, and the
-                            // JSON decoded into the same type.
-                            let response = raw
-                                .post(url)
-                                .bearer_auth(KEY)
-                                .header("stripe-version", stripe_sdk::API_VERSION)
-                                .header("user-agent", USER_AGENT)
-                                .header("accept", "application/json")
-                                .header("idempotency-key", "3f2b8f8e-6f6c-4c39-9d47-2d2f5d0e8f51")
-                                .header("content-type", "application/x-www-form-urlencoded")
-                                .body(body)
-                                .send()
-                                .await
-                                .expect("a response");
-                            let bytes = response.bytes().await.expect("a body");
-                            black_box(
-                                serde_json::from_slice::<TerminalConnectionToken>(&bytes)
-                                    .expect("a token"),
-                            );
-                        }
-                    }))
-                })
-            },
+            |b| b.iter_custom(|iters| loopback.raw_calls(iters, concurrency)),
         );
     }
     group.finish();
 }
 
+/// The SDK against raw reqwest in alternating rounds, for the ratio. Criterion runs one
+/// function for seconds before the next, and on these shared machines the speed of the whole
+/// machine drifts by more than the 5% being measured; alternating short rounds (and which side
+/// goes first) puts both sides under the same drift, and the median of the per-round ratios
+/// discards the rounds a neighbour disturbed.
+fn paired_loopback() {
+    const ROUNDS: usize = 30;
+    const CALLS: u64 = 2000;
+    let loopback = Loopback::start();
+    println!("create over loopback, paired: {ROUNDS} rounds of {CALLS} calls per side");
+    for concurrency in [1u64, 32] {
+        // Warm up connections, the pool and the allocator on both sides.
+        loopback.sdk_calls(CALLS, concurrency);
+        loopback.raw_calls(CALLS, concurrency);
+        let mut sdk = Vec::with_capacity(ROUNDS);
+        let mut raw = Vec::with_capacity(ROUNDS);
+        for round in 0..ROUNDS {
+            let (s, r) = if round % 2 == 0 {
+                let s = loopback.sdk_calls(CALLS, concurrency);
+                (s, loopback.raw_calls(CALLS, concurrency))
+            } else {
+                let r = loopback.raw_calls(CALLS, concurrency);
+                (loopback.sdk_calls(CALLS, concurrency), r)
+            };
+            sdk.push(s.as_secs_f64() * 1e6 / CALLS as f64);
+            raw.push(r.as_secs_f64() * 1e6 / CALLS as f64);
+        }
+        let mut ratios: Vec<f64> = sdk.iter().zip(&raw).map(|(s, r)| s / r).collect();
+        println!(
+            "  concurrency {concurrency:>2}: sdk {:.2} µs/call, raw reqwest {:.2} µs/call, \
+             ratio (median of rounds) {:.3}",
+            median(&mut sdk),
+            median(&mut raw),
+            median(&mut ratios),
+        );
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
 criterion_group!(benches, encoding, loopback);
-criterion_main!(benches);
+
+fn main() {
+    // Like `criterion_main!`, plus the paired comparison, which runs unless a filter that
+    // does not name it was given (`cargo bench --bench runtime -- encode` skips it).
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .collect();
+    benches();
+    if filters.is_empty()
+        || filters
+            .iter()
+            .any(|f| "create over loopback, paired".contains(f.as_str()))
+    {
+        paired_loopback();
+    }
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -203,7 +203,8 @@ struct Prepared {
     method: Method,
     url: String,
     headers: HeaderMap,
-    body: Option<Vec<u8>>,
+    /// Shared, so that each attempt sends the same bytes without copying them.
+    body: Option<bytes::Bytes>,
     timeout: Option<Duration>,
     max_retries: u32,
 }
@@ -317,7 +318,9 @@ impl Client {
             duration_ms = Empty,
         );
         let prepared = self.prepare(request)?;
-        let started = Instant::now();
+        // Durations are only for the spans; without a subscriber that wants them, reading the
+        // clock is skipped.
+        let started = (!span.is_disabled()).then(Instant::now);
         let (result, last) = self
             .send_with_retries(&prepared, decode)
             .instrument(span.clone())
@@ -329,7 +332,9 @@ impl Client {
         if let Some(request_id) = &last.request_id {
             span.record("request_id", request_id.as_str());
         }
-        span.record("duration_ms", millis(started.elapsed()));
+        if let Some(started) = started {
+            span.record("duration_ms", millis(started.elapsed()));
+        }
         result
     }
 
@@ -398,7 +403,7 @@ impl Client {
             None => None,
             Some(RequestBody::Form(form)) => {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
-                Some(form.into_bytes())
+                Some(bytes::Bytes::from(form))
             }
             Some(RequestBody::Multipart(multipart)) => {
                 let content_type =
@@ -406,7 +411,7 @@ impl Client {
                         crate::form::FormError::new("the multipart boundary is not a valid header")
                     })?;
                 headers.insert(CONTENT_TYPE, content_type);
-                Some(multipart.bytes)
+                Some(bytes::Bytes::from(multipart.bytes))
             }
         };
         if let Some(body) = &body {
@@ -445,7 +450,7 @@ impl Client {
                 request_id = Empty,
                 duration_ms = Empty,
             );
-            let started = Instant::now();
+            let started = (!span.is_disabled()).then(Instant::now);
             let attempt = self
                 .attempt(prepared, decode)
                 .instrument(span.clone())
@@ -456,7 +461,9 @@ impl Client {
             if let Some(request_id) = &attempt.request_id {
                 span.record("request_id", request_id.as_str());
             }
-            span.record("duration_ms", millis(started.elapsed()));
+            if let Some(started) = started {
+                span.record("duration_ms", millis(started.elapsed()));
+            }
 
             let last = LastAttempt {
                 attempts,

@@ -81,7 +81,13 @@ impl ser::Error for FormError {
 /// or infinite, when a map key is not a string, integer, boolean or unit variant, or when the
 /// value contains bytes, which have no form encoding.
 pub fn to_form_string<T: Serialize + ?Sized>(value: &T) -> Result<String, FormError> {
-    let mut writer = Writer::default();
+    // Room for a typical body and key up front, so that small bodies never reallocate.
+    let mut writer = Writer {
+        out: String::with_capacity(256),
+        wrote_pair: false,
+        key: String::with_capacity(64),
+        raw_key: String::with_capacity(64),
+    };
     value.serialize(RootSerializer {
         writer: &mut writer,
     })?;
@@ -105,18 +111,42 @@ fn encode_into(out: &mut String, input: &str) {
 
 fn percent_encode_into(out: &mut String, input: &str, space_as_plus: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in input.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
-                out.push(char::from(byte));
-            }
-            b' ' if space_as_plus => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(byte >> 4)]));
-                out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-            }
+    // Runs of bytes that stay as they are are copied at once; most values are all such bytes.
+    let mut run_start = 0;
+    for (index, &byte) in input.as_bytes().iter().enumerate() {
+        if matches!(byte, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~') {
+            continue;
         }
+        // A non-empty run is ASCII, so both of its ends are character boundaries.
+        out.push_str(input.get(run_start..index).unwrap_or_default());
+        run_start = index + 1;
+        if byte == b' ' && space_as_plus {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+    out.push_str(input.get(run_start..).unwrap_or_default());
+}
+
+/// Appends `value` in decimal, without the formatting machinery (array indices are written
+/// for every element of every array).
+fn push_decimal(out: &mut String, mut value: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        // `value % 10` is below 10, so the cast cannot truncate.
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
     }
 }
 
@@ -126,7 +156,6 @@ fn percent_encode_into(out: &mut String, input: &str, space_as_plus: bool) {
 /// field or element and is cut back when it returns, so encoding allocates nothing per key.
 /// It is kept twice: percent-encoded for the wire, and raw for error messages, which use the
 /// same field-path syntax as validation errors.
-#[derive(Default)]
 struct Writer {
     out: String,
     wrote_pair: bool,
@@ -173,9 +202,11 @@ impl Writer {
     /// to cut it back to.
     fn push_index(&mut self, index: usize) -> (usize, usize) {
         let lengths = (self.key.len(), self.raw_key.len());
-        // Writing to a `String` cannot fail.
-        let _ = write!(self.key, "[{index}]");
-        let _ = write!(self.raw_key, "[{index}]");
+        for key in [&mut self.key, &mut self.raw_key] {
+            key.push('[');
+            push_decimal(key, index);
+            key.push(']');
+        }
         lengths
     }
 
@@ -830,7 +861,46 @@ mod tests {
     use serde::Serialize;
     use serde_json::json;
 
-    use super::{FormError, to_form_string};
+    use super::{FormError, encode_path_segment, push_decimal, to_form_string};
+
+    #[test]
+    fn decimals_match_display() {
+        for value in [0, 7, 9, 10, 99, 100, 12_345, usize::MAX] {
+            let mut out = String::from("x");
+            push_decimal(&mut out, value);
+            assert_eq!(out, format!("x{value}"));
+        }
+    }
+
+    #[test]
+    fn percent_encoding_matches_a_byte_by_byte_reference() {
+        fn reference(input: &str) -> String {
+            input
+                .bytes()
+                .map(|byte| match byte {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
+                        char::from(byte).to_string()
+                    }
+                    _ => format!("%{byte:02X}"),
+                })
+                .collect()
+        }
+        for input in [
+            "",
+            "plain",
+            " ",
+            "a b",
+            "é",
+            "aé",
+            "éa",
+            "a/é b~c",
+            "日本語x",
+            "%+&=[]",
+            "x\u{1F600}y",
+        ] {
+            assert_eq!(encode_path_segment(input), reference(input), "{input:?}");
+        }
+    }
 
     fn encode(value: &serde_json::Value) -> String {
         to_form_string(value).unwrap()
