@@ -7,7 +7,7 @@ use crate::ir::{
 };
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One generated file before rendering: its path inside the generated folder and its tokens.
 pub struct EmittedFile {
@@ -40,6 +40,11 @@ pub fn emit_each<R: Send>(
         .iter()
         .map(|def| (def.name.as_str(), def))
         .collect();
+    let params_types: HashSet<&str> = api
+        .operations
+        .iter()
+        .filter_map(|operation| Some(operation.params.as_ref()?.type_name.as_str()))
+        .collect();
     let mut modules: BTreeMap<&str, ModuleItems<'_>> = BTreeMap::new();
     for def in &api.types {
         modules.entry(&def.module).or_default().0.push(def);
@@ -51,10 +56,13 @@ pub fn emit_each<R: Send>(
             .1
             .push(operation);
     }
-    // `None` is `mod.rs`; `Some` is a module.
-    let work: Vec<Option<(&str, &ModuleItems<'_>)>> = std::iter::once(None)
+    // `None` is `mod.rs`; `Some` is a module. The largest files go first: taken in name
+    // order, one of the largest could come last and keep one thread busy while the others
+    // sit idle.
+    let mut work: Vec<Option<(&str, &ModuleItems<'_>)>> = std::iter::once(None)
         .chain(modules.iter().map(|(module, items)| Some((*module, items))))
         .collect();
+    work.sort_by_key(|item| std::cmp::Reverse(item.map_or(0, |(_, items)| emitted_size(items))));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let emit_one = |item: Option<(&str, &ModuleItems<'_>)>| match item {
         None => EmittedFile {
@@ -66,6 +74,7 @@ pub fn emit_each<R: Send>(
                 module,
                 modules_of: &modules_of,
                 types_by_name: &types_by_name,
+                params_types: &params_types,
             };
             EmittedFile {
                 path: format!("{module}.rs"),
@@ -104,6 +113,22 @@ pub fn emit_each<R: Send>(
     results.into_iter().map(|(_, result)| result).collect()
 }
 
+/// A rough measure of how much code a module's items become: one unit per field, variant
+/// and type, and a few per operation (its method, its blocking twin and their docs).
+fn emitted_size((types, operations): &ModuleItems<'_>) -> usize {
+    let types: usize = types
+        .iter()
+        .map(|def| {
+            1 + match &def.kind {
+                TypeKind::Struct(def) => def.fields.len(),
+                TypeKind::Enum(def) => def.variants.len(),
+                TypeKind::Union(def) => def.variants.len(),
+            }
+        })
+        .sum();
+    types + 8 * operations.len()
+}
+
 fn emit_root<'m>(
     api: &Api,
     modules: impl Iterator<Item = &'m str>,
@@ -137,6 +162,8 @@ struct Context<'a> {
     module: &'a str,
     modules_of: &'a HashMap<&'a str, &'a str>,
     types_by_name: &'a HashMap<&'a str, &'a TypeDef>,
+    /// The operations' parameter types, which get an inherent `validate()`.
+    params_types: &'a HashSet<&'a str>,
 }
 
 impl Context<'_> {
@@ -317,12 +344,11 @@ impl Context<'_> {
             .filter_map(|field| {
                 let field_ident = ident(&field.rust_name);
                 let wire = &field.wire_name;
-                let check = self.checks(&field.ty)?;
-                Some(if field.optional || field.nullable {
-                    quote! { if let Some(value) = &self.#field_ident { let path = path.field(#wire); #check } }
-                } else {
-                    quote! { { let value = &self.#field_ident; let path = path.field(#wire); #check } }
-                })
+                self.check(
+                    &field.ty,
+                    quote! { &self.#field_ident },
+                    quote! { &path.field(#wire) },
+                )
             })
             .collect();
         let (path_arg, violations_arg) = if checks.is_empty() {
@@ -330,13 +356,21 @@ impl Context<'_> {
         } else {
             (quote! { path }, quote! { violations })
         };
-        quote! {
-            impl #name {
-                /// Checks every constraint the API document states, reporting all violations at once.
-                pub fn validate(&self) -> Result<(), crate::InvalidParams> {
-                    crate::validate::Validate::validate(self)
+        // Only the parameters of an operation get the inherent method, which is what callers
+        // use; nested types are checked through the trait, and a method on each of them would
+        // add hundreds of items to the full crate for no caller.
+        let inherent = self.params_types.contains(def.name.as_str()).then(|| {
+            quote! {
+                impl #name {
+                    /// Checks every constraint the API document states, reporting all violations at once.
+                    pub fn validate(&self) -> Result<(), crate::InvalidParams> {
+                        crate::validate::Validate::validate(self)
+                    }
                 }
             }
+        });
+        quote! {
+            #inherent
             impl crate::validate::Validate for #name {
                 fn validate_at(&self, #path_arg: &crate::validate::FieldPath<'_>, #violations_arg: &mut crate::validate::Violations) {
                     #(#checks)*
@@ -345,43 +379,24 @@ impl Context<'_> {
         }
     }
 
-    /// The checks for a `value` of type `ty` at `path`, or `None` when nothing can be wrong.
-    fn checks(&self, ty: &TypeRef) -> Option<TokenStream> {
+    /// The check of `value` (an expression of type `&ty`) at `path` (a `&FieldPath`), or
+    /// `None` when nothing can be wrong with a `ty`. Options, lists, maps and unsettable values
+    /// are looked through by the runtime's traits, so one call checks any of them.
+    fn check(&self, ty: &TypeRef, value: TokenStream, path: TokenStream) -> Option<TokenStream> {
         match ty {
             TypeRef::String {
                 max_length: Some(max),
             } => {
                 let max = Literal::usize_unsuffixed(*max);
-                Some(quote! { violations.check_max_length(&path, value, #max); })
+                Some(
+                    quote! { crate::validate::MaxLength::check_max_length(#value, #path, violations, #max); },
+                )
             }
-            TypeRef::Array(item) => {
-                let inner = self.checks(item)?;
-                Some(quote! {
-                    for (index, value) in value.iter().enumerate() {
-                        let path = path.index(index);
-                        #inner
-                    }
-                })
-            }
-            TypeRef::Map(item) => {
-                let inner = self.checks(item)?;
-                Some(quote! {
-                    for (key, value) in value {
-                        let path = path.field(key);
-                        #inner
-                    }
-                })
-            }
-            TypeRef::Unsettable(inner) => {
-                let inner = self.checks(inner)?;
-                Some(quote! {
-                    if let crate::Unsettable::Value(value) = value {
-                        #inner
-                    }
-                })
+            TypeRef::Array(item) | TypeRef::Map(item) | TypeRef::Unsettable(item) => {
+                self.check(item, value, path)
             }
             TypeRef::Named(name) | TypeRef::Boxed(name) => self.is_validated(name).then(
-                || quote! { crate::validate::Validate::validate_at(value, &path, violations); },
+                || quote! { crate::validate::Validate::validate_at(#value, #path, violations); },
             ),
             TypeRef::Expandable(_)
             | TypeRef::List(_)
@@ -585,13 +600,16 @@ impl Context<'_> {
             .map(|variant| self.variant_type(&variant.ty))
             .collect();
         if body.direction == Direction::Request {
-            let arms =
-                body.variants.iter().zip(&variant_idents).map(
-                    |(variant, variant_ident)| match self.checks(&variant.ty) {
+            let arms = body
+                .variants
+                .iter()
+                .zip(&variant_idents)
+                .map(|(variant, variant_ident)| {
+                    match self.check(&variant.ty, quote! { value }, quote! { path }) {
                         Some(check) => quote! { Self::#variant_ident(value) => { #check } },
                         None => quote! { Self::#variant_ident(_) => {} },
-                    },
-                );
+                    }
+                });
             return quote! {
                 #doc
                 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -930,20 +948,7 @@ fn emit_enum(def: &TypeDef, body: &EnumDef) -> TokenStream {
                     })
                 }
             }
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = String::deserialize(deserializer)?;
-                    Ok(match value.as_str() {
-                        #(#wire_values => Self::#variant_idents,)*
-                        _ => Self::Unknown(value),
-                    })
-                }
-            }
+            crate::types::serde_via_str!(#name);
         },
     }
 }

@@ -49,16 +49,19 @@ pub fn parse_document<T: DeserializeOwned>(
 fn guard<T>(file: &str, parse: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)) {
         Ok(result) => result,
-        Err(_) => Err(Error::Parse {
-            file: file.to_owned(),
-            line: 0,
-            column: 0,
-            pointer: None,
-            message:
-                "the document's shape is not OpenAPI 3.0 (the openapiv3 parser gave up on it); \
-                      check the structure near recent edits"
-                    .to_owned(),
-        }),
+        Err(_) => Err(openapiv3_gave_up(file)),
+    }
+}
+
+fn openapiv3_gave_up(file: &str) -> Error {
+    Error::Parse {
+        file: file.to_owned(),
+        line: 0,
+        column: 0,
+        pointer: None,
+        message: "the document's shape is not OpenAPI 3.0 (the openapiv3 parser gave up on it); \
+                  check the structure near recent edits"
+            .to_owned(),
     }
 }
 
@@ -68,17 +71,28 @@ fn parse_unguarded<T: DeserializeOwned>(
     format: Format,
 ) -> Result<T, Error> {
     let fast = match format {
-        // Through `Value` first: it is the step that refuses duplicate keys, which a direct
-        // parse into maps would silently resolve by keeping the last one.
-        Format::Yaml => match serde_yaml::from_str::<serde_yaml::Value>(text) {
-            Ok(value) => T::deserialize(value).map_err(|_| ()),
-            // The path-tracking parse names where a syntax error is; a duplicate key passes it,
-            // so that one is reported as the `Value` parse saw it.
-            Err(error) => {
-                return Err(locate_error::<T>(file, text, format)
-                    .unwrap_or_else(|| yaml_error(file, &error, None)));
+        Format::Yaml => {
+            // A direct parse into maps silently keeps the last of two equal keys; parsing into
+            // `Value` refuses them. Both parses run at once, on two threads, so the check
+            // costs no time where a second core is free.
+            let (direct, checked) = std::thread::scope(|scope| {
+                let check =
+                    scope.spawn(|| serde_yaml::from_str::<serde_yaml::Value>(text).map(drop));
+                (serde_yaml::from_str::<T>(text), check.join())
+            });
+            match checked {
+                Ok(Ok(())) => direct.map_err(|_| ()),
+                // The path-tracking parse names where a syntax error is; a duplicate key passes
+                // it, so that one is reported as the `Value` parse saw it.
+                Ok(Err(error)) => {
+                    return Err(locate_error::<T>(file, text, format)
+                        .unwrap_or_else(|| yaml_error(file, &error, None)));
+                }
+                // The YAML parser panicked on the checking thread; `guard` would have caught
+                // the same panic on this one.
+                Err(_) => return Err(openapiv3_gave_up(file)),
             }
-        },
+        }
         Format::Json => serde_json::from_str(text).map_err(|_| ()),
     };
     match fast {

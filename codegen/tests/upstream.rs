@@ -102,3 +102,36 @@ fn a_spec_update_changes_only_what_the_spec_changed() {
         )]
     );
 }
+
+/// The loader parses YAML straight into `openapiv3` and, beside it, into `Value` to refuse
+/// duplicate keys; the direct parse must build exactly what going through `Value` builds.
+#[test]
+fn the_direct_yaml_parse_builds_what_the_value_route_builds() {
+    let dir = shared_dir().join("stripe-openapi");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    };
+    let mut checked = 0;
+    for entry in entries.flatten() {
+        let path = entry.path().join("spec3.yaml");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let loaded = stripe_codegen::load::parse_spec("spec3.yaml", &text)
+            .unwrap_or_else(|error| panic!("{error}"));
+        let value: serde_yaml::Value = serde_yaml::from_str(&text).expect("valid YAML");
+        let through_value: openapiv3::OpenAPI =
+            serde::Deserialize::deserialize(value).expect("a valid document");
+        assert!(
+            loaded == through_value,
+            "{} loads differently",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 3,
+        "expected the three published specs, found {checked}"
+    );
+}

@@ -127,14 +127,54 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unsettable<T> {
     }
 }
 
-impl<T: crate::validate::Validate> crate::validate::Validate for Unsettable<T> {
-    fn validate_at(
-        &self,
-        path: &crate::validate::FieldPath<'_>,
-        violations: &mut crate::validate::Violations,
-    ) {
-        if let Unsettable::Value(value) = self {
-            value.validate_at(path, violations);
+/// Implements `Serialize` and `Deserialize` for a generated string enum with an `Unknown`
+/// variant, through its `as_str` and its infallible `FromStr`, so that each enum lists its
+/// values once for reading and once for writing instead of in four impls.
+macro_rules! serde_via_str {
+    ($name:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::types::FromStrVisitor::new())
+            }
+        }
+    };
+}
+#[allow(
+    unused_imports,
+    reason = "the runtime serves any selection of operations; one without such enums leaves it unused"
+)]
+pub(crate) use serde_via_str;
+
+/// Deserializes a string through `T`'s infallible `FromStr`. A known value borrowed from the
+/// input is matched without being copied; only an unknown one is kept as a `String`.
+pub struct FromStrVisitor<T>(PhantomData<T>);
+
+impl<T> FromStrVisitor<T> {
+    #[allow(
+        dead_code,
+        reason = "the runtime serves any selection of operations; one without such enums leaves it unused"
+    )]
+    pub(crate) fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T: std::str::FromStr<Err = std::convert::Infallible>> Visitor<'_> for FromStrVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+        match value.parse() {
+            Ok(parsed) => Ok(parsed),
+            Err(never) => match never {},
         }
     }
 }

@@ -294,62 +294,104 @@ pub trait Validate {
     }
 }
 
-impl<T: Validate + ?Sized> Validate for &T {
-    fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Violations) {
-        (**self).validate_at(path, violations);
+/// A string with a `maxLength`, or a container of such strings (an optional one, a list, the
+/// values of a map), so that generated code checks a field of any of these shapes in one call.
+pub trait MaxLength {
+    /// Records a violation for every string in this value, which sits at `path`, that has
+    /// more than `max` characters.
+    fn check_max_length(&self, path: &FieldPath<'_>, violations: &mut Violations, max: usize);
+}
+
+impl MaxLength for str {
+    fn check_max_length(&self, path: &FieldPath<'_>, violations: &mut Violations, max: usize) {
+        violations.check_max_length(path, self, max);
     }
 }
 
-impl<T: Validate + ?Sized> Validate for Box<T> {
-    fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Violations) {
-        (**self).validate_at(path, violations);
+impl MaxLength for String {
+    fn check_max_length(&self, path: &FieldPath<'_>, violations: &mut Violations, max: usize) {
+        violations.check_max_length(path, self, max);
     }
 }
 
-impl<T: Validate> Validate for Option<T> {
-    fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Violations) {
-        if let Some(value) = self {
-            value.validate_at(path, violations);
+/// Implements a checking trait for the containers generated types use, by checking each value
+/// in them at its own path: `list[3]`, `metadata[key]`. `$method` takes the path and the
+/// violations, then `$arg`s that are passed on unchanged.
+macro_rules! look_through_containers {
+    ($trait:ident :: $method:ident ($($arg:ident : $arg_ty:ty),*)) => {
+        impl<T: $trait + ?Sized> $trait for &T {
+            fn $method(&self, path: &FieldPath<'_>, violations: &mut Violations $(, $arg: $arg_ty)*) {
+                (**self).$method(path, violations $(, $arg)*);
+            }
         }
-    }
-}
 
-impl<T: Validate> Validate for [T] {
-    fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Violations) {
-        for (index, value) in self.iter().enumerate() {
-            value.validate_at(&path.index(index), violations);
+        impl<T: $trait + ?Sized> $trait for Box<T> {
+            fn $method(&self, path: &FieldPath<'_>, violations: &mut Violations $(, $arg: $arg_ty)*) {
+                (**self).$method(path, violations $(, $arg)*);
+            }
         }
-    }
-}
 
-impl<T: Validate> Validate for Vec<T> {
-    fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Violations) {
-        self.as_slice().validate_at(path, violations);
-    }
-}
-
-impl<K: AsRef<str> + Ord, V: Validate> Validate for BTreeMap<K, V> {
-    fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Violations) {
-        for (key, value) in self {
-            value.validate_at(&path.field(key.as_ref()), violations);
+        impl<T: $trait> $trait for Option<T> {
+            fn $method(&self, path: &FieldPath<'_>, violations: &mut Violations $(, $arg: $arg_ty)*) {
+                if let Some(value) = self {
+                    value.$method(path, violations $(, $arg)*);
+                }
+            }
         }
-    }
-}
 
-impl<K: AsRef<str>, V: Validate, S: BuildHasher> Validate for HashMap<K, V, S> {
-    fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Violations) {
-        // Visit the entries in key order so the same map always reports the same violations
-        // in the same order, whatever the hasher.
-        let mut entries: Vec<(&str, &V)> = self.iter().map(|(k, v)| (k.as_ref(), v)).collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (key, value) in entries {
-            value.validate_at(&path.field(key), violations);
+        impl<T: $trait> $trait for [T] {
+            fn $method(&self, path: &FieldPath<'_>, violations: &mut Violations $(, $arg: $arg_ty)*) {
+                for (index, value) in self.iter().enumerate() {
+                    value.$method(&path.index(index), violations $(, $arg)*);
+                }
+            }
         }
-    }
+
+        impl<T: $trait> $trait for Vec<T> {
+            fn $method(&self, path: &FieldPath<'_>, violations: &mut Violations $(, $arg: $arg_ty)*) {
+                self.as_slice().$method(path, violations $(, $arg)*);
+            }
+        }
+
+        impl<K: AsRef<str> + Ord, V: $trait> $trait for BTreeMap<K, V> {
+            fn $method(&self, path: &FieldPath<'_>, violations: &mut Violations $(, $arg: $arg_ty)*) {
+                for (key, value) in self {
+                    value.$method(&path.field(key.as_ref()), violations $(, $arg)*);
+                }
+            }
+        }
+
+        impl<K: AsRef<str>, V: $trait, S: BuildHasher> $trait for HashMap<K, V, S> {
+            fn $method(&self, path: &FieldPath<'_>, violations: &mut Violations $(, $arg: $arg_ty)*) {
+                for (key, value) in sorted_entries(self) {
+                    value.$method(&path.field(key), violations $(, $arg)*);
+                }
+            }
+        }
+
+        impl<T: $trait> $trait for crate::Unsettable<T> {
+            fn $method(&self, path: &FieldPath<'_>, violations: &mut Violations $(, $arg: $arg_ty)*) {
+                if let crate::Unsettable::Value(value) = self {
+                    value.$method(path, violations $(, $arg)*);
+                }
+            }
+        }
+    };
 }
 
-/// Values with no constraints of their own. Generated code checks constrained strings and
-/// numbers inline, so these exist to let containers of plain values be walked uniformly.
+look_through_containers!(Validate::validate_at());
+look_through_containers!(MaxLength::check_max_length(max: usize));
+
+/// A map's entries in key order, so that the same map always reports the same violations in
+/// the same order, whatever the hasher.
+fn sorted_entries<K: AsRef<str>, V, S>(map: &HashMap<K, V, S>) -> Vec<(&str, &V)> {
+    let mut entries: Vec<(&str, &V)> = map.iter().map(|(k, v)| (k.as_ref(), v)).collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    entries
+}
+
+/// Values with no constraints of their own. Generated code checks constrained strings through
+/// [`MaxLength`], so these exist to let containers of plain values be walked uniformly.
 macro_rules! unconstrained {
     ($($ty:ty),* $(,)?) => {
         $(
@@ -465,6 +507,30 @@ mod tests {
         );
         assert!(error.violation_at("map[z]").is_some());
         assert_eq!((&error).into_iter().count(), 5);
+    }
+
+    #[test]
+    fn max_length_looks_through_options_lists_maps_and_unsettable_values() {
+        use super::MaxLength;
+        let root = FieldPath::root();
+        let mut violations = Violations::new();
+        let list: Option<Vec<String>> = Some(vec!["ok".to_owned(), "long".to_owned()]);
+        list.check_max_length(&root.field("expand"), &mut violations, 3);
+        let map = HashMap::from([("b", "long".to_owned()), ("a", "four".to_owned())]);
+        map.check_max_length(&root.field("metadata"), &mut violations, 3);
+        let unset: crate::Unsettable<String> = crate::Unsettable::Unset;
+        unset.check_max_length(&root.field("unset"), &mut violations, 0);
+        let set = crate::Unsettable::Value("long".to_owned());
+        set.check_max_length(&root.field("set"), &mut violations, 3);
+        None::<String>.check_max_length(&root.field("none"), &mut violations, 0);
+        let paths: Vec<String> = violations
+            .into_result()
+            .unwrap_err()
+            .violations()
+            .iter()
+            .map(|violation| violation.path().to_owned())
+            .collect();
+        assert_eq!(paths, ["expand[1]", "metadata[a]", "metadata[b]", "set"]);
     }
 
     #[test]

@@ -23,17 +23,18 @@ impl crate::validate::Validate for PostTerminalConnectionTokensParams {
         path: &crate::validate::FieldPath<'_>,
         violations: &mut crate::validate::Violations,
     ) {
-        if let Some(value) = &self.expand {
-            let path = path.field("expand");
-            for (index, value) in value.iter().enumerate() {
-                let path = path.index(index);
-                violations.check_max_length(&path, value, 5000);
-            }
-        }
-        if let Some(value) = &self.location {
-            let path = path.field("location");
-            violations.check_max_length(&path, value, 5000);
-        }
+        crate::validate::MaxLength::check_max_length(
+            &self.expand,
+            &path.field("expand"),
+            violations,
+            5000,
+        );
+        crate::validate::MaxLength::check_max_length(
+            &self.location,
+            &path.field("location"),
+            violations,
+            5000,
+        );
     }
 }
 /// A short-lived token that a Stripe Terminal SDK on a reader's host uses to connect to a card reader. Your backend creates it and hands it to the Terminal SDK.
@@ -84,24 +85,7 @@ impl std::str::FromStr for TerminalConnectionTokenObject {
         )
     }
 }
-impl serde::Serialize for TerminalConnectionTokenObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for TerminalConnectionTokenObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "terminal.connection_token" => Self::TerminalConnectionToken,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
+crate::types::serde_via_str!(TerminalConnectionTokenObject);
 impl crate::Client {
     /// Creates a short-lived connection token for the Stripe Terminal SDK. A reader's host cannot talk to Stripe with your secret key, so your backend offers an endpoint that calls this operation and returns the token's `secret`.
     ///
