@@ -796,7 +796,8 @@ fn path_expression(operation: &Operation) -> TokenStream {
     template.push_str(rest);
     let bindings = operation.path_params.iter().map(|param| {
         let name = ident(&param.rust_name);
-        quote! { let #name = crate::form::encode_path_segment(#name); }
+        let wire = &param.wire_name;
+        quote! { let #name = crate::form::path_segment(#wire, #name)?; }
     });
     quote! { { #(#bindings)* format!(#template) } }
 }

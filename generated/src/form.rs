@@ -94,8 +94,28 @@ pub fn to_form_string<T: Serialize + ?Sized>(value: &T) -> Result<String, FormEr
     Ok(writer.out)
 }
 
-/// Percent-encodes one path parameter (`cus_123`, `a/b` -> `a%2Fb`), so that no value can
-/// change which resource a request addresses. A space is `%20` here: `+` is literal in a path.
+/// Checks and percent-encodes the path parameter `name` (`cus_123`, `a/b` -> `a%2Fb`), so that
+/// no value can change which resource a request addresses.
+///
+/// # Errors
+///
+/// An empty value, `.` or `..` is refused: as a segment it would address the parent or the
+/// collection (`/v1/customers/` lists customers instead of retrieving one), and URL parsers
+/// resolve `..` even when percent-encoded, so no encoding makes them safe.
+pub fn path_segment(name: &str, value: &str) -> Result<String, crate::InvalidParams> {
+    use crate::validate::{FieldPath, ViolationKind, Violations};
+    let kind = match value {
+        "" => ViolationKind::Empty,
+        "." | ".." => ViolationKind::DotSegment,
+        _ => return Ok(encode_path_segment(value)),
+    };
+    let mut violations = Violations::new();
+    violations.push(&FieldPath::root().field(name), kind);
+    violations.into_result().map(|()| String::new())
+}
+
+/// Percent-encodes one path segment (`cus_123`, `a/b` -> `a%2Fb`). A space is `%20` here: `+`
+/// is literal in a path. [`path_segment`] also refuses the values that no encoding makes safe.
 pub fn encode_path_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     percent_encode_into(&mut out, segment, false);
@@ -1184,5 +1204,22 @@ mod tests {
         assert_eq!(crate::form::encode_path_segment("x y+z"), "x%20y%2Bz");
         assert_eq!(crate::form::encode_path_segment(".."), "..");
         assert_eq!(crate::form::encode_path_segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn path_parameters_that_would_address_another_resource_are_refused() {
+        assert_eq!(crate::form::path_segment("id", "a/b").unwrap(), "a%2Fb");
+        assert_eq!(crate::form::path_segment("id", "...").unwrap(), "...");
+        for bad in ["", ".", ".."] {
+            let error = crate::form::path_segment("customer", bad).unwrap_err();
+            assert_eq!(error.violations().len(), 1);
+            assert_eq!(error.violations()[0].path(), "customer", "{bad:?}");
+        }
+        let error = crate::form::path_segment("customer", "..").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid parameter `customer`: cannot be a path parameter: a URL resolves `.` and `..` \
+             to another resource"
+        );
     }
 }

@@ -109,6 +109,9 @@ pub enum ViolationKind {
     /// The value holds characters other than printable ASCII, which an HTTP header (such as
     /// `Idempotency-Key`) cannot carry reliably.
     NotPrintableAscii,
+    /// The value is `.` or `..`, which a URL resolves to another resource wherever it stands
+    /// as a path segment, even percent-encoded.
+    DotSegment,
 }
 
 impl Display for ViolationKind {
@@ -119,6 +122,9 @@ impl Display for ViolationKind {
             }
             Self::NotEncodable { message } => write!(f, "cannot be form-encoded: {message}"),
             Self::Empty => f.write_str("must not be empty"),
+            Self::DotSegment => f.write_str(
+                "cannot be a path parameter: a URL resolves `.` and `..` to another resource",
+            ),
             Self::NotPrintableAscii => f.write_str(
                 "may only hold printable ASCII characters (no control characters, line breaks \
                  or non-ASCII letters)",
