@@ -181,9 +181,10 @@ impl Context<'_> {
         let blocking_methods = operations
             .iter()
             .map(|operation| self.emit_blocking_method(operation));
-        let streams = operations
+        let (streams, blocking_iters): (Vec<TokenStream>, Vec<TokenStream>) = operations
             .iter()
-            .filter_map(|operation| self.emit_stream_method(operation));
+            .filter_map(|operation| self.emit_stream_methods(operation))
+            .unzip();
         let cursor_impls = operations
             .iter()
             .filter_map(|operation| self.emit_cursor_impl(operation));
@@ -204,7 +205,7 @@ impl Context<'_> {
                 #(#multipart_impls)*
                 impl crate::Client { #(#methods)* #(#streams)* }
                 #[cfg(feature = "blocking")]
-                impl crate::blocking::Client { #(#blocking_methods)* }
+                impl crate::blocking::Client { #(#blocking_methods)* #(#blocking_iters)* }
             }
         });
         quote! {
@@ -431,8 +432,9 @@ impl Context<'_> {
         })
     }
 
-    /// `<method>_stream`: every object of every page, fetched as the stream is read.
-    fn emit_stream_method(&self, operation: &Operation) -> Option<TokenStream> {
+    /// `<method>_stream`: every object of every page, fetched as the stream is read; and its
+    /// blocking twin `<method>_iter`, an iterator over the same stream.
+    fn emit_stream_methods(&self, operation: &Operation) -> Option<(TokenStream, TokenStream)> {
         let pagination = operation.pagination?;
         let ResponseBody::Json(TypeRef::List(item) | TypeRef::SearchResult(item)) =
             &operation.response
@@ -447,7 +449,8 @@ impl Context<'_> {
         let method_name = ident(&operation.method_name);
         let stream_name = format_ident!("{}_stream", operation.method_name);
         let operation_id = &operation.operation_id;
-        let (params, _) = self.method_params(operation);
+        let iter_name = format_ident!("{}_iter", operation.method_name);
+        let (params, pass_on) = self.method_params(operation);
         let owned = operation.path_params.iter().map(|param| {
             let name = ident(&param.rust_name);
             quote! { let #name = #name.to_owned(); }
@@ -468,17 +471,31 @@ impl Context<'_> {
             " Every object [`{}`](Self::{}) returns, following the pages as the stream is read.",
             operation.method_name, operation.method_name
         );
-        Some(quote! {
+        let iter_doc = format!(
+            " Every object [`{}`](Self::{}) returns, fetching the next page when the iterator reaches it.",
+            operation.method_name, operation.method_name
+        );
+        // The stream borrows only the client (the arguments are copied into it), which
+        // `use<'a>` states, so that the blocking iterator can hold it after they are gone.
+        let stream_method = quote! {
             #[doc = #doc]
             #[doc(alias = #operation_id)]
-            pub fn #stream_name(&self, #params) -> impl futures_core::Stream<Item = Result<#item, crate::Error>> + '_ {
+            pub fn #stream_name<'a>(&'a self, #params) -> impl futures_core::Stream<Item = Result<#item, crate::Error>> + use<'a> {
                 #(#owned)*
                 #stream(params.clone(), move |params| {
                     #(#cloned)*
                     async move { self.#method_name(#(#args)* &params).await }
                 })
             }
-        })
+        };
+        let iter_method = quote! {
+            #[doc = #iter_doc]
+            #[doc(alias = #operation_id)]
+            pub fn #iter_name(&self, #params) -> crate::blocking::Iter<'_, #item> {
+                crate::blocking::Iter::new(self, self.async_client().#stream_name(#pass_on))
+            }
+        };
+        Some((stream_method, iter_method))
     }
 
     /// The blocking twin of [`Self::emit_method`]: same name, arguments and docs, run to
@@ -811,23 +828,20 @@ fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> TokenStream {
         .filter(|field| field.ty == TypeRef::File)
         .collect();
     let name = ident(&def.name);
-    let pushes = files.iter().map(|field| {
+    // One entry per file field, `None` for an optional file not given.
+    let entries = files.iter().map(|field| {
         let field_ident = ident(&field.rust_name);
         let wire = &field.wire_name;
         if field.optional || field.nullable {
-            quote! { if let Some(file) = &self.#field_ident { files.push((#wire, file)); } }
+            quote! { self.#field_ident.as_ref().map(|file| (#wire, file)) }
         } else {
-            quote! { files.push((#wire, &self.#field_ident)); }
+            quote! { Some((#wire, &self.#field_ident)) }
         }
     });
     let body = if files.is_empty() {
         quote! { Vec::new() }
     } else {
-        quote! {
-            let mut files = Vec::new();
-            #(#pushes)*
-            files
-        }
+        quote! { [#(#entries),*].into_iter().flatten().collect() }
     };
     quote! {
         impl crate::multipart::MultipartParams for #name {

@@ -27,10 +27,11 @@
 //! async [`Client`](crate::Client) there, or call it through `Handle::block_on` in
 //! `spawn_blocking`. Creating and dropping a blocking client is allowed anywhere.
 
+use futures_core::Stream;
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
@@ -139,6 +140,47 @@ impl Client {
     }
 }
 
+/// Every object of a paginated operation, fetching the next page when the iteration reaches
+/// it: what the blocking client's `<operation>_iter` methods return, the twins of the async
+/// client's `<operation>_stream`. An error is yielded once and ends the iteration.
+pub struct Iter<'a, T> {
+    client: &'a Client,
+    stream: Pin<Box<dyn Stream<Item = Result<T, Error>> + 'a>>,
+}
+
+impl<'a, T> Iter<'a, T> {
+    #[allow(
+        dead_code,
+        reason = "the runtime serves any selection of operations; one without lists leaves it unused"
+    )]
+    pub(crate) fn new(
+        client: &'a Client,
+        stream: impl Stream<Item = Result<T, Error>> + 'a,
+    ) -> Self {
+        Self {
+            client,
+            stream: Box::pin(stream),
+        }
+    }
+}
+
+impl<T> Iterator for Iter<'_, T> {
+    type Item = Result<T, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let Self { client, stream } = self;
+        client.block_on(std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)))
+    }
+}
+
+impl<T> fmt::Debug for Iter<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iter")
+            .field("client", self.client)
+            .finish_non_exhaustive()
+    }
+}
+
 thread_local! {
     /// Set while [`Client::block_on`] polls a future inside an async runtime.
     static REFUSING: Cell<bool> = const { Cell::new(false) };
@@ -199,5 +241,23 @@ impl Drop for OwnedRuntime {
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Client, Iter};
+    use crate::Error;
+
+    #[test]
+    fn an_iterator_yields_what_its_stream_yields_then_stops() {
+        let client = Client::new("sk_test_123").expect("a client");
+        let error = crate::form::path_segment("id", "..").expect_err("refused");
+        let items: Vec<Result<u32, Error>> = vec![Ok(1), Ok(2), Err(Error::InvalidParams(error))];
+        let mut iter = Iter::new(&client, futures_util::stream::iter(items));
+        assert_eq!(iter.next().map(Result::ok), Some(Some(1)));
+        assert_eq!(iter.next().map(Result::ok), Some(Some(2)));
+        assert!(matches!(iter.next(), Some(Err(Error::InvalidParams(_)))));
+        assert!(iter.next().is_none());
     }
 }

@@ -414,7 +414,7 @@ fn check<T: serde::de::DeserializeOwned + serde::Serialize>(resources: &serde_js
             let missing = message
                 .strip_prefix("missing field `")
                 .and_then(|rest| rest.split('`').next())
-                .filter(|field| !lookup(original, &path).is_some_and(|object| object.get(field).is_some()));
+                .filter(|field| lookup(original, &path).is_none_or(|object| object.get(field).is_none()));
             match missing {{
                 Some(field) => report.inconsistencies.push(format!("{{name}}: the fixture omits `{{path}}.{{field}}`, which the spec requires")),
                 None => report.failures.push(format!("{{name}}: does not decode at `{{path}}`: {{message}}")),
@@ -434,7 +434,7 @@ fn check<T: serde::de::DeserializeOwned + serde::Serialize>(resources: &serde_js
             let mut lost_paths = Vec::new();
             lost(original, &encoded, "", &mut lost_paths);
             for path in lost_paths {{
-                if ignored.iter().any(|ignored| *ignored == path) {{
+                if ignored.contains(&path) {{
                     report.inconsistencies.push(format!("{{name}}: the fixture has `{{path}}`, which the spec does not declare"));
                 }} else {{
                     report.failures.push(format!("{{name}}: `{{path}}` was lost or changed"));
