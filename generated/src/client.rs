@@ -201,7 +201,8 @@ impl fmt::Debug for Client {
 struct Prepared {
     operation_id: &'static str,
     method: Method,
-    url: String,
+    /// Parsed once; each attempt sends a copy.
+    url: reqwest::Url,
     headers: HeaderMap,
     /// Shared, so that each attempt sends the same bytes without copying them.
     body: Option<bytes::Bytes>,
@@ -382,6 +383,13 @@ impl Client {
             url.push('?');
             url.push_str(query);
         }
+        // The base URL was checked when the client was built and the path and query are
+        // percent-encoded, so this only fails on a bug; it is reported before anything is sent.
+        let url = reqwest::Url::parse(&url).map_err(|error| {
+            Error::Config(crate::error::ConfigError::new(format!(
+                "the request URL for {operation_id} does not parse: {error}"
+            )))
+        })?;
 
         let mut headers = HeaderMap::with_capacity(9);
         headers.insert(AUTHORIZATION, inner.authorization.clone());
@@ -503,17 +511,13 @@ impl Client {
     /// Sends the request once and maps the response (or the failure) to a result.
     async fn attempt<T>(&self, prepared: &Prepared, decode: Decoder<T>) -> Attempt<T> {
         let inner = &*self.inner;
-        let mut builder = inner
-            .http
-            .request(prepared.method.clone(), prepared.url.as_str())
-            .headers(prepared.headers.clone());
-        if let Some(body) = &prepared.body {
-            // The body was encoded once; every attempt sends these same bytes.
-            builder = builder.body(body.clone());
-        }
-        if let Some(timeout) = prepared.timeout {
-            builder = builder.timeout(timeout);
-        }
+        // The request is assembled directly rather than through `RequestBuilder`, which would
+        // parse the URL again and re-insert every header one by one on each attempt.
+        let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
+        *request.headers_mut() = prepared.headers.clone();
+        // The body was encoded once; every attempt sends these same bytes.
+        *request.body_mut() = prepared.body.clone().map(reqwest::Body::from);
+        *request.timeout_mut() = prepared.timeout;
 
         let failed = |error: reqwest::Error, status, request_id| Attempt {
             result: Err(transport_error(error, prepared)),
@@ -521,7 +525,7 @@ impl Client {
             request_id,
             retry_after: None,
         };
-        let response = match builder.send().await {
+        let response = match inner.http.execute(request).await {
             Ok(response) => response,
             Err(error) => return failed(error, None, None),
         };
@@ -913,7 +917,7 @@ mod tests {
         assert_eq!(uuid::Uuid::parse_str(key).unwrap().get_version_num(), 4);
         assert_eq!(post.max_retries, 2);
         assert_eq!(post.timeout, Some(std::time::Duration::from_secs(80)));
-        assert_eq!(post.url, "https://api.stripe.com/v1/things?expand[0]=a");
+        assert_eq!(post.url.as_str(), "https://api.stripe.com/v1/things?expand[0]=a");
 
         for method in [Method::GET, Method::DELETE] {
             let prepared = client.prepare(request(method.clone())).unwrap();
