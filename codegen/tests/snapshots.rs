@@ -44,26 +44,14 @@ fn shapes() {
 #[test]
 fn generating_twice_gives_identical_bytes() {
     let text = include_str!("fixtures/shapes.yaml");
-    let first = render_all(
-        "shapes.yaml",
-        text,
-        &[
-            "GetWidgetsWidget",
-            "PostWidgets",
-            "GetWidgets",
-            "GetWidgetsSearch",
-        ],
-    );
-    let second = render_all(
-        "shapes.yaml",
-        text,
-        &[
-            "GetWidgetsWidget",
-            "PostWidgets",
-            "GetWidgets",
-            "GetWidgetsSearch",
-        ],
-    );
+    let operations = [
+        "GetWidgetsWidget",
+        "PostWidgets",
+        "GetWidgets",
+        "GetWidgetsSearch",
+    ];
+    let first = render_all("shapes.yaml", text, &operations);
+    let second = render_all("shapes.yaml", text, &operations);
     assert_eq!(first, second);
 }
 

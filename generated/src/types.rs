@@ -152,7 +152,7 @@ pub(crate) use serde_via_str;
 
 /// Deserializes a string through `T`'s infallible `FromStr`. A known value borrowed from the
 /// input is matched without being copied; only an unknown one is kept as a `String`.
-pub struct FromStrVisitor<T>(PhantomData<T>);
+pub(crate) struct FromStrVisitor<T>(PhantomData<T>);
 
 impl<T> FromStrVisitor<T> {
     #[allow(
