@@ -54,23 +54,15 @@ pub fn feature_map(api: &Api) -> FeatureMap {
 
 /// Module -> the other modules its types and operations name.
 fn module_references(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
-    let module_of: HashMap<&str, &str> = api
-        .types
-        .iter()
-        .map(|def| (def.name.as_str(), def.module.as_str()))
-        .collect();
     let mut references: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let add = |from: &str, ty: &TypeRef, references: &mut BTreeMap<String, BTreeSet<String>>| {
-        let mut names = Vec::new();
-        named_types(ty, &mut names);
         let entry = references.entry(from.to_owned()).or_default();
-        for name in names {
-            if let Some(target) = module_of.get(name)
-                && *target != from
-            {
-                entry.insert((*target).to_owned());
+        ty.for_each_named(&mut |id| {
+            let target = &api.type_def(id).module;
+            if target != from {
+                entry.insert(target.clone());
             }
-        }
+        });
     };
     for def in &api.types {
         references.entry(def.module.clone()).or_default();
@@ -88,10 +80,10 @@ fn module_references(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
     }
     for operation in &api.operations {
         references.entry(operation.module.clone()).or_default();
-        if let Some(OperationParams { type_name, .. }) = &operation.params {
+        if let Some(OperationParams { type_id, .. }) = &operation.params {
             add(
                 &operation.module,
-                &TypeRef::Named(type_name.clone()),
+                &TypeRef::Named(*type_id),
                 &mut references,
             );
         }
@@ -105,24 +97,6 @@ fn module_references(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
         references.entry(target).or_default();
     }
     references
-}
-
-fn named_types<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
-    match ty {
-        TypeRef::Named(name) | TypeRef::Boxed(name) => out.push(name),
-        TypeRef::Array(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::List(inner)
-        | TypeRef::SearchResult(inner)
-        | TypeRef::Expandable(inner)
-        | TypeRef::Unsettable(inner) => named_types(inner, out),
-        TypeRef::String { .. }
-        | TypeRef::Integer { .. }
-        | TypeRef::Number
-        | TypeRef::Boolean
-        | TypeRef::Json
-        | TypeRef::File => {}
-    }
 }
 
 /// Tarjan's algorithm, iteratively; each component's members sorted, components in a

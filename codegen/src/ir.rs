@@ -1,9 +1,9 @@
 //! The generator's own intermediate representation: what to emit, already named and checked.
 //!
-//! Lowering builds it once from the OpenAPI document; emitting only reads it. Every name here is
-//! final (a Rust identifier, unique in its scope), so the emitter never has to invent or repair
-//! one. It is built for Stripe's whole API: operations carry path and query parameters and any
-//! number of types hang off them, even where the first operation uses only a few of the shapes.
+//! Lowering builds it once from the OpenAPI document and the analysis pass adds every derived
+//! fact; emitting only reads it. Every name here is final (a Rust identifier, unique in its
+//! scope), so the emitter never has to invent or repair one. Types refer to each other by
+//! [`TypeId`], an index into [`Api::types`], never by name.
 
 /// Everything one run generates.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,8 +12,27 @@ pub struct Api {
     pub api_version: String,
     /// The selected operations, in the order the config lists them.
     pub operations: Vec<Operation>,
-    /// Every type the operations reach, in a deterministic order (first reached first).
+    /// Every type the operations reach, in a deterministic order (first reached first);
+    /// [`TypeId`] indexes it.
     pub types: Vec<TypeDef>,
+}
+
+impl Api {
+    /// The type an id names. Ids are only made by lowering, for this `Api`'s own types.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// A type of [`Api::types`], by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub(crate) usize);
+
+impl TypeId {
+    /// The position in [`Api::types`].
+    pub fn index(self) -> usize {
+        self.0
+    }
 }
 
 /// One HTTP operation and the client method that calls it.
@@ -28,11 +47,11 @@ pub struct Operation {
     pub http_method: HttpMethod,
     /// The operation's own server (`https://files.stripe.com`), when it is not the API's.
     pub server: Option<String>,
-    /// The path template as the spec writes it (`/v1/customers/{customer}`).
-    pub path: String,
+    /// The path template, parsed once (`/v1/customers/{customer}`).
+    pub path: PathTemplate,
     /// Path parameters in template order; each becomes a `&str` argument, percent-escaped.
     pub path_params: Vec<PathParam>,
-    /// The named params type holding the body or query fields, if the operation takes any.
+    /// The params type holding the body or query fields, if the operation takes any.
     pub params: Option<OperationParams>,
     /// What a 2xx response carries.
     pub response: ResponseBody,
@@ -41,6 +60,32 @@ pub struct Operation {
     pub doc: Doc,
     /// Where the operation is in the spec, for messages about it.
     pub pointer: String,
+    /// What the analysis pass derived.
+    pub facts: OperationFacts,
+}
+
+/// Facts about an operation that follow from the whole IR, set by the analysis pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OperationFacts {
+    /// Whether the client gets `<method>_stream` (and `<method>_iter`): the operation is
+    /// paginated and, for a list, its items have ids to continue after.
+    pub streams: bool,
+}
+
+/// A path template split at its parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// The template as the spec writes it.
+    pub template: String,
+    pub segments: Vec<PathSegment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Text sent as it is (`/v1/customers/`).
+    Literal(String),
+    /// The path parameter at this index of [`Operation::path_params`].
+    Param(usize),
 }
 
 /// A paginated operation's cursor: the params field it sets for the next page.
@@ -76,14 +121,16 @@ pub struct PathParam {
     pub wire_name: String,
     /// The method argument's name.
     pub rust_name: String,
+    /// The schema's `maxLength`, checked before sending like every other one.
+    pub max_length: Option<usize>,
     pub doc: Doc,
 }
 
 /// The params type of an operation and how its fields travel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationParams {
-    /// The name of a [`TypeDef`] in [`Api::types`].
-    pub type_name: String,
+    /// A struct in [`Api::types`].
+    pub type_id: TypeId,
     pub location: ParamsLocation,
 }
 
@@ -112,10 +159,25 @@ pub struct TypeDef {
     pub name: String,
     /// The Rust module it is emitted into.
     pub module: String,
-    /// Where it comes from, for messages (`#/components/schemas/terminal.connection_token`).
+    /// What in the spec the type stands for.
+    pub origin: Origin,
+    /// Where it comes from, for messages (`/components/schemas/terminal.connection_token`).
     pub pointer: String,
     pub doc: Doc,
     pub kind: TypeKind,
+    /// What the analysis pass derived.
+    pub facts: TypeFacts,
+}
+
+/// What in the spec a type stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A schema of `#/components/schemas`, by its name there.
+    Component { name: String },
+    /// A schema written inline, named after its place.
+    Inline,
+    /// The params of this operation (its query parameters or request body).
+    OperationParams { operation_id: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +205,9 @@ pub struct UnionVariant {
     pub rust_name: String,
     pub ty: TypeRef,
     pub discriminator: Option<Discriminator>,
+    /// Set by the analysis pass: the value is boxed, so that one large variant does not make
+    /// every value of the union large.
+    pub boxed: bool,
 }
 
 /// What marks a variant in the JSON: its `object` value and whether it is a deleted stub.
@@ -167,13 +232,9 @@ pub struct StructDef {
     /// `additionalProperties: false`: deserializing rejects unknown fields.
     pub deny_unknown_fields: bool,
     pub fields: Vec<Field>,
-}
-
-impl StructDef {
-    /// Whether any field holds a credential, so `Debug` must be written by hand.
-    pub fn has_secret(&self) -> bool {
-        self.fields.iter().any(|field| field.secret)
-    }
+    /// The required fields (indices into `fields`) in the order the schema's `required` list
+    /// (or the parameter list) names them.
+    pub required: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -190,6 +251,8 @@ pub struct Field {
     /// A credential: `Debug` prints `[redacted]` instead of the value.
     pub secret: bool,
     pub doc: Doc,
+    /// Where the property (or query parameter) is in the spec.
+    pub pointer: String,
 }
 
 /// A string enum. Request enums are closed; response enums keep unknown values.
@@ -224,8 +287,10 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// A JSON object with arbitrary keys (`additionalProperties: {schema}`).
     Map(Box<TypeRef>),
-    /// A [`TypeDef`] by name.
-    Named(String),
+    /// A [`TypeDef`].
+    Named(TypeId),
+    /// A [`TypeDef`] behind a `Box`, because the type (indirectly) contains itself.
+    Boxed(TypeId),
     /// A page of a list (`object: list`, `data`, `has_more`, `url`).
     List(Box<TypeRef>),
     /// A page of search results (`object: search_result`, with `next_page`).
@@ -234,8 +299,90 @@ pub enum TypeRef {
     Expandable(Box<TypeRef>),
     /// A request value that may also be sent as `""` to clear the field.
     Unsettable(Box<TypeRef>),
-    /// A [`TypeDef`] by name behind a `Box`, because the type (indirectly) contains itself.
-    Boxed(String),
+}
+
+impl TypeRef {
+    /// The named type this use refers to directly (not through a container).
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => Some(*id),
+            TypeRef::String { .. }
+            | TypeRef::Integer { .. }
+            | TypeRef::Number
+            | TypeRef::Boolean
+            | TypeRef::File
+            | TypeRef::Json
+            | TypeRef::Array(_)
+            | TypeRef::Map(_)
+            | TypeRef::List(_)
+            | TypeRef::SearchResult(_)
+            | TypeRef::Expandable(_)
+            | TypeRef::Unsettable(_) => None,
+        }
+    }
+
+    /// Calls `visit` with every named type this use mentions, through any containers.
+    pub fn for_each_named(&self, visit: &mut impl FnMut(TypeId)) {
+        match self {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => visit(*id),
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::List(inner)
+            | TypeRef::SearchResult(inner)
+            | TypeRef::Expandable(inner)
+            | TypeRef::Unsettable(inner) => inner.for_each_named(visit),
+            TypeRef::String { .. }
+            | TypeRef::Integer { .. }
+            | TypeRef::Number
+            | TypeRef::Boolean
+            | TypeRef::File
+            | TypeRef::Json => {}
+        }
+    }
+}
+
+/// Facts about a type that follow from the whole IR, set once by the analysis pass so that
+/// emitting never works them out again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypeFacts {
+    /// How `Debug` is implemented.
+    pub debug: DebugImpl,
+    /// Whether the type derives `Default` (request structs whose fields are all optional).
+    pub default: bool,
+    /// Whether and how the type is checked before sending.
+    pub validation: Validation,
+    /// How the type implements `HasId`, if it does.
+    pub has_id: Option<HasId>,
+    /// For multipart params: the fields that hold files and travel as parts of their own.
+    pub file_fields: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DebugImpl {
+    /// `#[derive(Debug)]`.
+    #[default]
+    Derived,
+    /// Written by hand, printing `[redacted]` for the secret fields.
+    Redacted,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Validation {
+    /// Nothing to check: response types and enums.
+    #[default]
+    None,
+    /// Implements `crate::validate::Validate`.
+    Trait,
+    /// Also has an inherent `validate()`, which callers use: the params of an operation.
+    TraitAndInherent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HasId {
+    /// The struct field at this index is a string `id`; `optional` when it may be absent.
+    Field { index: usize, optional: bool },
+    /// A union all of whose variants have ids.
+    Variants,
 }
 
 /// Documentation, already converted from the spec's HTML to Markdown.

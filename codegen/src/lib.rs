@@ -3,6 +3,7 @@
 //! The library reads text and returns text; it never touches the file system, so `xtask` owns
 //! every path and write, and tests can run it on strings.
 
+pub mod analysis;
 pub mod emit;
 pub mod error;
 pub mod features;
@@ -12,6 +13,7 @@ pub mod lower;
 pub mod naming;
 pub mod pointer;
 pub mod render;
+pub mod runtime;
 
 pub use error::{Error, SpecErrorKind};
 pub use lower::Selection;
@@ -107,9 +109,9 @@ pub fn render_with_features(
 pub fn component_types(api: &ir::Api) -> Vec<(String, String)> {
     api.types
         .iter()
-        .filter_map(|def| {
-            let escaped = def.pointer.strip_prefix("/components/schemas/")?;
-            (!escaped.contains('/')).then(|| (pointer::unescape_segment(escaped), def.name.clone()))
+        .filter_map(|def| match &def.origin {
+            ir::Origin::Component { name } => Some((name.clone(), def.name.clone())),
+            ir::Origin::Inline | ir::Origin::OperationParams { .. } => None,
         })
         .collect()
 }

@@ -41,7 +41,48 @@ fn words(name: &str) -> Vec<String> {
     if !current.is_empty() {
         words.push(current);
     }
+    if words.is_empty() {
+        return fallback_words(name);
+    }
     words
+}
+
+/// Words for a name with no ASCII letter or digit: `empty` for the empty name, else each
+/// character's name (`*` -> `asterisk`) or code point (`€` -> `u20ac`), so that such names
+/// still become distinct, valid identifiers.
+fn fallback_words(name: &str) -> Vec<String> {
+    if name.is_empty() {
+        return vec!["empty".to_owned()];
+    }
+    name.chars()
+        .map(|ch| match symbol_name(ch) {
+            Some(word) => word.to_owned(),
+            None => format!("u{:x}", u32::from(ch)),
+        })
+        .collect()
+}
+
+fn symbol_name(ch: char) -> Option<&'static str> {
+    Some(match ch {
+        '*' => "asterisk",
+        '+' => "plus",
+        '-' => "minus",
+        '.' => "dot",
+        '/' => "slash",
+        '_' => "underscore",
+        '#' => "hash",
+        '@' => "at",
+        '$' => "dollar",
+        '%' => "percent",
+        '&' => "ampersand",
+        '!' => "exclamation",
+        '?' => "question",
+        '=' => "equals",
+        '~' => "tilde",
+        ':' => "colon",
+        ' ' => "space",
+        _ => return None,
+    })
 }
 
 /// `terminal.connection_token` -> `TerminalConnectionToken`.
@@ -86,7 +127,8 @@ pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
 
-/// Identifiers cannot be empty or start with a digit; such names get `prefix` in front.
+/// Identifiers cannot start with a digit; such names get `prefix` in front (an empty name
+/// cannot reach here, but would get it too).
 fn make_identifier(name: String, prefix: &str) -> String {
     match name.chars().next() {
         None => format!("{prefix}Empty"),
@@ -200,7 +242,12 @@ mod tests {
         assert_eq!(pascal_case("APIErrors"), "ApiErrors");
         assert_eq!(pascal_case("api_errors"), "ApiErrors");
         assert_eq!(pascal_case("3d_secure"), "V3dSecure");
-        assert_eq!(pascal_case(""), "VEmpty");
+        assert_eq!(pascal_case(""), "Empty");
+        assert_eq!(snake_case(""), "empty");
+        assert_eq!(snake_case("€"), "u20ac");
+        assert_eq!(pascal_case("*"), "Asterisk");
+        assert_eq!(pascal_case("日本"), "U65e5U672c");
+        assert_eq!(field_name("café"), "caf");
         assert_eq!(field_name("type"), "type_");
         assert_eq!(field_name("3d_secure"), "n3d_secure");
         assert_eq!(type_name("self"), "Self_");

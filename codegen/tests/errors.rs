@@ -112,7 +112,9 @@ fn field_names_that_clash_after_case_conversion() {
         error_for("field_name_clash.yaml", &["PostThings"]),
         "field_name_clash.yaml#/paths/~1v1~1things/post/requestBody/content/\
          application~1x-www-form-urlencoded/schema/properties/foo_bar (operation PostThings): the \
-         generated name `foo_bar` is already taken by the property `fooBar`; rename one of them"
+         generated name `foo_bar` is already taken by the property `fooBar` \
+         (#/paths/~1v1~1things/post/requestBody/content/application~1x-www-form-urlencoded/schema/\
+         properties/fooBar); rename one of them"
     );
 }
 

@@ -917,7 +917,10 @@ mod tests {
         assert_eq!(uuid::Uuid::parse_str(key).unwrap().get_version_num(), 4);
         assert_eq!(post.max_retries, 2);
         assert_eq!(post.timeout, Some(std::time::Duration::from_secs(80)));
-        assert_eq!(post.url.as_str(), "https://api.stripe.com/v1/things?expand[0]=a");
+        assert_eq!(
+            post.url.as_str(),
+            "https://api.stripe.com/v1/things?expand[0]=a"
+        );
 
         for method in [Method::GET, Method::DELETE] {
             let prepared = client.prepare(request(method.clone())).unwrap();

@@ -42,8 +42,39 @@ impl fmt::Debug for FileUpload {
 
 /// Params that carry files: generated for every multipart operation's params.
 pub trait MultipartParams: Serialize {
-    /// The files, by field name; the other fields are serialized as usual.
-    fn files(&self) -> Vec<(&'static str, &FileUpload)>;
+    /// The files, each with the name of its part (`file`, or `files[0]` for an array of
+    /// files); the other fields are serialized as usual.
+    fn files(&self) -> Vec<(String, &FileUpload)>;
+}
+
+/// A field that holds files: one, an optional one, or an array of them. Generated params add
+/// every file field's parts through it, whatever the field's shape.
+pub trait FileField {
+    /// Appends this field's files to `parts`, named after the field (`name`, or `name[i]`
+    /// for the items of an array, as Stripe's form encoding names them).
+    fn add_parts<'a>(&'a self, name: &str, parts: &mut Vec<(String, &'a FileUpload)>);
+}
+
+impl FileField for FileUpload {
+    fn add_parts<'a>(&'a self, name: &str, parts: &mut Vec<(String, &'a FileUpload)>) {
+        parts.push((name.to_owned(), self));
+    }
+}
+
+impl<T: FileField> FileField for Option<T> {
+    fn add_parts<'a>(&'a self, name: &str, parts: &mut Vec<(String, &'a FileUpload)>) {
+        if let Some(value) = self {
+            value.add_parts(name, parts);
+        }
+    }
+}
+
+impl FileField for Vec<FileUpload> {
+    fn add_parts<'a>(&'a self, name: &str, parts: &mut Vec<(String, &'a FileUpload)>) {
+        for (index, file) in self.iter().enumerate() {
+            parts.push((format!("{name}[{index}]"), file));
+        }
+    }
 }
 
 /// An encoded multipart body and the boundary its `Content-Type` must name.
@@ -92,7 +123,7 @@ pub fn to_multipart<T: MultipartParams>(params: &T) -> Result<MultipartBody, For
     for (name, file) in params.files() {
         let disposition = format!(
             "form-data; name=\"{}\"; filename=\"{}\"",
-            header_safe(name),
+            header_safe(&name),
             header_safe(&file.filename)
         );
         let content_type = file
@@ -175,6 +206,8 @@ mod tests {
         link: Link,
         #[serde(skip)]
         file: FileUpload,
+        #[serde(skip)]
+        attachments: Option<Vec<FileUpload>>,
     }
 
     #[derive(Serialize)]
@@ -184,8 +217,11 @@ mod tests {
     }
 
     impl MultipartParams for Upload {
-        fn files(&self) -> Vec<(&'static str, &FileUpload)> {
-            vec![("file", &self.file)]
+        fn files(&self) -> Vec<(String, &FileUpload)> {
+            let mut files = Vec::new();
+            self.file.add_parts("file", &mut files);
+            self.attachments.add_parts("attachments", &mut files);
+            files
         }
     }
 
@@ -199,6 +235,10 @@ mod tests {
             },
             file: FileUpload::new("receipt \"1\".pdf", b"%PDF-1.4".to_vec())
                 .with_content_type("application/pdf"),
+            attachments: Some(vec![
+                FileUpload::new("a.txt", b"A".to_vec()),
+                FileUpload::new("b.txt", b"B".to_vec()),
+            ]),
         };
         let body = to_multipart(&upload).unwrap();
         let b = &body.boundary;
@@ -207,7 +247,11 @@ mod tests {
              --{b}\r\nContent-Disposition: form-data; name=\"link[create]\"\r\n\r\ntrue\r\n\
              --{b}\r\nContent-Disposition: form-data; name=\"link[note]\"\r\n\r\na & b=c ü\r\n\
              --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"receipt %221%22.pdf\"\r\n\
-             Content-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--{b}--\r\n"
+             Content-Type: application/pdf\r\n\r\n%PDF-1.4\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"attachments[0]\"; filename=\"a.txt\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\nA\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"attachments[1]\"; filename=\"b.txt\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\nB\r\n--{b}--\r\n"
         );
         assert_eq!(String::from_utf8(body.bytes.clone()).unwrap(), expected);
         assert_eq!(

@@ -130,6 +130,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unsettable<T> {
 /// Implements `Serialize` and `Deserialize` for a generated string enum with an `Unknown`
 /// variant, through its `as_str` and its infallible `FromStr`, so that each enum lists its
 /// values once for reading and once for writing instead of in four impls.
+#[allow(
+    unused_macros,
+    reason = "the runtime serves any selection of operations; one without response enums leaves it unused"
+)]
 macro_rules! serde_via_str {
     ($name:ident) => {
         impl ::serde::Serialize for $name {
@@ -138,7 +142,9 @@ macro_rules! serde_via_str {
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
                 deserializer.deserialize_str($crate::types::FromStrVisitor::new())
             }
         }

@@ -1,0 +1,187 @@
+//! Client methods: one `async` method per operation on the client, its blocking twin, the
+//! request path with its escaped parameters, and the file parts of multipart params.
+
+use super::{Context, doc_attrs, ident, runtime};
+use crate::ir::{
+    Doc, HttpMethod, Operation, ParamsLocation, PathSegment, ResponseBody, StructDef, TypeDef,
+};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+impl Context<'_> {
+    pub(super) fn emit_method(&self, operation: &Operation) -> TokenStream {
+        let method_name = ident(&operation.method_name);
+        let operation_id = &operation.operation_id;
+        let doc = method_doc(operation);
+        let (method_params, _) = self.method_params(operation);
+        let path_expr = path_expression(operation);
+        let http_method = match operation.http_method {
+            HttpMethod::Get => quote! { reqwest::Method::GET },
+            HttpMethod::Post => quote! { reqwest::Method::POST },
+            HttpMethod::Delete => quote! { reqwest::Method::DELETE },
+        };
+        let response = self.response_type(&operation.response);
+        let api_request = runtime::api_request();
+        let mut request = quote! {
+            #api_request::new(#operation_id, #http_method, #path_expr)
+        };
+        let validate = operation.params.map(|params| {
+            request.extend(match params.location {
+                ParamsLocation::Query => {
+                    let to_form_string = runtime::to_form_string();
+                    quote! { .query(#to_form_string(params)?) }
+                }
+                ParamsLocation::FormBody => {
+                    let to_form_string = runtime::to_form_string();
+                    quote! { .form(#to_form_string(params)?) }
+                }
+                ParamsLocation::Multipart => {
+                    let to_multipart = runtime::to_multipart();
+                    quote! { .multipart(#to_multipart(params)?) }
+                }
+            });
+            quote! { params.validate()?; }
+        });
+        if let Some(server) = &operation.server {
+            request.extend(quote! { .server(#server) });
+        }
+        let execute = match &operation.response {
+            ResponseBody::Json(_) => quote! { execute },
+            ResponseBody::Binary { .. } => quote! { execute_bytes },
+        };
+        let error = runtime::error();
+        quote! {
+            #doc
+            #[doc(alias = #operation_id)]
+            pub async fn #method_name(&self, #method_params) -> Result<#response, #error> {
+                #validate
+                let request = #request;
+                self.#execute(request).await
+            }
+        }
+    }
+
+    /// The blocking twin of [`Self::emit_method`]: same name, arguments and docs, run to
+    /// completion on the blocking client's own runtime.
+    pub(super) fn emit_blocking_method(&self, operation: &Operation) -> TokenStream {
+        let method_name = ident(&operation.method_name);
+        let operation_id = &operation.operation_id;
+        let doc = method_doc(operation);
+        let (params, args) = self.method_params(operation);
+        let response = self.response_type(&operation.response);
+        let error = runtime::error();
+        quote! {
+            #doc
+            #[doc(alias = #operation_id)]
+            pub fn #method_name(&self, #params) -> Result<#response, #error> {
+                self.block_on(self.async_client().#method_name(#args))
+            }
+        }
+    }
+
+    /// The method's parameters (`customer: &str, params: &Params,`) and the matching arguments.
+    pub(super) fn method_params(&self, operation: &Operation) -> (TokenStream, TokenStream) {
+        let mut params = TokenStream::new();
+        let mut args = TokenStream::new();
+        for param in &operation.path_params {
+            let name = ident(&param.rust_name);
+            params.extend(quote! { #name: &str, });
+            args.extend(quote! { #name, });
+        }
+        if let Some(operation_params) = &operation.params {
+            let params_type = self.type_path(operation_params.type_id);
+            params.extend(quote! { params: &#params_type, });
+            args.extend(quote! { params });
+        }
+        (params, args)
+    }
+
+    /// What a method returns on success: the decoded type, or the bytes of a document.
+    fn response_type(&self, response: &ResponseBody) -> TokenStream {
+        match response {
+            ResponseBody::Json(ty) => self.rust_type(ty),
+            ResponseBody::Binary { .. } => quote! { Vec<u8> },
+        }
+    }
+}
+
+/// The operation's docs, ending with its method and path.
+fn method_doc(operation: &Operation) -> TokenStream {
+    let mut text = operation.doc.0.clone().unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "`{} {}`",
+        operation.http_method.as_str(),
+        operation.path.template
+    ));
+    doc_attrs(&Doc(Some(text)))
+}
+
+/// The request path: a literal, or a `format!` that checks and percent-escapes each path
+/// parameter.
+fn path_expression(operation: &Operation) -> TokenStream {
+    if operation.path_params.is_empty() {
+        let path = &operation.path.template;
+        return quote! { #path.to_owned() };
+    }
+    let mut template = String::new();
+    for segment in &operation.path.segments {
+        match segment {
+            PathSegment::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"));
+            }
+            PathSegment::Param(index) => {
+                template.push('{');
+                template.push_str(&operation.path_params[*index].rust_name);
+                template.push('}');
+            }
+        }
+    }
+    let path_segment = runtime::path_segment();
+    let bindings = operation.path_params.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        let wire = &param.wire_name;
+        let max_length = match param.max_length {
+            Some(max) => {
+                let max = Literal::usize_unsuffixed(max);
+                quote! { Some(#max) }
+            }
+            None => quote! { None },
+        };
+        quote! { let #name = #path_segment(#wire, #name, #max_length)?; }
+    });
+    quote! { { #(#bindings)* format!(#template) } }
+}
+
+/// For multipart params, the file parts that `crate::multipart` adds beside the other fields
+/// (none when the spec declares no binary field).
+pub(super) fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let file_field = runtime::file_field();
+    let additions = def.facts.file_fields.iter().map(|index| {
+        let field = &body.fields[*index];
+        let field_ident = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        quote! { #file_field::add_parts(&self.#field_ident, #wire, &mut files); }
+    });
+    let body = if def.facts.file_fields.is_empty() {
+        quote! { Vec::new() }
+    } else {
+        quote! {
+            let mut files = Vec::new();
+            #(#additions)*
+            files
+        }
+    };
+    let multipart_params = runtime::multipart_params();
+    let file_upload = runtime::file_upload();
+    quote! {
+        impl #multipart_params for #name {
+            fn files(&self) -> Vec<(String, &#file_upload)> {
+                #body
+            }
+        }
+    }
+}

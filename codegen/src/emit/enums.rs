@@ -1,0 +1,229 @@
+//! Enums and unions: closed request enums, response enums that keep unknown values, and
+//! unions, dispatched on `object` where every variant has a distinct one.
+
+use super::{Context, doc_attrs, ident, runtime};
+use crate::ir::{Direction, Discriminator, EnumDef, TypeDef, UnionDef, UnionVariant, Validation};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(&def.doc);
+    let variant_idents: Vec<Ident> = body
+        .variants
+        .iter()
+        .map(|variant| ident(&variant.rust_name))
+        .collect();
+    let wire_values: Vec<&str> = body
+        .variants
+        .iter()
+        .map(|variant| variant.wire_value.as_str())
+        .collect();
+    let variant_docs = wire_values.iter().map(|value| format!(" `{value}`"));
+    match body.direction {
+        Direction::Request => quote! {
+            #doc
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+            pub enum #name {
+                #(
+                    #[doc = #variant_docs]
+                    #[serde(rename = #wire_values)]
+                    #variant_idents,
+                )*
+            }
+            impl #name {
+                /// The value as the API spells it.
+                pub fn as_str(self) -> &'static str {
+                    match self {
+                        #(Self::#variant_idents => #wire_values,)*
+                    }
+                }
+            }
+        },
+        Direction::Response => {
+            let serde_via_str = runtime::serde_via_str();
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+                pub enum #name {
+                    #(
+                        #[doc = #variant_docs]
+                        #variant_idents,
+                    )*
+                    /// A value this SDK does not know yet, kept as received.
+                    Unknown(String),
+                }
+                impl #name {
+                    /// The value as the API spells it.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(Self::#variant_idents => #wire_values,)*
+                            Self::Unknown(value) => value,
+                        }
+                    }
+                }
+                impl std::str::FromStr for #name {
+                    type Err = std::convert::Infallible;
+                    fn from_str(value: &str) -> Result<Self, Self::Err> {
+                        Ok(match value {
+                            #(#wire_values => Self::#variant_idents,)*
+                            _ => Self::Unknown(value.to_owned()),
+                        })
+                    }
+                }
+                #serde_via_str!(#name);
+            }
+        }
+    }
+}
+
+impl Context<'_> {
+    /// A variant's payload type, boxed where the analysis pass said so.
+    fn variant_type(&self, variant: &UnionVariant) -> TokenStream {
+        let inner = self.rust_type(&variant.ty);
+        if variant.boxed {
+            quote! { Box<#inner> }
+        } else {
+            inner
+        }
+    }
+
+    pub(super) fn emit_union(&self, def: &TypeDef, body: &UnionDef) -> TokenStream {
+        let name = ident(&def.name);
+        let doc = doc_attrs(&def.doc);
+        let variant_idents: Vec<Ident> = body
+            .variants
+            .iter()
+            .map(|variant| ident(&variant.rust_name))
+            .collect();
+        let variant_types: Vec<TokenStream> = body
+            .variants
+            .iter()
+            .map(|variant| self.variant_type(variant))
+            .collect();
+        match (body.direction, body.discriminated) {
+            (Direction::Request, _) => {
+                let validate = match def.facts.validation {
+                    Validation::None => None,
+                    Validation::Trait | Validation::TraitAndInherent => {
+                        Some(self.emit_union_validate(def, body, &variant_idents))
+                    }
+                };
+                quote! {
+                    #doc
+                    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[serde(untagged)]
+                    pub enum #name {
+                        #(#variant_idents(#variant_types),)*
+                    }
+                    #validate
+                }
+            }
+            (Direction::Response, false) => {
+                let has_id = self.emit_union_has_id(def, &variant_idents);
+                quote! {
+                    #has_id
+                    #doc
+                    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[serde(untagged)]
+                    pub enum #name {
+                        #(#variant_idents(#variant_types),)*
+                        /// A value of a shape this SDK does not know, kept as JSON.
+                        Unknown(serde_json::Value),
+                    }
+                }
+            }
+            (Direction::Response, true) => {
+                let has_id = self.emit_union_has_id(def, &variant_idents);
+                let dispatched =
+                    emit_dispatched_union(&name, &doc, body, &variant_idents, &variant_types);
+                quote! {
+                    #has_id
+                    #dispatched
+                }
+            }
+        }
+    }
+
+    /// `HasId` for a response union whose variants all have ids (list items that mix kinds).
+    fn emit_union_has_id(&self, def: &TypeDef, variants: &[Ident]) -> Option<TokenStream> {
+        def.facts.has_id?;
+        let name = ident(&def.name);
+        let has_id_trait = runtime::has_id();
+        Some(quote! {
+            impl #has_id_trait for #name {
+                fn object_id(&self) -> Option<&str> {
+                    match self {
+                        #(Self::#variants(value) => value.object_id(),)*
+                        Self::Unknown(value) => value.object_id(),
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// A response union decoded by its `object` (and `deleted`) value; an object of a kind this
+/// SDK does not know is kept as JSON.
+fn emit_dispatched_union(
+    name: &Ident,
+    doc: &TokenStream,
+    body: &UnionDef,
+    variant_idents: &[Ident],
+    variant_types: &[TokenStream],
+) -> TokenStream {
+    let dispatch = body.variants.iter().zip(variant_idents).filter_map(|(variant, variant_ident)| {
+        let discriminator = variant.discriminator.as_ref()?;
+        let object = &discriminator.object;
+        let deleted = discriminator.deleted;
+        Some(quote! {
+            (Some(#object), #deleted) => serde_json::from_value(value).map(Self::#variant_ident),
+        })
+    });
+    let variant_docs = body
+        .variants
+        .iter()
+        .map(|variant| match &variant.discriminator {
+            Some(Discriminator {
+                object,
+                deleted: true,
+            }) => format!(" A deleted `{object}`."),
+            Some(Discriminator {
+                object,
+                deleted: false,
+            }) => format!(" An object whose `object` is `{object}`."),
+            None => String::new(),
+        });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variant_idents(#variant_types),
+            )*
+            /// An object of a kind this SDK does not know yet, kept as JSON.
+            Unknown(serde_json::Value),
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variant_idents(value) => serde::Serialize::serialize(value, serializer),)*
+                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let object = value.get("object").and_then(serde_json::Value::as_str).map(str::to_owned);
+                let deleted = value.get("deleted").and_then(serde_json::Value::as_bool).unwrap_or(false);
+                let decoded = match (object.as_deref(), deleted) {
+                    #(#dispatch)*
+                    _ => return Ok(Self::Unknown(value)),
+                };
+                decoded.map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! Emit: turns the analysed IR into token streams with `quote!`, one per generated file.
+//!
+//! Emitting only formats: every decision (names, boxing, derives, validation, ids) was made by
+//! lowering or the analysis pass and is read from the IR. One file per kind of output:
+//! [`types`] (structs), [`enums`] (enums and unions), [`validate`], [`client`] (methods and
+//! multipart parts), [`pagination`], and [`runtime`], which names every path into the SDK's
+//! hand-written runtime.
+
+mod client;
+mod enums;
+mod pagination;
+mod runtime;
+mod types;
+mod validate;
+
+use crate::features::FeatureMap;
+use crate::ir::{Api, Doc, Operation, ParamsLocation, TypeDef, TypeId, TypeKind, TypeRef};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+/// One generated file before rendering: its path inside the generated folder and its tokens.
+pub struct EmittedFile {
+    pub path: String,
+    pub tokens: TokenStream,
+}
+
+/// A module's types and operations.
+type ModuleItems<'a> = (Vec<&'a TypeDef>, Vec<&'a Operation>);
+
+/// Emits `mod.rs` and one file per module, handing each to `finish` (which renders it), on up
+/// to `threads` threads; results come back sorted by path, so the output order never varies.
+///
+/// Token streams cannot cross threads, so each file is emitted and finished on the thread that
+/// made it; only the results come back.
+pub fn emit_each<R: Send>(
+    api: &Api,
+    features: Option<&FeatureMap>,
+    threads: usize,
+    finish: impl Fn(EmittedFile) -> R + Sync,
+) -> Vec<R> {
+    let mut modules: BTreeMap<&str, ModuleItems<'_>> = BTreeMap::new();
+    for def in &api.types {
+        modules.entry(&def.module).or_default().0.push(def);
+    }
+    for operation in &api.operations {
+        modules
+            .entry(&operation.module)
+            .or_default()
+            .1
+            .push(operation);
+    }
+    // `None` is `mod.rs`; `Some` is a module. The largest files go first: taken in name
+    // order, one of the largest could come last and keep one thread busy while the others
+    // sit idle.
+    let mut work: Vec<Option<(&str, &ModuleItems<'_>)>> = std::iter::once(None)
+        .chain(modules.iter().map(|(module, items)| Some((*module, items))))
+        .collect();
+    work.sort_by_key(|item| std::cmp::Reverse(item.map_or(0, |(_, items)| emitted_size(items))));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let emit_one = |item: Option<(&str, &ModuleItems<'_>)>| match item {
+        None => EmittedFile {
+            path: "mod.rs".to_owned(),
+            tokens: emit_root(api, modules.keys().copied(), features),
+        },
+        Some((module, (types, operations))) => EmittedFile {
+            path: format!("{module}.rs"),
+            tokens: Context { api, module }.emit_module(types, operations),
+        },
+    };
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = work.get(index) else { break };
+            let file = emit_one(*item);
+            let path = file.path.clone();
+            done.push((path, finish(file)));
+        }
+        done
+    };
+    let mut results: Vec<(String, R)> = if threads <= 1 {
+        worker()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+            // A worker only panics on a bug in the emitter; re-raise it on this thread.
+            handles
+                .into_iter()
+                .flat_map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// A rough measure of how much code a module's items become: one unit per field, variant
+/// and type, and a few per operation (its method, its blocking twin and their docs).
+fn emitted_size((types, operations): &ModuleItems<'_>) -> usize {
+    let types: usize = types
+        .iter()
+        .map(|def| {
+            1 + match &def.kind {
+                TypeKind::Struct(def) => def.fields.len(),
+                TypeKind::Enum(def) => def.variants.len(),
+                TypeKind::Union(def) => def.variants.len(),
+            }
+        })
+        .sum();
+    types + 8 * operations.len()
+}
+
+fn emit_root<'m>(
+    api: &Api,
+    modules: impl Iterator<Item = &'m str>,
+    features: Option<&FeatureMap>,
+) -> TokenStream {
+    let version = &api.api_version;
+    let modules: Vec<&str> = modules.collect();
+    let gates: Vec<Option<TokenStream>> = modules
+        .iter()
+        .map(|module| {
+            let gate = features.and_then(|features| features.gate.get(*module));
+            gate.map(|gate| quote! { #[cfg(feature = #gate)] })
+        })
+        .collect();
+    let gates_again = gates.clone();
+    let modules: Vec<Ident> = modules.into_iter().map(ident).collect();
+    quote! {
+        #![doc = " Types and operations generated from the OpenAPI document, one module per resource family."]
+        /// The API version this code was generated from; the client sends it as `Stripe-Version`.
+        pub const API_VERSION: &str = #version;
+        #(
+            #gates
+            pub mod #modules;
+            #gates_again
+            pub use self::#modules::*;
+        )*
+    }
+}
+
+/// What emitting one module needs: the whole IR, and which module it is writing.
+struct Context<'a> {
+    api: &'a Api,
+    module: &'a str,
+}
+
+impl Context<'_> {
+    fn emit_module(&self, types: &[&TypeDef], operations: &[&Operation]) -> TokenStream {
+        let doc = format!(" The `{}` resource family.", self.module);
+        let items = types.iter().map(|def| self.emit_type(def));
+        let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));
+        quote! {
+            #![doc = #doc]
+            #(#items)*
+            #client_impl
+        }
+    }
+
+    fn emit_type(&self, def: &TypeDef) -> TokenStream {
+        match &def.kind {
+            TypeKind::Struct(body) => self.emit_struct(def, body),
+            TypeKind::Enum(body) => enums::emit_enum(def, body),
+            TypeKind::Union(body) => self.emit_union(def, body),
+        }
+    }
+
+    /// The module's operations: the params' trait impls, then every method on the async
+    /// client and its blocking twin on the blocking client.
+    fn emit_client_impl(&self, operations: &[&Operation]) -> TokenStream {
+        let methods = operations
+            .iter()
+            .map(|operation| self.emit_method(operation));
+        let blocking_methods = operations
+            .iter()
+            .map(|operation| self.emit_blocking_method(operation));
+        let (streams, blocking_iters): (Vec<TokenStream>, Vec<TokenStream>) = operations
+            .iter()
+            .filter_map(|operation| self.emit_stream_methods(operation))
+            .unzip();
+        let cursor_impls = operations
+            .iter()
+            .filter_map(|operation| self.emit_cursor_impl(operation));
+        let multipart_impls = operations.iter().filter_map(|operation| {
+            let params = operation
+                .params
+                .filter(|params| params.location == ParamsLocation::Multipart)?;
+            let def = self.api.type_def(params.type_id);
+            match &def.kind {
+                TypeKind::Struct(body) => Some(client::emit_multipart_files(def, body)),
+                TypeKind::Enum(_) | TypeKind::Union(_) => None,
+            }
+        });
+        let client = runtime::client();
+        let blocking_client = runtime::blocking_client();
+        quote! {
+            #(#cursor_impls)*
+            #(#multipart_impls)*
+            impl #client { #(#methods)* #(#streams)* }
+            #[cfg(feature = "blocking")]
+            impl #blocking_client { #(#blocking_methods)* #(#blocking_iters)* }
+        }
+    }
+
+    /// A path to a named type from the module being emitted.
+    fn type_path(&self, id: TypeId) -> TokenStream {
+        let def = self.api.type_def(id);
+        let type_ident = ident(&def.name);
+        if def.module == self.module {
+            quote! { #type_ident }
+        } else {
+            let module = ident(&def.module);
+            quote! { super::#module::#type_ident }
+        }
+    }
+
+    fn rust_type(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::String { .. } => quote! { String },
+            TypeRef::Integer { .. } => quote! { i64 },
+            TypeRef::Number => quote! { f64 },
+            TypeRef::Boolean => quote! { bool },
+            TypeRef::Json => quote! { serde_json::Value },
+            TypeRef::File => runtime::file_upload(),
+            TypeRef::Array(item) => self.generic(quote! { Vec }, item),
+            TypeRef::Map(value) => {
+                let value = self.rust_type(value);
+                quote! { std::collections::BTreeMap<String, #value> }
+            }
+            TypeRef::Expandable(inner) => self.generic(runtime::expandable(), inner),
+            TypeRef::List(item) => self.generic(runtime::list(), item),
+            TypeRef::SearchResult(item) => self.generic(runtime::search_result(), item),
+            TypeRef::Unsettable(inner) => self.generic(runtime::unsettable(), inner),
+            TypeRef::Named(id) => self.type_path(*id),
+            TypeRef::Boxed(id) => {
+                let path = self.type_path(*id);
+                quote! { Box<#path> }
+            }
+        }
+    }
+
+    /// `Wrapper<Inner>` for a one-parameter generic around another type.
+    fn generic(&self, wrapper: TokenStream, inner: &TypeRef) -> TokenStream {
+        let inner = self.rust_type(inner);
+        quote! { #wrapper<#inner> }
+    }
+}
+
+/// `///` lines for a doc, one attribute per line so prettyplease prints them as comments.
+fn doc_attrs(doc: &Doc) -> TokenStream {
+    let Some(text) = &doc.0 else {
+        return TokenStream::new();
+    };
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote! { #(#[doc = #lines])* }
+}
+
+fn ident(name: &str) -> Ident {
+    format_ident!("{}", name, span = Span::call_site())
+}

@@ -1,0 +1,55 @@
+//! Every path from generated code into the SDK's hand-written runtime, named once here so that
+//! a change to the runtime's layout is one change to the generator.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Declares one function per runtime path, returning its tokens.
+macro_rules! runtime_paths {
+    ($($(#[$doc:meta])* $name:ident => $($path:tt)::+;)*) => {
+        $(
+            $(#[$doc])*
+            pub(super) fn $name() -> TokenStream {
+                quote! { $($path)::+ }
+            }
+        )*
+    };
+}
+
+runtime_paths! {
+    /// The async client, whose methods the operations become.
+    client => crate::Client;
+    /// The blocking client, with the same methods.
+    blocking_client => crate::blocking::Client;
+    /// The blocking iterator over a paginated operation's objects.
+    blocking_iter => crate::blocking::Iter;
+    /// One request, as the client sends it.
+    api_request => crate::client::ApiRequest;
+    /// The SDK's one error type.
+    error => crate::Error;
+    /// What validation reports.
+    invalid_params => crate::InvalidParams;
+    validate_trait => crate::validate::Validate;
+    max_length_trait => crate::validate::MaxLength;
+    field_path => crate::validate::FieldPath;
+    violations => crate::validate::Violations;
+    /// What `Debug` prints in place of a secret.
+    redacted => crate::REDACTED;
+    to_form_string => crate::form::to_form_string;
+    path_segment => crate::form::path_segment;
+    to_multipart => crate::multipart::to_multipart;
+    multipart_params => crate::multipart::MultipartParams;
+    file_field => crate::multipart::FileField;
+    file_upload => crate::FileUpload;
+    expandable => crate::Expandable;
+    unsettable => crate::Unsettable;
+    list => crate::List;
+    search_result => crate::SearchResult;
+    has_id => crate::HasId;
+    list_params => crate::pagination::ListParams;
+    search_params => crate::pagination::SearchParams;
+    list_stream => crate::pagination::list_stream;
+    search_stream => crate::pagination::search_stream;
+    /// The macro that gives a response enum its serde impls through `as_str` and `FromStr`.
+    serde_via_str => crate::types::serde_via_str;
+}

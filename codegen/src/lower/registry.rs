@@ -1,0 +1,175 @@
+//! The type registry: hands out type ids and final names, in first-reached order.
+//!
+//! A type is reserved when lowering first reaches it, before its fields or variants are
+//! lowered, so that its id is its position in the output and a reference back to it (a
+//! recursive schema) finds it. It is defined once its contents are known.
+
+use super::{first_free, spec_error};
+use crate::error::{Error, SpecErrorKind};
+use crate::ir::{Doc, Origin, TypeDef, TypeFacts, TypeId, TypeKind};
+use crate::naming::type_name;
+use crate::pointer::join;
+use indexmap::IndexMap;
+use openapiv3::OpenAPI;
+use std::collections::{HashMap, HashSet};
+
+pub(super) struct TypeRegistry {
+    slots: Vec<Slot>,
+    /// Every name reserved so far, for constant-time clash checks.
+    taken: HashMap<String, TypeId>,
+    /// The Rust names of all component schemas, which inline types must not take.
+    component_names: HashSet<String>,
+    /// Types whose fields or variants are being lowered; a reference back to one of them
+    /// closes a cycle and needs a `Box`.
+    open: Vec<TypeId>,
+}
+
+struct Slot {
+    name: String,
+    /// Where the type comes from, known from its reservation on, for clash messages.
+    pointer: String,
+    origin: Origin,
+    def: Option<TypeDef>,
+}
+
+/// What a type is, given when it is defined.
+pub(super) struct Definition {
+    pub module: String,
+    pub doc: Doc,
+    pub kind: TypeKind,
+}
+
+impl TypeRegistry {
+    pub fn new(component_names: HashSet<String>) -> TypeRegistry {
+        TypeRegistry {
+            slots: Vec::new(),
+            taken: HashMap::new(),
+            component_names,
+            open: Vec::new(),
+        }
+    }
+
+    /// Reserves exactly `name` (a component's, or an operation's params type), refusing a
+    /// name another type already has.
+    pub fn reserve_exact(
+        &mut self,
+        name: String,
+        pointer: &str,
+        origin: Origin,
+    ) -> Result<TypeId, SpecErrorKind> {
+        if let Some(existing) = self.taken.get(&name) {
+            return Err(SpecErrorKind::NameClash {
+                other: format!("#{}", self.slots[existing.0].pointer),
+                name,
+            });
+        }
+        Ok(self.push(name, pointer, origin))
+    }
+
+    /// Reserves `hint`, or `hint2`, `hint3`, ... when an inline type already took it or a
+    /// component owns it, so that inline names never shadow components and never merge.
+    pub fn reserve_inline(&mut self, hint: &str, pointer: &str, origin: Origin) -> TypeId {
+        let name = first_free(hint, |name| {
+            self.taken.contains_key(name) || self.component_names.contains(name)
+        });
+        self.push(name, pointer, origin)
+    }
+
+    fn push(&mut self, name: String, pointer: &str, origin: Origin) -> TypeId {
+        let id = TypeId(self.slots.len());
+        self.taken.insert(name.clone(), id);
+        self.slots.push(Slot {
+            name,
+            pointer: pointer.to_owned(),
+            origin,
+            def: None,
+        });
+        id
+    }
+
+    pub fn name(&self, id: TypeId) -> &str {
+        &self.slots[id.0].name
+    }
+
+    /// The definition of a type whose contents are known, if it is defined yet.
+    pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
+        self.slots[id.0].def.as_ref()
+    }
+
+    pub fn get_mut(&mut self, id: TypeId) -> Option<&mut TypeDef> {
+        self.slots[id.0].def.as_mut()
+    }
+
+    /// Marks `id` as being lowered until [`Self::close`].
+    pub fn open(&mut self, id: TypeId) {
+        self.open.push(id);
+    }
+
+    pub fn close(&mut self, id: TypeId) {
+        if self.open.last() == Some(&id) {
+            self.open.pop();
+        }
+    }
+
+    /// Whether `id` is being lowered, so that a reference to it closes a cycle.
+    pub fn is_open(&self, id: TypeId) -> bool {
+        self.open.contains(&id)
+    }
+
+    pub fn define(&mut self, id: TypeId, definition: Definition) {
+        let slot = &mut self.slots[id.0];
+        slot.def = Some(TypeDef {
+            name: slot.name.clone(),
+            module: definition.module,
+            origin: slot.origin.clone(),
+            pointer: slot.pointer.clone(),
+            doc: definition.doc,
+            kind: definition.kind,
+            facts: TypeFacts::default(),
+        });
+    }
+
+    /// The defined types, by id. A reserved type that was never defined would leave its
+    /// references dangling; that is a bug in lowering, reported rather than emitted.
+    pub fn finish(self, file: &str) -> Result<Vec<TypeDef>, Error> {
+        self.slots
+            .into_iter()
+            .map(|slot| match slot.def {
+                Some(def) => Ok(def),
+                None => Err(spec_error(
+                    file,
+                    &slot.pointer,
+                    None,
+                    SpecErrorKind::Unsupported {
+                        what: format!("a schema that became no type for `{}`", slot.name),
+                    },
+                )),
+            })
+            .collect()
+    }
+}
+
+/// Every component's Rust name, refusing two components that would share one.
+pub(super) fn component_type_names(spec: &OpenAPI, file: &str) -> Result<HashSet<String>, Error> {
+    let mut names: IndexMap<String, &str> = IndexMap::new();
+    let Some(components) = &spec.components else {
+        return Ok(HashSet::new());
+    };
+    for component in components.schemas.keys() {
+        let name = type_name(component);
+        if let Some(other) = names.get(&name) {
+            let kind = SpecErrorKind::NameClash {
+                name,
+                other: format!("the component `{other}`"),
+            };
+            return Err(spec_error(
+                file,
+                &join("/components/schemas", &[component]),
+                None,
+                kind,
+            ));
+        }
+        names.insert(name, component);
+    }
+    Ok(names.into_keys().collect())
+}

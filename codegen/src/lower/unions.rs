@@ -1,0 +1,147 @@
+//! Unions: `anyOf`/`oneOf`, in the shapes Stripe uses: a nullable wrapper around one `$ref`,
+//! an expandable id-or-object, a value-or-`""` that clears a field, and real unions, which
+//! become enums (dispatched on `object` when every variant has a distinct one).
+
+use super::objects::type_doc;
+use super::registry::Definition;
+use super::{Lowering, SchemaSite, first_free, stripe, unsupported};
+use crate::error::Error;
+use crate::ir::{Direction, Discriminator, TypeKind, TypeRef, UnionDef, UnionVariant};
+use crate::naming::type_name;
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+
+impl<'a> Lowering<'a> {
+    pub(super) fn lower_alternatives(
+        &mut self,
+        schema: &'a Schema,
+        alternatives: &'a [ReferenceOr<Schema>],
+        keyword: &str,
+        site: &SchemaSite<'_>,
+    ) -> Result<TypeRef, Error> {
+        let base = format!("{}/{keyword}", site.pointer);
+        let mut unsettable = false;
+        let mut rest: Vec<(usize, &'a ReferenceOr<Schema>)> = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            if stripe::is_unset_alternative(alternative) {
+                unsettable = true;
+            } else {
+                rest.push((index, alternative));
+            }
+        }
+        let expandable =
+            stripe::is_expandable(schema, rest.iter().map(|(_, alternative)| *alternative));
+        if expandable {
+            rest.retain(|(_, alternative)| !stripe::is_plain_string(alternative));
+        }
+        let inner = match rest.as_slice() {
+            [] => {
+                return Err(self.error(
+                    &base,
+                    unsupported("an `anyOf` or `oneOf` with nothing to choose from"),
+                ));
+            }
+            [(index, alternative)] => {
+                let mut alternative_site =
+                    site.nested(format!("{base}/{index}"), site.name_hint.clone());
+                alternative_site.place = site.place;
+                self.lower_schema(alternative, &alternative_site)?
+            }
+            _ => self.define_union(schema, &rest, &base, site)?,
+        };
+        let inner = if expandable {
+            TypeRef::Expandable(Box::new(inner))
+        } else {
+            inner
+        };
+        Ok(if unsettable && site.direction == Direction::Request {
+            TypeRef::Unsettable(Box::new(inner))
+        } else {
+            inner
+        })
+    }
+
+    fn define_union(
+        &mut self,
+        schema: &'a Schema,
+        alternatives: &[(usize, &'a ReferenceOr<Schema>)],
+        base: &str,
+        site: &SchemaSite<'_>,
+    ) -> Result<TypeRef, Error> {
+        let id = self
+            .registry
+            .reserve_inline(&site.name_hint, &site.pointer, site.origin());
+        let name = self.registry.name(id).to_owned();
+        self.registry.open(id);
+        let variants = self.lower_variants(&name, alternatives, base, site);
+        self.registry.close(id);
+        let variants = variants?;
+        let mut keys: Vec<&Discriminator> = variants
+            .iter()
+            .filter_map(|variant| variant.discriminator.as_ref())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let discriminated = site.direction == Direction::Response && keys.len() == variants.len();
+        let definition = Definition {
+            module: site.module.to_owned(),
+            doc: type_doc(schema),
+            kind: TypeKind::Union(UnionDef {
+                direction: site.direction,
+                variants,
+                discriminated,
+            }),
+        };
+        self.registry.define(id, definition);
+        Ok(TypeRef::Named(id))
+    }
+
+    fn lower_variants(
+        &mut self,
+        union_name: &str,
+        alternatives: &[(usize, &'a ReferenceOr<Schema>)],
+        base: &str,
+        site: &SchemaSite<'_>,
+    ) -> Result<Vec<UnionVariant>, Error> {
+        let mut variants: Vec<UnionVariant> = Vec::with_capacity(alternatives.len());
+        for (index, alternative) in alternatives {
+            let pointer = format!("{base}/{index}");
+            let (label, discriminator) = match alternative {
+                ReferenceOr::Reference { reference } => {
+                    let (component, target, _) = self.resolve_component(reference, &pointer)?;
+                    (type_name(component), stripe::discriminator_of(target))
+                }
+                ReferenceOr::Item(inline) => (inline_label(inline).to_owned(), None),
+            };
+            let rust_name = first_free(&label, |name| {
+                name == "Unknown" || variants.iter().any(|variant| variant.rust_name == name)
+            });
+            let variant_site = site.nested(pointer, format!("{union_name}{rust_name}"));
+            let ty = self.lower_schema(alternative, &variant_site)?;
+            variants.push(UnionVariant {
+                rust_name,
+                ty,
+                discriminator,
+                boxed: false,
+            });
+        }
+        Ok(variants)
+    }
+}
+
+/// The variant name of an inline union member, from its shape.
+fn inline_label(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => "Map",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        SchemaKind::OneOf { .. }
+        | SchemaKind::AllOf { .. }
+        | SchemaKind::AnyOf { .. }
+        | SchemaKind::Not { .. }
+        | SchemaKind::Any(_) => "Value",
+    }
+}
