@@ -252,7 +252,7 @@ mod tests {
     #[test]
     fn an_iterator_yields_what_its_stream_yields_then_stops() {
         let client = Client::new("sk_test_123").expect("a client");
-        let error = crate::form::path_segment("id", "..").expect_err("refused");
+        let error = crate::form::path_segment("id", "..", None).expect_err("refused");
         let items: Vec<Result<u32, Error>> = vec![Ok(1), Ok(2), Err(Error::InvalidParams(error))];
         let mut iter = Iter::new(&client, futures_util::stream::iter(items));
         assert_eq!(iter.next().map(Result::ok), Some(Some(1)));

@@ -4,8 +4,17 @@
 //!
 //! `serde_urlencoded` cannot express nested objects or arrays, which every Stripe operation with
 //! `expand` needs, so this module implements the encoding directly. Keys are built segment by
-//! segment: each segment is percent-encoded on its own and the structural brackets between
-//! segments stay literal, exactly as Stripe's SDKs send them.
+//! segment: each segment is percent-encoded on its own and the brackets between segments are
+//! written as they are.
+//!
+//! stripe-python percent-encodes the whole body with `urlencode` and then turns every `%5B` and
+//! `%5D` back into `[` and `]`, so a bracket inside a value or a map key goes out literally too
+//! (`v=[x]`). This encoder does the same, byte for byte: `tests/form_corpus.rs` compares it
+//! with bytes recorded from stripe-python's own encoder. Where stripe-python's output depends
+//! on Python itself rather than on the encoding, this encoder does not follow it: a float is
+//! written by Rust's `Display` (`0.00000025`, where Python's `str` writes `2.5e-07`), and a
+//! boolean directly inside an array is `true`/`false` (stripe-python lowercases booleans
+//! only in object fields and sends `True` inside an array).
 
 use std::fmt::{self, Display, Write as _};
 
@@ -97,50 +106,82 @@ pub fn to_form_string<T: Serialize + ?Sized>(value: &T) -> Result<String, FormEr
 /// Checks and percent-encodes the path parameter `name` (`cus_123`, `a/b` -> `a%2Fb`), so that
 /// no value can change which resource a request addresses.
 ///
+/// `max_length` is the parameter's `maxLength` from the spec (Stripe gives its path parameters
+/// 5000), counted in Unicode scalar values like every other `maxLength` check.
+///
 /// # Errors
 ///
 /// An empty value, `.` or `..` is refused: as a segment it would address the parent or the
 /// collection (`/v1/customers/` lists customers instead of retrieving one), and URL parsers
-/// resolve `..` even when percent-encoded, so no encoding makes them safe.
-pub fn path_segment(name: &str, value: &str) -> Result<String, crate::InvalidParams> {
+/// resolve `..` even when percent-encoded, so no encoding makes them safe. A value longer than
+/// `max_length` is refused as [`ViolationKind::TooLong`](crate::validate::ViolationKind), the
+/// same violation a body field gets. Either way nothing is sent.
+pub fn path_segment(
+    name: &str,
+    value: &str,
+    max_length: Option<usize>,
+) -> Result<String, crate::InvalidParams> {
     use crate::validate::{FieldPath, ViolationKind, Violations};
-    let kind = match value {
-        "" => ViolationKind::Empty,
-        "." | ".." => ViolationKind::DotSegment,
-        _ => return Ok(encode_path_segment(value)),
-    };
+    let root = FieldPath::root();
+    let path = root.field(name);
     let mut violations = Violations::new();
-    violations.push(&FieldPath::root().field(name), kind);
-    violations.into_result().map(|()| String::new())
+    match value {
+        "" => violations.push(&path, ViolationKind::Empty),
+        "." | ".." => violations.push(&path, ViolationKind::DotSegment),
+        _ => {
+            if let Some(max) = max_length {
+                violations.check_max_length(&path, value, max);
+            }
+        }
+    }
+    violations
+        .into_result()
+        .map(|()| encode_path_segment(value))
 }
 
 /// Percent-encodes one path segment (`cus_123`, `a/b` -> `a%2Fb`). A space is `%20` here: `+`
-/// is literal in a path. [`path_segment`] also refuses the values that no encoding makes safe.
+/// is literal in a path, and brackets are encoded, since a path may not hold them literally.
+/// [`path_segment`] also refuses the values that no encoding makes safe.
 pub fn encode_path_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
-    percent_encode_into(&mut out, segment, false);
+    percent_encode_into(&mut out, segment, Target::PathSegment);
     out
 }
 
-/// Appends `input` percent-encoded like Python's `urllib.parse.quote_plus`: ASCII letters,
-/// digits and `_.-~` stay, a space becomes `+`, every other byte of the UTF-8 encoding becomes
-/// `%XX` with uppercase hex.
+/// Appends `input` encoded as stripe-python sends it: Python's `urllib.parse.quote_plus`
+/// (ASCII letters, digits and `_.-~` stay, a space becomes `+`, every other byte of the UTF-8
+/// encoding becomes `%XX` with uppercase hex), after which `[` and `]` are put back.
 fn encode_into(out: &mut String, input: &str) {
-    percent_encode_into(out, input, true);
+    percent_encode_into(out, input, Target::Form);
 }
 
-fn percent_encode_into(out: &mut String, input: &str, space_as_plus: bool) {
+/// Where percent-encoded text goes, which decides how a space and brackets are written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A form body or query string, as stripe-python writes it: a space is `+`, brackets are
+    /// literal.
+    Form,
+    /// One segment of a URL path: a space is `%20`, brackets are encoded.
+    PathSegment,
+}
+
+fn percent_encode_into(out: &mut String, input: &str, target: Target) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     // Runs of bytes that stay as they are are copied at once; most values are all such bytes.
     let mut run_start = 0;
     for (index, &byte) in input.as_bytes().iter().enumerate() {
-        if matches!(byte, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~') {
+        let literal = match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => true,
+            b'[' | b']' => target == Target::Form,
+            _ => false,
+        };
+        if literal {
             continue;
         }
         // A non-empty run is ASCII, so both of its ends are character boundaries.
         out.push_str(input.get(run_start..index).unwrap_or_default());
         run_start = index + 1;
-        if byte == b' ' && space_as_plus {
+        if byte == b' ' && target == Target::Form {
             out.push('+');
         } else {
             out.push('%');
@@ -1002,11 +1043,15 @@ mod tests {
     }
 
     #[test]
-    fn unreserved_characters_stay_and_brackets_inside_values_are_encoded() {
+    fn unreserved_characters_and_brackets_stay_as_stripe_python_sends_them() {
+        // stripe-python percent-encodes, then turns `%5B`/`%5D` back into `[`/`]` everywhere,
+        // in values and map keys alike.
         assert_eq!(
-            encode(&json!({"k": "AZaz09_.-~", "v": "[x]"})),
-            "k=AZaz09_.-~&v=%5Bx%5D"
+            encode(&json!({"k": "AZaz09_.-~", "v": "[x]", "m": {"a[b]": "]["}})),
+            "k=AZaz09_.-~&m[a[b]]=][&v=[x]"
         );
+        // A percent sign is still encoded, so `%5B` in a value cannot turn into a bracket.
+        assert_eq!(encode(&json!({"v": "%5B"})), "v=%255B");
     }
 
     #[test]
@@ -1208,18 +1253,57 @@ mod tests {
 
     #[test]
     fn path_parameters_that_would_address_another_resource_are_refused() {
-        assert_eq!(crate::form::path_segment("id", "a/b").unwrap(), "a%2Fb");
-        assert_eq!(crate::form::path_segment("id", "...").unwrap(), "...");
+        use crate::form::path_segment;
+        assert_eq!(path_segment("id", "a/b", None).unwrap(), "a%2Fb");
+        assert_eq!(path_segment("id", "...", None).unwrap(), "...");
+        assert_eq!(path_segment("id", "[x]", None).unwrap(), "%5Bx%5D");
         for bad in ["", ".", ".."] {
-            let error = crate::form::path_segment("customer", bad).unwrap_err();
+            let error = path_segment("customer", bad, Some(5000)).unwrap_err();
             assert_eq!(error.violations().len(), 1);
             assert_eq!(error.violations()[0].path(), "customer", "{bad:?}");
         }
-        let error = crate::form::path_segment("customer", "..").unwrap_err();
+        let error = path_segment("customer", "..", None).unwrap_err();
         assert_eq!(
             error.to_string(),
             "invalid parameter `customer`: cannot be a path parameter: a URL resolves `.` and `..` \
              to another resource"
         );
+    }
+
+    #[test]
+    fn path_parameters_are_held_to_their_max_length_in_characters() {
+        use crate::form::path_segment;
+        use crate::validate::ViolationKind;
+        let at_limit = "a".repeat(5000);
+        assert_eq!(
+            path_segment("customer", &at_limit, Some(5000)).unwrap(),
+            at_limit
+        );
+        // Characters, not bytes: 5000 two-byte characters are within the limit.
+        let accented = "é".repeat(5000);
+        assert_eq!(
+            path_segment("customer", &accented, Some(5000)).unwrap(),
+            "%C3%A9".repeat(5000)
+        );
+
+        let error = path_segment("customer", &"a".repeat(5001), Some(5000)).unwrap_err();
+        assert_eq!(error.violations().len(), 1);
+        assert_eq!(error.violations()[0].path(), "customer");
+        assert_eq!(
+            error.violations()[0].kind(),
+            &ViolationKind::TooLong {
+                max: 5000,
+                actual: 5001
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "invalid parameter `customer`: too long: 5001 characters, at most 5000 allowed"
+        );
+        let error = path_segment("customer", &"é".repeat(5001), Some(5000)).unwrap_err();
+        assert_eq!(error.violations()[0].path(), "customer");
+
+        // Without a limit from the spec, length is not checked.
+        assert!(path_segment("customer", &"a".repeat(5001), None).is_ok());
     }
 }

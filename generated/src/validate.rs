@@ -540,9 +540,12 @@ mod tests {
     }
 
     #[test]
-    fn none_and_unconstrained_values_pass() {
-        assert!(None::<Short>.validate().is_ok());
-        assert!(vec!["x".to_owned()].validate().is_ok());
-        assert!(serde_json::json!({"a": 1}).validate().is_ok());
+    fn none_and_unset_skip_a_value_that_would_be_refused() {
+        // The same too-long value is refused when present, so an `Ok` for the absent one
+        // shows that it was skipped rather than that nothing is ever checked.
+        assert!(Some(Short("long")).validate().is_err());
+        assert_eq!(None::<Short>.validate(), Ok(()));
+        assert!(crate::Unsettable::Value(Short("long")).validate().is_err());
+        assert_eq!(crate::Unsettable::<Short>::Unset.validate(), Ok(()));
     }
 }

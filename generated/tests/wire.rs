@@ -185,7 +185,13 @@ async fn base_url_keeps_its_path_prefix_and_tolerates_a_trailing_slash() {
 #[tokio::test]
 async fn a_caller_supplied_http_client_is_used() {
     let server = server_with(json(200, TOKEN_JSON)).await;
-    let http = stripe_sdk::reqwest::Client::builder().build().unwrap();
+    // A default header that only this reqwest client adds shows which client sent a request.
+    let mut marker = stripe_sdk::reqwest::header::HeaderMap::new();
+    marker.insert("x-test-http-client", "caller".parse().unwrap());
+    let http = stripe_sdk::reqwest::Client::builder()
+        .default_headers(marker)
+        .build()
+        .unwrap();
     let client = Client::builder(KEY)
         .base_url(server.uri())
         .http_client(http)
@@ -196,9 +202,18 @@ async fn a_caller_supplied_http_client_is_used() {
         .await
         .unwrap();
     assert_eq!(token.secret, "pst_test_SECRETVALUE");
-    // Clones share the configuration.
-    let clone = client.clone();
-    assert_eq!(clone.base_url(), client.base_url());
+    // Clones share the configuration, the caller's HTTP client included.
+    client
+        .clone()
+        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(header(request, "x-test-http-client"), Some("caller"));
+        assert_eq!(request.url.path(), PATH);
+    }
 }
 
 #[tokio::test]
