@@ -2,6 +2,35 @@
 //!
 //! The library reads text and returns text; it never touches the file system, so `xtask` owns
 //! every path and write, and tests can run it on strings.
+//!
+//! # The pipeline
+//!
+//! [`load`] parses the document; [`lower`] checks it and builds the IR ([`ir`]): a registry of
+//! types that refer to each other by [`ir::TypeId`], with every name final; [`analysis`] stores
+//! each derived fact on the IR once; [`emit`] formats the IR as tokens, one file per module;
+//! [`render`] prints them with prettyplease. [`runtime`] lists the SDK's hand-written modules,
+//! which generated code reaches only through the paths in `emit/runtime.rs`.
+//!
+//! # How to add a construct
+//!
+//! 1. **The IR** (`ir.rs`): add the variant (to [`ir::TypeRef`], [`ir::TypeKind`], ...) with
+//!    what it needs to say. Every match over IR enums is exhaustive, so the compiler now lists
+//!    each stage that must handle it.
+//! 2. **Lowering** (`lower/`): recognise it in the file of its construct (`schemas.rs`
+//!    dispatches on the schema; `objects.rs`, `enums.rs`, `unions.rs`, `params.rs`,
+//!    `responses.rs`, `operations.rs`; Stripe's conventions in `stripe.rs`). Context such as
+//!    the place in a multipart body travels in the `SchemaSite`; new types get their id and
+//!    name from the registry (`lower/registry.rs`).
+//! 3. **Analysis** (`analysis.rs`): derive any fact the emitter needs (derives, `Default`,
+//!    validation, `HasId`, boxing) and store it on [`ir::TypeFacts`] or
+//!    [`ir::OperationFacts`].
+//! 4. **Emit** (`emit/`): format it in the file of its kind of output, reaching the runtime only
+//!    through `emit/runtime.rs` (and adding to the runtime under `generated/src/` if needed).
+//! 5. **Features** (`features.rs`), if it references types in a new way.
+//! 6. **Prove it**: add it to `shapes/shapes.yaml`, run `cargo xtask regen`, and add a test to
+//!    `shapes/tests/shapes.rs` that encodes or decodes through it; `cargo test` builds the
+//!    shapes crate with warnings denied. Refusals get a fixture and a pinned message in
+//!    `codegen/tests/`.
 
 pub mod analysis;
 pub mod emit;

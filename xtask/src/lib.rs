@@ -3,6 +3,7 @@
 //! The codegen library never touches the file system; this crate owns every path and write.
 
 pub mod bench;
+pub mod shapes;
 
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
@@ -35,7 +36,7 @@ pub enum Drift {
 }
 
 impl Drift {
-    fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Drift::Changed => "changed",
             Drift::Missing => "missing",
@@ -87,7 +88,7 @@ pub fn sync(
 
 /// [`sync`], optionally leaving files that are not generated alone (a standalone crate's
 /// folder also holds its build output and lock file).
-fn sync_files(
+pub(crate) fn sync_files(
     root: &Path,
     out_dir: &str,
     files: &[GeneratedFile],

@@ -78,7 +78,15 @@ fn run(args: Vec<String>) -> Result<()> {
                 "--spec, --out, --all, --operation and --fixtures go together: --spec and --out are both needed\n{USAGE}"
             );
         }
-        return xtask::regen(&root, &config, check);
+        // The default run also keeps the shapes test crate in step; both are checked before
+        // either failure is reported.
+        let sdk = xtask::regen(&root, &config, check);
+        let shapes = if config == xtask::DEFAULT_CONFIG {
+            xtask::shapes::regen_shapes(&root, check)
+        } else {
+            Ok(())
+        };
+        return sdk.and(shapes);
     };
     if check {
         bail!("--check compares the checked-in crate; it does not apply to --out\n{USAGE}");

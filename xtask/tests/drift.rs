@@ -104,3 +104,21 @@ fn regen_twice_gives_identical_bytes() {
     let second = generate(&root, DEFAULT_CONFIG).expect("generates");
     assert_eq!(first, second);
 }
+
+#[test]
+fn checked_in_shapes_crate_matches_the_shapes_document() {
+    let root = workspace_root();
+    let (modules, lib) = xtask::shapes::shapes_files(&root).expect("the shapes document generates");
+    let report = sync(&root, xtask::shapes::SHAPES_GENERATED_DIR, &modules, true)
+        .expect("the shapes folder is readable");
+    assert!(
+        report.drift.is_empty(),
+        "the shapes crate is out of date: {:?}; run `cargo xtask regen`",
+        report.drift
+    );
+    let on_disk = fs::read_to_string(root.join("shapes/src/lib.rs")).expect("shapes/src/lib.rs");
+    assert_eq!(
+        on_disk, lib.contents,
+        "shapes/src/lib.rs is out of date; run `cargo xtask regen`"
+    );
+}

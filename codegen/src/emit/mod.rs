@@ -121,26 +121,32 @@ fn emit_root<'m>(
     features: Option<&FeatureMap>,
 ) -> TokenStream {
     let version = &api.api_version;
-    let modules: Vec<&str> = modules.collect();
-    let gates: Vec<Option<TokenStream>> = modules
-        .iter()
-        .map(|module| {
-            let gate = features.and_then(|features| features.gate.get(*module));
-            gate.map(|gate| quote! { #[cfg(feature = #gate)] })
-        })
-        .collect();
-    let gates_again = gates.clone();
-    let modules: Vec<Ident> = modules.into_iter().map(ident).collect();
+    let with_types: std::collections::BTreeSet<&str> =
+        api.types.iter().map(|def| def.module.as_str()).collect();
+    let items = modules.map(|module| {
+        let gate = features
+            .and_then(|features| features.gate.get(module))
+            .map(|gate| quote! { #[cfg(feature = #gate)] });
+        let name = ident(module);
+        // A module that only adds client methods has nothing to re-export, and an empty glob
+        // import would be a warning.
+        let reexport = with_types.contains(module).then(|| {
+            quote! {
+                #gate
+                pub use self::#name::*;
+            }
+        });
+        quote! {
+            #gate
+            pub mod #name;
+            #reexport
+        }
+    });
     quote! {
         #![doc = " Types and operations generated from the OpenAPI document, one module per resource family."]
         /// The API version this code was generated from; the client sends it as `Stripe-Version`.
         pub const API_VERSION: &str = #version;
-        #(
-            #gates
-            pub mod #modules;
-            #gates_again
-            pub use self::#modules::*;
-        )*
+        #(#items)*
     }
 }
 
