@@ -165,17 +165,35 @@ enum Target {
     PathSegment,
 }
 
+/// For each byte, whether it is written as it is: ASCII letters, digits and `_.-~`, and with
+/// `brackets` also `[` and `]`. A table keeps the per-byte test to one load.
+const fn literal_bytes(brackets: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut index = 0;
+    while index < table.len() {
+        // `index` is below 256, so the cast cannot truncate.
+        let byte = index as u8;
+        table[index] = byte.is_ascii_alphanumeric()
+            || matches!(byte, b'_' | b'.' | b'-' | b'~')
+            || (brackets && matches!(byte, b'[' | b']'));
+        index += 1;
+    }
+    table
+}
+
+const FORM_LITERAL: [bool; 256] = literal_bytes(true);
+const PATH_LITERAL: [bool; 256] = literal_bytes(false);
+
 fn percent_encode_into(out: &mut String, input: &str, target: Target) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let literal = match target {
+        Target::Form => &FORM_LITERAL,
+        Target::PathSegment => &PATH_LITERAL,
+    };
     // Runs of bytes that stay as they are are copied at once; most values are all such bytes.
     let mut run_start = 0;
     for (index, &byte) in input.as_bytes().iter().enumerate() {
-        let literal = match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => true,
-            b'[' | b']' => target == Target::Form,
-            _ => false,
-        };
-        if literal {
+        if literal[usize::from(byte)] {
             continue;
         }
         // A non-empty run is ASCII, so both of its ends are character boundaries.
