@@ -47,6 +47,7 @@ mod random;
 mod retry;
 pub mod types;
 pub mod validate;
+pub mod webhook;
 
 // `gen` is a reserved keyword in the 2024 edition, hence the raw identifier; the folder keeps
 // its plain name. Every generated module, type and constant is re-exported at the crate root. The
@@ -66,6 +67,7 @@ pub use options::{AppInfo, MAX_IDEMPOTENCY_KEY_CHARS, RequestOptions};
 pub use pagination::{List, SearchResult};
 pub use types::{Expandable, HasId, Unsettable};
 pub use validate::{InvalidParams, REDACTED, Violation, ViolationKind};
+pub use webhook::{Webhook, WebhookError};
 
 /// The HTTP client this crate uses, re-exported so that a caller building their own
 /// [`reqwest::Client`] for [`ClientBuilder::http_client`] gets the same version.
