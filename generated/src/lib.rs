@@ -34,6 +34,9 @@
 //!
 //! With the `blocking` feature, `blocking::Client` offers the same operations as plain blocking
 //! methods.
+//!
+//! [`Webhook`] verifies the `Stripe-Signature` header of Stripe's webhook deliveries, as the
+//! official libraries do, and decodes the verified event.
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
