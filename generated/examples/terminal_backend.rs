@@ -1,24 +1,34 @@
 //! Hand-written example: a minimal Stripe Terminal backend, the server a reader's host asks for
-//! connection tokens.
+//! connection tokens and Stripe sends reader events to.
 //!
 //! ```text
-//! STRIPE_SECRET_KEY=sk_test_... cargo run -p stripe-sdk --example terminal_backend -- \
-//!     [--listen 127.0.0.1:4242]
+//! STRIPE_SECRET_KEY=sk_test_... STRIPE_WEBHOOK_SECRET=whsec_... \
+//!     cargo run -p stripe-sdk --example terminal_backend -- [--listen 127.0.0.1:4242]
 //! ```
 //!
 //! `POST /connection_token` answers `200 {"secret": "..."}`, the body Stripe's Terminal SDKs
 //! expect from their connection-token provider. When Stripe cannot issue a token it answers
 //! `{"error": {"message": ..., "request_id": ...}}`: 502 when Stripe or the network failed, 500
 //! when this backend is misconfigured (a wrong key, a bad `TERMINAL_LOCATION`), 503 when Stripe
-//! rate-limited it. Neither responses nor logs ever contain the API key or a token secret.
+//! rate-limited it. With `TERMINAL_BACKEND_TOKEN` set, callers must send
+//! `Authorization: Bearer <token>` (compared in constant time) or get 401; without it the
+//! backend refuses to listen anywhere but on loopback, because anyone who can fetch a connection
+//! token can connect a reader to your Stripe account.
 //!
-//! Environment: `STRIPE_SECRET_KEY` (required), `STRIPE_API_BASE` (another base URL, such as a
-//! local mock server) and `TERMINAL_LOCATION` (scopes every token to that location). Exit codes:
-//! 0 after a clean shutdown (Ctrl-C or SIGTERM), 1 when the server fails, 2 for a usage or
-//! configuration problem.
+//! `POST /webhook` receives Stripe's events. It verifies the `Stripe-Signature` header with
+//! `STRIPE_WEBHOOK_SECRET` (a forged, altered or stale request gets 400
+//! `{"error":"invalid signature"}` and nothing else), logs the outcome of reader actions
+//! (`terminal.reader.action_succeeded` and `terminal.reader.action_failed`, with the reader, the
+//! action type and the failure code and message) and answers 200 at once. Without
+//! `STRIPE_WEBHOOK_SECRET` the endpoint answers 503, so that Stripe keeps retrying until the
+//! secret is configured, and the startup log says that webhooks are off.
 //!
-//! This example does not authenticate its callers. A real backend must: anyone who can fetch a
-//! connection token can connect a reader to your Stripe account.
+//! Environment: `STRIPE_SECRET_KEY` (required), `STRIPE_WEBHOOK_SECRET`,
+//! `TERMINAL_BACKEND_TOKEN`, `STRIPE_API_BASE` (another base URL, such as a local mock server)
+//! and `TERMINAL_LOCATION` (scopes every token to that location); an empty variable counts as
+//! unset. Neither responses nor logs ever contain the API key, a token secret, the webhook
+//! secret, a signature or the caller's bearer token. Exit codes: 0 after a clean shutdown
+//! (Ctrl-C or SIGTERM), 1 when the server fails, 2 for a usage or configuration problem.
 //!
 //! The tests in `tests/terminal_backend.rs` include this file as a module and drive [`app`] and
 //! [`serve`] over loopback, which is why those two are public and `main` stays thin.
@@ -30,37 +40,61 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use ring::digest;
 use stripe_sdk::PostTerminalConnectionTokensParams;
-use stripe_sdk::{Client, Error};
+use stripe_sdk::{Client, Error, Webhook, WebhookError};
+use subtle::ConstantTimeEq;
 
 const USAGE: &str = "usage: terminal_backend [--listen ADDRESS:PORT]
 
-Serves POST /connection_token for Stripe Terminal readers, answering {\"secret\": \"...\"}.
+Serves POST /connection_token for Stripe Terminal readers, answering {\"secret\": \"...\"},
+and POST /webhook for Stripe's events about them.
 
 options:
-  --listen ADDRESS:PORT  where to listen (default 127.0.0.1:4242)
+  --listen ADDRESS:PORT  where to listen (default 127.0.0.1:4242); an address other than
+                         loopback needs TERMINAL_BACKEND_TOKEN
   -h, --help             print this help
 
-environment:
-  STRIPE_SECRET_KEY  the secret API key (required)
-  STRIPE_API_BASE    the API base URL (default https://api.stripe.com)
-  TERMINAL_LOCATION  a location id (tml_...) to scope every token to (empty means none)";
+environment (an empty variable counts as unset):
+  STRIPE_SECRET_KEY       the secret API key (required)
+  STRIPE_WEBHOOK_SECRET   the webhook endpoint's signing secret (whsec_...); without it
+                          POST /webhook answers 503
+  TERMINAL_BACKEND_TOKEN  a bearer token callers of POST /connection_token must send as
+                          `Authorization: Bearer <token>`
+  STRIPE_API_BASE         the API base URL (default https://api.stripe.com)
+  TERMINAL_LOCATION       a location id (tml_...) to scope every token to";
 
 /// Where the server listens unless `--listen` says otherwise; 4242 is the port Stripe's own
-/// samples use, and loopback keeps an unauthenticated example off the network by default.
+/// samples use, and loopback keeps a backend without caller authentication off the network.
 const DEFAULT_LISTEN: &str = "127.0.0.1:4242";
+
+/// The header Stripe signs webhooks in.
+const STRIPE_SIGNATURE: &str = "stripe-signature";
 
 /// What the command line and the environment ask for.
 pub struct Config {
     pub listen: SocketAddr,
     pub secret_key: String,
     pub api_base: Option<String>,
+    pub settings: Settings,
+}
+
+/// What the routes need besides the Stripe client. It holds secrets, so it has no `Debug`.
+#[derive(Default)]
+pub struct Settings {
+    /// A location id (`tml_...`) every connection token is scoped to.
     pub location: Option<String>,
+    /// The webhook endpoint's signing secret; without it `POST /webhook` answers 503.
+    pub webhook_secret: Option<String>,
+    /// The bearer token callers of `POST /connection_token` must present; without it any
+    /// caller that can reach the backend gets tokens, so it only listens on loopback.
+    pub access_token: Option<String>,
 }
 
 /// The outcome of reading the command line and the environment.
@@ -71,7 +105,16 @@ pub enum Invocation {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match parse_invocation(std::env::args().skip(1), |name| std::env::var_os(name)) {
+    run(std::env::args().skip(1), |name| std::env::var_os(name)).await
+}
+
+/// The whole program for the given command line (without the program name) and environment,
+/// so that tests can check the exit codes without starting a process.
+pub async fn run(
+    args: impl IntoIterator<Item = String>,
+    env: impl Fn(&str) -> Option<OsString>,
+) -> ExitCode {
+    let config = match parse_invocation(args, env) {
         Ok(Invocation::Run(config)) => config,
         Ok(Invocation::Help) => {
             println!("{USAGE}");
@@ -114,16 +157,32 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let settings = config.settings;
     match listener.local_addr() {
         Ok(address) => tracing::info!(
             %address,
-            location = config.location.as_deref().unwrap_or("(none)"),
-            "listening; POST /connection_token issues Terminal connection tokens"
+            location = settings.location.as_deref().unwrap_or("(none)"),
+            webhooks = if settings.webhook_secret.is_some() { "on" } else { "off" },
+            caller_authentication = if settings.access_token.is_some() { "bearer token" } else { "none" },
+            "listening; POST /connection_token issues Terminal connection tokens, \
+             POST /webhook receives Stripe's events"
         ),
         Err(error) => tracing::warn!(%error, "listening, but the bound address is unknown"),
     }
+    if settings.webhook_secret.is_none() {
+        tracing::warn!(
+            "webhooks are off: POST /webhook answers 503 until STRIPE_WEBHOOK_SECRET is set to \
+             the endpoint's signing secret (whsec_...; `stripe listen` prints one)"
+        );
+    }
+    if settings.access_token.is_none() {
+        tracing::warn!(
+            "callers are not authenticated: any program on this machine can take connection \
+             tokens; set TERMINAL_BACKEND_TOKEN to require `Authorization: Bearer <token>`"
+        );
+    }
 
-    match serve(listener, app(client, config.location), shutdown_signal()).await {
+    match serve(listener, app(client, settings), shutdown_signal()).await {
         Ok(()) => {
             tracing::info!("shut down cleanly");
             ExitCode::SUCCESS
@@ -189,6 +248,21 @@ pub fn parse_invocation(
     })?;
     let api_base = text("STRIPE_API_BASE")?;
     let location = text("TERMINAL_LOCATION")?;
+    let webhook_secret = text("STRIPE_WEBHOOK_SECRET")?;
+    let access_token = text("TERMINAL_BACKEND_TOKEN")?;
+
+    // Without caller authentication, whoever reaches the port gets connection tokens, and with
+    // them can connect a reader to the account; only this machine's own programs may. The
+    // canonical form counts an IPv4-mapped loopback address (::ffff:127.0.0.1) as loopback.
+    if access_token.is_none() && !listen.ip().to_canonical().is_loopback() {
+        return Err(format!(
+            "refusing to listen on {listen} without TERMINAL_BACKEND_TOKEN: anyone who can \
+             reach that address could take connection tokens and connect a reader to your \
+             Stripe account. Set TERMINAL_BACKEND_TOKEN to a long random value that your \
+             reader app sends as `Authorization: Bearer <token>`, or listen on loopback only \
+             (--listen 127.0.0.1:4242)"
+        ));
+    }
 
     // Checking the location against the API document's limits now turns a typo into a startup
     // error instead of a 500 on every reader's first request.
@@ -206,7 +280,11 @@ pub fn parse_invocation(
         listen,
         secret_key,
         api_base,
-        location,
+        settings: Settings {
+            location,
+            webhook_secret,
+            access_token,
+        },
     }))
 }
 
@@ -214,14 +292,27 @@ pub fn parse_invocation(
 struct AppState {
     client: Client,
     location: Option<String>,
+    webhook_secret: Option<String>,
+    /// The SHA-256 of the bearer token callers must present. Comparing digests keeps the
+    /// comparison constant-time without revealing the token's length through an early exit.
+    access_token_digest: Option<digest::Digest>,
 }
 
-/// The backend's routes: `POST /connection_token`, answered with a token from `client`, scoped
-/// to `location` when there is one.
-pub fn app(client: Client, location: Option<String>) -> Router {
+/// The backend's routes: `POST /connection_token`, answered with a token from `client` (scoped
+/// to the configured location), and `POST /webhook`, which verifies and logs Stripe's events.
+pub fn app(client: Client, settings: Settings) -> Router {
+    let state = AppState {
+        client,
+        location: settings.location,
+        webhook_secret: settings.webhook_secret,
+        access_token_digest: settings
+            .access_token
+            .map(|token| digest::digest(&digest::SHA256, token.as_bytes())),
+    };
     Router::new()
         .route("/connection_token", post(connection_token))
-        .with_state(Arc::new(AppState { client, location }))
+        .route("/webhook", post(webhook))
+        .with_state(Arc::new(state))
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then stops accepting connections and
@@ -285,8 +376,29 @@ struct ErrorDetail {
     request_id: Option<String>,
 }
 
-async fn connection_token(State(state): State<Arc<AppState>>) -> Response {
+async fn connection_token(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let started = Instant::now();
+    if let Some(expected) = &state.access_token_digest
+        && !bearer_token_matches(&headers, expected)
+    {
+        // What the caller sent is not logged: a near miss may be the real token mistyped.
+        tracing::warn!(
+            status = 401,
+            "refused a connection token request: no or a wrong bearer token"
+        );
+        let body = ErrorBody {
+            error: ErrorDetail {
+                message: "send this backend's token as `Authorization: Bearer <token>`",
+                request_id: None,
+            },
+        };
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))],
+            Json(body),
+        )
+            .into_response();
+    }
     let params = PostTerminalConnectionTokensParams {
         location: state.location.clone(),
         expand: None,
@@ -379,5 +491,140 @@ fn by_stripe_status(
         (StatusCode::INTERNAL_SERVER_ERROR, misconfigured)
     } else {
         (StatusCode::BAD_GATEWAY, upstream)
+    }
+}
+
+/// Whether `Authorization` is `Bearer <token>` with the token whose SHA-256 is `expected`. The
+/// scheme name is case-insensitive (RFC 9110); the token is compared in constant time.
+fn bearer_token_matches(headers: &HeaderMap, expected: &digest::Digest) -> bool {
+    const SCHEME: &[u8] = b"bearer ";
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return false;
+    };
+    let value = value.as_bytes();
+    let Some(token) = value
+        .get(..SCHEME.len())
+        .filter(|scheme| scheme.eq_ignore_ascii_case(SCHEME))
+        .and_then(|_| value.get(SCHEME.len()..))
+    else {
+        return false;
+    };
+    let presented = digest::digest(&digest::SHA256, token);
+    presented.as_ref().ct_eq(expected.as_ref()).into()
+}
+
+/// The part of an event this backend reads. The object stays raw JSON until the event's type
+/// says what it is. (Once the SDK generates its `Event` type, `Webhook::construct_event` will
+/// hand over typed objects instead.)
+#[derive(serde::Deserialize)]
+struct ReceivedEvent {
+    id: String,
+    #[serde(rename = "type")]
+    type_: String,
+    data: ReceivedEventData,
+}
+
+#[derive(serde::Deserialize)]
+struct ReceivedEventData {
+    object: serde_json::Value,
+}
+
+/// The fields of a `terminal.reader` object that the reader action log lines show.
+#[derive(serde::Deserialize)]
+struct Reader {
+    id: String,
+    action: Option<ReaderAction>,
+}
+
+#[derive(serde::Deserialize)]
+struct ReaderAction {
+    #[serde(rename = "type")]
+    type_: String,
+    failure_code: Option<String>,
+    failure_message: Option<String>,
+}
+
+/// Answers Stripe's event deliveries. Stripe counts any answer but 2xx as a failed delivery and
+/// retries it for up to three days, so an authentic event gets 200 at once (even one this
+/// backend does not handle), and a request that fails verification gets a 400 that says
+/// nothing about why: the reason goes to the log, where the operator, not a forger, reads it.
+async fn webhook(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(secret) = state.webhook_secret.as_deref() else {
+        tracing::warn!(
+            status = 503,
+            "refused a webhook: webhooks are off (STRIPE_WEBHOOK_SECRET is unset)"
+        );
+        return webhook_answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "webhooks are not configured",
+        );
+    };
+    // A missing header is verified as an empty one, which `Webhook` reports as such.
+    let signature = match headers.get(STRIPE_SIGNATURE).map(HeaderValue::to_str) {
+        None => "",
+        Some(Ok(signature)) => signature,
+        Some(Err(_)) => return refuse_webhook(&"the Stripe-Signature header is not ASCII text"),
+    };
+    // Stripe sends JSON in UTF-8; any other body cannot carry a valid signature.
+    let Ok(payload) = std::str::from_utf8(&body) else {
+        return refuse_webhook(&"the body is not UTF-8");
+    };
+    match Webhook::construct_event_as::<ReceivedEvent>(payload, signature, secret) {
+        Ok(event) => {
+            log_event(event);
+            (StatusCode::OK, Json(serde_json::json!({"received": true}))).into_response()
+        }
+        Err(error @ WebhookError::NotAnEvent { .. }) => {
+            // Signed by Stripe, so retrying will not help, but it is worth a look.
+            tracing::warn!(status = 400, %error, "refused a webhook: not an event");
+            webhook_answer(StatusCode::BAD_REQUEST, "not an event")
+        }
+        Err(error) => refuse_webhook(&error),
+    }
+}
+
+/// Logs why a webhook failed verification (never the secret or a signature: `WebhookError`
+/// holds neither) and answers 400 with a body that reveals nothing.
+fn refuse_webhook(reason: &dyn std::fmt::Display) -> Response {
+    tracing::warn!(status = 400, %reason, "refused a webhook: invalid signature");
+    webhook_answer(StatusCode::BAD_REQUEST, "invalid signature")
+}
+
+fn webhook_answer(status: StatusCode, error: &'static str) -> Response {
+    (status, Json(serde_json::json!({ "error": error }))).into_response()
+}
+
+/// One log line per verified event: reader action results at INFO (succeeded) or WARN
+/// (failed), everything else at DEBUG.
+fn log_event(event: ReceivedEvent) {
+    let ReceivedEvent { id, type_, data } = event;
+    let succeeded = match type_.as_str() {
+        "terminal.reader.action_succeeded" => true,
+        "terminal.reader.action_failed" => false,
+        _ => {
+            tracing::debug!(event_id = %id, event_type = %type_, "received an event this backend does not handle");
+            return;
+        }
+    };
+    let reader = match serde_json::from_value::<Reader>(data.object) {
+        Ok(reader) => reader,
+        Err(error) => {
+            tracing::warn!(event_id = %id, event_type = %type_, %error, "a reader event without a readable reader");
+            return;
+        }
+    };
+    let action = reader.action.as_ref();
+    let action_type = action.map_or("(none)", |action| action.type_.as_str());
+    if succeeded {
+        tracing::info!(event_id = %id, reader = %reader.id, action = action_type, "reader action succeeded");
+    } else {
+        tracing::warn!(
+            event_id = %id,
+            reader = %reader.id,
+            action = action_type,
+            failure_code = action.and_then(|action| action.failure_code.as_deref()).unwrap_or("(none)"),
+            failure_message = action.and_then(|action| action.failure_message.as_deref()).unwrap_or("(none)"),
+            "reader action failed"
+        );
     }
 }

@@ -1,6 +1,9 @@
 //! End-to-end tests of the Terminal backend example over loopback: a wiremock server plays
 //! Stripe, the example's router serves on an ephemeral port, and a plain HTTP client plays the
-//! reader's host calling `POST /connection_token`.
+//! reader's host calling `POST /connection_token` and Stripe delivering events to
+//! `POST /webhook`.
+
+mod common;
 
 #[path = "../examples/terminal_backend.rs"]
 #[allow(dead_code)]
@@ -8,24 +11,33 @@ mod backend;
 
 use std::ffi::OsString;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use stripe_sdk::Client;
 use stripe_sdk::reqwest;
+use stripe_sdk::{Client, Webhook};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use common::Sink;
+
 const KEY: &str = "sk_test_51TerminalBackendKeyDoNotLeak0123456789";
 const SECRET: &str = "pst_test_TOKENSECRETVALUE";
 const STRIPE_PATH: &str = "/v1/terminal/connection_tokens";
 
+const WEBHOOK_SECRET: &str = "whsec_test_TerminalBackendWebhookSecretDoNotLeak";
+const ACCESS_TOKEN: &str = "tbt_test_CallerTokenDoNotLeak_0123456789";
+
 /// The backend under test, running on its own task until `stop` is called.
 struct Backend {
+    /// `POST /connection_token`.
     url: String,
+    /// `POST /webhook`.
+    webhook_url: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -33,22 +45,26 @@ struct Backend {
 impl Backend {
     /// Serves the example's router for a default client of `stripe_base` on 127.0.0.1:0.
     async fn start(stripe_base: &str, location: Option<&str>) -> Self {
-        let client = Client::builder(KEY).base_url(stripe_base).build().unwrap();
-        Self::start_with(client, location).await
+        let settings = backend::Settings {
+            location: location.map(str::to_owned),
+            ..Default::default()
+        };
+        Self::start_with(client_of(stripe_base), settings).await
     }
 
     /// Serves the example's router for `client` on 127.0.0.1:0.
-    async fn start_with(client: Client, location: Option<&str>) -> Self {
+    async fn start_with(client: Client, settings: backend::Settings) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (shutdown, signal) = oneshot::channel::<()>();
-        let app = backend::app(client, location.map(str::to_owned));
+        let app = backend::app(client, settings);
         let task = tokio::spawn(backend::serve(listener, app, async {
             // A dropped sender also ends the server, so a failing test cannot leave it running.
             let _ = signal.await;
         }));
         Self {
             url: format!("http://{address}/connection_token"),
+            webhook_url: format!("http://{address}/webhook"),
             shutdown: Some(shutdown),
             task,
         }
@@ -64,6 +80,10 @@ impl Backend {
             .expect("serve did not return within 5 s of the shutdown signal")
             .unwrap()
     }
+}
+
+fn client_of(stripe_base: &str) -> Client {
+    Client::builder(KEY).base_url(stripe_base).build().unwrap()
 }
 
 /// A mock Stripe answering the connection-token endpoint with `response`.
@@ -274,7 +294,7 @@ async fn an_unreachable_stripe_is_a_502_without_a_request_id() {
         .max_retries(0)
         .build()
         .unwrap();
-    let backend = Backend::start_with(client, None).await;
+    let backend = Backend::start_with(client, backend::Settings::default()).await;
 
     let (status, _, body) = post(&backend.url).await;
     assert_eq!(status, 502, "{body}");
@@ -357,7 +377,9 @@ fn the_command_line_and_environment_are_read_strictly() {
     assert_eq!(config.listen, "127.0.0.1:9000".parse().unwrap());
     assert_eq!(config.secret_key, KEY);
     assert_eq!(config.api_base.as_deref(), Some("http://127.0.0.1:12111"));
-    assert_eq!(config.location.as_deref(), Some("tml_123"));
+    assert_eq!(config.settings.location.as_deref(), Some("tml_123"));
+    assert!(config.settings.webhook_secret.is_none());
+    assert!(config.settings.access_token.is_none());
 
     let Ok(backend::Invocation::Run(config)) = backend::parse_invocation(
         args(&["--listen=[::1]:80"]),
@@ -367,7 +389,7 @@ fn the_command_line_and_environment_are_read_strictly() {
     };
     assert_eq!(config.listen, "[::1]:80".parse().unwrap());
     assert_eq!(
-        config.location, None,
+        config.settings.location, None,
         "an empty TERMINAL_LOCATION means none"
     );
 
@@ -415,4 +437,410 @@ fn the_command_line_and_environment_are_read_strictly() {
             Ok(_) => panic!("{argv:?} {vars:?} was accepted"),
         }
     }
+}
+
+/// Captures this thread's log lines at DEBUG and above until the guard drops. `#[tokio::test]`
+/// runs the server's tasks on the test's own thread, so their lines land here too.
+fn capture_logs() -> (Sink, tracing::subscriber::DefaultGuard) {
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    (sink, tracing::subscriber::set_default(subscriber))
+}
+
+fn unix_now() -> i64 {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    i64::try_from(since.as_secs()).unwrap()
+}
+
+/// A backend with webhooks on (or off, with `None`) and a mock Stripe that must not be called.
+async fn webhook_backend(secret: Option<&str>) -> (Backend, MockServer) {
+    let stripe = MockServer::start().await;
+    let settings = backend::Settings {
+        webhook_secret: secret.map(str::to_owned),
+        ..Default::default()
+    };
+    (
+        Backend::start_with(client_of(&stripe.uri()), settings).await,
+        stripe,
+    )
+}
+
+/// Delivers `payload` as Stripe would, with `signature` as the `Stripe-Signature` header (none
+/// when `None`), and returns the status and the raw body.
+async fn deliver(url: &str, payload: &str, signature: Option<&str>) -> (u16, String) {
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(payload.to_owned());
+    if let Some(signature) = signature {
+        request = request.header("stripe-signature", signature);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+/// A reader event as Stripe sends it (trimmed to the envelope and the reader's action).
+fn reader_event(event_type: &str, reader: &str, action: &Value) -> String {
+    json!({
+        "id": "evt_1ReaderEvent",
+        "object": "event",
+        "api_version": "2023-08-16",
+        "created": 1_700_000_000,
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": {"id": null, "idempotency_key": null},
+        "type": event_type,
+        "data": {"object": {
+            "id": reader,
+            "object": "terminal.reader",
+            "device_type": "bbpos_wisepos_e",
+            "label": "Front desk",
+            "status": "online",
+            "action": action,
+        }},
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_signed_reader_failure_is_logged_with_its_code_and_answered_200() {
+    let (logs, _guard) = capture_logs();
+    let (backend, stripe) = webhook_backend(Some(WEBHOOK_SECRET)).await;
+    let payload = reader_event(
+        "terminal.reader.action_failed",
+        "tmr_FailingReader",
+        &json!({
+            "type": "process_payment_intent",
+            "status": "failed",
+            "failure_code": "card_declined",
+            "failure_message": "Your card was declined.",
+            "process_payment_intent": {"payment_intent": "pi_123"},
+        }),
+    );
+    let signature = Webhook::generate_test_header(&payload, WEBHOOK_SECRET, unix_now());
+
+    let (status, body) = deliver(&backend.webhook_url, &payload, Some(&signature)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({"received": true})
+    );
+    backend.stop().await.unwrap();
+
+    let logs = logs.text();
+    let line = logs
+        .lines()
+        .find(|line| line.contains("reader action failed"))
+        .unwrap_or_else(|| panic!("no failure line in:\n{logs}"));
+    for expected in [
+        "WARN",
+        "evt_1ReaderEvent",
+        "tmr_FailingReader",
+        "process_payment_intent",
+        "card_declined",
+        "Your card was declined.",
+    ] {
+        assert!(line.contains(expected), "{expected} missing from {line}");
+    }
+    assert!(!logs.contains(WEBHOOK_SECRET), "{logs}");
+    assert!(!logs.contains(&signature[signature.len() - 32..]), "{logs}");
+    assert!(stripe.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_signed_reader_success_and_other_events_are_answered_200() {
+    let (logs, _guard) = capture_logs();
+    let (backend, _stripe) = webhook_backend(Some(WEBHOOK_SECRET)).await;
+    let succeeded = reader_event(
+        "terminal.reader.action_succeeded",
+        "tmr_GoodReader",
+        &json!({"type": "process_payment_intent", "status": "succeeded",
+                "failure_code": null, "failure_message": null}),
+    );
+    let other = json!({
+        "id": "evt_2Other",
+        "object": "event",
+        "type": "payment_intent.succeeded",
+        "data": {"object": {"id": "pi_123", "object": "payment_intent", "amount": 1000}},
+    })
+    .to_string();
+
+    for payload in [&succeeded, &other] {
+        let signature = Webhook::generate_test_header(payload, WEBHOOK_SECRET, unix_now());
+        let (status, body) = deliver(&backend.webhook_url, payload, Some(&signature)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body, r#"{"received":true}"#);
+    }
+    backend.stop().await.unwrap();
+
+    let logs = logs.text();
+    let success = logs
+        .lines()
+        .find(|line| line.contains("reader action succeeded"))
+        .unwrap_or_else(|| panic!("no success line in:\n{logs}"));
+    assert!(success.contains("INFO"), "{success}");
+    assert!(success.contains("tmr_GoodReader"), "{success}");
+    assert!(success.contains("process_payment_intent"), "{success}");
+    let ignored = logs
+        .lines()
+        .find(|line| line.contains("evt_2Other"))
+        .unwrap_or_else(|| panic!("no line for the other event in:\n{logs}"));
+    assert!(ignored.contains("DEBUG"), "{ignored}");
+    assert!(ignored.contains("payment_intent.succeeded"), "{ignored}");
+}
+
+#[tokio::test]
+async fn forged_altered_stale_and_unsigned_webhooks_get_a_400_that_reveals_nothing() {
+    let (logs, _guard) = capture_logs();
+    let (backend, stripe) = webhook_backend(Some(WEBHOOK_SECRET)).await;
+    let payload = reader_event(
+        "terminal.reader.action_succeeded",
+        "tmr_Forged",
+        &json!({"type": "process_payment_intent", "status": "succeeded"}),
+    );
+    let now = unix_now();
+    let good = Webhook::generate_test_header(&payload, WEBHOOK_SECRET, now);
+    let forged = Webhook::generate_test_header(&payload, "whsec_guessed", now);
+    let stale = Webhook::generate_test_header(&payload, WEBHOOK_SECRET, now - 301);
+    let altered = payload.replacen("tmr_Forged", "tmr_Forgee", 1);
+    let re_encoded =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(&payload).unwrap()).unwrap();
+    let good_signature = good.split_once("v1=").unwrap().1;
+    let v0_only = format!("t={now},v0={good_signature}");
+    let cases: [(&str, &str, Option<&str>); 8] = [
+        ("no header", &payload, None),
+        ("empty header", &payload, Some("")),
+        ("malformed header", &payload, Some("signature please")),
+        ("only v0", &payload, Some(&v0_only)),
+        ("wrong secret", &payload, Some(&forged)),
+        ("older than the tolerance", &payload, Some(&stale)),
+        ("altered body", &altered, Some(&good)),
+        ("re-encoded body", &re_encoded, Some(&good)),
+    ];
+    for (case, body, signature) in cases {
+        let (status, answer) = deliver(&backend.webhook_url, body, signature).await;
+        assert_eq!(status, 400, "{case}: {answer}");
+        assert_eq!(answer, r#"{"error":"invalid signature"}"#, "{case}");
+    }
+    // The untouched request still passes, so the refusals above are about what was changed.
+    let (status, _) = deliver(&backend.webhook_url, &payload, Some(&good)).await;
+    assert_eq!(status, 200);
+    backend.stop().await.unwrap();
+
+    let logs = logs.text();
+    let refusals: Vec<&str> = logs
+        .lines()
+        .filter(|line| line.contains("refused a webhook: invalid signature"))
+        .collect();
+    assert_eq!(refusals.len(), cases.len(), "{logs}");
+    // Each log line says why, for the operator.
+    for reason in [
+        "no Stripe-Signature header",
+        "malformed",
+        "no v1 signature",
+        "tolerance",
+    ] {
+        assert!(logs.contains(reason), "{reason} missing from:\n{logs}");
+    }
+    // Only the genuine delivery at the end is logged as an event.
+    assert_eq!(
+        logs.matches("tmr_Forged").count(),
+        1,
+        "a forged event was logged:\n{logs}"
+    );
+    assert!(!logs.contains(WEBHOOK_SECRET), "{logs}");
+    for signature in [&good, &forged, &stale] {
+        let hex = signature.split_once("v1=").unwrap().1;
+        assert!(!logs.contains(&hex[..32]), "{logs}");
+    }
+    assert!(stripe.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_signed_body_that_is_not_an_event_is_a_400() {
+    let (backend, _stripe) = webhook_backend(Some(WEBHOOK_SECRET)).await;
+    for payload in ["[]", r#"{"id":"evt_1","type":"x"}"#, "not json"] {
+        let signature = Webhook::generate_test_header(payload, WEBHOOK_SECRET, unix_now());
+        let (status, body) = deliver(&backend.webhook_url, payload, Some(&signature)).await;
+        assert_eq!(status, 400, "{payload}: {body}");
+        assert_eq!(body, r#"{"error":"not an event"}"#);
+    }
+    backend.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn without_a_webhook_secret_the_endpoint_answers_503() {
+    let (backend, _stripe) = webhook_backend(None).await;
+    let payload = reader_event("terminal.reader.action_succeeded", "tmr_1", &json!(null));
+    let signature = Webhook::generate_test_header(&payload, WEBHOOK_SECRET, unix_now());
+    let (status, body) = deliver(&backend.webhook_url, &payload, Some(&signature)).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body, r#"{"error":"webhooks are not configured"}"#);
+    backend.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn with_a_backend_token_only_callers_presenting_it_get_connection_tokens() {
+    let (logs, _guard) = capture_logs();
+    let stripe = stripe_answering(ResponseTemplate::new(200).set_body_raw(
+        token_json(None).to_string().into_bytes(),
+        "application/json",
+    ))
+    .await;
+    let settings = backend::Settings {
+        access_token: Some(ACCESS_TOKEN.to_owned()),
+        ..Default::default()
+    };
+    let backend = Backend::start_with(client_of(&stripe.uri()), settings).await;
+    let http = reqwest::Client::new();
+
+    let near_miss = format!("Bearer {}", &ACCESS_TOKEN[..ACCESS_TOKEN.len() - 1]);
+    let too_long = format!("Bearer {ACCESS_TOKEN}0");
+    let basic = format!("Basic {ACCESS_TOKEN}");
+    let no_space = format!("Bearer{ACCESS_TOKEN}");
+    let refused: [Option<&str>; 6] = [
+        None,
+        Some(""),
+        Some(&near_miss),
+        Some(&too_long),
+        Some(&basic),
+        Some(&no_space),
+    ];
+    for authorization in refused {
+        let mut request = http.post(&backend.url);
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 401, "{authorization:?}");
+        assert_eq!(
+            response.headers().get("www-authenticate").unwrap(),
+            "Bearer"
+        );
+        let body = response.text().await.unwrap();
+        assert_error_body(&body, None);
+        assert!(!body.contains(ACCESS_TOKEN), "{body}");
+    }
+    assert!(stripe.received_requests().await.unwrap().is_empty());
+
+    for scheme in ["Bearer", "bearer"] {
+        let response = http
+            .post(&backend.url)
+            .header("authorization", format!("{scheme} {ACCESS_TOKEN}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{scheme}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&response.text().await.unwrap()).unwrap(),
+            json!({"secret": SECRET})
+        );
+    }
+    assert_eq!(stripe.received_requests().await.unwrap().len(), 2);
+    backend.stop().await.unwrap();
+
+    let logs = logs.text();
+    assert_eq!(
+        logs.matches("refused a connection token request").count(),
+        refused.len(),
+        "{logs}"
+    );
+    assert!(!logs.contains(&ACCESS_TOKEN[..20]), "{logs}");
+}
+
+#[tokio::test]
+async fn the_webhook_endpoint_needs_no_bearer_token_and_only_serves_post() {
+    let stripe = MockServer::start().await;
+    let settings = backend::Settings {
+        webhook_secret: Some(WEBHOOK_SECRET.to_owned()),
+        access_token: Some(ACCESS_TOKEN.to_owned()),
+        ..Default::default()
+    };
+    let backend = Backend::start_with(client_of(&stripe.uri()), settings).await;
+    // Stripe cannot send the backend's bearer token; the signature is what authenticates it.
+    let payload = reader_event("terminal.reader.action_succeeded", "tmr_1", &json!(null));
+    let signature = Webhook::generate_test_header(&payload, WEBHOOK_SECRET, unix_now());
+    let (status, body) = deliver(&backend.webhook_url, &payload, Some(&signature)).await;
+    assert_eq!(status, 200, "{body}");
+
+    let response = reqwest::Client::new()
+        .get(&backend.webhook_url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    backend.stop().await.unwrap();
+}
+
+#[test]
+fn without_a_backend_token_only_loopback_addresses_are_accepted() {
+    for address in [
+        "0.0.0.0:4242",
+        "[::]:4242",
+        "192.0.2.10:4242",
+        "[2001:db8::1]:4242",
+    ] {
+        let refusal = backend::parse_invocation(
+            args(&["--listen", address]),
+            env_from(&[("STRIPE_SECRET_KEY", KEY), ("TERMINAL_BACKEND_TOKEN", "")]),
+        );
+        match refusal {
+            Err(message) => {
+                for expected in ["refusing to listen", "TERMINAL_BACKEND_TOKEN", "127.0.0.1"] {
+                    assert!(message.contains(expected), "{address}: {message}");
+                }
+            }
+            Ok(_) => panic!("{address} was accepted without TERMINAL_BACKEND_TOKEN"),
+        }
+        let Ok(backend::Invocation::Run(config)) = backend::parse_invocation(
+            args(&["--listen", address]),
+            env_from(&[
+                ("STRIPE_SECRET_KEY", KEY),
+                ("TERMINAL_BACKEND_TOKEN", ACCESS_TOKEN),
+                ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET),
+            ]),
+        ) else {
+            panic!("{address} was refused with TERMINAL_BACKEND_TOKEN set");
+        };
+        assert_eq!(config.settings.access_token.as_deref(), Some(ACCESS_TOKEN));
+        assert_eq!(
+            config.settings.webhook_secret.as_deref(),
+            Some(WEBHOOK_SECRET)
+        );
+    }
+    for address in [
+        "127.0.0.1:4242",
+        "127.8.9.10:4242",
+        "[::1]:4242",
+        "[::ffff:127.0.0.1]:4242",
+    ] {
+        assert!(
+            matches!(
+                backend::parse_invocation(
+                    args(&["--listen", address]),
+                    env_from(&[("STRIPE_SECRET_KEY", KEY)]),
+                ),
+                Ok(backend::Invocation::Run(_))
+            ),
+            "{address} is loopback"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_example_exits_2_when_asked_to_listen_openly_without_a_token() {
+    // `run` is all of `main` but reading the process's own arguments and environment; the
+    // refusal comes before it binds a socket or installs a log subscriber.
+    let code = backend::run(
+        args(&["--listen", "0.0.0.0:0"]),
+        env_from(&[("STRIPE_SECRET_KEY", KEY)]),
+    )
+    .await;
+    assert_eq!(code, ExitCode::from(2));
 }

@@ -2,8 +2,7 @@
 //! with the operation, method, path, attempt, status, request id and duration, and never a
 //! header, a body, the API key or a token's secret.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod common;
 
 use stripe_sdk::PostTerminalConnectionTokensParams;
 use stripe_sdk::{Client, RequestOptions};
@@ -11,22 +10,9 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use common::Sink;
+
 const KEY: &str = "sk_test_51TracingKeyDoNotLeak0123456789";
-
-/// A log sink shared between the subscriber and the test.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn spans_carry_the_call_and_attempt_details_and_no_secrets() {
@@ -89,7 +75,7 @@ async fn spans_carry_the_call_and_attempt_details_and_no_secrets() {
     drop(guard);
     assert_eq!(token.secret, "pst_test_LOGSECRET");
 
-    let log = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let log = sink.text();
     for expected in [
         "stripe_request",
         "stripe_attempt",
