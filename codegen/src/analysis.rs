@@ -74,6 +74,8 @@ fn struct_facts(body: &StructDef, is_params: bool, has_id: Option<HasId>) -> Typ
             .filter(|(_, field)| holds_files(&field.ty))
             .map(|(index, _)| index)
             .collect(),
+        // Types without required fields derive `Default` instead.
+        constructor: (request && !body.required.is_empty()).then(|| body.required.clone()),
     }
 }
 

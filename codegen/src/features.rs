@@ -1,173 +1,152 @@
-//! Cargo features per resource family, for standalone crates: a program compiles only the
-//! modules it enables and the ones they reference.
+//! Cargo features per resource family, for standalone crates: a program compiles only what its
+//! families reach.
+//!
+//! Every module (resource family) is a feature. A feature turns on its family's operations
+//! and types and every type they reach through the reference graph, and nothing else: each
+//! type is gated on the features that reach it, so features stay additive and never change a
+//! type. A type reached from one family names that family's feature; a type reached from
+//! several names an internal feature for that set of families (`_reach-<hash>`), which each
+//! of them enables. Stripe's API has a few hundred such sets for thousands of types, so every
+//! item carries one short `#[cfg]` instead of a list of dozens.
 
-use crate::ir::{Api, OperationParams, ResponseBody, TypeKind, TypeRef};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::ir::{Api, ResponseBody, TypeDef, TypeId, TypeKind};
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Which feature gates each module, and what each feature enables.
+/// Which features turn each generated item on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FeatureMap {
-    /// Module -> the feature its `#[cfg]` names.
+    /// Module -> its own feature (named after it).
     pub gate: BTreeMap<String, String>,
-    /// Feature -> the features it enables, as Cargo.toml's `[features]` lists them.
+    /// Feature -> the features it enables, as Cargo.toml's `[features]` lists them: each
+    /// family enables the internal features of the sets it belongs to.
     pub features: BTreeMap<String, Vec<String>>,
+    /// By type id: the one feature that turns the type on.
+    pub type_gates: Vec<String>,
+    /// By operation (in [`Api::operations`] order): the feature of its family.
+    pub operation_gates: Vec<String>,
+    /// Module -> the features any of which turns on something in it.
+    pub module_gates: BTreeMap<String, Vec<String>>,
 }
 
-/// One feature per module, named after it. Modules that reference each other in a cycle
-/// (customer -> invoice -> customer) cannot each gate on their own feature, since Cargo refuses
-/// cyclic features; such a cycle is gated together on `group-<first module>`, which each of
-/// its modules' features enables.
+/// One feature per module; each type is gated on every feature whose module's types and
+/// operations reach it.
 pub fn feature_map(api: &Api) -> FeatureMap {
-    let references = module_references(api);
-    let modules: Vec<&String> = references.keys().collect();
-    let components = strongly_connected(&references);
-    let mut group_of: HashMap<&str, String> = HashMap::new();
-    for component in &components {
-        let gate = match component.as_slice() {
-            [single] => (*single).clone(),
-            members => format!("group-{}", members[0]),
-        };
-        for member in component {
-            group_of.insert(member.as_str(), gate.clone());
-        }
-    }
-    let mut map = FeatureMap::default();
-    for module in modules {
-        let gate = group_of[module.as_str()].clone();
-        map.gate.insert(module.clone(), gate.clone());
-        if gate != *module {
-            map.features.insert(module.clone(), vec![gate.clone()]);
-        }
-        let deps: BTreeSet<String> = references[module]
+    let mut modules: BTreeSet<&str> = api.types.iter().map(|def| def.module.as_str()).collect();
+    modules.extend(
+        api.operations
             .iter()
-            .map(|target| group_of[target.as_str()].clone())
-            .filter(|target| *target != gate)
-            .collect();
-        map.features.entry(gate).or_default().extend(deps);
-    }
-    for deps in map.features.values_mut() {
-        deps.sort();
-        deps.dedup();
-    }
-    map
-}
-
-/// Module -> the other modules its types and operations name.
-fn module_references(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
-    let mut references: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let add = |from: &str, ty: &TypeRef, references: &mut BTreeMap<String, BTreeSet<String>>| {
-        let entry = references.entry(from.to_owned()).or_default();
-        ty.for_each_named(&mut |id| {
-            let target = &api.type_def(id).module;
-            if target != from {
-                entry.insert(target.clone());
+            .map(|operation| operation.module.as_str()),
+    );
+    let edges: Vec<Vec<TypeId>> = api.types.iter().map(references).collect();
+    let mut type_gates: Vec<Vec<String>> = vec![Vec::new(); api.types.len()];
+    let mut reached = vec![false; api.types.len()];
+    for module in &modules {
+        reached.iter_mut().for_each(|seen| *seen = false);
+        let mut pending: Vec<TypeId> = Vec::new();
+        for (index, def) in api.types.iter().enumerate() {
+            if def.module == *module {
+                pending.push(TypeId(index));
             }
-        });
-    };
-    for def in &api.types {
-        references.entry(def.module.clone()).or_default();
-        match &def.kind {
-            TypeKind::Struct(body) => body
-                .fields
-                .iter()
-                .for_each(|field| add(&def.module, &field.ty, &mut references)),
-            TypeKind::Union(body) => body
-                .variants
-                .iter()
-                .for_each(|variant| add(&def.module, &variant.ty, &mut references)),
-            TypeKind::Enum(_) => {}
         }
-    }
-    for operation in &api.operations {
-        references.entry(operation.module.clone()).or_default();
-        if let Some(OperationParams { type_id, .. }) = &operation.params {
-            add(
-                &operation.module,
-                &TypeRef::Named(*type_id),
-                &mut references,
-            );
+        for operation in api.operations.iter().filter(|op| op.module == *module) {
+            if let Some(params) = operation.params {
+                pending.push(params.type_id);
+            }
+            if let ResponseBody::Json(ty) = &operation.response {
+                ty.for_each_named(&mut |id| pending.push(id));
+            }
         }
-        if let ResponseBody::Json(ty) = &operation.response {
-            add(&operation.module, ty, &mut references);
-        }
-    }
-    // A module only referenced, never defining anything, still needs an entry.
-    let targets: Vec<String> = references.values().flatten().cloned().collect();
-    for target in targets {
-        references.entry(target).or_default();
-    }
-    references
-}
-
-/// Tarjan's algorithm, iteratively; each component's members sorted, components in a
-/// deterministic order.
-fn strongly_connected(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<&String>> {
-    let nodes: Vec<&String> = graph.keys().collect();
-    let position: HashMap<&String, usize> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, node)| (*node, i))
-        .collect();
-    let edges: Vec<Vec<usize>> = nodes
-        .iter()
-        .map(|node| {
-            graph[*node]
-                .iter()
-                .filter_map(|target| position.get(target).copied())
-                .collect()
-        })
-        .collect();
-    let count = nodes.len();
-    let mut index = vec![usize::MAX; count];
-    let mut low = vec![0; count];
-    let mut on_stack = vec![false; count];
-    let mut stack = Vec::new();
-    let mut next_index = 0;
-    let mut components = Vec::new();
-    for start in 0..count {
-        if index[start] != usize::MAX {
-            continue;
-        }
-        // (node, next edge to look at)
-        let mut work = vec![(start, 0)];
-        index[start] = next_index;
-        low[start] = next_index;
-        next_index += 1;
-        stack.push(start);
-        on_stack[start] = true;
-        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
-            if let Some(&target) = edges[node].get(*edge) {
-                *edge += 1;
-                if index[target] == usize::MAX {
-                    index[target] = next_index;
-                    low[target] = next_index;
-                    next_index += 1;
-                    stack.push(target);
-                    on_stack[target] = true;
-                    work.push((target, 0));
-                } else if on_stack[target] {
-                    low[node] = low[node].min(index[target]);
-                }
+        while let Some(id) = pending.pop() {
+            if std::mem::replace(&mut reached[id.index()], true) {
                 continue;
             }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                let mut component = Vec::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component.push(nodes[member]);
-                    if member == node {
-                        break;
-                    }
-                }
-                component.sort();
-                components.push(component);
-            }
+            // Modules are visited in name order, so every gate list comes out sorted.
+            type_gates[id.index()].push((*module).to_owned());
+            pending.extend(edges[id.index()].iter().copied());
         }
     }
-    components.sort();
-    components
+    let mut features: BTreeMap<String, Vec<String>> = modules
+        .iter()
+        .map(|module| ((*module).to_owned(), Vec::new()))
+        .collect();
+    let type_gates: Vec<String> = type_gates
+        .into_iter()
+        .map(|families| match families.as_slice() {
+            [family] => family.clone(),
+            several => {
+                let internal = format!("_reach-{:08x}", fnv1a(&several.join(",")));
+                if !features.contains_key(&internal) {
+                    for family in several {
+                        features
+                            .entry(family.clone())
+                            .or_default()
+                            .push(internal.clone());
+                    }
+                    features.insert(internal.clone(), Vec::new());
+                }
+                internal
+            }
+        })
+        .collect();
+    for enables in features.values_mut() {
+        enables.sort();
+    }
+    let mut module_gates: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (def, gate) in api.types.iter().zip(&type_gates) {
+        module_gates
+            .entry(def.module.clone())
+            .or_default()
+            .push(gate.clone());
+    }
+    for operation in &api.operations {
+        module_gates
+            .entry(operation.module.clone())
+            .or_default()
+            .push(operation.module.clone());
+    }
+    for gates in module_gates.values_mut() {
+        gates.sort();
+        gates.dedup();
+    }
+    FeatureMap {
+        gate: modules
+            .iter()
+            .map(|module| ((*module).to_owned(), (*module).to_owned()))
+            .collect(),
+        features,
+        type_gates,
+        operation_gates: api
+            .operations
+            .iter()
+            .map(|operation| operation.module.clone())
+            .collect(),
+        module_gates,
+    }
+}
+
+/// The types a type names directly.
+fn references(def: &TypeDef) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match &def.kind {
+        TypeKind::Struct(body) => {
+            for field in &body.fields {
+                field.ty.for_each_named(&mut |id| out.push(id));
+            }
+        }
+        TypeKind::Union(body) => {
+            for variant in &body.variants {
+                variant.ty.for_each_named(&mut |id| out.push(id));
+            }
+        }
+        TypeKind::Enum(_) => {}
+    }
+    out
+}
+
+/// A stable 32-bit hash (FNV-1a) of a set's text, so that an internal feature keeps its name
+/// across spec updates for as long as its set of families is the same.
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
 }

@@ -355,6 +355,10 @@ pub struct TypeFacts {
     pub has_id: Option<HasId>,
     /// For multipart params: the fields that hold files and travel as parts of their own.
     pub file_fields: Vec<usize>,
+    /// For request structs with required fields: the arguments of `new(...)`, which are the
+    /// required fields (indices into the fields) in the order of the schema's `required`
+    /// list; every other field starts as `None`.
+    pub constructor: Option<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

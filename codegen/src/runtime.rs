@@ -37,6 +37,7 @@ pub const MODULES: &[RuntimeModule] = &[
     module("retry", false),
     module("types", true),
     module("validate", true),
+    module("webhook", true),
 ];
 
 /// The crates the runtime and the generated code name by path; a module of the same name at

@@ -127,15 +127,17 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unsettable<T> {
     }
 }
 
-/// Implements `Serialize` and `Deserialize` for a generated string enum with an `Unknown`
-/// variant, through its `as_str` and its infallible `FromStr`, so that each enum lists its
-/// values once for reading and once for writing instead of in four impls.
+/// Implements `Deserialize` (and, with the `serialize` feature, `Serialize`) for a generated
+/// response enum with an `Unknown` variant, through its infallible `FromStr` and its `as_str`,
+/// so that each enum lists its values once for reading and once for writing instead of in four
+/// impls.
 #[allow(
     unused_macros,
     reason = "the runtime serves any selection of operations; one without response enums leaves it unused"
 )]
 macro_rules! serde_via_str {
     ($name:ident) => {
+        #[cfg(feature = "serialize")]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())

@@ -37,6 +37,9 @@
 //!
 //! With the `blocking` feature, `blocking::Client` offers the same operations as plain blocking
 //! methods.
+//!
+//! [`Webhook`] verifies the `Stripe-Signature` header of Stripe's webhook deliveries, as the
+//! official libraries do, and decodes the verified event.
 
 #[cfg(feature = "blocking")]
 #[path = "../../generated/src/blocking.rs"]
@@ -61,6 +64,8 @@ mod retry;
 pub mod types;
 #[path = "../../generated/src/validate.rs"]
 pub mod validate;
+#[path = "../../generated/src/webhook.rs"]
+pub mod webhook;
 
 // `gen` is a reserved keyword in the 2024 edition, hence the raw identifier; the folder keeps
 // its plain name. Every generated module, type and constant is re-exported at the crate root. The
@@ -80,6 +85,7 @@ pub use options::{AppInfo, MAX_IDEMPOTENCY_KEY_CHARS, RequestOptions};
 pub use pagination::{List, SearchResult};
 pub use types::{Expandable, HasId, Unsettable};
 pub use validate::{InvalidParams, REDACTED, Violation, ViolationKind};
+pub use webhook::{Webhook, WebhookError};
 
 /// The HTTP client this crate uses, re-exported so that a caller building their own
 /// [`reqwest::Client`] for [`ClientBuilder::http_client`] gets the same version.

@@ -352,10 +352,12 @@ fn standalone_manifest(
         .collect();
     feature_lines.push_str(&format!("full = [{}]\n", families.join(", ")));
     let Some(head) = head
-        .split_once("default = []\n")
+        .split_once("default = [\"deserialize\"]\n")
         .map(|(before, after)| format!("{before}default = [\"full\"]\n{feature_lines}{after}"))
     else {
-        bail!("{SDK_DIR}/Cargo.toml has no `default = []` line under [features] to extend");
+        bail!(
+            "{SDK_DIR}/Cargo.toml has no `default = [\"deserialize\"]` line under [features] to extend"
+        );
     };
     // The round-trip test tells fields a fixture has but its schema lacks from lost ones.
     Ok(format!(

@@ -122,3 +122,23 @@ fn checked_in_shapes_crate_matches_the_shapes_document() {
         "shapes/src/lib.rs is out of date; run `cargo xtask regen`"
     );
 }
+
+/// The shapes crate compiles the SDK's runtime, so it needs exactly the SDK's dependencies.
+#[test]
+fn the_shapes_crate_has_the_sdk_dependencies() {
+    let root = workspace_root();
+    let section = |path: &str| {
+        let text = fs::read_to_string(root.join(path)).expect("the manifest");
+        let start = text
+            .find("[dependencies]\n")
+            .expect("a [dependencies] section");
+        let rest = &text[start..];
+        let end = rest.find("\n[").map_or(rest.len(), |end| end + 1);
+        rest[..end].to_owned()
+    };
+    assert_eq!(
+        section("shapes/Cargo.toml"),
+        section("generated/Cargo.toml"),
+        "copy generated/Cargo.toml's [dependencies] into shapes/Cargo.toml"
+    );
+}

@@ -1,12 +1,14 @@
 //! Enums and unions: closed request enums, response enums that keep unknown values, and
 //! unions, dispatched on `object` where every variant has a distinct one.
 
+use super::types::serde_derives;
 use super::{Context, doc_attrs, ident, runtime};
 use crate::ir::{Direction, Discriminator, EnumDef, TypeDef, UnionDef, UnionVariant, Validation};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> TokenStream {
+/// The enum and its impls, one item each.
+pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> Vec<TokenStream> {
     let name = ident(&def.name);
     let doc = doc_attrs(&def.doc);
     let variant_idents: Vec<Ident> = body
@@ -21,58 +23,72 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> TokenStream {
         .collect();
     let variant_docs = wire_values.iter().map(|value| format!(" `{value}`"));
     match body.direction {
-        Direction::Request => quote! {
-            #doc
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-            pub enum #name {
-                #(
-                    #[doc = #variant_docs]
-                    #[serde(rename = #wire_values)]
-                    #variant_idents,
-                )*
-            }
-            impl #name {
-                /// The value as the API spells it.
-                pub fn as_str(self) -> &'static str {
-                    match self {
-                        #(Self::#variant_idents => #wire_values,)*
+        Direction::Request => {
+            let (serde, serde_other) = serde_derives(Direction::Request);
+            vec![
+                quote! {
+                    #doc
+                    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, #serde)]
+                    #serde_other
+                    pub enum #name {
+                        #(
+                            #[doc = #variant_docs]
+                            #[serde(rename = #wire_values)]
+                            #variant_idents,
+                        )*
                     }
-                }
-            }
-        },
-        Direction::Response => {
-            let serde_via_str = runtime::serde_via_str();
-            quote! {
-                #doc
-                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-                pub enum #name {
-                    #(
-                        #[doc = #variant_docs]
-                        #variant_idents,
-                    )*
-                    /// A value this SDK does not know yet, kept as received.
-                    Unknown(String),
-                }
-                impl #name {
-                    /// The value as the API spells it.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(Self::#variant_idents => #wire_values,)*
-                            Self::Unknown(value) => value,
+                },
+                quote! {
+                    impl #name {
+                        /// The value as the API spells it.
+                        pub fn as_str(self) -> &'static str {
+                            match self {
+                                #(Self::#variant_idents => #wire_values,)*
+                            }
                         }
                     }
-                }
-                impl std::str::FromStr for #name {
-                    type Err = std::convert::Infallible;
-                    fn from_str(value: &str) -> Result<Self, Self::Err> {
-                        Ok(match value {
-                            #(#wire_values => Self::#variant_idents,)*
-                            _ => Self::Unknown(value.to_owned()),
-                        })
+                },
+            ]
+        }
+        Direction::Response => {
+            let serde_via_str = runtime::serde_via_str();
+            vec![
+                quote! {
+                    #doc
+                    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+                    pub enum #name {
+                        #(
+                            #[doc = #variant_docs]
+                            #variant_idents,
+                        )*
+                        /// A value this SDK does not know yet, kept as received.
+                        Unknown(String),
                     }
-                }
-                #serde_via_str!(#name);
-            }
+                },
+                quote! {
+                    impl #name {
+                        /// The value as the API spells it.
+                        pub fn as_str(&self) -> &str {
+                            match self {
+                                #(Self::#variant_idents => #wire_values,)*
+                                Self::Unknown(value) => value,
+                            }
+                        }
+                    }
+                },
+                quote! {
+                    impl std::str::FromStr for #name {
+                        type Err = std::convert::Infallible;
+                        fn from_str(value: &str) -> Result<Self, Self::Err> {
+                            Ok(match value {
+                                #(#wire_values => Self::#variant_idents,)*
+                                _ => Self::Unknown(value.to_owned()),
+                            })
+                        }
+                    }
+                },
+                quote! { #serde_via_str!(#name); },
+            ]
         }
     }
 }
@@ -88,7 +104,8 @@ impl Context<'_> {
         }
     }
 
-    pub(super) fn emit_union(&self, def: &TypeDef, body: &UnionDef) -> TokenStream {
+    /// The union and its impls, one item each.
+    pub(super) fn emit_union(&self, def: &TypeDef, body: &UnionDef) -> Vec<TokenStream> {
         let name = ident(&def.name);
         let doc = doc_attrs(&def.doc);
         let variant_idents: Vec<Ident> = body
@@ -101,48 +118,52 @@ impl Context<'_> {
             .iter()
             .map(|variant| self.variant_type(variant))
             .collect();
+        let (serde, serde_other) = serde_derives(body.direction);
+        let mut items = Vec::new();
         match (body.direction, body.discriminated) {
             (Direction::Request, _) => {
-                let validate = match def.facts.validation {
-                    Validation::None => None,
-                    Validation::Trait | Validation::TraitAndInherent => {
-                        Some(self.emit_union_validate(def, body, &variant_idents))
-                    }
-                };
-                quote! {
+                items.push(quote! {
                     #doc
-                    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[derive(Clone, Debug, PartialEq, #serde)]
+                    #serde_other
                     #[serde(untagged)]
                     pub enum #name {
                         #(#variant_idents(#variant_types),)*
                     }
-                    #validate
+                });
+                match def.facts.validation {
+                    Validation::None => {}
+                    Validation::Trait | Validation::TraitAndInherent => {
+                        items.push(self.emit_union_validate(def, body, &variant_idents));
+                    }
                 }
             }
             (Direction::Response, false) => {
-                let has_id = self.emit_union_has_id(def, &variant_idents);
-                quote! {
-                    #has_id
+                items.extend(self.emit_union_has_id(def, &variant_idents));
+                items.push(quote! {
                     #doc
-                    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[derive(Clone, Debug, PartialEq, #serde)]
+                    #serde_other
                     #[serde(untagged)]
                     pub enum #name {
                         #(#variant_idents(#variant_types),)*
                         /// A value of a shape this SDK does not know, kept as JSON.
                         Unknown(serde_json::Value),
                     }
-                }
+                });
             }
             (Direction::Response, true) => {
-                let has_id = self.emit_union_has_id(def, &variant_idents);
-                let dispatched =
-                    emit_dispatched_union(&name, &doc, body, &variant_idents, &variant_types);
-                quote! {
-                    #has_id
-                    #dispatched
-                }
+                items.extend(self.emit_union_has_id(def, &variant_idents));
+                items.extend(emit_dispatched_union(
+                    &name,
+                    &doc,
+                    body,
+                    &variant_idents,
+                    &variant_types,
+                ));
             }
         }
+        items
     }
 
     /// `HasId` for a response union whose variants all have ids (list items that mix kinds).
@@ -164,14 +185,14 @@ impl Context<'_> {
 }
 
 /// A response union decoded by its `object` (and `deleted`) value; an object of a kind this
-/// SDK does not know is kept as JSON.
+/// SDK does not know is kept as JSON. Its `Serialize` impl comes with the `serialize` feature.
 fn emit_dispatched_union(
     name: &Ident,
     doc: &TokenStream,
     body: &UnionDef,
     variant_idents: &[Ident],
     variant_types: &[TokenStream],
-) -> TokenStream {
+) -> Vec<TokenStream> {
     let dispatch = body.variants.iter().zip(variant_idents).filter_map(|(variant, variant_ident)| {
         let discriminator = variant.discriminator.as_ref()?;
         let object = &discriminator.object;
@@ -194,7 +215,8 @@ fn emit_dispatched_union(
             }) => format!(" An object whose `object` is `{object}`."),
             None => String::new(),
         });
-    quote! {
+    let serialize_feature = runtime::SERIALIZE_FEATURE;
+    let definition = quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
@@ -205,6 +227,9 @@ fn emit_dispatched_union(
             /// An object of a kind this SDK does not know yet, kept as JSON.
             Unknown(serde_json::Value),
         }
+    };
+    let serialize = quote! {
+        #[cfg(feature = #serialize_feature)]
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -213,6 +238,8 @@ fn emit_dispatched_union(
                 }
             }
         }
+    };
+    let deserialize = quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
@@ -225,5 +252,6 @@ fn emit_dispatched_union(
                 decoded.map_err(serde::de::Error::custom)
             }
         }
-    }
+    };
+    vec![definition, serialize, deserialize]
 }

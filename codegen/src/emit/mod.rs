@@ -25,8 +25,8 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
-/// A module's types and operations.
-type ModuleItems<'a> = (Vec<&'a TypeDef>, Vec<&'a Operation>);
+/// A module's types and operations, with their ids (an operation's is its index).
+type ModuleItems<'a> = (Vec<(TypeId, &'a TypeDef)>, Vec<(usize, &'a Operation)>);
 
 /// Emits `mod.rs` and one file per module, handing each to `finish` (which renders it), on up
 /// to `threads` threads; results come back sorted by path, so the output order never varies.
@@ -40,15 +40,19 @@ pub fn emit_each<R: Send>(
     finish: impl Fn(EmittedFile) -> R + Sync,
 ) -> Vec<R> {
     let mut modules: BTreeMap<&str, ModuleItems<'_>> = BTreeMap::new();
-    for def in &api.types {
-        modules.entry(&def.module).or_default().0.push(def);
+    for (index, def) in api.types.iter().enumerate() {
+        modules
+            .entry(&def.module)
+            .or_default()
+            .0
+            .push((TypeId(index), def));
     }
-    for operation in &api.operations {
+    for (index, operation) in api.operations.iter().enumerate() {
         modules
             .entry(&operation.module)
             .or_default()
             .1
-            .push(operation);
+            .push((index, operation));
     }
     // `None` is `mod.rs`; `Some` is a module. The largest files go first: taken in name
     // order, one of the largest could come last and keep one thread busy while the others
@@ -65,7 +69,12 @@ pub fn emit_each<R: Send>(
         },
         Some((module, (types, operations))) => EmittedFile {
             path: format!("{module}.rs"),
-            tokens: Context { api, module }.emit_module(types, operations),
+            tokens: Context {
+                api,
+                module,
+                features,
+            }
+            .emit_module(types, operations),
         },
     };
     let worker = || {
@@ -104,7 +113,7 @@ pub fn emit_each<R: Send>(
 fn emitted_size((types, operations): &ModuleItems<'_>) -> usize {
     let types: usize = types
         .iter()
-        .map(|def| {
+        .map(|(_, def)| {
             1 + match &def.kind {
                 TypeKind::Struct(def) => def.fields.len(),
                 TypeKind::Enum(def) => def.variants.len(),
@@ -125,8 +134,8 @@ fn emit_root<'m>(
         api.types.iter().map(|def| def.module.as_str()).collect();
     let items = modules.map(|module| {
         let gate = features
-            .and_then(|features| features.gate.get(module))
-            .map(|gate| quote! { #[cfg(feature = #gate)] });
+            .and_then(|features| features.module_gates.get(module))
+            .map(|gates| cfg_any(gates));
         let name = ident(module);
         // A module that only adds client methods has nothing to re-export, and an empty glob
         // import would be a warning.
@@ -150,16 +159,27 @@ fn emit_root<'m>(
     }
 }
 
-/// What emitting one module needs: the whole IR, and which module it is writing.
+/// What emitting one module needs: the whole IR, which module it is writing, and the Cargo
+/// features that gate each item (standalone crates only).
 struct Context<'a> {
     api: &'a Api,
     module: &'a str,
+    features: Option<&'a FeatureMap>,
 }
 
 impl Context<'_> {
-    fn emit_module(&self, types: &[&TypeDef], operations: &[&Operation]) -> TokenStream {
+    fn emit_module(
+        &self,
+        types: &[(TypeId, &TypeDef)],
+        operations: &[(usize, &Operation)],
+    ) -> TokenStream {
         let doc = format!(" The `{}` resource family.", self.module);
-        let items = types.iter().map(|def| self.emit_type(def));
+        let items = types.iter().flat_map(|(id, def)| {
+            let gate = self.type_gate(*id);
+            self.emit_type(def)
+                .into_iter()
+                .map(move |item| quote! { #gate #item })
+        });
         let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));
         quote! {
             #![doc = #doc]
@@ -168,7 +188,8 @@ impl Context<'_> {
         }
     }
 
-    fn emit_type(&self, def: &TypeDef) -> TokenStream {
+    /// A type and its impls, one item each, so that each can carry the type's gate.
+    fn emit_type(&self, def: &TypeDef) -> Vec<TokenStream> {
         match &def.kind {
             TypeKind::Struct(body) => self.emit_struct(def, body),
             TypeKind::Enum(body) => enums::emit_enum(def, body),
@@ -176,29 +197,50 @@ impl Context<'_> {
         }
     }
 
+    /// The `#[cfg]` that turns a type on, in a standalone crate with features.
+    fn type_gate(&self, id: TypeId) -> Option<TokenStream> {
+        let gate = self.features?.type_gates.get(id.index())?;
+        Some(quote! { #[cfg(feature = #gate)] })
+    }
+
+    /// The `#[cfg]` that turns an operation on: its family's feature.
+    fn operation_gate(&self, index: usize) -> Option<TokenStream> {
+        let gate = self.features?.operation_gates.get(index)?;
+        Some(quote! { #[cfg(feature = #gate)] })
+    }
+
     /// The module's operations: the params' trait impls, then every method on the async
-    /// client and its blocking twin on the blocking client.
-    fn emit_client_impl(&self, operations: &[&Operation]) -> TokenStream {
+    /// client and its blocking twin on the blocking client, each behind its operation's gate.
+    fn emit_client_impl(&self, operations: &[(usize, &Operation)]) -> TokenStream {
+        let gated = |index: usize, item: TokenStream| {
+            let gate = self.operation_gate(index);
+            quote! { #gate #item }
+        };
         let methods = operations
             .iter()
-            .map(|operation| self.emit_method(operation));
+            .map(|(index, operation)| gated(*index, self.emit_method(operation)));
         let blocking_methods = operations
             .iter()
-            .map(|operation| self.emit_blocking_method(operation));
+            .map(|(index, operation)| gated(*index, self.emit_blocking_method(operation)));
         let (streams, blocking_iters): (Vec<TokenStream>, Vec<TokenStream>) = operations
             .iter()
-            .filter_map(|operation| self.emit_stream_methods(operation))
+            .filter_map(|(index, operation)| {
+                let (stream, iter) = self.emit_stream_methods(operation)?;
+                Some((gated(*index, stream), gated(*index, iter)))
+            })
             .unzip();
-        let cursor_impls = operations
-            .iter()
-            .filter_map(|operation| self.emit_cursor_impl(operation));
-        let multipart_impls = operations.iter().filter_map(|operation| {
+        let cursor_impls = operations.iter().filter_map(|(index, operation)| {
+            Some(gated(*index, self.emit_cursor_impl(operation)?))
+        });
+        let multipart_impls = operations.iter().filter_map(|(index, operation)| {
             let params = operation
                 .params
                 .filter(|params| params.location == ParamsLocation::Multipart)?;
             let def = self.api.type_def(params.type_id);
             match &def.kind {
-                TypeKind::Struct(body) => Some(client::emit_multipart_files(def, body)),
+                TypeKind::Struct(body) => {
+                    Some(gated(*index, client::emit_multipart_files(def, body)))
+                }
                 TypeKind::Enum(_) | TypeKind::Union(_) => None,
             }
         });
@@ -254,6 +296,14 @@ impl Context<'_> {
     fn generic(&self, wrapper: TokenStream, inner: &TypeRef) -> TokenStream {
         let inner = self.rust_type(inner);
         quote! { #wrapper<#inner> }
+    }
+}
+
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b", ...))]`.
+fn cfg_any(features: &[String]) -> TokenStream {
+    match features {
+        [single] => quote! { #[cfg(feature = #single)] },
+        several => quote! { #[cfg(any(#(feature = #several),*))] },
     }
 }
 

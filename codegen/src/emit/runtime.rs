@@ -4,6 +4,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The Cargo feature that adds `Serialize` to response types.
+pub(super) const SERIALIZE_FEATURE: &str = "serialize";
+/// The Cargo feature that adds `Deserialize` to request types (params).
+pub(super) const DESERIALIZE_FEATURE: &str = "deserialize";
+
 /// Declares one function per runtime path, returning its tokens.
 macro_rules! runtime_paths {
     ($($(#[$doc:meta])* $name:ident => $($path:tt)::+;)*) => {

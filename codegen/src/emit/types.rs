@@ -1,13 +1,14 @@
-//! Structs: objects and params, their fields' serde attributes, redacting `Debug`, and
-//! `HasId` for objects with an id.
+//! Structs: objects and params, their fields' serde attributes, the serde directions each
+//! side needs, constructors, redacting `Debug`, and `HasId` for objects with an id.
 
 use super::{Context, doc_attrs, ident, runtime};
-use crate::ir::{DebugImpl, Direction, Field, HasId, StructDef, TypeDef, Validation};
+use crate::ir::{DebugImpl, Direction, Field, HasId, StructDef, TypeDef, TypeRef, Validation};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 impl Context<'_> {
-    pub(super) fn emit_struct(&self, def: &TypeDef, body: &StructDef) -> TokenStream {
+    /// The struct and its impls, one item each.
+    pub(super) fn emit_struct(&self, def: &TypeDef, body: &StructDef) -> Vec<TokenStream> {
         let facts = &def.facts;
         let name = ident(&def.name);
         let doc = doc_attrs(&def.doc);
@@ -23,32 +24,38 @@ impl Context<'_> {
         let deny = body
             .deny_unknown_fields
             .then(|| quote! { #[serde(deny_unknown_fields)] });
-        let debug_impl = match facts.debug {
-            DebugImpl::Derived => None,
-            DebugImpl::Redacted => Some(emit_redacting_debug(def, body)),
-        };
-        let validate = match facts.validation {
-            Validation::None => None,
-            Validation::Trait | Validation::TraitAndInherent => Some(self.emit_validate(def, body)),
-        };
-        let has_id = facts.has_id.map(|has_id| emit_has_id(def, body, has_id));
-        quote! {
+        let (serde, serde_other) = serde_derives(body.direction);
+        let mut items = vec![quote! {
             #doc
-            #[derive(Clone, #debug #default PartialEq, serde::Serialize, serde::Deserialize)]
+            #[derive(Clone, #debug #default PartialEq, #serde)]
+            #serde_other
             #deny
             pub struct #name {
                 #(#fields)*
             }
-            #debug_impl
-            #validate
-            #has_id
+        }];
+        if let Some(arguments) = &facts.constructor {
+            items.push(self.emit_constructor(def, body, arguments));
         }
+        if facts.debug == DebugImpl::Redacted {
+            items.push(emit_redacting_debug(def, body));
+        }
+        match facts.validation {
+            Validation::None => {}
+            Validation::Trait | Validation::TraitAndInherent => {
+                items.extend(self.emit_validate(def, body));
+            }
+        }
+        if let Some(has_id) = facts.has_id {
+            items.push(emit_has_id(def, body, has_id));
+        }
+        items
     }
 
     fn emit_field(&self, field: &Field, direction: Direction, is_file: bool) -> TokenStream {
         let name = ident(&field.rust_name);
         let doc = doc_attrs(&field.doc);
-        let ty = self.rust_type(&field.ty);
+        let ty = self.field_type(field);
         let rename = (field.rust_name != field.wire_name).then(|| {
             let wire = &field.wire_name;
             quote! { #[serde(rename = #wire)] }
@@ -67,16 +74,92 @@ impl Context<'_> {
         } else {
             None
         };
-        let ty = if field.optional || field.nullable {
-            quote! { Option<#ty> }
-        } else {
-            ty
-        };
         quote! {
             #doc
             #rename
             #serde
             pub #name: #ty,
+        }
+    }
+
+    /// A field's type: `Option<...>` when it may be absent or null.
+    fn field_type(&self, field: &Field) -> TokenStream {
+        let ty = self.rust_type(&field.ty);
+        if field.optional || field.nullable {
+            quote! { Option<#ty> }
+        } else {
+            ty
+        }
+    }
+
+    /// `new(...)`: the required fields as arguments (strings as `impl Into<String>`), every
+    /// other field `None`.
+    fn emit_constructor(
+        &self,
+        def: &TypeDef,
+        body: &StructDef,
+        arguments: &[usize],
+    ) -> TokenStream {
+        let name = ident(&def.name);
+        let mut parameters = Vec::with_capacity(arguments.len());
+        let values = body.fields.iter().enumerate().map(|(index, field)| {
+            let field_ident = ident(&field.rust_name);
+            if !arguments.contains(&index) {
+                return quote! { #field_ident: None, };
+            }
+            let plain_string =
+                matches!(field.ty, TypeRef::String { .. }) && !(field.optional || field.nullable);
+            if plain_string {
+                quote! { #field_ident: #field_ident.into(), }
+            } else {
+                quote! { #field_ident, }
+            }
+        });
+        let values: Vec<TokenStream> = values.collect();
+        for index in arguments {
+            let field = &body.fields[*index];
+            let field_ident = ident(&field.rust_name);
+            let plain_string =
+                matches!(field.ty, TypeRef::String { .. }) && !(field.optional || field.nullable);
+            let ty = if plain_string {
+                quote! { impl Into<String> }
+            } else {
+                self.field_type(field)
+            };
+            parameters.push(quote! { #field_ident: #ty });
+        }
+        quote! {
+            impl #name {
+                /// The params with every required field given and every other field `None`;
+                /// set the others with struct update syntax (`..Self::new(...)`).
+                pub fn new(#(#parameters),*) -> Self {
+                    Self { #(#values)* }
+                }
+            }
+        }
+    }
+}
+
+/// The serde derives of a type that travels in `direction`: requests are serialized and
+/// responses deserialized; the other direction is there only with its Cargo feature, since
+/// every derive costs compile time in every program.
+///
+/// Returns the derive that is always there, and the attribute that adds the other one.
+pub(super) fn serde_derives(direction: Direction) -> (TokenStream, TokenStream) {
+    match direction {
+        Direction::Request => {
+            let feature = runtime::DESERIALIZE_FEATURE;
+            (
+                quote! { serde::Serialize },
+                quote! { #[cfg_attr(feature = #feature, derive(serde::Deserialize))] },
+            )
+        }
+        Direction::Response => {
+            let feature = runtime::SERIALIZE_FEATURE;
+            (
+                quote! { serde::Deserialize },
+                quote! { #[cfg_attr(feature = #feature, derive(serde::Serialize))] },
+            )
         }
     }
 }

@@ -7,7 +7,8 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 impl Context<'_> {
-    pub(super) fn emit_validate(&self, def: &TypeDef, body: &StructDef) -> TokenStream {
+    /// The `Validate` impl, and for params the inherent `validate()`, one item each.
+    pub(super) fn emit_validate(&self, def: &TypeDef, body: &StructDef) -> Vec<TokenStream> {
         let name = ident(&def.name);
         let checks: Vec<TokenStream> = body
             .fields
@@ -44,14 +45,14 @@ impl Context<'_> {
                 }
             }
         });
-        quote! {
-            #inherent
+        let validate_impl = quote! {
             impl #validate_trait for #name {
                 fn validate_at(&self, #path_arg: &#field_path<'_>, #violations_arg: &mut #violations) {
                     #(#checks)*
                 }
             }
-        }
+        };
+        inherent.into_iter().chain([validate_impl]).collect()
     }
 
     pub(super) fn emit_union_validate(
