@@ -3,6 +3,7 @@
 //! The library reads text and returns text; it never touches the file system, so `xtask` owns
 //! every path and write, and tests can run it on strings.
 
+pub mod api_diff;
 pub mod emit;
 pub mod error;
 pub mod features;
@@ -12,6 +13,7 @@ pub mod lower;
 pub mod naming;
 pub mod pointer;
 pub mod render;
+pub mod surface;
 
 pub use error::{Error, SpecErrorKind};
 pub use lower::Selection;
