@@ -947,11 +947,11 @@ pub fn semver_summary(semver: Semver, crate_version: Option<&str>) -> String {
             let _ = write!(text, "; {error}");
         }
     }
-    if version.starts_with("0.") {
+    if version.starts_with("0.") && semver != Semver::None {
         text.push_str(
-            ". While the crate is 0.x, Cargo treats 0.x -> 0.(x+1) as breaking and 0.x.y -> \
-             0.x.(y+1) as compatible, so a major change bumps the minor number and a minor or \
-             patch change bumps the patch number",
+            ". While the crate is 0.x, Cargo reads a change of the minor number (0.1 -> 0.2) as \
+             breaking and a change of the patch number as compatible: breaking changes bump \
+             0.x to 0.(x+1), all others bump the patch",
         );
     }
     text
@@ -1032,7 +1032,7 @@ pub fn render_markdown(diff: &ApiDiff, crate_version: Option<&str>) -> String {
     }
     let _ = writeln!(
         out,
-        "**{}**\n",
+        "**Bump:** {}\n",
         markdown_escape(&semver_summary(diff.semver, crate_version))
     );
     for class in ChangeClass::ALL {
@@ -1080,12 +1080,10 @@ pub fn render_markdown(diff: &ApiDiff, crate_version: Option<&str>) -> String {
     out
 }
 
-/// Keeps table cells intact: pipes and angle brackets in Rust types would end a cell or be
-/// read as HTML.
+/// Keeps table cells intact: a pipe would end a cell, and the `<` of a Rust type would open
+/// an HTML tag.
 fn markdown_escape(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    text.replace('|', "\\|").replace('<', "&lt;")
 }
 
 /// The single JSON object `--format json` prints.

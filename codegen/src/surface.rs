@@ -139,15 +139,45 @@ pub struct VariantSurface {
 
 /// Loads and lowers a spec the way `regen` does and returns its surface; the document and the
 /// IR are dropped before returning, so two surfaces can be compared without holding two specs.
+///
+/// With `skip_missing`, selected operationIds that the spec does not define are left out
+/// instead of refused, so that two versions of a spec can be compared on one selection.
 pub fn surface_of_spec(
     spec_file: &str,
     spec_text: &str,
     selection: &Selection,
     with_features: bool,
+    skip_missing: bool,
 ) -> Result<Surface, Error> {
     let spec = crate::load::parse_spec(spec_file, spec_text)?;
-    let api = crate::lower::lower(&spec, spec_file, selection)?;
+    let selection = match selection {
+        Selection::Operations(ids) if skip_missing => {
+            let defined = operation_ids(&spec);
+            Selection::Operations(
+                ids.iter()
+                    .filter(|id| defined.contains(id.as_str()))
+                    .cloned()
+                    .collect(),
+            )
+        }
+        other => other.clone(),
+    };
+    let api = crate::lower::lower(&spec, spec_file, &selection)?;
     Ok(surface(&api, &spec, with_features))
+}
+
+/// Every operationId the spec defines.
+fn operation_ids(spec: &OpenAPI) -> std::collections::HashSet<&str> {
+    spec.paths
+        .paths
+        .values()
+        .filter_map(|item| match item {
+            ReferenceOr::Item(item) => Some(item),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flat_map(|item| item.iter())
+        .filter_map(|(_, operation)| operation.operation_id.as_deref())
+        .collect()
 }
 
 /// Flattens a lowered API into its public surface. `spec` is the document `api` was lowered
