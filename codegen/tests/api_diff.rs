@@ -564,8 +564,7 @@ fn endpoint_path_params_params_type_and_response_type_changes() {
     let moved = mutate(
         "  /v1/widgets:\n    post:",
         "  /v1/widgets/create:\n    post:",
-    )
-    .replacen("  /v1/widgets:\n    get:", "  /v1/widgets:\n    get:", 1);
+    );
     // The path moves, so the POST becomes its own path item; GET stays at /v1/widgets.
     let moved = moved.replacen(
         "                $ref: '#/components/schemas/error'\n    get:\n      operationId: GetWidgets",
