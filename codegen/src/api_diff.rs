@@ -209,6 +209,27 @@ impl ApiDiff {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
+
+    /// `1 breaking, 0 compatible, 2 docs`.
+    pub fn counts(&self) -> String {
+        let counts: Vec<String> = ChangeClass::ALL
+            .iter()
+            .map(|class| format!("{} {}", self.count(*class), class.as_str()))
+            .collect();
+        counts.join(", ")
+    }
+
+    /// The classes that have changes, most severe first, each with its changes.
+    fn by_class(&self) -> impl Iterator<Item = (ChangeClass, Vec<&Change>)> {
+        ChangeClass::ALL.into_iter().filter_map(|class| {
+            let in_class: Vec<&Change> = self
+                .changes
+                .iter()
+                .filter(|change| change.class == class)
+                .collect();
+            (!in_class.is_empty()).then_some((class, in_class))
+        })
+    }
 }
 
 /// Why a version or a surface record cannot be used.
@@ -345,7 +366,7 @@ fn diff_operation(
         (Some(old), Some(new)) => (old, new),
         (None, Some(new)) => {
             let detail = format!("{} {}", new.http_method, new.path);
-            return client_place(id, new).push(
+            return client_place(id, new).place().push(
                 changes,
                 ChangeClass::Compatible,
                 ChangeKind::OperationAdded,
@@ -354,7 +375,7 @@ fn diff_operation(
         }
         (Some(old), None) => {
             let detail = format!("{} {}", old.http_method, old.path);
-            return client_place(id, old).push(
+            return client_place(id, old).place().push(
                 changes,
                 ChangeClass::Breaking,
                 ChangeKind::OperationRemoved,
@@ -444,31 +465,11 @@ fn diff_operation(
     changes.doc(&old.doc, &new.doc, at, "method");
 }
 
-fn client_place<'a>(id: &'a str, operation: &'a OperationSurface) -> OwnedPlace<'a> {
-    OwnedPlace {
-        operation: Some(id),
+fn client_place(id: &str, operation: &OperationSurface) -> MemberPlace {
+    MemberPlace {
+        operation: Some(id.to_owned()),
         rust: format!("Client::{}", operation.method_name),
-        pointer: &operation.pointer,
-    }
-}
-
-/// A [`Place`] whose Rust path is built on the spot.
-struct OwnedPlace<'a> {
-    operation: Option<&'a str>,
-    rust: String,
-    pointer: &'a str,
-}
-
-impl OwnedPlace<'_> {
-    fn push(self, changes: &mut Changes, class: ChangeClass, kind: ChangeKind, detail: String) {
-        changes.push(
-            class,
-            kind,
-            self.operation,
-            self.rust,
-            self.pointer.to_owned(),
-            detail,
-        );
+        pointer: operation.pointer.clone(),
     }
 }
 
@@ -590,6 +591,7 @@ impl TypeOwner<'_> {
     }
 }
 
+/// A [`Place`] whose strings are built on the spot.
 struct MemberPlace {
     operation: Option<String>,
     rust: String,
@@ -978,20 +980,8 @@ pub fn render_change_lines(diff: &ApiDiff) -> String {
         out.push_str("  no API changes\n");
         return out;
     }
-    let counts: Vec<String> = ChangeClass::ALL
-        .iter()
-        .map(|class| format!("{} {}", diff.count(*class), class.as_str()))
-        .collect();
-    let _ = writeln!(out, "  {}", counts.join(", "));
-    for class in ChangeClass::ALL {
-        let in_class: Vec<&Change> = diff
-            .changes
-            .iter()
-            .filter(|change| change.class == class)
-            .collect();
-        if in_class.is_empty() {
-            continue;
-        }
+    let _ = writeln!(out, "  {}", diff.counts());
+    for (class, in_class) in diff.by_class() {
         let _ = writeln!(out, "  {} ({}):", class.title(), in_class.len());
         for change in in_class {
             let operation = change
@@ -1024,26 +1014,14 @@ pub fn render_markdown(diff: &ApiDiff, crate_version: Option<&str>) -> String {
     if diff.is_empty() {
         let _ = writeln!(out, "No API changes.\n");
     } else {
-        let counts: Vec<String> = ChangeClass::ALL
-            .iter()
-            .map(|class| format!("{} {}", diff.count(*class), class.as_str()))
-            .collect();
-        let _ = writeln!(out, "{}.\n", counts.join(", "));
+        let _ = writeln!(out, "{}.\n", diff.counts());
     }
     let _ = writeln!(
         out,
         "**Bump:** {}\n",
         markdown_escape(&semver_summary(diff.semver, crate_version))
     );
-    for class in ChangeClass::ALL {
-        let in_class: Vec<&Change> = diff
-            .changes
-            .iter()
-            .filter(|change| change.class == class)
-            .collect();
-        if in_class.is_empty() {
-            continue;
-        }
+    for (class, in_class) in diff.by_class() {
         let folded = class == ChangeClass::Docs;
         if folded {
             let _ = writeln!(
