@@ -8,7 +8,7 @@
 
 use crate::error::Error;
 use crate::features::feature_map;
-use crate::ir::{Api, Direction, HttpMethod, Pagination, ResponseBody, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Direction, Pagination, ResponseBody, TypeDef, TypeKind, TypeRef};
 use crate::lower::Selection;
 use crate::pointer::{join, unescape_segment};
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -203,7 +203,7 @@ pub fn surface(api: &Api, spec: &OpenAPI, with_features: bool) -> Surface {
             };
             let surface = OperationSurface {
                 method_name: operation.method_name.clone(),
-                http_method: http_method(operation.http_method).to_owned(),
+                http_method: operation.http_method.as_str().to_owned(),
                 path: operation.path.clone(),
                 path_params: operation
                     .path_params
@@ -249,10 +249,6 @@ pub fn surface(api: &Api, spec: &OpenAPI, with_features: bool) -> Surface {
         types,
         features,
     }
-}
-
-fn http_method(method: HttpMethod) -> &'static str {
-    method.as_str()
 }
 
 fn direction_of(def: &TypeDef) -> TypeDirection {
