@@ -33,6 +33,7 @@
 //!    `codegen/tests/`.
 
 pub mod analysis;
+pub mod api_diff;
 pub mod emit;
 pub mod error;
 pub mod features;
@@ -43,6 +44,7 @@ pub mod naming;
 pub mod pointer;
 pub mod render;
 pub mod runtime;
+pub mod surface;
 
 pub use error::{Error, SpecErrorKind};
 pub use lower::Selection;

@@ -4,13 +4,19 @@ use anyhow::{Result, bail};
 use std::process::ExitCode;
 use stripe_codegen::Selection;
 
-const USAGE: &str = "\
-usage: cargo xtask regen [--check] [--config FILE]
+const USAGE_TEMPLATE: &str = "\
+usage: cargo xtask regen [--check | --bump] [--config FILE]
        cargo xtask regen --spec FILE (--all | --operation ID...) --out DIR [--fixtures FILE]
+       {API_DIFF_SYNOPSIS}
        cargo xtask bench-compile
 
-  regen              regenerate generated/src/gen/ from the spec named in the config
-  --check            change nothing; fail if any generated file differs, is missing or is stale
+  regen              regenerate generated/src/gen/ from the spec named in the config, print the
+                     API changes against generated/api-surface.json (the record of the crate's
+                     public API) and the semver bump they call for, and update that record
+  --check            change nothing; fail if any generated file differs, is missing or is stale,
+                     or the record is out of date, listing the API changes not generated yet
+  --bump             also set generated/Cargo.toml's version to the bump the recorded changes
+                     call for (0.x: breaking bumps the minor number, anything else the patch)
   --config FILE      the generator config, relative to the workspace root (default: spec/regen.yaml)
 
   --spec FILE        write a standalone SDK crate from FILE into DIR instead: the checked-in
@@ -21,7 +27,15 @@ usage: cargo xtask regen [--check] [--config FILE]
                      (default: fixtures3.json beside the spec, when there is one)
 
   bench-compile      time cold debug builds of a program creating a connection token, with the
-                     checked-in crate and with the full-API crate's terminal feature (BENCHMARKS.md)";
+                     checked-in crate and with the full-API crate's terminal feature (BENCHMARKS.md)
+
+{API_DIFF_OPTIONS}";
+
+fn usage() -> String {
+    USAGE_TEMPLATE
+        .replace("{API_DIFF_SYNOPSIS}", xtask::api_diff::SYNOPSIS)
+        .replace("{API_DIFF_OPTIONS}", xtask::api_diff::OPTIONS)
+}
 
 // The generator's benchmark uses the same allocator, so its numbers are what `regen` sees.
 #[global_allocator]
@@ -41,14 +55,16 @@ fn run(args: Vec<String>) -> Result<()> {
     let mut args = args.into_iter();
     match args.next().as_deref() {
         Some("regen") => {}
+        Some("api-diff") => return xtask::api_diff::run(&xtask::workspace_root(), args),
         Some("bench-compile") => return xtask::bench::bench_compile(&xtask::workspace_root()),
         Some("help" | "--help" | "-h") | None => {
-            println!("{USAGE}");
+            println!("{}", usage());
             return Ok(());
         }
-        Some(other) => bail!("unknown task `{other}`\n{USAGE}"),
+        Some(other) => bail!("unknown task `{other}`\n{}", usage()),
     }
     let mut check = false;
+    let mut bump = false;
     let mut config = xtask::DEFAULT_CONFIG.to_owned();
     let mut spec = None;
     let mut out = None;
@@ -58,29 +74,31 @@ fn run(args: Vec<String>) -> Result<()> {
     while let Some(arg) = args.next() {
         let mut value = |name: &str| match args.next() {
             Some(value) => Ok(value),
-            None => Err(anyhow::anyhow!("{name} needs a value\n{USAGE}")),
+            None => Err(anyhow::anyhow!("{name} needs a value\n{}", usage())),
         };
         match arg.as_str() {
             "--check" => check = true,
+            "--bump" => bump = true,
             "--config" => config = value("--config")?,
             "--spec" => spec = Some(value("--spec")?),
             "--out" => out = Some(value("--out")?),
             "--all" => all = true,
             "--operation" => operations.push(value("--operation")?),
             "--fixtures" => fixtures = Some(value("--fixtures")?),
-            other => bail!("unknown argument `{other}`\n{USAGE}"),
+            other => bail!("unknown argument `{other}`\n{}", usage()),
         }
     }
     let root = xtask::workspace_root();
     let (Some(spec), Some(out)) = (&spec, &out) else {
         if spec.is_some() || out.is_some() || all || !operations.is_empty() || fixtures.is_some() {
             bail!(
-                "--spec, --out, --all, --operation and --fixtures go together: --spec and --out are both needed\n{USAGE}"
+                "--spec, --out, --all, --operation and --fixtures go together: --spec and --out are both needed\n{}",
+                usage()
             );
         }
         // The default run also keeps the shapes test crate in step; both are checked before
         // either failure is reported.
-        let sdk = xtask::regen(&root, &config, check);
+        let sdk = xtask::regen(&root, &config, xtask::RegenMode { check, bump });
         let shapes = if config == xtask::DEFAULT_CONFIG {
             xtask::shapes::regen_shapes(&root, check)
         } else {
@@ -88,13 +106,16 @@ fn run(args: Vec<String>) -> Result<()> {
         };
         return sdk.and(shapes);
     };
-    if check {
-        bail!("--check compares the checked-in crate; it does not apply to --out\n{USAGE}");
+    if check || bump {
+        bail!(
+            "--check and --bump concern the checked-in crate; it does not apply to --out\n{}",
+            usage()
+        );
     }
     let selection = match (all, operations.is_empty()) {
         (true, true) => Selection::All,
         (false, false) => Selection::Operations(operations),
-        _ => bail!("give either --all or at least one --operation\n{USAGE}"),
+        _ => bail!("give either --all or at least one --operation\n{}", usage()),
     };
     let beside_spec = std::path::Path::new(spec).with_file_name("fixtures3.json");
     let fixtures = fixtures.or_else(|| {

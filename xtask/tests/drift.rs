@@ -4,7 +4,9 @@
 use std::fs;
 use std::path::PathBuf;
 use stripe_codegen::GeneratedFile;
-use xtask::{DEFAULT_CONFIG, Drift, GENERATED_DIR, generate, sync, workspace_root};
+use xtask::{
+    DEFAULT_CONFIG, Drift, GENERATED_DIR, RegenMode, generate, run_regen, sync, workspace_root,
+};
 
 #[test]
 fn checked_in_code_matches_the_spec() {
@@ -17,6 +19,16 @@ fn checked_in_code_matches_the_spec() {
         "generated code is out of date: {:?}; run `cargo xtask regen`",
         report.drift
     );
+}
+
+#[test]
+fn checked_in_api_record_matches_the_spec() {
+    let mode = RegenMode {
+        check: true,
+        bump: false,
+    };
+    let outcome = run_regen(&workspace_root(), DEFAULT_CONFIG, mode).expect("the check runs");
+    assert!(outcome.up_to_date, "{}", outcome.message);
 }
 
 fn scratch(name: &str) -> PathBuf {

@@ -1,0 +1,1098 @@
+//! What changed between two public API surfaces, classified for the generated crate's users,
+//! and the semver bump that follows.
+//!
+//! Everything here works on [`Surface`] only (never on the IR or the spec), and is pure: the
+//! callers read and write files. [`diff`] lists every change with its class, kind, Rust path
+//! and JSON pointer; [`render_text`], [`render_markdown`] and [`render_json`] present it.
+
+use crate::surface::{
+    EnumValueSurface, FieldSurface, OperationSurface, Surface, TypeDirection, TypeShape,
+    TypeSurface, VariantSurface,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// How a change affects code that uses the generated crate. Ordered most severe first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeClass {
+    /// Code that compiled or worked may stop doing so.
+    Breaking,
+    /// Something new; existing code keeps working.
+    Compatible,
+    /// Only documentation changed.
+    Docs,
+}
+
+impl ChangeClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeClass::Breaking => "breaking",
+            ChangeClass::Compatible => "compatible",
+            ChangeClass::Docs => "docs",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            ChangeClass::Breaking => "Breaking",
+            ChangeClass::Compatible => "Compatible",
+            ChangeClass::Docs => "Docs",
+        }
+    }
+
+    /// The semver level a change of this class needs on its own.
+    pub fn semver(self) -> Semver {
+        match self {
+            ChangeClass::Breaking => Semver::Major,
+            ChangeClass::Compatible => Semver::Minor,
+            ChangeClass::Docs => Semver::Patch,
+        }
+    }
+
+    const ALL: [ChangeClass; 3] = [
+        ChangeClass::Breaking,
+        ChangeClass::Compatible,
+        ChangeClass::Docs,
+    ];
+}
+
+/// The semver level a set of changes calls for. Ordered least first.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Semver {
+    #[default]
+    None,
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Semver {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Semver::None => "none",
+            Semver::Patch => "patch",
+            Semver::Minor => "minor",
+            Semver::Major => "major",
+        }
+    }
+}
+
+/// What changed, in one word (the `kind` of a [`Change`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    ApiVersionChanged,
+    OperationAdded,
+    OperationRemoved,
+    MethodRenamed,
+    OperationEndpointChanged,
+    PathParamsChanged,
+    ParamsTypeChanged,
+    ResponseTypeChanged,
+    PaginationChanged,
+    TypeAdded,
+    TypeRemoved,
+    TypeKindChanged,
+    TypeMoved,
+    FieldAdded,
+    FieldRemoved,
+    FieldRenamed,
+    FieldNowRequired,
+    FieldNowOptional,
+    FieldTypeChanged,
+    MaxLengthChanged,
+    ResponseFieldAdded,
+    ResponseFieldRemoved,
+    ResponseFieldRenamed,
+    ResponseFieldNowOptional,
+    ResponseFieldNowRequired,
+    ResponseFieldTypeChanged,
+    EnumValueAdded,
+    EnumValueRemoved,
+    EnumVariantRenamed,
+    UnionVariantAdded,
+    UnionVariantRemoved,
+    UnionVariantTypeChanged,
+    FeatureAdded,
+    FeatureRemoved,
+    DocChanged,
+}
+
+impl ChangeKind {
+    /// The kind as the JSON output spells it (`max_length_changed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::ApiVersionChanged => "api_version_changed",
+            ChangeKind::OperationAdded => "operation_added",
+            ChangeKind::OperationRemoved => "operation_removed",
+            ChangeKind::MethodRenamed => "method_renamed",
+            ChangeKind::OperationEndpointChanged => "operation_endpoint_changed",
+            ChangeKind::PathParamsChanged => "path_params_changed",
+            ChangeKind::ParamsTypeChanged => "params_type_changed",
+            ChangeKind::ResponseTypeChanged => "response_type_changed",
+            ChangeKind::PaginationChanged => "pagination_changed",
+            ChangeKind::TypeAdded => "type_added",
+            ChangeKind::TypeRemoved => "type_removed",
+            ChangeKind::TypeKindChanged => "type_kind_changed",
+            ChangeKind::TypeMoved => "type_moved",
+            ChangeKind::FieldAdded => "field_added",
+            ChangeKind::FieldRemoved => "field_removed",
+            ChangeKind::FieldRenamed => "field_renamed",
+            ChangeKind::FieldNowRequired => "field_now_required",
+            ChangeKind::FieldNowOptional => "field_now_optional",
+            ChangeKind::FieldTypeChanged => "field_type_changed",
+            ChangeKind::MaxLengthChanged => "max_length_changed",
+            ChangeKind::ResponseFieldAdded => "response_field_added",
+            ChangeKind::ResponseFieldRemoved => "response_field_removed",
+            ChangeKind::ResponseFieldRenamed => "response_field_renamed",
+            ChangeKind::ResponseFieldNowOptional => "response_field_now_optional",
+            ChangeKind::ResponseFieldNowRequired => "response_field_now_required",
+            ChangeKind::ResponseFieldTypeChanged => "response_field_type_changed",
+            ChangeKind::EnumValueAdded => "enum_value_added",
+            ChangeKind::EnumValueRemoved => "enum_value_removed",
+            ChangeKind::EnumVariantRenamed => "enum_variant_renamed",
+            ChangeKind::UnionVariantAdded => "union_variant_added",
+            ChangeKind::UnionVariantRemoved => "union_variant_removed",
+            ChangeKind::UnionVariantTypeChanged => "union_variant_type_changed",
+            ChangeKind::FeatureAdded => "feature_added",
+            ChangeKind::FeatureRemoved => "feature_removed",
+            ChangeKind::DocChanged => "doc_changed",
+        }
+    }
+}
+
+/// One change to the public API.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Change {
+    pub class: ChangeClass,
+    pub kind: ChangeKind,
+    /// The operationId the change belongs to; `None` for shared (component) types, features
+    /// and the API version.
+    pub operation: Option<String>,
+    /// The Rust item (`PostTerminalConnectionTokensParams.location`,
+    /// `Client::post_terminal_connection_tokens`, `TerminalReaderStatus::Online`).
+    pub rust: String,
+    /// Where the item is in the new spec, or in the old one when it was removed.
+    pub pointer: String,
+    /// What changed, for a reader (`maxLength 5000 -> 500`).
+    pub detail: String,
+}
+
+/// The comparison of two surfaces: `--format json` prints exactly this object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiDiff {
+    /// The old spec's API version.
+    pub from: String,
+    /// The new spec's API version.
+    pub to: String,
+    pub semver: Semver,
+    /// Breaking first, then compatible, then docs; each class ordered by Rust path.
+    pub changes: Vec<Change>,
+}
+
+impl ApiDiff {
+    /// How many changes there are of `class`.
+    pub fn count(&self, class: ChangeClass) -> usize {
+        self.changes
+            .iter()
+            .filter(|change| change.class == class)
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// `1 breaking, 0 compatible, 2 docs`.
+    pub fn counts(&self) -> String {
+        let counts: Vec<String> = ChangeClass::ALL
+            .iter()
+            .map(|class| format!("{} {}", self.count(*class), class.as_str()))
+            .collect();
+        counts.join(", ")
+    }
+
+    /// The classes that have changes, most severe first, each with its changes.
+    fn by_class(&self) -> impl Iterator<Item = (ChangeClass, Vec<&Change>)> {
+        ChangeClass::ALL.into_iter().filter_map(|class| {
+            let in_class: Vec<&Change> = self
+                .changes
+                .iter()
+                .filter(|change| change.class == class)
+                .collect();
+            (!in_class.is_empty()).then_some((class, in_class))
+        })
+    }
+}
+
+/// Why a version or a surface record cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiDiffError {
+    /// The crate's version is not `MAJOR.MINOR.PATCH` with numbers.
+    #[error("version `{version}` is not MAJOR.MINOR.PATCH: cannot bump it")]
+    Version { version: String },
+    /// The surface record is not valid JSON of the expected shape.
+    #[error("{file}:{line}:{column}: not an API surface record: {message}")]
+    Record {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+/// Compares two surfaces. The result is deterministic: the same pair gives the same list.
+pub fn diff(old: &Surface, new: &Surface) -> ApiDiff {
+    let mut changes = Changes::default();
+    if old.api_version != new.api_version {
+        changes.push(
+            ChangeClass::Breaking,
+            ChangeKind::ApiVersionChanged,
+            None,
+            "API_VERSION".to_owned(),
+            "/info/version".to_owned(),
+            format!(
+                "Stripe-Version {} -> {}: requests are sent as the new version, whose behaviour \
+                 may differ beyond what the schema shows",
+                old.api_version, new.api_version
+            ),
+        );
+    }
+    for (id, old_op, new_op) in merge(&old.operations, &new.operations) {
+        diff_operation(&mut changes, id, old_op, new_op);
+    }
+    for (name, old_type, new_type) in merge(&old.types, &new.types) {
+        diff_type(&mut changes, name, old_type, new_type);
+    }
+    diff_features(&mut changes, old, new);
+    let mut changes = changes.0;
+    changes.sort_by(|a, b| {
+        (a.class, &a.rust, a.kind, &a.pointer, &a.detail)
+            .cmp(&(b.class, &b.rust, b.kind, &b.pointer, &b.detail))
+    });
+    let semver = changes
+        .iter()
+        .map(|change| change.class.semver())
+        .max()
+        .unwrap_or(Semver::None);
+    ApiDiff {
+        from: old.api_version.clone(),
+        to: new.api_version.clone(),
+        semver,
+        changes,
+    }
+}
+
+#[derive(Default)]
+struct Changes(Vec<Change>);
+
+impl Changes {
+    fn push(
+        &mut self,
+        class: ChangeClass,
+        kind: ChangeKind,
+        operation: Option<&str>,
+        rust: String,
+        pointer: String,
+        detail: String,
+    ) {
+        self.0.push(Change {
+            class,
+            kind,
+            operation: operation.map(str::to_owned),
+            rust,
+            pointer,
+            detail,
+        });
+    }
+
+    fn doc(&mut self, old: &Option<String>, new: &Option<String>, at: Place<'_>, what: &str) {
+        if old != new {
+            let detail = match (old, new) {
+                (None, Some(_)) => format!("{what} documented"),
+                (Some(_), None) => format!("{what} documentation removed"),
+                _ => format!("{what} documentation changed"),
+            };
+            at.push(self, ChangeClass::Docs, ChangeKind::DocChanged, detail);
+        }
+    }
+}
+
+/// Where a change is: its operation, Rust path and pointer.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    operation: Option<&'a str>,
+    rust: &'a str,
+    pointer: &'a str,
+}
+
+impl Place<'_> {
+    fn push(self, changes: &mut Changes, class: ChangeClass, kind: ChangeKind, detail: String) {
+        changes.push(
+            class,
+            kind,
+            self.operation,
+            self.rust.to_owned(),
+            self.pointer.to_owned(),
+            detail,
+        );
+    }
+}
+
+/// The keys of two maps in order, with the value on each side.
+fn merge<'a, V>(
+    old: &'a BTreeMap<String, V>,
+    new: &'a BTreeMap<String, V>,
+) -> impl Iterator<Item = (&'a str, Option<&'a V>, Option<&'a V>)> {
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    keys.into_iter()
+        .map(|key| (key.as_str(), old.get(key), new.get(key)))
+}
+
+fn diff_operation(
+    changes: &mut Changes,
+    id: &str,
+    old: Option<&OperationSurface>,
+    new: Option<&OperationSurface>,
+) {
+    let (old, new) = match (old, new) {
+        (Some(old), Some(new)) => (old, new),
+        (None, Some(new)) => {
+            let detail = format!("{} {}", new.http_method, new.path);
+            return client_place(id, new).place().push(
+                changes,
+                ChangeClass::Compatible,
+                ChangeKind::OperationAdded,
+                detail,
+            );
+        }
+        (Some(old), None) => {
+            let detail = format!("{} {}", old.http_method, old.path);
+            return client_place(id, old).place().push(
+                changes,
+                ChangeClass::Breaking,
+                ChangeKind::OperationRemoved,
+                detail,
+            );
+        }
+        (None, None) => return,
+    };
+    let method = format!("Client::{}", new.method_name);
+    let at = Place {
+        operation: Some(id),
+        rust: &method,
+        pointer: &new.pointer,
+    };
+    if old.method_name != new.method_name {
+        let detail = format!("{} -> {}", old.method_name, new.method_name);
+        at.push(
+            changes,
+            ChangeClass::Breaking,
+            ChangeKind::MethodRenamed,
+            detail,
+        );
+    }
+    if (&old.http_method, &old.path) != (&new.http_method, &new.path) {
+        let detail = format!(
+            "{} {} -> {} {}",
+            old.http_method, old.path, new.http_method, new.path
+        );
+        // The method keeps its signature; only where it sends the request changes.
+        at.push(
+            changes,
+            ChangeClass::Compatible,
+            ChangeKind::OperationEndpointChanged,
+            detail,
+        );
+    }
+    if old.path_params != new.path_params {
+        let detail = format!(
+            "arguments ({}) -> ({})",
+            old.path_params.join(", "),
+            new.path_params.join(", ")
+        );
+        at.push(
+            changes,
+            ChangeClass::Breaking,
+            ChangeKind::PathParamsChanged,
+            detail,
+        );
+    }
+    if old.params != new.params {
+        let detail = format!(
+            "params {} -> {}",
+            old.params.as_deref().unwrap_or("none"),
+            new.params.as_deref().unwrap_or("none")
+        );
+        at.push(
+            changes,
+            ChangeClass::Breaking,
+            ChangeKind::ParamsTypeChanged,
+            detail,
+        );
+    }
+    if old.response != new.response {
+        let detail = format!("returns {} -> {}", old.response, new.response);
+        at.push(
+            changes,
+            ChangeClass::Breaking,
+            ChangeKind::ResponseTypeChanged,
+            detail,
+        );
+    }
+    if old.pagination != new.pagination {
+        // A new `_stream` method is an addition; losing or changing one breaks its callers.
+        let class = if old.pagination.is_none() {
+            ChangeClass::Compatible
+        } else {
+            ChangeClass::Breaking
+        };
+        let detail = format!(
+            "pages ({}) -> ({}): `{}_stream`",
+            old.pagination.as_deref().unwrap_or("none"),
+            new.pagination.as_deref().unwrap_or("none"),
+            new.method_name
+        );
+        at.push(changes, class, ChangeKind::PaginationChanged, detail);
+    }
+    changes.doc(&old.doc, &new.doc, at, "method");
+}
+
+fn client_place(id: &str, operation: &OperationSurface) -> MemberPlace {
+    MemberPlace {
+        operation: Some(id.to_owned()),
+        rust: format!("Client::{}", operation.method_name),
+        pointer: operation.pointer.clone(),
+    }
+}
+
+fn describe_type(def: &TypeSurface) -> String {
+    let direction = match def.direction {
+        TypeDirection::Request => "request",
+        TypeDirection::Response => "response",
+    };
+    format!("{direction} {} in `{}`", def.shape.kind_name(), def.module)
+}
+
+fn diff_type(
+    changes: &mut Changes,
+    name: &str,
+    old: Option<&TypeSurface>,
+    new: Option<&TypeSurface>,
+) {
+    let (old, new) = match (old, new) {
+        (Some(old), Some(new)) => (old, new),
+        (None, Some(new)) => {
+            return type_place(name, new).push(
+                changes,
+                ChangeClass::Compatible,
+                ChangeKind::TypeAdded,
+                describe_type(new),
+            );
+        }
+        (Some(old), None) => {
+            return type_place(name, old).push(
+                changes,
+                ChangeClass::Breaking,
+                ChangeKind::TypeRemoved,
+                describe_type(old),
+            );
+        }
+        (None, None) => return,
+    };
+    let at = type_place(name, new);
+    if old.direction != new.direction || old.shape.kind_name() != new.shape.kind_name() {
+        let detail = format!("{} -> {}", describe_type(old), describe_type(new));
+        at.push(
+            changes,
+            ChangeClass::Breaking,
+            ChangeKind::TypeKindChanged,
+            detail,
+        );
+        return;
+    }
+    if old.module != new.module {
+        let detail = format!(
+            "module `{}` -> `{}` (the crate-root re-export stays)",
+            old.module, new.module
+        );
+        at.push(
+            changes,
+            ChangeClass::Breaking,
+            ChangeKind::TypeMoved,
+            detail,
+        );
+    }
+    changes.doc(&old.doc, &new.doc, at, "type");
+    let owner = TypeOwner {
+        name,
+        operation_old: old.operation.as_deref(),
+        operation_new: new.operation.as_deref(),
+        direction: new.direction,
+    };
+    match (&old.shape, &new.shape) {
+        (TypeShape::Struct { fields: old }, TypeShape::Struct { fields: new }) => {
+            diff_fields(changes, &owner, old, new);
+        }
+        (TypeShape::Enum { values: old }, TypeShape::Enum { values: new }) => {
+            diff_enum(changes, &owner, old, new);
+        }
+        (TypeShape::Union { variants: old }, TypeShape::Union { variants: new }) => {
+            diff_union(changes, &owner, old, new);
+        }
+        // Told apart above by the kind's name.
+        _ => {}
+    }
+}
+
+fn type_place<'a>(name: &'a str, def: &'a TypeSurface) -> Place<'a> {
+    Place {
+        operation: def.operation.as_deref(),
+        rust: name,
+        pointer: &def.pointer,
+    }
+}
+
+/// The type whose members are being compared.
+struct TypeOwner<'a> {
+    name: &'a str,
+    operation_old: Option<&'a str>,
+    operation_new: Option<&'a str>,
+    direction: TypeDirection,
+}
+
+impl TypeOwner<'_> {
+    fn member(&self, separator: &str, member: &str, pointer: &str, removed: bool) -> MemberPlace {
+        MemberPlace {
+            operation: if removed {
+                self.operation_old
+            } else {
+                self.operation_new
+            }
+            .map(str::to_owned),
+            rust: format!("{}{separator}{member}", self.name),
+            pointer: pointer.to_owned(),
+        }
+    }
+
+    /// Picks the request-side or response-side kind.
+    fn kind(&self, request: ChangeKind, response: ChangeKind) -> ChangeKind {
+        match self.direction {
+            TypeDirection::Request => request,
+            TypeDirection::Response => response,
+        }
+    }
+}
+
+/// A [`Place`] whose strings are built on the spot.
+struct MemberPlace {
+    operation: Option<String>,
+    rust: String,
+    pointer: String,
+}
+
+impl MemberPlace {
+    fn place(&self) -> Place<'_> {
+        Place {
+            operation: self.operation.as_deref(),
+            rust: &self.rust,
+            pointer: &self.pointer,
+        }
+    }
+}
+
+/// `T` for `Option<T>`, with whether it was wrapped.
+fn unwrap_option(rust_type: &str) -> (&str, bool) {
+    match rust_type
+        .strip_prefix("Option<")
+        .and_then(|inner| inner.strip_suffix('>'))
+    {
+        Some(inner) => (inner, true),
+        None => (rust_type, false),
+    }
+}
+
+fn max_length_text(max_length: Option<usize>) -> String {
+    max_length.map_or_else(|| "none".to_owned(), |max| max.to_string())
+}
+
+/// A `maxLength` that appears or drops refuses values that were accepted.
+fn max_length_tightened(old: Option<usize>, new: Option<usize>) -> bool {
+    match (old, new) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(old), Some(new)) => new < old,
+    }
+}
+
+fn diff_max_length(changes: &mut Changes, at: Place<'_>, old: Option<usize>, new: Option<usize>) {
+    if old == new {
+        return;
+    }
+    let class = if max_length_tightened(old, new) {
+        ChangeClass::Breaking
+    } else {
+        ChangeClass::Compatible
+    };
+    let detail = format!(
+        "maxLength {} -> {}",
+        max_length_text(old),
+        max_length_text(new)
+    );
+    at.push(changes, class, ChangeKind::MaxLengthChanged, detail);
+}
+
+fn diff_fields(
+    changes: &mut Changes,
+    owner: &TypeOwner<'_>,
+    old: &[FieldSurface],
+    new: &[FieldSurface],
+) {
+    let request = owner.direction == TypeDirection::Request;
+    for new_field in new {
+        let member = owner.member(".", &new_field.rust_name, &new_field.pointer, false);
+        let at = member.place();
+        let Some(old_field) = old
+            .iter()
+            .find(|field| field.wire_name == new_field.wire_name)
+        else {
+            // A new required param must be set by every caller; anything else is an addition.
+            let (class, detail) = if request && new_field.required {
+                (
+                    ChangeClass::Breaking,
+                    format!("new required field: {}", new_field.rust_type),
+                )
+            } else {
+                (ChangeClass::Compatible, new_field.rust_type.clone())
+            };
+            let kind = owner.kind(ChangeKind::FieldAdded, ChangeKind::ResponseFieldAdded);
+            at.push(changes, class, kind, detail);
+            continue;
+        };
+        diff_field(changes, owner, at, old_field, new_field);
+    }
+    for old_field in old {
+        if new
+            .iter()
+            .any(|field| field.wire_name == old_field.wire_name)
+        {
+            continue;
+        }
+        let member = owner.member(".", &old_field.rust_name, &old_field.pointer, true);
+        let kind = owner.kind(ChangeKind::FieldRemoved, ChangeKind::ResponseFieldRemoved);
+        member.place().push(
+            changes,
+            ChangeClass::Breaking,
+            kind,
+            old_field.rust_type.clone(),
+        );
+    }
+}
+
+fn diff_field(
+    changes: &mut Changes,
+    owner: &TypeOwner<'_>,
+    at: Place<'_>,
+    old: &FieldSurface,
+    new: &FieldSurface,
+) {
+    let request = owner.direction == TypeDirection::Request;
+    if old.rust_name != new.rust_name {
+        let kind = owner.kind(ChangeKind::FieldRenamed, ChangeKind::ResponseFieldRenamed);
+        let detail = format!("{} -> {}", old.rust_name, new.rust_name);
+        at.push(changes, ChangeClass::Breaking, kind, detail);
+    }
+    let (old_inner, old_option) = unwrap_option(&old.rust_type);
+    let (new_inner, new_option) = unwrap_option(&new.rust_type);
+    let type_detail = format!("{} -> {}", old.rust_type, new.rust_type);
+    if old_inner != new_inner {
+        let kind = owner.kind(
+            ChangeKind::FieldTypeChanged,
+            ChangeKind::ResponseFieldTypeChanged,
+        );
+        at.push(changes, ChangeClass::Breaking, kind, type_detail);
+    } else if request {
+        let rust_type_changed = old_option != new_option;
+        if old.required != new.required {
+            let (kind, detail) = if new.required {
+                (ChangeKind::FieldNowRequired, "optional -> required")
+            } else {
+                (ChangeKind::FieldNowOptional, "required -> optional")
+            };
+            // Dropping `required` loosens the API, but a field that gains an `Option` no
+            // longer accepts the plain value callers assign to it.
+            let class = if new.required || rust_type_changed {
+                ChangeClass::Breaking
+            } else {
+                ChangeClass::Compatible
+            };
+            let detail = if rust_type_changed {
+                format!("{detail} ({type_detail})")
+            } else {
+                detail.to_owned()
+            };
+            at.push(changes, class, kind, detail);
+        } else if rust_type_changed {
+            at.push(
+                changes,
+                ChangeClass::Breaking,
+                ChangeKind::FieldTypeChanged,
+                type_detail,
+            );
+        }
+    } else if old_option != new_option {
+        // What the user reads: a value that may now be missing must be handled as such.
+        let kind = if new_option {
+            ChangeKind::ResponseFieldNowOptional
+        } else {
+            ChangeKind::ResponseFieldNowRequired
+        };
+        at.push(changes, ChangeClass::Breaking, kind, type_detail);
+    }
+    diff_max_length(changes, at, old.max_length, new.max_length);
+    changes.doc(&old.doc, &new.doc, at, "field");
+}
+
+fn diff_enum(
+    changes: &mut Changes,
+    owner: &TypeOwner<'_>,
+    old: &[EnumValueSurface],
+    new: &[EnumValueSurface],
+) {
+    for value in new {
+        let member = owner.member("::", &value.rust_name, &value.pointer, false);
+        match old.iter().find(|old| old.wire_value == value.wire_value) {
+            // Request enums are built by the caller, who may now send one more value; response
+            // enums already decode unknown values into `Unknown`.
+            None => member.place().push(
+                changes,
+                ChangeClass::Compatible,
+                ChangeKind::EnumValueAdded,
+                format!("value {:?}", value.wire_value),
+            ),
+            Some(old) if old.rust_name != value.rust_name => member.place().push(
+                changes,
+                ChangeClass::Breaking,
+                ChangeKind::EnumVariantRenamed,
+                format!(
+                    "value {:?}: {} -> {}",
+                    value.wire_value, old.rust_name, value.rust_name
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for value in old {
+        if new.iter().any(|new| new.wire_value == value.wire_value) {
+            continue;
+        }
+        let member = owner.member("::", &value.rust_name, &value.pointer, true);
+        member.place().push(
+            changes,
+            ChangeClass::Breaking,
+            ChangeKind::EnumValueRemoved,
+            format!("value {:?}", value.wire_value),
+        );
+    }
+}
+
+fn diff_union(
+    changes: &mut Changes,
+    owner: &TypeOwner<'_>,
+    old: &[VariantSurface],
+    new: &[VariantSurface],
+) {
+    for variant in new {
+        let member = owner.member("::", &variant.rust_name, &variant.pointer, false);
+        let at = member.place();
+        match old.iter().find(|old| old.rust_name == variant.rust_name) {
+            None => at.push(
+                changes,
+                ChangeClass::Compatible,
+                ChangeKind::UnionVariantAdded,
+                variant.rust_type.clone(),
+            ),
+            Some(old) => {
+                if old.rust_type != variant.rust_type {
+                    at.push(
+                        changes,
+                        ChangeClass::Breaking,
+                        ChangeKind::UnionVariantTypeChanged,
+                        format!("{} -> {}", old.rust_type, variant.rust_type),
+                    );
+                }
+                diff_max_length(changes, at, old.max_length, variant.max_length);
+            }
+        }
+    }
+    for variant in old {
+        if new.iter().any(|new| new.rust_name == variant.rust_name) {
+            continue;
+        }
+        let member = owner.member("::", &variant.rust_name, &variant.pointer, true);
+        member.place().push(
+            changes,
+            ChangeClass::Breaking,
+            ChangeKind::UnionVariantRemoved,
+            variant.rust_type.clone(),
+        );
+    }
+}
+
+fn diff_features(changes: &mut Changes, old: &Surface, new: &Surface) {
+    for (feature, old_enables, new_enables) in merge(&old.features, &new.features) {
+        let rust = format!("features.{feature}");
+        // A family's feature enables only internal ones, so only its presence is public.
+        let (class, kind, detail, surface) = match (old_enables, new_enables) {
+            (None, Some(_)) => (
+                ChangeClass::Compatible,
+                ChangeKind::FeatureAdded,
+                format!("new feature `{feature}`"),
+                new,
+            ),
+            // Manifests that name a removed feature stop resolving.
+            (Some(_), None) => (
+                ChangeClass::Breaking,
+                ChangeKind::FeatureRemoved,
+                format!("feature `{feature}` removed"),
+                old,
+            ),
+            _ => continue,
+        };
+        changes.push(
+            class,
+            kind,
+            None,
+            rust,
+            feature_pointer(surface, feature),
+            detail,
+        );
+    }
+}
+
+/// A feature gates a module: it is located at the first type that module holds (its
+/// resource's component schema, usually), or at the document's root.
+fn feature_pointer(surface: &Surface, feature: &str) -> String {
+    let module = feature.strip_prefix("group-").unwrap_or(feature);
+    surface
+        .types
+        .values()
+        .filter(|def| def.module == module)
+        .map(|def| def.pointer.as_str())
+        .min()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The version after applying `bump` to `current` (`MAJOR.MINOR.PATCH`). Below 1.0, Cargo
+/// treats the minor number as the major one, so a breaking change bumps `0.x` to `0.(x+1)` and
+/// any other change bumps the patch.
+pub fn next_version(current: &str, bump: Semver) -> Result<String, ApiDiffError> {
+    let invalid = || ApiDiffError::Version {
+        version: current.to_owned(),
+    };
+    let numbers: Vec<u64> = current
+        .split('.')
+        .map(|part| part.parse::<u64>().map_err(|_| invalid()))
+        .collect::<Result<_, _>>()?;
+    let [major, minor, patch] = numbers[..] else {
+        return Err(invalid());
+    };
+    let next = match (bump, major) {
+        (Semver::None, _) => (major, minor, patch),
+        (Semver::Major, 0) => (0, minor + 1, 0),
+        (Semver::Minor | Semver::Patch, 0) => (0, minor, patch + 1),
+        (Semver::Major, _) => (major + 1, 0, 0),
+        (Semver::Minor, _) => (major, minor + 1, 0),
+        (Semver::Patch, _) => (major, minor, patch + 1),
+    };
+    Ok(format!("{}.{}.{}", next.0, next.1, next.2))
+}
+
+/// One or two sentences on the bump: the semver level, and with the crate's version what the
+/// new version is (saying what 0.x means while the crate is below 1.0).
+pub fn semver_summary(semver: Semver, crate_version: Option<&str>) -> String {
+    let mut text = match semver {
+        Semver::None => "semver: none (no change to the public API)".to_owned(),
+        Semver::Patch => "semver: patch (documentation only)".to_owned(),
+        Semver::Minor => "semver: minor (compatible additions only)".to_owned(),
+        Semver::Major => "semver: major (breaking changes)".to_owned(),
+    };
+    let Some(version) = crate_version else {
+        return text;
+    };
+    match next_version(version, semver) {
+        Ok(next) if next == version => {
+            let _ = write!(text, "; stripe-sdk stays {version}");
+        }
+        Ok(next) => {
+            let _ = write!(text, "; stripe-sdk {version} -> {next}");
+        }
+        Err(error) => {
+            let _ = write!(text, "; {error}");
+        }
+    }
+    if version.starts_with("0.") && semver != Semver::None {
+        text.push_str(
+            ". While the crate is 0.x, Cargo reads a change of the minor number (0.1 -> 0.2) as \
+             breaking and a change of the patch number as compatible: breaking changes bump \
+             0.x to 0.(x+1), all others bump the patch",
+        );
+    }
+    text
+}
+
+/// The changes for a terminal: a count per class, then each class (breaking first) with one
+/// line per change and where it is, then the semver summary.
+pub fn render_text(diff: &ApiDiff, crate_version: Option<&str>) -> String {
+    let mut out = String::new();
+    if diff.from == diff.to {
+        let _ = writeln!(out, "API changes (API version {}):", diff.to);
+    } else {
+        let _ = writeln!(out, "API changes from {} to {}:", diff.from, diff.to);
+    }
+    out.push_str(&render_change_lines(diff));
+    let _ = writeln!(out, "{}", semver_summary(diff.semver, crate_version));
+    out
+}
+
+/// The class counts and one indented line per change, or `no API changes`.
+pub fn render_change_lines(diff: &ApiDiff) -> String {
+    let mut out = String::new();
+    if diff.is_empty() {
+        out.push_str("  no API changes\n");
+        return out;
+    }
+    let _ = writeln!(out, "  {}", diff.counts());
+    for (class, in_class) in diff.by_class() {
+        let _ = writeln!(out, "  {} ({}):", class.title(), in_class.len());
+        for change in in_class {
+            let operation = change
+                .operation
+                .as_deref()
+                .map(|id| format!(" [{id}]"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    {:<27} {}: {}{operation}\n      at #{}",
+                change.kind.as_str(),
+                change.rust,
+                change.detail,
+                change.pointer
+            );
+        }
+    }
+    out
+}
+
+/// The changes for a pull request description: a heading, the counts and the bump, then a
+/// table per class (docs folded away).
+pub fn render_markdown(diff: &ApiDiff, crate_version: Option<&str>) -> String {
+    let mut out = String::new();
+    if diff.from == diff.to {
+        let _ = writeln!(out, "## API changes (API version `{}`)\n", diff.to);
+    } else {
+        let _ = writeln!(out, "## API changes: `{}` -> `{}`\n", diff.from, diff.to);
+    }
+    if diff.is_empty() {
+        let _ = writeln!(out, "No API changes.\n");
+    } else {
+        let _ = writeln!(out, "{}.\n", diff.counts());
+    }
+    let _ = writeln!(
+        out,
+        "**Bump:** {}\n",
+        markdown_escape(&semver_summary(diff.semver, crate_version))
+    );
+    for (class, in_class) in diff.by_class() {
+        let folded = class == ChangeClass::Docs;
+        if folded {
+            let _ = writeln!(
+                out,
+                "<details><summary>Docs ({})</summary>\n",
+                in_class.len()
+            );
+        } else {
+            let _ = writeln!(out, "### {} ({})\n", class.title(), in_class.len());
+        }
+        out.push_str(
+            "| kind | Rust | operation | detail | spec |\n| --- | --- | --- | --- | --- |\n",
+        );
+        for change in in_class {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {} | {} | `#{}` |",
+                change.kind.as_str(),
+                change.rust,
+                change
+                    .operation
+                    .as_deref()
+                    .map(|id| format!("`{id}`"))
+                    .unwrap_or_default(),
+                markdown_escape(&change.detail),
+                change.pointer
+            );
+        }
+        out.push('\n');
+        if folded {
+            out.push_str("</details>\n\n");
+        }
+    }
+    out
+}
+
+/// Keeps table cells intact: a pipe would end a cell, and the `<` of a Rust type would open
+/// an HTML tag.
+fn markdown_escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('<', "&lt;")
+}
+
+/// The single JSON object `--format json` prints.
+pub fn render_json(diff: &ApiDiff) -> String {
+    // Serializing plain structs of strings and enums into a string cannot fail.
+    serde_json::to_string_pretty(diff).unwrap_or_default()
+}
+
+/// The checked-in record of the crate's public API, which `regen` compares the spec against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurfaceRecord {
+    /// What wrote the file and that it must not be edited.
+    #[serde(rename = "@generated")]
+    pub generated: String,
+    /// The crate's version when the record was written.
+    pub crate_version: String,
+    /// The bump the changes recorded since that version call for, until `regen --bump`
+    /// applies it (or the version is changed by hand).
+    pub pending_bump: Semver,
+    pub surface: Surface,
+}
+
+/// Reads a surface record, naming the line and column of what is wrong.
+pub fn parse_record(file: &str, text: &str) -> Result<SurfaceRecord, ApiDiffError> {
+    serde_json::from_str(text).map_err(|error| ApiDiffError::Record {
+        file: file.to_owned(),
+        line: error.line(),
+        column: error.column(),
+        message: strip_json_location(&error.to_string()),
+    })
+}
+
+fn strip_json_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// A record's text: pretty JSON with a final newline, the same bytes for the same record.
+pub fn record_text(record: &SurfaceRecord) -> String {
+    let mut text = serde_json::to_string_pretty(record).unwrap_or_default();
+    text.push('\n');
+    text
+}
