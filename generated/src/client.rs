@@ -211,8 +211,8 @@ struct Prepared {
 }
 
 /// What one attempt produced, with what the retry decision and the spans need.
-struct Attempt<T> {
-    result: Result<T, Error>,
+struct Attempt {
+    result: Result<(), Error>,
     status: Option<StatusCode>,
     request_id: Option<String>,
     retry_after: Option<Duration>,
@@ -283,11 +283,20 @@ impl Client {
     ///
     /// Any non-2xx status is an error, whatever the body says: [`Error::Api`] when the body is
     /// Stripe's error envelope, [`Error::Decode`] otherwise.
-    pub(crate) async fn execute<T: DeserializeOwned>(
+    pub(crate) async fn execute<T: DeserializeOwned + Send>(
         &self,
         request: ApiRequest,
     ) -> Result<T, Error> {
-        self.execute_with(request, decode_success::<T>).await
+        // The transport and its retries are one non-generic function that hands the success
+        // body to `decode`: generic over `T`, they would be compiled again for every response
+        // type of every operation a program enables.
+        let mut decoded = None;
+        let mut decode = |body: &[u8]| {
+            decoded = Some(decode_success::<T>(body)?);
+            Ok(())
+        };
+        self.execute_with(request, &mut decode).await?;
+        decoded.ok_or_else(no_decoded_value)
     }
 
     /// Like [`Client::execute`] for operations that return a document (a PDF): the success
@@ -297,10 +306,16 @@ impl Client {
         reason = "the runtime serves any selection of operations; a small one leaves some of it unused"
     )]
     pub(crate) async fn execute_bytes(&self, request: ApiRequest) -> Result<Vec<u8>, Error> {
-        self.execute_with(request, |body| Ok(body.to_vec())).await
+        let mut bytes = None;
+        let mut keep = |body: &[u8]| {
+            bytes = Some(body.to_vec());
+            Ok(())
+        };
+        self.execute_with(request, &mut keep).await?;
+        bytes.ok_or_else(no_decoded_value)
     }
 
-    async fn execute_with<T>(&self, request: ApiRequest, decode: Decoder<T>) -> Result<T, Error> {
+    async fn execute_with(&self, request: ApiRequest, decode: Decoder<'_>) -> Result<(), Error> {
         // The blocking client, called inside an async runtime, polls this future once and
         // needs it to finish at once; this check comes before anything else for that reason.
         #[cfg(feature = "blocking")]
@@ -443,11 +458,11 @@ impl Client {
 
     /// Sends the request until it succeeds, fails in a way another attempt cannot fix, or has
     /// been retried `max_retries` times. Returns the result and the last attempt's details.
-    async fn send_with_retries<T>(
+    async fn send_with_retries(
         &self,
         prepared: &Prepared,
-        decode: Decoder<T>,
-    ) -> (Result<T, Error>, LastAttempt) {
+        decode: Decoder<'_>,
+    ) -> (Result<(), Error>, LastAttempt) {
         let mut attempts: u32 = 0;
         loop {
             attempts = attempts.saturating_add(1);
@@ -460,7 +475,7 @@ impl Client {
             );
             let started = (!span.is_disabled()).then(Instant::now);
             let attempt = self
-                .attempt(prepared, decode)
+                .attempt(prepared, &mut *decode)
                 .instrument(span.clone())
                 .await;
             if let Some(status) = attempt.status {
@@ -509,7 +524,7 @@ impl Client {
     }
 
     /// Sends the request once and maps the response (or the failure) to a result.
-    async fn attempt<T>(&self, prepared: &Prepared, decode: Decoder<T>) -> Attempt<T> {
+    async fn attempt(&self, prepared: &Prepared, decode: Decoder<'_>) -> Attempt {
         let inner = &*self.inner;
         // The request is assembled directly rather than through `RequestBuilder`, which would
         // parse the URL again and re-insert every header one by one on each attempt.
@@ -682,26 +697,117 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// Turns a success body into the operation's result, or says where it could not: `(JSON
-/// path, message)`.
-type Decoder<T> = fn(&[u8]) -> Result<T, (String, String)>;
+/// Turns a success body into the operation's result (kept by the caller), or says where it
+/// could not: `(JSON path, message)`.
+type Decoder<'d> = &'d mut (dyn FnMut(&[u8]) -> Result<(), (String, String)> + Send);
+
+/// A transport that reported success without handing the body to its decoder: a bug, but
+/// reported as an error rather than a panic.
+fn no_decoded_value() -> Error {
+    Error::Config(crate::error::ConfigError::new(
+        "internal error: a successful response was not decoded".to_owned(),
+    ))
+}
 
 /// Decodes one JSON value from `body`, rejecting trailing data. On failure returns the JSON
 /// path where decoding stopped (`.` for the top level) and the decoder's message.
+///
+/// The path comes from the failure's position in the text, not from a second, path-tracking
+/// decode: that would compile every response type's `Deserialize` twice, once per
+/// deserializer, in every program.
 fn decode_success<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
-    // Tracking the path costs an allocation per object key, so the common case decodes
-    // without it; only a body that fails is decoded again, deterministically to the same
-    // failure, to learn where.
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
+    serde_json::from_slice(body).map_err(|error| {
+        let offset = byte_offset(body, error.line(), error.column());
+        (json_path_at(body, offset), error.to_string())
+    })
+}
+
+/// The byte offset of a 1-based line and column (in bytes) as serde_json reports them: the
+/// byte it stopped at.
+fn byte_offset(text: &[u8], line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split(|byte| *byte == b'\n')
+        .take(line.saturating_sub(1))
+        .map(|line| line.len() + 1)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+/// The path (`data[0].customer`, `.` for the top level) of the value being read at `offset`
+/// in the JSON `text`: the keys and indices of the containers still open there.
+fn json_path_at(text: &[u8], offset: usize) -> String {
+    // A failure at an object's closing brace (a missing field) belongs to the object itself.
+    let offset = if text.get(offset) == Some(&b'}') {
+        offset + 1
+    } else {
+        offset
+    };
+    enum Frame {
+        Object { key: Option<String> },
+        Array { index: usize },
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| (error.path().to_string(), error.into_inner().to_string()))?;
-    deserializer
-        .end()
-        .map_err(|error| (".".to_owned(), error.to_string()))?;
-    Ok(value)
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut position = 0;
+    // In an object, the next string is a key until its `:` is read.
+    let mut expecting_key = false;
+    while position < offset {
+        match text[position] {
+            b'{' => {
+                frames.push(Frame::Object { key: None });
+                expecting_key = true;
+            }
+            b'[' => {
+                frames.push(Frame::Array { index: 0 });
+                expecting_key = false;
+            }
+            b'}' | b']' => {
+                frames.pop();
+                expecting_key = false;
+            }
+            b',' => match frames.last_mut() {
+                Some(Frame::Array { index }) => *index += 1,
+                Some(Frame::Object { .. }) => expecting_key = true,
+                None => {}
+            },
+            b':' => expecting_key = false,
+            b'"' => {
+                let start = position + 1;
+                let mut end = start;
+                while end < text.len() && text[end] != b'"' {
+                    end += if text[end] == b'\\' { 2 } else { 1 };
+                }
+                if expecting_key && let Some(Frame::Object { key }) = frames.last_mut() {
+                    let raw = &text[start..end.min(text.len())];
+                    *key = Some(
+                        serde_json::from_slice::<String>(
+                            &text[start - 1..(end + 1).min(text.len())],
+                        )
+                        .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
+                    );
+                }
+                position = end;
+            }
+            _ => {}
+        }
+        position += 1;
+    }
+    let mut path = String::new();
+    for frame in &frames {
+        match frame {
+            Frame::Object { key: Some(key) } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object { key: None } => {}
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
 }
 
 /// Configures a [`Client`]; see [`Client::builder`].
@@ -902,8 +1008,53 @@ fn normalize_base_url(input: &str) -> Result<String, String> {
 mod tests {
     use reqwest::Method;
 
-    use super::{ApiRequest, Client, normalize_base_url};
+    use super::{ApiRequest, Client, decode_success, normalize_base_url};
     use crate::{Error, RequestOptions};
+
+    /// The path where decoding failed, read from serde_json's position, names the containers
+    /// open there: the same paths a path-tracking decoder reports.
+    #[test]
+    fn a_decoding_failure_is_located_by_its_json_path() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code, reason = "only decoded")]
+        struct Item {
+            id: String,
+            amount: i64,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code, reason = "only decoded")]
+        struct Page {
+            object: String,
+            data: Vec<Item>,
+        }
+        let path = |body: &str| {
+            decode_success::<Page>(body.as_bytes())
+                .map(|_| ())
+                .map_err(|(path, _)| path)
+        };
+        assert_eq!(path(r#"{"object":"list","data":[]}"#), Ok(()));
+        assert_eq!(
+            path(
+                r#"{"object": "list", "data": [{"id": "a", "amount": 1}, {"id": "b", "amount": "x"}]}"#
+            ),
+            Err("data[1].amount".to_owned())
+        );
+        assert_eq!(
+            path("{\n  \"object\": \"list\",\n  \"data\": [\n    {\"id\": \"a,\\\"]}\"}\n  ]\n}"),
+            Err("data[0]".to_owned()),
+            "a missing field is reported at its object; commas and brackets in strings are text"
+        );
+        assert_eq!(
+            path(r#"{"object": 7, "data": []}"#),
+            Err("object".to_owned())
+        );
+        assert_eq!(path("7"), Err(".".to_owned()));
+        assert_eq!(
+            path(r#"{"object":"list","data":[]} trailing"#),
+            Err(".".to_owned())
+        );
+        assert_eq!(path(""), Err(".".to_owned()));
+    }
 
     fn request(method: Method) -> ApiRequest {
         ApiRequest::new("Op", method, "/v1/things".to_owned()).query("expand[0]=a".to_owned())
