@@ -45,10 +45,26 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         families: stripe::resource_families(spec),
         operation_id: None,
     };
-    let mut operations = Vec::with_capacity(selected.len());
+    let mut operations: Vec<crate::ir::Operation> = Vec::with_capacity(selected.len());
+    let mut methods: HashMap<String, usize> = HashMap::with_capacity(selected.len());
     for operation in &selected {
         lowering.operation_id = Some(operation.id.to_owned());
-        operations.push(lowering.lower_operation(operation)?);
+        let lowered = lowering.lower_operation(operation)?;
+        // Two operationIds that convert to one method name (`GetFoo`, `get_foo`) would give
+        // the client the same method twice.
+        if let Some(&other) = methods.get(&lowered.method_name) {
+            let other: &crate::ir::Operation = &operations[other];
+            let kind = SpecErrorKind::NameClash {
+                name: lowered.method_name.clone(),
+                other: format!(
+                    "the operation `{}` (#{})",
+                    other.operation_id, other.pointer
+                ),
+            };
+            return Err(lowering.error(&lowered.pointer, kind));
+        }
+        methods.insert(lowered.method_name.clone(), operations.len());
+        operations.push(lowered);
     }
     lowering.operation_id = None;
     let types = lowering.registry.finish(file)?;

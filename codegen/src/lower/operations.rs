@@ -336,10 +336,27 @@ impl<'a> Lowering<'a> {
                     }
                 }
             }
+            // Each parameter is a method argument beside `params`, so their names must differ.
+            let rust_name = field_name(name);
+            let taken_by = if rust_name == "params" {
+                Some("the method's `params` argument".to_owned())
+            } else {
+                params
+                    .iter()
+                    .find(|param: &&PathParam| param.rust_name == rust_name)
+                    .map(|param| format!("the path parameter `{}`", param.wire_name))
+            };
+            if let Some(other) = taken_by {
+                let kind = SpecErrorKind::NameClash {
+                    name: rust_name,
+                    other,
+                };
+                return Err(self.error(pointer, kind));
+            }
             segments.push(PathSegment::Param(params.len()));
             params.push(PathParam {
                 wire_name: name.to_owned(),
-                rust_name: field_name(name),
+                rust_name,
                 max_length,
                 doc: Doc(data.description.as_deref().map(html_to_markdown)),
             });
