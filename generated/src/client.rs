@@ -716,7 +716,15 @@ fn no_decoded_value() -> Error {
 /// decode: that would compile every response type's `Deserialize` twice, once per
 /// deserializer, in every program.
 fn decode_success<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
-    serde_json::from_slice(body).map_err(|error| {
+    // Decoded from text, the one kind of deserializer that response unions also decode their
+    // variants with (see `types::deserialize_dispatched`).
+    let text = std::str::from_utf8(body).map_err(|error| {
+        (
+            json_path_at(body, error.valid_up_to()),
+            format!("the body is not UTF-8: {error}"),
+        )
+    })?;
+    serde_json::from_str(text).map_err(|error| {
         let offset = byte_offset(body, error.line(), error.column());
         (json_path_at(body, offset), error.to_string())
     })
@@ -724,7 +732,7 @@ fn decode_success<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String
 
 /// The byte offset of a 1-based line and column (in bytes) as serde_json reports them: the
 /// byte it stopped at.
-fn byte_offset(text: &[u8], line: usize, column: usize) -> usize {
+pub(crate) fn byte_offset(text: &[u8], line: usize, column: usize) -> usize {
     let line_start: usize = text
         .split(|byte| *byte == b'\n')
         .take(line.saturating_sub(1))
@@ -735,7 +743,7 @@ fn byte_offset(text: &[u8], line: usize, column: usize) -> usize {
 
 /// The path (`data[0].customer`, `.` for the top level) of the value being read at `offset`
 /// in the JSON `text`: the keys and indices of the containers still open there.
-fn json_path_at(text: &[u8], offset: usize) -> String {
+pub(crate) fn json_path_at(text: &[u8], offset: usize) -> String {
     // A failure at an object's closing brace (a missing field) belongs to the object itself.
     let offset = if text.get(offset) == Some(&b'}') {
         offset + 1

@@ -1,7 +1,7 @@
 //! Hand-written: the generic shapes that generated types are built from, for Stripe's
 //! expandable fields and its "unset" empty-string alternative.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::marker::PhantomData;
@@ -58,34 +58,33 @@ impl<T: Serialize> Serialize for Expandable<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Expandable<T> {
+impl<'de, T: de::DeserializeOwned> Deserialize<'de> for Expandable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // A visitor rather than an untagged enum: the object is decoded straight from the
-        // input, so its errors keep their JSON path and nothing is buffered.
-        struct ExpandableVisitor<T>(PhantomData<T>);
+        // The value is kept as raw JSON text and decoded from it: an id string, or the object,
+        // with the same kind of deserializer as the whole response, so that `T`'s
+        // `Deserialize` is compiled once (see `deserialize_dispatched`); a visitor handing the
+        // map on would compile it again for its map deserializer.
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let text = raw.get();
+        let decoded = if text.starts_with('"') {
+            serde_json::from_str(text).map(Expandable::Id)
+        } else {
+            serde_json::from_str(text).map(|object| Expandable::Object(Box::new(object)))
+        };
+        decoded.map_err(|error| nested_error(text, &error))
+    }
+}
 
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ExpandableVisitor<T> {
-            type Value = Expandable<T>;
-
-            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                formatter.write_str("an id string or an expanded object")
-            }
-
-            fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-                Ok(Expandable::Id(value.to_owned()))
-            }
-
-            fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
-                Ok(Expandable::Id(value))
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|object| Expandable::Object(Box::new(object)))
-            }
-        }
-
-        deserializer.deserialize_any(ExpandableVisitor(PhantomData))
+/// An error from decoding a value's own text (an expanded object, a union's variant), with
+/// the path inside that value where it happened, since the outer decoder only knows where the
+/// value started.
+fn nested_error<E: de::Error>(text: &str, error: &serde_json::Error) -> E {
+    let offset = crate::client::byte_offset(text.as_bytes(), error.line(), error.column());
+    let path = crate::client::json_path_at(text.as_bytes(), offset);
+    if path == "." {
+        E::custom(error)
+    } else {
+        E::custom(format_args!("at `{path}`: {error}"))
     }
 }
 
@@ -220,7 +219,11 @@ mod tests {
         }
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let error = serde_path_to_error::deserialize::<_, Holder>(&mut deserializer).unwrap_err();
-        assert_eq!(error.path().to_string(), "thing.size");
+        // The object is decoded from its own text, so the outer path ends at the field and the
+        // message names the path inside the object.
+        assert_eq!(error.path().to_string(), "thing");
+        let message = error.into_inner().to_string();
+        assert!(message.starts_with("at `size`: invalid type"), "{message}");
     }
 
     #[test]
@@ -240,4 +243,39 @@ mod tests {
         let value: Unsettable<i64> = serde_json::from_str("5").unwrap();
         assert_eq!(value, Unsettable::Value(5));
     }
+}
+
+/// A response union's `object` and `deleted` values, read before its variant is chosen.
+#[derive(Deserialize)]
+struct Discriminator {
+    #[serde(default)]
+    object: Option<String>,
+    #[serde(default)]
+    deleted: bool,
+}
+
+/// Decodes a response union dispatched on its `object` (and `deleted`) value: the value is
+/// kept as raw JSON text, its discriminator read from it, and `pick` decodes the text into the
+/// variant that discriminator names (or keeps it whole).
+///
+/// Decoding the variant from text, with the same kind of deserializer as the whole response,
+/// compiles each variant's `Deserialize` once; buffering the value as a `serde_json::Value`
+/// first would compile every type below every union a second time, for that deserializer.
+#[allow(
+    dead_code,
+    reason = "the runtime serves any selection of operations; one without such unions leaves it unused"
+)]
+pub(crate) fn deserialize_dispatched<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    pick: fn(Option<&str>, bool, &str) -> Result<T, serde_json::Error>,
+) -> Result<T, D::Error> {
+    let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+    let discriminator: Discriminator =
+        serde_json::from_str(raw.get()).map_err(|error| nested_error(raw.get(), &error))?;
+    pick(
+        discriminator.object.as_deref(),
+        discriminator.deleted,
+        raw.get(),
+    )
+    .map_err(|error| nested_error(raw.get(), &error))
 }

@@ -193,14 +193,18 @@ fn emit_dispatched_union(
     variant_idents: &[Ident],
     variant_types: &[TokenStream],
 ) -> Vec<TokenStream> {
-    let dispatch = body.variants.iter().zip(variant_idents).filter_map(|(variant, variant_ident)| {
-        let discriminator = variant.discriminator.as_ref()?;
-        let object = &discriminator.object;
-        let deleted = discriminator.deleted;
-        Some(quote! {
-            (Some(#object), #deleted) => serde_json::from_value(value).map(Self::#variant_ident),
-        })
-    });
+    let dispatch =
+        body.variants
+            .iter()
+            .zip(variant_idents)
+            .filter_map(|(variant, variant_ident)| {
+                let discriminator = variant.discriminator.as_ref()?;
+                let object = &discriminator.object;
+                let deleted = discriminator.deleted;
+                Some(quote! {
+                    (Some(#object), #deleted) => Self::#variant_ident(serde_json::from_str(json)?),
+                })
+            });
     let variant_docs = body
         .variants
         .iter()
@@ -239,17 +243,16 @@ fn emit_dispatched_union(
             }
         }
     };
+    let deserialize_dispatched = runtime::deserialize_dispatched();
     let deserialize = quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                let object = value.get("object").and_then(serde_json::Value::as_str).map(str::to_owned);
-                let deleted = value.get("deleted").and_then(serde_json::Value::as_bool).unwrap_or(false);
-                let decoded = match (object.as_deref(), deleted) {
-                    #(#dispatch)*
-                    _ => return Ok(Self::Unknown(value)),
-                };
-                decoded.map_err(serde::de::Error::custom)
+                #deserialize_dispatched(deserializer, |object, deleted, json| {
+                    Ok(match (object, deleted) {
+                        #(#dispatch)*
+                        _ => Self::Unknown(serde_json::from_str(json)?),
+                    })
+                })
             }
         }
     };

@@ -64,26 +64,25 @@ impl<'de> serde::Deserialize<'de> for GetItemsResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::types::deserialize_dispatched(
             deserializer,
-        )?;
-        let object = value
-            .get("object")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        let deleted = value
-            .get("deleted")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false);
-        let decoded = match (object.as_deref(), deleted) {
-            (Some("widget"), false) => serde_json::from_value(value).map(Self::Widget),
-            (Some("gadget"), false) => serde_json::from_value(value).map(Self::Gadget),
-            (Some("gadget"), true) => {
-                serde_json::from_value(value).map(Self::DeletedGadget)
-            }
-            _ => return Ok(Self::Unknown(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
+            |object, deleted, json| {
+                Ok(
+                    match (object, deleted) {
+                        (Some("widget"), false) => {
+                            Self::Widget(serde_json::from_str(json)?)
+                        }
+                        (Some("gadget"), false) => {
+                            Self::Gadget(serde_json::from_str(json)?)
+                        }
+                        (Some("gadget"), true) => {
+                            Self::DeletedGadget(serde_json::from_str(json)?)
+                        }
+                        _ => Self::Unknown(serde_json::from_str(json)?),
+                    },
+                )
+            },
+        )
     }
 }
 impl crate::pagination::ListParams for GetItemsParams {

@@ -217,25 +217,22 @@ impl<'de> serde::Deserialize<'de> for WidgetOwner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::types::deserialize_dispatched(
             deserializer,
-        )?;
-        let object = value
-            .get("object")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        let deleted = value
-            .get("deleted")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false);
-        let decoded = match (object.as_deref(), deleted) {
-            (Some("owner"), false) => serde_json::from_value(value).map(Self::Owner),
-            (Some("owner"), true) => {
-                serde_json::from_value(value).map(Self::DeletedOwner)
-            }
-            _ => return Ok(Self::Unknown(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
+            |object, deleted, json| {
+                Ok(
+                    match (object, deleted) {
+                        (Some("owner"), false) => {
+                            Self::Owner(serde_json::from_str(json)?)
+                        }
+                        (Some("owner"), true) => {
+                            Self::DeletedOwner(serde_json::from_str(json)?)
+                        }
+                        _ => Self::Unknown(serde_json::from_str(json)?),
+                    },
+                )
+            },
+        )
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
