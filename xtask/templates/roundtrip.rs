@@ -69,7 +69,7 @@ impl Spec {
     }
 
     /// The alternatives of a union (`anyOf`/`oneOf`, which expandable fields also use).
-    fn alternatives<'s>(schema: &'s Value) -> Option<&'s Vec<Value>> {
+    fn alternatives(schema: &Value) -> Option<&Vec<Value>> {
         schema
             .get("anyOf")
             .or_else(|| schema.get("oneOf"))
@@ -138,13 +138,16 @@ impl Spec {
             return alternatives.iter().any(|alternative| self.admits(alternative, value));
         }
         let declared_type = schema.get("type").and_then(Value::as_str);
-        let type_fits = match (declared_type, value) {
-            (_, Value::Null) | (None, _) => true,
-            (Some("object"), Value::Object(_)) | (Some("array"), Value::Array(_)) => true,
-            (Some("string"), Value::String(_)) | (Some("boolean"), Value::Bool(_)) => true,
-            (Some("integer" | "number"), Value::Number(_)) => true,
-            _ => false,
-        };
+        let type_fits = matches!(
+            (declared_type, value),
+            (_, Value::Null)
+                | (None, _)
+                | (Some("object"), Value::Object(_))
+                | (Some("array"), Value::Array(_))
+                | (Some("string"), Value::String(_))
+                | (Some("boolean"), Value::Bool(_))
+                | (Some("integer" | "number"), Value::Number(_))
+        );
         let object_values = schema
             .pointer("/properties/object/enum")
             .and_then(Value::as_array);
