@@ -167,6 +167,15 @@ fn join(path: &str, segment: &str) -> String {
     }
 }
 
+/// A path for messages: the object itself is its top level.
+fn place(path: &str) -> String {
+    if path.is_empty() {
+        "the top level".to_owned()
+    } else {
+        format!("`{path}`")
+    }
+}
+
 /// Whether `path` is `ancestor` or below it.
 fn within(path: &str, ancestor: &str) -> bool {
     ancestor.is_empty()
@@ -229,12 +238,13 @@ fn check<T: serde::de::DeserializeOwned + serde::Serialize>(
                 report.undecodable += 1;
             } else if let Some(field) = missing {
                 report.failures.push(format!(
-                    "{name}: the type requires `{field}` at `{at}`, which the spec does not require there"
+                    "{name}: the type requires `{field}` in {}, where the spec does not require it",
+                    place(&at)
                 ));
             } else {
                 report
                     .failures
-                    .push(format!("{name}: does not decode at `{at}`: {message}"));
+                    .push(format!("{name}: does not decode in {}: {message}", place(&at)));
             }
             return;
         }

@@ -72,6 +72,14 @@ fn object_of(fields: impl Strategy<Value = Value>, closed: bool) -> impl Strateg
     })
 }
 
+fn array_of(items: impl Strategy<Value = Value>) -> impl Strategy<Value = Value> {
+    items.prop_map(|items| json!({"type": "array", "items": items}))
+}
+
+fn map_of(values: impl Strategy<Value = Value>) -> impl Strategy<Value = Value> {
+    values.prop_map(|values| json!({"type": "object", "additionalProperties": values}))
+}
+
 /// Schemas of what Stripe sends back: they may name components (any of them, so references
 /// resolve, recursion included).
 pub fn response_schema() -> impl Strategy<Value = Value> {
@@ -79,10 +87,8 @@ pub fn response_schema() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             3 => object_of(inner.clone(), false),
-            1 => inner.clone().prop_map(|items| json!({"type": "array", "items": items})),
-            1 => inner
-                .clone()
-                .prop_map(|values| json!({"type": "object", "additionalProperties": values})),
+            1 => array_of(inner.clone()),
+            1 => map_of(inner.clone()),
             1 => component_ref().prop_map(|target| json!({"anyOf": [target], "nullable": true})),
             1 => (component_ref(), any::<bool>()).prop_map(|(target, nullable)| json!({
                 "anyOf": [{"type": "string", "maxLength": 5000}, target],
@@ -120,10 +126,8 @@ fn request_schema() -> impl Strategy<Value = Value> {
     scalar().prop_recursive(2, 16, 4, |inner| {
         prop_oneof![
             2 => object_of(inner.clone(), true),
-            1 => inner.clone().prop_map(|items| json!({"type": "array", "items": items})),
-            1 => inner
-                .clone()
-                .prop_map(|values| json!({"type": "object", "additionalProperties": values})),
+            1 => array_of(inner.clone()),
+            1 => map_of(inner.clone()),
             1 => inner.prop_map(|value| json!({"anyOf": [value, {"type": "string", "enum": [""]}]})),
         ]
     })
