@@ -439,18 +439,13 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
         path: "Cargo.toml".to_owned(),
         contents: standalone_manifest(root, &features)?,
     }];
+    // The runtime is `lib.rs` and the modules the generator knows it by, one list for both.
     let runtime_dir = root.join(SDK_DIR).join("src");
-    let mut runtime: Vec<String> = fs::read_dir(&runtime_dir)
-        .with_context(|| format!("cannot list {}", runtime_dir.display()))?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
-        .filter_map(|path| {
-            path.file_name()
-                .and_then(|name| name.to_str())
-                .map(str::to_owned)
-        })
-        .collect();
-    runtime.sort();
+    let runtime = std::iter::once("lib.rs".to_owned()).chain(
+        stripe_codegen::runtime::MODULES
+            .iter()
+            .map(|module| format!("{}.rs", module.name)),
+    );
     for name in runtime {
         let contents = fs::read_to_string(runtime_dir.join(&name))
             .with_context(|| format!("cannot read {SDK_DIR}/src/{name}"))?;
@@ -462,6 +457,12 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
     let generated_dir = format!("{}/src/gen", request.out_dir);
     let mut report = sync_files(root, &generated_dir, &generated, false, true)?;
     if let Some(fixtures) = request.fixtures {
+        let schemas = spec
+            .components
+            .as_ref()
+            .map(|components| &components.schemas);
+        let schemas = serde_json::to_value(schemas)
+            .with_context(|| format!("cannot convert {}'s schemas to JSON", request.spec_file))?;
         let out = absolute(root, request.out_dir);
         let fixtures_path = absolute(root, fixtures);
         let relative = relative_path(&out, &fixtures_path);
@@ -472,7 +473,11 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
                 request.spec_file,
                 &relative,
                 &stripe_codegen::component_types(&api),
-            ),
+            )?,
+        });
+        files.push(GeneratedFile {
+            path: "tests/spec_schemas.json".to_owned(),
+            contents: spec_schemas(schemas)?,
         });
     }
     let rest = sync_files(root, request.out_dir, &files, false, false)?;
@@ -518,8 +523,9 @@ fn relative_path(from: &Path, to: &Path) -> String {
     parts.join("/")
 }
 
-/// The checked-in crate's manifest without its dev-dependencies (tests and examples are not
-/// copied), as a workspace of its own so that it builds wherever it is written.
+/// The checked-in crate's manifest for a standalone crate: without the sections that name
+/// files it does not copy (dev-dependencies, benches, tests, examples), with a feature per
+/// resource family, and as a workspace of its own so that it builds wherever it is written.
 fn standalone_manifest(
     root: &Path,
     features: &stripe_codegen::features::FeatureMap,
@@ -527,181 +533,314 @@ fn standalone_manifest(
     let path = root.join(SDK_DIR).join("Cargo.toml");
     let manifest =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let Some((head, _)) = manifest.split_once("[dev-dependencies]") else {
-        bail!("{SDK_DIR}/Cargo.toml has no [dev-dependencies] section to cut at");
+    edit_manifest(&manifest, &format!("{SDK_DIR}/Cargo.toml"), features)
+}
+
+/// [`standalone_manifest`] on the manifest's text; `file` names it in errors.
+fn edit_manifest(
+    manifest: &str,
+    file: &str,
+    features: &stripe_codegen::features::FeatureMap,
+) -> Result<String> {
+    use toml_edit::{Array, DocumentMut, Item, Table, value};
+
+    let mut document: DocumentMut = manifest
+        .parse()
+        .with_context(|| format!("{file} is not valid TOML"))?;
+    if document.remove("dev-dependencies").is_none() {
+        bail!("{file} has no [dev-dependencies] table; expected one to leave out");
+    }
+    for targets in ["bench", "test", "example"] {
+        document.remove(targets);
+    }
+    // A standalone crate has no workspace above it to inherit from.
+    if let Some(inherited) = inherited_key(document.as_table()) {
+        bail!("{file} inherits `{inherited}` from the workspace; a standalone crate cannot");
+    }
+    let Some(table) = document.get_mut("features").and_then(Item::as_table_mut) else {
+        bail!("{file} has no [features] table to add the resource families to");
     };
-    if head.contains("workspace = true") || head.contains(".workspace") {
-        bail!(
-            "{SDK_DIR}/Cargo.toml inherits from the workspace above [dev-dependencies]; a standalone crate cannot"
-        );
+    // The SDK's own defaults (`deserialize`) give way to `full`: a standalone crate's params
+    // are only serialized unless a program asks for more.
+    if table.get("default").and_then(Item::as_array).is_none() {
+        bail!("{file}: [features] has no `default` list to turn into `default = [\"full\"]`");
     }
     // Every resource family is a feature, all on by default; a program that needs one family
     // turns the defaults off and names it, and compiles only what that family references.
-    let mut feature_lines = String::from("# Resource families, generated from the spec.\n");
-    for (feature, enables) in &features.features {
-        let enables: Vec<String> = enables.iter().map(|name| format!("{name:?}")).collect();
-        feature_lines.push_str(&format!("{feature} = [{}]\n", enables.join(", ")));
-    }
-    let families: Vec<String> = features
-        .gate
-        .keys()
-        .map(|name| format!("{name:?}"))
+    // They go right after `default`, ahead of the manifest's own features, so the table is
+    // refilled in that order, each of its own entries keeping its comments.
+    let own: Vec<(toml_edit::Key, Item)> = table
+        .iter()
+        .filter(|(key, _)| *key != "default")
+        .filter_map(|(key, item)| Some((table.key(key)?.clone(), item.clone())))
         .collect();
-    feature_lines.push_str(&format!("full = [{}]\n", families.join(", ")));
-    let Some(head) = head
-        .split_once("default = [\"deserialize\"]\n")
-        .map(|(before, after)| format!("{before}default = [\"full\"]\n{feature_lines}{after}"))
-    else {
-        bail!(
-            "{SDK_DIR}/Cargo.toml has no `default = [\"deserialize\"]` line under [features] to extend"
-        );
-    };
-    // The round-trip test tells fields a fixture has but its schema lacks from lost ones.
+    table.clear();
+    table.insert("default", value(Array::from_iter(["full"])));
+    for (feature, enables) in &features.features {
+        table.insert(feature, value(Array::from_iter(enables)));
+    }
+    table.insert("full", value(Array::from_iter(features.gate.keys())));
+    if let Some(mut first) = features
+        .features
+        .keys()
+        .next()
+        .and_then(|name| table.key_mut(name))
+    {
+        first
+            .leaf_decor_mut()
+            .set_prefix("# Resource families, generated from the spec.\n");
+    }
+    for (key, item) in own {
+        table.insert_formatted(&key, item);
+    }
+    document.insert("workspace", Item::Table(Table::new()));
     Ok(format!(
-        "# @generated by `{REGEN_COMMAND} --out` from {SDK_DIR}/Cargo.toml. Do not edit.\n{}\n\n\
-         [dev-dependencies]\nserde_ignored = \"0.1\"\n\n[workspace]\n",
-        head.trim_end()
+        "# @generated by `{REGEN_COMMAND} --out` from {file}. Do not edit.\n{document}"
     ))
 }
 
+/// The first `workspace = true` (or `x.workspace = true`) key below `table`, as a dotted path.
+fn inherited_key(table: &dyn toml_edit::TableLike) -> Option<String> {
+    table.iter().find_map(|(key, item)| {
+        if key == "workspace" && item.as_bool() == Some(true) {
+            return Some(key.to_owned());
+        }
+        inherited_key(item.as_table_like()?).map(|path| format!("{key}.{path}"))
+    })
+}
+
+/// The round-trip test's source, with `{{name}}` placeholders that [`roundtrip_test`] fills.
+const ROUNDTRIP_TEMPLATE: &str = include_str!("../templates/roundtrip.rs");
+
 /// A test that decodes every fixture object into its generated type and checks that
-/// re-encoding it loses nothing the type declares.
-///
-/// Fixtures and spec do not always agree: a fixture may carry a field its schema does not
-/// declare (which every response type ignores by design, since Stripe adds fields without a
-/// version bump), or omit one its schema requires. The test tells those apart from generator
-/// bugs and lists them, instead of failing or hiding them: serde_ignored names every field the
-/// type ignored, and a decoding error that names a missing field is checked against the fixture.
+/// re-encoding it loses nothing; each disagreement between fixture and spec is judged by the
+/// spec's schemas, which [`write_standalone`] writes beside it (see the template's docs).
 fn roundtrip_test(
     command: &str,
     spec_file: &str,
     fixtures: &str,
     types: &[(String, String)],
-) -> String {
+) -> Result<String> {
     let checks: String = types
         .iter()
         .map(|(component, rust_type)| {
             format!(
-                "    check::<stripe_sdk::{rust_type}>(resources, {component:?}, &mut report);\n"
+                "    check::<stripe_sdk::{rust_type}>(fixtures, &spec, {component:?}, &mut report);\n"
             )
         })
         .collect();
-    format!(
-        r#"// @generated by `{command}` from {spec_file}. Do not edit.
-//! Round trip: every object in Stripe's `fixtures3.json` decodes into its generated type and
-//! re-encodes without losing a field the type declares.
-
-use serde_json::Value;
-
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/{fixtures}");
-
-#[derive(Default)]
-struct Report {{
-    checked: usize,
-    failures: Vec<String>,
-    /// Where the fixture disagrees with its own spec: not the generator's doing.
-    inconsistencies: Vec<String>,
-}}
-
-fn check<T: serde::de::DeserializeOwned + serde::Serialize>(resources: &serde_json::Map<String, Value>, name: &str, report: &mut Report) {{
-    let Some(original) = resources.get(name) else {{ return }};
-    report.checked += 1;
-    let decoded: T = match serde_path_to_error::deserialize(original) {{
-        Ok(decoded) => decoded,
-        Err(error) => {{
-            let message = error.inner().to_string();
-            let path = error.path().to_string();
-            let missing = message
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.split('`').next())
-                .filter(|field| lookup(original, &path).is_none_or(|object| object.get(field).is_none()));
-            match missing {{
-                Some(field) => report.inconsistencies.push(format!("{{name}}: the fixture omits `{{path}}.{{field}}`, which the spec requires")),
-                None => report.failures.push(format!("{{name}}: does not decode at `{{path}}`: {{message}}")),
-            }}
-            return;
-        }}
-    }};
-    let mut ignored = Vec::new();
-    // serde_ignored writes `?` for the `Some` of an option; the fixture's paths have none.
-    let _ = serde_ignored::deserialize(original, |path| {{
-        let path = path.to_string();
-        ignored.push(path.split('.').filter(|segment| *segment != "?").collect::<Vec<_>>().join("."));
-    }})
-    .map(|_: T| ());
-    match serde_json::to_value(&decoded) {{
-        Ok(encoded) => {{
-            let mut lost_paths = Vec::new();
-            lost(original, &encoded, "", &mut lost_paths);
-            for path in lost_paths {{
-                if ignored.contains(&path) {{
-                    report.inconsistencies.push(format!("{{name}}: the fixture has `{{path}}`, which the spec does not declare"));
-                }} else {{
-                    report.failures.push(format!("{{name}}: `{{path}}` was lost or changed"));
-                }}
-            }}
-        }}
-        Err(error) => report.failures.push(format!("{{name}}: does not re-encode: {{error}}")),
-    }}
-}}
-
-/// The value at a serde_path_to_error path (`a.b[0].c`), if the fixture has it.
-fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {{
-    if path == "." || path.is_empty() {{
-        return Some(value);
-    }}
-    path.split('.').try_fold(value, |value, segment| {{
-        let (key, index) = match segment.split_once('[') {{
-            Some((key, index)) => (key, index.trim_end_matches(']').parse::<usize>().ok()),
-            None => (segment, None),
-        }};
-        let value = if key.is_empty() {{ value }} else {{ value.get(key)? }};
-        match index {{
-            Some(index) => value.get(index),
-            None => Some(value),
-        }}
-    }})
-}}
-
-/// Paths (`a.b.0.c`, as serde_ignored writes them) where `encoded` lost or changed something
-/// of `original`; a `null` it adds is no loss.
-fn lost(original: &Value, encoded: &Value, path: &str, out: &mut Vec<String>) {{
-    let join = |segment: &str| if path.is_empty() {{ segment.to_owned() }} else {{ format!("{{path}}.{{segment}}") }};
-    match (original, encoded) {{
-        (Value::Object(original), Value::Object(encoded)) => {{
-            for (key, value) in original {{
-                match encoded.get(key) {{
-                    Some(encoded) => lost(value, encoded, &join(key), out),
-                    None => out.push(join(key)),
-                }}
-            }}
-        }}
-        (Value::Array(original), Value::Array(encoded)) if original.len() == encoded.len() => {{
-            for (index, (original, encoded)) in original.iter().zip(encoded).enumerate() {{
-                lost(original, encoded, &join(&index.to_string()), out);
-            }}
-        }}
-        (Value::Number(original), Value::Number(encoded)) if original.as_f64() == encoded.as_f64() => {{}}
-        (original, encoded) if original == encoded => {{}}
-        _ => out.push(path.to_owned()),
-    }}
-}}
-
-#[test]
-fn every_fixture_round_trips() {{
-    let text = std::fs::read_to_string(FIXTURES).unwrap_or_else(|error| panic!("cannot read {{FIXTURES}}: {{error}}"));
-    let fixtures: Value = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{{FIXTURES}}: {{error}}"));
-    let Some(resources) = fixtures.get("resources").and_then(Value::as_object) else {{
-        panic!("{{FIXTURES}} has no `resources` object");
-    }};
-    let mut report = Report::default();
-{checks}    eprintln!("{{}} fixtures checked; {{}} places where a fixture disagrees with its spec:", report.checked, report.inconsistencies.len());
-    for inconsistency in &report.inconsistencies {{
-        eprintln!("  {{inconsistency}}");
-    }}
-    assert!(report.checked > 0, "no fixture matched a generated type");
-    assert!(report.failures.is_empty(), "{{}} of {{}} fixtures failed:\n{{}}", report.failures.len(), report.checked, report.failures.join("\n"));
-}}
-"#
+    fill_template(
+        "xtask/templates/roundtrip.rs",
+        ROUNDTRIP_TEMPLATE,
+        &[
+            ("command", command),
+            ("spec_file", spec_file),
+            ("fixtures", fixtures),
+            // The template puts the placeholder on a line of its own.
+            ("checks", checks.trim_end_matches('\n')),
+        ],
     )
+}
+
+/// `template` with each `{{name}}` replaced by its value. Every placeholder must be given and
+/// every value used, so a template and its caller cannot drift apart silently.
+fn fill_template(file: &str, template: &str, values: &[(&str, &str)]) -> Result<String> {
+    let mut filled = String::with_capacity(template.len());
+    let mut rest = template;
+    let mut used = vec![false; values.len()];
+    while let Some(start) = rest.find("{{") {
+        let Some(length) = rest[start..].find("}}") else {
+            bail!("{file}: `{{{{` without a closing `}}}}`");
+        };
+        let name = &rest[start + 2..start + length];
+        let Some(index) = values.iter().position(|(key, _)| *key == name) else {
+            bail!("{file}: unknown placeholder `{{{{{name}}}}}`");
+        };
+        used[index] = true;
+        filled.push_str(&rest[..start]);
+        filled.push_str(values[index].1);
+        rest = &rest[start + length + 2..];
+    }
+    filled.push_str(rest);
+    if let Some(index) = used.iter().position(|used| !used) {
+        bail!("{file} has no placeholder `{{{{{}}}}}`", values[index].0);
+    }
+    Ok(filled)
+}
+
+/// The structure of the spec's component schemas, as the round-trip test walks fixtures
+/// through them: types, properties, requirements and unions, without descriptions and
+/// extensions (which would triple the file).
+fn spec_schemas(schemas: serde_json::Value) -> Result<String> {
+    let pruned = match schemas {
+        serde_json::Value::Object(schemas) => schemas
+            .into_iter()
+            .map(|(name, schema)| (name, structure(schema)))
+            .collect(),
+        _ => serde_json::Map::new(),
+    };
+    let mut text = serde_json::to_string(&pruned).context("cannot write the schemas as JSON")?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The keys of `schema` that say what a value may hold, recursively.
+fn structure(schema: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    let Value::Object(schema) = schema else {
+        return schema;
+    };
+    let kept = schema.into_iter().filter_map(|(key, value)| {
+        let value = match key.as_str() {
+            "$ref" | "type" | "nullable" | "required" | "enum" => value,
+            "items" | "additionalProperties" => structure(value),
+            "anyOf" | "oneOf" | "allOf" => match value {
+                Value::Array(alternatives) => alternatives.into_iter().map(structure).collect(),
+                other => other,
+            },
+            "properties" => match value {
+                Value::Object(properties) => properties
+                    .into_iter()
+                    .map(|(name, property)| (name, structure(property)))
+                    .collect(),
+                other => other,
+            },
+            _ => return None,
+        };
+        Some((key, value))
+    });
+    Value::Object(kept.collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stripe_codegen::features::FeatureMap;
+
+    fn families() -> FeatureMap {
+        FeatureMap {
+            gate: [("charge", "charge"), ("customer", "customer")]
+                .into_iter()
+                .map(|(module, gate)| (module.to_owned(), gate.to_owned()))
+                .collect(),
+            features: [
+                ("_reach-00000001", vec![]),
+                ("charge", vec!["_reach-00000001"]),
+                ("customer", vec!["_reach-00000001"]),
+            ]
+            .into_iter()
+            .map(|(feature, enables)| {
+                let enables = enables.into_iter().map(str::to_owned).collect();
+                (feature.to_owned(), enables)
+            })
+            .collect(),
+            ..FeatureMap::default()
+        }
+    }
+
+    #[test]
+    fn the_sdk_manifest_becomes_a_standalone_one_with_a_feature_per_family() {
+        let manifest = standalone_manifest(&workspace_root(), &families()).expect("edits");
+        let features = "[features]\n\
+            default = [\"full\"]\n\
+            # Resource families, generated from the spec.\n\
+            _reach-00000001 = []\n\
+            charge = [\"_reach-00000001\"]\n\
+            customer = [\"_reach-00000001\"]\n\
+            full = [\"charge\", \"customer\"]\n\
+            # A synchronous client";
+        assert!(manifest.contains(features), "{manifest}");
+        assert!(manifest.starts_with(
+            "# @generated by `cargo xtask regen --out` from generated/Cargo.toml. Do not edit.\n[package]\n"
+        ));
+        assert!(manifest.ends_with("\n\n[workspace]\n"), "{manifest}");
+        for gone in ["[dev-dependencies]", "[[bench]]", "workspace = true"] {
+            assert!(!manifest.contains(gone), "{gone} is left in:\n{manifest}");
+        }
+        assert!(manifest.contains("\n[dependencies]\n"), "{manifest}");
+    }
+
+    #[test]
+    fn a_manifest_without_what_the_edit_needs_is_refused_by_name() {
+        let cases = [
+            (
+                "[package]\nname = \"x\"\n[features]\ndefault = []\n",
+                "no [dev-dependencies]",
+            ),
+            (
+                "[package]\nname = \"x\"\n[dev-dependencies]\n",
+                "no [features]",
+            ),
+            (
+                "[package]\nname = \"x\"\n[features]\nblocking = []\n[dev-dependencies]\n",
+                "no `default` list",
+            ),
+            (
+                "[package]\nedition.workspace = true\n[features]\ndefault = []\n[dev-dependencies]\n",
+                "inherits `package.edition.workspace`",
+            ),
+            ("[package\n", "is not valid TOML"),
+        ];
+        for (manifest, expected) in cases {
+            let error = edit_manifest(manifest, "sdk/Cargo.toml", &families())
+                .expect_err(manifest)
+                .to_string();
+            assert!(error.starts_with("sdk/Cargo.toml"), "{error}");
+            assert!(error.contains(expected), "{error} lacks {expected}");
+        }
+    }
+
+    #[test]
+    fn templates_are_filled_exactly() {
+        let values = [("a", "1"), ("b", "2")];
+        assert_eq!(
+            fill_template("t", "{{a}} and {{b}}, {{a}}", &values).expect("fills"),
+            "1 and 2, 1"
+        );
+        let unknown = fill_template("t", "{{c}}", &values).expect_err("unknown");
+        assert_eq!(unknown.to_string(), "t: unknown placeholder `{{c}}`");
+        let unused = fill_template("t", "{{a}}", &values).expect_err("unused");
+        assert_eq!(unused.to_string(), "t has no placeholder `{{b}}`");
+        let unclosed = fill_template("t", "{{a", &values).expect_err("unclosed");
+        assert_eq!(unclosed.to_string(), "t: `{{` without a closing `}}`");
+    }
+
+    #[test]
+    fn the_round_trip_template_takes_every_value() {
+        let types = [("charge".to_owned(), "charge::Charge".to_owned())];
+        let test = roundtrip_test("cmd", "spec.yaml", "../fixtures3.json", &types).expect("fills");
+        assert!(test.starts_with("// @generated by `cmd` from spec.yaml. Do not edit.\n"));
+        assert!(test.contains(
+            "    check::<stripe_sdk::charge::Charge>(fixtures, &spec, \"charge\", &mut report);\n"
+        ));
+        assert!(test.contains("\"/../fixtures3.json\""));
+        assert!(!test.contains("{{"), "a placeholder is left:\n{test}");
+    }
+
+    #[test]
+    fn spec_schemas_keep_only_structure() {
+        let schemas = serde_json::json!({"thing": {
+            "type": "object",
+            "description": "gone",
+            "x-expandableFields": [],
+            "required": ["a"],
+            "properties": {
+                "description": {"type": "string", "maxLength": 5000, "description": "gone"},
+                "a": {"anyOf": [{"$ref": "#/components/schemas/other", "title": "gone"}], "nullable": true},
+                "b": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "integer", "format": "unix-time"}}},
+            },
+        }});
+        let text = spec_schemas(schemas).expect("writes");
+        let expected = serde_json::json!({"thing": {
+            "type": "object",
+            "required": ["a"],
+            "properties": {
+                "description": {"type": "string"},
+                "a": {"anyOf": [{"$ref": "#/components/schemas/other"}], "nullable": true},
+                "b": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "integer"}}},
+            },
+        }});
+        let written: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(written, expected);
+    }
 }
