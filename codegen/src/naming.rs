@@ -123,6 +123,12 @@ pub fn type_name(name: &str) -> String {
     }
 }
 
+/// The name of a type nested in `parent` (`PostCustomersParams` + `Shipping`). A keyword's
+/// trailing `_` is dropped first: `Self_Object` is not upper camel case, `SelfObject` is.
+pub fn nested_type_name(parent: &str, suffix: &str) -> String {
+    format!("{}{suffix}", parent.trim_end_matches('_'))
+}
+
 pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
@@ -251,6 +257,11 @@ mod tests {
         assert_eq!(field_name("type"), "type_");
         assert_eq!(field_name("3d_secure"), "n3d_secure");
         assert_eq!(type_name("self"), "Self_");
+        assert_eq!(nested_type_name(&type_name("self"), "Object"), "SelfObject");
+        assert_eq!(
+            nested_type_name("Widget", &type_name("self")),
+            "WidgetSelf_"
+        );
     }
 
     #[test]

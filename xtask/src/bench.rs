@@ -1,5 +1,6 @@
-//! `cargo xtask bench-compile`: cold debug builds of a minimal connection-token program, with
-//! the checked-in crate and with the full-API crate restricted to one feature, timed in one run.
+//! `cargo xtask bench-compile`: cold debug builds, in one run, of the programs issue 9 measures
+//! (a connection-token program against a raw reqwest floor, a three-resource program and the
+//! whole API, each beside async-stripe's equivalent) and the table of their ratios.
 
 use anyhow::{Context, Result, bail};
 use std::fs;
@@ -14,12 +15,18 @@ use stripe_codegen::Selection;
 const FULL_SPEC: &str = "../shared/stripe-openapi/2023-08-16/spec3.yaml";
 /// Where the programs and their cold target folders go.
 const BENCH_DIR: &str = "target/bench-compile";
-/// The reference from the issue: async-stripe 1.0.0-rc.10 with only `terminal_connection_token`,
-/// cold debug build of such a program on these machines.
-const ASYNC_STRIPE_REFERENCE: Duration = Duration::from_secs(170);
+/// The async-stripe release compared against, pinned exactly in every manifest that names it.
+const ASYNC_STRIPE_VERSION: &str = "=1.0.0-rc.10";
+/// async-stripe's crates generated from the spec, each with a `full` feature that enables all of
+/// its resources (async-stripe's own "full"; `async-stripe-webhook` is hand-written and only
+/// forwards to these, so it is left out).
+const ASYNC_STRIPE_API_CRATES: [&str; 11] = [
+    "billing", "checkout", "connect", "core", "fraud", "issuing", "misc", "payment", "product",
+    "terminal", "treasury",
+];
 
-/// The program both variants build: create a connection token and print its id-less JSON.
-const PROGRAM: &str = r#"//! Minimal program for the compile-time benchmark: creates one connection token.
+/// The token program with the SDK: create a connection token with the blocking client.
+const TOKEN_PROGRAM: &str = r#"//! Compile-time benchmark: creates one connection token.
 fn main() {
     let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
     let result = stripe_sdk::blocking::Client::new(key).and_then(|client| {
@@ -32,91 +39,465 @@ fn main() {
 }
 "#;
 
-struct Measured {
-    total: Duration,
-    sdk: Option<Duration>,
+/// The floor: the same request as [`TOKEN_PROGRAM`] with raw reqwest (the SDK's features),
+/// serde and tokio, and no SDK.
+const FLOOR_PROGRAM: &str = r#"//! Compile-time benchmark floor: creates one connection token with raw reqwest, no SDK.
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct ConnectionToken {
+    object: String,
+    location: Option<String>,
+    secret: String,
 }
 
-pub fn bench_compile(root: &Path) -> Result<()> {
-    let bench = root.join(BENCH_DIR);
-    fs::create_dir_all(&bench).with_context(|| format!("cannot create {BENCH_DIR}"))?;
-    let full_dir = format!("{BENCH_DIR}/full-sdk");
-    println!("bench-compile: generating the full-API crate from {FULL_SPEC}");
-    write_standalone(
-        root,
-        &Standalone {
-            spec_file: FULL_SPEC,
-            selection: Selection::All,
-            out_dir: &full_dir,
-            fixtures: None,
-        },
-    )?;
+async fn create_connection_token(key: &str) -> Result<ConnectionToken, Box<dyn std::error::Error>> {
+    let response = reqwest::Client::new()
+        .post("https://api.stripe.com/v1/terminal/connection_tokens")
+        .bearer_auth(key)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await?
+        .error_for_status()?;
+    let body = response.text().await?;
+    Ok(serde_json::from_str(&body)?)
+}
 
-    let checked_in = root.join(SDK_DIR);
-    let full = root.join(&full_dir);
-    let variants = [
-        (
-            "checked-in crate",
-            "app-checked-in",
-            format!(
-                "{{ path = {:?}, features = [\"blocking\"] }}",
-                checked_in.display().to_string()
-            ),
-        ),
-        (
-            "full-API crate, feature terminal_connection_token",
-            "app-full",
-            format!(
-                "{{ path = {:?}, default-features = false, features = [\"blocking\", \"terminal_connection_token\"] }}",
-                full.display().to_string()
-            ),
-        ),
+// The runtime is built by hand, as the SDK's blocking client does: `#[tokio::main]` would add
+// tokio's macros (and `syn`) to the build, which no SDK program needs.
+fn main() {
+    let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => return eprintln!("{error}"),
+    };
+    match runtime.block_on(create_connection_token(&key)) {
+        Ok(token) => println!("{token:?}"),
+        Err(error) => eprintln!("{error}"),
+    }
+}
+"#;
+
+/// The token program against async-stripe (every crate with `full`, for the whole-API pair).
+const ASYNC_STRIPE_TOKEN_PROGRAM: &str = r#"//! Compile-time benchmark: creates one connection token with async-stripe.
+use stripe_terminal::terminal_connection_token::CreateTerminalConnectionToken;
+
+fn main() {
+    let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
+    let client = stripe::blocking::Client::new(key);
+    match CreateTerminalConnectionToken::new().send_blocking(&client) {
+        Ok(token) => println!("{token:?}"),
+        Err(error) => eprintln!("{error}"),
+    }
+}
+"#;
+
+/// The three-resource program with the SDK: a customer, a payment intent for them and a checkout
+/// session, with the blocking client.
+///
+/// `PostPaymentIntentsParams` and `PostCheckoutSessionsParams` have required fields, so they
+/// are built from their constructors, which take those fields.
+const THREE_RESOURCE_PROGRAM: &str = r#"//! Compile-time benchmark: creates a customer, a payment intent and a checkout session.
+use stripe_sdk::{
+    PostCheckoutSessionsParams, PostCheckoutSessionsParamsLineItems, PostCheckoutSessionsParamsMode,
+    PostCustomersParams, PostPaymentIntentsParams,
+};
+
+fn main() {
+    let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
+    if let Err(error) = run(key) {
+        eprintln!("{error}");
+    }
+}
+
+fn run(key: String) -> Result<(), stripe_sdk::Error> {
+    let client = stripe_sdk::blocking::Client::new(key)?;
+    let customer = client.post_customers(&PostCustomersParams {
+        email: Some("jenny.rosen@example.com".to_owned()),
+        ..Default::default()
+    })?;
+    let intent = client.post_payment_intents(&PostPaymentIntentsParams {
+        customer: Some(customer.id.clone()),
+        ..PostPaymentIntentsParams::new(1000, "usd")
+    })?;
+    let session = client.post_checkout_sessions(&PostCheckoutSessionsParams {
+        customer: Some(customer.id.clone()),
+        mode: Some(PostCheckoutSessionsParamsMode::Payment),
+        line_items: Some(vec![PostCheckoutSessionsParamsLineItems {
+            price: Some("price_1234".to_owned()),
+            quantity: Some(1),
+            ..Default::default()
+        }]),
+        ..PostCheckoutSessionsParams::new("https://example.com/success")
+    })?;
+    println!("{} {} {}", customer.id, intent.id, session.id);
+    Ok(())
+}
+"#;
+
+/// The three-resource program against async-stripe, with its blocking client.
+const ASYNC_STRIPE_THREE_RESOURCE_PROGRAM: &str = r#"//! Compile-time benchmark: creates a customer, a payment intent and a checkout session with async-stripe.
+use stripe_checkout::CheckoutSessionMode;
+use stripe_checkout::checkout_session::{CreateCheckoutSession, CreateCheckoutSessionLineItems};
+use stripe_core::customer::CreateCustomer;
+use stripe_core::payment_intent::CreatePaymentIntent;
+
+fn main() {
+    let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
+    let client = stripe::blocking::Client::new(key);
+    if let Err(error) = run(&client) {
+        eprintln!("{error}");
+    }
+}
+
+fn run(client: &stripe::blocking::Client) -> Result<(), stripe::StripeError> {
+    let customer = CreateCustomer::new().email("jenny.rosen@example.com").send_blocking(client)?;
+    let intent = CreatePaymentIntent::new(1000, stripe_types::Currency::USD)
+        .customer(customer.id.as_str())
+        .send_blocking(client)?;
+    let mut line_item = CreateCheckoutSessionLineItems::new();
+    line_item.price = Some("price_1234".to_owned());
+    line_item.quantity = Some(1);
+    let session = CreateCheckoutSession::new()
+        .success_url("https://example.com/success")
+        .customer(customer.id.as_str())
+        .mode(CheckoutSessionMode::Payment)
+        .line_items(vec![line_item])
+        .send_blocking(client)?;
+    println!("{} {} {}", customer.id.as_str(), intent.id.as_str(), session.id.as_str());
+    Ok(())
+}
+"#;
+
+/// Which measurements a run makes; `--only` picks some, by these names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// The raw-reqwest floor.
+    Floor,
+    /// The token program with the checked-in crate and with the full-API crate's one feature.
+    Token,
+    /// The three-resource program, ours and async-stripe's.
+    ThreeResource,
+    /// The token program with the whole API, ours (`full`) and async-stripe's (`full`).
+    WholeApi,
+}
+
+impl Group {
+    pub const ALL: [Group; 4] = [
+        Group::Floor,
+        Group::Token,
+        Group::ThreeResource,
+        Group::WholeApi,
     ];
-    let mut results = Vec::new();
-    for (label, folder, dependency) in &variants {
-        let app = bench.join(folder);
-        write_program(root, &app, dependency)?;
-        println!("bench-compile: cold debug build of the program with the {label}");
-        results.push((label, build_cold(&app)?));
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Floor => "floor",
+            Group::Token => "token",
+            Group::ThreeResource => "three-resource",
+            Group::WholeApi => "whole-api",
+        }
     }
-    println!();
-    println!("| what | ours | reference | ratio |");
-    println!("| --- | --- | --- | --- |");
-    for (label, measured) in &results {
-        println!(
-            "| program with the {label}, cold debug build | {:.1} s | async-stripe: {:.0} s | {:.2} |",
-            measured.total.as_secs_f64(),
-            ASYNC_STRIPE_REFERENCE.as_secs_f64(),
-            measured.total.as_secs_f64() / ASYNC_STRIPE_REFERENCE.as_secs_f64()
-        );
-    }
-    for (label, measured) in &results {
-        match measured.sdk {
-            Some(sdk) => println!(
-                "| stripe-sdk crate alone ({label}), from --timings | {:.2} s | target: 5 s | {:.2} |",
-                sdk.as_secs_f64(),
-                sdk.as_secs_f64() / 5.0
-            ),
-            None => println!(
-                "| stripe-sdk crate alone ({label}) | not found in the --timings report | | |"
+
+    pub fn parse(name: &str) -> Result<Group> {
+        match Group::ALL.into_iter().find(|group| group.name() == name) {
+            Some(group) => Ok(group),
+            None => bail!(
+                "unknown bench-compile group `{name}`; the groups are {}",
+                Group::ALL.map(Group::name).join(", ")
             ),
         }
     }
+}
+
+/// One program built from an empty target folder.
+struct Build {
+    group: Group,
+    /// What the table calls it.
+    label: &'static str,
+    /// Its folder under [`BENCH_DIR`], which is also its package name.
+    folder: &'static str,
+    /// The `[dependencies]` section's lines.
+    dependencies: String,
+    /// Whether it builds `stripe-sdk`, whose own time the table reports.
+    builds_sdk: bool,
+    program: &'static str,
+}
+
+struct Measured {
+    total: Duration,
+    /// The `stripe-sdk` unit's own time from `--timings`, for programs that build it.
+    sdk: Option<Duration>,
+}
+
+/// A ratio row of the table: a measurement and its reference, by the builds' folders.
+struct Comparison {
+    what: &'static str,
+    ours: &'static str,
+    reference: &'static str,
+}
+
+const COMPARISONS: [Comparison; 4] = [
+    Comparison {
+        what: "token program, checked-in crate / raw reqwest floor",
+        ours: "token-checked-in",
+        reference: "token-floor",
+    },
+    Comparison {
+        what: "token program, full-API crate with `terminal_connection_token` / raw reqwest floor",
+        ours: "token-full-api-one-feature",
+        reference: "token-floor",
+    },
+    Comparison {
+        what: "three-resource program, ours / async-stripe",
+        ours: "three-resource-ours",
+        reference: "three-resource-async-stripe",
+    },
+    Comparison {
+        what: "whole API, every feature, token program: ours / async-stripe `full`",
+        ours: "whole-api-ours",
+        reference: "whole-api-async-stripe",
+    },
+];
+
+pub fn bench_compile(root: &Path, groups: &[Group]) -> Result<()> {
+    let bench = root.join(BENCH_DIR);
+    fs::create_dir_all(&bench).with_context(|| format!("cannot create {BENCH_DIR}"))?;
+    let full_dir = format!("{BENCH_DIR}/full-sdk");
+    let needs_full_crate = groups
+        .iter()
+        .any(|group| matches!(group, Group::Token | Group::ThreeResource | Group::WholeApi));
+    if needs_full_crate {
+        println!("bench-compile: generating the full-API crate from {FULL_SPEC}");
+        write_standalone(
+            root,
+            &Standalone {
+                spec_file: FULL_SPEC,
+                selection: Selection::All,
+                out_dir: &full_dir,
+                fixtures: None,
+            },
+        )?;
+    }
+
+    let builds: Vec<Build> = builds(&root.join(SDK_DIR), &root.join(&full_dir))
+        .into_iter()
+        .filter(|build| groups.contains(&build.group))
+        .collect();
+    let mut results: Vec<(&Build, Measured)> = Vec::new();
+    let mut failures = Vec::new();
+    for build in &builds {
+        let app = bench.join(build.folder);
+        write_program(root, &app, build)?;
+        println!(
+            "bench-compile: cold debug build of {} ({}), load average {}",
+            build.label,
+            build.folder,
+            load_average()
+        );
+        match build_cold(&app) {
+            Ok(measured) => {
+                println!(
+                    "bench-compile: {}: {:.1} s{}",
+                    build.folder,
+                    measured.total.as_secs_f64(),
+                    measured
+                        .sdk
+                        .map(|sdk| format!(", stripe-sdk itself {:.1} s", sdk.as_secs_f64()))
+                        .unwrap_or_default()
+                );
+                results.push((build, measured));
+            }
+            Err(error) => {
+                eprintln!("bench-compile: {}: {error:#}", build.folder);
+                failures.push(build.folder);
+            }
+        }
+    }
+    println!("bench-compile: done, load average {}", load_average());
+    print_table(&results);
+    if !failures.is_empty() {
+        bail!("these programs did not build: {}", failures.join(", "));
+    }
     Ok(())
 }
 
-fn write_program(root: &Path, app: &Path, dependency: &str) -> Result<()> {
+/// Every program, in the order they are built: each comparison's two sides one after the other,
+/// so that the machine's drift between them is small.
+fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
+    let sdk = |path: &Path, features: &str| {
+        format!(
+            "stripe-sdk = {{ path = {:?}, default-features = false, features = [{features}] }}\n",
+            path.display().to_string()
+        )
+    };
+    let async_stripe = |api_crates: &[(&str, &str)]| {
+        // The client with rustls, ring and webpki roots, as reqwest's `rustls-tls` gives the SDK,
+        // and blocking as the SDK programs use; the shared crates are pinned too, since a
+        // prerelease requirement without `=` would accept a later release candidate.
+        let mut lines = format!(
+            "async-stripe = {{ version = \"{ASYNC_STRIPE_VERSION}\", default-features = false, features = [\"blocking\", \"rustls-tls-webpki-roots\", \"rustls-ring\"] }}\n"
+        );
+        for shared in ["client-core", "shared", "types"] {
+            lines.push_str(&format!(
+                "stripe-{shared} = {{ package = \"async-stripe-{shared}\", version = \"{ASYNC_STRIPE_VERSION}\" }}\n"
+            ));
+        }
+        for (api_crate, features) in api_crates {
+            lines.push_str(&format!(
+                "stripe-{api_crate} = {{ package = \"async-stripe-{api_crate}\", version = \"{ASYNC_STRIPE_VERSION}\", features = [{features}] }}\n"
+            ));
+        }
+        lines
+    };
+    let every_async_stripe_crate: Vec<(&str, &str)> = ASYNC_STRIPE_API_CRATES
+        .iter()
+        .map(|api_crate| (*api_crate, "\"full\""))
+        .collect();
+    vec![
+        Build {
+            group: Group::Floor,
+            label: "the token program with raw reqwest + serde + tokio (the floor)",
+            folder: "token-floor",
+            dependencies: "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }\n\
+                 serde = { version = \"1\", features = [\"derive\"] }\n\
+                 serde_json = \"1\"\n\
+                 tokio = { version = \"1\", default-features = false, features = [\"rt\", \"time\", \"net\"] }\n"
+                .to_owned(),
+            builds_sdk: false,
+            program: FLOOR_PROGRAM,
+        },
+        Build {
+            group: Group::Token,
+            label: "the token program with the checked-in crate",
+            folder: "token-checked-in",
+            dependencies: sdk(checked_in, "\"blocking\""),
+            builds_sdk: true,
+            program: TOKEN_PROGRAM,
+        },
+        Build {
+            group: Group::Token,
+            label: "the token program with the full-API crate, feature terminal_connection_token",
+            folder: "token-full-api-one-feature",
+            dependencies: sdk(full, "\"blocking\", \"terminal_connection_token\""),
+            builds_sdk: true,
+            program: TOKEN_PROGRAM,
+        },
+        Build {
+            group: Group::ThreeResource,
+            label: "the three-resource program with the full-API crate's three features",
+            folder: "three-resource-ours",
+            dependencies: sdk(
+                full,
+                "\"blocking\", \"customer\", \"payment_intent\", \"checkout_session\"",
+            ),
+            builds_sdk: true,
+            program: THREE_RESOURCE_PROGRAM,
+        },
+        Build {
+            group: Group::ThreeResource,
+            label: "the three-resource program with async-stripe's core and checkout crates",
+            folder: "three-resource-async-stripe",
+            dependencies: async_stripe(&[
+                ("core", "\"customer\", \"payment_intent\""),
+                ("checkout", "\"checkout_session\""),
+            ]),
+            builds_sdk: false,
+            program: ASYNC_STRIPE_THREE_RESOURCE_PROGRAM,
+        },
+        Build {
+            group: Group::WholeApi,
+            label: "the token program with the full-API crate, feature full",
+            folder: "whole-api-ours",
+            dependencies: sdk(full, "\"blocking\", \"full\""),
+            builds_sdk: true,
+            program: TOKEN_PROGRAM,
+        },
+        Build {
+            group: Group::WholeApi,
+            label: "the token program with every async-stripe API crate, feature full",
+            folder: "whole-api-async-stripe",
+            dependencies: async_stripe(&every_async_stripe_crate),
+            builds_sdk: false,
+            program: ASYNC_STRIPE_TOKEN_PROGRAM,
+        },
+    ]
+}
+
+fn print_table(results: &[(&Build, Measured)]) {
+    let seconds = |folder: &str| {
+        results
+            .iter()
+            .find(|(build, _)| build.folder == folder)
+            .map(|(_, measured)| measured.total.as_secs_f64())
+    };
+    println!();
+    println!("| cold debug build, dependencies included | time |");
+    println!("| --- | --- |");
+    for (build, measured) in results {
+        println!(
+            "| {} (`{}`) | {:.1} s |",
+            build.label,
+            build.folder,
+            measured.total.as_secs_f64()
+        );
+    }
+    println!();
+    println!("| ratio | ours | reference | ratio |");
+    println!("| --- | --- | --- | --- |");
+    for comparison in &COMPARISONS {
+        if let (Some(ours), Some(reference)) =
+            (seconds(comparison.ours), seconds(comparison.reference))
+        {
+            println!(
+                "| {} | {ours:.1} s | {reference:.1} s | {:.2} |",
+                comparison.what,
+                ours / reference
+            );
+        }
+    }
+    println!();
+    println!("| `stripe-sdk` crate alone, from `--timings` | time |");
+    println!("| --- | --- |");
+    for (build, measured) in results {
+        if build.builds_sdk {
+            match measured.sdk {
+                Some(sdk) => println!("| `{}` | {:.2} s |", build.folder, sdk.as_secs_f64()),
+                None => println!("| `{}` | not found in the --timings report |", build.folder),
+            }
+        }
+    }
+}
+
+fn write_program(root: &Path, app: &Path, build: &Build) -> Result<()> {
     fs::create_dir_all(app.join("src"))
         .with_context(|| format!("cannot create {}", app.display()))?;
     let manifest = format!(
-        "[package]\nname = \"connection-token-program\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nstripe-sdk = {dependency}\n\n[workspace]\n"
+        "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\n{}\n[workspace]\n",
+        build.folder, build.dependencies
     );
-    fs::write(app.join("Cargo.toml"), manifest)?;
-    fs::write(app.join("src/main.rs"), PROGRAM)?;
-    // The workspace's lock file pins the same dependency versions for both programs.
+    fs::write(app.join("Cargo.toml"), manifest)
+        .with_context(|| format!("cannot write {}/Cargo.toml", app.display()))?;
+    fs::write(app.join("src/main.rs"), build.program)
+        .with_context(|| format!("cannot write {}/src/main.rs", app.display()))?;
+    // The workspace's lock file pins the dependencies every program shares (serde, tokio,
+    // reqwest, ...) to the same versions; cargo adds what only async-stripe needs.
     fs::copy(root.join("Cargo.lock"), app.join("Cargo.lock")).context("cannot copy Cargo.lock")?;
     Ok(())
+}
+
+/// The 1, 5 and 15 minute load averages, for judging how noisy a measurement was.
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// A debug build from an empty target folder, wall-clock timed, with the SDK crate's own time
@@ -127,7 +508,8 @@ fn build_cold(app: &Path) -> Result<Measured> {
         fs::remove_dir_all(&target)
             .with_context(|| format!("cannot empty {}", target.display()))?;
     }
-    // Fetching is not compiling: download first so the timing sees only the build.
+    // Fetching is not compiling: download first (into the shared CARGO_HOME cache) so the
+    // timing sees only the build.
     let fetch = Command::new("cargo")
         .arg("fetch")
         .current_dir(app)

@@ -8,7 +8,7 @@ const USAGE_TEMPLATE: &str = "\
 usage: cargo xtask regen [--check | --bump] [--config FILE]
        cargo xtask regen --spec FILE (--all | --operation ID...) --out DIR [--fixtures FILE]
        {API_DIFF_SYNOPSIS}
-       cargo xtask bench-compile
+       cargo xtask bench-compile [--only GROUP]...
 
   regen              regenerate generated/src/gen/ from the spec named in the config, print the
                      API changes against generated/api-surface.json (the record of the crate's
@@ -26,8 +26,14 @@ usage: cargo xtask regen [--check | --bump] [--config FILE]
   --fixtures FILE    Stripe's fixtures3.json: add a test that round-trips every fixture object
                      (default: fixtures3.json beside the spec, when there is one)
 
-  bench-compile      time cold debug builds of a program creating a connection token, with the
-                     checked-in crate and with the full-API crate's terminal feature (BENCHMARKS.md)
+  bench-compile      time cold debug builds, in one run, and print their ratios (BENCHMARKS.md):
+                     floor: a connection-token program with raw reqwest + serde + tokio;
+                     token: the same program with the checked-in crate and with the full-API
+                       crate's terminal_connection_token feature (ratio to the floor);
+                     three-resource: a customer, a payment intent and a checkout session with
+                       the full-API crate's three features and with async-stripe 1.0.0-rc.10;
+                     whole-api: the token program with every feature, ours and async-stripe's
+  --only GROUP       build only that group (repeatable; default: all four)
 
 {API_DIFF_OPTIONS}";
 
@@ -51,12 +57,27 @@ fn main() -> ExitCode {
     }
 }
 
+fn bench_compile(mut args: impl Iterator<Item = String>) -> Result<()> {
+    let mut groups = Vec::new();
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--only", Some(name)) => groups.push(xtask::bench::Group::parse(&name)?),
+            ("--only", None) => bail!("--only needs a group\n{}", usage()),
+            (other, _) => bail!("unknown argument `{other}`\n{}", usage()),
+        }
+    }
+    if groups.is_empty() {
+        groups = xtask::bench::Group::ALL.to_vec();
+    }
+    xtask::bench::bench_compile(&xtask::workspace_root(), &groups)
+}
+
 fn run(args: Vec<String>) -> Result<()> {
     let mut args = args.into_iter();
     match args.next().as_deref() {
         Some("regen") => {}
         Some("api-diff") => return xtask::api_diff::run(&xtask::workspace_root(), args),
-        Some("bench-compile") => return xtask::bench::bench_compile(&xtask::workspace_root()),
+        Some("bench-compile") => return bench_compile(args),
         Some("help" | "--help" | "-h") | None => {
             println!("{}", usage());
             return Ok(());

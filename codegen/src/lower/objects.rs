@@ -4,7 +4,7 @@ use super::registry::Definition;
 use super::{Lowering, Place, SchemaSite};
 use crate::error::{Error, SpecErrorKind};
 use crate::ir::{Direction, Doc, Field, StructDef, TypeKind, TypeRef};
-use crate::naming::{field_name, html_to_markdown, type_name};
+use crate::naming::{field_name, html_to_markdown, nested_type_name, type_name};
 use crate::pointer::join;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
@@ -29,8 +29,10 @@ impl<'a> Lowering<'a> {
         let mut fields = Vec::with_capacity(object.properties.len());
         for (property, property_schema) in &object.properties {
             let pointer = join(&format!("{}/properties", site.pointer), &[property]);
-            let mut field_site =
-                site.nested(pointer.clone(), format!("{name}{}", type_name(property)));
+            let mut field_site = site.nested(
+                pointer.clone(),
+                nested_type_name(&name, &type_name(property)),
+            );
             field_site.place = field_place;
             let ty = self.lower_boxed_schema(property_schema, &field_site);
             let ty = match ty {

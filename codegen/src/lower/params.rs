@@ -7,7 +7,7 @@ use crate::ir::{
     Direction, Doc, Field, OperationParams, Origin, ParamsLocation, StructDef, TypeId, TypeKind,
     TypeRef,
 };
-use crate::naming::{field_name, html_to_markdown, snake_case, type_name};
+use crate::naming::{field_name, html_to_markdown, nested_type_name, snake_case, type_name};
 use crate::pointer::join;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 
@@ -18,7 +18,7 @@ const MULTIPART_CONTENT_TYPE: &str = "multipart/form-data";
 
 /// The name of an operation's params type (`PostCustomersParams`).
 fn params_type_name(operation_id: &str) -> String {
-    format!("{}Params", type_name(operation_id))
+    nested_type_name(&type_name(operation_id), "Params")
 }
 
 /// The doc of a params type names the method, so readers of the params find what takes them.
@@ -53,7 +53,7 @@ impl<'a> Lowering<'a> {
                         pointer: format!("{pointer}/schema"),
                         direction: Direction::Request,
                         module,
-                        name_hint: format!("{params_type}{}", type_name(&parameter_data.name)),
+                        name_hint: nested_type_name(&params_type, &type_name(&parameter_data.name)),
                         place: Place::Nested,
                         defines: None,
                         component: None,

@@ -6,7 +6,7 @@ use super::operations::IndexedOperation;
 use super::{Lowering, Place, SchemaSite, unsupported};
 use crate::error::{Error, SpecErrorKind};
 use crate::ir::{Direction, ResponseBody};
-use crate::naming::type_name;
+use crate::naming::{nested_type_name, type_name};
 use crate::pointer::join;
 use openapiv3::VariantOrUnknownOrEmpty;
 use openapiv3::{ReferenceOr, Schema, SchemaKind, StatusCode, StringFormat, Type};
@@ -73,7 +73,7 @@ impl<'a> Lowering<'a> {
             ),
             direction: Direction::Response,
             module,
-            name_hint: format!("{}Response", type_name(indexed.id)),
+            name_hint: nested_type_name(&type_name(indexed.id), "Response"),
             place: Place::Nested,
             defines: None,
             component: None,

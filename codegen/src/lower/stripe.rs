@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::ir::{
     Direction, Discriminator, OperationParams, Pagination, ResponseBody, TypeKind, TypeRef,
 };
-use crate::naming::{field_name, snake_case};
+use crate::naming::{field_name, nested_type_name, snake_case};
 use crate::pointer::join;
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 
@@ -198,7 +198,7 @@ impl<'a> Lowering<'a> {
         };
         let data_site = site.nested(
             join(&format!("{}/properties", site.pointer), &["data"]),
-            format!("{}Item", site.name_hint),
+            nested_type_name(&site.name_hint, "Item"),
         );
         let TypeRef::Array(item) = self.lower_inline(data, &data_site)? else {
             return Err(self.error(

@@ -7,7 +7,7 @@ use super::registry::Definition;
 use super::{Lowering, SchemaSite, first_free, stripe, unsupported};
 use crate::error::Error;
 use crate::ir::{Direction, Discriminator, TypeKind, TypeRef, UnionDef, UnionVariant};
-use crate::naming::type_name;
+use crate::naming::{nested_type_name, type_name};
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 impl<'a> Lowering<'a> {
@@ -115,7 +115,7 @@ impl<'a> Lowering<'a> {
             let rust_name = first_free(&label, |name| {
                 name == "Unknown" || variants.iter().any(|variant| variant.rust_name == name)
             });
-            let variant_site = site.nested(pointer, format!("{union_name}{rust_name}"));
+            let variant_site = site.nested(pointer, nested_type_name(union_name, &rust_name));
             let ty = self.lower_schema(alternative, &variant_site)?;
             variants.push(UnionVariant {
                 rust_name,
