@@ -144,6 +144,35 @@ impl Webhook {
     }
 }
 
+/// Defines `Webhook::construct_event`, which decodes into the generated `Event`.
+///
+/// The generator invokes this beside the `Event` type it generates from the spec's `event`
+/// schema, under the same feature gate as that type, so the method exists exactly when `Event`
+/// does (in a standalone crate, with the `event` feature).
+macro_rules! impl_construct_event {
+    ($event:ident) => {
+        impl $crate::Webhook {
+            /// Verifies the signature with [`Webhook::DEFAULT_TOLERANCE`](crate::Webhook::DEFAULT_TOLERANCE)
+            /// against the system clock, then decodes the payload into an [`Event`], whose
+            /// `data.object` is the resource it is about (or raw JSON for a kind this SDK does
+            /// not generate).
+            ///
+            /// `payload` is the request body exactly as received, `signature_header` the value
+            /// of its `Stripe-Signature` header and `secret` the endpoint's signing secret
+            /// (`whsec_...`). To read only part of an event, use
+            /// [`Webhook::construct_event_as`](crate::Webhook::construct_event_as).
+            pub fn construct_event(
+                payload: &str,
+                signature_header: &str,
+                secret: &str,
+            ) -> Result<$event, $crate::WebhookError> {
+                Self::construct_event_as(payload, signature_header, secret)
+            }
+        }
+    };
+}
+pub(crate) use impl_construct_event;
+
 /// Why a webhook was refused. No variant holds the secret, the header or the payload, so
 /// neither `Display` nor `Debug` can show a signature or the secret.
 #[derive(Debug, thiserror::Error)]

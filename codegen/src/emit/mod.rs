@@ -8,6 +8,7 @@
 
 mod client;
 mod enums;
+mod events;
 mod pagination;
 mod runtime;
 mod types;
@@ -178,6 +179,7 @@ impl Context<'_> {
             let gate = self.type_gate(*id);
             self.emit_type(def)
                 .into_iter()
+                .chain(events::emit_construct_event(self.api, *id))
                 .map(move |item| quote! { #gate #item })
         });
         let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));

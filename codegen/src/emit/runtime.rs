@@ -57,4 +57,6 @@ runtime_paths! {
     search_stream => crate::pagination::search_stream;
     /// The macro that gives a response enum its serde impls through `as_str` and `FromStr`.
     serde_via_str => crate::types::serde_via_str;
+    /// The macro that defines `Webhook::construct_event` for the generated `Event`.
+    impl_construct_event => crate::webhook::impl_construct_event;
 }
