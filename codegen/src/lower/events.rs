@@ -113,7 +113,7 @@ impl Lowering<'_> {
         self.registry.define(
             object,
             Definition {
-                module,
+                module: module.clone(),
                 doc: Doc(Some(
                     "The object an event is about (`data.object`), decoded by its `object` value \
                      into the resource's type; an object of a kind this SDK does not generate is \
@@ -130,6 +130,11 @@ impl Lowering<'_> {
 
         self.retype_field(envelope, type_field, TypeRef::Named(kind));
         self.retype_field(data, object_field, TypeRef::Named(object));
+        // `data` now holds every resource; in the event family, only the `event` feature
+        // reaches them all, rather than whichever family its component name suggests.
+        if let Some(def) = self.registry.get_mut(data) {
+            def.module.clone_from(&module);
+        }
         Ok(Some(EventTypes {
             envelope,
             kind,

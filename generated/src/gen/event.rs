@@ -12,7 +12,7 @@ pub struct Event {
     pub api_version: Option<String>,
     /// When the event happened, in seconds since the Unix epoch.
     pub created: i64,
-    pub data: super::shared::NotificationEventData,
+    pub data: NotificationEventData,
     /// The event's id (`evt_...`).
     pub id: String,
     /// Whether the event happened in live mode rather than test mode.
@@ -34,6 +34,16 @@ impl crate::HasId for Event {
     }
 }
 crate::webhook::impl_construct_event!(Event);
+/// The object an event is about.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+pub struct NotificationEventData {
+    /// The object the event is about, as it was when the event happened.
+    pub object: EventObject,
+    /// For `*.updated` events, the changed attributes with the values they had before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<serde_json::Value>,
+}
 /// The kind of object, always `event`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EventObject2 {
