@@ -2,6 +2,8 @@
 //! Types and operations generated from the OpenAPI document, one module per resource family.
 /// The API version this code was generated from; the client sends it as `Stripe-Version`.
 pub const API_VERSION: &str = "2024-01-01";
+pub mod event;
+pub use self::event::*;
 pub mod gadget;
 pub use self::gadget::*;
 pub mod items;
