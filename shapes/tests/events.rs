@@ -73,7 +73,8 @@ fn an_unknown_event_type_is_kept_as_received() {
 
 #[test]
 fn an_unknown_object_kind_is_kept_whole() {
-    let sprocket = json!({"id": "sp_1", "object": "sprocket", "teeth": [1, 2], "nested": {"a": null}});
+    let sprocket =
+        json!({"id": "sp_1", "object": "sprocket", "teeth": [1, 2], "nested": {"a": null}});
     let event = decode(event_json("sprocket.created", sprocket.clone()));
     assert_eq!(event.data.object, EventObject::Unknown(sprocket));
 
@@ -95,7 +96,8 @@ fn a_known_kind_that_does_not_fit_its_type_is_an_error() {
 #[test]
 fn construct_event_verifies_then_decodes_an_event() {
     const SECRET: &str = "whsec_shapes";
-    let payload = event_json("gadget.updated", json!({"id": "gd_1", "object": "gadget"})).to_string();
+    let payload =
+        event_json("gadget.updated", json!({"id": "gd_1", "object": "gadget"})).to_string();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("a clock after 1970")
