@@ -3,19 +3,22 @@
 //!
 //! ```no_run
 //! # fn handle(body: &str, stripe_signature: &str) -> Result<(), stripe_sdk::WebhookError> {
-//! #[derive(serde::Deserialize)]
-//! struct Event {
-//!     id: String,
-//!     #[serde(rename = "type")]
-//!     type_: String,
-//! }
+//! use stripe_sdk::{EventObject, EventType, Webhook};
 //!
 //! let secret = std::env::var("STRIPE_WEBHOOK_SECRET").unwrap_or_default();
-//! let event: Event = stripe_sdk::Webhook::construct_event_as(body, stripe_signature, &secret)?;
-//! println!("{} {}", event.id, event.type_);
+//! let event = Webhook::construct_event(body, stripe_signature, &secret)?;
+//! if let (EventType::TerminalReaderActionFailed, EventObject::TerminalReader(reader)) =
+//!     (&event.type_, &event.data.object)
+//! {
+//!     println!("{}: reader {} failed its action", event.id, reader.id);
+//! }
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! `Webhook::construct_event` returns the generated `Event`; it is defined beside that type, by
+//! the macro `impl_construct_event` below, so that it carries the type's feature gate.
+//! [`Webhook::construct_event_as`] decodes into a type of your own.
 //!
 //! The rules, as in stripe-python, stripe-node and stripe-go:
 //! - The header is a comma-separated list of `key=value` pairs: `t=<unix seconds>` and one or

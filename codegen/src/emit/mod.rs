@@ -3,8 +3,8 @@
 //! Emitting only formats: every decision (names, boxing, derives, validation, ids) was made by
 //! lowering or the analysis pass and is read from the IR. One file per kind of output:
 //! [`types`] (structs), [`enums`] (enums and unions), [`validate`], [`client`] (methods and
-//! multipart parts), [`pagination`], and [`runtime`], which names every path into the SDK's
-//! hand-written runtime.
+//! multipart parts), [`pagination`], [`events`] (`Webhook::construct_event` beside `Event`),
+//! and [`runtime`], which names every path into the SDK's hand-written runtime.
 
 mod client;
 mod enums;
