@@ -152,6 +152,10 @@ impl Webhook {
 /// The generator invokes this beside the `Event` type it generates from the spec's `event`
 /// schema, under the same feature gate as that type, so the method exists exactly when `Event`
 /// does (in a standalone crate, with the `event` feature).
+#[allow(
+    unused_macros,
+    reason = "a standalone crate built without the `event` feature has no `Event` to define it for"
+)]
 macro_rules! impl_construct_event {
     ($event:ident) => {
         impl $crate::Webhook {
@@ -174,6 +178,10 @@ macro_rules! impl_construct_event {
         }
     };
 }
+#[allow(
+    unused_imports,
+    reason = "a standalone crate built without the `event` feature has no `Event` to define it for"
+)]
 pub(crate) use impl_construct_event;
 
 /// Why a webhook was refused. No variant holds the secret, the header or the payload, so
