@@ -10,6 +10,8 @@ pub mod items;
 pub use self::items::*;
 pub mod shared;
 pub use self::shared::*;
+pub mod webhook_endpoints;
+pub use self::webhook_endpoints::*;
 pub mod widget;
 pub use self::widget::*;
 pub mod widgets;
