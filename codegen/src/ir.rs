@@ -15,6 +15,19 @@ pub struct Api {
     /// Every type the operations reach, in a deterministic order (first reached first);
     /// [`TypeId`] indexes it.
     pub types: Vec<TypeDef>,
+    /// The webhook event types, when the spec has Stripe's `event` schema.
+    pub events: Option<EventTypes>,
+}
+
+/// The types lowering builds for webhook events (see `lower/events.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventTypes {
+    /// `Event`: the envelope, from the spec's `event` schema.
+    pub envelope: TypeId,
+    /// `EventType`: the enum of event names, the envelope's `type`.
+    pub kind: TypeId,
+    /// `EventObject`: the union of resources, the envelope's `data.object`.
+    pub object: TypeId,
 }
 
 impl Api {

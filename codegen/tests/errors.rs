@@ -217,3 +217,12 @@ fn corpus_of_malformed_and_unsupported_specs() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn an_event_schema_without_a_type_is_refused() {
+    assert_eq!(
+        error_for("event_without_type.yaml", &["PostThings"]),
+        "event_without_type.yaml#/components/schemas/event: unsupported: an `event` schema \
+         without a string `type` property"
+    );
+}

@@ -19,7 +19,7 @@ fn render_all(spec_file: &str, text: &str, operations: &[&str]) -> String {
 }
 
 /// Every operation of the shapes document, in document order.
-const SHAPES_OPERATIONS: [&str; 8] = [
+const SHAPES_OPERATIONS: [&str; 9] = [
     "GetWidgetsWidget",
     "DeleteWidgetsWidget",
     "GetWidgetsWidgetPdf",
@@ -28,6 +28,7 @@ const SHAPES_OPERATIONS: [&str; 8] = [
     "GetWidgetsSearch",
     "GetWidgets",
     "PostWidgets",
+    "PostWebhookEndpoints",
 ];
 
 #[test]

@@ -28,6 +28,34 @@ fn read_spec(relative: &str) -> String {
     })
 }
 
+/// The top-level items of a rendered file (each with its own lines), minus
+/// those about `EventType`: it lists the spec's event names, of which our document carries only
+/// the few the SDK's users handle and each spec version adds some, so only its presence (and
+/// `Event`'s field of that type) is compared.
+fn without_event_names(code: &[&str]) -> Vec<String> {
+    let mut items: Vec<Vec<&str>> = Vec::new();
+    for line in code {
+        // prettyplease indents everything inside an item; only its closing line is not.
+        let inside = line.starts_with(' ') || line.starts_with('}') || line.starts_with(')');
+        match items.last_mut() {
+            Some(item) if inside => item.push(line),
+            _ => items.push(vec![line]),
+        }
+    }
+    items
+        .into_iter()
+        .filter(|item| {
+            let head = item.first().copied().unwrap_or_default();
+            let about_names = head == "pub enum EventType {"
+                || head == "impl EventType {"
+                || head == "impl std::str::FromStr for EventType {"
+                || head == "crate::types::serde_via_str!(EventType);";
+            !about_names
+        })
+        .map(|item| item.join("\n"))
+        .collect()
+}
+
 /// Generated code without comments and docs: what the compiler sees as the public API.
 fn api_surface(spec_file: &str, text: &str) -> String {
     let selection = Selection::Operations(vec![OPERATION.to_owned()]);
@@ -47,7 +75,11 @@ fn api_surface(spec_file: &str, text: &str) -> String {
                     !line.starts_with("//") && !line.starts_with("#[doc = ")
                 })
                 .collect();
-            format!("==> {}\n{}", file.path, code.join("\n"))
+            format!(
+                "==> {}\n{}",
+                file.path,
+                without_event_names(&code).join("\n")
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -68,6 +100,8 @@ fn upstream_spec_gives_the_same_public_api() {
         own.contains("pub async fn post_terminal_connection_tokens"),
         "{own}"
     );
+    assert!(own.contains("pub type_: EventType,"), "{own}");
+    assert!(theirs.contains("pub enum EventObject {"), "{theirs}");
 }
 
 #[test]

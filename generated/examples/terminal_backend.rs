@@ -17,7 +17,9 @@
 //!
 //! `POST /webhook` receives Stripe's events. It verifies the `Stripe-Signature` header with
 //! `STRIPE_WEBHOOK_SECRET` (a forged, altered or stale request gets 400
-//! `{"error":"invalid signature"}` and nothing else), logs the outcome of reader actions
+//! `{"error":"invalid signature"}` and nothing else), decodes it with
+//! `Webhook::construct_event` into the generated `Event` (whose `data.object` is a typed
+//! `TerminalReader` for reader events), logs the outcome of reader actions
 //! (`terminal.reader.action_succeeded` and `terminal.reader.action_failed`, with the reader, the
 //! action type and the failure code and message) and answers 200 at once. Without
 //! `STRIPE_WEBHOOK_SECRET` the endpoint answers 503, so that Stripe keeps retrying until the
@@ -48,7 +50,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use ring::digest;
 use stripe_sdk::PostTerminalConnectionTokensParams;
-use stripe_sdk::{Client, Error, Webhook, WebhookError};
+use stripe_sdk::{Client, Error, Event, EventObject, EventType, Webhook, WebhookError};
 use subtle::ConstantTimeEq;
 
 const USAGE: &str = "usage: terminal_backend [--listen ADDRESS:PORT]
@@ -513,37 +515,6 @@ fn bearer_token_matches(headers: &HeaderMap, expected: &digest::Digest) -> bool 
     presented.as_ref().ct_eq(expected.as_ref()).into()
 }
 
-/// The part of an event this backend reads. The object stays raw JSON until the event's type
-/// says what it is. (Once the SDK generates its `Event` type, `Webhook::construct_event` will
-/// hand over typed objects instead.)
-#[derive(serde::Deserialize)]
-struct ReceivedEvent {
-    id: String,
-    #[serde(rename = "type")]
-    type_: String,
-    data: ReceivedEventData,
-}
-
-#[derive(serde::Deserialize)]
-struct ReceivedEventData {
-    object: serde_json::Value,
-}
-
-/// The fields of a `terminal.reader` object that the reader action log lines show.
-#[derive(serde::Deserialize)]
-struct Reader {
-    id: String,
-    action: Option<ReaderAction>,
-}
-
-#[derive(serde::Deserialize)]
-struct ReaderAction {
-    #[serde(rename = "type")]
-    type_: String,
-    failure_code: Option<String>,
-    failure_message: Option<String>,
-}
-
 /// Answers Stripe's event deliveries. Stripe counts any answer but 2xx as a failed delivery and
 /// retries it for up to three days, so an authentic event gets 200 at once (even one this
 /// backend does not handle), and a request that fails verification gets a 400 that says
@@ -569,7 +540,7 @@ async fn webhook(State(state): State<Arc<AppState>>, headers: HeaderMap, body: B
     let Ok(payload) = std::str::from_utf8(&body) else {
         return refuse_webhook(&"the body is not UTF-8");
     };
-    match Webhook::construct_event_as::<ReceivedEvent>(payload, signature, secret) {
+    match Webhook::construct_event(payload, signature, secret) {
         Ok(event) => {
             log_event(event);
             (StatusCode::OK, Json(serde_json::json!({"received": true}))).into_response()
@@ -596,22 +567,23 @@ fn webhook_answer(status: StatusCode, error: &'static str) -> Response {
 
 /// One log line per verified event: reader action results at INFO (succeeded) or WARN
 /// (failed), everything else at DEBUG.
-fn log_event(event: ReceivedEvent) {
-    let ReceivedEvent { id, type_, data } = event;
-    let succeeded = match type_.as_str() {
-        "terminal.reader.action_succeeded" => true,
-        "terminal.reader.action_failed" => false,
-        _ => {
-            tracing::debug!(event_id = %id, event_type = %type_, "received an event this backend does not handle");
+fn log_event(event: Event) {
+    let Event {
+        id, type_, data, ..
+    } = event;
+    let succeeded = match type_ {
+        EventType::TerminalReaderActionSucceeded => true,
+        EventType::TerminalReaderActionFailed => false,
+        other => {
+            tracing::debug!(event_id = %id, event_type = other.as_str(), "received an event this backend does not handle");
             return;
         }
     };
-    let reader = match serde_json::from_value::<Reader>(data.object) {
-        Ok(reader) => reader,
-        Err(error) => {
-            tracing::warn!(event_id = %id, event_type = %type_, %error, "a reader event without a readable reader");
-            return;
-        }
+    // `construct_event` decoded the object by its `object` value, so a reader event holds a
+    // typed reader; anything else here would be a reader event about some other object.
+    let EventObject::TerminalReader(reader) = data.object else {
+        tracing::warn!(event_id = %id, event_type = type_.as_str(), "a reader event whose object is not a reader");
+        return;
     };
     let action = reader.action.as_ref();
     let action_type = action.map_or("(none)", |action| action.type_.as_str());

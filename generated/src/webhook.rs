@@ -3,19 +3,22 @@
 //!
 //! ```no_run
 //! # fn handle(body: &str, stripe_signature: &str) -> Result<(), stripe_sdk::WebhookError> {
-//! #[derive(serde::Deserialize)]
-//! struct Event {
-//!     id: String,
-//!     #[serde(rename = "type")]
-//!     type_: String,
-//! }
+//! use stripe_sdk::{EventObject, EventType, Webhook};
 //!
 //! let secret = std::env::var("STRIPE_WEBHOOK_SECRET").unwrap_or_default();
-//! let event: Event = stripe_sdk::Webhook::construct_event_as(body, stripe_signature, &secret)?;
-//! println!("{} {}", event.id, event.type_);
+//! let event = Webhook::construct_event(body, stripe_signature, &secret)?;
+//! if let (EventType::TerminalReaderActionFailed, EventObject::TerminalReader(reader)) =
+//!     (&event.type_, &event.data.object)
+//! {
+//!     println!("{}: reader {} failed its action", event.id, reader.id);
+//! }
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! `Webhook::construct_event` returns the generated `Event`; it is defined beside that type, by
+//! the macro `impl_construct_event` below, so that it carries the type's feature gate.
+//! [`Webhook::construct_event_as`] decodes into a type of your own.
 //!
 //! The rules, as in stripe-python, stripe-node and stripe-go:
 //! - The header is a comma-separated list of `key=value` pairs: `t=<unix seconds>` and one or
@@ -143,6 +146,43 @@ impl Webhook {
         decode_event(payload)
     }
 }
+
+/// Defines `Webhook::construct_event`, which decodes into the generated `Event`.
+///
+/// The generator invokes this beside the `Event` type it generates from the spec's `event`
+/// schema, under the same feature gate as that type, so the method exists exactly when `Event`
+/// does (in a standalone crate, with the `event` feature).
+#[allow(
+    unused_macros,
+    reason = "a standalone crate built without the `event` feature has no `Event` to define it for"
+)]
+macro_rules! impl_construct_event {
+    ($event:ident) => {
+        impl $crate::Webhook {
+            /// Verifies the signature with [`Webhook::DEFAULT_TOLERANCE`](crate::Webhook::DEFAULT_TOLERANCE)
+            /// against the system clock, then decodes the payload into an [`Event`], whose
+            /// `data.object` is the resource it is about (or raw JSON for a kind this SDK does
+            /// not generate).
+            ///
+            /// `payload` is the request body exactly as received, `signature_header` the value
+            /// of its `Stripe-Signature` header and `secret` the endpoint's signing secret
+            /// (`whsec_...`). To read only part of an event, use
+            /// [`Webhook::construct_event_as`](crate::Webhook::construct_event_as).
+            pub fn construct_event(
+                payload: &str,
+                signature_header: &str,
+                secret: &str,
+            ) -> Result<$event, $crate::WebhookError> {
+                Self::construct_event_as(payload, signature_header, secret)
+            }
+        }
+    };
+}
+#[allow(
+    unused_imports,
+    reason = "a standalone crate built without the `event` feature has no `Event` to define it for"
+)]
+pub(crate) use impl_construct_event;
 
 /// Why a webhook was refused. No variant holds the secret, the header or the payload, so
 /// neither `Display` nor `Debug` can show a signature or the secret.

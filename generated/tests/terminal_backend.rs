@@ -501,6 +501,9 @@ fn reader_event(event_type: &str, reader: &str, action: &Value) -> String {
             "object": "terminal.reader",
             "device_type": "bbpos_wisepos_e",
             "label": "Front desk",
+            "livemode": false,
+            "location": "tml_FrontDesk",
+            "serial_number": "WSC513102012345",
             "status": "online",
             "action": action,
         }},
@@ -566,6 +569,11 @@ async fn a_signed_reader_success_and_other_events_are_answered_200() {
     let other = json!({
         "id": "evt_2Other",
         "object": "event",
+        "api_version": "2023-08-16",
+        "created": 1_700_000_000,
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": null,
         "type": "payment_intent.succeeded",
         "data": {"object": {"id": "pi_123", "object": "payment_intent", "amount": 1000}},
     })

@@ -4,6 +4,7 @@
 
 pub mod api_diff;
 pub mod bench;
+pub mod events_test;
 pub mod shapes;
 
 use anyhow::{Context, Result, bail};
@@ -479,6 +480,13 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
             path: "tests/spec_schemas.json".to_owned(),
             contents: spec_schemas(schemas)?,
         });
+        let kinds = events_test::event_kinds(&api);
+        if !kinds.is_empty() {
+            files.push(GeneratedFile {
+                path: "tests/events.rs".to_owned(),
+                contents: events_test::events_test(&command, request.spec_file, &relative, &kinds),
+            });
+        }
     }
     let rest = sync_files(root, request.out_dir, &files, false, false)?;
     // The workspace's lock file pins the dependency versions the checked-in crate is tested

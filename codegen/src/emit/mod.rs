@@ -3,11 +3,12 @@
 //! Emitting only formats: every decision (names, boxing, derives, validation, ids) was made by
 //! lowering or the analysis pass and is read from the IR. One file per kind of output:
 //! [`types`] (structs), [`enums`] (enums and unions), [`validate`], [`client`] (methods and
-//! multipart parts), [`pagination`], and [`runtime`], which names every path into the SDK's
-//! hand-written runtime.
+//! multipart parts), [`pagination`], [`events`] (`Webhook::construct_event` beside `Event`),
+//! and [`runtime`], which names every path into the SDK's hand-written runtime.
 
 mod client;
 mod enums;
+mod events;
 mod pagination;
 mod runtime;
 mod types;
@@ -178,6 +179,7 @@ impl Context<'_> {
             let gate = self.type_gate(*id);
             self.emit_type(def)
                 .into_iter()
+                .chain(events::emit_construct_event(self.api, *id))
                 .map(move |item| quote! { #gate #item })
         });
         let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));

@@ -59,4 +59,6 @@ runtime_paths! {
     serde_via_str => crate::types::serde_via_str;
     /// Decodes a response union dispatched on `object`.
     deserialize_dispatched => crate::types::deserialize_dispatched;
+    /// The macro that defines `Webhook::construct_event` for the generated `Event`.
+    impl_construct_event => crate::webhook::impl_construct_event;
 }

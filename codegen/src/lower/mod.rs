@@ -5,10 +5,12 @@
 //! the order they are first reached. [`registry`] hands out type ids and names; each other file
 //! lowers one construct: [`operations`], [`params`], [`responses`], [`schemas`] (the dispatch
 //! and `$ref`s), [`objects`], [`enums`], [`unions`], and [`stripe`] for Stripe's conventions
-//! (list and search pages, expandable fields, object-discriminated unions, resource families).
+//! (list and search pages, expandable fields, object-discriminated unions, resource families);
+//! after the operations, [`events`] builds the webhook event types.
 //! Where a schema stands and for whom is passed down explicitly in a [`SchemaSite`].
 
 mod enums;
+mod events;
 mod objects;
 mod operations;
 mod params;
@@ -37,10 +39,13 @@ pub enum Selection {
 /// fact computed (see [`crate::analysis`]).
 pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, Error> {
     let selected = operations::select(spec, file, selection)?;
+    // Inline types must not take the names the event types are built under later.
+    let mut reserved_names = registry::component_type_names(spec, file)?;
+    reserved_names.extend(events::reserved_names(spec));
     let mut lowering = Lowering {
         spec,
         file,
-        registry: TypeRegistry::new(registry::component_type_names(spec, file)?),
+        registry: TypeRegistry::new(reserved_names),
         components: HashMap::new(),
         families: stripe::resource_families(spec),
         operation_id: None,
@@ -67,11 +72,13 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         operations.push(lowered);
     }
     lowering.operation_id = None;
+    let events = lowering.lower_events()?;
     let types = lowering.registry.finish(file)?;
     let mut api = Api {
         api_version: spec.info.version.clone(),
         operations,
         types,
+        events,
     };
     crate::analysis::analyse(&mut api);
     Ok(api)

@@ -12,7 +12,7 @@ use crate::pointer::join;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 
 /// The only request body encoding Stripe uses for its JSON API (besides file uploads).
-const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+pub(super) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// File uploads (`POST /v1/files`).
 const MULTIPART_CONTENT_TYPE: &str = "multipart/form-data";
 

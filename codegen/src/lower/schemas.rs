@@ -87,7 +87,7 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn lower_reference(
+    pub(super) fn lower_reference(
         &mut self,
         reference: &str,
         site: &SchemaSite<'_>,

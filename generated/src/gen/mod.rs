@@ -2,5 +2,11 @@
 //! Types and operations generated from the OpenAPI document, one module per resource family.
 /// The API version this code was generated from; the client sends it as `Stripe-Version`.
 pub const API_VERSION: &str = "2023-08-16";
+pub mod event;
+pub use self::event::*;
+pub mod shared;
+pub use self::shared::*;
 pub mod terminal_connection_token;
 pub use self::terminal_connection_token::*;
+pub mod terminal_reader;
+pub use self::terminal_reader::*;

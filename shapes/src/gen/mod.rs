@@ -2,12 +2,16 @@
 //! Types and operations generated from the OpenAPI document, one module per resource family.
 /// The API version this code was generated from; the client sends it as `Stripe-Version`.
 pub const API_VERSION: &str = "2024-01-01";
+pub mod event;
+pub use self::event::*;
 pub mod gadget;
 pub use self::gadget::*;
 pub mod items;
 pub use self::items::*;
 pub mod shared;
 pub use self::shared::*;
+pub mod webhook_endpoints;
+pub use self::webhook_endpoints::*;
 pub mod widget;
 pub use self::widget::*;
 pub mod widgets;
