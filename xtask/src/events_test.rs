@@ -114,6 +114,12 @@ fn every_fixture_decodes_as_an_event() {{
             Ok(event) => event,
             Err(error) => {{
                 let message = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
+                // A value decoded from its own text (an expanded object, a union's variant)
+                // puts the path inside it in front of its error: ``at `path`: ``.
+                let mut message = message.as_str();
+                while let Some((_, rest)) = message.strip_prefix("at `").and_then(|after| after.split_once("`: ")) {{
+                    message = rest;
+                }}
                 let missing = message
                     .strip_prefix("missing field `")
                     .and_then(|rest| rest.split('`').next())

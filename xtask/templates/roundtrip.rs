@@ -176,6 +176,27 @@ fn place(path: &str) -> String {
     }
 }
 
+/// Splits the ``at `path`: `` prefixes that values decoded from their own text put in front of
+/// their errors: the path inside the value (in the walk's form) and the message itself.
+fn split_nested(message: &str) -> (String, &str) {
+    let mut segments: Vec<String> = Vec::new();
+    let mut rest = message;
+    while let Some((inner, tail)) = rest
+        .strip_prefix("at `")
+        .and_then(|after| after.split_once("`: "))
+    {
+        let inner = inner.replace('[', ".").replace(']', "");
+        segments.extend(
+            inner
+                .split('.')
+                .filter(|segment| !segment.is_empty())
+                .map(str::to_owned),
+        );
+        rest = tail;
+    }
+    (segments.join("."), rest)
+}
+
 /// Whether `path` is `ancestor` or below it.
 fn within(path: &str, ancestor: &str) -> bool {
     ancestor.is_empty()
@@ -223,8 +244,12 @@ fn check<T: serde::de::DeserializeOwned + serde::Serialize>(
     let decoded: T = match serde_path_to_error::deserialize(original) {
         Ok(decoded) => decoded,
         Err(error) => {
-            let at = error_path(error.path());
             let message = error.inner().to_string();
+            // A value decoded from its own text (an expanded object, a union's variant) puts
+            // the path inside it in front of its error.
+            let (inner, message) = split_nested(&message);
+            let outer = error_path(error.path());
+            let at = if inner.is_empty() { outer } else { join(&outer, &inner) };
             let missing = message
                 .strip_prefix("missing field `")
                 .and_then(|rest| rest.split('`').next());
