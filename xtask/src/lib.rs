@@ -55,6 +55,15 @@ impl Drift {
             Drift::Stale => "stale (no longer generated)",
         }
     }
+
+    /// What writing did about it, for `regen`'s report.
+    pub(crate) fn action(self) -> &'static str {
+        match self {
+            Drift::Changed => "updated",
+            Drift::Missing => "created",
+            Drift::Stale => "removed",
+        }
+    }
 }
 
 /// The outcome of comparing (and possibly writing) the generated folder.
@@ -309,11 +318,7 @@ pub fn run_regen(root: &Path, config_file: &str, mode: RegenMode) -> Result<Rege
         return Ok(outcome);
     }
     for (path, drift) in &report.drift {
-        let action = match drift {
-            Drift::Changed => "updated",
-            Drift::Missing => "created",
-            Drift::Stale => "removed",
-        };
+        let action = drift.action();
         message.push_str(&format!("regen: {action} {path}\n"));
     }
     message.push_str(&format!(

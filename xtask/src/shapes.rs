@@ -3,7 +3,7 @@
 //! `regen` writes it and `regen --check` checks it like `generated/`, so `cargo test` builds
 //! every construct's output with warnings denied.
 
-use crate::{Drift, REGEN_COMMAND, Report, SDK_DIR, generate, sync, sync_files};
+use crate::{REGEN_COMMAND, Report, SDK_DIR, generate, sync, sync_files};
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::Path;
@@ -110,11 +110,7 @@ fn print_report(what: &str, report: &Report, check_only: bool) -> Result<()> {
         bail!("{} {what} file(s) out of date", report.drift.len());
     }
     for (path, drift) in &report.drift {
-        let action = match drift {
-            Drift::Changed => "updated",
-            Drift::Missing => "created",
-            Drift::Stale => "removed",
-        };
+        let action = drift.action();
         println!("regen: {action} {path}");
     }
     println!(
