@@ -4,7 +4,7 @@
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
-use std::marker::PhantomData;
+use std::borrow::Cow;
 
 /// A field that holds an object's id, or the whole object when the request asked for it with
 /// `expand[]`.
@@ -146,7 +146,12 @@ macro_rules! serde_via_str {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<Self, D::Error> {
-                deserializer.deserialize_str($crate::types::FromStrVisitor::new())
+                let text =
+                    <$crate::types::Text<'de> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                match text.as_str().parse() {
+                    Ok(value) => Ok(value),
+                    Err(never) => match never {},
+                }
             }
         }
     };
@@ -157,33 +162,156 @@ macro_rules! serde_via_str {
 )]
 pub(crate) use serde_via_str;
 
-/// Deserializes a string through `T`'s infallible `FromStr`. A known value borrowed from the
-/// input is matched without being copied; only an unknown one is kept as a `String`.
-pub(crate) struct FromStrVisitor<T>(PhantomData<T>);
+/// Implements `Deserialize` for a generated response struct: a map visitor that reads each
+/// key as [`Text`] and each value through [`next_field`].
+///
+/// It does what serde's derive does for these structs (unknown fields are skipped, a missing
+/// required field is "missing field `x`", a repeated one "duplicate field `x`", an absent or
+/// `null` optional field is `None`) with far less code per struct: the derive also compiles a
+/// field-name enum with its own visitor, a reader for structs written as JSON arrays, and a copy
+/// of serde_json's key reader per struct, and those were the largest share of the whole-API
+/// crate's build. Here every struct shares one key type, and each field's value is read by one
+/// generic function per value type, shared across structs.
+///
+/// The field types are not named: each is inferred from the struct's own definition.
+#[allow(
+    unused_macros,
+    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
+)]
+macro_rules! deserialize_object {
+    (
+        $name:ident,
+        required { $($required_wire:literal => $required:ident),* $(,)? },
+        optional { $($optional_wire:literal => $optional:ident),* $(,)? } $(,)?
+    ) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct FieldsVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for FieldsVisitor {
+                    type Value = $name;
+                    fn expecting(
+                        &self,
+                        formatter: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        formatter.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$name, A::Error> {
+                        $(let mut $required = None;)*
+                        $(let mut $optional = None;)*
+                        while let Some(key) = map.next_key::<$crate::types::Text<'de>>()? {
+                            match key.as_str() {
+                                $($required_wire => {
+                                    $crate::types::next_field(&mut map, &mut $required, $required_wire)?
+                                })*
+                                $($optional_wire => {
+                                    $crate::types::next_field(&mut map, &mut $optional, $optional_wire)?
+                                })*
+                                _ => $crate::types::skip_value(&mut map)?,
+                            }
+                        }
+                        Ok($name {
+                            $($required: $crate::types::required::<_, A::Error>($required, $required_wire)?,)*
+                            $($optional: $crate::types::optional($optional),)*
+                        })
+                    }
+                }
+                deserializer.deserialize_map(FieldsVisitor)
+            }
+        }
+    };
+}
+#[allow(
+    unused_imports,
+    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
+)]
+pub(crate) use deserialize_object;
 
-impl<T> FromStrVisitor<T> {
-    #[allow(
-        dead_code,
-        reason = "the runtime serves any selection of operations; one without such enums leaves it unused"
-    )]
-    pub(crate) fn new() -> Self {
-        Self(PhantomData)
+/// A string read from JSON: borrowed from the input when it has no escapes, copied otherwise.
+/// Response structs read their keys as this, and response enums their values, so that the
+/// deserializer's string reader is compiled once for all of them.
+pub(crate) struct Text<'de>(Cow<'de, str>);
+
+impl Text<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-impl<T: std::str::FromStr<Err = std::convert::Infallible>> Visitor<'_> for FromStrVisitor<T> {
-    type Value = T;
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
 
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("a string")
-    }
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a string")
+            }
 
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-        match value.parse() {
-            Ok(parsed) => Ok(parsed),
-            Err(never) => match never {},
+            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(value)))
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(value.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, value: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(value)))
+            }
         }
+        deserializer.deserialize_str(TextVisitor)
     }
+}
+
+/// Reads the value of the field `name` into its slot; a second value for the same field is an
+/// error, as with serde's derive.
+#[allow(
+    dead_code,
+    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
+)]
+pub(crate) fn next_field<'de, A: de::MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a field the struct does not declare: Stripe adds fields without a
+/// version bump.
+#[allow(
+    dead_code,
+    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
+)]
+pub(crate) fn skip_value<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(|_| ())
+}
+
+/// A required field's value, or "missing field `name`".
+#[allow(
+    dead_code,
+    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
+)]
+pub(crate) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// An optional field's value: `None` when the field was absent or `null`.
+#[allow(
+    dead_code,
+    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
+)]
+pub(crate) fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
+    slot.flatten()
 }
 
 #[cfg(test)]
@@ -245,37 +373,39 @@ mod tests {
     }
 }
 
-/// A response union's `object` and `deleted` values, read before its variant is chosen.
-#[derive(Deserialize)]
-struct Discriminator {
-    #[serde(default)]
-    object: Option<String>,
-    #[serde(default)]
-    deleted: bool,
-}
-
-/// Decodes a response union dispatched on its `object` (and `deleted`) value: the value is
-/// kept as raw JSON text, its discriminator read from it, and `pick` decodes the text into the
-/// variant that discriminator names (or keeps it whole).
+/// Decodes a response union from its raw JSON text: `pick` decodes the text into the variant
+/// it chooses, or keeps it whole. A union dispatched on `object` reads [`discriminator`] first;
+/// one without discriminators tries its variants in order.
 ///
 /// Decoding the variant from text, with the same kind of deserializer as the whole response,
 /// compiles each variant's `Deserialize` once; buffering the value as a `serde_json::Value`
-/// first would compile every type below every union a second time, for that deserializer.
+/// first (or serde's `untagged`, which buffers it in its own form) would compile every type
+/// below every union a second time, for that deserializer.
 #[allow(
     dead_code,
     reason = "the runtime serves any selection of operations; one without such unions leaves it unused"
 )]
-pub(crate) fn deserialize_dispatched<'de, D: Deserializer<'de>, T>(
+pub(crate) fn deserialize_from_text<'de, D: Deserializer<'de>, T>(
     deserializer: D,
-    pick: fn(Option<&str>, bool, &str) -> Result<T, serde_json::Error>,
+    pick: impl FnOnce(&str) -> Result<T, serde_json::Error>,
 ) -> Result<T, D::Error> {
     let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
-    let discriminator: Discriminator =
-        serde_json::from_str(raw.get()).map_err(|error| nested_error(raw.get(), &error))?;
-    pick(
-        discriminator.object.as_deref(),
-        discriminator.deleted,
-        raw.get(),
-    )
-    .map_err(|error| nested_error(raw.get(), &error))
+    pick(raw.get()).map_err(|error| nested_error(raw.get(), &error))
+}
+
+/// A response union's `object` and `deleted` values, read before its variant is chosen.
+#[allow(
+    dead_code,
+    reason = "the runtime serves any selection of operations; one without such unions leaves it unused"
+)]
+pub(crate) fn discriminator(json: &str) -> Result<(Option<String>, bool), serde_json::Error> {
+    #[derive(Deserialize)]
+    struct Discriminator {
+        #[serde(default)]
+        object: Option<String>,
+        #[serde(default)]
+        deleted: bool,
+    }
+    let Discriminator { object, deleted } = serde_json::from_str(json)?;
+    Ok((object, deleted))
 }

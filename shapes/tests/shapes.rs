@@ -10,7 +10,7 @@ use stripe_shapes::{
     PostFilesParamsFileLinkData, PostFilesParamsPurpose, PostWidgetsParams, PostWidgetsParamsColor,
     PostWidgetsParamsOwner, PostWidgetsParamsOwnerObject, PostWidgetsParamsParts,
     PostWidgetsParamsV3dSecure, Unsettable, ViolationKind, Widget, WidgetOwner, WidgetStatus,
-    WidgetTimezone,
+    WidgetMeasure, WidgetMeasureObject, WidgetTimezone,
 };
 use wiremock::matchers::{body_string, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -201,6 +201,82 @@ fn a_response_decodes_expandable_nullable_recursive_and_oddly_named_fields() {
     assert_eq!(
         unexpanded.owner.as_ref().and_then(Expandable::id),
         Some("own_9")
+    );
+}
+
+#[test]
+fn a_union_without_object_values_takes_the_first_shape_that_fits() {
+    let measure = |value: serde_json::Value| {
+        let text = json!({"id": "wid_1", "object": "widget", "created": 1, "description": null,
+            "measure": value})
+        .to_string();
+        serde_json::from_str::<Widget>(&text)
+            .expect("the widget decodes")
+            .measure
+    };
+    assert_eq!(measure(json!(3)), Some(WidgetMeasure::Integer(3)));
+    assert_eq!(
+        measure(json!({"unit": "cm", "value": 4})),
+        Some(WidgetMeasure::Object(Box::new(WidgetMeasureObject {
+            unit: "cm".to_owned(),
+            value: 4
+        })))
+    );
+    // The object lacks `value`, so it fits no shape and is kept whole.
+    assert_eq!(
+        measure(json!({"unit": "cm"})),
+        Some(WidgetMeasure::Unknown(json!({"unit": "cm"})))
+    );
+    assert_eq!(
+        measure(json!("big")),
+        Some(WidgetMeasure::Unknown(json!("big")))
+    );
+}
+
+/// Responses are decoded from text as the client decodes them: keys with escapes, and the
+/// errors serde's derive would give, at the same place.
+#[test]
+fn a_response_decoded_from_text_reads_escaped_keys_and_names_what_is_wrong() {
+    let widget: Widget = serde_json::from_str(
+        r#"{"\u0069d": "wid_1", "object": "widget", "created": 1, "description": "d",
+            "\u00e9xtra": [1, {"a": null}], "timezone": "Etc/GMT\u002b0"}"#,
+    )
+    .expect("escaped keys and values decode");
+    assert_eq!(widget.id, "wid_1");
+    assert_eq!(widget.timezone, Some(WidgetTimezone::EtcGmt0));
+
+    let missing = serde_json::from_str::<Widget>(
+        r#"{"id": "wid_1", "object": "widget", "description": null}"#,
+    )
+    .expect_err("`created` is required");
+    assert!(
+        missing.to_string().starts_with("missing field `created`"),
+        "{missing}"
+    );
+    let duplicate = serde_json::from_str::<Widget>(
+        r#"{"id": "wid_1", "id": "wid_2", "object": "widget", "created": 1, "description": null}"#,
+    )
+    .expect_err("a repeated field is refused");
+    assert!(
+        duplicate.to_string().starts_with("duplicate field `id`"),
+        "{duplicate}"
+    );
+    let wrong_type = serde_json::from_str::<Widget>(r#"[1, 2]"#).expect_err("not an object");
+    assert!(
+        wrong_type
+            .to_string()
+            .starts_with("invalid type: sequence, expected struct Widget"),
+        "{wrong_type}"
+    );
+    let wrong_enum = serde_json::from_str::<Widget>(
+        r#"{"id": "wid_1", "object": "widget", "created": 1, "description": null, "status": 7}"#,
+    )
+    .expect_err("an enum is a string");
+    assert!(
+        wrong_enum
+            .to_string()
+            .starts_with("invalid type: integer `7`, expected a string"),
+        "{wrong_enum}"
     );
 }
 

@@ -118,10 +118,10 @@ impl Context<'_> {
             .iter()
             .map(|variant| self.variant_type(variant))
             .collect();
-        let (serde, serde_other) = serde_derives(body.direction);
         let mut items = Vec::new();
         match (body.direction, body.discriminated) {
             (Direction::Request, _) => {
+                let (serde, serde_other) = serde_derives(Direction::Request);
                 items.push(quote! {
                     #doc
                     #[derive(Clone, Debug, PartialEq, #serde)]
@@ -138,26 +138,13 @@ impl Context<'_> {
                     }
                 }
             }
-            (Direction::Response, false) => {
+            (Direction::Response, discriminated) => {
                 items.extend(self.emit_union_has_id(def, &variant_idents));
-                items.push(quote! {
-                    #doc
-                    #[derive(Clone, Debug, PartialEq, #serde)]
-                    #serde_other
-                    #[serde(untagged)]
-                    pub enum #name {
-                        #(#variant_idents(#variant_types),)*
-                        /// A value of a shape this SDK does not know, kept as JSON.
-                        Unknown(serde_json::Value),
-                    }
-                });
-            }
-            (Direction::Response, true) => {
-                items.extend(self.emit_union_has_id(def, &variant_idents));
-                items.extend(emit_dispatched_union(
+                items.extend(emit_response_union(
                     &name,
                     &doc,
                     body,
+                    discriminated,
                     &variant_idents,
                     &variant_types,
                 ));
@@ -184,27 +171,18 @@ impl Context<'_> {
     }
 }
 
-/// A response union decoded by its `object` (and `deleted`) value; an object of a kind this
-/// SDK does not know is kept as JSON. Its `Serialize` impl comes with the `serialize` feature.
-fn emit_dispatched_union(
+/// A response union, decoded from its raw JSON text: by its `object` (and `deleted`) value
+/// when every variant has a distinct one, otherwise by trying its variants in order. A value
+/// that fits no variant is kept as JSON. Its `Serialize` impl comes with the `serialize`
+/// feature.
+fn emit_response_union(
     name: &Ident,
     doc: &TokenStream,
     body: &UnionDef,
+    discriminated: bool,
     variant_idents: &[Ident],
     variant_types: &[TokenStream],
 ) -> Vec<TokenStream> {
-    let dispatch =
-        body.variants
-            .iter()
-            .zip(variant_idents)
-            .filter_map(|(variant, variant_ident)| {
-                let discriminator = variant.discriminator.as_ref()?;
-                let object = &discriminator.object;
-                let deleted = discriminator.deleted;
-                Some(quote! {
-                    (Some(#object), #deleted) => Self::#variant_ident(serde_json::from_str(json)?),
-                })
-            });
     let variant_docs = body
         .variants
         .iter()
@@ -212,23 +190,29 @@ fn emit_dispatched_union(
             Some(Discriminator {
                 object,
                 deleted: true,
-            }) => format!(" A deleted `{object}`."),
+            }) => Some(format!(" A deleted `{object}`.")),
             Some(Discriminator {
                 object,
                 deleted: false,
-            }) => format!(" An object whose `object` is `{object}`."),
-            None => String::new(),
-        });
+            }) => Some(format!(" An object whose `object` is `{object}`.")),
+            None => None,
+        })
+        .map(|doc| doc.map(|doc| quote! { #[doc = #doc] }));
+    let unknown_doc = if discriminated {
+        " An object of a kind this SDK does not know yet, kept as JSON."
+    } else {
+        " A value of a shape this SDK does not know, kept as JSON."
+    };
     let serialize_feature = runtime::SERIALIZE_FEATURE;
     let definition = quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #(
-                #[doc = #variant_docs]
+                #variant_docs
                 #variant_idents(#variant_types),
             )*
-            /// An object of a kind this SDK does not know yet, kept as JSON.
+            #[doc = #unknown_doc]
             Unknown(serde_json::Value),
         }
     };
@@ -243,16 +227,40 @@ fn emit_dispatched_union(
             }
         }
     };
-    let deserialize_dispatched = runtime::deserialize_dispatched();
+    let deserialize_from_text = runtime::deserialize_from_text();
+    let pick = if discriminated {
+        let discriminator = runtime::discriminator();
+        let dispatch = body.variants.iter().zip(variant_idents).filter_map(
+            |(variant, variant_ident)| {
+                let discriminator = variant.discriminator.as_ref()?;
+                let object = &discriminator.object;
+                let deleted = discriminator.deleted;
+                Some(quote! {
+                    (Some(#object), #deleted) => Self::#variant_ident(serde_json::from_str(json)?),
+                })
+            },
+        );
+        quote! {
+            let (object, deleted) = #discriminator(json)?;
+            Ok(match (object.as_deref(), deleted) {
+                #(#dispatch)*
+                _ => Self::Unknown(serde_json::from_str(json)?),
+            })
+        }
+    } else {
+        quote! {
+            #(
+                if let Ok(value) = serde_json::from_str(json) {
+                    return Ok(Self::#variant_idents(value));
+                }
+            )*
+            serde_json::from_str(json).map(Self::Unknown)
+        }
+    };
     let deserialize = quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #deserialize_dispatched(deserializer, |object, deleted, json| {
-                    Ok(match (object, deleted) {
-                        #(#dispatch)*
-                        _ => Self::Unknown(serde_json::from_str(json)?),
-                    })
-                })
+                #deserialize_from_text(deserializer, |json| { #pick })
             }
         }
     };

@@ -57,8 +57,12 @@ runtime_paths! {
     search_stream => crate::pagination::search_stream;
     /// The macro that gives a response enum its serde impls through `as_str` and `FromStr`.
     serde_via_str => crate::types::serde_via_str;
-    /// Decodes a response union dispatched on `object`.
-    deserialize_dispatched => crate::types::deserialize_dispatched;
+    /// The macro that gives a response struct its `Deserialize` impl.
+    deserialize_object => crate::types::deserialize_object;
+    /// Decodes a response union from its raw JSON text.
+    deserialize_from_text => crate::types::deserialize_from_text;
+    /// Reads a response union's `object` and `deleted` values from its text.
+    discriminator => crate::types::discriminator;
     /// The macro that defines `Webhook::construct_event` for the generated `Event`.
     impl_construct_event => crate::webhook::impl_construct_event;
 }

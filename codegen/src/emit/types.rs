@@ -24,16 +24,37 @@ impl Context<'_> {
         let deny = body
             .deny_unknown_fields
             .then(|| quote! { #[serde(deny_unknown_fields)] });
-        let (serde, serde_other) = serde_derives(body.direction);
-        let mut items = vec![quote! {
-            #doc
-            #[derive(Clone, #debug #default PartialEq, #serde)]
-            #serde_other
-            #deny
-            pub struct #name {
-                #(#fields)*
+        let mut items = match body.direction {
+            Direction::Request => {
+                let (serde, serde_other) = serde_derives(body.direction);
+                vec![quote! {
+                    #doc
+                    #[derive(Clone, #debug #default PartialEq, #serde)]
+                    #serde_other
+                    #deny
+                    pub struct #name {
+                        #(#fields)*
+                    }
+                }]
             }
-        }];
+            // A response struct's `Deserialize` comes from the runtime's `deserialize_object!`,
+            // which compiles to much less than serde's derive; only `Serialize` is derived, and
+            // only with its feature.
+            Direction::Response => {
+                let feature = runtime::SERIALIZE_FEATURE;
+                vec![
+                    quote! {
+                        #doc
+                        #[derive(Clone, #debug #default PartialEq)]
+                        #[cfg_attr(feature = #feature, derive(serde::Serialize))]
+                        pub struct #name {
+                            #(#fields)*
+                        }
+                    },
+                    emit_deserialize_object(def, body),
+                ]
+            }
+        };
         if let Some(arguments) = &facts.constructor {
             items.push(self.emit_constructor(def, body, arguments));
         }
@@ -56,27 +77,38 @@ impl Context<'_> {
         let name = ident(&field.rust_name);
         let doc = doc_attrs(&field.doc);
         let ty = self.field_type(field);
-        let rename = (field.rust_name != field.wire_name).then(|| {
+        let mut attributes = Vec::new();
+        if field.rust_name != field.wire_name {
             let wire = &field.wire_name;
-            quote! { #[serde(rename = #wire)] }
-        });
-        let keeps_null = field.nullable && direction == Direction::Response;
-        // Files travel as parts of their own, not through the serializer that writes the
-        // other fields (see `crate::multipart`). Absent optional fields are omitted on the
-        // wire. A nullable response field keeps its explicit `null`, so that a decoded object
-        // re-serializes without losing the field.
-        let serde = if is_file {
-            Some(quote! { #[serde(skip)] })
-        } else if field.optional && !keeps_null {
-            Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] })
-        } else if keeps_null {
-            Some(quote! { #[serde(default)] })
-        } else {
-            None
+            attributes.push(quote! { rename = #wire });
+        }
+        let serde = match direction {
+            // Files travel as parts of their own, not through the serializer that writes the
+            // other fields (see `crate::multipart`). Absent optional fields are omitted on
+            // the wire.
+            Direction::Request => {
+                if is_file {
+                    attributes.push(quote! { skip });
+                } else if field.optional {
+                    attributes.push(quote! { default, skip_serializing_if = "Option::is_none" });
+                }
+                (!attributes.is_empty()).then(|| quote! { #[serde(#(#attributes),*)] })
+            }
+            // These attributes are only for the derived `Serialize` (see `emit_struct`). A
+            // nullable field keeps its explicit `null`, so that a decoded object
+            // re-serializes without losing the field.
+            Direction::Response => {
+                if field.optional && !field.nullable {
+                    attributes.push(quote! { skip_serializing_if = "Option::is_none" });
+                }
+                let feature = runtime::SERIALIZE_FEATURE;
+                (!attributes.is_empty()).then(
+                    || quote! { #[cfg_attr(feature = #feature, serde(#(#attributes),*))] },
+                )
+            }
         };
         quote! {
             #doc
-            #rename
             #serde
             pub #name: #ty,
         }
@@ -160,6 +192,36 @@ pub(super) fn serde_derives(direction: Direction) -> (TokenStream, TokenStream) 
                 quote! { serde::Deserialize },
                 quote! { #[cfg_attr(feature = #feature, derive(serde::Serialize))] },
             )
+        }
+    }
+}
+
+/// `Deserialize` for a response struct, through the runtime's `deserialize_object!`: fields
+/// of an `Option` type may be absent or `null`, the others are required.
+fn emit_deserialize_object(def: &TypeDef, body: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let (optional, required): (Vec<&Field>, Vec<&Field>) = body
+        .fields
+        .iter()
+        .partition(|field| field.optional || field.nullable);
+    let entries = |fields: Vec<&Field>| -> Vec<TokenStream> {
+        fields
+            .into_iter()
+            .map(|field| {
+                let field_ident = ident(&field.rust_name);
+                let wire = &field.wire_name;
+                quote! { #wire => #field_ident }
+            })
+            .collect()
+    };
+    let required = entries(required);
+    let optional = entries(optional);
+    let deserialize_object = runtime::deserialize_object();
+    quote! {
+        #deserialize_object! {
+            #name,
+            required { #(#required),* },
+            optional { #(#optional),* },
         }
     }
 }

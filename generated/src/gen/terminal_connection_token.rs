@@ -39,16 +39,20 @@ impl crate::validate::Validate for PostTerminalConnectionTokensParams {
     }
 }
 /// A short-lived token that a Stripe Terminal SDK on a reader's host uses to connect to a card reader. Your backend creates it and hands it to the Terminal SDK.
-#[derive(Clone, PartialEq, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TerminalConnectionToken {
     /// The location this token is limited to, when it was created with one. Only internet-connected readers honour this scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// The kind of object, always `terminal.connection_token`.
     pub object: TerminalConnectionTokenObject,
     /// The value to hand to the Stripe Terminal SDK. Treat it as a credential: it is never logged.
     pub secret: String,
+}
+crate::types::deserialize_object! {
+    TerminalConnectionToken, required { "object" => object, "secret" => secret },
+    optional { "location" => location },
 }
 impl std::fmt::Debug for TerminalConnectionToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -30,31 +30,33 @@ impl crate::validate::Validate for GetTerminalReadersReaderParams {
     }
 }
 /// A card reader registered to your account, with the action it is performing, if any.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TerminalReader {
     /// What the reader is doing or last did on your backend's behalf, or null.
-    #[serde(default)]
     pub action: Option<TerminalReaderReaderResourceReaderAction>,
     /// The kind of reader, such as `bbpos_wisepos_e`.
     pub device_type: String,
     /// The reader's id (`tmr_...`).
     pub id: String,
     /// The name you gave the reader.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub label: Option<String>,
     /// Whether the reader is a live-mode reader rather than a test one.
     pub livemode: bool,
     /// The id of the location the reader is registered at.
-    #[serde(default)]
     pub location: Option<String>,
     /// The kind of object, always `terminal.reader`.
     pub object: TerminalReaderObject,
     /// The reader's serial number.
     pub serial_number: String,
     /// Whether the reader is reachable.
-    #[serde(default)]
     pub status: Option<TerminalReaderStatus>,
+}
+crate::types::deserialize_object! {
+    TerminalReader, required { "device_type" => device_type, "id" => id, "livemode" =>
+    livemode, "object" => object, "serial_number" => serial_number }, optional { "action"
+    => action, "label" => label, "location" => location, "status" => status },
 }
 impl crate::HasId for TerminalReader {
     fn object_id(&self) -> Option<&str> {
@@ -62,20 +64,23 @@ impl crate::HasId for TerminalReader {
     }
 }
 /// An action a server-driven reader performs.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TerminalReaderReaderResourceReaderAction {
     /// When the action failed, a code saying why.
-    #[serde(default)]
     pub failure_code: Option<String>,
     /// When the action failed, a sentence saying why.
-    #[serde(default)]
     pub failure_message: Option<String>,
     /// How far the action has got.
     pub status: TerminalReaderReaderResourceReaderActionStatus,
     /// Which action it is.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "serialize", serde(rename = "type"))]
     pub type_: TerminalReaderReaderResourceReaderActionType,
+}
+crate::types::deserialize_object! {
+    TerminalReaderReaderResourceReaderAction, required { "status" => status, "type" =>
+    type_ }, optional { "failure_code" => failure_code, "failure_message" =>
+    failure_message },
 }
 /// How far the action has got.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

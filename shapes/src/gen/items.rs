@@ -64,11 +64,12 @@ impl<'de> serde::Deserialize<'de> for GetItemsResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::types::deserialize_dispatched(
+        crate::types::deserialize_from_text(
             deserializer,
-            |object, deleted, json| {
+            |json| {
+                let (object, deleted) = crate::types::discriminator(json)?;
                 Ok(
-                    match (object, deleted) {
+                    match (object.as_deref(), deleted) {
                         (Some("widget"), false) => {
                             Self::Widget(serde_json::from_str(json)?)
                         }

@@ -54,11 +54,14 @@ impl PostWebhookEndpointsParamsEnabledEvents {
         }
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PostWebhookEndpointsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
+}
+crate::types::deserialize_object! {
+    PostWebhookEndpointsResponse, required {}, optional { "id" => id },
 }
 impl crate::HasId for PostWebhookEndpointsResponse {
     fn object_id(&self) -> Option<&str> {

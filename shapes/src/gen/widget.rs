@@ -51,49 +51,67 @@ impl crate::validate::Validate for GetWidgetsWidgetParams {
     }
 }
 /// A widget.
-#[derive(Clone, PartialEq, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Widget {
     pub id: String,
     pub object: WidgetObject,
     pub created: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub parent: Option<Box<Widget>>,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub client_secret: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<WidgetStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub raw: Option<serde_json::Value>,
-    #[serde(default)]
     pub owner: Option<crate::Expandable<WidgetOwner>>,
-    #[serde(default)]
     pub previous: Option<super::shared::Owner>,
-    #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize",
+        serde(rename = "self", skip_serializing_if = "Option::is_none")
+    )]
     pub self_: Option<bool>,
-    #[serde(rename = "match")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize",
+        serde(rename = "match", skip_serializing_if = "Option::is_none")
+    )]
     pub match_: Option<String>,
-    #[serde(rename = "")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize",
+        serde(rename = "", skip_serializing_if = "Option::is_none")
+    )]
     pub empty: Option<String>,
-    #[serde(rename = "€")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize",
+        serde(rename = "€", skip_serializing_if = "Option::is_none")
+    )]
     pub u20ac: Option<String>,
-    #[serde(rename = "größe")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize",
+        serde(rename = "größe", skip_serializing_if = "Option::is_none")
+    )]
     pub gr_e: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub timezone: Option<WidgetTimezone>,
+    /// A union without `object` values, decoded by trying its shapes in order.
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
+    pub measure: Option<WidgetMeasure>,
+}
+crate::types::deserialize_object! {
+    Widget, required { "id" => id, "object" => object, "created" => created }, optional {
+    "parent" => parent, "description" => description, "price" => price, "active" =>
+    active, "client_secret" => client_secret, "status" => status, "tags" => tags, "raw"
+    => raw, "owner" => owner, "previous" => previous, "self" => self_, "match" => match_,
+    "" => empty, "€" => u20ac, "größe" => gr_e, "timezone" => timezone, "measure" =>
+    measure },
 }
 impl std::fmt::Debug for Widget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -117,6 +135,7 @@ impl std::fmt::Debug for Widget {
             .field("u20ac", &self.u20ac)
             .field("gr_e", &self.gr_e)
             .field("timezone", &self.timezone)
+            .field("measure", &self.measure)
             .finish()
     }
 }
@@ -217,11 +236,12 @@ impl<'de> serde::Deserialize<'de> for WidgetOwner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::types::deserialize_dispatched(
+        crate::types::deserialize_from_text(
             deserializer,
-            |object, deleted, json| {
+            |json| {
+                let (object, deleted) = crate::types::discriminator(json)?;
                 Ok(
-                    match (object, deleted) {
+                    match (object.as_deref(), deleted) {
                         (Some("owner"), false) => {
                             Self::Owner(serde_json::from_str(json)?)
                         }
@@ -279,6 +299,51 @@ impl std::str::FromStr for WidgetTimezone {
     }
 }
 crate::types::serde_via_str!(WidgetTimezone);
+/// A union without `object` values, decoded by trying its shapes in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WidgetMeasure {
+    Integer(i64),
+    Object(Box<WidgetMeasureObject>),
+    /// A value of a shape this SDK does not know, kept as JSON.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for WidgetMeasure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(value) => serde::Serialize::serialize(value, serializer),
+            Self::Object(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for WidgetMeasure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::types::deserialize_from_text(
+            deserializer,
+            |json| {
+                if let Ok(value) = serde_json::from_str(json) {
+                    return Ok(Self::Integer(value));
+                }
+                if let Ok(value) = serde_json::from_str(json) {
+                    return Ok(Self::Object(value));
+                }
+                serde_json::from_str(json).map(Self::Unknown)
+            },
+        )
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+pub struct WidgetMeasureObject {
+    pub unit: String,
+    pub value: i64,
+}
+crate::types::deserialize_object! {
+    WidgetMeasureObject, required { "unit" => unit, "value" => value }, optional {},
+}
 /// The parameters of [`Client::post_widgets`](crate::Client::post_widgets).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
@@ -291,11 +356,9 @@ pub struct PostWidgetsParams {
     pub parts: Option<Vec<PostWidgetsParamsParts>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    #[serde(rename = "3d_secure")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "3d_secure", default, skip_serializing_if = "Option::is_none")]
     pub n3d_secure: Option<PostWidgetsParamsV3dSecure>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<crate::Unsettable<String>>,
