@@ -204,19 +204,25 @@ macro_rules! deserialize_object {
                         $(let mut $required = None;)*
                         $(let mut $optional = None;)*
                         while let Some(key) = map.next_key::<$crate::types::Text<'de>>()? {
+                            // One `?` for all arms: each is a branch and a conversion.
                             match key.as_str() {
                                 $($required_wire => {
-                                    $crate::types::next_field(&mut map, &mut $required, $required_wire)?
+                                    $crate::types::next_field(&mut map, &mut $required, $required_wire)
                                 })*
                                 $($optional_wire => {
-                                    $crate::types::next_field(&mut map, &mut $optional, $optional_wire)?
+                                    $crate::types::next_field(&mut map, &mut $optional, $optional_wire)
                                 })*
-                                _ => $crate::types::skip_value(&mut map)?,
-                            }
+                                _ => $crate::types::skip_value(&mut map),
+                            }?;
                         }
                         Ok($name {
                             $($required: $crate::types::required::<_, A::Error>($required, $required_wire)?,)*
-                            $($optional: $crate::types::optional($optional),)*
+                            // Absent and `null` are both `None`. A `match` here rather than
+                            // `Option::flatten` saves a generic function per field type.
+                            $($optional: match $optional {
+                                Some(value) => value,
+                                None => None,
+                            },)*
                         })
                     }
                 }
@@ -279,7 +285,11 @@ pub(crate) fn next_field<'de, A: de::MapAccess<'de>, T: Deserialize<'de>>(
     slot: &mut Option<T>,
     name: &'static str,
 ) -> Result<(), A::Error> {
-    if slot.is_some() {
+    #[allow(
+        clippy::redundant_pattern_matching,
+        reason = "`is_some()` would be one more generic function to compile per field type"
+    )]
+    if let Some(_) = slot {
         return Err(de::Error::duplicate_field(name));
     }
     *slot = Some(map.next_value()?);
@@ -305,13 +315,41 @@ pub(crate) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> 
     slot.ok_or_else(|| E::missing_field(name))
 }
 
-/// An optional field's value: `None` when the field was absent or `null`.
+/// Decodes a response union from its raw JSON text: `pick` decodes the text into the variant
+/// it chooses, or keeps it whole. A union dispatched on `object` reads [`discriminator`] first;
+/// one without discriminators tries its variants in order.
+///
+/// Decoding the variant from text, with the same kind of deserializer as the whole response,
+/// compiles each variant's `Deserialize` once; buffering the value as a `serde_json::Value`
+/// first (or serde's `untagged`, which buffers it in its own form) would compile every type
+/// below every union a second time, for that deserializer.
 #[allow(
     dead_code,
-    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
+    reason = "the runtime serves any selection of operations; one without such unions leaves it unused"
 )]
-pub(crate) fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
-    slot.flatten()
+pub(crate) fn deserialize_from_text<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    pick: impl FnOnce(&str) -> Result<T, serde_json::Error>,
+) -> Result<T, D::Error> {
+    let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+    pick(raw.get()).map_err(|error| nested_error(raw.get(), &error))
+}
+
+/// A response union's `object` and `deleted` values, read before its variant is chosen.
+#[allow(
+    dead_code,
+    reason = "the runtime serves any selection of operations; one without such unions leaves it unused"
+)]
+pub(crate) fn discriminator(json: &str) -> Result<(Option<String>, bool), serde_json::Error> {
+    #[derive(Deserialize)]
+    struct Discriminator {
+        #[serde(default)]
+        object: Option<String>,
+        #[serde(default)]
+        deleted: bool,
+    }
+    let Discriminator { object, deleted } = serde_json::from_str(json)?;
+    Ok((object, deleted))
 }
 
 #[cfg(test)]
@@ -371,41 +409,4 @@ mod tests {
         let value: Unsettable<i64> = serde_json::from_str("5").unwrap();
         assert_eq!(value, Unsettable::Value(5));
     }
-}
-
-/// Decodes a response union from its raw JSON text: `pick` decodes the text into the variant
-/// it chooses, or keeps it whole. A union dispatched on `object` reads [`discriminator`] first;
-/// one without discriminators tries its variants in order.
-///
-/// Decoding the variant from text, with the same kind of deserializer as the whole response,
-/// compiles each variant's `Deserialize` once; buffering the value as a `serde_json::Value`
-/// first (or serde's `untagged`, which buffers it in its own form) would compile every type
-/// below every union a second time, for that deserializer.
-#[allow(
-    dead_code,
-    reason = "the runtime serves any selection of operations; one without such unions leaves it unused"
-)]
-pub(crate) fn deserialize_from_text<'de, D: Deserializer<'de>, T>(
-    deserializer: D,
-    pick: impl FnOnce(&str) -> Result<T, serde_json::Error>,
-) -> Result<T, D::Error> {
-    let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
-    pick(raw.get()).map_err(|error| nested_error(raw.get(), &error))
-}
-
-/// A response union's `object` and `deleted` values, read before its variant is chosen.
-#[allow(
-    dead_code,
-    reason = "the runtime serves any selection of operations; one without such unions leaves it unused"
-)]
-pub(crate) fn discriminator(json: &str) -> Result<(Option<String>, bool), serde_json::Error> {
-    #[derive(Deserialize)]
-    struct Discriminator {
-        #[serde(default)]
-        object: Option<String>,
-        #[serde(default)]
-        deleted: bool,
-    }
-    let Discriminator { object, deleted } = serde_json::from_str(json)?;
-    Ok((object, deleted))
 }
