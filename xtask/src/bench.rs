@@ -1,6 +1,7 @@
-//! `cargo xtask bench-compile`: cold debug builds, in one run, of the programs issue 9 measures
-//! (a connection-token program against a raw reqwest floor, a three-resource program and the
-//! whole API, each beside async-stripe's equivalent) and the table of their ratios.
+//! `cargo xtask bench-compile`: cold builds (debug, release or `cargo check`), in one run, of
+//! the programs issue 9 measures (a connection-token program against a raw reqwest floor, a
+//! three-resource program and the whole API, each beside async-stripe's equivalent) and the
+//! table of their ratios.
 
 use anyhow::{Context, Result, bail};
 use std::fs;
@@ -210,6 +211,54 @@ impl Group {
     }
 }
 
+/// How each program is built: `cargo build`, `cargo build --release` or `cargo check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    Debug,
+    Release,
+    Check,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 3] = [Profile::Debug, Profile::Release, Profile::Check];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Debug => "debug",
+            Profile::Release => "release",
+            Profile::Check => "check",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Profile> {
+        match Profile::ALL.into_iter().find(|profile| profile.name() == name) {
+            Some(profile) => Ok(profile),
+            None => bail!(
+                "unknown bench-compile profile `{name}`; the profiles are {}",
+                Profile::ALL.map(Profile::name).join(", ")
+            ),
+        }
+    }
+
+    /// Cargo's arguments for a timed build.
+    fn cargo_args(self) -> &'static [&'static str] {
+        match self {
+            Profile::Debug => &["build", "--timings"],
+            Profile::Release => &["build", "--release", "--timings"],
+            Profile::Check => &["check", "--timings"],
+        }
+    }
+
+    /// What the tables call a build.
+    fn describe(self) -> &'static str {
+        match self {
+            Profile::Debug => "cold debug build",
+            Profile::Release => "cold release build",
+            Profile::Check => "cold `cargo check`",
+        }
+    }
+}
+
 /// One program built from an empty target folder.
 struct Build {
     group: Group,
@@ -260,7 +309,7 @@ const COMPARISONS: [Comparison; 4] = [
     },
 ];
 
-pub fn bench_compile(root: &Path, groups: &[Group]) -> Result<()> {
+pub fn bench_compile(root: &Path, groups: &[Group], profile: Profile) -> Result<()> {
     let bench = root.join(BENCH_DIR);
     fs::create_dir_all(&bench).with_context(|| format!("cannot create {BENCH_DIR}"))?;
     let full_dir = format!("{BENCH_DIR}/full-sdk");
@@ -290,12 +339,13 @@ pub fn bench_compile(root: &Path, groups: &[Group]) -> Result<()> {
         let app = bench.join(build.folder);
         write_program(root, &app, build)?;
         println!(
-            "bench-compile: cold debug build of {} ({}), load average {}",
+            "bench-compile: {} of {} ({}), load average {}",
+            profile.describe(),
             build.label,
             build.folder,
             load_average()
         );
-        match build_cold(&app) {
+        match build_cold(&app, profile) {
             Ok(measured) => {
                 println!(
                     "bench-compile: {}: {:.1} s{}",
@@ -315,7 +365,7 @@ pub fn bench_compile(root: &Path, groups: &[Group]) -> Result<()> {
         }
     }
     println!("bench-compile: done, load average {}", load_average());
-    print_table(&results);
+    print_table(&results, profile);
     if !failures.is_empty() {
         bail!("these programs did not build: {}", failures.join(", "));
     }
@@ -424,7 +474,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
     ]
 }
 
-fn print_table(results: &[(&Build, Measured)]) {
+fn print_table(results: &[(&Build, Measured)], profile: Profile) {
     let seconds = |folder: &str| {
         results
             .iter()
@@ -432,7 +482,7 @@ fn print_table(results: &[(&Build, Measured)]) {
             .map(|(_, measured)| measured.total.as_secs_f64())
     };
     println!();
-    println!("| cold debug build, dependencies included | time |");
+    println!("| {}, dependencies included | time |", profile.describe());
     println!("| --- | --- |");
     for (build, measured) in results {
         println!(
@@ -500,9 +550,9 @@ fn load_average() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// A debug build from an empty target folder, wall-clock timed, with the SDK crate's own time
-/// read from cargo's `--timings` report.
-fn build_cold(app: &Path) -> Result<Measured> {
+/// A build from an empty target folder, wall-clock timed, with the SDK crate's own time read
+/// from cargo's `--timings` report.
+fn build_cold(app: &Path, profile: Profile) -> Result<Measured> {
     let target = app.join("target");
     if target.exists() {
         fs::remove_dir_all(&target)
@@ -520,15 +570,15 @@ fn build_cold(app: &Path) -> Result<Measured> {
     }
     let started = Instant::now();
     let status = Command::new("cargo")
-        .args(["build", "--timings"])
+        .args(profile.cargo_args())
         .env_remove("RUSTFLAGS")
         .env("CARGO_TARGET_DIR", &target)
         .current_dir(app)
         .status()
-        .context("cannot run cargo build")?;
+        .context("cannot run cargo")?;
     let total = started.elapsed();
     if !status.success() {
-        bail!("cargo build failed in {}", app.display());
+        bail!("cargo {} failed in {}", profile.name(), app.display());
     }
     Ok(Measured {
         total,

@@ -26,7 +26,7 @@ usage: cargo xtask regen [--check | --bump] [--config FILE]
   --fixtures FILE    Stripe's fixtures3.json: add a test that round-trips every fixture object
                      (default: fixtures3.json beside the spec, when there is one)
 
-  bench-compile      time cold debug builds, in one run, and print their ratios (BENCHMARKS.md):
+  bench-compile      time cold builds, in one run, and print their ratios (BENCHMARKS.md):
                      floor: a connection-token program with raw reqwest + serde + tokio;
                      token: the same program with the checked-in crate and with the full-API
                        crate's terminal_connection_token feature (ratio to the floor);
@@ -34,6 +34,7 @@ usage: cargo xtask regen [--check | --bump] [--config FILE]
                        the full-API crate's three features and with async-stripe 1.0.0-rc.10;
                      whole-api: the token program with every feature, ours and async-stripe's
   --only GROUP       build only that group (repeatable; default: all four)
+  --profile PROFILE  debug (default), release (`cargo build --release`) or check (`cargo check`)
 
 {API_DIFF_OPTIONS}";
 
@@ -59,17 +60,20 @@ fn main() -> ExitCode {
 
 fn bench_compile(mut args: impl Iterator<Item = String>) -> Result<()> {
     let mut groups = Vec::new();
+    let mut profile = xtask::bench::Profile::Debug;
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--only", Some(name)) => groups.push(xtask::bench::Group::parse(&name)?),
             ("--only", None) => bail!("--only needs a group\n{}", usage()),
+            ("--profile", Some(name)) => profile = xtask::bench::Profile::parse(&name)?,
+            ("--profile", None) => bail!("--profile needs debug, release or check\n{}", usage()),
             (other, _) => bail!("unknown argument `{other}`\n{}", usage()),
         }
     }
     if groups.is_empty() {
         groups = xtask::bench::Group::ALL.to_vec();
     }
-    xtask::bench::bench_compile(&xtask::workspace_root(), &groups)
+    xtask::bench::bench_compile(&xtask::workspace_root(), &groups, profile)
 }
 
 fn run(args: Vec<String>) -> Result<()> {
