@@ -283,6 +283,10 @@ impl Client {
     ///
     /// Any non-2xx status is an error, whatever the body says: [`Error::Api`] when the body is
     /// Stripe's error envelope, [`Error::Decode`] otherwise.
+    #[allow(
+        dead_code,
+        reason = "the runtime serves any selection of operations; one with none (webhook events only) leaves it unused"
+    )]
     pub(crate) async fn execute<T: DeserializeOwned + Send>(
         &self,
         request: ApiRequest,
