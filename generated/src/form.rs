@@ -301,9 +301,18 @@ impl Writer {
         lengths: (usize, usize),
         value: &T,
     ) -> Result<(), FormError> {
-        let result = value
-            .serialize(ValueSerializer { writer: self })
-            .map_err(|error| error.at(&self.raw_key));
+        let result = value.serialize(ValueSerializer { writer: self });
+        self.finish_nested(lengths, result)
+    }
+
+    /// The part of [`Writer::nested`] that does not depend on the value's type, apart, so that
+    /// it is compiled once rather than once per field type of every params struct.
+    fn finish_nested(
+        &mut self,
+        lengths: (usize, usize),
+        result: Result<(), FormError>,
+    ) -> Result<(), FormError> {
+        let result = result.map_err(|error| error.at(&self.raw_key));
         self.pop(lengths);
         result
     }
@@ -736,7 +745,13 @@ impl ser::SerializeStruct for NestedSerializer<'_> {
         name: &'static str,
         value: &T,
     ) -> Result<(), FormError> {
-        self.field(name, value)
+        // What `field` does, written out: this is the one function compiled for every field
+        // type of every params struct, so it calls nothing else that is generic.
+        let lengths = self.writer.push_field(name);
+        let result = value.serialize(ValueSerializer {
+            writer: &mut *self.writer,
+        });
+        self.writer.finish_nested(lengths, result)
     }
     fn end(self) -> Result<(), FormError> {
         Ok(())
