@@ -185,11 +185,11 @@ macro_rules! deserialize_object {
         optional { $($optional_wire:literal => $optional:ident),* $(,)? } $(,)?
     ) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Self, D::Error> {
-                struct FieldsVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for FieldsVisitor {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::core::result::Result<Self, __D::Error> {
+                struct __FieldsVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for __FieldsVisitor {
                     type Value = $name;
                     fn expecting(
                         &self,
@@ -197,13 +197,13 @@ macro_rules! deserialize_object {
                     ) -> ::std::fmt::Result {
                         formatter.write_str(concat!("struct ", stringify!($name)))
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                         self,
-                        mut map: A,
-                    ) -> Result<$name, A::Error> {
-                        $(let mut $required = None;)*
-                        $(let mut $optional = None;)*
-                        while let Some(key) = map.next_key::<$crate::types::Text<'de>>()? {
+                        mut map: __A,
+                    ) -> ::core::result::Result<$name, __A::Error> {
+                        $(let mut $required = ::core::option::Option::None;)*
+                        $(let mut $optional = ::core::option::Option::None;)*
+                        while let ::core::option::Option::Some(key) = map.next_key::<$crate::types::Text<'de>>()? {
                             // One `?` for all arms: each is a branch and a conversion.
                             match key.as_str() {
                                 $($required_wire => {
@@ -215,18 +215,18 @@ macro_rules! deserialize_object {
                                 _ => $crate::types::skip_value(&mut map),
                             }?;
                         }
-                        Ok($name {
-                            $($required: $crate::types::required::<_, A::Error>($required, $required_wire)?,)*
+                        ::core::result::Result::Ok($name {
+                            $($required: $crate::types::required::<_, __A::Error>($required, $required_wire)?,)*
                             // Absent and `null` are both `None`. A `match` here rather than
                             // `Option::flatten` saves a generic function per field type.
                             $($optional: match $optional {
-                                Some(value) => value,
-                                None => None,
+                                ::core::option::Option::Some(value) => value,
+                                ::core::option::Option::None => ::core::option::Option::None,
                             },)*
                         })
                     }
                 }
-                deserializer.deserialize_map(FieldsVisitor)
+                deserializer.deserialize_map(__FieldsVisitor)
             }
         }
     };
