@@ -3,8 +3,8 @@
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
-use std::fmt;
 use std::borrow::Cow;
+use std::fmt;
 
 /// A field that holds an object's id, or the whole object when the request asked for it with
 /// `expand[]`.
@@ -146,8 +146,9 @@ macro_rules! serde_via_str {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<Self, D::Error> {
-                let text =
-                    <$crate::types::Text<'de> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                let text = <$crate::types::Text<'de> as ::serde::Deserialize<'de>>::deserialize(
+                    deserializer,
+                )?;
                 match text.as_str().parse() {
                     Ok(value) => Ok(value),
                     Err(never) => match never {},

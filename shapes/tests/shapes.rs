@@ -9,8 +9,8 @@ use stripe_shapes::{
     GetWidgetsSearchParams, GetWidgetsWidgetParams, GetWidgetsWidgetParamsCreated, PostFilesParams,
     PostFilesParamsFileLinkData, PostFilesParamsPurpose, PostWidgetsParams, PostWidgetsParamsColor,
     PostWidgetsParamsOwner, PostWidgetsParamsOwnerObject, PostWidgetsParamsParts,
-    PostWidgetsParamsV3dSecure, Unsettable, ViolationKind, Widget, WidgetOwner, WidgetStatus,
-    WidgetMeasure, WidgetMeasureObject, WidgetTimezone,
+    PostWidgetsParamsV3dSecure, Unsettable, ViolationKind, Widget, WidgetMeasure,
+    WidgetMeasureObject, WidgetOwner, WidgetStatus, WidgetTimezone,
 };
 use wiremock::matchers::{body_string, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

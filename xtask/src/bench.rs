@@ -231,7 +231,10 @@ impl Profile {
     }
 
     pub fn parse(name: &str) -> Result<Profile> {
-        match Profile::ALL.into_iter().find(|profile| profile.name() == name) {
+        match Profile::ALL
+            .into_iter()
+            .find(|profile| profile.name() == name)
+        {
             Some(profile) => Ok(profile),
             None => bail!(
                 "unknown bench-compile profile `{name}`; the profiles are {}",

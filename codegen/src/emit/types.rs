@@ -102,9 +102,8 @@ impl Context<'_> {
                     attributes.push(quote! { skip_serializing_if = "Option::is_none" });
                 }
                 let feature = runtime::SERIALIZE_FEATURE;
-                (!attributes.is_empty()).then(
-                    || quote! { #[cfg_attr(feature = #feature, serde(#(#attributes),*))] },
-                )
+                (!attributes.is_empty())
+                    .then(|| quote! { #[cfg_attr(feature = #feature, serde(#(#attributes),*))] })
             }
         };
         quote! {

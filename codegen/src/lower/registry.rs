@@ -39,6 +39,11 @@ pub(super) struct Definition {
     pub kind: TypeKind,
 }
 
+/// The types generated code names unqualified (`Option<T>`, `Result<Self, E>`, `Box<T>`,
+/// `Vec<T>`, `String`): a generated type of one of these names would shadow it in its module,
+/// so such a type gets a number after its name (`Result2`), as a second inline type would.
+const PRELUDE_TYPES: [&str; 5] = ["Box", "Option", "Result", "String", "Vec"];
+
 impl TypeRegistry {
     pub fn new(component_names: HashSet<String>) -> TypeRegistry {
         TypeRegistry {
@@ -57,6 +62,15 @@ impl TypeRegistry {
         pointer: &str,
         origin: Origin,
     ) -> Result<TypeId, SpecErrorKind> {
+        let name = if PRELUDE_TYPES.contains(&name.as_str()) {
+            first_free(&name, |candidate| {
+                self.taken.contains_key(candidate)
+                    || self.component_names.contains(candidate)
+                    || PRELUDE_TYPES.contains(&candidate)
+            })
+        } else {
+            name
+        };
         if let Some(existing) = self.taken.get(&name) {
             return Err(SpecErrorKind::NameClash {
                 other: format!("#{}", self.slots[existing.0].pointer),
@@ -70,7 +84,9 @@ impl TypeRegistry {
     /// component owns it, so that inline names never shadow components and never merge.
     pub fn reserve_inline(&mut self, hint: &str, pointer: &str, origin: Origin) -> TypeId {
         let name = first_free(hint, |name| {
-            self.taken.contains_key(name) || self.component_names.contains(name)
+            self.taken.contains_key(name)
+                || self.component_names.contains(name)
+                || PRELUDE_TYPES.contains(&name)
         });
         self.push(name, pointer, origin)
     }

@@ -86,6 +86,15 @@ impl std::str::FromStr for DeletedOwnerObject {
     }
 }
 crate::types::serde_via_str!(DeletedOwnerObject);
+/// A schema whose name is a Rust prelude type's; its type is `Result2`, so that it does not shadow `Result`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+pub struct Result2 {
+    pub ok: bool,
+}
+crate::types::deserialize_object! {
+    Result2, required { "ok" => ok }, optional {},
+}
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DeletedWidget {

@@ -104,6 +104,8 @@ pub struct Widget {
     /// A union without `object` values, decoded by trying its shapes in order.
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub measure: Option<WidgetMeasure>,
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
+    pub outcome: Option<super::shared::Result2>,
 }
 crate::types::deserialize_object! {
     Widget, required { "id" => id, "object" => object, "created" => created }, optional {
@@ -111,7 +113,7 @@ crate::types::deserialize_object! {
     active, "client_secret" => client_secret, "status" => status, "tags" => tags, "raw"
     => raw, "owner" => owner, "previous" => previous, "self" => self_, "match" => match_,
     "" => empty, "€" => u20ac, "größe" => gr_e, "timezone" => timezone, "measure" =>
-    measure },
+    measure, "outcome" => outcome },
 }
 impl std::fmt::Debug for Widget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -136,6 +138,7 @@ impl std::fmt::Debug for Widget {
             .field("gr_e", &self.gr_e)
             .field("timezone", &self.timezone)
             .field("measure", &self.measure)
+            .field("outcome", &self.outcome)
             .finish()
     }
 }
