@@ -153,7 +153,7 @@ fn resolve_id(
                 let field = &body.fields[index];
                 HasId::Field {
                     index,
-                    optional: field.optional || field.nullable,
+                    optional: field.is_option(),
                 }
             }),
         TypeKind::Union(body) if body.direction == Direction::Response => {

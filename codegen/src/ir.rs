@@ -268,6 +268,13 @@ pub struct Field {
     pub pointer: String,
 }
 
+impl Field {
+    /// Whether the Rust field is an `Option`: the property may be absent or `null`.
+    pub fn is_option(&self) -> bool {
+        self.optional || self.nullable
+    }
+}
+
 /// A string enum. Request enums are closed; response enums keep unknown values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumDef {

@@ -282,7 +282,7 @@ fn shape(api: &Api, def: &TypeDef) -> TypeShape {
                     FieldSurface {
                         rust_name: field.rust_name.clone(),
                         wire_name: field.wire_name.clone(),
-                        rust_type: if field.optional || field.nullable {
+                        rust_type: if field.is_option() {
                             format!("Option<{ty}>")
                         } else {
                             ty

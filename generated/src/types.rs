@@ -62,16 +62,15 @@ impl<'de, T: de::DeserializeOwned> Deserialize<'de> for Expandable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // The value is kept as raw JSON text and decoded from it: an id string, or the object,
         // with the same kind of deserializer as the whole response, so that `T`'s
-        // `Deserialize` is compiled once (see `deserialize_dispatched`); a visitor handing the
+        // `Deserialize` is compiled once (see `deserialize_from_text`); a visitor handing the
         // map on would compile it again for its map deserializer.
-        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
-        let text = raw.get();
-        let decoded = if text.starts_with('"') {
-            serde_json::from_str(text).map(Expandable::Id)
-        } else {
-            serde_json::from_str(text).map(|object| Expandable::Object(Box::new(object)))
-        };
-        decoded.map_err(|error| nested_error(text, &error))
+        deserialize_from_text(deserializer, |text| {
+            if text.starts_with('"') {
+                serde_json::from_str(text).map(Expandable::Id)
+            } else {
+                serde_json::from_str(text).map(|object| Expandable::Object(Box::new(object)))
+            }
+        })
     }
 }
 
@@ -324,18 +323,15 @@ pub(crate) fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> 
     slot.ok_or_else(|| E::missing_field(name))
 }
 
-/// Decodes a response union from its raw JSON text: `pick` decodes the text into the variant
-/// it chooses, or keeps it whole. A union dispatched on `object` reads [`discriminator`] first;
-/// one without discriminators tries its variants in order.
+/// Decodes a value from its raw JSON text: `pick` decodes the text into what it chooses. An
+/// [`Expandable`] picks by whether the text is a string; a response union dispatched on
+/// `object` reads [`discriminator`] first, and one without discriminators tries its variants in
+/// order, keeping the value whole when none fits.
 ///
 /// Decoding the variant from text, with the same kind of deserializer as the whole response,
 /// compiles each variant's `Deserialize` once; buffering the value as a `serde_json::Value`
 /// first (or serde's `untagged`, which buffers it in its own form) would compile every type
 /// below every union a second time, for that deserializer.
-#[allow(
-    dead_code,
-    reason = "the runtime serves any selection of operations; one without such unions leaves it unused"
-)]
 pub(crate) fn deserialize_from_text<'de, D: Deserializer<'de>, T>(
     deserializer: D,
     pick: impl FnOnce(&str) -> Result<T, serde_json::Error>,

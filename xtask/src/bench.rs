@@ -201,13 +201,7 @@ impl Group {
     }
 
     pub fn parse(name: &str) -> Result<Group> {
-        match Group::ALL.into_iter().find(|group| group.name() == name) {
-            Some(group) => Ok(group),
-            None => bail!(
-                "unknown bench-compile group `{name}`; the groups are {}",
-                Group::ALL.map(Group::name).join(", ")
-            ),
-        }
+        find_by_name(Group::ALL, Group::name, name, "group")
     }
 }
 
@@ -231,16 +225,7 @@ impl Profile {
     }
 
     pub fn parse(name: &str) -> Result<Profile> {
-        match Profile::ALL
-            .into_iter()
-            .find(|profile| profile.name() == name)
-        {
-            Some(profile) => Ok(profile),
-            None => bail!(
-                "unknown bench-compile profile `{name}`; the profiles are {}",
-                Profile::ALL.map(Profile::name).join(", ")
-            ),
-        }
+        find_by_name(Profile::ALL, Profile::name, name, "profile")
     }
 
     /// Cargo's arguments for a timed build.
@@ -259,6 +244,22 @@ impl Profile {
             Profile::Release => "cold release build",
             Profile::Check => "cold `cargo check`",
         }
+    }
+}
+
+/// The one of `all` called `wanted`, or an error listing the names (`what`: "group", ...).
+fn find_by_name<T: Copy, const N: usize>(
+    all: [T; N],
+    name: fn(T) -> &'static str,
+    wanted: &str,
+    what: &str,
+) -> Result<T> {
+    match all.into_iter().find(|item| name(*item) == wanted) {
+        Some(item) => Ok(item),
+        None => bail!(
+            "unknown bench-compile {what} `{wanted}`; the {what}s are {}",
+            all.map(name).join(", ")
+        ),
     }
 }
 

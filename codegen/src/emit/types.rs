@@ -116,7 +116,7 @@ impl Context<'_> {
     /// A field's type: `Option<...>` when it may be absent or null.
     fn field_type(&self, field: &Field) -> TokenStream {
         let ty = self.rust_type(&field.ty);
-        if field.optional || field.nullable {
+        if field.is_option() {
             quote! { Option<#ty> }
         } else {
             ty
@@ -138,8 +138,7 @@ impl Context<'_> {
             if !arguments.contains(&index) {
                 return quote! { #field_ident: None, };
             }
-            let plain_string =
-                matches!(field.ty, TypeRef::String { .. }) && !(field.optional || field.nullable);
+            let plain_string = matches!(field.ty, TypeRef::String { .. }) && !field.is_option();
             if plain_string {
                 quote! { #field_ident: #field_ident.into(), }
             } else {
@@ -150,8 +149,7 @@ impl Context<'_> {
         for index in arguments {
             let field = &body.fields[*index];
             let field_ident = ident(&field.rust_name);
-            let plain_string =
-                matches!(field.ty, TypeRef::String { .. }) && !(field.optional || field.nullable);
+            let plain_string = matches!(field.ty, TypeRef::String { .. }) && !field.is_option();
             let ty = if plain_string {
                 quote! { impl Into<String> }
             } else {
@@ -199,10 +197,8 @@ pub(super) fn serde_derives(direction: Direction) -> (TokenStream, TokenStream) 
 /// of an `Option` type may be absent or `null`, the others are required.
 fn emit_deserialize_object(def: &TypeDef, body: &StructDef) -> TokenStream {
     let name = ident(&def.name);
-    let (optional, required): (Vec<&Field>, Vec<&Field>) = body
-        .fields
-        .iter()
-        .partition(|field| field.optional || field.nullable);
+    let (optional, required): (Vec<&Field>, Vec<&Field>) =
+        body.fields.iter().partition(|field| field.is_option());
     let entries = |fields: Vec<&Field>| -> Vec<TokenStream> {
         fields
             .into_iter()

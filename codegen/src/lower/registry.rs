@@ -63,11 +63,7 @@ impl TypeRegistry {
         origin: Origin,
     ) -> Result<TypeId, SpecErrorKind> {
         let name = if PRELUDE_TYPES.contains(&name.as_str()) {
-            first_free(&name, |candidate| {
-                self.taken.contains_key(candidate)
-                    || self.component_names.contains(candidate)
-                    || PRELUDE_TYPES.contains(&candidate)
-            })
+            first_free(&name, |candidate| self.unavailable(candidate))
         } else {
             name
         };
@@ -83,12 +79,16 @@ impl TypeRegistry {
     /// Reserves `hint`, or `hint2`, `hint3`, ... when an inline type already took it or a
     /// component owns it, so that inline names never shadow components and never merge.
     pub fn reserve_inline(&mut self, hint: &str, pointer: &str, origin: Origin) -> TypeId {
-        let name = first_free(hint, |name| {
-            self.taken.contains_key(name)
-                || self.component_names.contains(name)
-                || PRELUDE_TYPES.contains(&name)
-        });
+        let name = first_free(hint, |name| self.unavailable(name));
         self.push(name, pointer, origin)
+    }
+
+    /// Whether a generated name must be numbered: another type has it, a component owns it,
+    /// or it is a prelude type's.
+    fn unavailable(&self, name: &str) -> bool {
+        self.taken.contains_key(name)
+            || self.component_names.contains(name)
+            || PRELUDE_TYPES.contains(&name)
     }
 
     fn push(&mut self, name: String, pointer: &str, origin: Origin) -> TypeId {
