@@ -14,6 +14,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::decode::Decode;
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
     USER_AGENT,
@@ -287,10 +288,7 @@ impl Client {
         dead_code,
         reason = "the runtime serves any selection of operations; one with none (webhook events only) leaves it unused"
     )]
-    pub(crate) async fn execute<T: DeserializeOwned + Send>(
-        &self,
-        request: ApiRequest,
-    ) -> Result<T, Error> {
+    pub(crate) async fn execute<T: Decode + Send>(&self, request: ApiRequest) -> Result<T, Error> {
         // The transport and its retries are one non-generic function that hands the success
         // body to `decode`: generic over `T`, they would be compiled again for every response
         // type of every operation a program enables.
@@ -617,7 +615,7 @@ impl Client {
 
         // Blank the key before anything is parsed, so no part of the error can hold it.
         let text = self.scrub(String::from_utf8_lossy(body).into_owned());
-        match decode_success::<Envelope>(text.as_bytes()) {
+        match decode_with_serde::<Envelope>(text.as_bytes()) {
             Ok(envelope) => Error::Api(Box::new(ApiError {
                 status,
                 request_id,
@@ -713,21 +711,28 @@ fn no_decoded_value() -> Error {
     ))
 }
 
-/// Decodes one JSON value from `body`, rejecting trailing data. On failure returns the JSON
-/// path where decoding stopped (`.` for the top level) and the decoder's message.
-///
-/// The path comes from the failure's position in the text, not from a second, path-tracking
-/// decode: that would compile every response type's `Deserialize` twice, once per
-/// deserializer, in every program.
-fn decode_success<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
-    // Decoded from text, the one kind of deserializer that response unions also decode their
-    // variants with (see `types::deserialize_dispatched`).
-    let text = std::str::from_utf8(body).map_err(|error| {
+/// Decodes a success body into the operation's result (one JSON value, nothing after it). On
+/// failure returns the JSON path where decoding stopped (`.` for the top level) and the
+/// decoder's message with its line and column.
+fn decode_success<T: Decode>(body: &[u8]) -> Result<T, (String, String)> {
+    let text = utf8_body(body)?;
+    crate::decode::from_str(text)
+        .map_err(|error| (json_path_at(body, error.offset()), error.located(text)))
+}
+
+/// The body as text, or where it stops being UTF-8.
+fn utf8_body(body: &[u8]) -> Result<&str, (String, String)> {
+    std::str::from_utf8(body).map_err(|error| {
         (
             json_path_at(body, error.valid_up_to()),
             format!("the body is not UTF-8: {error}"),
         )
-    })?;
+    })
+}
+
+/// Decodes Stripe's error envelope, a hand-written serde type, like [`decode_success`].
+fn decode_with_serde<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
+    let text = utf8_body(body)?;
     serde_json::from_str(text).map_err(|error| {
         let offset = byte_offset(body, error.line(), error.column());
         (json_path_at(body, offset), error.to_string())
@@ -1027,18 +1032,20 @@ mod tests {
     /// open there: the same paths a path-tracking decoder reports.
     #[test]
     fn a_decoding_failure_is_located_by_its_json_path() {
-        #[derive(Debug, serde::Deserialize)]
+        #[derive(Debug)]
         #[allow(dead_code, reason = "only decoded")]
         struct Item {
             id: String,
             amount: i64,
         }
-        #[derive(Debug, serde::Deserialize)]
+        crate::decode::decode_object! { Item, required { "id" => id, "amount" => amount }, optional {} }
+        #[derive(Debug)]
         #[allow(dead_code, reason = "only decoded")]
         struct Page {
             object: String,
             data: Vec<Item>,
         }
+        crate::decode::decode_object! { Page, required { "object" => object, "data" => data }, optional {} }
         let path = |body: &str| {
             decode_success::<Page>(body.as_bytes())
                 .map(|_| ())

@@ -41,6 +41,7 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod client;
+pub mod decode;
 pub mod error;
 pub mod form;
 pub mod multipart;

@@ -43,6 +43,7 @@
 use std::fmt::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::decode::Decode;
 use ring::hmac;
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
@@ -173,7 +174,14 @@ macro_rules! impl_construct_event {
                 signature_header: &str,
                 secret: &str,
             ) -> Result<$event, $crate::WebhookError> {
-                Self::construct_event_as(payload, signature_header, secret)
+                Self::verify_signature(
+                    payload,
+                    signature_header,
+                    secret,
+                    Self::DEFAULT_TOLERANCE,
+                    $crate::webhook::unix_now(),
+                )?;
+                $crate::webhook::decode_generated_event(payload)
             }
         }
     };
@@ -290,30 +298,34 @@ fn signature_hex(payload: &str, secret: &str, timestamp: i64) -> String {
     hex
 }
 
-/// Decodes a verified payload, keeping serde's message and the path where it failed.
+/// Decodes a verified payload into a caller's serde type, keeping serde's message and the
+/// path where it failed.
 fn decode_event<T: DeserializeOwned>(payload: &str) -> Result<T, WebhookError> {
-    let mut deserializer = serde_json::Deserializer::from_str(payload);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
+    serde_json::from_str(payload).map_err(|source| {
+        let offset = crate::client::byte_offset(payload.as_bytes(), source.line(), source.column());
         WebhookError::NotAnEvent {
-            path,
-            source: error.into_inner(),
-        }
-    })?;
-    // Trailing text after the JSON value means the body is not one event.
-    deserializer
-        .end()
-        .map_err(|source| WebhookError::NotAnEvent {
-            path: ".".to_owned(),
+            path: crate::client::json_path_at(payload.as_bytes(), offset),
             source,
-        })?;
-    Ok(value)
+        }
+    })
+}
+
+/// Decodes a verified payload into the generated `Event` with the SDK's own decoder.
+#[allow(
+    dead_code,
+    reason = "a standalone crate built without the `event` feature has no `Event` to decode"
+)]
+pub(crate) fn decode_generated_event<T: Decode>(payload: &str) -> Result<T, WebhookError> {
+    crate::decode::from_str(payload).map_err(|error| WebhookError::NotAnEvent {
+        path: crate::client::json_path_at(payload.as_bytes(), error.offset()),
+        source: serde::de::Error::custom(error.located(payload)),
+    })
 }
 
 /// The system clock in Unix seconds. A clock set before 1970 gives a negative number, under
 /// which every real timestamp is in the future and passes the age check, as it would in the
 /// official libraries; such a clock breaks TLS long before it matters here.
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
         Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |secs| -secs),

@@ -46,6 +46,8 @@
 pub mod blocking;
 #[path = "../../generated/src/client.rs"]
 pub mod client;
+#[path = "../../generated/src/decode.rs"]
+pub mod decode;
 #[path = "../../generated/src/error.rs"]
 pub mod error;
 #[path = "../../generated/src/form.rs"]

@@ -4,6 +4,7 @@
 
 use futures_util::StreamExt;
 use serde_json::json;
+use stripe_shapes::decode;
 use stripe_shapes::{
     Client, Expandable, FileUpload, GetItemsParams, GetItemsResponseItem, GetWidgetsParams,
     GetWidgetsSearchParams, GetWidgetsWidgetParams, GetWidgetsWidgetParamsCreated, PostFilesParams,
@@ -234,10 +235,10 @@ fn a_union_without_object_values_takes_the_first_shape_that_fits() {
 }
 
 /// Responses are decoded from text as the client decodes them: keys with escapes, and the
-/// errors serde's derive would give, at the same place.
+/// errors serde's derive would give, at the JSON path of what is wrong.
 #[test]
 fn a_response_decoded_from_text_reads_escaped_keys_and_names_what_is_wrong() {
-    let widget: Widget = serde_json::from_str(
+    let widget: Widget = decode::from_str(
         r#"{"\u0069d": "wid_1", "object": "widget", "created": 1, "description": "d",
             "\u00e9xtra": [1, {"a": null}], "timezone": "Etc/GMT\u002b0"}"#,
     )
@@ -245,38 +246,43 @@ fn a_response_decoded_from_text_reads_escaped_keys_and_names_what_is_wrong() {
     assert_eq!(widget.id, "wid_1");
     assert_eq!(widget.timezone, Some(WidgetTimezone::EtcGmt0));
 
-    let missing = serde_json::from_str::<Widget>(
-        r#"{"id": "wid_1", "object": "widget", "description": null}"#,
-    )
-    .expect_err("`created` is required");
-    assert!(
-        missing.to_string().starts_with("missing field `created`"),
-        "{missing}"
+    let missing =
+        decode::from_str::<Widget>(r#"{"id": "wid_1", "object": "widget", "description": null}"#)
+            .expect_err("`created` is required");
+    assert_eq!(missing.message(), "missing field `created`");
+    // A missing field belongs to the object that lacks it: here the top level.
+    assert_eq!(
+        missing.json_path(r#"{"id": "wid_1", "object": "widget", "description": null}"#),
+        "."
     );
-    let duplicate = serde_json::from_str::<Widget>(
+    let duplicate = decode::from_str::<Widget>(
         r#"{"id": "wid_1", "id": "wid_2", "object": "widget", "created": 1, "description": null}"#,
     )
     .expect_err("a repeated field is refused");
-    assert!(
-        duplicate.to_string().starts_with("duplicate field `id`"),
-        "{duplicate}"
+    assert_eq!(duplicate.message(), "duplicate field `id`");
+    let wrong_type = decode::from_str::<Widget>(r#"[1, 2]"#).expect_err("not an object");
+    assert_eq!(
+        wrong_type.message(),
+        "invalid type: sequence, expected struct Widget"
     );
-    let wrong_type = serde_json::from_str::<Widget>(r#"[1, 2]"#).expect_err("not an object");
-    assert!(
-        wrong_type
-            .to_string()
-            .starts_with("invalid type: sequence, expected struct Widget"),
-        "{wrong_type}"
+    let text =
+        r#"{"id": "wid_1", "object": "widget", "created": 1, "description": null, "status": 7}"#;
+    let wrong_enum = decode::from_str::<Widget>(text).expect_err("an enum is a string");
+    assert_eq!(
+        wrong_enum.message(),
+        "invalid type: integer `7`, expected enum WidgetStatus"
     );
-    let wrong_enum = serde_json::from_str::<Widget>(
-        r#"{"id": "wid_1", "object": "widget", "created": 1, "description": null, "status": 7}"#,
-    )
-    .expect_err("an enum is a string");
-    assert!(
-        wrong_enum
-            .to_string()
-            .starts_with("invalid type: integer `7`, expected a string"),
-        "{wrong_enum}"
+    assert_eq!(wrong_enum.json_path(text), "status");
+    assert_eq!(
+        wrong_enum.located(text),
+        "invalid type: integer `7`, expected enum WidgetStatus at line 1 column 82"
+    );
+
+    // serde's `Deserialize` reads through the same decoder and names the path in its message.
+    let through_serde = serde_json::from_str::<Widget>(text).expect_err("an enum is a string");
+    assert_eq!(
+        through_serde.to_string(),
+        "at `status`: invalid type: integer `7`, expected enum WidgetStatus"
     );
 }
 

@@ -105,7 +105,10 @@ impl Spec {
                     .filter(|additional| additional.is_object());
                 for (key, field) in object {
                     let here = join(path, key);
-                    match properties.and_then(|properties| properties.get(key)).or(additional) {
+                    match properties
+                        .and_then(|properties| properties.get(key))
+                        .or(additional)
+                    {
                         Some(declared) => self.walk(declared, field, &here, found),
                         // Without `properties` an object is free-form: it declares any field.
                         None if properties.is_some() => found.undeclared.push(here),
@@ -135,7 +138,9 @@ impl Spec {
     fn admits(&self, schema: &Value, value: &Value) -> bool {
         let schema = self.resolve(schema);
         if let Some(alternatives) = Self::alternatives(schema) {
-            return alternatives.iter().any(|alternative| self.admits(alternative, value));
+            return alternatives
+                .iter()
+                .any(|alternative| self.admits(alternative, value));
         }
         let declared_type = schema.get("type").and_then(Value::as_str);
         let type_fits = matches!(
@@ -176,27 +181,6 @@ fn place(path: &str) -> String {
     }
 }
 
-/// Splits the ``at `path`: `` prefixes that values decoded from their own text put in front of
-/// their errors: the path inside the value (in the walk's form) and the message itself.
-fn split_nested(message: &str) -> (String, &str) {
-    let mut segments: Vec<String> = Vec::new();
-    let mut rest = message;
-    while let Some((inner, tail)) = rest
-        .strip_prefix("at `")
-        .and_then(|after| after.split_once("`: "))
-    {
-        let inner = inner.replace('[', ".").replace(']', "");
-        segments.extend(
-            inner
-                .split('.')
-                .filter(|segment| !segment.is_empty())
-                .map(str::to_owned),
-        );
-        rest = tail;
-    }
-    (segments.join("."), rest)
-}
-
 /// Whether `path` is `ancestor` or below it.
 fn within(path: &str, ancestor: &str) -> bool {
     ancestor.is_empty()
@@ -206,19 +190,17 @@ fn within(path: &str, ancestor: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.'))
 }
 
-/// A serde_path_to_error path (`a.b[0].c`) in the walk's form (`a.b.0.c`). Where the error
-/// lost track (`?`, or a union decoded from a buffered value) the path stops early, so what
-/// it names is an ancestor of the place that failed.
-fn error_path(path: &serde_path_to_error::Path) -> String {
-    let text = path.to_string().replace('[', ".").replace(']', "");
-    let known = text.split('.').take_while(|segment| *segment != "?");
-    known
+/// A decoder's JSON path (`a.b[0].c`, `.` for the top) in the walk's form (`a.b.0.c`).
+fn walk_path(path: &str) -> String {
+    path.replace('[', ".")
+        .replace(']', "")
+        .split('.')
         .filter(|segment| !segment.is_empty())
         .collect::<Vec<_>>()
         .join(".")
 }
 
-fn check<T: serde::de::DeserializeOwned + serde::Serialize>(
+fn check<T: stripe_sdk::decode::Decode + serde::Serialize>(
     fixtures: &Map<String, Value>,
     spec: &Spec,
     name: &str,
@@ -229,27 +211,28 @@ fn check<T: serde::de::DeserializeOwned + serde::Serialize>(
     };
     report.checked += 1;
     let Some(schema) = spec.schemas.get(name) else {
-        report.failures.push(format!("{name}: {SCHEMAS} has no such schema"));
+        report
+            .failures
+            .push(format!("{name}: {SCHEMAS} has no such schema"));
         return;
     };
     let mut found = Disagreements::default();
     spec.walk(schema, original, "", &mut found);
-    report.undeclared.extend(found.undeclared.iter().map(|path| format!("{name}.{path}")));
+    report
+        .undeclared
+        .extend(found.undeclared.iter().map(|path| format!("{name}.{path}")));
     report.missing.extend(
         found
             .missing
             .iter()
             .map(|(path, field)| format!("{}: `{field}`", join(name, path))),
     );
-    let decoded: T = match serde_path_to_error::deserialize(original) {
+    let text = original.to_string();
+    let decoded: T = match stripe_sdk::decode::from_str(&text) {
         Ok(decoded) => decoded,
         Err(error) => {
-            let message = error.inner().to_string();
-            // A value decoded from its own text (an expanded object, a union's variant) puts
-            // the path inside it in front of its error.
-            let (inner, message) = split_nested(&message);
-            let outer = error_path(error.path());
-            let at = if inner.is_empty() { outer } else { join(&outer, &inner) };
+            let message = error.message();
+            let at = walk_path(&error.json_path(&text));
             let missing = message
                 .strip_prefix("missing field `")
                 .and_then(|rest| rest.split('`').next());
@@ -267,9 +250,10 @@ fn check<T: serde::de::DeserializeOwned + serde::Serialize>(
                     place(&at)
                 ));
             } else {
-                report
-                    .failures
-                    .push(format!("{name}: does not decode in {}: {message}", place(&at)));
+                report.failures.push(format!(
+                    "{name}: does not decode in {}: {message}",
+                    place(&at)
+                ));
             }
             return;
         }
@@ -321,8 +305,8 @@ fn lost(original: &Value, encoded: &Value, path: &str, out: &mut Vec<String>) {
 }
 
 fn read_json(file: &str) -> Value {
-    let text = std::fs::read_to_string(file)
-        .unwrap_or_else(|error| panic!("cannot read {file}: {error}"));
+    let text =
+        std::fs::read_to_string(file).unwrap_or_else(|error| panic!("cannot read {file}: {error}"));
     serde_json::from_str(&text).unwrap_or_else(|error| panic!("{file}: {error}"))
 }
 
@@ -337,7 +321,9 @@ fn every_fixture_round_trips() {
     };
     let spec = Spec { schemas };
     let mut report = Report::default();
-{{checks}}
+    {
+        { checks }
+    }
     eprintln!(
         "round trip: {} fixtures checked; where a fixture disagrees with its spec: {} fields the spec does not declare, {} fields the spec requires that the fixture lacks ({} fixtures not decodable because of them); {} failures",
         report.checked,

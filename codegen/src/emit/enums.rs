@@ -51,7 +51,7 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> Vec<TokenStream> {
             ]
         }
         Direction::Response => {
-            let serde_via_str = runtime::serde_via_str();
+            let decode_via_str = runtime::decode_via_str();
             vec![
                 quote! {
                     #doc
@@ -87,7 +87,7 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> Vec<TokenStream> {
                         }
                     }
                 },
-                quote! { #serde_via_str!(#name); },
+                quote! { #decode_via_str!(#name); },
             ]
         }
     }
@@ -171,8 +171,8 @@ impl Context<'_> {
     }
 }
 
-/// A response union, decoded from its raw JSON text: by its `object` (and `deleted`) value
-/// when every variant has a distinct one, otherwise by trying its variants in order. A value
+/// A response union's decoder: by its `object` (and `deleted`) value, read ahead, when every
+/// variant has a distinct one, otherwise by trying its variants in order from the value's start. A value
 /// that fits no variant is kept as JSON. Its `Serialize` impl comes with the `serialize`
 /// feature.
 fn emit_response_union(
@@ -227,42 +227,49 @@ fn emit_response_union(
             }
         }
     };
-    let deserialize_from_text = runtime::deserialize_from_text();
-    let pick = if discriminated {
-        let discriminator = runtime::discriminator();
+    let decode_trait = runtime::decode_trait();
+    let reader = runtime::decode_reader();
+    let json_error = runtime::json_error();
+    let body = if discriminated {
         let dispatch = body.variants.iter().zip(variant_idents).filter_map(
             |(variant, variant_ident)| {
                 let discriminator = variant.discriminator.as_ref()?;
                 let object = &discriminator.object;
                 let deleted = discriminator.deleted;
                 Some(quote! {
-                    (Some(#object), #deleted) => Self::#variant_ident(serde_json::from_str(json)?),
+                    (Some(#object), #deleted) => Self::#variant_ident(#decode_trait::decode(reader)?),
                 })
             },
         );
+        let expected = format!("union {name}");
         quote! {
-            let (object, deleted) = #discriminator(json)?;
+            let (object, deleted) = reader.discriminator(#expected)?;
             Ok(match (object.as_deref(), deleted) {
                 #(#dispatch)*
-                _ => Self::Unknown(serde_json::from_str(json)?),
+                _ => Self::Unknown(#decode_trait::decode(reader)?),
             })
         }
     } else {
+        // Each variant is tried from the value's start; the first that decodes wins.
         quote! {
+            let start = reader.mark();
             #(
-                if let Ok(value) = serde_json::from_str(json) {
+                if let Ok(value) = #decode_trait::decode(reader) {
                     return Ok(Self::#variant_idents(value));
                 }
+                reader.reset(start);
             )*
-            serde_json::from_str(json).map(Self::Unknown)
+            #decode_trait::decode(reader).map(Self::Unknown)
         }
     };
-    let deserialize = quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #deserialize_from_text(deserializer, |json| { #pick })
+    let decode = quote! {
+        impl #decode_trait for #name {
+            fn decode(reader: &mut #reader<'_>) -> Result<Self, #json_error> {
+                #body
             }
         }
     };
-    vec![definition, serialize, deserialize]
+    let deserialize_via_decode = runtime::deserialize_via_decode();
+    let deserialize = quote! { #deserialize_via_decode!(#name); };
+    vec![definition, serialize, decode, deserialize]
 }

@@ -55,14 +55,16 @@ runtime_paths! {
     search_params => crate::pagination::SearchParams;
     list_stream => crate::pagination::list_stream;
     search_stream => crate::pagination::search_stream;
-    /// The macro that gives a response enum its serde impls through `as_str` and `FromStr`.
-    serde_via_str => crate::types::serde_via_str;
-    /// The macro that gives a response struct its `Deserialize` impl.
-    deserialize_object => crate::types::deserialize_object;
-    /// Decodes a response union from its raw JSON text.
-    deserialize_from_text => crate::types::deserialize_from_text;
-    /// Reads a response union's `object` and `deleted` values from its text.
-    discriminator => crate::types::discriminator;
+    /// The macro that gives a response enum its decoder and serde impls through `as_str` and
+    /// `FromStr`.
+    decode_via_str => crate::decode::decode_via_str;
+    /// The macro that gives a response struct its decoder and `Deserialize` impl.
+    decode_object => crate::decode::decode_object;
+    /// The macro that gives a response union its `Deserialize` impl through its decoder.
+    deserialize_via_decode => crate::decode::deserialize_via_decode;
+    decode_trait => crate::decode::Decode;
+    decode_reader => crate::decode::Reader;
+    json_error => crate::decode::JsonError;
     /// The macro that defines `Webhook::construct_event` for the generated `Event`.
     impl_construct_event => crate::webhook::impl_construct_event;
 }

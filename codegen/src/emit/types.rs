@@ -37,9 +37,9 @@ impl Context<'_> {
                     }
                 }]
             }
-            // A response struct's `Deserialize` comes from the runtime's `deserialize_object!`,
-            // which compiles to much less than serde's derive; only `Serialize` is derived, and
-            // only with its feature.
+            // A response struct is read by the runtime's decoder (`decode_object!`, which also
+            // gives it `Deserialize`), which compiles to much less than serde's derive; only
+            // `Serialize` is derived, and only with its feature.
             Direction::Response => {
                 let feature = runtime::SERIALIZE_FEATURE;
                 vec![
@@ -51,7 +51,7 @@ impl Context<'_> {
                             #(#fields)*
                         }
                     },
-                    emit_deserialize_object(def, body),
+                    emit_decode_object(def, body),
                 ]
             }
         };
@@ -193,9 +193,10 @@ pub(super) fn serde_derives(direction: Direction) -> (TokenStream, TokenStream) 
     }
 }
 
-/// `Deserialize` for a response struct, through the runtime's `deserialize_object!`: fields
-/// of an `Option` type may be absent or `null`, the others are required.
-fn emit_deserialize_object(def: &TypeDef, body: &StructDef) -> TokenStream {
+/// The decoder and `Deserialize` for a response struct, through the runtime's
+/// `decode_object!`: fields of an `Option` type may be absent or `null`, the others are
+/// required.
+fn emit_decode_object(def: &TypeDef, body: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let (optional, required): (Vec<&Field>, Vec<&Field>) =
         body.fields.iter().partition(|field| field.is_option());
@@ -211,9 +212,9 @@ fn emit_deserialize_object(def: &TypeDef, body: &StructDef) -> TokenStream {
     };
     let required = entries(required);
     let optional = entries(optional);
-    let deserialize_object = runtime::deserialize_object();
+    let decode_object = runtime::decode_object();
     quote! {
-        #deserialize_object! {
+        #decode_object! {
             #name,
             required { #(#required),* },
             optional { #(#optional),* },

@@ -26,7 +26,7 @@ pub struct Event {
     #[cfg_attr(feature = "serialize", serde(rename = "type"))]
     pub type_: EventType,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     Event, required { "created" => created, "data" => data, "id" => id, "livemode" =>
     livemode, "object" => object, "pending_webhooks" => pending_webhooks, "type" => type_
     }, optional { "account" => account, "api_version" => api_version, "request" =>
@@ -48,7 +48,7 @@ pub struct NotificationEventData {
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub previous_attributes: Option<serde_json::Value>,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     NotificationEventData, required { "object" => object }, optional {
     "previous_attributes" => previous_attributes },
 }
@@ -80,7 +80,7 @@ impl std::str::FromStr for EventObject2 {
         )
     }
 }
-crate::types::serde_via_str!(EventObject2);
+crate::decode::decode_via_str!(EventObject2);
 /// What happened: an event's `type`, one variant per event name the API document lists.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EventType {
@@ -141,7 +141,7 @@ impl std::str::FromStr for EventType {
         )
     }
 }
-crate::types::serde_via_str!(EventType);
+crate::decode::decode_via_str!(EventType);
 /// The object an event is about (`data.object`), decoded by its `object` value into the resource's type; an object of a kind this SDK does not generate is kept whole as JSON.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventObject {
@@ -169,29 +169,25 @@ impl serde::Serialize for EventObject {
         }
     }
 }
-impl<'de> serde::Deserialize<'de> for EventObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::types::deserialize_from_text(
-            deserializer,
-            |json| {
-                let (object, deleted) = crate::types::discriminator(json)?;
-                Ok(
-                    match (object.as_deref(), deleted) {
-                        (Some("terminal.connection_token"), false) => {
-                            Self::TerminalConnectionToken(serde_json::from_str(json)?)
-                        }
-                        (Some("terminal.reader"), false) => {
-                            Self::TerminalReader(serde_json::from_str(json)?)
-                        }
-                        (Some("event"), false) => {
-                            Self::Event(serde_json::from_str(json)?)
-                        }
-                        _ => Self::Unknown(serde_json::from_str(json)?),
-                    },
-                )
+impl crate::decode::Decode for EventObject {
+    fn decode(
+        reader: &mut crate::decode::Reader<'_>,
+    ) -> Result<Self, crate::decode::JsonError> {
+        let (object, deleted) = reader.discriminator("union EventObject")?;
+        Ok(
+            match (object.as_deref(), deleted) {
+                (Some("terminal.connection_token"), false) => {
+                    Self::TerminalConnectionToken(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("terminal.reader"), false) => {
+                    Self::TerminalReader(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("event"), false) => {
+                    Self::Event(crate::decode::Decode::decode(reader)?)
+                }
+                _ => Self::Unknown(crate::decode::Decode::decode(reader)?),
             },
         )
     }
 }
+crate::decode::deserialize_via_decode!(EventObject);

@@ -9,7 +9,7 @@ pub struct NotificationEventRequest {
     /// The idempotency key the request was sent with, if any.
     pub idempotency_key: Option<String>,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     NotificationEventRequest, required {}, optional { "id" => id, "idempotency_key" =>
     idempotency_key },
 }

@@ -50,7 +50,7 @@ pub struct TerminalConnectionToken {
     /// The value to hand to the Stripe Terminal SDK. Treat it as a credential: it is never logged.
     pub secret: String,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     TerminalConnectionToken, required { "object" => object, "secret" => secret },
     optional { "location" => location },
 }
@@ -91,7 +91,7 @@ impl std::str::FromStr for TerminalConnectionTokenObject {
         )
     }
 }
-crate::types::serde_via_str!(TerminalConnectionTokenObject);
+crate::decode::decode_via_str!(TerminalConnectionTokenObject);
 impl crate::Client {
     /// Creates a short-lived connection token for the Stripe Terminal SDK. A reader's host cannot talk to Stripe with your secret key, so your backend offers an endpoint that calls this operation and returns the token's `secret`.
     ///

@@ -53,7 +53,7 @@ pub struct TerminalReader {
     /// Whether the reader is reachable.
     pub status: Option<TerminalReaderStatus>,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     TerminalReader, required { "device_type" => device_type, "id" => id, "livemode" =>
     livemode, "object" => object, "serial_number" => serial_number }, optional { "action"
     => action, "label" => label, "location" => location, "status" => status },
@@ -77,7 +77,7 @@ pub struct TerminalReaderReaderResourceReaderAction {
     #[cfg_attr(feature = "serialize", serde(rename = "type"))]
     pub type_: TerminalReaderReaderResourceReaderActionType,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     TerminalReaderReaderResourceReaderAction, required { "status" => status, "type" =>
     type_ }, optional { "failure_code" => failure_code, "failure_message" =>
     failure_message },
@@ -118,7 +118,7 @@ impl std::str::FromStr for TerminalReaderReaderResourceReaderActionStatus {
         )
     }
 }
-crate::types::serde_via_str!(TerminalReaderReaderResourceReaderActionStatus);
+crate::decode::decode_via_str!(TerminalReaderReaderResourceReaderActionStatus);
 /// Which action it is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TerminalReaderReaderResourceReaderActionType {
@@ -159,7 +159,7 @@ impl std::str::FromStr for TerminalReaderReaderResourceReaderActionType {
         )
     }
 }
-crate::types::serde_via_str!(TerminalReaderReaderResourceReaderActionType);
+crate::decode::decode_via_str!(TerminalReaderReaderResourceReaderActionType);
 /// The kind of object, always `terminal.reader`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TerminalReaderObject {
@@ -188,7 +188,7 @@ impl std::str::FromStr for TerminalReaderObject {
         )
     }
 }
-crate::types::serde_via_str!(TerminalReaderObject);
+crate::decode::decode_via_str!(TerminalReaderObject);
 /// Whether the reader is reachable.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TerminalReaderStatus {
@@ -221,7 +221,7 @@ impl std::str::FromStr for TerminalReaderStatus {
         )
     }
 }
-crate::types::serde_via_str!(TerminalReaderStatus);
+crate::decode::decode_via_str!(TerminalReaderStatus);
 impl crate::Client {
     /// Retrieves a reader, with the action it is performing.
     ///

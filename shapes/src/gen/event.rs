@@ -14,7 +14,7 @@ pub struct Event {
     pub request: Option<EventRequest>,
     pub data: EventData,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     Event, required { "id" => id, "object" => object, "type" => type_, "created" =>
     created, "livemode" => livemode, "pending_webhooks" => pending_webhooks, "data" =>
     data }, optional { "api_version" => api_version, "request" => request },
@@ -52,14 +52,14 @@ impl std::str::FromStr for EventObject2 {
         )
     }
 }
-crate::types::serde_via_str!(EventObject2);
+crate::decode::decode_via_str!(EventObject2);
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct EventRequest {
     pub id: Option<String>,
     pub idempotency_key: Option<String>,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     EventRequest, required {}, optional { "id" => id, "idempotency_key" =>
     idempotency_key },
 }
@@ -75,7 +75,7 @@ pub struct EventData {
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub previous_attributes: Option<serde_json::Value>,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     EventData, required { "object" => object }, optional { "previous_attributes" =>
     previous_attributes },
 }
@@ -115,7 +115,7 @@ impl std::str::FromStr for EventType {
         )
     }
 }
-crate::types::serde_via_str!(EventType);
+crate::decode::decode_via_str!(EventType);
 impl crate::HasId for EventObject {
     fn object_id(&self) -> Option<&str> {
         match self {
@@ -165,41 +165,37 @@ impl serde::Serialize for EventObject {
         }
     }
 }
-impl<'de> serde::Deserialize<'de> for EventObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::types::deserialize_from_text(
-            deserializer,
-            |json| {
-                let (object, deleted) = crate::types::discriminator(json)?;
-                Ok(
-                    match (object.as_deref(), deleted) {
-                        (Some("widget"), false) => {
-                            Self::Widget(serde_json::from_str(json)?)
-                        }
-                        (Some("owner"), false) => {
-                            Self::Owner(serde_json::from_str(json)?)
-                        }
-                        (Some("owner"), true) => {
-                            Self::DeletedOwner(serde_json::from_str(json)?)
-                        }
-                        (Some("widget"), true) => {
-                            Self::DeletedWidget(serde_json::from_str(json)?)
-                        }
-                        (Some("gadget"), false) => {
-                            Self::Gadget(serde_json::from_str(json)?)
-                        }
-                        (Some("gadget"), true) => {
-                            Self::DeletedGadget(serde_json::from_str(json)?)
-                        }
-                        (Some("event"), false) => {
-                            Self::Event(serde_json::from_str(json)?)
-                        }
-                        _ => Self::Unknown(serde_json::from_str(json)?),
-                    },
-                )
+impl crate::decode::Decode for EventObject {
+    fn decode(
+        reader: &mut crate::decode::Reader<'_>,
+    ) -> Result<Self, crate::decode::JsonError> {
+        let (object, deleted) = reader.discriminator("union EventObject")?;
+        Ok(
+            match (object.as_deref(), deleted) {
+                (Some("widget"), false) => {
+                    Self::Widget(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("owner"), false) => {
+                    Self::Owner(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("owner"), true) => {
+                    Self::DeletedOwner(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("widget"), true) => {
+                    Self::DeletedWidget(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("gadget"), false) => {
+                    Self::Gadget(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("gadget"), true) => {
+                    Self::DeletedGadget(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("event"), false) => {
+                    Self::Event(crate::decode::Decode::decode(reader)?)
+                }
+                _ => Self::Unknown(crate::decode::Decode::decode(reader)?),
             },
         )
     }
 }
+crate::decode::deserialize_via_decode!(EventObject);

@@ -10,7 +10,7 @@ pub struct Gadget {
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub attachments: Option<Vec<String>>,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     Gadget, required { "id" => id, "object" => object }, optional { "size" => size,
     "attachments" => attachments },
 }
@@ -46,7 +46,7 @@ impl std::str::FromStr for GadgetObject {
         )
     }
 }
-crate::types::serde_via_str!(GadgetObject);
+crate::decode::decode_via_str!(GadgetObject);
 /// The parameters of [`Client::post_files`](crate::Client::post_files).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]

@@ -60,32 +60,28 @@ impl serde::Serialize for GetItemsResponseItem {
         }
     }
 }
-impl<'de> serde::Deserialize<'de> for GetItemsResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::types::deserialize_from_text(
-            deserializer,
-            |json| {
-                let (object, deleted) = crate::types::discriminator(json)?;
-                Ok(
-                    match (object.as_deref(), deleted) {
-                        (Some("widget"), false) => {
-                            Self::Widget(serde_json::from_str(json)?)
-                        }
-                        (Some("gadget"), false) => {
-                            Self::Gadget(serde_json::from_str(json)?)
-                        }
-                        (Some("gadget"), true) => {
-                            Self::DeletedGadget(serde_json::from_str(json)?)
-                        }
-                        _ => Self::Unknown(serde_json::from_str(json)?),
-                    },
-                )
+impl crate::decode::Decode for GetItemsResponseItem {
+    fn decode(
+        reader: &mut crate::decode::Reader<'_>,
+    ) -> Result<Self, crate::decode::JsonError> {
+        let (object, deleted) = reader.discriminator("union GetItemsResponseItem")?;
+        Ok(
+            match (object.as_deref(), deleted) {
+                (Some("widget"), false) => {
+                    Self::Widget(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("gadget"), false) => {
+                    Self::Gadget(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("gadget"), true) => {
+                    Self::DeletedGadget(crate::decode::Decode::decode(reader)?)
+                }
+                _ => Self::Unknown(crate::decode::Decode::decode(reader)?),
             },
         )
     }
 }
+crate::decode::deserialize_via_decode!(GetItemsResponseItem);
 impl crate::pagination::ListParams for GetItemsParams {
     fn set_starting_after(&mut self, id: String) {
         self.starting_after = Some(id);

@@ -6,7 +6,7 @@ pub struct Owner {
     pub id: String,
     pub object: OwnerObject,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     Owner, required { "id" => id, "object" => object }, optional {},
 }
 impl crate::HasId for Owner {
@@ -41,7 +41,7 @@ impl std::str::FromStr for OwnerObject {
         )
     }
 }
-crate::types::serde_via_str!(OwnerObject);
+crate::decode::decode_via_str!(OwnerObject);
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DeletedOwner {
@@ -49,7 +49,7 @@ pub struct DeletedOwner {
     pub object: DeletedOwnerObject,
     pub deleted: bool,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     DeletedOwner, required { "id" => id, "object" => object, "deleted" => deleted },
     optional {},
 }
@@ -85,14 +85,14 @@ impl std::str::FromStr for DeletedOwnerObject {
         )
     }
 }
-crate::types::serde_via_str!(DeletedOwnerObject);
+crate::decode::decode_via_str!(DeletedOwnerObject);
 /// A schema whose name is a Rust prelude type's; its type is `Result2`, so that it does not shadow `Result`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Result2 {
     pub ok: bool,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     Result2, required { "ok" => ok }, optional {},
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -102,7 +102,7 @@ pub struct DeletedWidget {
     pub object: DeletedWidgetObject,
     pub deleted: bool,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     DeletedWidget, required { "id" => id, "object" => object, "deleted" => deleted },
     optional {},
 }
@@ -138,7 +138,7 @@ impl std::str::FromStr for DeletedWidgetObject {
         )
     }
 }
-crate::types::serde_via_str!(DeletedWidgetObject);
+crate::decode::decode_via_str!(DeletedWidgetObject);
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DeletedGadget {
@@ -146,7 +146,7 @@ pub struct DeletedGadget {
     pub object: DeletedGadgetObject,
     pub deleted: bool,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     DeletedGadget, required { "id" => id, "object" => object, "deleted" => deleted },
     optional {},
 }
@@ -182,7 +182,7 @@ impl std::str::FromStr for DeletedGadgetObject {
         )
     }
 }
-crate::types::serde_via_str!(DeletedGadgetObject);
+crate::decode::decode_via_str!(DeletedGadgetObject);
 impl crate::Client {
     /// Deletes a widget.
     ///

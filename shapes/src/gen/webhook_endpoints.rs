@@ -60,7 +60,7 @@ pub struct PostWebhookEndpointsResponse {
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     PostWebhookEndpointsResponse, required {}, optional { "id" => id },
 }
 impl crate::HasId for PostWebhookEndpointsResponse {

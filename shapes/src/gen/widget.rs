@@ -107,7 +107,7 @@ pub struct Widget {
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub outcome: Option<super::shared::Result2>,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     Widget, required { "id" => id, "object" => object, "created" => created }, optional {
     "parent" => parent, "description" => description, "price" => price, "active" =>
     active, "client_secret" => client_secret, "status" => status, "tags" => tags, "raw"
@@ -174,7 +174,7 @@ impl std::str::FromStr for WidgetObject {
         )
     }
 }
-crate::types::serde_via_str!(WidgetObject);
+crate::decode::decode_via_str!(WidgetObject);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WidgetStatus {
     /// `active`
@@ -206,7 +206,7 @@ impl std::str::FromStr for WidgetStatus {
         )
     }
 }
-crate::types::serde_via_str!(WidgetStatus);
+crate::decode::decode_via_str!(WidgetStatus);
 impl crate::HasId for WidgetOwner {
     fn object_id(&self) -> Option<&str> {
         match self {
@@ -235,29 +235,25 @@ impl serde::Serialize for WidgetOwner {
         }
     }
 }
-impl<'de> serde::Deserialize<'de> for WidgetOwner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::types::deserialize_from_text(
-            deserializer,
-            |json| {
-                let (object, deleted) = crate::types::discriminator(json)?;
-                Ok(
-                    match (object.as_deref(), deleted) {
-                        (Some("owner"), false) => {
-                            Self::Owner(serde_json::from_str(json)?)
-                        }
-                        (Some("owner"), true) => {
-                            Self::DeletedOwner(serde_json::from_str(json)?)
-                        }
-                        _ => Self::Unknown(serde_json::from_str(json)?),
-                    },
-                )
+impl crate::decode::Decode for WidgetOwner {
+    fn decode(
+        reader: &mut crate::decode::Reader<'_>,
+    ) -> Result<Self, crate::decode::JsonError> {
+        let (object, deleted) = reader.discriminator("union WidgetOwner")?;
+        Ok(
+            match (object.as_deref(), deleted) {
+                (Some("owner"), false) => {
+                    Self::Owner(crate::decode::Decode::decode(reader)?)
+                }
+                (Some("owner"), true) => {
+                    Self::DeletedOwner(crate::decode::Decode::decode(reader)?)
+                }
+                _ => Self::Unknown(crate::decode::Decode::decode(reader)?),
             },
         )
     }
 }
+crate::decode::deserialize_via_decode!(WidgetOwner);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WidgetTimezone {
     /// `Etc/GMT+0`
@@ -301,7 +297,7 @@ impl std::str::FromStr for WidgetTimezone {
         )
     }
 }
-crate::types::serde_via_str!(WidgetTimezone);
+crate::decode::decode_via_str!(WidgetTimezone);
 /// A union without `object` values, decoded by trying its shapes in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum WidgetMeasure {
@@ -320,31 +316,30 @@ impl serde::Serialize for WidgetMeasure {
         }
     }
 }
-impl<'de> serde::Deserialize<'de> for WidgetMeasure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::types::deserialize_from_text(
-            deserializer,
-            |json| {
-                if let Ok(value) = serde_json::from_str(json) {
-                    return Ok(Self::Integer(value));
-                }
-                if let Ok(value) = serde_json::from_str(json) {
-                    return Ok(Self::Object(value));
-                }
-                serde_json::from_str(json).map(Self::Unknown)
-            },
-        )
+impl crate::decode::Decode for WidgetMeasure {
+    fn decode(
+        reader: &mut crate::decode::Reader<'_>,
+    ) -> Result<Self, crate::decode::JsonError> {
+        let start = reader.mark();
+        if let Ok(value) = crate::decode::Decode::decode(reader) {
+            return Ok(Self::Integer(value));
+        }
+        reader.reset(start);
+        if let Ok(value) = crate::decode::Decode::decode(reader) {
+            return Ok(Self::Object(value));
+        }
+        reader.reset(start);
+        crate::decode::Decode::decode(reader).map(Self::Unknown)
     }
 }
+crate::decode::deserialize_via_decode!(WidgetMeasure);
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WidgetMeasureObject {
     pub unit: String,
     pub value: i64,
 }
-crate::types::deserialize_object! {
+crate::decode::decode_object! {
     WidgetMeasureObject, required { "unit" => unit, "value" => value }, optional {},
 }
 /// The parameters of [`Client::post_widgets`](crate::Client::post_widgets).

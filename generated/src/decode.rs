@@ -1,0 +1,982 @@
+//! Hand-written: the JSON decoder that response types are read with, a reader over the text and
+//! one small non-generic `decode` function per type.
+//!
+//! Response types are decoded here rather than through serde's `Deserialize`: serde's model
+//! compiles serde_json's parser again for every struct (its map reader), every optional field
+//! type and every field value, and those copies were more than half of the code a whole-API
+//! build generated. Here a struct's decoder is one function that calls the reader, which is
+//! compiled once; what stays generic is a few lines per field type (`Option<T>`, `Vec<T>`).
+//!
+//! Every response type still implements serde's `Deserialize` (through [`deserialize`]), so
+//! `serde_json::from_str::<Customer>` works; the SDK's own paths (the client, webhooks) call
+//! [`from_str`].
+
+use serde::de::{self, Deserializer};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Nesting deeper than this is refused, so that a hostile body cannot exhaust the stack.
+const MAX_DEPTH: u32 = 128;
+
+/// A type that can be read from JSON by [`Reader`]. Generated response types implement it.
+pub trait Decode: Sized {
+    /// Reads one value of this type at the reader's position.
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError>;
+}
+
+/// Why a JSON text could not be decoded: a message in serde's words and the byte offset it
+/// refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    offset: usize,
+    message: String,
+}
+
+impl JsonError {
+    fn new(offset: usize, message: impl Into<String>) -> Self {
+        Self {
+            offset,
+            message: message.into(),
+        }
+    }
+
+    /// The byte offset in the decoded text that the error is about: the start of a value of
+    /// the wrong type, the closing brace of an object that misses a field, or where the syntax
+    /// broke.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// What went wrong, without position.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The JSON path (`data[0].customer`, `.` for the top level) of the value the error is
+    /// about in `text`, the text that was decoded.
+    pub fn json_path(&self, text: &str) -> String {
+        crate::client::json_path_at(text.as_bytes(), self.offset)
+    }
+
+    /// The message with the line and column of the offset in `text`, as serde_json says it.
+    pub fn located(&self, text: &str) -> String {
+        let before = &text.as_bytes()[..self.offset.min(text.len())];
+        let line = before.iter().filter(|byte| **byte == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|byte| *byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        let column = before.len() - line_start + 1;
+        format!("{} at line {line} column {column}", self.message)
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// Decodes the whole of `text` as one `T`; text after the value is an error.
+pub fn from_str<T: Decode>(text: &str) -> Result<T, JsonError> {
+    let mut reader = Reader::new(text);
+    let value = T::decode(&mut reader)?;
+    reader.end()?;
+    Ok(value)
+}
+
+/// serde's `Deserialize` for a type that implements [`Decode`]: the value is read as a
+/// `serde_json::Value` (from any serde format), written back as JSON text and decoded from it.
+/// This is the path for callers that use serde directly; the SDK decodes from text itself.
+pub fn deserialize<'de, D: Deserializer<'de>, T: Decode>(deserializer: D) -> Result<T, D::Error> {
+    let value = <serde_json::Value as de::Deserialize>::deserialize(deserializer)?;
+    let text = value.to_string();
+    from_str(&text).map_err(|error| {
+        let path = error.json_path(&text);
+        if path == "." {
+            de::Error::custom(error.message())
+        } else {
+            de::Error::custom(format_args!("at `{path}`: {}", error.message()))
+        }
+    })
+}
+
+/// Where a reader was, to go back there (a union tries its variants one after another).
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    position: usize,
+    depth: u32,
+}
+
+/// An object being read: whether its first key is still to come, and where its closing brace
+/// was once it has been read (a missing field is reported there).
+#[derive(Debug)]
+pub struct ObjectCursor {
+    first: bool,
+    close: usize,
+}
+
+/// An array being read: whether its first element is still to come.
+#[derive(Debug)]
+pub struct ArrayCursor {
+    first: bool,
+}
+
+/// A reader over a JSON text. Generated decoders call it; it checks the syntax as it goes.
+#[derive(Debug)]
+pub struct Reader<'a> {
+    text: &'a str,
+    position: usize,
+    depth: u32,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            position: 0,
+            depth: 0,
+        }
+    }
+
+    /// Where the reader is, to come back to with [`Reader::reset`].
+    pub fn mark(&self) -> Mark {
+        Mark {
+            position: self.position,
+            depth: self.depth,
+        }
+    }
+
+    /// Goes back to where [`Reader::mark`] was taken.
+    pub fn reset(&mut self, mark: Mark) {
+        self.position = mark.position;
+        self.depth = mark.depth;
+    }
+
+    /// Checks that only whitespace follows.
+    pub fn end(&mut self) -> Result<(), JsonError> {
+        self.skip_whitespace();
+        if self.position < self.text.len() {
+            return Err(self.error("trailing characters"));
+        }
+        Ok(())
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    fn error(&self, message: impl Into<String>) -> JsonError {
+        JsonError::new(self.position, message)
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.position) {
+            self.position += 1;
+        }
+    }
+
+    /// The next byte that is not whitespace, not consumed.
+    fn peek(&mut self) -> Result<u8, JsonError> {
+        self.skip_whitespace();
+        self.bytes()
+            .get(self.position)
+            .copied()
+            .ok_or_else(|| self.error("EOF while parsing a value"))
+    }
+
+    /// Consumes `byte` (after whitespace), or says which was expected.
+    fn expect(&mut self, byte: u8, what: &str) -> Result<(), JsonError> {
+        if self.peek()? == byte {
+            self.position += 1;
+            Ok(())
+        } else {
+            Err(self.error(format!("expected {what}")))
+        }
+    }
+
+    /// Whether the next value is a string (an expandable field's id).
+    pub fn at_string(&mut self) -> Result<bool, JsonError> {
+        Ok(self.peek()? == b'"')
+    }
+
+    /// Consumes `null` when it is next, and says whether it was.
+    pub fn null(&mut self) -> Result<bool, JsonError> {
+        if self.peek()? == b'n' {
+            self.literal("null")?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), JsonError> {
+        if self.text[self.position..].starts_with(word) {
+            self.position += word.len();
+            Ok(())
+        } else {
+            Err(self.error("expected value"))
+        }
+    }
+
+    /// The error for a value of the wrong type at the reader's position, in serde's words
+    /// ("invalid type: string \"a\", expected i64"). The reader does not move.
+    pub fn invalid_type(&mut self, expected: &str) -> JsonError {
+        let mark = self.mark();
+        let start = match self.peek() {
+            Ok(_) => self.position,
+            Err(error) => return error,
+        };
+        let unexpected = match self.describe_value() {
+            Ok(unexpected) => unexpected,
+            Err(error) => return error,
+        };
+        self.reset(mark);
+        JsonError::new(
+            start,
+            format!("invalid type: {unexpected}, expected {expected}"),
+        )
+    }
+
+    /// How serde names the value at the position (consuming what it reads).
+    fn describe_value(&mut self) -> Result<String, JsonError> {
+        Ok(match self.peek()? {
+            b'"' => format!("string {:?}", self.string_unchecked()?),
+            b't' => self.literal("true").map(|()| "boolean `true`".to_owned())?,
+            b'f' => self
+                .literal("false")
+                .map(|()| "boolean `false`".to_owned())?,
+            b'n' => self.literal("null").map(|()| "null".to_owned())?,
+            b'{' => "map".to_owned(),
+            b'[' => "sequence".to_owned(),
+            _ => match self.number()? {
+                Number::Integer(text) => format!("integer `{text}`"),
+                Number::Float(text) => format!("floating point `{text}`"),
+            },
+        })
+    }
+
+    /// Reads a string; `expected` names the type for the error when the value is not one.
+    pub fn string(&mut self, expected: &str) -> Result<Cow<'a, str>, JsonError> {
+        if self.peek()? == b'"' {
+            self.string_unchecked()
+        } else {
+            Err(self.invalid_type(expected))
+        }
+    }
+
+    /// Reads the string at the position, which starts with `"`: borrowed from the text when it
+    /// has no escapes.
+    fn string_unchecked(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        let bytes = self.bytes();
+        self.position += 1;
+        let start = self.position;
+        loop {
+            match bytes.get(self.position) {
+                None => return Err(self.error("EOF while parsing a string")),
+                Some(b'"') => {
+                    let value = &self.text[start..self.position];
+                    self.position += 1;
+                    return Ok(Cow::Borrowed(value));
+                }
+                Some(b'\\') => break,
+                Some(0..=0x1f) => {
+                    return Err(self.error(
+                        "control character (\\u0000-\\u001F) found while parsing a string",
+                    ));
+                }
+                Some(_) => self.position += 1,
+            }
+        }
+        // An escape: copy what came before it, then decode the rest piece by piece.
+        let mut owned = String::from(&self.text[start..self.position]);
+        loop {
+            let run_start = self.position;
+            while let Some(byte) = bytes.get(self.position) {
+                if matches!(byte, b'"' | b'\\' | 0..=0x1f) {
+                    break;
+                }
+                self.position += 1;
+            }
+            owned.push_str(&self.text[run_start..self.position]);
+            match bytes.get(self.position) {
+                None => return Err(self.error("EOF while parsing a string")),
+                Some(b'"') => {
+                    self.position += 1;
+                    return Ok(Cow::Owned(owned));
+                }
+                Some(b'\\') => {
+                    self.position += 1;
+                    let escaped = match bytes.get(self.position) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.position += 1;
+                            let decoded = self.unicode_escape()?;
+                            owned.push(decoded);
+                            continue;
+                        }
+                        Some(_) => return Err(self.error("invalid escape")),
+                        None => return Err(self.error("EOF while parsing a string")),
+                    };
+                    self.position += 1;
+                    owned.push(escaped);
+                }
+                Some(_) => {
+                    return Err(self.error(
+                        "control character (\\u0000-\\u001F) found while parsing a string",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The character of a `\u` escape whose four hex digits start at the position, joining a
+    /// surrogate pair written as two escapes.
+    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if !self.text[self.position..].starts_with("\\u") {
+                    return Err(self.error("lone leading surrogate in hex escape"));
+                }
+                self.position += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error("lone leading surrogate in hex escape"));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.error("lone trailing surrogate in hex escape")),
+            scalar => scalar,
+        };
+        char::from_u32(code).ok_or_else(|| self.error("invalid unicode code point"))
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let digits = self
+            .text
+            .get(self.position..self.position + 4)
+            .ok_or_else(|| self.error("EOF while parsing a string"))?;
+        let value = u32::from_str_radix(digits, 16)
+            .ok()
+            .filter(|_| digits.bytes().all(|byte| byte.is_ascii_hexdigit()))
+            .ok_or_else(|| self.error("invalid escape"))?;
+        self.position += 4;
+        Ok(value)
+    }
+
+    /// Reads a number token, checking JSON's grammar.
+    fn number(&mut self) -> Result<Number<'a>, JsonError> {
+        let bytes = self.bytes();
+        let start = self.position;
+        let digits = |reader: &mut Self| {
+            let from = reader.position;
+            while bytes.get(reader.position).is_some_and(u8::is_ascii_digit) {
+                reader.position += 1;
+            }
+            reader.position > from
+        };
+        if bytes.get(self.position) == Some(&b'-') {
+            self.position += 1;
+        }
+        match bytes.get(self.position) {
+            Some(b'0') => self.position += 1,
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => {
+                self.position = start;
+                return Err(self.error("expected value"));
+            }
+        }
+        let mut float = false;
+        if bytes.get(self.position) == Some(&b'.') {
+            float = true;
+            self.position += 1;
+            if !digits(self) {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = bytes.get(self.position) {
+            float = true;
+            self.position += 1;
+            if let Some(b'+' | b'-') = bytes.get(self.position) {
+                self.position += 1;
+            }
+            if !digits(self) {
+                return Err(self.error("invalid number"));
+            }
+        }
+        let text = &self.text[start..self.position];
+        Ok(if float {
+            Number::Float(text)
+        } else {
+            Number::Integer(text)
+        })
+    }
+
+    /// Reads an integer that fits `T` (`i64`, `u64`); `expected` names it for errors.
+    fn integer<T: std::str::FromStr>(&mut self, expected: &str) -> Result<T, JsonError> {
+        let byte = self.peek()?;
+        if byte != b'-' && !byte.is_ascii_digit() {
+            return Err(self.invalid_type(expected));
+        }
+        let start = self.position;
+        match self.number()? {
+            Number::Integer(text) => text.parse().map_err(|_| {
+                JsonError::new(
+                    start,
+                    format!("invalid value: integer `{text}`, expected {expected}"),
+                )
+            }),
+            Number::Float(_) => {
+                self.position = start;
+                Err(self.invalid_type(expected))
+            }
+        }
+    }
+
+    /// Reads a number as `f64`.
+    fn float(&mut self) -> Result<f64, JsonError> {
+        let byte = self.peek()?;
+        if byte != b'-' && !byte.is_ascii_digit() {
+            return Err(self.invalid_type("f64"));
+        }
+        let start = self.position;
+        let (Number::Integer(text) | Number::Float(text)) = self.number()?;
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Ok(value),
+            _ => Err(JsonError::new(start, "number out of range")),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), JsonError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        Ok(())
+    }
+
+    /// Starts reading an object; `expected` names the type for the error when the value is
+    /// not one (`struct Customer`).
+    pub fn begin_object(&mut self, expected: &str) -> Result<ObjectCursor, JsonError> {
+        if self.peek()? != b'{' {
+            return Err(self.invalid_type(expected));
+        }
+        self.enter()?;
+        self.position += 1;
+        Ok(ObjectCursor {
+            first: true,
+            close: self.position,
+        })
+    }
+
+    /// The object's next key, with the reader at its value; `None` after the closing brace.
+    pub fn next_key(
+        &mut self,
+        object: &mut ObjectCursor,
+    ) -> Result<Option<Cow<'a, str>>, JsonError> {
+        if self.peek()? == b'}' {
+            object.close = self.position;
+            self.position += 1;
+            self.depth -= 1;
+            return Ok(None);
+        }
+        if object.first {
+            object.first = false;
+        } else {
+            self.expect(b',', "`,` or `}`")?;
+        }
+        if self.peek()? != b'"' {
+            return Err(self.error("key must be a string"));
+        }
+        let key = self.string_unchecked()?;
+        self.expect(b':', "`:`")?;
+        Ok(Some(key))
+    }
+
+    /// Starts reading an array; `expected` names it for the error when the value is not one.
+    pub fn begin_array(&mut self, expected: &str) -> Result<ArrayCursor, JsonError> {
+        if self.peek()? != b'[' {
+            return Err(self.invalid_type(expected));
+        }
+        self.enter()?;
+        self.position += 1;
+        Ok(ArrayCursor { first: true })
+    }
+
+    /// Whether the array has another element, with the reader at it when it has.
+    pub fn next_element(&mut self, array: &mut ArrayCursor) -> Result<bool, JsonError> {
+        if self.peek()? == b']' {
+            self.position += 1;
+            self.depth -= 1;
+            return Ok(false);
+        }
+        if array.first {
+            array.first = false;
+        } else {
+            self.expect(b',', "`,` or `]`")?;
+        }
+        Ok(true)
+    }
+
+    /// Reads the value of a struct's field into its slot; a second value for the same field
+    /// is "duplicate field `name`", as with serde's derive.
+    pub fn field<T: Decode>(&mut self, slot: &mut Option<T>, name: &str) -> Result<(), JsonError> {
+        #[allow(
+            clippy::redundant_pattern_matching,
+            reason = "`is_some()` would be one more generic function to compile per field type"
+        )]
+        if let Some(_) = slot {
+            return Err(self.error(format!("duplicate field `{name}`")));
+        }
+        *slot = Some(T::decode(self)?);
+        Ok(())
+    }
+
+    /// A required field's value, or "missing field `name`" at the object's closing brace.
+    pub fn required<T>(
+        &self,
+        slot: Option<T>,
+        object: &ObjectCursor,
+        name: &str,
+    ) -> Result<T, JsonError> {
+        match slot {
+            Some(value) => Ok(value),
+            None => Err(JsonError::new(
+                object.close,
+                format!("missing field `{name}`"),
+            )),
+        }
+    }
+
+    /// Skips one value, checking its syntax: a field the struct does not declare (Stripe adds
+    /// fields without a version bump).
+    pub fn skip_value(&mut self) -> Result<(), JsonError> {
+        match self.peek()? {
+            b'"' => {
+                self.string_unchecked()?;
+            }
+            b't' => self.literal("true")?,
+            b'f' => self.literal("false")?,
+            b'n' => self.literal("null")?,
+            b'{' => {
+                let mut object = self.begin_object("a map")?;
+                while self.next_key(&mut object)?.is_some() {
+                    self.skip_value()?;
+                }
+            }
+            b'[' => {
+                let mut array = self.begin_array("a sequence")?;
+                while self.next_element(&mut array)? {
+                    self.skip_value()?;
+                }
+            }
+            _ => {
+                self.number()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips one value and returns its text.
+    pub fn raw_value(&mut self) -> Result<&'a str, JsonError> {
+        self.skip_whitespace();
+        let start = self.position;
+        self.skip_value()?;
+        Ok(&self.text[start..self.position])
+    }
+
+    /// A response union's `object` and `deleted` values, read ahead from the object at the
+    /// position; the reader does not move. `expected` names the union for the error when the
+    /// value is not an object.
+    pub fn discriminator(
+        &mut self,
+        expected: &str,
+    ) -> Result<(Option<Cow<'a, str>>, bool), JsonError> {
+        let mark = self.mark();
+        let mut object = None;
+        let mut deleted = false;
+        let mut cursor = self.begin_object(expected)?;
+        while let Some(key) = self.next_key(&mut cursor)? {
+            match &*key {
+                "object" => {
+                    if !self.null()? {
+                        object = Some(self.string("a string")?);
+                    }
+                }
+                "deleted" => deleted = Option::<bool>::decode(self)?.unwrap_or(false),
+                _ => self.skip_value()?,
+            }
+        }
+        self.reset(mark);
+        Ok((object, deleted))
+    }
+}
+
+/// A number token as written.
+enum Number<'a> {
+    Integer(&'a str),
+    Float(&'a str),
+}
+
+impl Decode for String {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        reader.string("a string").map(Cow::into_owned)
+    }
+}
+
+impl Decode for bool {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        match reader.peek()? {
+            b't' => reader.literal("true").map(|()| true),
+            b'f' => reader.literal("false").map(|()| false),
+            _ => Err(reader.invalid_type("a boolean")),
+        }
+    }
+}
+
+impl Decode for i64 {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        reader.integer("i64")
+    }
+}
+
+impl Decode for u64 {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        reader.integer("u64")
+    }
+}
+
+impl Decode for f64 {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        reader.float()
+    }
+}
+
+/// Arbitrary JSON, kept as serde_json's value.
+impl Decode for serde_json::Value {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        reader.skip_whitespace();
+        let start = reader.position;
+        let text = reader.raw_value()?;
+        serde_json::from_str(text).map_err(|error| JsonError::new(start, error.to_string()))
+    }
+}
+
+/// Absent is handled by the struct; `null` is `None`.
+impl<T: Decode> Decode for Option<T> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        if reader.null()? {
+            Ok(None)
+        } else {
+            T::decode(reader).map(Some)
+        }
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        T::decode(reader).map(Box::new)
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut array = reader.begin_array("a sequence")?;
+        let mut items = Vec::new();
+        while reader.next_element(&mut array)? {
+            items.push(T::decode(reader)?);
+        }
+        Ok(items)
+    }
+}
+
+impl<T: Decode> Decode for BTreeMap<String, T> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut object = reader.begin_object("a map")?;
+        let mut entries = BTreeMap::new();
+        while let Some(key) = reader.next_key(&mut object)? {
+            let value = T::decode(reader)?;
+            entries.insert(key.into_owned(), value);
+        }
+        Ok(entries)
+    }
+}
+
+/// Implements [`Decode`] and serde's `Deserialize` for a generated response struct.
+///
+/// Unknown fields are skipped, a missing required field is "missing field `x`", a repeated
+/// one "duplicate field `x`", an absent or `null` optional field is `None`: what serde's derive
+/// does, in one non-generic function per struct. The field types are not named: each is
+/// inferred from the struct's own definition.
+#[allow(
+    unused_macros,
+    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
+)]
+macro_rules! decode_object {
+    (
+        $name:ident,
+        required { $($required_wire:literal => $required:ident),* $(,)? },
+        optional { $($optional_wire:literal => $optional:ident),* $(,)? } $(,)?
+    ) => {
+        impl $crate::decode::Decode for $name {
+            fn decode(
+                reader: &mut $crate::decode::Reader<'_>,
+            ) -> ::core::result::Result<Self, $crate::decode::JsonError> {
+                let mut object = reader.begin_object(concat!("struct ", stringify!($name)))?;
+                $(let mut $required = ::core::option::Option::None;)*
+                $(let mut $optional = ::core::option::Option::None;)*
+                while let ::core::option::Option::Some(key) = reader.next_key(&mut object)? {
+                    // One `?` for all arms: each is a branch and a conversion.
+                    match &*key {
+                        $($required_wire => reader.field(&mut $required, $required_wire),)*
+                        $($optional_wire => reader.field(&mut $optional, $optional_wire),)*
+                        _ => reader.skip_value(),
+                    }?;
+                }
+                ::core::result::Result::Ok($name {
+                    $($required: reader.required($required, &object, $required_wire)?,)*
+                    // Absent and `null` are both `None`. A `match` here rather than
+                    // `Option::flatten` saves a generic function per field type.
+                    $($optional: match $optional {
+                        ::core::option::Option::Some(value) => value,
+                        ::core::option::Option::None => ::core::option::Option::None,
+                    },)*
+                })
+            }
+        }
+        $crate::decode::deserialize_via_decode!($name);
+    };
+}
+#[allow(
+    unused_imports,
+    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
+)]
+pub(crate) use decode_object;
+
+/// Implements serde's `Deserialize` for a generated response type through its [`Decode`]
+/// impl (see [`deserialize`]).
+#[allow(
+    unused_macros,
+    reason = "the runtime serves any selection of operations; one without response types leaves it unused"
+)]
+macro_rules! deserialize_via_decode {
+    ($name:ident) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::core::result::Result<Self, __D::Error> {
+                $crate::decode::deserialize(deserializer)
+            }
+        }
+    };
+}
+#[allow(
+    unused_imports,
+    reason = "the runtime serves any selection of operations; one without response types leaves it unused"
+)]
+pub(crate) use deserialize_via_decode;
+
+/// Implements [`Decode`], serde's `Deserialize` and (with the `serialize` feature) `Serialize`
+/// for a generated response enum with an `Unknown` variant, through its infallible `FromStr` and
+/// its `as_str`.
+#[allow(
+    unused_macros,
+    reason = "the runtime serves any selection of operations; one without response enums leaves it unused"
+)]
+macro_rules! decode_via_str {
+    ($name:ident) => {
+        impl $crate::decode::Decode for $name {
+            fn decode(
+                reader: &mut $crate::decode::Reader<'_>,
+            ) -> ::core::result::Result<Self, $crate::decode::JsonError> {
+                let text = reader.string(concat!("enum ", stringify!($name)))?;
+                match text.parse() {
+                    ::core::result::Result::Ok(value) => ::core::result::Result::Ok(value),
+                    ::core::result::Result::Err(never) => match never {},
+                }
+            }
+        }
+        $crate::decode::deserialize_via_decode!($name);
+        #[cfg(feature = "serialize")]
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+#[allow(
+    unused_imports,
+    reason = "the runtime serves any selection of operations; one without response enums leaves it unused"
+)]
+pub(crate) use decode_via_str;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Point {
+        x: i64,
+        label: Option<String>,
+        tags: Option<Vec<String>>,
+    }
+    decode_object! { Point, required { "x" => x }, optional { "label" => label, "tags" => tags } }
+
+    fn error_of<T: Decode + fmt::Debug>(text: &str) -> String {
+        match from_str::<T>(text) {
+            Ok(value) => format!("decoded: {value:?}"),
+            Err(error) => error.located(text),
+        }
+    }
+
+    #[test]
+    fn a_struct_decodes_skipping_unknown_fields() -> Result<(), JsonError> {
+        let text = r#" { "extra": {"a": [1, 2.5e3, null, true, false, "s\"x"]}, "x": -7, "label": null, "tags": ["a", "\u00e9\ud83d\ude00"] } "#;
+        let point: Point = from_str(text)?;
+        assert_eq!(
+            point,
+            Point {
+                x: -7,
+                label: None,
+                tags: Some(vec!["a".to_owned(), "é😀".to_owned()]),
+            }
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn errors_name_what_and_where() {
+        assert_eq!(
+            error_of::<Point>("{}"),
+            "missing field `x` at line 1 column 2"
+        );
+        assert_eq!(
+            error_of::<Point>(r#"{"x":1,"x":2}"#),
+            "duplicate field `x` at line 1 column 12"
+        );
+        assert_eq!(
+            error_of::<Point>(r#"{"x":"7"}"#),
+            "invalid type: string \"7\", expected i64 at line 1 column 6"
+        );
+        assert_eq!(
+            error_of::<Point>(r#"{"x":1.5}"#),
+            "invalid type: floating point `1.5`, expected i64 at line 1 column 6"
+        );
+        assert_eq!(
+            error_of::<Point>("[1]"),
+            "invalid type: sequence, expected struct Point at line 1 column 1"
+        );
+        assert_eq!(
+            error_of::<Point>(r#"{"x":1} x"#),
+            "trailing characters at line 1 column 9"
+        );
+        assert_eq!(
+            error_of::<Point>(r#"{"x":99999999999999999999}"#),
+            "invalid value: integer `99999999999999999999`, expected i64 at line 1 column 6"
+        );
+        assert_eq!(
+            error_of::<Point>("{\"x\":1,\n\"label\":\"a\u{1}\"}"),
+            "control character (\\u0000-\\u001F) found while parsing a string at line 2 column 11"
+        );
+        assert_eq!(
+            error_of::<Point>(r#"{"x":1"#),
+            "EOF while parsing a value at line 1 column 7"
+        );
+        assert_eq!(
+            error_of::<Point>(r#"{"x" 1}"#),
+            "expected `:` at line 1 column 6"
+        );
+        assert_eq!(
+            error_of::<Point>(r#"{"x":01}"#),
+            "expected `,` or `}` at line 1 column 7"
+        );
+        assert_eq!(
+            error_of::<Point>(r#"{"x":-}"#),
+            "expected value at line 1 column 6"
+        );
+        assert_eq!(
+            error_of::<String>(r#""\ud800""#),
+            "lone leading surrogate in hex escape at line 1 column 8"
+        );
+        assert_eq!(
+            error_of::<String>(r#""\q""#),
+            "invalid escape at line 1 column 3"
+        );
+        assert_eq!(
+            error_of::<f64>("1e999"),
+            "number out of range at line 1 column 1"
+        );
+        assert_eq!(error_of::<bool>("nul"), "expected value at line 1 column 1");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let error = error_of::<serde_json::Value>(&text);
+        assert!(error.starts_with("recursion limit exceeded"), "{error}");
+    }
+
+    #[test]
+    fn scalars_and_containers_decode() -> Result<(), JsonError> {
+        assert_eq!(from_str::<f64>("-1.25e2")?, -125.0);
+        assert_eq!(from_str::<f64>("3")?, 3.0);
+        assert_eq!(from_str::<u64>("18446744073709551615")?, u64::MAX);
+        assert!(from_str::<bool>("true")?);
+        let map: BTreeMap<String, Option<i64>> = from_str(r#"{"a": 1, "b": null}"#)?;
+        assert_eq!(map.get("a"), Some(&Some(1)));
+        assert_eq!(map.get("b"), Some(&None));
+        let value: serde_json::Value = from_str(r#" {"k": [1, "two"]} "#)?;
+        assert_eq!(value, serde_json::json!({"k": [1, "two"]}));
+        Ok(())
+    }
+
+    #[test]
+    fn the_discriminator_is_read_ahead() -> Result<(), JsonError> {
+        let text = r#"{"id": "x", "deleted": true, "object": "card"}"#;
+        let mut reader = Reader::new(text);
+        let (object, deleted) = reader.discriminator("union Source")?;
+        assert_eq!(object.as_deref(), Some("card"));
+        assert!(deleted);
+        // The reader did not move: the whole object is still there to decode.
+        assert_eq!(reader.raw_value()?, text);
+        Ok(())
+    }
+
+    #[test]
+    fn serde_deserialize_goes_through_the_decoder() {
+        let point: Result<Point, _> = serde_json::from_str(r#"{"x": 1, "tags": ["a"]}"#);
+        assert_eq!(
+            point.ok(),
+            Some(Point {
+                x: 1,
+                label: None,
+                tags: Some(vec!["a".to_owned()]),
+            })
+        );
+        let error = serde_json::from_str::<Point>(r#"{"x": 1, "tags": [3]}"#)
+            .map(|_| ())
+            .map_err(|error| error.to_string());
+        assert_eq!(
+            error,
+            Err("at `tags[0]`: invalid type: integer `3`, expected a string".to_owned())
+        );
+    }
+}
