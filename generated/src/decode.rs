@@ -540,26 +540,27 @@ impl<'a> Reader<'a> {
             reason = "`is_some()` would be one more generic function to compile per field type"
         )]
         if let Some(_) = slot {
-            return Err(self.error(format!("duplicate field `{name}`")));
+            return Err(self.duplicate_field(name));
         }
-        *slot = Some(T::decode(self)?);
-        Ok(())
+        match T::decode(self) {
+            Ok(value) => {
+                *slot = Some(value);
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
     }
 
-    /// A required field's value, or "missing field `name`" at the object's closing brace.
-    pub fn required<T>(
-        &self,
-        slot: Option<T>,
-        object: &ObjectCursor,
-        name: &str,
-    ) -> Result<T, JsonError> {
-        match slot {
-            Some(value) => Ok(value),
-            None => Err(JsonError::new(
-                object.close,
-                format!("missing field `{name}`"),
-            )),
-        }
+    fn duplicate_field(&self, name: &str) -> JsonError {
+        self.error(format!("duplicate field `{name}`"))
+    }
+
+    /// "missing field `name`", at the object's closing brace.
+    ///
+    /// Generated decoders match on the slot themselves and call this for the error only: a
+    /// generic function returning the value would be compiled again for every field type.
+    pub fn missing_field(&self, object: &ObjectCursor, name: &str) -> JsonError {
+        JsonError::new(object.close, format!("missing field `{name}`"))
     }
 
     /// Skips one value, checking its syntax: a field the struct does not declare (Stripe adds
@@ -676,43 +677,74 @@ impl Decode for serde_json::Value {
     }
 }
 
+// The generic impls below match on results rather than use `?` or `Result::map`: each of those
+// is a generic function of its own, compiled again for every type these are instantiated with,
+// and there is one instantiation per field type of the whole API.
+
 /// Absent is handled by the struct; `null` is `None`.
 impl<T: Decode> Decode for Option<T> {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        if reader.null()? {
-            Ok(None)
-        } else {
-            T::decode(reader).map(Some)
+        match reader.null() {
+            Ok(true) => Ok(None),
+            Ok(false) => match T::decode(reader) {
+                Ok(value) => Ok(Some(value)),
+                Err(error) => Err(error),
+            },
+            Err(error) => Err(error),
         }
     }
 }
 
 impl<T: Decode> Decode for Box<T> {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        T::decode(reader).map(Box::new)
+        match T::decode(reader) {
+            Ok(value) => Ok(Box::new(value)),
+            Err(error) => Err(error),
+        }
     }
 }
 
 impl<T: Decode> Decode for Vec<T> {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        let mut array = reader.begin_array("a sequence")?;
+        let mut array = match reader.begin_array("a sequence") {
+            Ok(array) => array,
+            Err(error) => return Err(error),
+        };
         let mut items = Vec::new();
-        while reader.next_element(&mut array)? {
-            items.push(T::decode(reader)?);
+        loop {
+            match reader.next_element(&mut array) {
+                Ok(true) => {}
+                Ok(false) => return Ok(items),
+                Err(error) => return Err(error),
+            }
+            match T::decode(reader) {
+                Ok(item) => items.push(item),
+                Err(error) => return Err(error),
+            }
         }
-        Ok(items)
     }
 }
 
 impl<T: Decode> Decode for BTreeMap<String, T> {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        let mut object = reader.begin_object("a map")?;
+        let mut object = match reader.begin_object("a map") {
+            Ok(object) => object,
+            Err(error) => return Err(error),
+        };
         let mut entries = BTreeMap::new();
-        while let Some(key) = reader.next_key(&mut object)? {
-            let value = T::decode(reader)?;
-            entries.insert(key.into_owned(), value);
+        loop {
+            let key = match reader.next_key(&mut object) {
+                Ok(Some(key)) => key,
+                Ok(None) => return Ok(entries),
+                Err(error) => return Err(error),
+            };
+            match T::decode(reader) {
+                Ok(value) => {
+                    entries.insert(key.into_owned(), value);
+                }
+                Err(error) => return Err(error),
+            }
         }
-        Ok(entries)
     }
 }
 
@@ -748,7 +780,15 @@ macro_rules! decode_object {
                     }?;
                 }
                 ::core::result::Result::Ok($name {
-                    $($required: reader.required($required, &object, $required_wire)?,)*
+                    // A `match` rather than a helper: one generic function less per field type.
+                    $($required: match $required {
+                        ::core::option::Option::Some(value) => value,
+                        ::core::option::Option::None => {
+                            return ::core::result::Result::Err(
+                                reader.missing_field(&object, $required_wire),
+                            );
+                        }
+                    },)*
                     // Absent and `null` are both `None`. A `match` here rather than
                     // `Option::flatten` saves a generic function per field type.
                     $($optional: match $optional {

@@ -55,10 +55,22 @@ impl<T: Decode> Decode for List<T> {
             }?;
         }
         Ok(List {
-            object: reader.required(object, &cursor, "object")?,
-            data: reader.required(data, &cursor, "data")?,
-            has_more: reader.required(has_more, &cursor, "has_more")?,
-            url: reader.required(url, &cursor, "url")?,
+            object: match object {
+                Some(value) => value,
+                None => return Err(reader.missing_field(&cursor, "object")),
+            },
+            data: match data {
+                Some(value) => value,
+                None => return Err(reader.missing_field(&cursor, "data")),
+            },
+            has_more: match has_more {
+                Some(value) => value,
+                None => return Err(reader.missing_field(&cursor, "has_more")),
+            },
+            url: match url {
+                Some(value) => value,
+                None => return Err(reader.missing_field(&cursor, "url")),
+            },
         })
     }
 }
@@ -80,12 +92,24 @@ impl<T: Decode> Decode for SearchResult<T> {
             }?;
         }
         Ok(SearchResult {
-            object: reader.required(object, &cursor, "object")?,
-            data: reader.required(data, &cursor, "data")?,
-            has_more: reader.required(has_more, &cursor, "has_more")?,
+            object: match object {
+                Some(value) => value,
+                None => return Err(reader.missing_field(&cursor, "object")),
+            },
+            data: match data {
+                Some(value) => value,
+                None => return Err(reader.missing_field(&cursor, "data")),
+            },
+            has_more: match has_more {
+                Some(value) => value,
+                None => return Err(reader.missing_field(&cursor, "has_more")),
+            },
             next_page: next_page.flatten(),
             total_count: total_count.flatten(),
-            url: reader.required(url, &cursor, "url")?,
+            url: match url {
+                Some(value) => value,
+                None => return Err(reader.missing_field(&cursor, "url")),
+            },
         })
     }
 }

@@ -59,10 +59,18 @@ impl<T: Serialize> Serialize for Expandable<T> {
 
 impl<T: Decode> Decode for Expandable<T> {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        if reader.at_string()? {
-            String::decode(reader).map(Expandable::Id)
-        } else {
-            T::decode(reader).map(|object| Expandable::Object(Box::new(object)))
+        // Matches rather than `?` and `Result::map`, which are generic functions of their own
+        // (see the impls in `decode`).
+        match reader.at_string() {
+            Ok(true) => match String::decode(reader) {
+                Ok(id) => Ok(Expandable::Id(id)),
+                Err(error) => Err(error),
+            },
+            Ok(false) => match T::decode(reader) {
+                Ok(object) => Ok(Expandable::Object(Box::new(object))),
+                Err(error) => Err(error),
+            },
+            Err(error) => Err(error),
         }
     }
 }

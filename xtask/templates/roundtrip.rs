@@ -105,10 +105,7 @@ impl Spec {
                     .filter(|additional| additional.is_object());
                 for (key, field) in object {
                     let here = join(path, key);
-                    match properties
-                        .and_then(|properties| properties.get(key))
-                        .or(additional)
-                    {
+                    match properties.and_then(|properties| properties.get(key)).or(additional) {
                         Some(declared) => self.walk(declared, field, &here, found),
                         // Without `properties` an object is free-form: it declares any field.
                         None if properties.is_some() => found.undeclared.push(here),
@@ -138,9 +135,7 @@ impl Spec {
     fn admits(&self, schema: &Value, value: &Value) -> bool {
         let schema = self.resolve(schema);
         if let Some(alternatives) = Self::alternatives(schema) {
-            return alternatives
-                .iter()
-                .any(|alternative| self.admits(alternative, value));
+            return alternatives.iter().any(|alternative| self.admits(alternative, value));
         }
         let declared_type = schema.get("type").and_then(Value::as_str);
         let type_fits = matches!(
@@ -211,16 +206,12 @@ fn check<T: stripe_sdk::decode::Decode + serde::Serialize>(
     };
     report.checked += 1;
     let Some(schema) = spec.schemas.get(name) else {
-        report
-            .failures
-            .push(format!("{name}: {SCHEMAS} has no such schema"));
+        report.failures.push(format!("{name}: {SCHEMAS} has no such schema"));
         return;
     };
     let mut found = Disagreements::default();
     spec.walk(schema, original, "", &mut found);
-    report
-        .undeclared
-        .extend(found.undeclared.iter().map(|path| format!("{name}.{path}")));
+    report.undeclared.extend(found.undeclared.iter().map(|path| format!("{name}.{path}")));
     report.missing.extend(
         found
             .missing
@@ -250,10 +241,9 @@ fn check<T: stripe_sdk::decode::Decode + serde::Serialize>(
                     place(&at)
                 ));
             } else {
-                report.failures.push(format!(
-                    "{name}: does not decode in {}: {message}",
-                    place(&at)
-                ));
+                report
+                    .failures
+                    .push(format!("{name}: does not decode in {}: {message}", place(&at)));
             }
             return;
         }
@@ -305,8 +295,8 @@ fn lost(original: &Value, encoded: &Value, path: &str, out: &mut Vec<String>) {
 }
 
 fn read_json(file: &str) -> Value {
-    let text =
-        std::fs::read_to_string(file).unwrap_or_else(|error| panic!("cannot read {file}: {error}"));
+    let text = std::fs::read_to_string(file)
+        .unwrap_or_else(|error| panic!("cannot read {file}: {error}"));
     serde_json::from_str(&text).unwrap_or_else(|error| panic!("{file}: {error}"))
 }
 
@@ -321,9 +311,7 @@ fn every_fixture_round_trips() {
     };
     let spec = Spec { schemas };
     let mut report = Report::default();
-    {
-        { checks }
-    }
+{{checks}}
     eprintln!(
         "round trip: {} fixtures checked; where a fixture disagrees with its spec: {} fields the spec does not declare, {} fields the spec requires that the fixture lacks ({} fixtures not decodable because of them); {} failures",
         report.checked,
