@@ -8,8 +8,15 @@
 //! several names an internal feature for that set of families (`_reach-<hash>`), which each
 //! of them enables. Stripe's API has a few hundred such sets for thousands of types, so every
 //! item carries one short `#[cfg]` instead of a list of dozens.
+//!
+//! A type's impls (its derives and its decoder) have a gate of their own: the features that
+//! reach it without going through an expandable field, whose object is decoded only when the
+//! program asks for it. A family's responses name most of the API through such fields (a
+//! payment intent's invoice, a customer's default source); those types are declared, so that
+//! the fields can name them, but compiled with their impls only under a feature that decodes
+//! them.
 
-use crate::ir::{Api, ResponseBody, TypeDef, TypeId, TypeKind};
+use crate::ir::{Api, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Which features turn each generated item on.
@@ -22,6 +29,9 @@ pub struct FeatureMap {
     pub features: BTreeMap<String, Vec<String>>,
     /// By type id: the one feature that turns the type on.
     pub type_gates: Vec<String>,
+    /// By type id: the one feature that turns the type's impls on, reached without going
+    /// through an expandable field; it implies the type's own gate.
+    pub impl_gates: Vec<String>,
     /// By operation (in [`Api::operations`] order): the feature of its family.
     pub operation_gates: Vec<String>,
     /// Module -> the features any of which turns on something in it.
@@ -29,7 +39,7 @@ pub struct FeatureMap {
 }
 
 /// One feature per module; each type is gated on every feature whose module's types and
-/// operations reach it.
+/// operations reach it, and its impls on those that reach it without an expandable field.
 pub fn feature_map(api: &Api) -> FeatureMap {
     let mut modules: BTreeSet<&str> = api.types.iter().map(|def| def.module.as_str()).collect();
     modules.extend(
@@ -37,56 +47,19 @@ pub fn feature_map(api: &Api) -> FeatureMap {
             .iter()
             .map(|operation| operation.module.as_str()),
     );
-    let edges: Vec<Vec<TypeId>> = api.types.iter().map(references).collect();
-    let mut type_gates: Vec<Vec<String>> = vec![Vec::new(); api.types.len()];
-    let mut reached = vec![false; api.types.len()];
-    for module in &modules {
-        reached.iter_mut().for_each(|seen| *seen = false);
-        let mut pending: Vec<TypeId> = Vec::new();
-        for (index, def) in api.types.iter().enumerate() {
-            if def.module == *module {
-                pending.push(TypeId(index));
-            }
-        }
-        for operation in api.operations.iter().filter(|op| op.module == *module) {
-            if let Some(params) = operation.params {
-                pending.push(params.type_id);
-            }
-            if let ResponseBody::Json(ty) = &operation.response {
-                ty.for_each_named(&mut |id| pending.push(id));
-            }
-        }
-        while let Some(id) = pending.pop() {
-            if std::mem::replace(&mut reached[id.index()], true) {
-                continue;
-            }
-            // Modules are visited in name order, so every gate list comes out sorted.
-            type_gates[id.index()].push((*module).to_owned());
-            pending.extend(edges[id.index()].iter().copied());
-        }
-    }
+    let declared = reach(api, &modules, TypeRef::for_each_named);
+    let decoded = reach(api, &modules, TypeRef::for_each_decoded);
     let mut features: BTreeMap<String, Vec<String>> = modules
         .iter()
         .map(|module| ((*module).to_owned(), Vec::new()))
         .collect();
-    let type_gates: Vec<String> = type_gates
-        .into_iter()
-        .map(|families| match families.as_slice() {
-            [family] => family.clone(),
-            several => {
-                let internal = format!("_reach-{:08x}", fnv1a(&several.join(",")));
-                if !features.contains_key(&internal) {
-                    for family in several {
-                        features
-                            .entry(family.clone())
-                            .or_default()
-                            .push(internal.clone());
-                    }
-                    features.insert(internal.clone(), Vec::new());
-                }
-                internal
-            }
-        })
+    let type_gates: Vec<String> = declared
+        .iter()
+        .map(|families| gate_of(families, &mut features))
+        .collect();
+    let impl_gates: Vec<String> = decoded
+        .iter()
+        .map(|families| gate_of(families, &mut features))
         .collect();
     for enables in features.values_mut() {
         enables.sort();
@@ -115,6 +88,7 @@ pub fn feature_map(api: &Api) -> FeatureMap {
             .collect(),
         features,
         type_gates,
+        impl_gates,
         operation_gates: api
             .operations
             .iter()
@@ -124,18 +98,81 @@ pub fn feature_map(api: &Api) -> FeatureMap {
     }
 }
 
-/// The types a type names directly.
-fn references(def: &TypeDef) -> Vec<TypeId> {
+/// By type id, the families (sorted) whose types and operations reach the type, following
+/// the uses `each_use` visits.
+fn reach(
+    api: &Api,
+    modules: &BTreeSet<&str>,
+    each_use: fn(&TypeRef, &mut dyn FnMut(TypeId)),
+) -> Vec<Vec<String>> {
+    let edges: Vec<Vec<TypeId>> = api
+        .types
+        .iter()
+        .map(|def| references(def, each_use))
+        .collect();
+    let mut families: Vec<Vec<String>> = vec![Vec::new(); api.types.len()];
+    let mut reached = vec![false; api.types.len()];
+    for module in modules {
+        reached.iter_mut().for_each(|seen| *seen = false);
+        let mut pending: Vec<TypeId> = Vec::new();
+        for (index, def) in api.types.iter().enumerate() {
+            if def.module == *module {
+                pending.push(TypeId(index));
+            }
+        }
+        for operation in api.operations.iter().filter(|op| op.module == *module) {
+            if let Some(params) = operation.params {
+                pending.push(params.type_id);
+            }
+            if let ResponseBody::Json(ty) = &operation.response {
+                each_use(ty, &mut |id| pending.push(id));
+            }
+        }
+        while let Some(id) = pending.pop() {
+            if std::mem::replace(&mut reached[id.index()], true) {
+                continue;
+            }
+            // Modules are visited in name order, so every list comes out sorted.
+            families[id.index()].push((*module).to_owned());
+            pending.extend(edges[id.index()].iter().copied());
+        }
+    }
+    families
+}
+
+/// The feature that turns on what `families` reach: the family's own for one, an internal
+/// feature that each of them enables for several (added to `features` the first time).
+fn gate_of(families: &[String], features: &mut BTreeMap<String, Vec<String>>) -> String {
+    match families {
+        [family] => family.clone(),
+        several => {
+            let internal = format!("_reach-{:08x}", fnv1a(&several.join(",")));
+            if !features.contains_key(&internal) {
+                for family in several {
+                    features
+                        .entry(family.clone())
+                        .or_default()
+                        .push(internal.clone());
+                }
+                features.insert(internal.clone(), Vec::new());
+            }
+            internal
+        }
+    }
+}
+
+/// The types a type uses directly, as `each_use` visits its fields or variants.
+fn references(def: &TypeDef, each_use: fn(&TypeRef, &mut dyn FnMut(TypeId))) -> Vec<TypeId> {
     let mut out = Vec::new();
     match &def.kind {
         TypeKind::Struct(body) => {
             for field in &body.fields {
-                field.ty.for_each_named(&mut |id| out.push(id));
+                each_use(&field.ty, &mut |id| out.push(id));
             }
         }
         TypeKind::Union(body) => {
             for variant in &body.variants {
-                variant.ty.for_each_named(&mut |id| out.push(id));
+                each_use(&variant.ty, &mut |id| out.push(id));
             }
         }
         TypeKind::Enum(_) => {}

@@ -341,16 +341,30 @@ impl TypeRef {
         }
     }
 
+    /// Calls `visit` with every named type this use decodes with it: those it mentions except
+    /// inside an `Expandable`, whose object is decoded only when the program asks for it.
+    pub fn for_each_decoded(&self, visit: &mut dyn FnMut(TypeId)) {
+        self.visit_named(false, visit);
+    }
+
     /// Calls `visit` with every named type this use mentions, through any containers.
-    pub fn for_each_named(&self, visit: &mut impl FnMut(TypeId)) {
+    pub fn for_each_named(&self, visit: &mut dyn FnMut(TypeId)) {
+        self.visit_named(true, visit);
+    }
+
+    fn visit_named(&self, into_expandable: bool, visit: &mut dyn FnMut(TypeId)) {
         match self {
             TypeRef::Named(id) | TypeRef::Boxed(id) => visit(*id),
+            TypeRef::Expandable(inner) => {
+                if into_expandable {
+                    inner.visit_named(into_expandable, visit);
+                }
+            }
             TypeRef::Array(inner)
             | TypeRef::Map(inner)
             | TypeRef::List(inner)
             | TypeRef::SearchResult(inner)
-            | TypeRef::Expandable(inner)
-            | TypeRef::Unsettable(inner) => inner.for_each_named(visit),
+            | TypeRef::Unsettable(inner) => inner.visit_named(into_expandable, visit),
             TypeRef::String { .. }
             | TypeRef::Integer { .. }
             | TypeRef::Number

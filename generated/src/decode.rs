@@ -20,6 +20,10 @@ use std::fmt;
 const MAX_DEPTH: u32 = 128;
 
 /// A type that can be read from JSON by [`Reader`]. Generated response types implement it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no decoder in this build",
+    note = "in a standalone crate with features, a type reached only through expandable fields is declared without its impls; enable the feature of a family that returns it (its own family's, for one)"
+)]
 pub trait Decode: Sized {
     /// Reads one value of this type at the reader's position.
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError>;
@@ -600,6 +604,35 @@ impl<'a> Reader<'a> {
         Ok(&self.text[start..self.position])
     }
 
+    /// Reads ahead through the object at the position, handing each key to `visit` with the
+    /// reader at its value; `visit` reads the value or returns `false` to have it skipped. The
+    /// reader then goes back to the object's start. `expected` names the type for the error
+    /// when the value is not an object.
+    fn read_ahead(
+        &mut self,
+        expected: &str,
+        visit: &mut dyn FnMut(&str, &mut Self) -> Result<bool, JsonError>,
+    ) -> Result<(), JsonError> {
+        let mark = self.mark();
+        let mut cursor = self.begin_object(expected)?;
+        while let Some(key) = self.next_key(&mut cursor)? {
+            if !visit(&key, self)? {
+                self.skip_value()?;
+            }
+        }
+        self.reset(mark);
+        Ok(())
+    }
+
+    /// A string or `null` value.
+    fn optional_string(&mut self) -> Result<Option<Cow<'a, str>>, JsonError> {
+        if self.null()? {
+            Ok(None)
+        } else {
+            self.string("a string").map(Some)
+        }
+    }
+
     /// A response union's `object` and `deleted` values, read ahead from the object at the
     /// position; the reader does not move. `expected` names the union for the error when the
     /// value is not an object.
@@ -607,23 +640,35 @@ impl<'a> Reader<'a> {
         &mut self,
         expected: &str,
     ) -> Result<(Option<Cow<'a, str>>, bool), JsonError> {
-        let mark = self.mark();
         let mut object = None;
         let mut deleted = false;
-        let mut cursor = self.begin_object(expected)?;
-        while let Some(key) = self.next_key(&mut cursor)? {
-            match &*key {
-                "object" => {
-                    if !self.null()? {
-                        object = Some(self.string("a string")?);
-                    }
-                }
-                "deleted" => deleted = Option::<bool>::decode(self)?.unwrap_or(false),
-                _ => self.skip_value()?,
+        self.read_ahead(expected, &mut |key, reader| match key {
+            "object" => {
+                object = reader.optional_string()?;
+                Ok(true)
             }
-        }
-        self.reset(mark);
+            "deleted" => {
+                deleted = Option::<bool>::decode(reader)?.unwrap_or(false);
+                Ok(true)
+            }
+            _ => Ok(false),
+        })?;
         Ok((object, deleted))
+    }
+
+    /// An object's `id`, read ahead from the object at the position; the reader does not
+    /// move. `expected` names the type for the error when the value is not an object.
+    pub fn read_ahead_id(&mut self, expected: &str) -> Result<Option<Cow<'a, str>>, JsonError> {
+        let mut id = None;
+        self.read_ahead(expected, &mut |key, reader| {
+            if key == "id" {
+                id = reader.optional_string()?;
+                Ok(true)
+            } else {
+                Ok(false)
+            }
+        })?;
+        Ok(id)
     }
 }
 
@@ -705,6 +750,10 @@ impl<T: Decode> Decode for Box<T> {
 }
 
 impl<T: Decode> Decode for Vec<T> {
+    #[allow(
+        clippy::question_mark,
+        reason = "`?` is a generic function of its own per instantiation (see above)"
+    )]
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
         let mut array = match reader.begin_array("a sequence") {
             Ok(array) => array,
@@ -726,6 +775,10 @@ impl<T: Decode> Decode for Vec<T> {
 }
 
 impl<T: Decode> Decode for BTreeMap<String, T> {
+    #[allow(
+        clippy::question_mark,
+        reason = "`?` is a generic function of its own per instantiation (see above)"
+    )]
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
         let mut object = match reader.begin_object("a map") {
             Ok(object) => object,

@@ -85,7 +85,7 @@ pub use error::{
 pub use multipart::FileUpload;
 pub use options::{AppInfo, MAX_IDEMPOTENCY_KEY_CHARS, RequestOptions};
 pub use pagination::{List, SearchResult};
-pub use types::{Expandable, HasId, Unsettable};
+pub use types::{Expandable, Expanded, HasId, Unsettable};
 pub use validate::{InvalidParams, REDACTED, Violation, ViolationKind};
 pub use webhook::{Webhook, WebhookError};
 

@@ -2,13 +2,13 @@
 //! unions, dispatched on `object` where every variant has a distinct one.
 
 use super::types::serde_derives;
-use super::{Context, doc_attrs, ident, runtime};
+use super::{Context, DeriveGate, TypeItems, doc_attrs, ident, runtime};
 use crate::ir::{Direction, Discriminator, EnumDef, TypeDef, UnionDef, UnionVariant, Validation};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-/// The enum and its impls, one item each.
-pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> Vec<TokenStream> {
+/// The enum and its impls.
+pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef, derives: DeriveGate<'_>) -> TypeItems {
     let name = ident(&def.name);
     let doc = doc_attrs(&def.doc);
     let variant_idents: Vec<Ident> = body
@@ -25,8 +25,8 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> Vec<TokenStream> {
     match body.direction {
         Direction::Request => {
             let (serde, serde_other) = serde_derives(Direction::Request);
-            vec![
-                quote! {
+            TypeItems {
+                definition: quote! {
                     #doc
                     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, #serde)]
                     #serde_other
@@ -38,7 +38,7 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> Vec<TokenStream> {
                         )*
                     }
                 },
-                quote! {
+                impls: vec![quote! {
                     impl #name {
                         /// The value as the API spells it.
                         pub fn as_str(self) -> &'static str {
@@ -47,15 +47,16 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> Vec<TokenStream> {
                             }
                         }
                     }
-                },
-            ]
+                }],
+            }
         }
         Direction::Response => {
             let decode_via_str = runtime::decode_via_str();
-            vec![
-                quote! {
+            let derive = derives.derive(quote! { Clone, Debug, PartialEq, Eq, Hash });
+            TypeItems {
+                definition: quote! {
                     #doc
-                    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+                    #derive
                     pub enum #name {
                         #(
                             #[doc = #variant_docs]
@@ -65,30 +66,32 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef) -> Vec<TokenStream> {
                         Unknown(String),
                     }
                 },
-                quote! {
-                    impl #name {
-                        /// The value as the API spells it.
-                        pub fn as_str(&self) -> &str {
-                            match self {
-                                #(Self::#variant_idents => #wire_values,)*
-                                Self::Unknown(value) => value,
+                impls: vec![
+                    quote! {
+                        impl #name {
+                            /// The value as the API spells it.
+                            pub fn as_str(&self) -> &str {
+                                match self {
+                                    #(Self::#variant_idents => #wire_values,)*
+                                    Self::Unknown(value) => value,
+                                }
                             }
                         }
-                    }
-                },
-                quote! {
-                    impl std::str::FromStr for #name {
-                        type Err = std::convert::Infallible;
-                        fn from_str(value: &str) -> Result<Self, Self::Err> {
-                            Ok(match value {
-                                #(#wire_values => Self::#variant_idents,)*
-                                _ => Self::Unknown(value.to_owned()),
-                            })
+                    },
+                    quote! {
+                        impl std::str::FromStr for #name {
+                            type Err = std::convert::Infallible;
+                            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                                Ok(match value {
+                                    #(#wire_values => Self::#variant_idents,)*
+                                    _ => Self::Unknown(value.to_owned()),
+                                })
+                            }
                         }
-                    }
-                },
-                quote! { #decode_via_str!(#name); },
-            ]
+                    },
+                    quote! { #decode_via_str!(#name); },
+                ],
+            }
         }
     }
 }
@@ -104,8 +107,13 @@ impl Context<'_> {
         }
     }
 
-    /// The union and its impls, one item each.
-    pub(super) fn emit_union(&self, def: &TypeDef, body: &UnionDef) -> Vec<TokenStream> {
+    /// The union and its impls.
+    pub(super) fn emit_union(
+        &self,
+        def: &TypeDef,
+        body: &UnionDef,
+        derives: DeriveGate<'_>,
+    ) -> TypeItems {
         let name = ident(&def.name);
         let doc = doc_attrs(&def.doc);
         let variant_idents: Vec<Ident> = body
@@ -118,11 +126,10 @@ impl Context<'_> {
             .iter()
             .map(|variant| self.variant_type(variant))
             .collect();
-        let mut items = Vec::new();
         match (body.direction, body.discriminated) {
             (Direction::Request, _) => {
                 let (serde, serde_other) = serde_derives(Direction::Request);
-                items.push(quote! {
+                let definition = quote! {
                     #doc
                     #[derive(Clone, Debug, PartialEq, #serde)]
                     #serde_other
@@ -130,27 +137,31 @@ impl Context<'_> {
                     pub enum #name {
                         #(#variant_idents(#variant_types),)*
                     }
-                });
-                match def.facts.validation {
-                    Validation::None => {}
+                };
+                let impls = match def.facts.validation {
+                    Validation::None => Vec::new(),
                     Validation::Trait | Validation::TraitAndInherent => {
-                        items.push(self.emit_union_validate(def, body, &variant_idents));
+                        vec![self.emit_union_validate(def, body, &variant_idents)]
                     }
-                }
+                };
+                TypeItems { definition, impls }
             }
             (Direction::Response, discriminated) => {
-                items.extend(self.emit_union_has_id(def, &variant_idents));
-                items.extend(emit_response_union(
+                let mut items = emit_response_union(
                     &name,
                     &doc,
                     body,
                     discriminated,
                     &variant_idents,
                     &variant_types,
-                ));
+                    derives,
+                );
+                items
+                    .impls
+                    .extend(self.emit_union_has_id(def, &variant_idents));
+                items
             }
         }
-        items
     }
 
     /// `HasId` for a response union whose variants all have ids (list items that mix kinds).
@@ -182,7 +193,8 @@ fn emit_response_union(
     discriminated: bool,
     variant_idents: &[Ident],
     variant_types: &[TokenStream],
-) -> Vec<TokenStream> {
+    derives: DeriveGate<'_>,
+) -> TypeItems {
     let variant_docs = body
         .variants
         .iter()
@@ -204,9 +216,10 @@ fn emit_response_union(
         " A value of a shape this SDK does not know, kept as JSON."
     };
     let serialize_feature = runtime::SERIALIZE_FEATURE;
+    let derive = derives.derive(quote! { Clone, Debug, PartialEq });
     let definition = quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #derive
         pub enum #name {
             #(
                 #variant_docs
@@ -271,5 +284,8 @@ fn emit_response_union(
     };
     let deserialize_via_decode = runtime::deserialize_via_decode();
     let deserialize = quote! { #deserialize_via_decode!(#name); };
-    vec![definition, serialize, decode, deserialize]
+    TypeItems {
+        definition,
+        impls: vec![serialize, decode, deserialize],
+    }
 }

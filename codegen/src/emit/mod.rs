@@ -177,10 +177,25 @@ impl Context<'_> {
         let doc = format!(" The `{}` resource family.", self.module);
         let items = types.iter().flat_map(|(id, def)| {
             let gate = self.type_gate(*id);
-            self.emit_type(def)
+            // A type reached only through expandable fields under some features is declared
+            // under all of them, but its derives and impls (its decoder among them) come only
+            // with the features that decode it.
+            let impl_gate = self.impl_gate(*id);
+            let derives = match &impl_gate {
+                Some(feature) => DeriveGate::Feature(feature),
+                None => DeriveGate::Always,
+            };
+            let TypeItems { definition, impls } = self.emit_type(def, derives);
+            let impl_gate = match &impl_gate {
+                Some(feature) => Some(quote! { #[cfg(feature = #feature)] }),
+                None => gate.clone(),
+            };
+            let impls: Vec<TokenStream> = impls
                 .into_iter()
                 .chain(events::emit_construct_event(self.api, *id))
-                .map(move |item| quote! { #gate #item })
+                .map(|item| quote! { #impl_gate #item })
+                .collect();
+            std::iter::once(quote! { #gate #definition }).chain(impls)
         });
         let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));
         quote! {
@@ -190,12 +205,12 @@ impl Context<'_> {
         }
     }
 
-    /// A type and its impls, one item each, so that each can carry the type's gate.
-    fn emit_type(&self, def: &TypeDef) -> Vec<TokenStream> {
+    /// A type's definition and its impls.
+    fn emit_type(&self, def: &TypeDef, derives: DeriveGate<'_>) -> TypeItems {
         match &def.kind {
-            TypeKind::Struct(body) => self.emit_struct(def, body),
-            TypeKind::Enum(body) => enums::emit_enum(def, body),
-            TypeKind::Union(body) => self.emit_union(def, body),
+            TypeKind::Struct(body) => self.emit_struct(def, body, derives),
+            TypeKind::Enum(body) => enums::emit_enum(def, body, derives),
+            TypeKind::Union(body) => self.emit_union(def, body, derives),
         }
     }
 
@@ -203,6 +218,15 @@ impl Context<'_> {
     fn type_gate(&self, id: TypeId) -> Option<TokenStream> {
         let gate = self.features?.type_gates.get(id.index())?;
         Some(quote! { #[cfg(feature = #gate)] })
+    }
+
+    /// The feature that turns a type's impls on, when it is narrower than the one that
+    /// declares the type (see [`FeatureMap::impl_gates`]).
+    fn impl_gate(&self, id: TypeId) -> Option<String> {
+        let features = self.features?;
+        let declared = features.type_gates.get(id.index())?;
+        let decoded = features.impl_gates.get(id.index())?;
+        (decoded != declared).then(|| decoded.clone())
     }
 
     /// The `#[cfg]` that turns an operation on: its family's feature.
@@ -298,6 +322,43 @@ impl Context<'_> {
     fn generic(&self, wrapper: TokenStream, inner: &TypeRef) -> TokenStream {
         let inner = self.rust_type(inner);
         quote! { #wrapper<#inner> }
+    }
+}
+
+/// A type's definition and its impls, apart so that each can carry its own gate.
+struct TypeItems {
+    definition: TokenStream,
+    impls: Vec<TokenStream>,
+}
+
+/// Whether a type's derives apply whenever it is declared, or only under the feature that
+/// turns its impls on.
+#[derive(Debug, Clone, Copy)]
+enum DeriveGate<'a> {
+    Always,
+    Feature(&'a str),
+}
+
+impl DeriveGate<'_> {
+    /// `#[derive(traits)]`, gated as needed.
+    fn derive(self, traits: TokenStream) -> TokenStream {
+        match self {
+            DeriveGate::Always => quote! { #[derive(#traits)] },
+            DeriveGate::Feature(feature) => {
+                quote! { #[cfg_attr(feature = #feature, derive(#traits))] }
+            }
+        }
+    }
+
+    /// The `cfg` predicate under which a response type derives `Serialize`.
+    fn serialize(self) -> TokenStream {
+        let serialize = runtime::SERIALIZE_FEATURE;
+        match self {
+            DeriveGate::Always => quote! { feature = #serialize },
+            DeriveGate::Feature(feature) => {
+                quote! { all(feature = #serialize, feature = #feature) }
+            }
+        }
     }
 }
 

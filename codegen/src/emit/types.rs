@@ -1,20 +1,25 @@
 //! Structs: objects and params, their fields' serde attributes, the serde directions each
 //! side needs, constructors, redacting `Debug`, and `HasId` for objects with an id.
 
-use super::{Context, doc_attrs, ident, runtime};
+use super::{Context, DeriveGate, TypeItems, doc_attrs, ident, runtime};
 use crate::ir::{DebugImpl, Direction, Field, HasId, StructDef, TypeDef, TypeRef, Validation};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 impl Context<'_> {
     /// The struct and its impls, one item each.
-    pub(super) fn emit_struct(&self, def: &TypeDef, body: &StructDef) -> Vec<TokenStream> {
+    pub(super) fn emit_struct(
+        &self,
+        def: &TypeDef,
+        body: &StructDef,
+        derives: DeriveGate<'_>,
+    ) -> TypeItems {
         let facts = &def.facts;
         let name = ident(&def.name);
         let doc = doc_attrs(&def.doc);
         let fields = body.fields.iter().enumerate().map(|(index, field)| {
             let is_file = facts.file_fields.contains(&index);
-            self.emit_field(field, body.direction, is_file)
+            self.emit_field(field, body.direction, is_file, derives)
         });
         let debug = match facts.debug {
             DebugImpl::Derived => Some(quote! { Debug, }),
@@ -24,10 +29,11 @@ impl Context<'_> {
         let deny = body
             .deny_unknown_fields
             .then(|| quote! { #[serde(deny_unknown_fields)] });
-        let mut items = match body.direction {
+        let mut impls = Vec::new();
+        let definition = match body.direction {
             Direction::Request => {
                 let (serde, serde_other) = serde_derives(body.direction);
-                vec![quote! {
+                quote! {
                     #doc
                     #[derive(Clone, #debug #default PartialEq, #serde)]
                     #serde_other
@@ -35,45 +41,50 @@ impl Context<'_> {
                     pub struct #name {
                         #(#fields)*
                     }
-                }]
+                }
             }
             // A response struct is read by the runtime's decoder (`decode_object!`, which also
             // gives it `Deserialize`), which compiles to much less than serde's derive; only
             // `Serialize` is derived, and only with its feature.
             Direction::Response => {
-                let feature = runtime::SERIALIZE_FEATURE;
-                vec![
-                    quote! {
-                        #doc
-                        #[derive(Clone, #debug #default PartialEq)]
-                        #[cfg_attr(feature = #feature, derive(serde::Serialize))]
-                        pub struct #name {
-                            #(#fields)*
-                        }
-                    },
-                    emit_decode_object(def, body),
-                ]
+                let derive = derives.derive(quote! { Clone, #debug #default PartialEq });
+                let serialize = derives.serialize();
+                impls.push(emit_decode_object(def, body));
+                quote! {
+                    #doc
+                    #derive
+                    #[cfg_attr(#serialize, derive(serde::Serialize))]
+                    pub struct #name {
+                        #(#fields)*
+                    }
+                }
             }
         };
         if let Some(arguments) = &facts.constructor {
-            items.push(self.emit_constructor(def, body, arguments));
+            impls.push(self.emit_constructor(def, body, arguments));
         }
         if facts.debug == DebugImpl::Redacted {
-            items.push(emit_redacting_debug(def, body));
+            impls.push(emit_redacting_debug(def, body));
         }
         match facts.validation {
             Validation::None => {}
             Validation::Trait | Validation::TraitAndInherent => {
-                items.extend(self.emit_validate(def, body));
+                impls.extend(self.emit_validate(def, body));
             }
         }
         if let Some(has_id) = facts.has_id {
-            items.push(emit_has_id(def, body, has_id));
+            impls.push(emit_has_id(def, body, has_id));
         }
-        items
+        TypeItems { definition, impls }
     }
 
-    fn emit_field(&self, field: &Field, direction: Direction, is_file: bool) -> TokenStream {
+    fn emit_field(
+        &self,
+        field: &Field,
+        direction: Direction,
+        is_file: bool,
+        derives: DeriveGate<'_>,
+    ) -> TokenStream {
         let name = ident(&field.rust_name);
         let doc = doc_attrs(&field.doc);
         let ty = self.field_type(field);
@@ -101,9 +112,9 @@ impl Context<'_> {
                 if field.optional && !field.nullable {
                     attributes.push(quote! { skip_serializing_if = "Option::is_none" });
                 }
-                let feature = runtime::SERIALIZE_FEATURE;
+                let serialize = derives.serialize();
                 (!attributes.is_empty())
-                    .then(|| quote! { #[cfg_attr(feature = #feature, serde(#(#attributes),*))] })
+                    .then(|| quote! { #[cfg_attr(#serialize, serde(#(#attributes),*))] })
             }
         };
         quote! {

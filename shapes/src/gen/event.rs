@@ -116,20 +116,6 @@ impl std::str::FromStr for EventType {
     }
 }
 crate::decode::decode_via_str!(EventType);
-impl crate::HasId for EventObject {
-    fn object_id(&self) -> Option<&str> {
-        match self {
-            Self::Widget(value) => value.object_id(),
-            Self::Owner(value) => value.object_id(),
-            Self::DeletedOwner(value) => value.object_id(),
-            Self::DeletedWidget(value) => value.object_id(),
-            Self::Gadget(value) => value.object_id(),
-            Self::DeletedGadget(value) => value.object_id(),
-            Self::Event(value) => value.object_id(),
-            Self::Unknown(value) => value.object_id(),
-        }
-    }
-}
 /// The object an event is about (`data.object`), decoded by its `object` value into the resource's type; an object of a kind this SDK does not generate is kept whole as JSON.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventObject {
@@ -199,3 +185,17 @@ impl crate::decode::Decode for EventObject {
     }
 }
 crate::decode::deserialize_via_decode!(EventObject);
+impl crate::HasId for EventObject {
+    fn object_id(&self) -> Option<&str> {
+        match self {
+            Self::Widget(value) => value.object_id(),
+            Self::Owner(value) => value.object_id(),
+            Self::DeletedOwner(value) => value.object_id(),
+            Self::DeletedWidget(value) => value.object_id(),
+            Self::Gadget(value) => value.object_id(),
+            Self::DeletedGadget(value) => value.object_id(),
+            Self::Event(value) => value.object_id(),
+            Self::Unknown(value) => value.object_id(),
+        }
+    }
+}

@@ -28,16 +28,6 @@ impl crate::validate::Validate for GetItemsParams {
         );
     }
 }
-impl crate::HasId for GetItemsResponseItem {
-    fn object_id(&self) -> Option<&str> {
-        match self {
-            Self::Widget(value) => value.object_id(),
-            Self::Gadget(value) => value.object_id(),
-            Self::DeletedGadget(value) => value.object_id(),
-            Self::Unknown(value) => value.object_id(),
-        }
-    }
-}
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetItemsResponseItem {
     /// An object whose `object` is `widget`.
@@ -82,6 +72,16 @@ impl crate::decode::Decode for GetItemsResponseItem {
     }
 }
 crate::decode::deserialize_via_decode!(GetItemsResponseItem);
+impl crate::HasId for GetItemsResponseItem {
+    fn object_id(&self) -> Option<&str> {
+        match self {
+            Self::Widget(value) => value.object_id(),
+            Self::Gadget(value) => value.object_id(),
+            Self::DeletedGadget(value) => value.object_id(),
+            Self::Unknown(value) => value.object_id(),
+        }
+    }
+}
 impl crate::pagination::ListParams for GetItemsParams {
     fn set_starting_after(&mut self, id: String) {
         self.starting_after = Some(id);

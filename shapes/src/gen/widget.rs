@@ -207,15 +207,6 @@ impl std::str::FromStr for WidgetStatus {
     }
 }
 crate::decode::decode_via_str!(WidgetStatus);
-impl crate::HasId for WidgetOwner {
-    fn object_id(&self) -> Option<&str> {
-        match self {
-            Self::Owner(value) => value.object_id(),
-            Self::DeletedOwner(value) => value.object_id(),
-            Self::Unknown(value) => value.object_id(),
-        }
-    }
-}
 #[derive(Clone, Debug, PartialEq)]
 pub enum WidgetOwner {
     /// An object whose `object` is `owner`.
@@ -254,6 +245,15 @@ impl crate::decode::Decode for WidgetOwner {
     }
 }
 crate::decode::deserialize_via_decode!(WidgetOwner);
+impl crate::HasId for WidgetOwner {
+    fn object_id(&self) -> Option<&str> {
+        match self {
+            Self::Owner(value) => value.object_id(),
+            Self::DeletedOwner(value) => value.object_id(),
+            Self::Unknown(value) => value.object_id(),
+        }
+    }
+}
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WidgetTimezone {
     /// `Etc/GMT+0`
