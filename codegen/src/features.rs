@@ -187,3 +187,98 @@ fn fnv1a(text: &str) -> u32 {
         (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A payment intent whose `invoice` is expandable, and whose `shipping` is a plain
+    /// reference into the invoice family's types.
+    const SPEC: &str = r##"
+openapi: 3.0.0
+info: { title: gates, version: "2023-08-16" }
+paths:
+  /v1/payment_intents/{intent}:
+    get:
+      operationId: GetPaymentIntentsIntent
+      parameters:
+        - { name: intent, in: path, required: true, schema: { type: string, maxLength: 5000 } }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/payment_intent" }
+components:
+  schemas:
+    payment_intent:
+      type: object
+      x-resourceId: payment_intent
+      required: [id]
+      properties:
+        id: { type: string, maxLength: 5000 }
+        invoice:
+          anyOf:
+            - { type: string, maxLength: 5000 }
+            - $ref: "#/components/schemas/invoice"
+          nullable: true
+          x-expansionResources:
+            oneOf:
+              - $ref: "#/components/schemas/invoice"
+        shipping:
+          $ref: "#/components/schemas/invoice_address"
+    invoice:
+      type: object
+      x-resourceId: invoice
+      required: [id]
+      properties:
+        id: { type: string, maxLength: 5000 }
+        lines:
+          $ref: "#/components/schemas/invoice_line"
+    invoice_line:
+      type: object
+      properties:
+        amount: { type: integer }
+    invoice_address:
+      type: object
+      properties:
+        city: { type: string, maxLength: 5000 }
+"##;
+
+    fn gates(component: &str) -> (String, String) {
+        let spec = crate::load::parse_spec("gates.yaml", SPEC).expect("the spec parses");
+        let api = crate::lower::lower(&spec, "gates.yaml", &crate::Selection::All)
+            .expect("the spec lowers");
+        let map = feature_map(&api);
+        let index = api
+            .types
+            .iter()
+            .position(|def| {
+                matches!(&def.origin, crate::ir::Origin::Component { name } if name == component)
+            })
+            .unwrap_or_else(|| panic!("no type for {component}"));
+        (map.type_gates[index].clone(), map.impl_gates[index].clone())
+    }
+
+    #[test]
+    fn a_type_reached_only_through_an_expandable_field_is_decoded_only_by_its_own_family() {
+        let (declared, decoded) = gates("invoice");
+        assert!(declared.starts_with("_reach-"), "{declared}");
+        assert_eq!(decoded, "invoice");
+        // Its own fields' types follow it.
+        let (declared, decoded) = gates("invoice_line");
+        assert!(declared.starts_with("_reach-"), "{declared}");
+        assert_eq!(decoded, "invoice");
+    }
+
+    #[test]
+    fn a_type_reached_directly_is_decoded_wherever_it_is_declared() {
+        let (declared, decoded) = gates("invoice_address");
+        assert!(declared.starts_with("_reach-"), "{declared}");
+        assert_eq!(decoded, declared);
+        assert_eq!(
+            gates("payment_intent"),
+            ("payment_intent".to_owned(), "payment_intent".to_owned())
+        );
+    }
+}
