@@ -40,7 +40,8 @@ fn type_facts(def: &TypeDef, has_id: Option<HasId>) -> TypeFacts {
     let is_params = matches!(def.origin, Origin::OperationParams { .. });
     match &def.kind {
         TypeKind::Struct(body) => struct_facts(body, is_params, has_id),
-        TypeKind::Enum(_) => TypeFacts::default(),
+        // An alias's impls are its target's.
+        TypeKind::Enum(_) | TypeKind::Alias(_) => TypeFacts::default(),
         TypeKind::Union(body) => TypeFacts {
             validation: match body.direction {
                 Direction::Request => Validation::Trait,
@@ -163,7 +164,8 @@ fn resolve_id(
                 .all(|variant| variant_has_id(types, &variant.ty, ids));
             all.then_some(HasId::Variants)
         }
-        TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Enum(_) => None,
+        // Only request types become aliases.
+        TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Enum(_) | TypeKind::Alias(_) => None,
     };
     ids[id.index()] = Some(result);
     result

@@ -175,6 +175,7 @@ fn references(def: &TypeDef, each_use: fn(&TypeRef, &mut dyn FnMut(TypeId))) -> 
                 each_use(&variant.ty, &mut |id| out.push(id));
             }
         }
+        TypeKind::Alias(target) => out.push(*target),
         TypeKind::Enum(_) => {}
     }
     out

@@ -198,6 +198,11 @@ pub enum TypeKind {
     Struct(StructDef),
     Enum(EnumDef),
     Union(UnionDef),
+    /// Another name for a request type of the same shape (`pub type A = B;`): an operation's
+    /// nested params that repeat another's (a payment intent's `payment_method_data` is the
+    /// same for create, update and confirm) are compiled once. Nothing refers to an alias; uses
+    /// refer to its target.
+    Alias(TypeId),
 }
 
 /// One of several shapes (`anyOf`/`oneOf`).
@@ -350,6 +355,25 @@ impl TypeRef {
     /// Calls `visit` with every named type this use mentions, through any containers.
     pub fn for_each_named(&self, visit: &mut dyn FnMut(TypeId)) {
         self.visit_named(true, visit);
+    }
+
+    /// Replaces every named type this use mentions, through any containers, by `map(id)`.
+    pub fn map_named(&mut self, map: &dyn Fn(TypeId) -> TypeId) {
+        match self {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => *id = map(*id),
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::List(inner)
+            | TypeRef::SearchResult(inner)
+            | TypeRef::Expandable(inner)
+            | TypeRef::Unsettable(inner) => inner.map_named(map),
+            TypeRef::String { .. }
+            | TypeRef::Integer { .. }
+            | TypeRef::Number
+            | TypeRef::Boolean
+            | TypeRef::File
+            | TypeRef::Json => {}
+        }
     }
 
     fn visit_named(&self, into_expandable: bool, visit: &mut dyn FnMut(TypeId)) {

@@ -264,6 +264,8 @@ fn direction_of(def: &TypeDef) -> TypeDirection {
         TypeKind::Struct(body) => body.direction,
         TypeKind::Enum(body) => body.direction,
         TypeKind::Union(body) => body.direction,
+        // Only request types become aliases.
+        TypeKind::Alias(_) => Direction::Request,
     };
     match direction {
         Direction::Request => TypeDirection::Request,
@@ -273,6 +275,8 @@ fn direction_of(def: &TypeDef) -> TypeDirection {
 
 fn shape(api: &Api, def: &TypeDef) -> TypeShape {
     match &def.kind {
+        // To a program an alias is its target: the same fields and values under another name.
+        TypeKind::Alias(target) => shape(api, api.type_def(*target)),
         TypeKind::Struct(body) => TypeShape::Struct {
             fields: body
                 .fields

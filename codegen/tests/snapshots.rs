@@ -19,9 +19,10 @@ fn render_all(spec_file: &str, text: &str, operations: &[&str]) -> String {
 }
 
 /// Every operation of the shapes document, in document order.
-const SHAPES_OPERATIONS: [&str; 9] = [
+const SHAPES_OPERATIONS: [&str; 10] = [
     "GetWidgetsWidget",
     "DeleteWidgetsWidget",
+    "PostWidgetsWidget",
     "GetWidgetsWidgetPdf",
     "GetItems",
     "PostFiles",

@@ -10,8 +10,9 @@ use stripe_shapes::{
     GetWidgetsSearchParams, GetWidgetsWidgetParams, GetWidgetsWidgetParamsCreated, PostFilesParams,
     PostFilesParamsFileLinkData, PostFilesParamsPurpose, PostWidgetsParams, PostWidgetsParamsColor,
     PostWidgetsParamsOwner, PostWidgetsParamsOwnerObject, PostWidgetsParamsParts,
-    PostWidgetsParamsV3dSecure, Unsettable, ViolationKind, Widget, WidgetMeasure,
-    WidgetMeasureObject, WidgetOwner, WidgetStatus, WidgetTimezone,
+    PostWidgetsParamsV3dSecure, PostWidgetsWidgetParams, PostWidgetsWidgetParamsColor,
+    PostWidgetsWidgetParamsOwner, PostWidgetsWidgetParamsParts, Unsettable, ViolationKind, Widget,
+    WidgetMeasure, WidgetMeasureObject, WidgetOwner, WidgetStatus, WidgetTimezone,
 };
 use wiremock::matchers::{body_string, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -78,6 +79,54 @@ async fn a_form_body_encodes_nested_objects_arrays_maps_keywords_and_unset() {
         .await
         .expect("the widget is created");
     assert_eq!(widget.id, "wid_1");
+}
+
+/// Update's `parts` and `color` have create's shapes, so their names are aliases of create's
+/// types: values built under either name are the same type, and encode and validate alike.
+/// Update's `owner` allows one more character, so it stays a type of its own.
+#[tokio::test]
+async fn params_of_the_same_shape_share_one_type_under_both_names() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/widgets/wid_1"))
+        .and(body_string(
+            "color=red&parts[0][sku]=a1&parts[0][quantity]=2&owner[email]=a%40b.cd",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(widget_json("wid_1")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let part: PostWidgetsParamsParts = PostWidgetsWidgetParamsParts {
+        sku: "a1".to_owned(),
+        quantity: Some(2),
+    };
+    let params = PostWidgetsWidgetParams {
+        color: Some(PostWidgetsWidgetParamsColor::Red),
+        parts: Some(vec![part]),
+        owner: Some(PostWidgetsWidgetParamsOwner {
+            email: Some("a@b.cd".to_owned()),
+        }),
+    };
+    let widget = client(&server)
+        .post_widgets_widget("wid_1", &params)
+        .await
+        .expect("six characters fit update's owner email");
+    assert_eq!(widget.id, "wid_1");
+
+    let mut too_long = params.clone();
+    too_long.owner = Some(PostWidgetsWidgetParamsOwner {
+        email: Some("a@b.cde".to_owned()),
+    });
+    if let Some(parts) = &mut too_long.parts {
+        parts[0].sku = "four".to_owned();
+    }
+    let error = too_long.validate().expect_err("seven characters do not");
+    let paths: Vec<&str> = error
+        .violations()
+        .iter()
+        .map(|violation| violation.path())
+        .collect();
+    assert_eq!(paths, ["parts[0][sku]", "owner[email]"]);
 }
 
 #[tokio::test]

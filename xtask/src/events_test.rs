@@ -22,7 +22,7 @@ pub fn event_kinds(api: &Api) -> Vec<(String, bool, String)> {
                 ))
             })
             .collect(),
-        TypeKind::Struct(_) | TypeKind::Enum(_) => Vec::new(),
+        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Alias(_) => Vec::new(),
     }
 }
 

@@ -119,6 +119,7 @@ fn emitted_size((types, operations): &ModuleItems<'_>) -> usize {
                 TypeKind::Struct(def) => def.fields.len(),
                 TypeKind::Enum(def) => def.variants.len(),
                 TypeKind::Union(def) => def.variants.len(),
+                TypeKind::Alias(_) => 0,
             }
         })
         .sum();
@@ -211,6 +212,24 @@ impl Context<'_> {
             TypeKind::Struct(body) => self.emit_struct(def, body, derives),
             TypeKind::Enum(body) => enums::emit_enum(def, body, derives),
             TypeKind::Union(body) => self.emit_union(def, body, derives),
+            TypeKind::Alias(target) => self.emit_alias(def, *target),
+        }
+    }
+
+    /// `pub type Name = Target;` for a request type of the same shape as an earlier one.
+    fn emit_alias(&self, def: &TypeDef, target: TypeId) -> TypeItems {
+        let name = ident(&def.name);
+        let path = self.type_path(target);
+        let doc = format!(
+            " The same shape as [`{}`], under the name of its place here.",
+            self.api.type_def(target).name
+        );
+        TypeItems {
+            definition: quote! {
+                #[doc = #doc]
+                pub type #name = #path;
+            },
+            impls: Vec::new(),
         }
     }
 
@@ -267,7 +286,7 @@ impl Context<'_> {
                 TypeKind::Struct(body) => {
                     Some(gated(*index, client::emit_multipart_files(def, body)))
                 }
-                TypeKind::Enum(_) | TypeKind::Union(_) => None,
+                TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Alias(_) => None,
             }
         });
         let client = runtime::client();

@@ -11,6 +11,7 @@
 
 mod enums;
 mod events;
+mod merge;
 mod objects;
 mod operations;
 mod params;
@@ -80,6 +81,7 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         types,
         events,
     };
+    merge::merge_same_shape_request_types(&mut api);
     crate::analysis::analyse(&mut api);
     Ok(api)
 }

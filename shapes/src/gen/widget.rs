@@ -342,6 +342,67 @@ pub struct WidgetMeasureObject {
 crate::decode::decode_object! {
     WidgetMeasureObject, required { "unit" => unit, "value" => value }, optional {},
 }
+/// The parameters of [`Client::post_widgets_widget`](crate::Client::post_widgets_widget).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
+#[serde(deny_unknown_fields)]
+pub struct PostWidgetsWidgetParams {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<PostWidgetsParamsColor>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<PostWidgetsParamsParts>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<PostWidgetsWidgetParamsOwner>,
+}
+impl PostWidgetsWidgetParams {
+    /// Checks every constraint the API document states, reporting all violations at once.
+    pub fn validate(&self) -> Result<(), crate::InvalidParams> {
+        crate::validate::Validate::validate(self)
+    }
+}
+impl crate::validate::Validate for PostWidgetsWidgetParams {
+    fn validate_at(
+        &self,
+        path: &crate::validate::FieldPath<'_>,
+        violations: &mut crate::validate::Violations,
+    ) {
+        crate::validate::Validate::validate_at(
+            &self.parts,
+            &path.field("parts"),
+            violations,
+        );
+        crate::validate::Validate::validate_at(
+            &self.owner,
+            &path.field("owner"),
+            violations,
+        );
+    }
+}
+/// The same shape as [`PostWidgetsParamsColor`], under the name of its place here.
+pub type PostWidgetsWidgetParamsColor = PostWidgetsParamsColor;
+/// The same shape as [`PostWidgetsParamsParts`], under the name of its place here.
+pub type PostWidgetsWidgetParamsParts = PostWidgetsParamsParts;
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
+#[serde(deny_unknown_fields)]
+pub struct PostWidgetsWidgetParamsOwner {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+impl crate::validate::Validate for PostWidgetsWidgetParamsOwner {
+    fn validate_at(
+        &self,
+        path: &crate::validate::FieldPath<'_>,
+        violations: &mut crate::validate::Violations,
+    ) {
+        crate::validate::MaxLength::check_max_length(
+            &self.email,
+            &path.field("email"),
+            violations,
+            6,
+        );
+    }
+}
 /// The parameters of [`Client::post_widgets`](crate::Client::post_widgets).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
@@ -657,6 +718,31 @@ impl crate::Client {
             .query(crate::form::to_form_string(params)?);
         self.execute(request).await
     }
+    /// Updates a widget. Its `parts` and `color` are the shapes creating a widget takes (they merge into aliases of create's types); its `owner` allows a longer email, so it stays a type of its own.
+    ///
+    /// `POST /v1/widgets/{widget}`
+    #[doc(alias = "PostWidgetsWidget")]
+    pub async fn post_widgets_widget(
+        &self,
+        widget: &str,
+        params: &PostWidgetsWidgetParams,
+    ) -> Result<Widget, crate::Error> {
+        params.validate()?;
+        let request = crate::client::ApiRequest::new(
+                "PostWidgetsWidget",
+                reqwest::Method::POST,
+                {
+                    let widget = crate::form::path_segment(
+                        "widget",
+                        widget,
+                        Some(5000),
+                    )?;
+                    format!("/v1/widgets/{widget}")
+                },
+            )
+            .form(crate::form::to_form_string(params)?);
+        self.execute(request).await
+    }
     /// `POST /v1/widgets`
     #[doc(alias = "PostWidgets")]
     pub async fn post_widgets(
@@ -737,6 +823,17 @@ impl crate::blocking::Client {
         params: &GetWidgetsWidgetParams,
     ) -> Result<Widget, crate::Error> {
         self.block_on(self.async_client().get_widgets_widget(widget, params))
+    }
+    /// Updates a widget. Its `parts` and `color` are the shapes creating a widget takes (they merge into aliases of create's types); its `owner` allows a longer email, so it stays a type of its own.
+    ///
+    /// `POST /v1/widgets/{widget}`
+    #[doc(alias = "PostWidgetsWidget")]
+    pub fn post_widgets_widget(
+        &self,
+        widget: &str,
+        params: &PostWidgetsWidgetParams,
+    ) -> Result<Widget, crate::Error> {
+        self.block_on(self.async_client().post_widgets_widget(widget, params))
     }
     /// `POST /v1/widgets`
     #[doc(alias = "PostWidgets")]
