@@ -112,26 +112,47 @@ impl Client {
     /// Runs `future`, an operation of [`async_client`](Self::async_client), to completion on
     /// this client's runtime.
     ///
-    /// Inside an async runtime, where blocking is wrong and Tokio would panic, the future is
-    /// instead polled once while this thread is marked as refusing: the client's `execute`
-    /// checks that mark before doing anything and returns an error, so the future completes
-    /// on that first poll and nothing is sent.
+    /// The future is wrapped in one that stores its output, and that wrapper is driven as a
+    /// trait object by [`run`](Self::run): Tokio's `block_on` is then compiled once for the
+    /// whole SDK rather than once per operation, which was most of the blocking client's cost
+    /// to compile.
     ///
     /// # Panics
     ///
-    /// Inside an async runtime, if `future` does not complete on its first poll. Generated
-    /// operations always do, because the first thing they await is `execute`.
+    /// As [`run`](Self::run) does, when a generated operation breaks its contract.
     pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let mut output = None;
+        {
+            let task = pin!(async {
+                output = Some(future.await);
+            });
+            self.run(task);
+        }
+        match output {
+            Some(output) => output,
+            None => unreachable!("`run` returned before the operation finished"),
+        }
+    }
+
+    /// Drives `task` to completion on this client's runtime.
+    ///
+    /// Inside an async runtime, where blocking is wrong and Tokio would panic, the task is
+    /// instead polled once while this thread is marked as refusing: the client's `execute`
+    /// checks that mark before doing anything and returns an error, so the task completes on
+    /// that first poll and nothing is sent.
+    ///
+    /// # Panics
+    ///
+    /// Inside an async runtime, if `task` does not complete on its first poll. Generated
+    /// operations always do, because the first thing they await is `execute`.
+    fn run(&self, task: Pin<&mut (dyn Future<Output = ()> + '_)>) {
         if tokio::runtime::Handle::try_current().is_err() {
-            return self.runtime.get().block_on(future);
+            self.runtime.get().block_on(task);
+            return;
         }
         let _refusing = RefusingGuard::set();
-        let mut future = pin!(future);
-        match future
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-        {
-            Poll::Ready(output) => output,
+        match task.poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(()) => {}
             Poll::Pending => unreachable!(
                 "a generated operation of the blocking client did not finish on its first \
                  poll inside an async runtime; its first await must be `Client::execute`"

@@ -1,8 +1,7 @@
 //! Hand-written: `multipart/form-data` bodies for file uploads, with the same keys as Stripe's
 //! form encoding and each file as a part of its own.
 
-use crate::form::{FormError, to_form_string};
-use serde::Serialize;
+use crate::form::{Encode, FormError, to_form_string};
 use std::fmt;
 
 /// A file to upload: its name as the server should see it, its media type, and its bytes.
@@ -41,9 +40,10 @@ impl fmt::Debug for FileUpload {
 }
 
 /// Params that carry files: generated for every multipart operation's params.
-pub trait MultipartParams: Serialize {
+pub trait MultipartParams: Encode {
     /// The files, each with the name of its part (`file`, or `files[0]` for an array of
-    /// files); the other fields are serialized as usual.
+    /// files); the other fields are form-encoded as usual, and their `Encode` impl leaves the
+    /// files out.
     fn files(&self) -> Vec<(String, &FileUpload)>;
 }
 
@@ -200,20 +200,29 @@ fn percent_decode(encoded: &str) -> String {
 mod tests {
     use super::*;
 
-    #[derive(Serialize)]
     struct Upload {
         purpose: &'static str,
         link: Link,
-        #[serde(skip)]
         file: FileUpload,
-        #[serde(skip)]
         attachments: Option<Vec<FileUpload>>,
     }
 
-    #[derive(Serialize)]
+    // As generated: the file fields are not among the encoded fields.
+    impl Encode for Upload {
+        fn encode(&self, form: &mut crate::form::Encoder) -> Result<(), FormError> {
+            form.fields(&[("purpose", &self.purpose), ("link", &self.link)])
+        }
+    }
+
     struct Link {
         create: bool,
         note: &'static str,
+    }
+
+    impl Encode for Link {
+        fn encode(&self, form: &mut crate::form::Encoder) -> Result<(), FormError> {
+            form.fields(&[("create", &self.create), ("note", &self.note)])
+        }
     }
 
     impl MultipartParams for Upload {

@@ -231,6 +231,15 @@ impl<T: Serialize> Serialize for Unsettable<T> {
     }
 }
 
+impl<T: crate::form::Encode> crate::form::Encode for Unsettable<T> {
+    fn encode(&self, form: &mut crate::form::Encoder) -> Result<(), crate::form::FormError> {
+        match self {
+            Unsettable::Value(value) => value.encode(form),
+            Unsettable::Unset => form.str(""),
+        }
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unsettable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // Params read from JSON are rare and small, so buffering to tell "" apart is fine.

@@ -1,7 +1,7 @@
 //! Enums and unions: closed request enums, response enums that keep unknown values, and
 //! unions, dispatched on `object` where every variant has a distinct one.
 
-use super::types::serde_derives;
+use super::types::{request_serde_attribute, request_serde_derives};
 use super::{Context, DeriveGate, TypeItems, doc_attrs, ident, runtime};
 use crate::ir::{Direction, Discriminator, EnumDef, TypeDef, UnionDef, UnionVariant, Validation};
 use proc_macro2::{Ident, TokenStream};
@@ -24,30 +24,45 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef, derives: DeriveGate<'_>) 
     let variant_docs = wire_values.iter().map(|value| format!(" `{value}`"));
     match body.direction {
         Direction::Request => {
-            let (serde, serde_other) = serde_derives(Direction::Request);
+            let serde = request_serde_derives();
+            let renames = wire_values
+                .iter()
+                .map(|wire| request_serde_attribute(&quote! { rename = #wire }));
+            let encode = runtime::form_encode();
+            let encoder = runtime::form_encoder();
+            let form_error = runtime::form_error();
             TypeItems {
                 definition: quote! {
                     #doc
-                    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, #serde)]
-                    #serde_other
+                    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+                    #serde
                     pub enum #name {
                         #(
                             #[doc = #variant_docs]
-                            #[serde(rename = #wire_values)]
+                            #renames
                             #variant_idents,
                         )*
                     }
                 },
-                impls: vec![quote! {
-                    impl #name {
-                        /// The value as the API spells it.
-                        pub fn as_str(self) -> &'static str {
-                            match self {
-                                #(Self::#variant_idents => #wire_values,)*
+                impls: vec![
+                    quote! {
+                        impl #name {
+                            /// The value as the API spells it.
+                            pub fn as_str(self) -> &'static str {
+                                match self {
+                                    #(Self::#variant_idents => #wire_values,)*
+                                }
                             }
                         }
-                    }
-                }],
+                    },
+                    quote! {
+                        impl #encode for #name {
+                            fn encode(&self, form: &mut #encoder) -> Result<(), #form_error> {
+                                form.str(self.as_str())
+                            }
+                        }
+                    },
+                ],
             }
         }
         Direction::Response => {
@@ -128,22 +143,36 @@ impl Context<'_> {
             .collect();
         match (body.direction, body.discriminated) {
             (Direction::Request, _) => {
-                let (serde, serde_other) = serde_derives(Direction::Request);
+                let serde = request_serde_derives();
+                let untagged = request_serde_attribute(&quote! { untagged });
                 let definition = quote! {
                     #doc
-                    #[derive(Clone, Debug, PartialEq, #serde)]
-                    #serde_other
-                    #[serde(untagged)]
+                    #[derive(Clone, Debug, PartialEq)]
+                    #serde
+                    #untagged
                     pub enum #name {
                         #(#variant_idents(#variant_types),)*
                     }
                 };
-                let impls = match def.facts.validation {
-                    Validation::None => Vec::new(),
-                    Validation::Trait | Validation::TraitAndInherent => {
-                        vec![self.emit_union_validate(def, body, &variant_idents)]
+                let encode = runtime::form_encode();
+                let encoder = runtime::form_encoder();
+                let form_error = runtime::form_error();
+                // A union is sent as whichever variant it holds.
+                let mut impls = vec![quote! {
+                    impl #encode for #name {
+                        fn encode(&self, form: &mut #encoder) -> Result<(), #form_error> {
+                            match self {
+                                #(Self::#variant_idents(value) => #encode::encode(value, form),)*
+                            }
+                        }
                     }
-                };
+                }];
+                match def.facts.validation {
+                    Validation::None => {}
+                    Validation::Trait | Validation::TraitAndInherent => {
+                        impls.push(self.emit_union_validate(def, body, &variant_idents));
+                    }
+                }
                 TypeItems { definition, impls }
             }
             (Direction::Response, discriminated) => {

@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The Cargo feature that adds `Serialize` to response types.
+/// The Cargo feature that adds serde's `Serialize` to response types and params.
 pub(super) const SERIALIZE_FEATURE: &str = "serialize";
-/// The Cargo feature that adds `Deserialize` to request types (params).
+/// The Cargo feature that adds serde's `Deserialize` to request types (params).
 pub(super) const DESERIALIZE_FEATURE: &str = "deserialize";
 
 /// Declares one function per runtime path, returning its tokens.
@@ -41,6 +41,10 @@ runtime_paths! {
     /// What `Debug` prints in place of a secret.
     redacted => crate::REDACTED;
     to_form_string => crate::form::to_form_string;
+    /// What params implement to be sent: the form encoding, without serde.
+    form_encode => crate::form::Encode;
+    form_encoder => crate::form::Encoder;
+    form_error => crate::form::FormError;
     path_segment => crate::form::path_segment;
     to_multipart => crate::multipart::to_multipart;
     multipart_params => crate::multipart::MultipartParams;

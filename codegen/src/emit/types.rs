@@ -26,17 +26,22 @@ impl Context<'_> {
             DebugImpl::Redacted => None,
         };
         let default = facts.default.then(|| quote! { Default, });
-        let deny = body
-            .deny_unknown_fields
-            .then(|| quote! { #[serde(deny_unknown_fields)] });
         let mut impls = Vec::new();
         let definition = match body.direction {
+            // Params are sent through the runtime's form encoder (`Encode`), which compiles to
+            // one small function per struct; serde's derives are there only with their
+            // features.
             Direction::Request => {
-                let (serde, serde_other) = serde_derives(body.direction);
+                let serde = request_serde_derives();
+                let deserialize = runtime::DESERIALIZE_FEATURE;
+                let deny = body.deny_unknown_fields.then(
+                    || quote! { #[cfg_attr(feature = #deserialize, serde(deny_unknown_fields))] },
+                );
+                impls.push(emit_encode_struct(def, body));
                 quote! {
                     #doc
-                    #[derive(Clone, #debug #default PartialEq, #serde)]
-                    #serde_other
+                    #[derive(Clone, #debug #default PartialEq)]
+                    #serde
                     #deny
                     pub struct #name {
                         #(#fields)*
@@ -103,7 +108,7 @@ impl Context<'_> {
                 } else if field.optional {
                     attributes.push(quote! { default, skip_serializing_if = "Option::is_none" });
                 }
-                (!attributes.is_empty()).then(|| quote! { #[serde(#(#attributes),*)] })
+                (!attributes.is_empty()).then(|| request_serde_attribute(&quote! { #(#attributes),* }))
             }
             // These attributes are only for the derived `Serialize` (see `emit_struct`). A
             // nullable field keeps its explicit `null`, so that a decoded object
@@ -180,26 +185,51 @@ impl Context<'_> {
     }
 }
 
-/// The serde derives of a type that travels in `direction`: requests are serialized and
-/// responses deserialized; the other direction is there only with its Cargo feature, since
-/// every derive costs compile time in every program.
-///
-/// Returns the derive that is always there, and the attribute that adds the other one.
-pub(super) fn serde_derives(direction: Direction) -> (TokenStream, TokenStream) {
-    match direction {
-        Direction::Request => {
-            let feature = runtime::DESERIALIZE_FEATURE;
-            (
-                quote! { serde::Serialize },
-                quote! { #[cfg_attr(feature = #feature, derive(serde::Deserialize))] },
-            )
-        }
-        Direction::Response => {
-            let feature = runtime::SERIALIZE_FEATURE;
-            (
-                quote! { serde::Deserialize },
-                quote! { #[cfg_attr(feature = #feature, derive(serde::Serialize))] },
-            )
+/// The serde derives of a request type (params), each with its feature: params are sent
+/// through the form encoder, so serde's derives would only cost compile time in every
+/// program that does not ask for them.
+pub(super) fn request_serde_derives() -> TokenStream {
+    let serialize = runtime::SERIALIZE_FEATURE;
+    let deserialize = runtime::DESERIALIZE_FEATURE;
+    quote! {
+        #[cfg_attr(feature = #serialize, derive(serde::Serialize))]
+        #[cfg_attr(feature = #deserialize, derive(serde::Deserialize))]
+    }
+}
+
+/// `#[serde(attributes)]` on a request type or its fields, present whenever one of its serde
+/// derives is (an attribute without its derive does not compile).
+pub(super) fn request_serde_attribute(attributes: &TokenStream) -> TokenStream {
+    let serialize = runtime::SERIALIZE_FEATURE;
+    let deserialize = runtime::DESERIALIZE_FEATURE;
+    quote! {
+        #[cfg_attr(any(feature = #serialize, feature = #deserialize), serde(#attributes))]
+    }
+}
+
+/// `Encode` for a params struct: its fields in declaration order, as trait objects, so that
+/// the whole impl is one call. File fields are left out: they travel as parts of their own
+/// (see `crate::multipart`).
+fn emit_encode_struct(def: &TypeDef, body: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let encode = runtime::form_encode();
+    let encoder = runtime::form_encoder();
+    let form_error = runtime::form_error();
+    let fields = body
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !def.facts.file_fields.contains(index))
+        .map(|(_, field)| {
+            let field_ident = ident(&field.rust_name);
+            let wire = &field.wire_name;
+            quote! { (#wire, &self.#field_ident) }
+        });
+    quote! {
+        impl #encode for #name {
+            fn encode(&self, form: &mut #encoder) -> Result<(), #form_error> {
+                form.fields(&[#(#fields),*])
+            }
         }
     }
 }

@@ -48,17 +48,31 @@ impl std::str::FromStr for GadgetObject {
 }
 crate::decode::decode_via_str!(GadgetObject);
 /// The parameters of [`Client::post_files`](crate::Client::post_files).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "deserialize", serde(deny_unknown_fields))]
 pub struct PostFilesParams {
-    #[serde(skip)]
+    #[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(skip))]
     pub file: crate::FileUpload,
-    #[serde(skip)]
+    #[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(skip))]
     pub attachments: Option<Vec<crate::FileUpload>>,
     pub purpose: PostFilesParamsPurpose,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub file_link_data: Option<PostFilesParamsFileLinkData>,
+}
+impl crate::form::Encode for PostFilesParams {
+    fn encode(
+        &self,
+        form: &mut crate::form::Encoder,
+    ) -> Result<(), crate::form::FormError> {
+        form.fields(
+            &[("purpose", &self.purpose), ("file_link_data", &self.file_link_data)],
+        )
+    }
 }
 impl PostFilesParams {
     /// The params with every required field given and every other field `None`;
@@ -91,14 +105,21 @@ impl crate::validate::Validate for PostFilesParams {
         );
     }
 }
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
 pub enum PostFilesParamsPurpose {
     /// `dispute_evidence`
-    #[serde(rename = "dispute_evidence")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(rename = "dispute_evidence")
+    )]
     DisputeEvidence,
     /// `identity_document`
-    #[serde(rename = "identity_document")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(rename = "identity_document")
+    )]
     IdentityDocument,
 }
 impl PostFilesParamsPurpose {
@@ -110,13 +131,33 @@ impl PostFilesParamsPurpose {
         }
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+impl crate::form::Encode for PostFilesParamsPurpose {
+    fn encode(
+        &self,
+        form: &mut crate::form::Encoder,
+    ) -> Result<(), crate::form::FormError> {
+        form.str(self.as_str())
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "deserialize", serde(deny_unknown_fields))]
 pub struct PostFilesParamsFileLinkData {
     pub create: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub expires_at: Option<i64>,
+}
+impl crate::form::Encode for PostFilesParamsFileLinkData {
+    fn encode(
+        &self,
+        form: &mut crate::form::Encoder,
+    ) -> Result<(), crate::form::FormError> {
+        form.fields(&[("create", &self.create), ("expires_at", &self.expires_at)])
+    }
 }
 impl PostFilesParamsFileLinkData {
     /// The params with every required field given and every other field `None`;
