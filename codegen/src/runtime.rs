@@ -49,7 +49,6 @@ const CRATES: &[&str] = &[
     "core",
     "futures_core",
     "futures_util",
-    "getrandom",
     "reqwest",
     "serde",
     "serde_json",
@@ -57,7 +56,6 @@ const CRATES: &[&str] = &[
     "thiserror",
     "tokio",
     "tracing",
-    "uuid",
 ];
 
 /// Whether a generated module called `name` would clash with the runtime or a crate it uses.

@@ -382,10 +382,10 @@ impl Client {
         let generated_key = if method == Method::POST && options.idempotency_key.is_none() {
             let key = crate::random::uuid_v4().map_err(|error| {
                 Error::Config(crate::error::ConfigError::new(format!(
-                    "no idempotency key: the operating system's random number generator failed: {error}"
+                    "no idempotency key: {error}"
                 )))
             })?;
-            Some(key.to_string())
+            Some(key)
         } else {
             None
         };
@@ -1085,6 +1085,7 @@ mod tests {
         let post = client.prepare(request(Method::POST)).unwrap();
         let key = post.headers["idempotency-key"].to_str().unwrap();
         assert_eq!(uuid::Uuid::parse_str(key).unwrap().get_version_num(), 4);
+        assert_eq!(key.len(), 36, "{key}");
         assert_eq!(post.max_retries, 2);
         assert_eq!(post.timeout, Some(std::time::Duration::from_secs(80)));
         assert_eq!(

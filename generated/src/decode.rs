@@ -555,6 +555,41 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Decodes the value of the optional field `name` (absent, `null` or a `T`) into `slot`,
+    /// refusing a second occurrence of the key.
+    ///
+    /// The same as [`field`](Self::field) with an `Option<T>`, but one generic function per
+    /// field type instead of two (`field` and `Option`'s `decode`): optional fields are most
+    /// of Stripe's. (Variants that call non-generic helpers for the checks, or write the slot
+    /// once, measured larger: each early return adds its own cleanup.)
+    pub fn optional_field<T: Decode>(
+        &mut self,
+        slot: &mut Option<Option<T>>,
+        name: &str,
+    ) -> Result<(), JsonError> {
+        #[allow(
+            clippy::redundant_pattern_matching,
+            reason = "`is_some()` would be one more generic function to compile per field type"
+        )]
+        if let Some(_) = slot {
+            return Err(self.duplicate_field(name));
+        }
+        match self.null() {
+            Ok(true) => {
+                *slot = Some(None);
+                Ok(())
+            }
+            Ok(false) => match T::decode(self) {
+                Ok(value) => {
+                    *slot = Some(Some(value));
+                    Ok(())
+                }
+                Err(error) => Err(error),
+            },
+            Err(error) => Err(error),
+        }
+    }
+
     fn duplicate_field(&self, name: &str) -> JsonError {
         self.error(format!("duplicate field `{name}`"))
     }
@@ -821,16 +856,36 @@ macro_rules! decode_object {
             fn decode(
                 reader: &mut $crate::decode::Reader<'_>,
             ) -> ::core::result::Result<Self, $crate::decode::JsonError> {
-                let mut object = reader.begin_object(concat!("struct ", stringify!($name)))?;
+                // `match` rather than `?` throughout: `?` instantiates a conversion function
+                // for every response type.
+                let mut object =
+                    match reader.begin_object(concat!("struct ", stringify!($name))) {
+                        ::core::result::Result::Ok(object) => object,
+                        ::core::result::Result::Err(error) => {
+                            return ::core::result::Result::Err(error);
+                        }
+                    };
                 $(let mut $required = ::core::option::Option::None;)*
                 $(let mut $optional = ::core::option::Option::None;)*
-                while let ::core::option::Option::Some(key) = reader.next_key(&mut object)? {
-                    // One `?` for all arms: each is a branch and a conversion.
-                    match &*key {
+                loop {
+                    let key = match reader.next_key(&mut object) {
+                        ::core::result::Result::Ok(::core::option::Option::Some(key)) => key,
+                        ::core::result::Result::Ok(::core::option::Option::None) => break,
+                        ::core::result::Result::Err(error) => {
+                            return ::core::result::Result::Err(error);
+                        }
+                    };
+                    // One exit for all arms: each is a branch.
+                    let result = match &*key {
                         $($required_wire => reader.field(&mut $required, $required_wire),)*
-                        $($optional_wire => reader.field(&mut $optional, $optional_wire),)*
+                        $($optional_wire => {
+                            reader.optional_field(&mut $optional, $optional_wire)
+                        })*
                         _ => reader.skip_value(),
-                    }?;
+                    };
+                    if let ::core::result::Result::Err(error) = result {
+                        return ::core::result::Result::Err(error);
+                    }
                 }
                 ::core::result::Result::Ok($name {
                     // A `match` rather than a helper: one generic function less per field type.

@@ -83,6 +83,11 @@ impl std::error::Error for FormError {}
 /// Returns a [`FormError`] when the top-level value is not a struct or map, or when a float is
 /// NaN or infinite.
 pub fn to_form_string<T: Encode + ?Sized>(value: &T) -> Result<String, FormError> {
+    encode_form(&value)
+}
+
+/// [`to_form_string`]'s body, compiled once rather than once per params type.
+fn encode_form(value: &dyn Encode) -> Result<String, FormError> {
     // Room for a typical body and key up front, so that small bodies never reallocate.
     let mut encoder = Encoder {
         out: String::with_capacity(256),

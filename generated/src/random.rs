@@ -10,6 +10,16 @@ use std::cell::RefCell;
 /// How many bytes one system call fetches: 32 idempotency keys' worth.
 const BATCH: usize = 512;
 
+/// The operating system's random number generator failed (it says no more than that).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RandomError;
+
+impl std::fmt::Display for RandomError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the operating system's random number generator failed")
+    }
+}
+
 struct Pool {
     bytes: [u8; BATCH],
     /// How many of `bytes` have been handed out; `BATCH` means the pool needs refilling.
@@ -26,11 +36,14 @@ thread_local! {
 }
 
 /// Sixteen bytes from the operating system's random number generator.
-pub(crate) fn random_16() -> Result<[u8; 16], getrandom::Error> {
+pub(crate) fn random_16() -> Result<[u8; 16], RandomError> {
     POOL.with(|pool| {
         let mut pool = pool.borrow_mut();
         if pool.used + 16 > BATCH {
-            getrandom::fill(&mut pool.bytes)?;
+            // ring's generator is the operating system's (`getrandom` on Linux); ring is
+            // already built for TLS and webhook signatures, so it costs nothing to compile.
+            ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut pool.bytes)
+                .map_err(|_| RandomError)?;
             pool.used = 0;
         }
         let mut out = [0; 16];
@@ -41,9 +54,40 @@ pub(crate) fn random_16() -> Result<[u8; 16], getrandom::Error> {
     })
 }
 
-/// A new random (version 4) UUID, as Stripe's official SDKs use for idempotency keys.
-pub(crate) fn uuid_v4() -> Result<uuid::Uuid, getrandom::Error> {
-    random_16().map(|bytes| uuid::Builder::from_random_bytes(bytes).into_uuid())
+/// A new random (version 4) UUID in its hyphenated lowercase form, as Stripe's official SDKs
+/// use for idempotency keys (`0f8c7b1e-5d3a-4f6b-9c2d-1e0a7b3c4d5e`).
+///
+/// Written here rather than taken from the `uuid` crate: the format is a few lines, and the
+/// crate was one more dependency for every program to compile.
+pub(crate) fn uuid_v4() -> Result<String, RandomError> {
+    let mut bytes = random_16()?;
+    // RFC 9562: version 4 in the high nibble of byte 6, variant `10` in the top bits of byte 8.
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut out = String::with_capacity(36);
+    for (index, byte) in bytes.iter().enumerate() {
+        if matches!(index, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        push_hex(&mut out, *byte);
+    }
+    Ok(out)
+}
+
+/// 32 random lowercase hex digits: a multipart boundary no body will contain by chance.
+pub(crate) fn hex_128() -> Result<String, RandomError> {
+    let bytes = random_16()?;
+    let mut out = String::with_capacity(32);
+    for byte in bytes {
+        push_hex(&mut out, byte);
+    }
+    Ok(out)
+}
+
+fn push_hex(out: &mut String, byte: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(char::from(HEX[usize::from(byte >> 4)]));
+    out.push(char::from(HEX[usize::from(byte & 0x0f)]));
 }
 
 #[cfg(test)]
@@ -53,10 +97,28 @@ mod tests {
 
     #[test]
     fn keys_are_version_4_and_distinct_across_refills() {
-        let keys: HashSet<uuid::Uuid> = (0..(3 * BATCH / 16 + 5))
+        let keys: HashSet<String> = (0..(3 * BATCH / 16 + 5))
             .map(|_| uuid_v4().expect("the OS generator"))
             .collect();
         assert_eq!(keys.len(), 3 * BATCH / 16 + 5);
-        assert!(keys.iter().all(|key| key.get_version_num() == 4));
+        for key in &keys {
+            // The `uuid` crate (a dev-dependency) reads back what this module wrote.
+            let parsed = uuid::Uuid::parse_str(key).expect("a UUID");
+            assert_eq!(parsed.get_version_num(), 4, "{key}");
+            assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122, "{key}");
+            assert_eq!(parsed.hyphenated().to_string(), *key);
+        }
+    }
+
+    #[test]
+    fn boundaries_are_32_lowercase_hex_digits() {
+        let boundary = hex_128().expect("the OS generator");
+        assert_eq!(boundary.len(), 32);
+        assert!(
+            boundary
+                .bytes()
+                .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte)),
+            "{boundary}"
+        );
     }
 }
