@@ -923,6 +923,9 @@ pub(crate) use decode_object;
 )]
 macro_rules! deserialize_via_decode {
     ($name:ident) => {
+        // Only with its feature: each impl is a generic function whose MIR goes into the
+        // crate's metadata, which every program paid for whether it used serde here or not.
+        #[cfg(feature = "deserialize")]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(
                 deserializer: __D,
@@ -1108,6 +1111,7 @@ mod tests {
         Ok(())
     }
 
+    #[cfg(feature = "deserialize")]
     #[test]
     fn serde_deserialize_goes_through_the_decoder() {
         let point: Result<Point, _> = serde_json::from_str(r#"{"x": 1, "tags": ["a"]}"#);

@@ -245,10 +245,12 @@ fn emit_response_union(
         " A value of a shape this SDK does not know, kept as JSON."
     };
     let serialize_feature = runtime::SERIALIZE_FEATURE;
-    let derive = derives.derive(quote! { Clone, Debug, PartialEq });
+    let derive = derives.derive(quote! { Clone, Debug });
+    let partial_eq = derives.partial_eq();
     let definition = quote! {
         #doc
         #derive
+        #partial_eq
         pub enum #name {
             #(
                 #variant_docs

@@ -371,11 +371,21 @@ impl DeriveGate<'_> {
 
     /// The `cfg` predicate under which a response type derives `Serialize`.
     fn serialize(self) -> TokenStream {
-        let serialize = runtime::SERIALIZE_FEATURE;
+        self.with_feature(runtime::SERIALIZE_FEATURE)
+    }
+
+    /// `#[derive(PartialEq)]` for a response type, under its feature.
+    fn partial_eq(self) -> TokenStream {
+        let predicate = self.with_feature(runtime::PARTIAL_EQ_FEATURE);
+        quote! { #[cfg_attr(#predicate, derive(PartialEq))] }
+    }
+
+    /// The `cfg` predicate for an optional derive's `feature` together with this gate.
+    fn with_feature(self, optional: &str) -> TokenStream {
         match self {
-            DeriveGate::Always => quote! { feature = #serialize },
+            DeriveGate::Always => quote! { feature = #optional },
             DeriveGate::Feature(feature) => {
-                quote! { all(feature = #serialize, feature = #feature) }
+                quote! { all(feature = #optional, feature = #feature) }
             }
         }
     }

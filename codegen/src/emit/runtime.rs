@@ -6,8 +6,12 @@ use quote::quote;
 
 /// The Cargo feature that adds serde's `Serialize` to response types and params.
 pub(super) const SERIALIZE_FEATURE: &str = "serialize";
-/// The Cargo feature that adds serde's `Deserialize` to request types (params).
+/// The Cargo feature that adds serde's `Deserialize` to request types (params) and response
+/// types (through the SDK's decoder).
 pub(super) const DESERIALIZE_FEATURE: &str = "deserialize";
+/// The Cargo feature that adds `PartialEq` to response structs and unions: compared rarely,
+/// and each derived `eq` is code every program compiles.
+pub(super) const PARTIAL_EQ_FEATURE: &str = "partial-eq";
 
 /// Declares one function per runtime path, returning its tokens.
 macro_rules! runtime_paths {

@@ -49,15 +49,17 @@ impl Context<'_> {
                 }
             }
             // A response struct is read by the runtime's decoder (`decode_object!`, which also
-            // gives it `Deserialize`), which compiles to much less than serde's derive; only
-            // `Serialize` is derived, and only with its feature.
+            // gives it `Deserialize` with that feature), which compiles to much less than
+            // serde's derive; `Serialize` and `PartialEq` are derived only with their features.
             Direction::Response => {
-                let derive = derives.derive(quote! { Clone, #debug #default PartialEq });
+                let derive = derives.derive(quote! { Clone, #debug #default });
+                let partial_eq = derives.partial_eq();
                 let serialize = derives.serialize();
                 impls.push(emit_decode_object(def, body));
                 quote! {
                     #doc
                     #derive
+                    #partial_eq
                     #[cfg_attr(#serialize, derive(serde::Serialize))]
                     pub struct #name {
                         #(#fields)*

@@ -54,7 +54,8 @@ impl crate::validate::Validate for PostTerminalConnectionTokensParams {
     }
 }
 /// A short-lived token that a Stripe Terminal SDK on a reader's host uses to connect to a card reader. Your backend creates it and hands it to the Terminal SDK.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TerminalConnectionToken {
     /// The location this token is limited to, when it was created with one. Only internet-connected readers honour this scope.

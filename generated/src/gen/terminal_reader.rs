@@ -42,7 +42,8 @@ impl crate::validate::Validate for GetTerminalReadersReaderParams {
     }
 }
 /// A card reader registered to your account, with the action it is performing, if any.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TerminalReader {
     /// What the reader is doing or last did on your backend's behalf, or null.
@@ -76,7 +77,8 @@ impl crate::HasId for TerminalReader {
     }
 }
 /// An action a server-driven reader performs.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TerminalReaderReaderResourceReaderAction {
     /// When the action failed, a code saying why.

@@ -40,7 +40,8 @@ impl crate::validate::Validate for GetItemsParams {
         );
     }
 }
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemsResponseItem {
     /// An object whose `object` is `widget`.
     Widget(Box<super::widget::Widget>),

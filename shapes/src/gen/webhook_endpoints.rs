@@ -81,7 +81,8 @@ impl crate::form::Encode for PostWebhookEndpointsParamsEnabledEvents {
         form.str(self.as_str())
     }
 }
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PostWebhookEndpointsResponse {
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]

@@ -81,7 +81,8 @@ impl crate::validate::Validate for GetWidgetsWidgetParams {
     }
 }
 /// A widget.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Widget {
     pub id: String,
@@ -237,7 +238,8 @@ impl std::str::FromStr for WidgetStatus {
     }
 }
 crate::decode::decode_via_str!(WidgetStatus);
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum WidgetOwner {
     /// An object whose `object` is `owner`.
     Owner(Box<super::shared::Owner>),
@@ -329,7 +331,8 @@ impl std::str::FromStr for WidgetTimezone {
 }
 crate::decode::decode_via_str!(WidgetTimezone);
 /// A union without `object` values, decoded by trying its shapes in order.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum WidgetMeasure {
     Integer(i64),
     Object(Box<WidgetMeasureObject>),
@@ -363,7 +366,8 @@ impl crate::decode::Decode for WidgetMeasure {
     }
 }
 crate::decode::deserialize_via_decode!(WidgetMeasure);
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WidgetMeasureObject {
     pub unit: String,
