@@ -766,7 +766,10 @@ mod tests {
             encode(&json!({"a": false, "b": 1_700_000_000_u64, "c": 0.1, "d": 2.5e-7, "e": 3.0})),
             "a=false&b=1700000000&c=0.1&d=0.00000025&e=3"
         );
-        assert_eq!(encode(&json!({"big": u64::MAX})), "big=18446744073709551615");
+        assert_eq!(
+            encode(&json!({"big": u64::MAX})),
+            "big=18446744073709551615"
+        );
         struct Floats {
             small: f32,
         }

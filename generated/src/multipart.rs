@@ -106,11 +106,8 @@ impl fmt::Debug for MultipartBody {
 /// Encodes `params` as `multipart/form-data`: every form key (`file_link_data[create]`) as a
 /// text part, then every file as a file part.
 pub fn to_multipart<T: MultipartParams>(params: &T) -> Result<MultipartBody, FormError> {
-    let random = crate::random::hex_128().map_err(|error| {
-        FormError::new(format!(
-            "no multipart boundary: {error}"
-        ))
-    })?;
+    let random = crate::random::hex_128()
+        .map_err(|error| FormError::new(format!("no multipart boundary: {error}")))?;
     let boundary = format!("stripe-sdk-{random}");
     let mut bytes = Vec::new();
     let form = to_form_string(params)?;

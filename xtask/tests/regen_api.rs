@@ -67,11 +67,31 @@ fn lower_location_limit(root: &Path) {
     fs::write(&spec_path, lowered).expect("write spec");
 }
 
+/// The checked-in crate's version, and the one a breaking change bumps it to (0.x: the minor
+/// number), so that these tests follow the crate's own releases.
+fn version_and_breaking_bump() -> (String, String) {
+    let manifest = fs::read_to_string(workspace_root().join(SDK_MANIFEST)).expect("manifest");
+    let version = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("the manifest's package version")
+        .to_owned();
+    let minor: u64 = version
+        .strip_prefix("0.")
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|minor| minor.parse().ok())
+        .expect("a 0.x version");
+    let next = format!("0.{}.0", minor + 1);
+    (version, next)
+}
+
 const CHANGE_LINE: &str = "max_length_changed          PostTerminalConnectionTokensParams.location: maxLength 5000 -> 500 [PostTerminalConnectionTokens]";
 
 #[test]
 fn a_lowered_max_length_is_reported_recorded_and_bumped() {
     let root = scratch_workspace("round-trip");
+    let (version, next) = version_and_breaking_bump();
     let check = run_regen(&root, DEFAULT_CONFIG, CHECK).expect("check runs");
     assert!(check.up_to_date, "{}", check.message);
 
@@ -119,7 +139,9 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
     );
     assert!(message.contains(CHANGE_LINE), "{message}");
     assert!(
-        message.contains("semver: major (breaking changes); stripe-sdk 0.1.0 -> 0.2.0"),
+        message.contains(&format!(
+            "semver: major (breaking changes); stripe-sdk {version} -> {next}"
+        )),
         "{message}"
     );
     assert!(
@@ -145,20 +167,26 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
         bump.message
     );
     assert!(
-        bump.message
-            .contains("regen --bump: generated/Cargo.toml version 0.1.0 -> 0.2.0 (major bump)"),
+        bump.message.contains(&format!(
+            "regen --bump: generated/Cargo.toml version {version} -> {next} (major bump)"
+        )),
         "{}",
         bump.message
     );
     let manifest_after = fs::read_to_string(root.join(SDK_MANIFEST)).expect("manifest");
     assert_eq!(
         manifest_after,
-        manifest_before.replacen("version = \"0.1.0\"", "version = \"0.2.0\"", 1),
+        manifest_before.replacen(
+            &format!("version = \"{version}\""),
+            &format!("version = \"{next}\""),
+            1
+        ),
         "only the version line changes"
     );
     let bump = run_regen(&root, DEFAULT_CONFIG, BUMP).expect("bump runs");
     assert!(
-        bump.message.contains("no API changes since 0.2.0"),
+        bump.message
+            .contains(&format!("no API changes since {next}")),
         "{}",
         bump.message
     );
@@ -170,11 +198,13 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
 #[test]
 fn regen_bump_in_one_step_and_a_missing_record() {
     let root = scratch_workspace("one-step");
+    let (version, next) = version_and_breaking_bump();
     lower_location_limit(&root);
     let bump = run_regen(&root, DEFAULT_CONFIG, BUMP).expect("bump runs");
     assert!(bump.message.contains(CHANGE_LINE), "{}", bump.message);
     assert!(
-        bump.message.contains("0.1.0 -> 0.2.0 (major bump)"),
+        bump.message
+            .contains(&format!("{version} -> {next} (major bump)")),
         "{}",
         bump.message
     );

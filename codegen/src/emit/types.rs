@@ -110,7 +110,8 @@ impl Context<'_> {
                 } else if field.optional {
                     attributes.push(quote! { default, skip_serializing_if = "Option::is_none" });
                 }
-                (!attributes.is_empty()).then(|| request_serde_attribute(&quote! { #(#attributes),* }))
+                (!attributes.is_empty())
+                    .then(|| request_serde_attribute(&quote! { #(#attributes),* }))
             }
             // These attributes are only for the derived `Serialize` (see `emit_struct`). A
             // nullable field keeps its explicit `null`, so that a decoded object
