@@ -91,7 +91,7 @@ fn push_hex(out: &mut String, byte: u8) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::collections::HashSet;
 
@@ -102,11 +102,34 @@ mod tests {
             .collect();
         assert_eq!(keys.len(), 3 * BATCH / 16 + 5);
         for key in &keys {
-            // The `uuid` crate (a dev-dependency) reads back what this module wrote.
-            let parsed = uuid::Uuid::parse_str(key).expect("a UUID");
-            assert_eq!(parsed.get_version_num(), 4, "{key}");
-            assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122, "{key}");
-            assert_eq!(parsed.hyphenated().to_string(), *key);
+            assert!(is_uuid_v4(key), "{key}");
+        }
+    }
+
+    /// `xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx` in lowercase hex, `V` one of `89ab` (RFC 9562).
+    /// (The checked-in crate's tests also parse keys with the `uuid` crate; the runtime's
+    /// tests run in standalone crates too, which have no dev-dependencies.)
+    pub(crate) fn is_uuid_v4(key: &str) -> bool {
+        let bytes = key.as_bytes();
+        bytes.len() == 36
+            && bytes.iter().enumerate().all(|(index, byte)| match index {
+                8 | 13 | 18 | 23 => *byte == b'-',
+                14 => *byte == b'4',
+                19 => matches!(byte, b'8' | b'9' | b'a' | b'b'),
+                _ => byte.is_ascii_digit() || (b'a'..=b'f').contains(byte),
+            })
+    }
+
+    #[test]
+    fn the_format_check_refuses_what_is_not_a_v4_uuid() {
+        assert!(is_uuid_v4("0f8c7b1e-5d3a-4f6b-9c2d-1e0a7b3c4d5e"));
+        for bad in [
+            "0f8c7b1e-5d3a-3f6b-9c2d-1e0a7b3c4d5e",
+            "0f8c7b1e-5d3a-4f6b-7c2d-1e0a7b3c4d5e",
+            "0F8C7B1E-5D3A-4F6B-9C2D-1E0A7B3C4D5E",
+            "0f8c7b1e5d3a4f6b9c2d1e0a7b3c4d5e",
+        ] {
+            assert!(!is_uuid_v4(bad), "{bad}");
         }
     }
 
