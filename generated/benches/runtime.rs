@@ -16,7 +16,7 @@ const KEY: &str = "sk_test_bench";
 const USER_AGENT: &str = concat!("stripe-sdk-rust/", env!("CARGO_PKG_VERSION"));
 
 /// The reference for decoding: the same fields as [`TerminalConnectionToken`], with serde's
-/// derive in place of the runtime's `deserialize_object!`.
+/// derive in place of the runtime's decoder (`decode_object!`).
 #[derive(serde::Deserialize)]
 #[allow(dead_code, reason = "only decoded")]
 struct DerivedToken {
@@ -45,7 +45,17 @@ fn encoding(c: &mut Criterion) {
             black_box(stripe_sdk::form::to_form_string(black_box(&params)).ok())
         })
     });
+    // What the client does with a response body.
     c.bench_function("decode response", |b| {
+        b.iter(|| {
+            black_box(
+                stripe_sdk::decode::from_str::<TerminalConnectionToken>(black_box(TOKEN_JSON)).ok(),
+            )
+        })
+    });
+    // serde's `Deserialize` (the `deserialize` feature) reads a `serde_json::Value` first and
+    // decodes its text: for programs that need the trait, not the client's path.
+    c.bench_function("decode response through serde's Deserialize", |b| {
         b.iter(|| {
             black_box(serde_json::from_str::<TerminalConnectionToken>(black_box(TOKEN_JSON)).ok())
         })
