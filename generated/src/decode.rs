@@ -847,6 +847,62 @@ impl<T: Decode> Decode for BTreeMap<String, T> {
     reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
 )]
 macro_rules! decode_object {
+    // The decoder's body: `$reader` is the decode function's parameter, named by the caller
+    // because a macro's own identifiers do not reach code it did not write.
+    (
+        @body $name:ident, $reader:ident,
+        required { $($required_wire:literal => $required:ident),* $(,)? },
+        optional { $($optional_wire:literal => $optional:ident),* $(,)? } $(,)?
+    ) => {{
+        // `match` rather than `?` throughout: `?` instantiates a conversion function
+        // for every response type.
+        let mut object =
+            match $reader.begin_object(concat!("struct ", stringify!($name))) {
+                ::core::result::Result::Ok(object) => object,
+                ::core::result::Result::Err(error) => {
+                    return ::core::result::Result::Err(error);
+                }
+            };
+        $(let mut $required = ::core::option::Option::None;)*
+        $(let mut $optional = ::core::option::Option::None;)*
+        loop {
+            let key = match $reader.next_key(&mut object) {
+                ::core::result::Result::Ok(::core::option::Option::Some(key)) => key,
+                ::core::result::Result::Ok(::core::option::Option::None) => break,
+                ::core::result::Result::Err(error) => {
+                    return ::core::result::Result::Err(error);
+                }
+            };
+            // One exit for all arms: each is a branch.
+            let result = match &*key {
+                $($required_wire => $reader.field(&mut $required, $required_wire),)*
+                $($optional_wire => {
+                    $reader.optional_field(&mut $optional, $optional_wire)
+                })*
+                _ => $reader.skip_value(),
+            };
+            if let ::core::result::Result::Err(error) = result {
+                return ::core::result::Result::Err(error);
+            }
+        }
+        ::core::result::Result::Ok($name {
+            // A `match` rather than a helper: one generic function less per field type.
+            $($required: match $required {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err(
+                        $reader.missing_field(&object, $required_wire),
+                    );
+                }
+            },)*
+            // Absent and `null` are both `None`. A `match` here rather than
+            // `Option::flatten` saves a generic function per field type.
+            $($optional: match $optional {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },)*
+        })
+    }};
     (
         $name:ident,
         required { $($required_wire:literal => $required:ident),* $(,)? },
@@ -856,57 +912,33 @@ macro_rules! decode_object {
             fn decode(
                 reader: &mut $crate::decode::Reader<'_>,
             ) -> ::core::result::Result<Self, $crate::decode::JsonError> {
-                // `match` rather than `?` throughout: `?` instantiates a conversion function
-                // for every response type.
-                let mut object =
-                    match reader.begin_object(concat!("struct ", stringify!($name))) {
-                        ::core::result::Result::Ok(object) => object,
-                        ::core::result::Result::Err(error) => {
-                            return ::core::result::Result::Err(error);
-                        }
-                    };
-                $(let mut $required = ::core::option::Option::None;)*
-                $(let mut $optional = ::core::option::Option::None;)*
-                loop {
-                    let key = match reader.next_key(&mut object) {
-                        ::core::result::Result::Ok(::core::option::Option::Some(key)) => key,
-                        ::core::result::Result::Ok(::core::option::Option::None) => break,
-                        ::core::result::Result::Err(error) => {
-                            return ::core::result::Result::Err(error);
-                        }
-                    };
-                    // One exit for all arms: each is a branch.
-                    let result = match &*key {
-                        $($required_wire => reader.field(&mut $required, $required_wire),)*
-                        $($optional_wire => {
-                            reader.optional_field(&mut $optional, $optional_wire)
-                        })*
-                        _ => reader.skip_value(),
-                    };
-                    if let ::core::result::Result::Err(error) = result {
-                        return ::core::result::Result::Err(error);
-                    }
-                }
-                ::core::result::Result::Ok($name {
-                    // A `match` rather than a helper: one generic function less per field type.
-                    $($required: match $required {
-                        ::core::option::Option::Some(value) => value,
-                        ::core::option::Option::None => {
-                            return ::core::result::Result::Err(
-                                reader.missing_field(&object, $required_wire),
-                            );
-                        }
-                    },)*
-                    // Absent and `null` are both `None`. A `match` here rather than
-                    // `Option::flatten` saves a generic function per field type.
-                    $($optional: match $optional {
-                        ::core::option::Option::Some(value) => value,
-                        ::core::option::Option::None => ::core::option::Option::None,
-                    },)*
-                })
+                $crate::decode::decode_object!(
+                    @body $name, reader,
+                    required { $($required_wire => $required),* },
+                    optional { $($optional_wire => $optional),* },
+                )
             }
         }
         $crate::decode::deserialize_via_decode!($name);
+    };
+    // A generic envelope (`List<T>`): the same decoder for any `T` that decodes. Its serde
+    // impls are its own.
+    (
+        $name:ident<$param:ident>,
+        required { $($required_wire:literal => $required:ident),* $(,)? },
+        optional { $($optional_wire:literal => $optional:ident),* $(,)? } $(,)?
+    ) => {
+        impl<$param: $crate::decode::Decode> $crate::decode::Decode for $name<$param> {
+            fn decode(
+                reader: &mut $crate::decode::Reader<'_>,
+            ) -> ::core::result::Result<Self, $crate::decode::JsonError> {
+                $crate::decode::decode_object!(
+                    @body $name, reader,
+                    required { $($required_wire => $required),* },
+                    optional { $($optional_wire => $optional),* },
+                )
+            }
+        }
     };
 }
 #[allow(

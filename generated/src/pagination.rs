@@ -2,7 +2,6 @@
 //! cursors page by page.
 
 use crate::Error;
-use crate::decode::{Decode, JsonError, Reader};
 use crate::types::HasId;
 use futures_core::Stream;
 use serde::{Deserialize, Serialize};
@@ -41,77 +40,16 @@ pub struct SearchResult<T> {
     pub url: String,
 }
 
-impl<T: Decode> Decode for List<T> {
-    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        let mut cursor = reader.begin_object("struct List")?;
-        let (mut object, mut data, mut has_more, mut url) = (None, None, None, None);
-        while let Some(key) = reader.next_key(&mut cursor)? {
-            match &*key {
-                "object" => reader.field(&mut object, "object"),
-                "data" => reader.field(&mut data, "data"),
-                "has_more" => reader.field(&mut has_more, "has_more"),
-                "url" => reader.field(&mut url, "url"),
-                _ => reader.skip_value(),
-            }?;
-        }
-        Ok(List {
-            object: match object {
-                Some(value) => value,
-                None => return Err(reader.missing_field(&cursor, "object")),
-            },
-            data: match data {
-                Some(value) => value,
-                None => return Err(reader.missing_field(&cursor, "data")),
-            },
-            has_more: match has_more {
-                Some(value) => value,
-                None => return Err(reader.missing_field(&cursor, "has_more")),
-            },
-            url: match url {
-                Some(value) => value,
-                None => return Err(reader.missing_field(&cursor, "url")),
-            },
-        })
-    }
+crate::decode::decode_object! {
+    List<T>,
+    required { "object" => object, "data" => data, "has_more" => has_more, "url" => url },
+    optional {},
 }
 
-impl<T: Decode> Decode for SearchResult<T> {
-    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        let mut cursor = reader.begin_object("struct SearchResult")?;
-        let (mut object, mut data, mut has_more, mut url) = (None, None, None, None);
-        let (mut next_page, mut total_count) = (None, None);
-        while let Some(key) = reader.next_key(&mut cursor)? {
-            match &*key {
-                "object" => reader.field(&mut object, "object"),
-                "data" => reader.field(&mut data, "data"),
-                "has_more" => reader.field(&mut has_more, "has_more"),
-                "next_page" => reader.field(&mut next_page, "next_page"),
-                "total_count" => reader.field(&mut total_count, "total_count"),
-                "url" => reader.field(&mut url, "url"),
-                _ => reader.skip_value(),
-            }?;
-        }
-        Ok(SearchResult {
-            object: match object {
-                Some(value) => value,
-                None => return Err(reader.missing_field(&cursor, "object")),
-            },
-            data: match data {
-                Some(value) => value,
-                None => return Err(reader.missing_field(&cursor, "data")),
-            },
-            has_more: match has_more {
-                Some(value) => value,
-                None => return Err(reader.missing_field(&cursor, "has_more")),
-            },
-            next_page: next_page.flatten(),
-            total_count: total_count.flatten(),
-            url: match url {
-                Some(value) => value,
-                None => return Err(reader.missing_field(&cursor, "url")),
-            },
-        })
-    }
+crate::decode::decode_object! {
+    SearchResult<T>,
+    required { "object" => object, "data" => data, "has_more" => has_more, "url" => url },
+    optional { "next_page" => next_page, "total_count" => total_count },
 }
 
 /// List params that can start after an object: generated for every list operation.
