@@ -136,6 +136,40 @@ pub fn render_with_features(
         .collect()
 }
 
+/// The generator's output split by folder: [`emit::TYPES_DIR`] and [`emit::OPS_DIR`], each
+/// file's path relative to its folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Folders {
+    pub types: Vec<GeneratedFile>,
+    pub ops: Vec<GeneratedFile>,
+}
+
+/// Splits generated files by folder (see [`Folders`]). Every file the emitter makes is in one
+/// of the two; any other path stays whole, in `ops`, so nothing is lost.
+pub fn split_folders(files: &[GeneratedFile]) -> Folders {
+    let mut folders = Folders::default();
+    for file in files {
+        let types = file
+            .path
+            .strip_prefix(emit::TYPES_DIR)
+            .and_then(|rest| rest.strip_prefix('/'));
+        let ops = file
+            .path
+            .strip_prefix(emit::OPS_DIR)
+            .and_then(|rest| rest.strip_prefix('/'));
+        let (folder, path) = match (types, ops) {
+            (Some(path), _) => (&mut folders.types, path),
+            (None, Some(path)) => (&mut folders.ops, path),
+            (None, None) => (&mut folders.ops, file.path.as_str()),
+        };
+        folder.push(GeneratedFile {
+            path: path.to_owned(),
+            contents: file.contents.clone(),
+        });
+    }
+    folders
+}
+
 /// The component schemas that became named types: `(component name, Rust type name)`.
 pub fn component_types(api: &ir::Api) -> Vec<(String, String)> {
     api.types

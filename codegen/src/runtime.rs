@@ -1,8 +1,37 @@
-//! The SDK crate's hand-written runtime as the generator and xtask see it: its modules, in one
-//! list that `generated/src/lib.rs` must match (a test checks it), and the names generated
-//! modules must not take.
+//! The SDK's hand-written runtime as the generator and xtask see it: each crate's modules, in
+//! lists that its `lib.rs` must match (`regen` checks it when it writes the shapes crate), and
+//! the names generated modules must not take.
 
-/// One module of the hand-written runtime (`generated/src/<name>.rs`).
+/// The two crates of the SDK, each with hand-written runtime modules beside its generated
+/// folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeCrate {
+    /// `stripe-sdk-types` (`generated/types/`): the types and what they are built on, needing
+    /// serde alone.
+    Types,
+    /// `stripe-sdk` (`generated/`): the client, its errors, and the operations.
+    Client,
+}
+
+impl RuntimeCrate {
+    /// The crate's folder, relative to the SDK's (`generated/`).
+    pub fn folder(self) -> &'static str {
+        match self {
+            RuntimeCrate::Types => "types",
+            RuntimeCrate::Client => "",
+        }
+    }
+
+    /// The runtime modules of this crate, in the order its `lib.rs` declares them.
+    pub fn modules(self) -> &'static [RuntimeModule] {
+        match self {
+            RuntimeCrate::Types => TYPES_MODULES,
+            RuntimeCrate::Client => CLIENT_MODULES,
+        }
+    }
+}
+
+/// One module of the hand-written runtime (`<crate folder>/src/<name>.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuntimeModule {
     pub name: &'static str,
@@ -20,24 +49,28 @@ const fn module(name: &'static str, public: bool) -> RuntimeModule {
     }
 }
 
-/// Every runtime module, in the order `generated/src/lib.rs` declares them.
-pub const MODULES: &[RuntimeModule] = &[
+/// The types crate's runtime modules, in the order `generated/types/src/lib.rs` declares them.
+pub const TYPES_MODULES: &[RuntimeModule] = &[
+    module("decode", true),
+    module("form", true),
+    module("types", true),
+    module("validate", true),
+];
+
+/// The client crate's runtime modules, in the order `generated/src/lib.rs` declares them.
+pub const CLIENT_MODULES: &[RuntimeModule] = &[
     RuntimeModule {
         name: "blocking",
         public: true,
         feature: Some("blocking"),
     },
     module("client", true),
-    module("decode", true),
     module("error", true),
-    module("form", true),
     module("multipart", true),
     module("options", false),
     module("pagination", true),
     module("random", false),
     module("retry", false),
-    module("types", true),
-    module("validate", true),
     module("webhook", true),
 ];
 
@@ -53,15 +86,21 @@ const CRATES: &[&str] = &[
     "serde",
     "serde_json",
     "std",
+    "stripe_sdk_types",
     "thiserror",
     "tokio",
     "tracing",
 ];
 
 /// Whether a generated module called `name` would clash with the runtime or a crate it uses.
-/// `shared_runtime` is kept free for the runtime's future use.
+/// `shared_runtime` is kept free for the runtime's future use, and `ops` is the folder of the
+/// generated operations.
 pub fn is_taken_module_name(name: &str) -> bool {
-    MODULES.iter().any(|module| module.name == name)
+    TYPES_MODULES
+        .iter()
+        .chain(CLIENT_MODULES)
+        .any(|module| module.name == name)
         || CRATES.contains(&name)
         || name == "shared_runtime"
+        || name == "ops"
 }

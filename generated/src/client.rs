@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::decode::Decode;
+use crate::decode::{Decode, json_path_at};
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
     USER_AGENT,
@@ -750,83 +750,6 @@ pub(crate) fn byte_offset(text: &[u8], line: usize, column: usize) -> usize {
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
-/// The path (`data[0].customer`, `.` for the top level) of the value being read at `offset`
-/// in the JSON `text`: the keys and indices of the containers still open there.
-pub(crate) fn json_path_at(text: &[u8], offset: usize) -> String {
-    // A failure at an object's closing brace (a missing field) belongs to the object itself.
-    let offset = if text.get(offset) == Some(&b'}') {
-        offset + 1
-    } else {
-        offset
-    };
-    enum Frame {
-        Object { key: Option<String> },
-        Array { index: usize },
-    }
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut position = 0;
-    // In an object, the next string is a key until its `:` is read.
-    let mut expecting_key = false;
-    while position < offset {
-        match text[position] {
-            b'{' => {
-                frames.push(Frame::Object { key: None });
-                expecting_key = true;
-            }
-            b'[' => {
-                frames.push(Frame::Array { index: 0 });
-                expecting_key = false;
-            }
-            b'}' | b']' => {
-                frames.pop();
-                expecting_key = false;
-            }
-            b',' => match frames.last_mut() {
-                Some(Frame::Array { index }) => *index += 1,
-                Some(Frame::Object { .. }) => expecting_key = true,
-                None => {}
-            },
-            b':' => expecting_key = false,
-            b'"' => {
-                let start = position + 1;
-                let mut end = start;
-                while end < text.len() && text[end] != b'"' {
-                    end += if text[end] == b'\\' { 2 } else { 1 };
-                }
-                if expecting_key && let Some(Frame::Object { key }) = frames.last_mut() {
-                    let raw = &text[start..end.min(text.len())];
-                    *key = Some(
-                        serde_json::from_slice::<String>(
-                            &text[start - 1..(end + 1).min(text.len())],
-                        )
-                        .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
-                    );
-                }
-                position = end;
-            }
-            _ => {}
-        }
-        position += 1;
-    }
-    let mut path = String::new();
-    for frame in &frames {
-        match frame {
-            Frame::Object { key: Some(key) } => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-            }
-            Frame::Object { key: None } => {}
-            Frame::Array { index } => path.push_str(&format!("[{index}]")),
-        }
-    }
-    if path.is_empty() {
-        path.push('.');
-    }
-    path
-}
-
 /// Configures a [`Client`]; see [`Client::builder`].
 pub struct ClientBuilder {
     secret_key: SecretKey,
@@ -1025,55 +948,8 @@ fn normalize_base_url(input: &str) -> Result<String, String> {
 mod tests {
     use reqwest::Method;
 
-    use super::{ApiRequest, Client, decode_success, normalize_base_url};
+    use super::{ApiRequest, Client, normalize_base_url};
     use crate::{Error, RequestOptions};
-
-    /// The path where decoding failed, read from serde_json's position, names the containers
-    /// open there: the same paths a path-tracking decoder reports.
-    #[test]
-    fn a_decoding_failure_is_located_by_its_json_path() {
-        #[derive(Debug)]
-        #[allow(dead_code, reason = "only decoded")]
-        struct Item {
-            id: String,
-            amount: i64,
-        }
-        crate::decode::decode_object! { Item, required { "id" => id, "amount" => amount }, optional {} }
-        #[derive(Debug)]
-        #[allow(dead_code, reason = "only decoded")]
-        struct Page {
-            object: String,
-            data: Vec<Item>,
-        }
-        crate::decode::decode_object! { Page, required { "object" => object, "data" => data }, optional {} }
-        let path = |body: &str| {
-            decode_success::<Page>(body.as_bytes())
-                .map(|_| ())
-                .map_err(|(path, _)| path)
-        };
-        assert_eq!(path(r#"{"object":"list","data":[]}"#), Ok(()));
-        assert_eq!(
-            path(
-                r#"{"object": "list", "data": [{"id": "a", "amount": 1}, {"id": "b", "amount": "x"}]}"#
-            ),
-            Err("data[1].amount".to_owned())
-        );
-        assert_eq!(
-            path("{\n  \"object\": \"list\",\n  \"data\": [\n    {\"id\": \"a,\\\"]}\"}\n  ]\n}"),
-            Err("data[0]".to_owned()),
-            "a missing field is reported at its object; commas and brackets in strings are text"
-        );
-        assert_eq!(
-            path(r#"{"object": 7, "data": []}"#),
-            Err("object".to_owned())
-        );
-        assert_eq!(path("7"), Err(".".to_owned()));
-        assert_eq!(
-            path(r#"{"object":"list","data":[]} trailing"#),
-            Err(".".to_owned())
-        );
-        assert_eq!(path(""), Err(".".to_owned()));
-    }
 
     fn request(method: Method) -> ApiRequest {
         ApiRequest::new("Op", method, "/v1/things".to_owned()).query("expand[0]=a".to_owned())

@@ -1,8 +1,9 @@
 //! Typed Rust client for Stripe's API: the hand-written runtime (client, errors, form encoding,
 //! validation) around the operations and types generated from Stripe's OpenAPI document.
 //!
-//! Generated code lives in `src/gen/` and is rewritten by `cargo xtask regen`; everything else
-//! in this crate is written by hand. Every generated type is re-exported at the crate root
+//! Generated code lives in `src/ops/` (the operations) and in the `stripe-sdk-types` crate's
+//! `src/gen/` (the types), and is rewritten by `cargo xtask regen`; everything else is written
+//! by hand. Every generated type is re-exported at the crate root
 //! (`stripe_sdk::TerminalConnectionToken`) and also lives in its resource family's module (for
 //! example [`terminal_connection_token`]); each operation is an `async` method on [`Client`].
 //!
@@ -41,36 +42,31 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod client;
-pub mod decode;
 pub mod error;
-pub mod form;
 pub mod multipart;
 mod options;
 pub mod pagination;
 mod random;
 mod retry;
-pub mod types;
-pub mod validate;
 pub mod webhook;
 
-// `gen` is a reserved keyword in the 2024 edition, hence the raw identifier; the folder keeps
-// its plain name. Every generated module, type and constant is re-exported at the crate root. The
-// generated files are laid out by prettyplease, whose output the drift check compares byte for
-// byte, so `cargo fmt` must leave them alone.
+// The types, their runtime (`decode`, `form`, `types`, `validate`) and the generated modules
+// are `stripe-sdk-types`, re-exported whole: cargo compiles that crate beside reqwest and
+// tokio, which it does not need. What stays here is what sends requests, and the operations.
+pub use stripe_sdk_types::*;
+
+// The generated operations: `Client` methods and their blocking twins, in one private module
+// per resource family. Laid out by prettyplease and compared byte for byte by the drift check,
+// so `cargo fmt` must leave them alone.
 #[rustfmt::skip]
-mod r#gen;
-pub use r#gen::*;
+mod ops;
 
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER};
 pub use error::{
     ApiError, ApiErrorCategory, ApiErrorObject, ApiErrorType, ConfigError, DecodeError, Error,
     ErrorKind, TransportError,
 };
-pub use multipart::FileUpload;
 pub use options::{AppInfo, MAX_IDEMPOTENCY_KEY_CHARS, RequestOptions};
-pub use pagination::{List, SearchResult};
-pub use types::{Expandable, Expanded, HasId, Unsettable};
-pub use validate::{InvalidParams, REDACTED, Violation, ViolationKind};
 pub use webhook::{Webhook, WebhookError};
 
 /// The HTTP client this crate uses, re-exported so that a caller building their own

@@ -4,40 +4,7 @@
 use crate::form::{Encode, FormError, to_form_string};
 use std::fmt;
 
-/// A file to upload: its name as the server should see it, its media type, and its bytes.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct FileUpload {
-    pub filename: String,
-    /// Sent as the part's `Content-Type`; `application/octet-stream` when `None`.
-    pub content_type: Option<String>,
-    pub data: Vec<u8>,
-}
-
-impl FileUpload {
-    pub fn new(filename: impl Into<String>, data: impl Into<Vec<u8>>) -> Self {
-        FileUpload {
-            filename: filename.into(),
-            content_type: None,
-            data: data.into(),
-        }
-    }
-
-    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
-        self.content_type = Some(content_type.into());
-        self
-    }
-}
-
-impl fmt::Debug for FileUpload {
-    // A file can be megabytes; its size says enough in logs and errors.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FileUpload")
-            .field("filename", &self.filename)
-            .field("content_type", &self.content_type)
-            .field("bytes", &self.data.len())
-            .finish()
-    }
-}
+pub use crate::types::FileUpload;
 
 /// Params that carry files: generated for every multipart operation's params.
 pub trait MultipartParams: Encode {

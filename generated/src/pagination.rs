@@ -1,56 +1,14 @@
-//! Hand-written: Stripe's list and search result envelopes, and streams that follow their
-//! cursors page by page.
+//! Hand-written: streams that follow the cursors of Stripe's list and search result envelopes
+//! page by page.
 
 use crate::Error;
 use crate::types::HasId;
 use futures_core::Stream;
-use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::future::Future;
 
-/// One page of a list (`"object": "list"`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct List<T> {
-    /// Always `list`.
-    pub object: String,
-    /// The objects on this page.
-    pub data: Vec<T>,
-    /// Whether another page follows this one.
-    pub has_more: bool,
-    /// The URL this list is read from.
-    pub url: String,
-}
-
-/// One page of search results (`"object": "search_result"`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SearchResult<T> {
-    /// Always `search_result`.
-    pub object: String,
-    /// The objects on this page.
-    pub data: Vec<T>,
-    /// Whether another page follows this one.
-    pub has_more: bool,
-    /// The cursor to pass as `page` for the next page.
-    #[serde(default)]
-    pub next_page: Option<String>,
-    /// The total number of matches, when the request asked for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    /// The URL this search is read from.
-    pub url: String,
-}
-
-crate::decode::decode_object! {
-    List<T>,
-    required { "object" => object, "data" => data, "has_more" => has_more, "url" => url },
-    optional {},
-}
-
-crate::decode::decode_object! {
-    SearchResult<T>,
-    required { "object" => object, "data" => data, "has_more" => has_more, "url" => url },
-    optional { "next_page" => next_page, "total_count" => total_count },
-}
+// The envelopes live with the other response types; their old path still names them.
+pub use crate::types::{List, SearchResult};
 
 /// List params that can start after an object: generated for every list operation.
 pub trait ListParams: Clone {

@@ -150,18 +150,18 @@ impl Webhook {
 
 /// Defines `Webhook::construct_event`, which decodes into the generated `Event`.
 ///
-/// The generator invokes this beside the `Event` type it generates from the spec's `event`
-/// schema, under the same feature gate as that type, so the method exists exactly when `Event`
-/// does (in a standalone crate, with the `event` feature).
+/// The generator invokes this with the module and name of the `Event` type it generates from
+/// the spec's `event` schema, under the feature gate of that type's decoder, so the method
+/// exists exactly when `Event` decodes (in a standalone crate, with the `event` feature).
 #[allow(
     unused_macros,
     reason = "a standalone crate built without the `event` feature has no `Event` to define it for"
 )]
 macro_rules! impl_construct_event {
-    ($event:ident) => {
+    ($module:ident, $event:ident) => {
         impl $crate::Webhook {
             /// Verifies the signature with [`Webhook::DEFAULT_TOLERANCE`](crate::Webhook::DEFAULT_TOLERANCE)
-            /// against the system clock, then decodes the payload into an [`Event`], whose
+            /// against the system clock, then decodes the payload into an [`Event`](crate::Event), whose
             /// `data.object` is the resource it is about (or raw JSON for a kind this SDK does
             /// not generate).
             ///
@@ -173,7 +173,7 @@ macro_rules! impl_construct_event {
                 payload: &str,
                 signature_header: &str,
                 secret: &str,
-            ) -> Result<$event, $crate::WebhookError> {
+            ) -> Result<$crate::$module::$event, $crate::WebhookError> {
                 Self::verify_signature(
                     payload,
                     signature_header,
@@ -304,7 +304,7 @@ fn decode_event<T: DeserializeOwned>(payload: &str) -> Result<T, WebhookError> {
     serde_json::from_str(payload).map_err(|source| {
         let offset = crate::client::byte_offset(payload.as_bytes(), source.line(), source.column());
         WebhookError::NotAnEvent {
-            path: crate::client::json_path_at(payload.as_bytes(), offset),
+            path: crate::decode::json_path_at(payload.as_bytes(), offset),
             source,
         }
     })
@@ -317,7 +317,7 @@ fn decode_event<T: DeserializeOwned>(payload: &str) -> Result<T, WebhookError> {
 )]
 pub(crate) fn decode_generated_event<T: Decode>(payload: &str) -> Result<T, WebhookError> {
     crate::decode::from_str(payload).map_err(|error| WebhookError::NotAnEvent {
-        path: crate::client::json_path_at(payload.as_bytes(), error.offset()),
+        path: crate::decode::json_path_at(payload.as_bytes(), error.offset()),
         source: serde::de::Error::custom(error.located(payload)),
     })
 }

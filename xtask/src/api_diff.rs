@@ -217,9 +217,48 @@ pub fn set_package_version(manifest: &str, version: &str) -> Result<String> {
     ))
 }
 
+/// The manifest with only the `version` of its dependency on `package` replaced (written on
+/// one line, `package = { path = "...", version = "..." }`); every other byte stays.
+pub fn set_dependency_version(manifest: &str, package: &str, version: &str) -> Result<String> {
+    let mut offset = 0;
+    for line in manifest.split_inclusive('\n') {
+        let is_dependency = line
+            .trim_start()
+            .strip_prefix(package)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if is_dependency
+            && let Some(key) = line.find("version")
+            && let Some(open) = line[key..].find('"').map(|at| key + at + 1)
+            && let Some(close) = line[open..].find('"').map(|at| open + at)
+        {
+            return Ok(format!(
+                "{}{version}{}",
+                &manifest[..offset + open],
+                &manifest[offset + close..]
+            ));
+        }
+        offset += line.len();
+    }
+    bail!("no one-line dependency `{package} = {{ ..., version = \"...\" }}`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replaces_only_the_dependency_version() {
+        let manifest = "[dependencies]\nstripe-sdk-types-extra = { version = \"1\" }\nstripe-sdk-types = { path = \"types\", version = \"0.2.0\", default-features = false }\n";
+        let bumped = set_dependency_version(manifest, "stripe-sdk-types", "0.3.0").expect("bumped");
+        assert_eq!(
+            bumped,
+            manifest.replace("\"0.2.0\"", "\"0.3.0\""),
+            "only the value changes"
+        );
+        let error = set_dependency_version("[dependencies]\n", "stripe-sdk-types", "1.0.0")
+            .expect_err("absent");
+        assert!(error.to_string().contains("stripe-sdk-types"), "{error}");
+    }
 
     const MANIFEST: &str = "[package]\nname = \"x\"\r\nversion   =  \"0.1.0\" # pinned\n\n[dependencies]\nversion = \"9\"\n";
 

@@ -279,8 +279,20 @@ struct Build {
 
 struct Measured {
     total: Duration,
-    /// The `stripe-sdk` unit's own time from `--timings`, for programs that build it.
-    sdk: Option<Duration>,
+    /// The SDK's two crates' own times from `--timings`, for programs that build them.
+    sdk: Option<SdkTimes>,
+}
+
+/// The SDK's units in a cargo timing report.
+#[derive(Debug, Clone, Copy)]
+struct SdkTimes {
+    /// `stripe-sdk-types`, from its start to its end.
+    types: Duration,
+    /// `stripe-sdk`, from its start (when the types crate's metadata is ready) to its end.
+    client: Duration,
+    /// From the start of the first to the end of the second: what the SDK adds to the build
+    /// once its dependencies let it start.
+    span: Duration,
 }
 
 /// A ratio row of the table: a measurement and its reference, by the builds' folders.
@@ -357,7 +369,12 @@ pub fn bench_compile(root: &Path, groups: &[Group], profile: Profile) -> Result<
                     measured.total.as_secs_f64(),
                     measured
                         .sdk
-                        .map(|sdk| format!(", stripe-sdk itself {:.1} s", sdk.as_secs_f64()))
+                        .map(|sdk| format!(
+                            ", stripe-sdk-types {:.1} s and stripe-sdk {:.1} s over {:.1} s",
+                            sdk.types.as_secs_f64(),
+                            sdk.client.as_secs_f64(),
+                            sdk.span.as_secs_f64()
+                        ))
                         .unwrap_or_default()
                 );
                 results.push((build, measured));
@@ -511,13 +528,24 @@ fn print_table(results: &[(&Build, Measured)], profile: Profile) {
         }
     }
     println!();
-    println!("| `stripe-sdk` crate alone, from `--timings` | time |");
-    println!("| --- | --- |");
+    println!(
+        "| the SDK's crates, from `--timings` | `stripe-sdk-types` | `stripe-sdk` | first start to last end |"
+    );
+    println!("| --- | --- | --- | --- |");
     for (build, measured) in results {
         if build.builds_sdk {
             match measured.sdk {
-                Some(sdk) => println!("| `{}` | {:.2} s |", build.folder, sdk.as_secs_f64()),
-                None => println!("| `{}` | not found in the --timings report |", build.folder),
+                Some(sdk) => println!(
+                    "| `{}` | {:.2} s | {:.2} s | {:.2} s |",
+                    build.folder,
+                    sdk.types.as_secs_f64(),
+                    sdk.client.as_secs_f64(),
+                    sdk.span.as_secs_f64()
+                ),
+                None => println!(
+                    "| `{}` | not found in the --timings report | | |",
+                    build.folder
+                ),
             }
         }
     }
@@ -591,21 +619,42 @@ fn build_cold(app: &Path, profile: Profile) -> Result<Measured> {
     }
     Ok(Measured {
         total,
-        sdk: sdk_duration(&target.join("cargo-timings/cargo-timing.html")),
+        sdk: sdk_times(&target.join("cargo-timings/cargo-timing.html")),
     })
 }
 
-/// The `stripe-sdk` unit's duration in a cargo timing report (its `UNIT_DATA` JSON, which
-/// cargo writes with or without spaces after the colons).
-fn sdk_duration(report: &PathBuf) -> Option<Duration> {
+/// The SDK's two units in a cargo timing report (see [`SdkTimes`]).
+fn sdk_times(report: &PathBuf) -> Option<SdkTimes> {
     let html = fs::read_to_string(report).ok()?;
     let compact: String = html.split_whitespace().collect();
-    let start = compact.find("\"name\":\"stripe-sdk\"")?;
-    let after = &compact[start..];
-    let duration = after.find("\"duration\":")? + "\"duration\":".len();
-    let number: String = after[duration..]
+    let (types_start, types) = unit_time(&compact, "stripe-sdk-types")?;
+    let (client_start, client) = unit_time(&compact, "stripe-sdk")?;
+    Some(SdkTimes {
+        types: Duration::from_secs_f64(types),
+        client: Duration::from_secs_f64(client),
+        span: Duration::from_secs_f64((client_start + client - types_start).max(0.0)),
+    })
+}
+
+/// A unit's start and duration in seconds, from a timing report's `UNIT_DATA` JSON with its
+/// spaces removed (cargo writes it with or without spaces after the colons).
+fn unit_time(compact: &str, name: &str) -> Option<(f64, f64)> {
+    let at = compact.find(&format!("\"name\":\"{name}\""))?;
+    // A unit's object is `{"i":..,"name":..,"version":..,..,"start":..,"duration":..,..}`.
+    let object_start = compact[..at].rfind('{')?;
+    let object_end = at + compact[at..].find('}')?;
+    let object = &compact[object_start..object_end];
+    Some((
+        number_after(object, "\"start\":")?,
+        number_after(object, "\"duration\":")?,
+    ))
+}
+
+fn number_after(text: &str, key: &str) -> Option<f64> {
+    let from = text.find(key)? + key.len();
+    let number: String = text[from..]
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '.')
         .collect();
-    number.parse::<f64>().ok().map(Duration::from_secs_f64)
+    number.parse().ok()
 }

@@ -1,4 +1,5 @@
-//! The `regen` task: runs the generator and keeps `generated/src/gen/` in step with the spec.
+//! The `regen` task: runs the generator and keeps `generated/types/src/gen/` and
+//! `generated/src/ops/` in step with the spec.
 //!
 //! The codegen library never touches the file system; this crate owns every path and write.
 
@@ -15,6 +16,7 @@ use stripe_codegen::api_diff::{
     ApiDiff, Semver, SurfaceRecord, diff, next_version, parse_record, record_text,
     render_change_lines, semver_summary,
 };
+use stripe_codegen::runtime::RuntimeCrate;
 use stripe_codegen::surface::{Surface, surface};
 use stripe_codegen::{Config, GeneratedFile, Options, Selection};
 
@@ -22,13 +24,29 @@ use stripe_codegen::{Config, GeneratedFile, Options, Selection};
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
 /// The generator's config, relative to the workspace root.
 pub const DEFAULT_CONFIG: &str = "spec/regen.yaml";
-/// The folder the drift check owns completely, relative to the workspace root.
-pub const GENERATED_DIR: &str = "generated/src/gen";
+/// Where generated code goes: the types into one folder, the operations into another. Each
+/// is owned completely by the drift check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GeneratedDirs<'a> {
+    /// The generated types (in the checked-in SDK, the `stripe-sdk-types` crate's).
+    pub types: &'a str,
+    /// The generated operations (in the checked-in SDK, the `stripe-sdk` crate's).
+    pub ops: &'a str,
+}
+
+/// The checked-in SDK's generated folders, relative to the workspace root.
+pub const GENERATED_DIRS: GeneratedDirs<'static> = GeneratedDirs {
+    types: "generated/types/src/gen",
+    ops: "generated/src/ops",
+};
 /// The record of the checked-in crate's public API, which `regen` compares the spec against
 /// (beside the generated folder, which the drift check owns file by file).
 pub const SURFACE_RECORD: &str = "generated/api-surface.json";
 /// The checked-in crate's manifest, whose version `regen --bump` sets.
 pub const SDK_MANIFEST: &str = "generated/Cargo.toml";
+/// The checked-in types crate's manifest, whose version `regen --bump` keeps equal to the
+/// client crate's.
+pub const TYPES_MANIFEST: &str = "generated/types/Cargo.toml";
 
 /// The workspace root, found from this crate's manifest so the task works from any directory.
 pub fn workspace_root() -> PathBuf {
@@ -105,6 +123,22 @@ pub fn generate_with_surface(
     let api = stripe_codegen::lower::lower(&spec, &config.spec, &selection)?;
     let files = stripe_codegen::render_api(&api, options)?;
     Ok((files, surface(&api, false)))
+}
+
+/// [`sync`] for the generator's output: its types folder into `dirs.types` and its operations
+/// folder into `dirs.ops`, as one report.
+pub fn sync_generated(
+    root: &Path,
+    dirs: GeneratedDirs<'_>,
+    files: &[GeneratedFile],
+    check_only: bool,
+) -> Result<Report> {
+    let folders = stripe_codegen::split_folders(files);
+    let mut report = sync(root, dirs.types, &folders.types, check_only)?;
+    let ops = sync(root, dirs.ops, &folders.ops, check_only)?;
+    report.drift.extend(ops.drift);
+    report.unchanged += ops.unchanged;
+    Ok(report)
 }
 
 /// Compares `files` with `out_dir`; unless `check_only`, rewrites what differs and removes
@@ -265,7 +299,7 @@ pub fn run_regen(root: &Path, config_file: &str, mode: RegenMode) -> Result<Rege
     };
     let record_current =
         matches!(&record, RecordOnDisk::Read(record) if record.surface == new_surface);
-    let report = sync(root, GENERATED_DIR, &files, mode.check)?;
+    let report = sync_generated(root, GENERATED_DIRS, &files, mode.check)?;
     let mut message = String::new();
     let mut outcome = RegenOutcome::default();
     if mode.check {
@@ -322,9 +356,11 @@ pub fn run_regen(root: &Path, config_file: &str, mode: RegenMode) -> Result<Rege
         message.push_str(&format!("regen: {action} {path}\n"));
     }
     message.push_str(&format!(
-        "regen: {} file(s) written or removed, {} unchanged, in {GENERATED_DIR}\n",
+        "regen: {} file(s) written or removed, {} unchanged, in {} and {}\n",
         report.drift.len(),
-        report.unchanged
+        report.unchanged,
+        GENERATED_DIRS.types,
+        GENERATED_DIRS.ops
     ));
     let manifest_path = root.join(SDK_MANIFEST);
     let manifest = fs::read_to_string(&manifest_path)
@@ -363,7 +399,7 @@ pub fn run_regen(root: &Path, config_file: &str, mode: RegenMode) -> Result<Rege
     }
     let mut new_record = SurfaceRecord {
         generated: format!(
-            "by `{REGEN_COMMAND}`: the public API of {GENERATED_DIR}, which regen compares the spec against. Do not edit."
+            "by `{REGEN_COMMAND}`: the public API of the generated code, which regen compares the spec against. Do not edit."
         ),
         crate_version: version.clone(),
         pending_bump: pending,
@@ -376,12 +412,22 @@ pub fn run_regen(root: &Path, config_file: &str, mode: RegenMode) -> Result<Rege
                 "regen --bump: no API changes since {version}; {SDK_MANIFEST} stays {version}\n"
             ));
         } else {
+            // The two crates move in lockstep: the types crate's version, and the client
+            // crate's requirement on it, follow the client's.
+            let types_path = root.join(TYPES_MANIFEST);
+            let types_manifest = fs::read_to_string(&types_path)
+                .with_context(|| format!("cannot read {}", types_path.display()))?;
+            let types_bumped = api_diff::set_package_version(&types_manifest, &next)
+                .with_context(|| format!("in {TYPES_MANIFEST}"))?;
             let bumped = api_diff::set_package_version(&manifest, &next)
+                .and_then(|bumped| api_diff::set_dependency_version(&bumped, TYPES_PACKAGE, &next))
                 .with_context(|| format!("in {SDK_MANIFEST}"))?;
+            fs::write(&types_path, types_bumped)
+                .with_context(|| format!("cannot write {}", types_path.display()))?;
             fs::write(&manifest_path, bumped)
                 .with_context(|| format!("cannot write {}", manifest_path.display()))?;
             message.push_str(&format!(
-                "regen --bump: {SDK_MANIFEST} version {version} -> {next} ({} bump)\n",
+                "regen --bump: {SDK_MANIFEST} version {version} -> {next} ({} bump), and {TYPES_MANIFEST} with it\n",
                 pending.as_str()
             ));
             new_record.crate_version = next;
@@ -441,27 +487,39 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
     let features = stripe_codegen::features::feature_map(&api);
     let generated = stripe_codegen::render_with_features(&api, options, Some(&features))?;
 
-    let mut files = vec![GeneratedFile {
-        path: "Cargo.toml".to_owned(),
-        contents: standalone_manifest(root, &features)?,
-    }];
-    // The runtime is `lib.rs` and the modules the generator knows it by, one list for both.
-    let runtime_dir = root.join(SDK_DIR).join("src");
-    let runtime = std::iter::once("lib.rs".to_owned()).chain(
-        stripe_codegen::runtime::MODULES
-            .iter()
-            .map(|module| format!("{}.rs", module.name)),
-    );
-    for name in runtime {
-        let contents = fs::read_to_string(runtime_dir.join(&name))
-            .with_context(|| format!("cannot read {SDK_DIR}/src/{name}"))?;
+    let mut files = Vec::new();
+    // Each crate is its manifest, its `lib.rs` and the runtime modules the generator knows it
+    // by, one list for both.
+    for krate in [RuntimeCrate::Types, RuntimeCrate::Client] {
+        let folder = match krate.folder() {
+            "" => String::new(),
+            folder => format!("{folder}/"),
+        };
         files.push(GeneratedFile {
-            path: format!("src/{name}"),
-            contents,
+            path: format!("{folder}Cargo.toml"),
+            contents: standalone_manifest(root, krate, &features)?,
         });
+        let runtime = std::iter::once("lib.rs".to_owned()).chain(
+            krate
+                .modules()
+                .iter()
+                .map(|module| format!("{}.rs", module.name)),
+        );
+        for name in runtime {
+            let source = format!("{SDK_DIR}/{folder}src/{name}");
+            let contents = fs::read_to_string(root.join(&source))
+                .with_context(|| format!("cannot read {source}"))?;
+            files.push(GeneratedFile {
+                path: format!("{folder}src/{name}"),
+                contents,
+            });
+        }
     }
-    let generated_dir = format!("{}/src/gen", request.out_dir);
-    let mut report = sync_files(root, &generated_dir, &generated, false, true)?;
+    let dirs = GeneratedDirs {
+        types: &format!("{}/types/src/gen", request.out_dir),
+        ops: &format!("{}/src/ops", request.out_dir),
+    };
+    let mut report = sync_generated(root, dirs, &generated, false)?;
     if let Some(fixtures) = request.fixtures {
         let schemas = spec
             .components
@@ -536,23 +594,33 @@ fn relative_path(from: &Path, to: &Path) -> String {
     parts.join("/")
 }
 
-/// The checked-in crate's manifest for a standalone crate: without the sections that name
-/// files it does not copy (dev-dependencies, benches, tests, examples), with a feature per
-/// resource family, and as a workspace of its own so that it builds wherever it is written.
+/// The checked-in crate's manifest (`krate`'s) for a standalone crate: without the sections
+/// that name files it does not copy (dev-dependencies, benches, tests, examples), with a
+/// feature per resource family, and (the client crate's, which the types crate is a path
+/// dependency of) as a workspace of its own so that it builds wherever it is written.
 fn standalone_manifest(
     root: &Path,
+    krate: RuntimeCrate,
     features: &stripe_codegen::features::FeatureMap,
 ) -> Result<String> {
-    let path = root.join(SDK_DIR).join("Cargo.toml");
+    let file = match krate.folder() {
+        "" => format!("{SDK_DIR}/Cargo.toml"),
+        folder => format!("{SDK_DIR}/{folder}/Cargo.toml"),
+    };
+    let path = root.join(&file);
     let manifest =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    edit_manifest(&manifest, &format!("{SDK_DIR}/Cargo.toml"), features)
+    edit_manifest(&manifest, &file, krate, features)
 }
+
+/// The types crate's package name, which the client crate's features forward to.
+const TYPES_PACKAGE: &str = "stripe-sdk-types";
 
 /// [`standalone_manifest`] on the manifest's text; `file` names it in errors.
 fn edit_manifest(
     manifest: &str,
     file: &str,
+    krate: RuntimeCrate,
     features: &stripe_codegen::features::FeatureMap,
 ) -> Result<String> {
     use toml_edit::{Array, DocumentMut, Item, Table, value};
@@ -560,11 +628,8 @@ fn edit_manifest(
     let mut document: DocumentMut = manifest
         .parse()
         .with_context(|| format!("{file} is not valid TOML"))?;
-    if document.remove("dev-dependencies").is_none() {
-        bail!("{file} has no [dev-dependencies] table; expected one to leave out");
-    }
-    for targets in ["bench", "test", "example"] {
-        document.remove(targets);
+    for section in ["dev-dependencies", "bench", "test", "example"] {
+        document.remove(section);
     }
     // A standalone crate has no workspace above it to inherit from.
     if let Some(inherited) = inherited_key(document.as_table()) {
@@ -581,7 +646,9 @@ fn edit_manifest(
     // Every resource family is a feature, all on by default; a program that needs one family
     // turns the defaults off and names it, and compiles only what that family references.
     // They go right after `default`, ahead of the manifest's own features, so the table is
-    // refilled in that order, each of its own entries keeping its comments.
+    // refilled in that order, each of its own entries keeping its comments. The client
+    // crate's features are the types crate's, each forwarded to it: the operations' gates
+    // are the same features.
     let own: Vec<(toml_edit::Key, Item)> = table
         .iter()
         .filter(|(key, _)| *key != "default")
@@ -590,6 +657,11 @@ fn edit_manifest(
     table.clear();
     table.insert("default", value(Array::from_iter(["full"])));
     for (feature, enables) in &features.features {
+        let forwarded = match krate {
+            RuntimeCrate::Types => None,
+            RuntimeCrate::Client => Some(format!("{TYPES_PACKAGE}/{feature}")),
+        };
+        let enables = forwarded.into_iter().chain(enables.iter().cloned());
         table.insert(feature, value(Array::from_iter(enables)));
     }
     table.insert("full", value(Array::from_iter(features.gate.keys())));
@@ -606,7 +678,9 @@ fn edit_manifest(
     for (key, item) in own {
         table.insert_formatted(&key, item);
     }
-    document.insert("workspace", Item::Table(Table::new()));
+    if krate == RuntimeCrate::Client {
+        document.insert("workspace", Item::Table(Table::new()));
+    }
     Ok(format!(
         "# @generated by `{REGEN_COMMAND} --out` from {file}. Do not edit.\n{document}"
     ))
@@ -753,13 +827,15 @@ mod tests {
 
     #[test]
     fn the_sdk_manifest_becomes_a_standalone_one_with_a_feature_per_family() {
-        let manifest = standalone_manifest(&workspace_root(), &families()).expect("edits");
+        let manifest = standalone_manifest(&workspace_root(), RuntimeCrate::Client, &families())
+            .expect("edits");
+        // The client crate's features are the types crate's, forwarded.
         let features = "[features]\n\
             default = [\"full\"]\n\
             # Resource families, generated from the spec.\n\
-            _reach-00000001 = []\n\
-            charge = [\"_reach-00000001\"]\n\
-            customer = [\"_reach-00000001\"]\n\
+            _reach-00000001 = [\"stripe-sdk-types/_reach-00000001\"]\n\
+            charge = [\"stripe-sdk-types/charge\", \"_reach-00000001\"]\n\
+            customer = [\"stripe-sdk-types/customer\", \"_reach-00000001\"]\n\
             full = [\"charge\", \"customer\"]\n\
             # A synchronous client";
         assert!(manifest.contains(features), "{manifest}");
@@ -771,15 +847,35 @@ mod tests {
             assert!(!manifest.contains(gone), "{gone} is left in:\n{manifest}");
         }
         assert!(manifest.contains("\n[dependencies]\n"), "{manifest}");
+        // Its families, not the types crate's defaults, decide what the types crate compiles.
+        assert!(
+            manifest.contains("stripe-sdk-types = { path = \"types\", version = \"0.2.0\", default-features = false }"),
+            "{manifest}"
+        );
+    }
+
+    #[test]
+    fn the_types_manifest_becomes_a_standalone_one_inside_the_client_workspace() {
+        let manifest = standalone_manifest(&workspace_root(), RuntimeCrate::Types, &families())
+            .expect("edits");
+        let features = "[features]\n\
+            default = [\"full\"]\n\
+            # Resource families, generated from the spec.\n\
+            _reach-00000001 = []\n\
+            charge = [\"_reach-00000001\"]\n\
+            customer = [\"_reach-00000001\"]\n\
+            full = [\"charge\", \"customer\"]\n";
+        assert!(manifest.contains(features), "{manifest}");
+        assert!(manifest.starts_with(
+            "# @generated by `cargo xtask regen --out` from generated/types/Cargo.toml. Do not edit.\n[package]\nname = \"stripe-sdk-types\"\n"
+        ));
+        // It is a member of the client crate's workspace, which a table here would refuse.
+        assert!(!manifest.contains("[workspace]"), "{manifest}");
     }
 
     #[test]
     fn a_manifest_without_what_the_edit_needs_is_refused_by_name() {
         let cases = [
-            (
-                "[package]\nname = \"x\"\n[features]\ndefault = []\n",
-                "no [dev-dependencies]",
-            ),
             (
                 "[package]\nname = \"x\"\n[dev-dependencies]\n",
                 "no [features]",
@@ -795,9 +891,14 @@ mod tests {
             ("[package\n", "is not valid TOML"),
         ];
         for (manifest, expected) in cases {
-            let error = edit_manifest(manifest, "sdk/Cargo.toml", &families())
-                .expect_err(manifest)
-                .to_string();
+            let error = edit_manifest(
+                manifest,
+                "sdk/Cargo.toml",
+                RuntimeCrate::Client,
+                &families(),
+            )
+            .expect_err(manifest)
+            .to_string();
             assert!(error.starts_with("sdk/Cargo.toml"), "{error}");
             assert!(error.contains(expected), "{error} lacks {expected}");
         }

@@ -5,15 +5,16 @@ use std::fs;
 use std::path::PathBuf;
 use stripe_codegen::GeneratedFile;
 use xtask::{
-    DEFAULT_CONFIG, Drift, GENERATED_DIR, RegenMode, generate, run_regen, sync, workspace_root,
+    DEFAULT_CONFIG, Drift, GENERATED_DIRS, RegenMode, generate, run_regen, sync, sync_generated,
+    workspace_root,
 };
 
 #[test]
 fn checked_in_code_matches_the_spec() {
     let root = workspace_root();
     let files = generate(&root, DEFAULT_CONFIG).expect("the project's spec generates");
-    let report =
-        sync(&root, GENERATED_DIR, &files, true).expect("the generated folder is readable");
+    let report = sync_generated(&root, GENERATED_DIRS, &files, true)
+        .expect("the generated folders are readable");
     assert!(
         report.drift.is_empty(),
         "generated code is out of date: {:?}; run `cargo xtask regen`",
@@ -121,8 +122,8 @@ fn regen_twice_gives_identical_bytes() {
 fn checked_in_shapes_crate_matches_the_shapes_document() {
     let root = workspace_root();
     let (modules, lib) = xtask::shapes::shapes_files(&root).expect("the shapes document generates");
-    let report = sync(&root, xtask::shapes::SHAPES_GENERATED_DIR, &modules, true)
-        .expect("the shapes folder is readable");
+    let report = sync_generated(&root, xtask::shapes::SHAPES_GENERATED_DIRS, &modules, true)
+        .expect("the shapes folders are readable");
     assert!(
         report.drift.is_empty(),
         "the shapes crate is out of date: {:?}; run `cargo xtask regen`",
@@ -135,7 +136,9 @@ fn checked_in_shapes_crate_matches_the_shapes_document() {
     );
 }
 
-/// The shapes crate compiles the SDK's runtime, so it needs exactly the SDK's dependencies.
+/// The shapes crate compiles the runtime of both of the SDK's crates, so it needs exactly
+/// their dependencies: the client crate's (without the types crate, which the shapes crate
+/// compiles into itself), which hold the types crate's.
 #[test]
 fn the_shapes_crate_has_the_sdk_dependencies() {
     let root = workspace_root();
@@ -148,9 +151,32 @@ fn the_shapes_crate_has_the_sdk_dependencies() {
         let end = rest.find("\n[").map_or(rest.len(), |end| end + 1);
         rest[..end].to_owned()
     };
+    let client = section("generated/Cargo.toml");
+    let lines: Vec<&str> = client.lines().collect();
+    let without_types: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(index, line)| {
+            let is_types = |line: &str| line.starts_with("stripe-sdk-types ");
+            // The dependency and the comment line above it.
+            !is_types(line) && !lines.get(index + 1).is_some_and(|next| is_types(next))
+        })
+        .map(|(_, line)| *line)
+        .collect();
+    assert_eq!(
+        without_types.len() + 2,
+        lines.len(),
+        "generated/Cargo.toml depends on stripe-sdk-types, under one comment line"
+    );
     assert_eq!(
         section("shapes/Cargo.toml"),
-        section("generated/Cargo.toml"),
-        "copy generated/Cargo.toml's [dependencies] into shapes/Cargo.toml"
+        format!("{}\n", without_types.join("\n")),
+        "copy generated/Cargo.toml's [dependencies], but stripe-sdk-types, into shapes/Cargo.toml"
     );
+    for line in section("generated/types/Cargo.toml").lines().skip(1) {
+        assert!(
+            lines.contains(&line),
+            "generated/types/Cargo.toml's dependency `{line}` is not generated/Cargo.toml's"
+        );
+    }
 }

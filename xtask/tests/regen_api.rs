@@ -6,8 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use xtask::{
-    DEFAULT_CONFIG, GENERATED_DIR, RegenMode, SDK_MANIFEST, SURFACE_RECORD, run_regen,
-    workspace_root,
+    DEFAULT_CONFIG, GENERATED_DIRS, RegenMode, SDK_MANIFEST, SURFACE_RECORD, TYPES_MANIFEST,
+    run_regen, workspace_root,
 };
 
 const CHECK: RegenMode = RegenMode {
@@ -39,14 +39,16 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A scratch root with the workspace's spec, generated folder, record and manifest.
+/// A scratch root with the workspace's spec, generated folders, record and manifests.
 fn scratch_workspace(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("xtask-regen-api-{name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&root);
     let workspace = workspace_root();
     copy_dir(&workspace.join("spec"), &root.join("spec"));
-    copy_dir(&workspace.join(GENERATED_DIR), &root.join(GENERATED_DIR));
-    for file in [SURFACE_RECORD, SDK_MANIFEST] {
+    for dir in [GENERATED_DIRS.types, GENERATED_DIRS.ops] {
+        copy_dir(&workspace.join(dir), &root.join(dir));
+    }
+    for file in [SURFACE_RECORD, SDK_MANIFEST, TYPES_MANIFEST] {
         fs::copy(workspace.join(file), root.join(file)).expect("copy file");
     }
     root
@@ -115,7 +117,7 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
         "{message}"
     );
     assert!(
-        message.contains("generated/src/gen/terminal_connection_token.rs: changed"),
+        message.contains("generated/types/src/gen/terminal_connection_token.rs: changed"),
         "{message}"
     );
     assert!(
@@ -130,7 +132,7 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
     let regen = run_regen(&root, DEFAULT_CONFIG, WRITE).expect("regen runs");
     let message = &regen.message;
     assert!(
-        message.contains("regen: updated generated/src/gen/terminal_connection_token.rs"),
+        message.contains("regen: updated generated/types/src/gen/terminal_connection_token.rs"),
         "{message}"
     );
     assert!(
@@ -149,7 +151,7 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
         "{message}"
     );
     let generated = fs::read_to_string(
-        root.join(GENERATED_DIR)
+        root.join(GENERATED_DIRS.types)
             .join("terminal_connection_token.rs"),
     )
     .expect("generated");
@@ -160,6 +162,7 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
 
     // The record remembers the bump owed, so `--bump` after a plain regen still applies it.
     let manifest_before = fs::read_to_string(root.join(SDK_MANIFEST)).expect("manifest");
+    let types_before = fs::read_to_string(root.join(TYPES_MANIFEST)).expect("manifest");
     let bump = run_regen(&root, DEFAULT_CONFIG, BUMP).expect("bump runs");
     assert!(
         bump.message.contains("regen: no API changes\n"),
@@ -173,15 +176,29 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
         "{}",
         bump.message
     );
+    // The package's version and its requirement on the types crate change, nothing else; the
+    // types crate's version follows.
     let manifest_after = fs::read_to_string(root.join(SDK_MANIFEST)).expect("manifest");
     assert_eq!(
         manifest_after,
-        manifest_before.replacen(
+        manifest_before.replace(
+            &format!("version = \"{version}\""),
+            &format!("version = \"{next}\""),
+        ),
+        "only the version lines change"
+    );
+    assert!(
+        manifest_after.contains(&format!("path = \"types\", version = \"{next}\"")),
+        "{manifest_after}"
+    );
+    let types_after = fs::read_to_string(root.join(TYPES_MANIFEST)).expect("manifest");
+    assert_eq!(
+        types_after,
+        types_before.replacen(
             &format!("version = \"{version}\""),
             &format!("version = \"{next}\""),
             1
         ),
-        "only the version line changes"
     );
     let bump = run_regen(&root, DEFAULT_CONFIG, BUMP).expect("bump runs");
     assert!(

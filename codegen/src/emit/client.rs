@@ -157,8 +157,11 @@ fn path_expression(operation: &Operation) -> TokenStream {
 
 /// For multipart params, the file parts that `crate::multipart` adds beside the other fields
 /// (none when the spec declares no binary field).
-pub(super) fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> TokenStream {
-    let name = ident(&def.name);
+pub(super) fn emit_multipart_files(
+    path: &TokenStream,
+    def: &TypeDef,
+    body: &StructDef,
+) -> TokenStream {
     let file_field = runtime::file_field();
     let additions = def.facts.file_fields.iter().map(|index| {
         let field = &body.fields[*index];
@@ -178,7 +181,7 @@ pub(super) fn emit_multipart_files(def: &TypeDef, body: &StructDef) -> TokenStre
     let multipart_params = runtime::multipart_params();
     let file_upload = runtime::file_upload();
     quote! {
-        impl #multipart_params for #name {
+        impl #multipart_params for #path {
             fn files(&self) -> Vec<(String, &#file_upload)> {
                 #body
             }

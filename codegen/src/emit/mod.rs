@@ -26,11 +26,28 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
+/// The folder of the generated types (structs, enums and their impls), which belong in the
+/// types crate: it needs serde alone, so cargo compiles it beside the HTTP stack.
+pub const TYPES_DIR: &str = "types";
+/// The folder of the generated operations (client methods and the traits that pagination and
+/// multipart need), which belong in the client crate.
+pub const OPS_DIR: &str = "ops";
+
 /// A module's types and operations, with their ids (an operation's is its index).
 type ModuleItems<'a> = (Vec<(TypeId, &'a TypeDef)>, Vec<(usize, &'a Operation)>);
 
-/// Emits `mod.rs` and one file per module, handing each to `finish` (which renders it), on up
-/// to `threads` threads; results come back sorted by path, so the output order never varies.
+/// One file to emit: a folder's `mod.rs`, or one module's half in it.
+#[derive(Clone, Copy)]
+enum Work<'m, 'a> {
+    TypesRoot,
+    OpsRoot,
+    Types(&'m str, &'m [(TypeId, &'a TypeDef)]),
+    Ops(&'m str, &'m [(usize, &'a Operation)]),
+}
+
+/// Emits both folders ([`TYPES_DIR`] and [`OPS_DIR`]): each has a `mod.rs` and one file per
+/// module with something in it. Each file is handed to `finish` (which renders it), on up to
+/// `threads` threads; results come back sorted by path, so the output order never varies.
 ///
 /// Token streams cannot cross threads, so each file is emitted and finished on the thread that
 /// made it; only the results come back.
@@ -55,27 +72,39 @@ pub fn emit_each<R: Send>(
             .1
             .push((index, operation));
     }
-    // `None` is `mod.rs`; `Some` is a module. The largest files go first: taken in name
-    // order, one of the largest could come last and keep one thread busy while the others
-    // sit idle.
-    let mut work: Vec<Option<(&str, &ModuleItems<'_>)>> = std::iter::once(None)
-        .chain(modules.iter().map(|(module, items)| Some((*module, items))))
-        .collect();
-    work.sort_by_key(|item| std::cmp::Reverse(item.map_or(0, |(_, items)| emitted_size(items))));
+    let ops_modules = ops_modules(api, &modules);
+    // The largest files go first: taken in name order, one of the largest could come last
+    // and keep one thread busy while the others sit idle.
+    let mut work: Vec<Work<'_, '_>> = vec![Work::TypesRoot, Work::OpsRoot];
+    for (module, (types, _)) in &modules {
+        if !types.is_empty() {
+            work.push(Work::Types(module, types));
+        }
+    }
+    for (module, (_, operations)) in &modules {
+        if ops_modules.contains(module) {
+            work.push(Work::Ops(module, operations));
+        }
+    }
+    work.sort_by_key(|item| std::cmp::Reverse(emitted_size(item)));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let emit_one = |item: Option<(&str, &ModuleItems<'_>)>| match item {
-        None => EmittedFile {
-            path: "mod.rs".to_owned(),
-            tokens: emit_root(api, modules.keys().copied(), features),
+    let emit_one = |item: Work<'_, '_>| match item {
+        Work::TypesRoot => EmittedFile {
+            path: format!("{TYPES_DIR}/mod.rs"),
+            tokens: emit_types_root(api, &modules, features),
         },
-        Some((module, (types, operations))) => EmittedFile {
-            path: format!("{module}.rs"),
-            tokens: Context {
-                api,
-                module,
-                features,
-            }
-            .emit_module(types, operations),
+        Work::OpsRoot => EmittedFile {
+            path: format!("{OPS_DIR}/mod.rs"),
+            tokens: emit_ops_root(api, &ops_modules, &modules, features),
+        },
+        Work::Types(module, types) => EmittedFile {
+            path: format!("{TYPES_DIR}/{module}.rs"),
+            tokens: Context::new(api, module, features, Paths::Relative).emit_types_module(types),
+        },
+        Work::Ops(module, operations) => EmittedFile {
+            path: format!("{OPS_DIR}/{module}.rs"),
+            tokens: Context::new(api, module, features, Paths::Absolute)
+                .emit_ops_module(operations),
         },
     };
     let worker = || {
@@ -109,73 +138,150 @@ pub fn emit_each<R: Send>(
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// A rough measure of how much code a module's items become: one unit per field, variant
-/// and type, and a few per operation (its method, its blocking twin and their docs).
-fn emitted_size((types, operations): &ModuleItems<'_>) -> usize {
-    let types: usize = types
+/// The modules with something in the operations folder: operations, or the webhook event
+/// envelope (whose `Webhook::construct_event` is defined there, beside the client).
+fn ops_modules<'m>(api: &Api, modules: &BTreeMap<&'m str, ModuleItems<'_>>) -> Vec<&'m str> {
+    let envelope_module = api
+        .events
+        .map(|events| api.type_def(events.envelope).module.as_str());
+    modules
         .iter()
-        .map(|(_, def)| {
-            1 + match &def.kind {
-                TypeKind::Struct(def) => def.fields.len(),
-                TypeKind::Enum(def) => def.variants.len(),
-                TypeKind::Union(def) => def.variants.len(),
-                TypeKind::Alias(_) => 0,
-            }
+        .filter(|(module, (_, operations))| {
+            !operations.is_empty() || Some(**module) == envelope_module
         })
-        .sum();
-    types + 8 * operations.len()
+        .map(|(module, _)| *module)
+        .collect()
 }
 
-fn emit_root<'m>(
+/// A rough measure of how much code a file becomes: one unit per field, variant and type, and
+/// a few per operation (its method, its blocking twin and their docs).
+fn emitted_size(work: &Work<'_, '_>) -> usize {
+    match work {
+        Work::TypesRoot | Work::OpsRoot => 0,
+        Work::Types(_, types) => types
+            .iter()
+            .map(|(_, def)| {
+                1 + match &def.kind {
+                    TypeKind::Struct(def) => def.fields.len(),
+                    TypeKind::Enum(def) => def.variants.len(),
+                    TypeKind::Union(def) => def.variants.len(),
+                    TypeKind::Alias(_) => 0,
+                }
+            })
+            .sum(),
+        Work::Ops(_, operations) => 8 * operations.len(),
+    }
+}
+
+/// The types folder's `mod.rs`: every module, each re-exported whole (the crate root
+/// re-exports this module in turn), and the API version.
+fn emit_types_root(
     api: &Api,
-    modules: impl Iterator<Item = &'m str>,
+    modules: &BTreeMap<&str, ModuleItems<'_>>,
     features: Option<&FeatureMap>,
 ) -> TokenStream {
     let version = &api.api_version;
-    let with_types: std::collections::BTreeSet<&str> =
-        api.types.iter().map(|def| def.module.as_str()).collect();
-    let items = modules.map(|module| {
-        let gate = features
-            .and_then(|features| features.module_gates.get(module))
-            .map(|gates| cfg_any(gates));
-        let name = ident(module);
-        // A module that only adds client methods has nothing to re-export, and an empty glob
-        // import would be a warning.
-        let reexport = with_types.contains(module).then(|| {
+    let items = modules
+        .iter()
+        .filter(|(_, (types, _))| !types.is_empty())
+        .map(|(module, (types, _))| {
+            let gate = features.map(|features| {
+                let gates: std::collections::BTreeSet<&String> = types
+                    .iter()
+                    .filter_map(|(id, _)| features.type_gates.get(id.index()))
+                    .collect();
+                let gates: Vec<String> = gates.into_iter().cloned().collect();
+                cfg_any(&gates)
+            });
+            let name = ident(module);
             quote! {
+                #gate
+                pub mod #name;
                 #gate
                 pub use self::#name::*;
             }
         });
-        quote! {
-            #gate
-            pub mod #name;
-            #reexport
-        }
-    });
     quote! {
-        #![doc = " Types and operations generated from the OpenAPI document, one module per resource family."]
+        #![doc = " Types generated from the OpenAPI document, one module per resource family."]
         /// The API version this code was generated from; the client sends it as `Stripe-Version`.
         pub const API_VERSION: &str = #version;
         #(#items)*
     }
 }
 
-/// What emitting one module needs: the whole IR, which module it is writing, and the Cargo
-/// features that gate each item (standalone crates only).
+/// The operations folder's `mod.rs`: one private module per resource family, whose items are
+/// all impls (client methods, pagination and multipart traits, `Webhook::construct_event`).
+fn emit_ops_root(
+    api: &Api,
+    ops_modules: &[&str],
+    modules: &BTreeMap<&str, ModuleItems<'_>>,
+    features: Option<&FeatureMap>,
+) -> TokenStream {
+    let items = ops_modules.iter().map(|module| {
+        let gate = features.map(|features| {
+            let mut gates: std::collections::BTreeSet<String> = modules
+                .get(module)
+                .map(|(_, operations)| {
+                    operations
+                        .iter()
+                        .filter_map(|(index, _)| features.operation_gates.get(*index).cloned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(events) = api.events
+                && api.type_def(events.envelope).module == *module
+                && let Some(gate) = features.impl_gates.get(events.envelope.index())
+            {
+                gates.insert(gate.clone());
+            }
+            cfg_any(&gates.into_iter().collect::<Vec<_>>())
+        });
+        let name = ident(module);
+        quote! {
+            #gate
+            mod #name;
+        }
+    });
+    quote! {
+        #![doc = " Operations generated from the OpenAPI document: the client's methods, one module per resource family."]
+        #(#items)*
+    }
+}
+
+/// What emitting one module needs: the whole IR, which module it is writing, the Cargo
+/// features that gate each item (standalone crates only), and how it names types.
 struct Context<'a> {
     api: &'a Api,
     module: &'a str,
     features: Option<&'a FeatureMap>,
+    paths: Paths,
+}
+
+/// How a generated file names a generated type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Paths {
+    /// From a sibling module in the types folder: `Name` or `super::module::Name`.
+    Relative,
+    /// From the operations folder, which sits in another crate than the types (whose root
+    /// re-exports every types module): `crate::module::Name`.
+    Absolute,
+}
+
+impl<'a> Context<'a> {
+    fn new(api: &'a Api, module: &'a str, features: Option<&'a FeatureMap>, paths: Paths) -> Self {
+        Context {
+            api,
+            module,
+            features,
+            paths,
+        }
+    }
 }
 
 impl Context<'_> {
-    fn emit_module(
-        &self,
-        types: &[(TypeId, &TypeDef)],
-        operations: &[(usize, &Operation)],
-    ) -> TokenStream {
-        let doc = format!(" The `{}` resource family.", self.module);
+    /// A module of the types folder: each type's definition and impls, each behind its gate.
+    fn emit_types_module(&self, types: &[(TypeId, &TypeDef)]) -> TokenStream {
+        let doc = format!(" The `{}` resource family's types.", self.module);
         let items = types.iter().flat_map(|(id, def)| {
             let gate = self.type_gate(*id);
             // A type reached only through expandable fields under some features is declared
@@ -193,15 +299,37 @@ impl Context<'_> {
             };
             let impls: Vec<TokenStream> = impls
                 .into_iter()
-                .chain(events::emit_construct_event(self.api, *id))
                 .map(|item| quote! { #impl_gate #item })
                 .collect();
             std::iter::once(quote! { #gate #definition }).chain(impls)
         });
-        let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));
         quote! {
             #![doc = #doc]
             #(#items)*
+        }
+    }
+
+    /// A module of the operations folder: the client methods of the module's operations and
+    /// the traits they need, and `Webhook::construct_event` if the event envelope is here
+    /// (under the gate of the envelope's impls, so it exists exactly when `Event` decodes).
+    fn emit_ops_module(&self, operations: &[(usize, &Operation)]) -> TokenStream {
+        let doc = format!(" The `{}` resource family's operations.", self.module);
+        let construct_event = self.api.events.and_then(|events| {
+            let envelope = self.api.type_def(events.envelope);
+            if envelope.module != self.module {
+                return None;
+            }
+            let gate = self
+                .features
+                .and_then(|features| features.impl_gates.get(events.envelope.index()))
+                .map(|feature| quote! { #[cfg(feature = #feature)] });
+            let item = events::emit_construct_event(&envelope.module, &envelope.name);
+            Some(quote! { #gate #item })
+        });
+        let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));
+        quote! {
+            #![doc = #doc]
+            #construct_event
             #client_impl
         }
     }
@@ -283,9 +411,10 @@ impl Context<'_> {
                 .filter(|params| params.location == ParamsLocation::Multipart)?;
             let def = self.api.type_def(params.type_id);
             match &def.kind {
-                TypeKind::Struct(body) => {
-                    Some(gated(*index, client::emit_multipart_files(def, body)))
-                }
+                TypeKind::Struct(body) => Some(gated(
+                    *index,
+                    client::emit_multipart_files(&self.type_path(params.type_id), def, body),
+                )),
                 TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Alias(_) => None,
             }
         });
@@ -304,11 +433,11 @@ impl Context<'_> {
     fn type_path(&self, id: TypeId) -> TokenStream {
         let def = self.api.type_def(id);
         let type_ident = ident(&def.name);
-        if def.module == self.module {
-            quote! { #type_ident }
-        } else {
-            let module = ident(&def.module);
-            quote! { super::#module::#type_ident }
+        let module = ident(&def.module);
+        match self.paths {
+            Paths::Relative if def.module == self.module => quote! { #type_ident },
+            Paths::Relative => quote! { super::#module::#type_ident },
+            Paths::Absolute => quote! { crate::#module::#type_ident },
         }
     }
 

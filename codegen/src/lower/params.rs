@@ -22,9 +22,10 @@ fn params_type_name(operation_id: &str) -> String {
 }
 
 /// The doc of a params type names the method, so readers of the params find what takes them.
+/// Not as a link: the params are in the types crate, which cannot see the client.
 fn params_doc(operation_id: &str, what: &str) -> Doc {
     Doc(Some(format!(
-        "The {what} of [`Client::{0}`](crate::Client::{0}).",
+        "The {what} of `Client::{}`.",
         snake_case(operation_id)
     )))
 }

@@ -20,7 +20,7 @@ turned back into brackets); nothing of the encoding is re-implemented here.
 
 The corpus leaves out, on purpose, the values where stripe-python's bytes come from Python
 rather than from the encoding, and where the SDK deliberately differs (see the module docs of
-generated/src/form.rs): floats (Python's `str` writes `2.5e-07`), and booleans or nulls
+generated/types/src/form.rs): floats (Python's `str` writes `2.5e-07`), and booleans or nulls
 directly inside an array (stripe-python sends `True` and `None` there).
 """
 

@@ -60,7 +60,7 @@ impl JsonError {
     /// The JSON path (`data[0].customer`, `.` for the top level) of the value the error is
     /// about in `text`, the text that was decoded.
     pub fn json_path(&self, text: &str) -> String {
-        crate::client::json_path_at(text.as_bytes(), self.offset)
+        json_path_at(text.as_bytes(), self.offset)
     }
 
     /// The message with the line and column of the offset in `text`, as serde_json says it.
@@ -1011,6 +1011,85 @@ macro_rules! decode_via_str {
 )]
 pub(crate) use decode_via_str;
 
+/// The path (`data[0].customer`, `.` for the top level) of the value being read at `offset`
+/// in the JSON `text`: the keys and indices of the containers still open there. Public (and
+/// hidden) for `stripe-sdk`'s client and webhooks, which report where other JSON failed.
+#[doc(hidden)]
+pub fn json_path_at(text: &[u8], offset: usize) -> String {
+    // A failure at an object's closing brace (a missing field) belongs to the object itself.
+    let offset = if text.get(offset) == Some(&b'}') {
+        offset + 1
+    } else {
+        offset
+    };
+    enum Frame {
+        Object { key: Option<String> },
+        Array { index: usize },
+    }
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut position = 0;
+    // In an object, the next string is a key until its `:` is read.
+    let mut expecting_key = false;
+    while position < offset {
+        match text[position] {
+            b'{' => {
+                frames.push(Frame::Object { key: None });
+                expecting_key = true;
+            }
+            b'[' => {
+                frames.push(Frame::Array { index: 0 });
+                expecting_key = false;
+            }
+            b'}' | b']' => {
+                frames.pop();
+                expecting_key = false;
+            }
+            b',' => match frames.last_mut() {
+                Some(Frame::Array { index }) => *index += 1,
+                Some(Frame::Object { .. }) => expecting_key = true,
+                None => {}
+            },
+            b':' => expecting_key = false,
+            b'"' => {
+                let start = position + 1;
+                let mut end = start;
+                while end < text.len() && text[end] != b'"' {
+                    end += if text[end] == b'\\' { 2 } else { 1 };
+                }
+                if expecting_key && let Some(Frame::Object { key }) = frames.last_mut() {
+                    let raw = &text[start..end.min(text.len())];
+                    *key = Some(
+                        serde_json::from_slice::<String>(
+                            &text[start - 1..(end + 1).min(text.len())],
+                        )
+                        .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
+                    );
+                }
+                position = end;
+            }
+            _ => {}
+        }
+        position += 1;
+    }
+    let mut path = String::new();
+    for frame in &frames {
+        match frame {
+            Frame::Object { key: Some(key) } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object { key: None } => {}
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1162,5 +1241,52 @@ mod tests {
             error,
             Err("at `tags[0]`: invalid type: integer `3`, expected a string".to_owned())
         );
+    }
+
+    /// The path where decoding failed, read from the decoder's position as the client does,
+    /// names the containers open there: the same paths a path-tracking decoder reports.
+    #[test]
+    fn a_decoding_failure_is_located_by_its_json_path() {
+        #[derive(Debug)]
+        #[allow(dead_code, reason = "only decoded")]
+        struct Item {
+            id: String,
+            amount: i64,
+        }
+        crate::decode::decode_object! { Item, required { "id" => id, "amount" => amount }, optional {} }
+        #[derive(Debug)]
+        #[allow(dead_code, reason = "only decoded")]
+        struct Page {
+            object: String,
+            data: Vec<Item>,
+        }
+        crate::decode::decode_object! { Page, required { "object" => object, "data" => data }, optional {} }
+        let path = |body: &str| {
+            from_str::<Page>(body)
+                .map(|_| ())
+                .map_err(|error| json_path_at(body.as_bytes(), error.offset()))
+        };
+        assert_eq!(path(r#"{"object":"list","data":[]}"#), Ok(()));
+        assert_eq!(
+            path(
+                r#"{"object": "list", "data": [{"id": "a", "amount": 1}, {"id": "b", "amount": "x"}]}"#
+            ),
+            Err("data[1].amount".to_owned())
+        );
+        assert_eq!(
+            path("{\n  \"object\": \"list\",\n  \"data\": [\n    {\"id\": \"a,\\\"]}\"}\n  ]\n}"),
+            Err("data[0]".to_owned()),
+            "a missing field is reported at its object; commas and brackets in strings are text"
+        );
+        assert_eq!(
+            path(r#"{"object": 7, "data": []}"#),
+            Err("object".to_owned())
+        );
+        assert_eq!(path("7"), Err(".".to_owned()));
+        assert_eq!(
+            path(r#"{"object":"list","data":[]} trailing"#),
+            Err(".".to_owned())
+        );
+        assert_eq!(path(""), Err(".".to_owned()));
     }
 }

@@ -21,7 +21,7 @@ use std::fmt::{self, Display, Write as _};
 
 /// Why a value could not be form-encoded, and where.
 ///
-/// Converts into [`crate::Error::InvalidParams`] through [`crate::InvalidParams`], because an
+/// Converts into `stripe_sdk::Error::InvalidParams` through [`crate::InvalidParams`], because an
 /// unencodable value is a problem with the parameters and no request is sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FormError {
@@ -30,7 +30,10 @@ pub struct FormError {
 }
 
 impl FormError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
+    /// A failure at the top level (the encoder adds the field path as the error propagates).
+    /// Hidden: `stripe-sdk`'s multipart encoder makes these too.
+    #[doc(hidden)]
+    pub fn new(message: impl Into<String>) -> Self {
         Self {
             path: String::new(),
             message: message.into(),

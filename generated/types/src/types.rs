@@ -253,6 +253,85 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unsettable<T> {
     }
 }
 
+/// One page of a list (`"object": "list"`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct List<T> {
+    /// Always `list`.
+    pub object: String,
+    /// The objects on this page.
+    pub data: Vec<T>,
+    /// Whether another page follows this one.
+    pub has_more: bool,
+    /// The URL this list is read from.
+    pub url: String,
+}
+
+/// One page of search results (`"object": "search_result"`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResult<T> {
+    /// Always `search_result`.
+    pub object: String,
+    /// The objects on this page.
+    pub data: Vec<T>,
+    /// Whether another page follows this one.
+    pub has_more: bool,
+    /// The cursor to pass as `page` for the next page.
+    #[serde(default)]
+    pub next_page: Option<String>,
+    /// The total number of matches, when the request asked for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// The URL this search is read from.
+    pub url: String,
+}
+
+crate::decode::decode_object! {
+    List<T>,
+    required { "object" => object, "data" => data, "has_more" => has_more, "url" => url },
+    optional {},
+}
+
+crate::decode::decode_object! {
+    SearchResult<T>,
+    required { "object" => object, "data" => data, "has_more" => has_more, "url" => url },
+    optional { "next_page" => next_page, "total_count" => total_count },
+}
+
+/// A file to upload: its name as the server should see it, its media type, and its bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct FileUpload {
+    pub filename: String,
+    /// Sent as the part's `Content-Type`; `application/octet-stream` when `None`.
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+impl FileUpload {
+    pub fn new(filename: impl Into<String>, data: impl Into<Vec<u8>>) -> Self {
+        FileUpload {
+            filename: filename.into(),
+            content_type: None,
+            data: data.into(),
+        }
+    }
+
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+impl fmt::Debug for FileUpload {
+    // A file can be megabytes; its size says enough in logs and errors.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FileUpload")
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.data.len())
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
