@@ -7,9 +7,10 @@
 //!
 //! [`load`] parses the document; [`lower`] checks it and builds the IR ([`ir`]): a registry of
 //! types that refer to each other by [`ir::TypeId`], with every name final; [`analysis`] stores
-//! each derived fact on the IR once; [`emit`] formats the IR as tokens, one file per module;
-//! [`render`] prints them with prettyplease. [`runtime`] lists the SDK's hand-written modules,
-//! which generated code reaches only through the paths in `emit/runtime.rs`.
+//! each derived fact on the IR once; [`emit`] formats the IR as tokens, one file per module in
+//! each of the SDK's three crates; [`render`] prints them with prettyplease. [`runtime`] lists
+//! the SDK's hand-written modules, which generated code reaches only through the paths in
+//! `emit/runtime.rs`.
 //!
 //! # How to add a construct
 //!
@@ -25,7 +26,8 @@
 //!    validation, `HasId`, boxing) and store it on [`ir::TypeFacts`] or
 //!    [`ir::OperationFacts`].
 //! 4. **Emit** (`emit/`): format it in the file of its kind of output, reaching the runtime only
-//!    through `emit/runtime.rs` (and adding to the runtime under `generated/src/` if needed).
+//!    through `emit/runtime.rs` (and adding to the runtime of the crate it belongs in, under
+//!    `generated/`, if needed).
 //! 5. **Features** (`features.rs`), if it references types in a new way.
 //! 6. **Prove it**: add it to `shapes/shapes.yaml`, run `cargo xtask regen`, and add a test to
 //!    `shapes/tests/shapes.rs` that encodes or decodes through it; `cargo test` builds the
@@ -136,31 +138,33 @@ pub fn render_with_features(
         .collect()
 }
 
-/// The generator's output split by folder: [`emit::TYPES_DIR`] and [`emit::OPS_DIR`], each
-/// file's path relative to its folder.
+/// The generator's output split by folder ([`emit::TYPES_DIR`], [`emit::PARAMS_DIR`],
+/// [`emit::CLIENT_DIR`]), each file's path relative to its folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Folders {
     pub types: Vec<GeneratedFile>,
-    pub ops: Vec<GeneratedFile>,
+    pub params: Vec<GeneratedFile>,
+    pub client: Vec<GeneratedFile>,
 }
 
 /// Splits generated files by folder (see [`Folders`]). Every file the emitter makes is in one
-/// of the two; any other path stays whole, in `ops`, so nothing is lost.
+/// of the three; any other path stays whole, in `client`, so nothing is lost.
 pub fn split_folders(files: &[GeneratedFile]) -> Folders {
     let mut folders = Folders::default();
     for file in files {
-        let types = file
-            .path
-            .strip_prefix(emit::TYPES_DIR)
-            .and_then(|rest| rest.strip_prefix('/'));
-        let ops = file
-            .path
-            .strip_prefix(emit::OPS_DIR)
-            .and_then(|rest| rest.strip_prefix('/'));
-        let (folder, path) = match (types, ops) {
-            (Some(path), _) => (&mut folders.types, path),
-            (None, Some(path)) => (&mut folders.ops, path),
-            (None, None) => (&mut folders.ops, file.path.as_str()),
+        let in_folder = |folder: &str| {
+            file.path
+                .strip_prefix(folder)
+                .and_then(|rest| rest.strip_prefix('/'))
+        };
+        let (folder, path) = if let Some(path) = in_folder(emit::TYPES_DIR) {
+            (&mut folders.types, path)
+        } else if let Some(path) = in_folder(emit::PARAMS_DIR) {
+            (&mut folders.params, path)
+        } else if let Some(path) = in_folder(emit::CLIENT_DIR) {
+            (&mut folders.client, path)
+        } else {
+            (&mut folders.client, file.path.as_str())
         };
         folder.push(GeneratedFile {
             path: path.to_owned(),

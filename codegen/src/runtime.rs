@@ -1,24 +1,44 @@
 //! The SDK's hand-written runtime as the generator and xtask see it: each crate's modules, in
-//! lists that its `lib.rs` must match (`regen` checks it when it writes the shapes crate), and
+//! lists that its `lib.rs` must match (`regen` checks it when it writes the shapes crates), and
 //! the names generated modules must not take.
 
-/// The two crates of the SDK, each with hand-written runtime modules beside its generated
+/// The three crates of the SDK, each with hand-written runtime modules beside its generated
 /// folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuntimeCrate {
-    /// `stripe-sdk-types` (`generated/types/`): the types and what they are built on, needing
+    /// `stripe-sdk-types` (`generated/types/`): the response types and their decoding, needing
     /// serde alone.
     Types,
+    /// `stripe-sdk-params` (`generated/params/`): the request types, their form encoding and
+    /// validation, needing serde alone.
+    Params,
     /// `stripe-sdk` (`generated/`): the client, its errors, and the operations.
     Client,
 }
 
 impl RuntimeCrate {
+    /// Every crate, dependencies first.
+    pub const ALL: [RuntimeCrate; 3] = [
+        RuntimeCrate::Types,
+        RuntimeCrate::Params,
+        RuntimeCrate::Client,
+    ];
+
     /// The crate's folder, relative to the SDK's (`generated/`).
     pub fn folder(self) -> &'static str {
         match self {
             RuntimeCrate::Types => "types",
+            RuntimeCrate::Params => "params",
             RuntimeCrate::Client => "",
+        }
+    }
+
+    /// The crate's package name.
+    pub fn package(self) -> &'static str {
+        match self {
+            RuntimeCrate::Types => "stripe-sdk-types",
+            RuntimeCrate::Params => "stripe-sdk-params",
+            RuntimeCrate::Client => "stripe-sdk",
         }
     }
 
@@ -26,6 +46,7 @@ impl RuntimeCrate {
     pub fn modules(self) -> &'static [RuntimeModule] {
         match self {
             RuntimeCrate::Types => TYPES_MODULES,
+            RuntimeCrate::Params => PARAMS_MODULES,
             RuntimeCrate::Client => CLIENT_MODULES,
         }
     }
@@ -49,9 +70,13 @@ const fn module(name: &'static str, public: bool) -> RuntimeModule {
     }
 }
 
-/// The types crate's runtime modules, in the order `generated/types/src/lib.rs` declares them.
-pub const TYPES_MODULES: &[RuntimeModule] = &[
-    module("decode", true),
+/// The response types crate's runtime modules, in the order `generated/types/src/lib.rs`
+/// declares them.
+pub const TYPES_MODULES: &[RuntimeModule] = &[module("decode", true), module("types", true)];
+
+/// The request types crate's runtime modules, in the order `generated/params/src/lib.rs`
+/// declares them.
+pub const PARAMS_MODULES: &[RuntimeModule] = &[
     module("form", true),
     module("types", true),
     module("validate", true),
@@ -86,6 +111,7 @@ const CRATES: &[&str] = &[
     "serde",
     "serde_json",
     "std",
+    "stripe_sdk_params",
     "stripe_sdk_types",
     "thiserror",
     "tokio",
@@ -93,14 +119,13 @@ const CRATES: &[&str] = &[
 ];
 
 /// Whether a generated module called `name` would clash with the runtime or a crate it uses.
-/// `shared_runtime` is kept free for the runtime's future use, and `ops` is the folder of the
-/// generated operations.
+/// `shared_runtime` is kept free for the runtime's future use.
 pub fn is_taken_module_name(name: &str) -> bool {
     TYPES_MODULES
         .iter()
+        .chain(PARAMS_MODULES)
         .chain(CLIENT_MODULES)
         .any(|module| module.name == name)
         || CRATES.contains(&name)
         || name == "shared_runtime"
-        || name == "ops"
 }

@@ -1,9 +1,9 @@
 //! Typed Rust client for Stripe's API: the hand-written runtime (client, errors, form encoding,
 //! validation) around the operations and types generated from Stripe's OpenAPI document.
 //!
-//! Generated code lives in `src/ops/` (the operations) and in the `stripe-sdk-types` crate's
-//! `src/gen/` (the types), and is rewritten by `cargo xtask regen`; everything else is written
-//! by hand. Every generated type is re-exported at the crate root
+//! Generated code lives in `src/gen/` here (the operations) and in the `src/gen/` of the
+//! `stripe-sdk-types` (responses) and `stripe-sdk-params` (requests) crates, and is rewritten
+//! by `cargo xtask regen`; everything else is written by hand. Every generated type is re-exported at the crate root
 //! (`stripe_sdk::TerminalConnectionToken`) and also lives in its resource family's module (for
 //! example [`terminal_connection_token`]); each operation is an `async` method on [`Client`].
 //!
@@ -50,16 +50,32 @@ mod random;
 mod retry;
 pub mod webhook;
 
-// The types, their runtime (`decode`, `form`, `types`, `validate`) and the generated modules
-// are `stripe-sdk-types`, re-exported whole: cargo compiles that crate beside reqwest and
-// tokio, which it does not need. What stays here is what sends requests, and the operations.
-pub use stripe_sdk_types::*;
+// The generated types are two crates that do not depend on each other, so cargo compiles them
+// on two cores: `stripe-sdk-types` (responses, with the runtime's `decode`) and
+// `stripe-sdk-params` (requests, with `form` and `validate`). This crate re-exports both, and
+// their runtime modules, under the paths they always had.
+pub use stripe_sdk_params::{
+    FileUpload, InvalidParams, REDACTED, Unsettable, Violation, ViolationKind, form, validate,
+};
+pub use stripe_sdk_types::{Expandable, Expanded, HasId, List, SearchResult, decode};
 
-// The generated operations: `Client` methods and their blocking twins, in one private module
-// per resource family. Laid out by prettyplease and compared byte for byte by the drift check,
-// so `cargo fmt` must leave them alone.
+/// Hand-written: the generic shapes that generated types are built from, for responses
+/// (expandable fields, list and search result envelopes) and for requests (the "unset" empty
+/// string, files to upload).
+pub mod types {
+    pub use stripe_sdk_params::types::*;
+    pub use stripe_sdk_types::types::*;
+}
+
+// `gen` is a reserved keyword in the 2024 edition, hence the raw identifier; the folder keeps
+// its plain name. It holds one module per resource family, which re-exports the family's types
+// from both crates and adds its operations (`Client` methods and their blocking twins); every
+// module, type and constant is re-exported at the crate root. The generated files are laid out
+// by prettyplease, whose output the drift check compares byte for byte, so `cargo fmt` must
+// leave them alone.
 #[rustfmt::skip]
-mod ops;
+mod r#gen;
+pub use r#gen::*;
 
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER};
 pub use error::{
@@ -72,3 +88,12 @@ pub use webhook::{Webhook, WebhookError};
 /// The HTTP client this crate uses, re-exported so that a caller building their own
 /// [`reqwest::Client`] for [`ClientBuilder::http_client`] gets the same version.
 pub use reqwest;
+
+#[cfg(test)]
+mod tests {
+    /// The two types crates cannot share the constant, so each has its own; they must agree.
+    #[test]
+    fn both_types_crates_redact_with_the_same_text() {
+        assert_eq!(stripe_sdk_types::REDACTED, stripe_sdk_params::REDACTED);
+    }
+}

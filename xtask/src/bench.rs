@@ -288,10 +288,12 @@ struct Measured {
 struct SdkTimes {
     /// `stripe-sdk-types`, from its start to its end.
     types: Duration,
-    /// `stripe-sdk`, from its start (when the types crate's metadata is ready) to its end.
+    /// `stripe-sdk-params`, from its start to its end.
+    params: Duration,
+    /// `stripe-sdk`, from its start (when both types crates' metadata is ready) to its end.
     client: Duration,
-    /// From the start of the first to the end of the second: what the SDK adds to the build
-    /// once its dependencies let it start.
+    /// From the first start to the client's end: what the SDK adds to the build once its
+    /// dependencies let it start.
     span: Duration,
 }
 
@@ -370,8 +372,9 @@ pub fn bench_compile(root: &Path, groups: &[Group], profile: Profile) -> Result<
                     measured
                         .sdk
                         .map(|sdk| format!(
-                            ", stripe-sdk-types {:.1} s and stripe-sdk {:.1} s over {:.1} s",
+                            ", stripe-sdk-types {:.1} s, stripe-sdk-params {:.1} s and stripe-sdk {:.1} s over {:.1} s",
                             sdk.types.as_secs_f64(),
+                            sdk.params.as_secs_f64(),
                             sdk.client.as_secs_f64(),
                             sdk.span.as_secs_f64()
                         ))
@@ -529,21 +532,22 @@ fn print_table(results: &[(&Build, Measured)], profile: Profile) {
     }
     println!();
     println!(
-        "| the SDK's crates, from `--timings` | `stripe-sdk-types` | `stripe-sdk` | first start to last end |"
+        "| the SDK's crates, from `--timings` | `stripe-sdk-types` | `stripe-sdk-params` | `stripe-sdk` | first start to last end |"
     );
-    println!("| --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- |");
     for (build, measured) in results {
         if build.builds_sdk {
             match measured.sdk {
                 Some(sdk) => println!(
-                    "| `{}` | {:.2} s | {:.2} s | {:.2} s |",
+                    "| `{}` | {:.2} s | {:.2} s | {:.2} s | {:.2} s |",
                     build.folder,
                     sdk.types.as_secs_f64(),
+                    sdk.params.as_secs_f64(),
                     sdk.client.as_secs_f64(),
                     sdk.span.as_secs_f64()
                 ),
                 None => println!(
-                    "| `{}` | not found in the --timings report | | |",
+                    "| `{}` | not found in the --timings report | | | |",
                     build.folder
                 ),
             }
@@ -628,11 +632,14 @@ fn sdk_times(report: &PathBuf) -> Option<SdkTimes> {
     let html = fs::read_to_string(report).ok()?;
     let compact: String = html.split_whitespace().collect();
     let (types_start, types) = unit_time(&compact, "stripe-sdk-types")?;
+    let (params_start, params) = unit_time(&compact, "stripe-sdk-params")?;
     let (client_start, client) = unit_time(&compact, "stripe-sdk")?;
+    let first_start = types_start.min(params_start);
     Some(SdkTimes {
         types: Duration::from_secs_f64(types),
+        params: Duration::from_secs_f64(params),
         client: Duration::from_secs_f64(client),
-        span: Duration::from_secs_f64((client_start + client - types_start).max(0.0)),
+        span: Duration::from_secs_f64((client_start + client - first_start).max(0.0)),
     })
 }
 

@@ -1,5 +1,6 @@
-//! The `regen` task: runs the generator and keeps `generated/types/src/gen/` and
-//! `generated/src/ops/` in step with the spec.
+//! The `regen` task: runs the generator and keeps the generated folders of the SDK's three
+//! crates (`generated/src/gen/`, `generated/types/src/gen/`, `generated/params/src/gen/`) in
+//! step with the spec.
 //!
 //! The codegen library never touches the file system; this crate owns every path and write.
 
@@ -24,29 +25,34 @@ use stripe_codegen::{Config, GeneratedFile, Options, Selection};
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
 /// The generator's config, relative to the workspace root.
 pub const DEFAULT_CONFIG: &str = "spec/regen.yaml";
-/// Where generated code goes: the types into one folder, the operations into another. Each
-/// is owned completely by the drift check.
+/// Where generated code goes: one folder per crate, each owned completely by the drift check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GeneratedDirs<'a> {
-    /// The generated types (in the checked-in SDK, the `stripe-sdk-types` crate's).
+    /// The generated response types (in the checked-in SDK, `stripe-sdk-types`'s).
     pub types: &'a str,
-    /// The generated operations (in the checked-in SDK, the `stripe-sdk` crate's).
-    pub ops: &'a str,
+    /// The generated request types (in the checked-in SDK, `stripe-sdk-params`'s).
+    pub params: &'a str,
+    /// The generated family modules and operations (in the checked-in SDK, `stripe-sdk`'s).
+    pub client: &'a str,
 }
 
 /// The checked-in SDK's generated folders, relative to the workspace root.
 pub const GENERATED_DIRS: GeneratedDirs<'static> = GeneratedDirs {
     types: "generated/types/src/gen",
-    ops: "generated/src/ops",
+    params: "generated/params/src/gen",
+    client: "generated/src/gen",
 };
 /// The record of the checked-in crate's public API, which `regen` compares the spec against
 /// (beside the generated folder, which the drift check owns file by file).
 pub const SURFACE_RECORD: &str = "generated/api-surface.json";
 /// The checked-in crate's manifest, whose version `regen --bump` sets.
 pub const SDK_MANIFEST: &str = "generated/Cargo.toml";
-/// The checked-in types crate's manifest, whose version `regen --bump` keeps equal to the
-/// client crate's.
-pub const TYPES_MANIFEST: &str = "generated/types/Cargo.toml";
+/// The checked-in types crates' manifests and packages, whose versions `regen --bump` keeps
+/// equal to the client crate's.
+pub const TYPES_MANIFESTS: [(&str, &str); 2] = [
+    ("generated/types/Cargo.toml", "stripe-sdk-types"),
+    ("generated/params/Cargo.toml", "stripe-sdk-params"),
+];
 
 /// The workspace root, found from this crate's manifest so the task works from any directory.
 pub fn workspace_root() -> PathBuf {
@@ -125,8 +131,8 @@ pub fn generate_with_surface(
     Ok((files, surface(&api, false)))
 }
 
-/// [`sync`] for the generator's output: its types folder into `dirs.types` and its operations
-/// folder into `dirs.ops`, as one report.
+/// [`sync`] for the generator's output: each of its folders into its place in `dirs`, as one
+/// report.
 pub fn sync_generated(
     root: &Path,
     dirs: GeneratedDirs<'_>,
@@ -134,10 +140,16 @@ pub fn sync_generated(
     check_only: bool,
 ) -> Result<Report> {
     let folders = stripe_codegen::split_folders(files);
-    let mut report = sync(root, dirs.types, &folders.types, check_only)?;
-    let ops = sync(root, dirs.ops, &folders.ops, check_only)?;
-    report.drift.extend(ops.drift);
-    report.unchanged += ops.unchanged;
+    let mut report = Report::default();
+    for (dir, files) in [
+        (dirs.types, &folders.types),
+        (dirs.params, &folders.params),
+        (dirs.client, &folders.client),
+    ] {
+        let part = sync(root, dir, files, check_only)?;
+        report.drift.extend(part.drift);
+        report.unchanged += part.unchanged;
+    }
     Ok(report)
 }
 
@@ -356,11 +368,12 @@ pub fn run_regen(root: &Path, config_file: &str, mode: RegenMode) -> Result<Rege
         message.push_str(&format!("regen: {action} {path}\n"));
     }
     message.push_str(&format!(
-        "regen: {} file(s) written or removed, {} unchanged, in {} and {}\n",
+        "regen: {} file(s) written or removed, {} unchanged, in {}, {} and {}\n",
         report.drift.len(),
         report.unchanged,
         GENERATED_DIRS.types,
-        GENERATED_DIRS.ops
+        GENERATED_DIRS.params,
+        GENERATED_DIRS.client
     ));
     let manifest_path = root.join(SDK_MANIFEST);
     let manifest = fs::read_to_string(&manifest_path)
@@ -412,22 +425,29 @@ pub fn run_regen(root: &Path, config_file: &str, mode: RegenMode) -> Result<Rege
                 "regen --bump: no API changes since {version}; {SDK_MANIFEST} stays {version}\n"
             ));
         } else {
-            // The two crates move in lockstep: the types crate's version, and the client
-            // crate's requirement on it, follow the client's.
-            let types_path = root.join(TYPES_MANIFEST);
-            let types_manifest = fs::read_to_string(&types_path)
-                .with_context(|| format!("cannot read {}", types_path.display()))?;
-            let types_bumped = api_diff::set_package_version(&types_manifest, &next)
-                .with_context(|| format!("in {TYPES_MANIFEST}"))?;
-            let bumped = api_diff::set_package_version(&manifest, &next)
-                .and_then(|bumped| api_diff::set_dependency_version(&bumped, TYPES_PACKAGE, &next))
+            // The crates move in lockstep: the types crates' versions, and the client crate's
+            // requirements on them, follow the client's. Everything is read and edited before
+            // anything is written, so a failure leaves every manifest as it was.
+            let mut bumped = api_diff::set_package_version(&manifest, &next)
                 .with_context(|| format!("in {SDK_MANIFEST}"))?;
-            fs::write(&types_path, types_bumped)
-                .with_context(|| format!("cannot write {}", types_path.display()))?;
-            fs::write(&manifest_path, bumped)
-                .with_context(|| format!("cannot write {}", manifest_path.display()))?;
+            let mut writes = Vec::new();
+            for (file, package) in TYPES_MANIFESTS {
+                let path = root.join(file);
+                let text = fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let text = api_diff::set_package_version(&text, &next)
+                    .with_context(|| format!("in {file}"))?;
+                bumped = api_diff::set_dependency_version(&bumped, package, &next)
+                    .with_context(|| format!("in {SDK_MANIFEST}"))?;
+                writes.push((path, text));
+            }
+            writes.push((manifest_path.clone(), bumped));
+            for (path, text) in writes {
+                fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
             message.push_str(&format!(
-                "regen --bump: {SDK_MANIFEST} version {version} -> {next} ({} bump), and {TYPES_MANIFEST} with it\n",
+                "regen --bump: {SDK_MANIFEST} version {version} -> {next} ({} bump), and the types crates' with it\n",
                 pending.as_str()
             ));
             new_record.crate_version = next;
@@ -490,7 +510,7 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
     let mut files = Vec::new();
     // Each crate is its manifest, its `lib.rs` and the runtime modules the generator knows it
     // by, one list for both.
-    for krate in [RuntimeCrate::Types, RuntimeCrate::Client] {
+    for krate in RuntimeCrate::ALL {
         let folder = match krate.folder() {
             "" => String::new(),
             folder => format!("{folder}/"),
@@ -517,7 +537,8 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
     }
     let dirs = GeneratedDirs {
         types: &format!("{}/types/src/gen", request.out_dir),
-        ops: &format!("{}/src/ops", request.out_dir),
+        params: &format!("{}/params/src/gen", request.out_dir),
+        client: &format!("{}/src/gen", request.out_dir),
     };
     let mut report = sync_generated(root, dirs, &generated, false)?;
     if let Some(fixtures) = request.fixtures {
@@ -596,8 +617,8 @@ fn relative_path(from: &Path, to: &Path) -> String {
 
 /// The checked-in crate's manifest (`krate`'s) for a standalone crate: without the sections
 /// that name files it does not copy (dev-dependencies, benches, tests, examples), with a
-/// feature per resource family, and (the client crate's, which the types crate is a path
-/// dependency of) as a workspace of its own so that it builds wherever it is written.
+/// feature per resource family, and (the client crate's, which the types crates are path
+/// dependencies of) as a workspace of its own so that it builds wherever it is written.
 fn standalone_manifest(
     root: &Path,
     krate: RuntimeCrate,
@@ -612,9 +633,6 @@ fn standalone_manifest(
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     edit_manifest(&manifest, &file, krate, features)
 }
-
-/// The types crate's package name, which the client crate's features forward to.
-const TYPES_PACKAGE: &str = "stripe-sdk-types";
 
 /// [`standalone_manifest`] on the manifest's text; `file` names it in errors.
 fn edit_manifest(
@@ -646,9 +664,9 @@ fn edit_manifest(
     // Every resource family is a feature, all on by default; a program that needs one family
     // turns the defaults off and names it, and compiles only what that family references.
     // They go right after `default`, ahead of the manifest's own features, so the table is
-    // refilled in that order, each of its own entries keeping its comments. The client
-    // crate's features are the types crate's, each forwarded to it: the operations' gates
-    // are the same features.
+    // refilled in that order, each of its own entries keeping its comments. The types crates
+    // share one feature table, and the client crate forwards each feature to both: its
+    // modules' gates are the same features.
     let own: Vec<(toml_edit::Key, Item)> = table
         .iter()
         .filter(|(key, _)| *key != "default")
@@ -657,9 +675,12 @@ fn edit_manifest(
     table.clear();
     table.insert("default", value(Array::from_iter(["full"])));
     for (feature, enables) in &features.features {
-        let forwarded = match krate {
-            RuntimeCrate::Types => None,
-            RuntimeCrate::Client => Some(format!("{TYPES_PACKAGE}/{feature}")),
+        let forwarded: Vec<String> = match krate {
+            RuntimeCrate::Types | RuntimeCrate::Params => Vec::new(),
+            RuntimeCrate::Client => [RuntimeCrate::Params, RuntimeCrate::Types]
+                .iter()
+                .map(|types| format!("{}/{feature}", types.package()))
+                .collect(),
         };
         let enables = forwarded.into_iter().chain(enables.iter().cloned());
         table.insert(feature, value(Array::from_iter(enables)));
@@ -829,13 +850,13 @@ mod tests {
     fn the_sdk_manifest_becomes_a_standalone_one_with_a_feature_per_family() {
         let manifest = standalone_manifest(&workspace_root(), RuntimeCrate::Client, &families())
             .expect("edits");
-        // The client crate's features are the types crate's, forwarded.
+        // The client crate's features are the types crates', forwarded to both.
         let features = "[features]\n\
             default = [\"full\"]\n\
             # Resource families, generated from the spec.\n\
-            _reach-00000001 = [\"stripe-sdk-types/_reach-00000001\"]\n\
-            charge = [\"stripe-sdk-types/charge\", \"_reach-00000001\"]\n\
-            customer = [\"stripe-sdk-types/customer\", \"_reach-00000001\"]\n\
+            _reach-00000001 = [\"stripe-sdk-params/_reach-00000001\", \"stripe-sdk-types/_reach-00000001\"]\n\
+            charge = [\"stripe-sdk-params/charge\", \"stripe-sdk-types/charge\", \"_reach-00000001\"]\n\
+            customer = [\"stripe-sdk-params/customer\", \"stripe-sdk-types/customer\", \"_reach-00000001\"]\n\
             full = [\"charge\", \"customer\"]\n\
             # A synchronous client";
         assert!(manifest.contains(features), "{manifest}");
@@ -847,16 +868,22 @@ mod tests {
             assert!(!manifest.contains(gone), "{gone} is left in:\n{manifest}");
         }
         assert!(manifest.contains("\n[dependencies]\n"), "{manifest}");
-        // Its families, not the types crate's defaults, decide what the types crate compiles.
-        assert!(
-            manifest.contains("stripe-sdk-types = { path = \"types\", version = \"0.2.0\", default-features = false }"),
-            "{manifest}"
-        );
+        // Its families, not the types crates' defaults, decide what they compile.
+        for side in ["params", "types"] {
+            assert!(
+                manifest.contains(&format!(
+                    "stripe-sdk-{side} = {{ path = \"{side}\", version = \"0.2.0\", default-features = false }}"
+                )),
+                "{manifest}"
+            );
+        }
     }
 
     #[test]
-    fn the_types_manifest_becomes_a_standalone_one_inside_the_client_workspace() {
+    fn the_types_manifests_become_standalone_ones_inside_the_client_workspace() {
         let manifest = standalone_manifest(&workspace_root(), RuntimeCrate::Types, &families())
+            .expect("edits");
+        let params = standalone_manifest(&workspace_root(), RuntimeCrate::Params, &families())
             .expect("edits");
         let features = "[features]\n\
             default = [\"full\"]\n\
@@ -871,6 +898,13 @@ mod tests {
         ));
         // It is a member of the client crate's workspace, which a table here would refuse.
         assert!(!manifest.contains("[workspace]"), "{manifest}");
+        // The request types crate has the same features.
+        assert!(params.contains(features), "{params}");
+        assert!(
+            params.contains("\nname = \"stripe-sdk-params\"\n"),
+            "{params}"
+        );
+        assert!(!params.contains("[workspace]"), "{params}");
     }
 
     #[test]

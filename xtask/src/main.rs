@@ -10,8 +10,9 @@ usage: cargo xtask regen [--check | --bump] [--config FILE]
        {API_DIFF_SYNOPSIS}
        cargo xtask bench-compile [--only GROUP]...
 
-  regen              regenerate generated/types/src/gen/ (the types) and generated/src/ops/ (the
-                     operations) from the spec named in the config, print the
+  regen              regenerate generated/src/gen/ (families and operations),
+                     generated/types/src/gen/ (responses) and generated/params/src/gen/
+                     (requests) from the spec named in the config, print the
                      API changes against generated/api-surface.json (the record of the crate's
                      public API) and the semver bump they call for, and update that record
   --check            change nothing; fail if any generated file differs, is missing or is stale,

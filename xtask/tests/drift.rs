@@ -121,7 +121,8 @@ fn regen_twice_gives_identical_bytes() {
 #[test]
 fn checked_in_shapes_crate_matches_the_shapes_document() {
     let root = workspace_root();
-    let (modules, lib) = xtask::shapes::shapes_files(&root).expect("the shapes document generates");
+    let (modules, libs) =
+        xtask::shapes::shapes_files(&root).expect("the shapes document generates");
     let report = sync_generated(&root, xtask::shapes::SHAPES_GENERATED_DIRS, &modules, true)
         .expect("the shapes folders are readable");
     assert!(
@@ -129,18 +130,22 @@ fn checked_in_shapes_crate_matches_the_shapes_document() {
         "the shapes crate is out of date: {:?}; run `cargo xtask regen`",
         report.drift
     );
-    let on_disk = fs::read_to_string(root.join("shapes/src/lib.rs")).expect("shapes/src/lib.rs");
-    assert_eq!(
-        on_disk, lib.contents,
-        "shapes/src/lib.rs is out of date; run `cargo xtask regen`"
-    );
+    assert_eq!(libs.len(), 3, "one lib.rs per crate");
+    for lib in libs {
+        let path = format!("shapes/{}", lib.path);
+        let on_disk = fs::read_to_string(root.join(&path)).expect("a shapes lib.rs");
+        assert_eq!(
+            on_disk, lib.contents,
+            "{path} is out of date; run `cargo xtask regen`"
+        );
+    }
 }
 
-/// The shapes crate compiles the runtime of both of the SDK's crates, so it needs exactly
-/// their dependencies: the client crate's (without the types crate, which the shapes crate
-/// compiles into itself), which hold the types crate's.
+/// Each shapes crate compiles the runtime of the SDK crate it stands for, so it needs exactly
+/// that crate's dependencies; the shapes client crate depends on the other two shapes crates
+/// under the SDK's crate names.
 #[test]
-fn the_shapes_crate_has_the_sdk_dependencies() {
+fn the_shapes_crates_have_the_sdk_dependencies() {
     let root = workspace_root();
     let section = |path: &str| {
         let text = fs::read_to_string(root.join(path)).expect("the manifest");
@@ -151,32 +156,39 @@ fn the_shapes_crate_has_the_sdk_dependencies() {
         let end = rest.find("\n[").map_or(rest.len(), |end| end + 1);
         rest[..end].to_owned()
     };
-    let client = section("generated/Cargo.toml");
-    let lines: Vec<&str> = client.lines().collect();
-    let without_types: Vec<&str> = lines
-        .iter()
-        .enumerate()
-        .filter(|(index, line)| {
-            let is_types = |line: &str| line.starts_with("stripe-sdk-types ");
-            // The dependency and the comment line above it.
-            !is_types(line) && !lines.get(index + 1).is_some_and(|next| is_types(next))
-        })
-        .map(|(_, line)| *line)
-        .collect();
-    assert_eq!(
-        without_types.len() + 2,
-        lines.len(),
-        "generated/Cargo.toml depends on stripe-sdk-types, under one comment line"
-    );
-    assert_eq!(
-        section("shapes/Cargo.toml"),
-        format!("{}\n", without_types.join("\n")),
-        "copy generated/Cargo.toml's [dependencies], but stripe-sdk-types, into shapes/Cargo.toml"
-    );
-    for line in section("generated/types/Cargo.toml").lines().skip(1) {
-        assert!(
-            lines.contains(&line),
-            "generated/types/Cargo.toml's dependency `{line}` is not generated/Cargo.toml's"
+    for folder in ["types/", "params/"] {
+        // The shapes manifest's comment names its source; the dependencies are the same.
+        let without_comments = |text: String| -> Vec<String> {
+            text.lines()
+                .filter(|line| !line.starts_with('#'))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(
+            without_comments(section(&format!("shapes/{folder}Cargo.toml"))),
+            without_comments(section(&format!("generated/{folder}Cargo.toml"))),
+            "copy generated/{folder}Cargo.toml's [dependencies] into shapes/{folder}Cargo.toml"
         );
     }
+    // The SDK's path dependencies on its types crates become dependencies on the shapes
+    // crates, under the same names.
+    let manifest = fs::read_to_string(root.join("generated/Cargo.toml")).expect("the manifest");
+    let version = xtask::api_diff::package_version(&manifest).expect("a version");
+    let mut sdk = section("generated/Cargo.toml");
+    for side in ["params", "types"] {
+        sdk = sdk.replace(
+            &format!(
+                "stripe-sdk-{side} = {{ path = \"{side}\", version = \"{version}\", default-features = false }}"
+            ),
+            &format!(
+                "stripe-sdk-{side} = {{ package = \"stripe-shapes-{side}\", path = \"{side}\", default-features = false }}"
+            ),
+        );
+    }
+    assert_eq!(
+        section("shapes/Cargo.toml"),
+        sdk,
+        "copy generated/Cargo.toml's [dependencies] into shapes/Cargo.toml, with the types \
+         crates as the shapes crates"
+    );
 }

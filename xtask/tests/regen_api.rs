@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use xtask::{
-    DEFAULT_CONFIG, GENERATED_DIRS, RegenMode, SDK_MANIFEST, SURFACE_RECORD, TYPES_MANIFEST,
+    DEFAULT_CONFIG, GENERATED_DIRS, RegenMode, SDK_MANIFEST, SURFACE_RECORD, TYPES_MANIFESTS,
     run_regen, workspace_root,
 };
 
@@ -45,10 +45,15 @@ fn scratch_workspace(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&root);
     let workspace = workspace_root();
     copy_dir(&workspace.join("spec"), &root.join("spec"));
-    for dir in [GENERATED_DIRS.types, GENERATED_DIRS.ops] {
+    for dir in [
+        GENERATED_DIRS.types,
+        GENERATED_DIRS.params,
+        GENERATED_DIRS.client,
+    ] {
         copy_dir(&workspace.join(dir), &root.join(dir));
     }
-    for file in [SURFACE_RECORD, SDK_MANIFEST, TYPES_MANIFEST] {
+    let manifests = TYPES_MANIFESTS.iter().map(|(file, _)| *file);
+    for file in [SURFACE_RECORD, SDK_MANIFEST].into_iter().chain(manifests) {
         fs::copy(workspace.join(file), root.join(file)).expect("copy file");
     }
     root
@@ -117,7 +122,7 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
         "{message}"
     );
     assert!(
-        message.contains("generated/types/src/gen/terminal_connection_token.rs: changed"),
+        message.contains("generated/params/src/gen/terminal_connection_token.rs: changed"),
         "{message}"
     );
     assert!(
@@ -132,7 +137,7 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
     let regen = run_regen(&root, DEFAULT_CONFIG, WRITE).expect("regen runs");
     let message = &regen.message;
     assert!(
-        message.contains("regen: updated generated/types/src/gen/terminal_connection_token.rs"),
+        message.contains("regen: updated generated/params/src/gen/terminal_connection_token.rs"),
         "{message}"
     );
     assert!(
@@ -151,7 +156,7 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
         "{message}"
     );
     let generated = fs::read_to_string(
-        root.join(GENERATED_DIRS.types)
+        root.join(GENERATED_DIRS.params)
             .join("terminal_connection_token.rs"),
     )
     .expect("generated");
@@ -162,7 +167,10 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
 
     // The record remembers the bump owed, so `--bump` after a plain regen still applies it.
     let manifest_before = fs::read_to_string(root.join(SDK_MANIFEST)).expect("manifest");
-    let types_before = fs::read_to_string(root.join(TYPES_MANIFEST)).expect("manifest");
+    let types_before: Vec<String> = TYPES_MANIFESTS
+        .iter()
+        .map(|(file, _)| fs::read_to_string(root.join(file)).expect("manifest"))
+        .collect();
     let bump = run_regen(&root, DEFAULT_CONFIG, BUMP).expect("bump runs");
     assert!(
         bump.message.contains("regen: no API changes\n"),
@@ -187,19 +195,24 @@ fn a_lowered_max_length_is_reported_recorded_and_bumped() {
         ),
         "only the version lines change"
     );
-    assert!(
-        manifest_after.contains(&format!("path = \"types\", version = \"{next}\"")),
-        "{manifest_after}"
-    );
-    let types_after = fs::read_to_string(root.join(TYPES_MANIFEST)).expect("manifest");
-    assert_eq!(
-        types_after,
-        types_before.replacen(
-            &format!("version = \"{version}\""),
-            &format!("version = \"{next}\""),
-            1
-        ),
-    );
+    for side in ["params", "types"] {
+        assert!(
+            manifest_after.contains(&format!("path = \"{side}\", version = \"{next}\"")),
+            "{manifest_after}"
+        );
+    }
+    for ((file, _), before) in TYPES_MANIFESTS.iter().zip(&types_before) {
+        let after = fs::read_to_string(root.join(file)).expect("manifest");
+        assert_eq!(
+            after,
+            before.replacen(
+                &format!("version = \"{version}\""),
+                &format!("version = \"{next}\""),
+                1
+            ),
+            "{file}"
+        );
+    }
     let bump = run_regen(&root, DEFAULT_CONFIG, BUMP).expect("bump runs");
     assert!(
         bump.message

@@ -3,8 +3,14 @@
 //! Emitting only formats: every decision (names, boxing, derives, validation, ids) was made by
 //! lowering or the analysis pass and is read from the IR. One file per kind of output:
 //! [`types`] (structs), [`enums`] (enums and unions), [`validate`], [`client`] (methods and
-//! multipart parts), [`pagination`], [`events`] (`Webhook::construct_event` beside `Event`),
-//! and [`runtime`], which names every path into the SDK's hand-written runtime.
+//! multipart parts), [`pagination`], [`events`] (`Webhook::construct_event` in the event
+//! family's module), and [`runtime`], which names every path into the SDK's hand-written
+//! runtime.
+//!
+//! The output is three folders, one per crate of the SDK ([`TYPES_DIR`], [`PARAMS_DIR`],
+//! [`CLIENT_DIR`]): response types, request types, and per family a module that re-exports
+//! both and adds the operations. Types name each other relatively, within their folder;
+//! operations name them through the client crate's family modules (`crate::family::Name`).
 
 mod client;
 mod enums;
@@ -15,7 +21,9 @@ mod types;
 mod validate;
 
 use crate::features::FeatureMap;
-use crate::ir::{Api, Doc, Operation, ParamsLocation, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Direction, Doc, Operation, ParamsLocation, TypeDef, TypeId, TypeKind, TypeRef,
+};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -26,28 +34,89 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
-/// The folder of the generated types (structs, enums and their impls), which belong in the
-/// types crate: it needs serde alone, so cargo compiles it beside the HTTP stack.
+/// The folder of the generated response types (and their decoders), for the crate of their
+/// own that cargo compiles on one core while [`PARAMS_DIR`]'s compiles on another.
 pub const TYPES_DIR: &str = "types";
-/// The folder of the generated operations (client methods and the traits that pagination and
-/// multipart need), which belong in the client crate.
-pub const OPS_DIR: &str = "ops";
+/// The folder of the generated request types (params, with their encoders and validation).
+/// Request and response types never refer to each other: lowering gives each type one
+/// direction, and refuses a component schema used in both.
+pub const PARAMS_DIR: &str = "params";
+/// The folder of the client crate: one module per resource family, which re-exports the
+/// family's types from both crates and holds its operations (client methods, and the traits
+/// that pagination, multipart and webhooks need).
+pub const CLIENT_DIR: &str = "client";
 
-/// A module's types and operations, with their ids (an operation's is its index).
-type ModuleItems<'a> = (Vec<(TypeId, &'a TypeDef)>, Vec<(usize, &'a Operation)>);
-
-/// One file to emit: a folder's `mod.rs`, or one module's half in it.
-#[derive(Clone, Copy)]
-enum Work<'m, 'a> {
-    TypesRoot,
-    OpsRoot,
-    Types(&'m str, &'m [(TypeId, &'a TypeDef)]),
-    Ops(&'m str, &'m [(usize, &'a Operation)]),
+/// Which of the two types crates a type belongs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Side {
+    /// Response types: `stripe-sdk-types`, [`TYPES_DIR`].
+    Response,
+    /// Request types: `stripe-sdk-params`, [`PARAMS_DIR`].
+    Request,
 }
 
-/// Emits both folders ([`TYPES_DIR`] and [`OPS_DIR`]): each has a `mod.rs` and one file per
-/// module with something in it. Each file is handed to `finish` (which renders it), on up to
-/// `threads` threads; results come back sorted by path, so the output order never varies.
+impl Side {
+    /// The side of a type: its direction (an alias names a request type).
+    pub fn of(def: &TypeDef) -> Side {
+        let direction = match &def.kind {
+            TypeKind::Struct(body) => body.direction,
+            TypeKind::Enum(body) => body.direction,
+            TypeKind::Union(body) => body.direction,
+            TypeKind::Alias(_) => Direction::Request,
+        };
+        match direction {
+            Direction::Request => Side::Request,
+            Direction::Response => Side::Response,
+        }
+    }
+
+    fn folder(self) -> &'static str {
+        match self {
+            Side::Response => TYPES_DIR,
+            Side::Request => PARAMS_DIR,
+        }
+    }
+
+    /// The crate of this side, as the client crate names it.
+    fn crate_path(self) -> TokenStream {
+        match self {
+            Side::Response => runtime::types_crate(),
+            Side::Request => runtime::params_crate(),
+        }
+    }
+}
+
+/// A module's response types, request types and operations, with their ids (an operation's
+/// is its index).
+#[derive(Default)]
+struct ModuleItems<'a> {
+    responses: Vec<(TypeId, &'a TypeDef)>,
+    requests: Vec<(TypeId, &'a TypeDef)>,
+    operations: Vec<(usize, &'a Operation)>,
+}
+
+impl<'a> ModuleItems<'a> {
+    fn types(&self, side: Side) -> &[(TypeId, &'a TypeDef)] {
+        match side {
+            Side::Response => &self.responses,
+            Side::Request => &self.requests,
+        }
+    }
+}
+
+/// One file to emit: a folder's `mod.rs`, or one module's part in it.
+#[derive(Clone, Copy)]
+enum Work<'m, 'a> {
+    TypesRoot(Side),
+    ClientRoot,
+    Types(Side, &'m str, &'m [(TypeId, &'a TypeDef)]),
+    Client(&'m str, &'m ModuleItems<'a>),
+}
+
+/// Emits the three folders ([`TYPES_DIR`], [`PARAMS_DIR`], [`CLIENT_DIR`]): each has a
+/// `mod.rs` and one file per module with something for it. Each file is handed to `finish`
+/// (which renders it), on up to `threads` threads; results come back sorted by path, so the
+/// output order never varies.
 ///
 /// Token streams cannot cross threads, so each file is emitted and finished on the thread that
 /// made it; only the results come back.
@@ -59,52 +128,54 @@ pub fn emit_each<R: Send>(
 ) -> Vec<R> {
     let mut modules: BTreeMap<&str, ModuleItems<'_>> = BTreeMap::new();
     for (index, def) in api.types.iter().enumerate() {
-        modules
-            .entry(&def.module)
-            .or_default()
-            .0
-            .push((TypeId(index), def));
+        let items = modules.entry(&def.module).or_default();
+        match Side::of(def) {
+            Side::Response => items.responses.push((TypeId(index), def)),
+            Side::Request => items.requests.push((TypeId(index), def)),
+        }
     }
     for (index, operation) in api.operations.iter().enumerate() {
         modules
             .entry(&operation.module)
             .or_default()
-            .1
+            .operations
             .push((index, operation));
     }
-    let ops_modules = ops_modules(api, &modules);
     // The largest files go first: taken in name order, one of the largest could come last
     // and keep one thread busy while the others sit idle.
-    let mut work: Vec<Work<'_, '_>> = vec![Work::TypesRoot, Work::OpsRoot];
-    for (module, (types, _)) in &modules {
-        if !types.is_empty() {
-            work.push(Work::Types(module, types));
+    let mut work: Vec<Work<'_, '_>> = vec![
+        Work::TypesRoot(Side::Response),
+        Work::TypesRoot(Side::Request),
+        Work::ClientRoot,
+    ];
+    for side in [Side::Response, Side::Request] {
+        for (module, items) in &modules {
+            if !items.types(side).is_empty() {
+                work.push(Work::Types(side, module, items.types(side)));
+            }
         }
     }
-    for (module, (_, operations)) in &modules {
-        if ops_modules.contains(module) {
-            work.push(Work::Ops(module, operations));
-        }
+    for (module, items) in &modules {
+        work.push(Work::Client(module, items));
     }
     work.sort_by_key(|item| std::cmp::Reverse(emitted_size(item)));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let emit_one = |item: Work<'_, '_>| match item {
-        Work::TypesRoot => EmittedFile {
-            path: format!("{TYPES_DIR}/mod.rs"),
-            tokens: emit_types_root(api, &modules, features),
+        Work::TypesRoot(side) => EmittedFile {
+            path: format!("{}/mod.rs", side.folder()),
+            tokens: emit_types_root(side, &modules, features),
         },
-        Work::OpsRoot => EmittedFile {
-            path: format!("{OPS_DIR}/mod.rs"),
-            tokens: emit_ops_root(api, &ops_modules, &modules, features),
+        Work::ClientRoot => EmittedFile {
+            path: format!("{CLIENT_DIR}/mod.rs"),
+            tokens: emit_client_root(api, &modules, features),
         },
-        Work::Types(module, types) => EmittedFile {
-            path: format!("{TYPES_DIR}/{module}.rs"),
+        Work::Types(side, module, types) => EmittedFile {
+            path: format!("{}/{module}.rs", side.folder()),
             tokens: Context::new(api, module, features, Paths::Relative).emit_types_module(types),
         },
-        Work::Ops(module, operations) => EmittedFile {
-            path: format!("{OPS_DIR}/{module}.rs"),
-            tokens: Context::new(api, module, features, Paths::Absolute)
-                .emit_ops_module(operations),
+        Work::Client(module, items) => EmittedFile {
+            path: format!("{CLIENT_DIR}/{module}.rs"),
+            tokens: Context::new(api, module, features, Paths::Absolute).emit_client_module(items),
         },
     };
     let worker = || {
@@ -138,27 +209,11 @@ pub fn emit_each<R: Send>(
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// The modules with something in the operations folder: operations, or the webhook event
-/// envelope (whose `Webhook::construct_event` is defined there, beside the client).
-fn ops_modules<'m>(api: &Api, modules: &BTreeMap<&'m str, ModuleItems<'_>>) -> Vec<&'m str> {
-    let envelope_module = api
-        .events
-        .map(|events| api.type_def(events.envelope).module.as_str());
-    modules
-        .iter()
-        .filter(|(module, (_, operations))| {
-            !operations.is_empty() || Some(**module) == envelope_module
-        })
-        .map(|(module, _)| *module)
-        .collect()
-}
-
 /// A rough measure of how much code a file becomes: one unit per field, variant and type, and
 /// a few per operation (its method, its blocking twin and their docs).
 fn emitted_size(work: &Work<'_, '_>) -> usize {
-    match work {
-        Work::TypesRoot | Work::OpsRoot => 0,
-        Work::Types(_, types) => types
+    let types_size = |types: &[(TypeId, &TypeDef)]| -> usize {
+        types
             .iter()
             .map(|(_, def)| {
                 1 + match &def.kind {
@@ -168,31 +223,45 @@ fn emitted_size(work: &Work<'_, '_>) -> usize {
                     TypeKind::Alias(_) => 0,
                 }
             })
-            .sum(),
-        Work::Ops(_, operations) => 8 * operations.len(),
+            .sum()
+    };
+    match work {
+        Work::TypesRoot(_) | Work::ClientRoot => 0,
+        Work::Types(_, _, types) => types_size(types),
+        Work::Client(_, items) => 8 * items.operations.len(),
     }
 }
 
-/// The types folder's `mod.rs`: every module, each re-exported whole (the crate root
-/// re-exports this module in turn), and the API version.
+/// The features any of which turns on one of `types` (`None` without features).
+fn types_gate(types: &[(TypeId, &TypeDef)], features: Option<&FeatureMap>) -> Option<TokenStream> {
+    let features = features?;
+    let gates: std::collections::BTreeSet<&String> = types
+        .iter()
+        .filter_map(|(id, _)| features.type_gates.get(id.index()))
+        .collect();
+    let gates: Vec<String> = gates.into_iter().cloned().collect();
+    Some(cfg_any(&gates))
+}
+
+/// A types folder's `mod.rs`: every module with types of its side, each re-exported whole.
 fn emit_types_root(
-    api: &Api,
+    side: Side,
     modules: &BTreeMap<&str, ModuleItems<'_>>,
     features: Option<&FeatureMap>,
 ) -> TokenStream {
-    let version = &api.api_version;
+    let doc = match side {
+        Side::Response => {
+            " Response types generated from the OpenAPI document, one module per resource family."
+        }
+        Side::Request => {
+            " Request types (params) generated from the OpenAPI document, one module per resource family."
+        }
+    };
     let items = modules
         .iter()
-        .filter(|(_, (types, _))| !types.is_empty())
-        .map(|(module, (types, _))| {
-            let gate = features.map(|features| {
-                let gates: std::collections::BTreeSet<&String> = types
-                    .iter()
-                    .filter_map(|(id, _)| features.type_gates.get(id.index()))
-                    .collect();
-                let gates: Vec<String> = gates.into_iter().cloned().collect();
-                cfg_any(&gates)
-            });
+        .filter(|(_, items)| !items.types(side).is_empty())
+        .map(|(module, items)| {
+            let gate = types_gate(items.types(side), features);
             let name = ident(module);
             quote! {
                 #gate
@@ -202,50 +271,73 @@ fn emit_types_root(
             }
         });
     quote! {
-        #![doc = " Types generated from the OpenAPI document, one module per resource family."]
+        #![doc = #doc]
+        #(#items)*
+    }
+}
+
+/// The client folder's `mod.rs`: the API version, and every module, each re-exported whole
+/// when it has types.
+fn emit_client_root(
+    api: &Api,
+    modules: &BTreeMap<&str, ModuleItems<'_>>,
+    features: Option<&FeatureMap>,
+) -> TokenStream {
+    let version = &api.api_version;
+    let items = modules.iter().map(|(module, items)| {
+        let gate = features.map(|features| cfg_any(&module_features(api, module, items, features)));
+        let name = ident(module);
+        // A module that only adds client methods has nothing to re-export, and an empty glob
+        // import would be a warning.
+        let has_types = !items.responses.is_empty() || !items.requests.is_empty();
+        let reexport = has_types.then(|| {
+            quote! {
+                #gate
+                pub use self::#name::*;
+            }
+        });
+        quote! {
+            #gate
+            pub mod #name;
+            #reexport
+        }
+    });
+    quote! {
+        #![doc = " Types and operations generated from the OpenAPI document, one module per resource family."]
         /// The API version this code was generated from; the client sends it as `Stripe-Version`.
         pub const API_VERSION: &str = #version;
         #(#items)*
     }
 }
 
-/// The operations folder's `mod.rs`: one private module per resource family, whose items are
-/// all impls (client methods, pagination and multipart traits, `Webhook::construct_event`).
-fn emit_ops_root(
+/// The features any of which turns on something in a module of the client folder: one of its
+/// types, one of its operations, or `Webhook::construct_event` (under the event envelope's
+/// decoder's gate).
+fn module_features(
     api: &Api,
-    ops_modules: &[&str],
-    modules: &BTreeMap<&str, ModuleItems<'_>>,
-    features: Option<&FeatureMap>,
-) -> TokenStream {
-    let items = ops_modules.iter().map(|module| {
-        let gate = features.map(|features| {
-            let mut gates: std::collections::BTreeSet<String> = modules
-                .get(module)
-                .map(|(_, operations)| {
-                    operations
-                        .iter()
-                        .filter_map(|(index, _)| features.operation_gates.get(*index).cloned())
-                        .collect()
-                })
-                .unwrap_or_default();
-            if let Some(events) = api.events
-                && api.type_def(events.envelope).module == *module
-                && let Some(gate) = features.impl_gates.get(events.envelope.index())
-            {
-                gates.insert(gate.clone());
-            }
-            cfg_any(&gates.into_iter().collect::<Vec<_>>())
-        });
-        let name = ident(module);
-        quote! {
-            #gate
-            mod #name;
-        }
-    });
-    quote! {
-        #![doc = " Operations generated from the OpenAPI document: the client's methods, one module per resource family."]
-        #(#items)*
+    module: &str,
+    items: &ModuleItems<'_>,
+    features: &FeatureMap,
+) -> Vec<String> {
+    let mut gates: std::collections::BTreeSet<String> = items
+        .responses
+        .iter()
+        .chain(&items.requests)
+        .filter_map(|(id, _)| features.type_gates.get(id.index()).cloned())
+        .collect();
+    gates.extend(
+        items
+            .operations
+            .iter()
+            .filter_map(|(index, _)| features.operation_gates.get(*index).cloned()),
+    );
+    if let Some(events) = api.events
+        && api.type_def(events.envelope).module == module
+        && let Some(gate) = features.impl_gates.get(events.envelope.index())
+    {
+        gates.insert(gate.clone());
     }
+    gates.into_iter().collect()
 }
 
 /// What emitting one module needs: the whole IR, which module it is writing, the Cargo
@@ -262,8 +354,8 @@ struct Context<'a> {
 enum Paths {
     /// From a sibling module in the types folder: `Name` or `super::module::Name`.
     Relative,
-    /// From the operations folder, which sits in another crate than the types (whose root
-    /// re-exports every types module): `crate::module::Name`.
+    /// From the client folder, whose modules re-export the types of both types crates:
+    /// `crate::module::Name`.
     Absolute,
 }
 
@@ -281,7 +373,14 @@ impl<'a> Context<'a> {
 impl Context<'_> {
     /// A module of the types folder: each type's definition and impls, each behind its gate.
     fn emit_types_module(&self, types: &[(TypeId, &TypeDef)]) -> TokenStream {
-        let doc = format!(" The `{}` resource family's types.", self.module);
+        let doc = format!(
+            " The `{}` resource family's {}.",
+            self.module,
+            match types.first().map(|(_, def)| Side::of(def)) {
+                Some(Side::Request) => "request types",
+                Some(Side::Response) | None => "response types",
+            }
+        );
         let items = types.iter().flat_map(|(id, def)| {
             let gate = self.type_gate(*id);
             // A type reached only through expandable fields under some features is declared
@@ -309,11 +408,27 @@ impl Context<'_> {
         }
     }
 
-    /// A module of the operations folder: the client methods of the module's operations and
-    /// the traits they need, and `Webhook::construct_event` if the event envelope is here
-    /// (under the gate of the envelope's impls, so it exists exactly when `Event` decodes).
-    fn emit_ops_module(&self, operations: &[(usize, &Operation)]) -> TokenStream {
-        let doc = format!(" The `{}` resource family's operations.", self.module);
+    /// A module of the client folder: the family's types, re-exported from both types crates,
+    /// then the client methods of its operations and the traits they need, and
+    /// `Webhook::construct_event` if the event envelope is here (under the gate of the
+    /// envelope's decoder, so it exists exactly when `Event` decodes).
+    fn emit_client_module(&self, items: &ModuleItems<'_>) -> TokenStream {
+        let doc = format!(" The `{}` resource family.", self.module);
+        let name = ident(self.module);
+        let reexports = [Side::Response, Side::Request]
+            .into_iter()
+            .filter_map(|side| {
+                let types = items.types(side);
+                if types.is_empty() {
+                    return None;
+                }
+                let gate = types_gate(types, self.features);
+                let krate = side.crate_path();
+                Some(quote! {
+                    #gate
+                    pub use #krate::#name::*;
+                })
+            });
         let construct_event = self.api.events.and_then(|events| {
             let envelope = self.api.type_def(events.envelope);
             if envelope.module != self.module {
@@ -326,9 +441,11 @@ impl Context<'_> {
             let item = events::emit_construct_event(&envelope.module, &envelope.name);
             Some(quote! { #gate #item })
         });
+        let operations = &items.operations;
         let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));
         quote! {
             #![doc = #doc]
+            #(#reexports)*
             #construct_event
             #client_impl
         }

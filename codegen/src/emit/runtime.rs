@@ -26,6 +26,10 @@ macro_rules! runtime_paths {
 }
 
 runtime_paths! {
+    /// The crate of the response types, as the client crate names it.
+    types_crate => stripe_sdk_types;
+    /// The crate of the request types, as the client crate names it.
+    params_crate => stripe_sdk_params;
     /// The async client, whose methods the operations become.
     client => crate::Client;
     /// The blocking client, with the same methods.

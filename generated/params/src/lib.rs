@@ -1,0 +1,25 @@
+//! The request types (params) of `stripe-sdk`, generated from Stripe's OpenAPI document, with
+//! the hand-written runtime they are built on: form encoding ([`form`]), validation
+//! ([`validate`]) and the generic shapes ([`types`]).
+//!
+//! Use them through `stripe-sdk`, which re-exports them. They live in a crate of their own so
+//! that cargo compiles them on one core while the response types (`stripe-sdk-types`) compile
+//! on another: the two never refer to each other, and need serde alone.
+//!
+//! Generated code lives in `src/gen/` and is rewritten by `cargo xtask regen` (in the repository
+//! that generates it); everything else in this crate is written by hand.
+
+pub mod form;
+pub mod types;
+pub mod validate;
+
+// `gen` is a reserved keyword in the 2024 edition, hence the raw identifier; the folder keeps
+// its plain name. Every generated module and type is re-exported at the crate root. The
+// generated files are laid out by prettyplease, whose output the drift check compares byte for
+// byte, so `cargo fmt` must leave them alone.
+#[rustfmt::skip]
+mod r#gen;
+pub use r#gen::*;
+
+pub use types::{FileUpload, Unsettable};
+pub use validate::{InvalidParams, REDACTED, Violation, ViolationKind};
