@@ -25,6 +25,10 @@ pub mod validate;
 // byte, so `cargo fmt` must leave them alone.
 #[rustfmt::skip]
 mod r#gen;
+#[allow(
+    unused_imports,
+    reason = "a document, or a selection of features, can leave one side without any type"
+)]
 pub use r#gen::*;
 
 pub use types::{FileUpload, Unsettable};

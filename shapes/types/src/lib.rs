@@ -23,6 +23,10 @@ pub mod types;
 // byte, so `cargo fmt` must leave them alone.
 #[rustfmt::skip]
 mod r#gen;
+#[allow(
+    unused_imports,
+    reason = "a document, or a selection of features, can leave one side without any type"
+)]
 pub use r#gen::*;
 
 pub use types::{Expandable, Expanded, HasId, List, REDACTED, SearchResult};
