@@ -22,36 +22,51 @@ use std::collections::HashMap;
 /// Turns every inline request type whose shape an earlier one of its module has into an alias
 /// of that one, and points every use at the type that stays.
 pub(super) fn merge_same_shape_request_types(api: &mut Api) {
-    let candidates: Vec<usize> = api
+    // A shape is the part of a type that never changes (interned once: formatting a type with
+    // its docs is the expensive step) and the types it uses, which change as merging proceeds.
+    let mut interned: HashMap<(String, String), usize> = HashMap::new();
+    let candidates: Vec<Candidate> = api
         .types
         .iter()
         .enumerate()
         .filter(|(_, def)| {
             def.origin == Origin::Inline && direction(def) == Some(Direction::Request)
         })
-        .map(|(index, _)| index)
+        .map(|(index, def)| {
+            let (fixed, uses) = split_shape(def);
+            let next_id = interned.len();
+            let fixed = *interned
+                .entry((def.module.clone(), fixed))
+                .or_insert(next_id);
+            Candidate { index, fixed, uses }
+        })
         .collect();
     // Each round merges the types whose uses the last round merged, so a tree merges from its
     // leaves up; it ends when a round merges nothing new.
     let mut target: Vec<usize> = (0..api.types.len()).collect();
     loop {
-        let mut kept_of_shape: HashMap<(String, String), usize> = HashMap::new();
-        for &index in &candidates {
-            let def = &api.types[index];
-            let shape = shape_key(def, &target);
+        let keys: Vec<(usize, Vec<usize>)> = candidates
+            .iter()
+            .map(|candidate| {
+                let uses = candidate.uses.iter().map(|id| target[id.index()]).collect();
+                (candidate.fixed, uses)
+            })
+            .collect();
+        let mut kept_of_shape: HashMap<&(usize, Vec<usize>), usize> = HashMap::new();
+        for (candidate, key) in candidates.iter().zip(&keys) {
+            let def = &api.types[candidate.index];
             kept_of_shape
-                .entry((def.module.clone(), shape))
+                .entry(key)
                 .and_modify(|kept| {
                     if name_order(def) < name_order(&api.types[*kept]) {
-                        *kept = index;
+                        *kept = candidate.index;
                     }
                 })
-                .or_insert(index);
+                .or_insert(candidate.index);
         }
         let mut next: Vec<usize> = (0..api.types.len()).collect();
-        for &index in &candidates {
-            let def = &api.types[index];
-            next[index] = kept_of_shape[&(def.module.clone(), shape_key(def, &target))];
+        for (candidate, key) in candidates.iter().zip(&keys) {
+            next[candidate.index] = kept_of_shape[key];
         }
         if next == target {
             break;
@@ -78,6 +93,14 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
     }
 }
 
+/// A type that may merge: its index, its interned module and fixed shape, and the types it
+/// uses, in the order its shape names them.
+struct Candidate {
+    index: usize,
+    fixed: usize,
+    uses: Vec<TypeId>,
+}
+
 /// Which of several types of one shape stays: the shortest name (create's, usually: a
 /// payment intent's `PostPaymentIntentsParamsShipping` rather than update's
 /// `PostPaymentIntentsIntentParamsShipping`), then the first alphabetically. It does not
@@ -95,24 +118,30 @@ fn direction(def: &TypeDef) -> Option<Direction> {
     }
 }
 
-/// The type's shape as text: its kind, docs and fields with the types they use mapped through
-/// `target`, without its name and the spec locations.
-fn shape_key(def: &TypeDef, target: &[usize]) -> String {
+/// The type's shape, apart: as text, its kind, docs and fields with every type it uses written
+/// as the same placeholder, without its name and the spec locations; and the types it uses,
+/// in the order the text names them. Two types have the same shape when both parts are equal
+/// (with the uses mapped through the merges so far).
+fn split_shape(def: &TypeDef) -> (String, Vec<TypeId>) {
     let mut kind = def.kind.clone();
-    let map = |id: TypeId| TypeId(target[id.index()]);
+    let uses = std::cell::RefCell::new(Vec::new());
+    let placeholder = |id: TypeId| {
+        uses.borrow_mut().push(id);
+        TypeId(0)
+    };
     match &mut kind {
         TypeKind::Struct(body) => {
             for field in &mut body.fields {
-                field.ty.map_named(&map);
+                field.ty.map_named(&placeholder);
                 field.pointer.clear();
             }
         }
         TypeKind::Union(body) => {
             for variant in &mut body.variants {
-                variant.ty.map_named(&map);
+                variant.ty.map_named(&placeholder);
             }
         }
         TypeKind::Enum(_) | TypeKind::Alias(_) => {}
     }
-    format!("{:?}|{:?}", def.doc, kind)
+    (format!("{:?}|{:?}", def.doc, kind), uses.into_inner())
 }
