@@ -34,8 +34,6 @@ pub struct FeatureMap {
     pub impl_gates: Vec<String>,
     /// By operation (in [`Api::operations`] order): the feature of its family.
     pub operation_gates: Vec<String>,
-    /// Module -> the features any of which turns on something in it.
-    pub module_gates: BTreeMap<String, Vec<String>>,
 }
 
 /// One feature per module; each type is gated on every feature whose module's types and
@@ -64,23 +62,6 @@ pub fn feature_map(api: &Api) -> FeatureMap {
     for enables in features.values_mut() {
         enables.sort();
     }
-    let mut module_gates: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (def, gate) in api.types.iter().zip(&type_gates) {
-        module_gates
-            .entry(def.module.clone())
-            .or_default()
-            .push(gate.clone());
-    }
-    for operation in &api.operations {
-        module_gates
-            .entry(operation.module.clone())
-            .or_default()
-            .push(operation.module.clone());
-    }
-    for gates in module_gates.values_mut() {
-        gates.sort();
-        gates.dedup();
-    }
     FeatureMap {
         gate: modules
             .iter()
@@ -94,7 +75,6 @@ pub fn feature_map(api: &Api) -> FeatureMap {
             .iter()
             .map(|operation| operation.module.clone())
             .collect(),
-        module_gates,
     }
 }
 

@@ -182,6 +182,19 @@ pub struct TypeDef {
     pub facts: TypeFacts,
 }
 
+impl TypeDef {
+    /// Whether the type is sent or received. An alias is a request type: only same-shape
+    /// params become aliases.
+    pub fn direction(&self) -> Direction {
+        match &self.kind {
+            TypeKind::Struct(body) => body.direction,
+            TypeKind::Enum(body) => body.direction,
+            TypeKind::Union(body) => body.direction,
+            TypeKind::Alias(_) => Direction::Request,
+        }
+    }
+}
+
 /// What in the spec a type stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {

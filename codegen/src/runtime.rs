@@ -24,11 +24,12 @@ impl RuntimeCrate {
         RuntimeCrate::Client,
     ];
 
-    /// The crate's folder, relative to the SDK's (`generated/`).
-    pub fn folder(self) -> &'static str {
+    /// The crate's folder relative to the SDK's (`generated/`), as a prefix for paths in it:
+    /// `types/`, or nothing for the client crate at the top.
+    pub fn prefix(self) -> &'static str {
         match self {
-            RuntimeCrate::Types => "types",
-            RuntimeCrate::Params => "params",
+            RuntimeCrate::Types => "types/",
+            RuntimeCrate::Params => "params/",
             RuntimeCrate::Client => "",
         }
     }

@@ -260,14 +260,7 @@ pub fn surface(api: &Api, with_features: bool) -> Surface {
 }
 
 fn direction_of(def: &TypeDef) -> TypeDirection {
-    let direction = match &def.kind {
-        TypeKind::Struct(body) => body.direction,
-        TypeKind::Enum(body) => body.direction,
-        TypeKind::Union(body) => body.direction,
-        // Only request types become aliases.
-        TypeKind::Alias(_) => Direction::Request,
-    };
-    match direction {
+    match def.direction() {
         Direction::Request => TypeDirection::Request,
         Direction::Response => TypeDirection::Response,
     }

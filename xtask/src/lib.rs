@@ -511,10 +511,7 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
     // Each crate is its manifest, its `lib.rs` and the runtime modules the generator knows it
     // by, one list for both.
     for krate in RuntimeCrate::ALL {
-        let folder = match krate.folder() {
-            "" => String::new(),
-            folder => format!("{folder}/"),
-        };
+        let folder = krate.prefix();
         files.push(GeneratedFile {
             path: format!("{folder}Cargo.toml"),
             contents: standalone_manifest(root, krate, &features)?,
@@ -624,10 +621,7 @@ fn standalone_manifest(
     krate: RuntimeCrate,
     features: &stripe_codegen::features::FeatureMap,
 ) -> Result<String> {
-    let file = match krate.folder() {
-        "" => format!("{SDK_DIR}/Cargo.toml"),
-        folder => format!("{SDK_DIR}/{folder}/Cargo.toml"),
-    };
+    let file = format!("{SDK_DIR}/{}Cargo.toml", krate.prefix());
     let path = root.join(&file);
     let manifest =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;

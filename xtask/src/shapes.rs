@@ -30,20 +30,12 @@ pub fn shapes_files(root: &Path) -> Result<(Vec<GeneratedFile>, Vec<GeneratedFil
         .into_iter()
         .map(|krate| {
             Ok(GeneratedFile {
-                path: format!("{}src/lib.rs", folder_prefix(krate)),
+                path: format!("{}src/lib.rs", krate.prefix()),
                 contents: shapes_lib(root, krate)?,
             })
         })
         .collect::<Result<_>>()?;
     Ok((modules, libs))
-}
-
-/// `types/` for a crate in a subfolder, nothing for the client crate at the top.
-fn folder_prefix(krate: RuntimeCrate) -> String {
-    match krate.folder() {
-        "" => String::new(),
-        folder => format!("{folder}/"),
-    }
 }
 
 /// The `lib.rs` of the shapes crate that stands for `krate`: the SDK crate's own, with each
@@ -53,7 +45,7 @@ fn folder_prefix(krate: RuntimeCrate) -> String {
 /// manifests.) The `lib.rs` must declare the runtime modules [`RuntimeCrate::modules`] lists
 /// for it, and no other module besides the generated one.
 pub fn shapes_lib(root: &Path, krate: RuntimeCrate) -> Result<String> {
-    let prefix = folder_prefix(krate);
+    let prefix = krate.prefix();
     let file = format!("{SDK_DIR}/{prefix}src/lib.rs");
     let path = root.join(&file);
     let text =

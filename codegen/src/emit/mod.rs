@@ -56,15 +56,9 @@ pub enum Side {
 }
 
 impl Side {
-    /// The side of a type: its direction (an alias names a request type).
+    /// The side of a type, by its direction.
     pub fn of(def: &TypeDef) -> Side {
-        let direction = match &def.kind {
-            TypeKind::Struct(body) => body.direction,
-            TypeKind::Enum(body) => body.direction,
-            TypeKind::Union(body) => body.direction,
-            TypeKind::Alias(_) => Direction::Request,
-        };
-        match direction {
+        match def.direction() {
             Direction::Request => Side::Request,
             Direction::Response => Side::Response,
         }
@@ -331,13 +325,19 @@ fn module_features(
             .iter()
             .filter_map(|(index, _)| features.operation_gates.get(*index).cloned()),
     );
-    if let Some(events) = api.events
-        && api.type_def(events.envelope).module == module
-        && let Some(gate) = features.impl_gates.get(events.envelope.index())
+    if let Some(gate) =
+        envelope_in(api, module).and_then(|envelope| features.impl_gates.get(envelope.index()))
     {
         gates.insert(gate.clone());
     }
     gates.into_iter().collect()
+}
+
+/// The webhook event envelope, when it is in `module`, whose client module then defines
+/// `Webhook::construct_event`.
+fn envelope_in(api: &Api, module: &str) -> Option<TypeId> {
+    let envelope = api.events?.envelope;
+    (api.type_def(envelope).module == module).then_some(envelope)
 }
 
 /// What emitting one module needs: the whole IR, which module it is writing, the Cargo
@@ -429,17 +429,14 @@ impl Context<'_> {
                     pub use #krate::#name::*;
                 })
             });
-        let construct_event = self.api.events.and_then(|events| {
-            let envelope = self.api.type_def(events.envelope);
-            if envelope.module != self.module {
-                return None;
-            }
+        let construct_event = envelope_in(self.api, self.module).map(|id| {
             let gate = self
                 .features
-                .and_then(|features| features.impl_gates.get(events.envelope.index()))
+                .and_then(|features| features.impl_gates.get(id.index()))
                 .map(|feature| quote! { #[cfg(feature = #feature)] });
+            let envelope = self.api.type_def(id);
             let item = events::emit_construct_event(&envelope.module, &envelope.name);
-            Some(quote! { #gate #item })
+            quote! { #gate #item }
         });
         let operations = &items.operations;
         let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));

@@ -29,9 +29,7 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         .types
         .iter()
         .enumerate()
-        .filter(|(_, def)| {
-            def.origin == Origin::Inline && direction(def) == Some(Direction::Request)
-        })
+        .filter(|(_, def)| def.origin == Origin::Inline && def.direction() == Direction::Request)
         .map(|(index, def)| {
             let (fixed, uses) = split_shape(def);
             let next_id = interned.len();
@@ -107,15 +105,6 @@ struct Candidate {
 /// depend on which operations are selected or in what order.
 fn name_order(def: &TypeDef) -> (usize, &str) {
     (def.name.len(), &def.name)
-}
-
-fn direction(def: &TypeDef) -> Option<Direction> {
-    match &def.kind {
-        TypeKind::Struct(body) => Some(body.direction),
-        TypeKind::Enum(body) => Some(body.direction),
-        TypeKind::Union(body) => Some(body.direction),
-        TypeKind::Alias(_) => None,
-    }
 }
 
 /// The type's shape, apart: as text, its kind, docs and fields with every type it uses written
