@@ -229,6 +229,11 @@ pub struct UnionDef {
     pub variants: Vec<UnionVariant>,
     /// Whether every variant has a distinct [`Discriminator`].
     pub discriminated: bool,
+    /// Whether an object of a known kind that does not decode into its variant's type is kept
+    /// whole as JSON with the reason (an `Undecoded` variant) rather than failing the value.
+    /// Set for a webhook event's `data.object`, which Stripe renders in the API version of the
+    /// endpoint, not of this SDK: a genuine delivery must never fail to decode.
+    pub keeps_undecoded: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

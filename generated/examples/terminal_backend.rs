@@ -21,7 +21,9 @@
 //! `Webhook::construct_event` into the generated `Event` (whose `data.object` is a typed
 //! `TerminalReader` for reader events), logs the outcome of reader actions
 //! (`terminal.reader.action_succeeded` and `terminal.reader.action_failed`, with the reader, the
-//! action type and the failure code and message) and answers 200 at once. Without
+//! action type and the failure code and message) and answers 200 at once. A genuine reader
+//! event whose reader does not fit the SDK's type (an endpoint on an older API version) is
+//! answered 200 too, and logged with the reason. Without
 //! `STRIPE_WEBHOOK_SECRET` the endpoint answers 503, so that Stripe keeps retrying until the
 //! secret is configured, and the startup log says that webhooks are off.
 //!
@@ -536,16 +538,13 @@ async fn webhook(State(state): State<Arc<AppState>>, headers: HeaderMap, body: B
         Some(Ok(signature)) => signature,
         Some(Err(_)) => return refuse_webhook(&"the Stripe-Signature header is not ASCII text"),
     };
-    // Stripe sends JSON in UTF-8; any other body cannot carry a valid signature.
-    let Ok(payload) = std::str::from_utf8(&body) else {
-        return refuse_webhook(&"the body is not UTF-8");
-    };
-    match Webhook::construct_event(payload, signature, secret) {
+    // The body is verified as received, bytes and all.
+    match Webhook::construct_event(&body, signature, secret) {
         Ok(event) => {
             log_event(event);
             (StatusCode::OK, Json(serde_json::json!({"received": true}))).into_response()
         }
-        Err(error @ WebhookError::NotAnEvent { .. }) => {
+        Err(error @ (WebhookError::NotAnEvent { .. } | WebhookError::NotUtf8 { .. })) => {
             // Signed by Stripe, so retrying will not help, but it is worth a look.
             tracing::warn!(status = 400, %error, "refused a webhook: not an event");
             webhook_answer(StatusCode::BAD_REQUEST, "not an event")
@@ -566,8 +565,10 @@ fn webhook_answer(status: StatusCode, error: &'static str) -> Response {
 }
 
 /// One log line per verified event: reader action results at INFO (succeeded) or WARN
-/// (failed), everything else at DEBUG.
+/// (failed), a reader event whose object did not decode at WARN with the reason, everything
+/// else at DEBUG.
 fn log_event(event: Event) {
+    let mismatch = event.api_version_mismatch().map(str::to_owned);
     let Event {
         id, type_, data, ..
     } = event;
@@ -580,10 +581,28 @@ fn log_event(event: Event) {
         }
     };
     // `construct_event` decoded the object by its `object` value, so a reader event holds a
-    // typed reader; anything else here would be a reader event about some other object.
-    let EventObject::TerminalReader(reader) = data.object else {
-        tracing::warn!(event_id = %id, event_type = type_.as_str(), "a reader event whose object is not a reader");
-        return;
+    // typed reader, unless the reader did not fit the SDK's type (an endpoint on another API
+    // version): then it is kept as JSON with the reason, and the event is answered 200 all the
+    // same, since retrying would not change it.
+    let reader = match data.object {
+        EventObject::TerminalReader(reader) => reader,
+        EventObject::Undecoded(undecoded) => {
+            let json = &undecoded.json;
+            tracing::warn!(
+                event_id = %id,
+                event_type = type_.as_str(),
+                reader = json.get("id").and_then(serde_json::Value::as_str).unwrap_or("(none)"),
+                action_status = json.pointer("/action/status").and_then(serde_json::Value::as_str).unwrap_or("(none)"),
+                reason = %undecoded.error,
+                endpoint_api_version = mismatch.as_deref().unwrap_or(stripe_sdk::API_VERSION),
+                "a reader event whose reader did not decode; kept as JSON (pin the endpoint to the SDK's API version)"
+            );
+            return;
+        }
+        _ => {
+            tracing::warn!(event_id = %id, event_type = type_.as_str(), "a reader event whose object is not a reader");
+            return;
+        }
     };
     let action = reader.action.as_ref();
     let action_type = action.map_or("(none)", |action| action.type_.as_str());

@@ -83,7 +83,7 @@ pub use error::{
     ErrorKind, TransportError,
 };
 pub use options::{AppInfo, MAX_IDEMPOTENCY_KEY_CHARS, RequestOptions};
-pub use webhook::{Webhook, WebhookError};
+pub use webhook::{TestEvent, Webhook, WebhookError};
 
 /// The HTTP client this crate uses, re-exported so that a caller building their own
 /// [`reqwest::Client`] for [`ClientBuilder::http_client`] gets the same version.

@@ -671,6 +671,48 @@ async fn forged_altered_stale_and_unsigned_webhooks_get_a_400_that_reveals_nothi
 }
 
 #[tokio::test]
+async fn a_signed_reader_event_whose_reader_does_not_decode_is_answered_200_and_logged() {
+    let (logs, _guard) = capture_logs();
+    let (backend, _stripe) = webhook_backend(Some(WEBHOOK_SECRET)).await;
+    // A reader as an endpoint on an older API version might render it: `serial_number`, which
+    // the SDK's version requires, is missing.
+    let mut event: Value = serde_json::from_str(&reader_event(
+        "terminal.reader.action_succeeded",
+        "tmr_OldVersion",
+        &json!({"type": "process_payment_intent", "status": "succeeded"}),
+    ))
+    .unwrap();
+    event["api_version"] = json!("2020-08-27");
+    event["data"]["object"]
+        .as_object_mut()
+        .unwrap()
+        .remove("serial_number");
+    let payload = event.to_string();
+    let signature = Webhook::generate_test_header(&payload, WEBHOOK_SECRET, unix_now());
+
+    let (status, body) = deliver(&backend.webhook_url, &payload, Some(&signature)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, r#"{"received":true}"#);
+    backend.stop().await.unwrap();
+
+    let logs = logs.text();
+    let line = logs
+        .lines()
+        .find(|line| line.contains("did not decode"))
+        .unwrap_or_else(|| panic!("no line for the undecoded reader in:\n{logs}"));
+    for expected in [
+        "WARN",
+        "evt_1ReaderEvent",
+        "tmr_OldVersion",
+        "succeeded",
+        "missing field `serial_number`",
+        "2020-08-27",
+    ] {
+        assert!(line.contains(expected), "{expected} missing from {line}");
+    }
+}
+
+#[tokio::test]
 async fn a_signed_body_that_is_not_an_event_is_a_400() {
     let (backend, _stripe) = webhook_backend(Some(WEBHOOK_SECRET)).await;
     for payload in ["[]", r#"{"id":"evt_1","type":"x"}"#, "not json"] {

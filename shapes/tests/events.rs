@@ -85,12 +85,32 @@ fn an_unknown_object_kind_is_kept_whole() {
 }
 
 #[test]
-fn a_known_kind_that_does_not_fit_its_type_is_an_error() {
-    // A widget without its required `created`: dispatching on `object` commits to `Widget`.
+fn a_known_kind_that_does_not_fit_its_type_is_kept_with_the_reason() {
+    // A widget without its required `created`: dispatched on `object`, it does not decode as
+    // `Widget`, so it is kept whole with where and why.
     let broken = json!({"id": "wd_1", "object": "widget", "description": null});
-    let error = serde_json::from_value::<Event>(event_json("widget.created", broken))
-        .expect_err("a widget without `created` must not decode");
-    assert!(error.to_string().contains("created"), "{error}");
+    let event = decode(event_json("widget.created", broken.clone()));
+    let EventObject::Undecoded(undecoded) = &event.data.object else {
+        panic!("expected Undecoded, got {:?}", event.data.object);
+    };
+    assert_eq!(undecoded.object, "widget");
+    assert_eq!(undecoded.json, broken);
+    assert_eq!(undecoded.error.path, ".");
+    assert!(
+        undecoded.error.message.contains("created"),
+        "{}",
+        undecoded.error
+    );
+    // Serialized, it is the object as received.
+    assert_eq!(
+        serde_json::to_value(&event.data.object).expect("serializes"),
+        broken
+    );
+    // Its text is not JSON: the envelope is refused.
+    let text = event_json("widget.created", json!(null))
+        .to_string()
+        .replace("null}", "nul}");
+    assert!(serde_json::from_str::<Event>(&text).is_err());
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The webhook events test that `regen --out` writes into standalone crates (`tests/events.rs`):
 //! every object in Stripe's `fixtures3.json`, wrapped in an event envelope, signed and passed
-//! through `Webhook::construct_event`, must come out as the `EventObject` variant of its kind.
+//! through `Webhook::construct_event`, must come out as the `EventObject` variant of its kind;
+//! and, for the fixtures of other API versions, must never be refused.
 
 use stripe_codegen::ir::{Api, TypeKind};
 
@@ -41,7 +42,9 @@ pub fn events_test(
     let arms: String = kinds
         .iter()
         .map(|(object, deleted, variant)| {
-            format!("        EventObject::{variant}(_) => Some(({object:?}, {deleted})),\n")
+            format!(
+                "        EventObject::{variant}(_) => Outcome::Typed(({object:?}, {deleted})),\n"
+            )
         })
         .collect();
     format!(
@@ -50,6 +53,11 @@ pub fn events_test(
 //! wrapped in an event envelope, signed and passed through `Webhook::construct_event`, decodes
 //! into the generated `Event`, with `data.object` the `EventObject` variant of its kind (or, for
 //! a kind this crate does not generate, `Unknown` holding the object unchanged).
+//!
+//! `events_from_every_published_version` does the same with the fixtures of other API versions
+//! (named in `STRIPE_EVENT_FIXTURES`, as `scripts/check-full-crates` does): no genuine delivery
+//! may be refused, whatever version the endpoint is on. An object that does not fit its type in
+//! this crate's version is kept whole as `EventObject::Undecoded`, with the reason.
 
 use serde_json::{{Value, json}};
 use stripe_sdk::{{Event, EventObject, Webhook}};
@@ -61,10 +69,25 @@ const SECRET: &str = "whsec_events_test";
 const KNOWN: &[(&str, bool)] = &[
 {known}];
 
-/// The kind a decoded object was dispatched to, or `None` for `Unknown`.
-fn kind_of(object: &EventObject) -> Option<(&'static str, bool)> {{
+/// What a signed fixture became.
+#[derive(Debug)]
+enum Outcome {{
+    /// Decoded into the variant of this kind.
+    Typed((&'static str, bool)),
+    /// Of a known kind, kept as JSON with the reason.
+    Undecoded {{ json: Value, path: String, message: String }},
+    /// Of a kind this crate does not generate, kept as JSON.
+    Unknown(Value),
+}}
+
+fn outcome(object: EventObject) -> Outcome {{
     match object {{
-{arms}        EventObject::Unknown(_) => None,
+{arms}        EventObject::Undecoded(undecoded) => Outcome::Undecoded {{
+            json: undecoded.json,
+            path: undecoded.error.path,
+            message: undecoded.error.message,
+        }},
+        EventObject::Unknown(json) => Outcome::Unknown(json),
     }}
 }}
 
@@ -83,37 +106,64 @@ fn has_key(value: &Value, key: &str) -> bool {{
     }}
 }}
 
+/// The objects of a fixtures file that have an `object` value: `(name, object, kind, deleted)`.
+fn fixture_objects(path: &str) -> Vec<(String, Value, String, bool)> {{
+    let text = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {{path}}: {{error}}"));
+    let fixtures: Value = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{{path}}: {{error}}"));
+    let Some(resources) = fixtures.get("resources").and_then(Value::as_object) else {{
+        panic!("{{path}} has no `resources` object");
+    }};
+    resources
+        .iter()
+        .filter_map(|(name, object)| {{
+            let kind = object.get("object").and_then(Value::as_str)?.to_owned();
+            let deleted = object.get("deleted").and_then(Value::as_bool).unwrap_or(false);
+            Some((name.clone(), object.clone(), kind, deleted))
+        }})
+        .collect()
+}}
+
+/// `object` in a signed `<kind>.updated` event of `api_version`, through `construct_event`.
+fn deliver(object: &Value, kind: &str, api_version: &str) -> Result<Event, String> {{
+    let event_type = format!("{{kind}}.updated");
+    let payload = json!({{
+        "id": "evt_fixture",
+        "object": "event",
+        "api_version": api_version,
+        "created": 1_700_000_000,
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": {{"id": "req_fixture", "idempotency_key": null}},
+        "type": event_type,
+        "data": {{"object": object, "previous_attributes": {{"metadata": {{}}}}}},
+    }})
+    .to_string();
+    let header = Webhook::generate_test_header(&payload, SECRET, now());
+    let event = Webhook::construct_event(payload.as_bytes(), &header, SECRET).map_err(|error| error.to_string())?;
+    if event.type_.as_str() != event_type || event.data.previous_attributes.is_none() {{
+        return Err(format!("the envelope did not decode whole: {{event:?}}"));
+    }}
+    Ok(event)
+}}
+
 #[test]
 fn every_fixture_decodes_as_an_event() {{
-    let text = std::fs::read_to_string(FIXTURES).unwrap_or_else(|error| panic!("cannot read {{FIXTURES}}: {{error}}"));
-    let fixtures: Value = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{{FIXTURES}}: {{error}}"));
-    let Some(resources) = fixtures.get("resources").and_then(Value::as_object) else {{
-        panic!("{{FIXTURES}} has no `resources` object");
-    }};
     let (mut typed, mut unknown) = (0, 0);
     let mut failures = Vec::new();
     let mut inconsistencies = Vec::new();
-    for (name, object) in resources {{
-        let Some(kind) = object.get("object").and_then(Value::as_str) else {{ continue }};
-        let deleted = object.get("deleted").and_then(Value::as_bool).unwrap_or(false);
-        let event_type = format!("{{kind}}.updated");
-        let payload = json!({{
-            "id": "evt_fixture",
-            "object": "event",
-            "api_version": stripe_sdk::API_VERSION,
-            "created": 1_700_000_000,
-            "livemode": false,
-            "pending_webhooks": 1,
-            "request": {{"id": "req_fixture", "idempotency_key": null}},
-            "type": event_type,
-            "data": {{"object": object, "previous_attributes": {{"metadata": {{}}}}}},
-        }})
-        .to_string();
-        let header = Webhook::generate_test_header(&payload, SECRET, now());
-        let event: Event = match Webhook::construct_event(&payload, &header, SECRET) {{
+    for (name, object, kind, deleted) in fixture_objects(FIXTURES) {{
+        let event = match deliver(&object, &kind, stripe_sdk::API_VERSION) {{
             Ok(event) => event,
             Err(error) => {{
-                let message = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
+                failures.push(format!("{{name}}: refused: {{error}}"));
+                continue;
+            }}
+        }};
+        let expected = KNOWN.iter().copied().find(|known| *known == (kind.as_str(), deleted));
+        match (outcome(event.data.object), expected) {{
+            (Outcome::Typed(got), Some(expected)) if got == expected => typed += 1,
+            (Outcome::Unknown(kept), None) if kept == object => unknown += 1,
+            (Outcome::Undecoded {{ json, path, message }}, Some(_)) if json == object => {{
                 // A value decoded from its own text (an expanded object, a union's variant)
                 // puts the path inside it in front of its error: ``at `path`: ``.
                 let mut message = message.as_str();
@@ -123,25 +173,12 @@ fn every_fixture_decodes_as_an_event() {{
                 let missing = message
                     .strip_prefix("missing field `")
                     .and_then(|rest| rest.split('`').next())
-                    .filter(|field| !has_key(object, field));
+                    .filter(|field| !has_key(&object, field));
                 match missing {{
                     Some(field) => inconsistencies.push(format!("{{name}}: the fixture omits `{{field}}`, which the spec requires")),
-                    None => failures.push(format!("{{name}}: {{error}}")),
+                    None => failures.push(format!("{{name}}: did not decode into its type: {{message}} (at `{{path}}`)")),
                 }}
-                continue;
             }}
-        }};
-        if event.type_.as_str() != event_type || event.data.previous_attributes.is_none() {{
-            failures.push(format!("{{name}}: the envelope did not decode whole: {{event:?}}"));
-            continue;
-        }}
-        let expected = KNOWN.iter().copied().find(|known| *known == (kind, deleted));
-        match (kind_of(&event.data.object), expected) {{
-            (Some(got), Some(expected)) if got == expected => typed += 1,
-            (None, None) => match &event.data.object {{
-                EventObject::Unknown(kept) if kept == object => unknown += 1,
-                other => failures.push(format!("{{name}}: an unknown kind was not kept whole: {{other:?}}")),
-            }},
             (got, expected) => failures.push(format!("{{name}}: decoded as {{got:?}}, expected {{expected:?}}")),
         }}
     }}
@@ -151,6 +188,57 @@ fn every_fixture_decodes_as_an_event() {{
     }}
     assert!(typed > 0, "no fixture decoded into a typed EventObject variant");
     assert!(failures.is_empty(), "{{}} fixtures failed:\n{{}}", failures.len(), failures.join("\n"));
+}}
+
+#[test]
+#[ignore = "reads the fixtures of other API versions, named in STRIPE_EVENT_FIXTURES as VERSION=PATH;...; scripts/check-full-crates sets it"]
+fn events_from_every_published_version() {{
+    let Ok(list) = std::env::var("STRIPE_EVENT_FIXTURES") else {{
+        panic!("set STRIPE_EVENT_FIXTURES to VERSION=PATH;... naming fixtures3.json files of published API versions");
+    }};
+    let mut failures = Vec::new();
+    let mut versions = 0;
+    for entry in list.split(';').filter(|entry| !entry.is_empty()) {{
+        let Some((version, path)) = entry.split_once('=') else {{
+            panic!("STRIPE_EVENT_FIXTURES: `{{entry}}` is not VERSION=PATH");
+        }};
+        versions += 1;
+        let (mut typed, mut undecoded, mut unknown, mut refused) = (0, 0, 0, 0);
+        let mut reasons = Vec::new();
+        for (name, object, kind, deleted) in fixture_objects(path) {{
+            let event = match deliver(&object, &kind, version) {{
+                Ok(event) => event,
+                Err(error) => {{
+                    refused += 1;
+                    failures.push(format!("{{version}} {{name}}: refused: {{error}}"));
+                    continue;
+                }}
+            }};
+            let mismatch = event.api_version_mismatch().map(str::to_owned);
+            if mismatch.as_deref() != Some(version).filter(|version| *version != stripe_sdk::API_VERSION) {{
+                failures.push(format!("{{version}} {{name}}: api_version_mismatch() is {{mismatch:?}}"));
+            }}
+            let expected = KNOWN.iter().copied().find(|known| *known == (kind.as_str(), deleted));
+            match (outcome(event.data.object), expected) {{
+                (Outcome::Typed(got), Some(expected)) if got == expected => typed += 1,
+                (Outcome::Undecoded {{ json, path, message }}, Some(_)) if json == object && !message.is_empty() => {{
+                    undecoded += 1;
+                    reasons.push(format!("{{name}}: {{message}} (at `{{path}}`)"));
+                }}
+                (Outcome::Unknown(kept), None) if kept == object => unknown += 1,
+                (got, expected) => failures.push(format!("{{version}} {{name}}: decoded as {{got:?}}, expected {{expected:?}}")),
+            }}
+        }}
+        eprintln!("{{version}}: {{}} events: {{typed}} typed, {{undecoded}} kept as JSON with the reason, {{unknown}} of kinds this crate does not generate, {{refused}} refused", typed + undecoded + unknown + refused);
+        for reason in &reasons {{
+            eprintln!("  kept: {{reason}}");
+        }}
+        if typed == 0 {{
+            failures.push(format!("{{version}}: no fixture decoded into its typed variant"));
+        }}
+    }}
+    assert!(versions > 0, "STRIPE_EVENT_FIXTURES names no fixtures");
+    assert!(failures.is_empty(), "{{}} failures:\n{{}}", failures.len(), failures.join("\n"));
 }}
 "#
     )

@@ -187,22 +187,30 @@ impl Context<'_> {
                 );
                 items
                     .impls
-                    .extend(self.emit_union_has_id(def, &variant_idents));
+                    .extend(self.emit_union_has_id(def, body, &variant_idents));
                 items
             }
         }
     }
 
     /// `HasId` for a response union whose variants all have ids (list items that mix kinds).
-    fn emit_union_has_id(&self, def: &TypeDef, variants: &[Ident]) -> Option<TokenStream> {
+    fn emit_union_has_id(
+        &self,
+        def: &TypeDef,
+        body: &UnionDef,
+        variants: &[Ident],
+    ) -> Option<TokenStream> {
         def.facts.has_id?;
         let name = ident(&def.name);
         let has_id_trait = runtime::has_id();
+        let undecoded = (body.discriminated && body.keeps_undecoded)
+            .then(|| quote! { Self::Undecoded(value) => value.object_id(), });
         Some(quote! {
             impl #has_id_trait for #name {
                 fn object_id(&self) -> Option<&str> {
                     match self {
                         #(Self::#variants(value) => value.object_id(),)*
+                        #undecoded
                         Self::Unknown(value) => value.object_id(),
                     }
                 }
@@ -247,6 +255,18 @@ fn emit_response_union(
     let serialize_feature = runtime::SERIALIZE_FEATURE;
     let derive = derives.derive(quote! { Clone, Debug });
     let partial_eq = derives.partial_eq();
+    let keeps_undecoded = discriminated && body.keeps_undecoded;
+    let undecoded = runtime::undecoded();
+    let undecoded_variant = keeps_undecoded.then(|| {
+        quote! {
+            /// An object of a kind this SDK knows that did not decode into its type (such as one
+            /// rendered in an older API version), kept whole as JSON with the reason.
+            Undecoded(Box<#undecoded>),
+        }
+    });
+    let undecoded_serialize = keeps_undecoded.then(
+        || quote! { Self::Undecoded(value) => serde::Serialize::serialize(value, serializer), },
+    );
     let definition = quote! {
         #doc
         #derive
@@ -256,6 +276,7 @@ fn emit_response_union(
                 #variant_docs
                 #variant_idents(#variant_types),
             )*
+            #undecoded_variant
             #[doc = #unknown_doc]
             Unknown(serde_json::Value),
         }
@@ -266,6 +287,7 @@ fn emit_response_union(
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(Self::#variant_idents(value) => serde::Serialize::serialize(value, serializer),)*
+                    #undecoded_serialize
                     Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
                 }
             }
@@ -274,22 +296,46 @@ fn emit_response_union(
     let decode_trait = runtime::decode_trait();
     let reader = runtime::decode_reader();
     let json_error = runtime::json_error();
-    let body = if discriminated {
-        let dispatch = body.variants.iter().zip(variant_idents).filter_map(
-            |(variant, variant_ident)| {
-                let discriminator = variant.discriminator.as_ref()?;
-                let object = &discriminator.object;
-                let deleted = discriminator.deleted;
-                Some(quote! {
-                    (Some(#object), #deleted) => Self::#variant_ident(#decode_trait::decode(reader)?),
-                })
-            },
-        );
-        let expected = format!("union {name}");
+    // The dispatch on `object` and `deleted`: one arm per variant, whose value `arm` writes.
+    let dispatch = |arm: &dyn Fn(&Ident) -> TokenStream| -> Vec<TokenStream> {
+        body.variants
+            .iter()
+            .zip(variant_idents)
+            .filter_map(|(variant, variant_ident)| {
+                let Discriminator { object, deleted } = variant.discriminator.as_ref()?;
+                let value = arm(variant_ident);
+                Some(quote! { (Some(#object), #deleted) => #value, })
+            })
+            .collect()
+    };
+    let expected = format!("union {name}");
+    let body = if keeps_undecoded {
+        // Each known kind is decoded from the value's start; one that fails goes back there
+        // and is kept as JSON with the reason.
+        let arms =
+            dispatch(&|variant| quote! { #decode_trait::decode(reader).map(Self::#variant) });
+        quote! {
+            let (object, deleted) = reader.discriminator(#expected)?;
+            let start = reader.mark();
+            let decoded = match (object.as_deref(), deleted) {
+                #(#arms)*
+                _ => return #decode_trait::decode(reader).map(Self::Unknown),
+            };
+            match decoded {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    let object = object.as_deref().unwrap_or_default();
+                    let undecoded = reader.keep_undecoded(start, object, error)?;
+                    Ok(Self::Undecoded(Box::new(undecoded)))
+                }
+            }
+        }
+    } else if discriminated {
+        let arms = dispatch(&|variant| quote! { Self::#variant(#decode_trait::decode(reader)?) });
         quote! {
             let (object, deleted) = reader.discriminator(#expected)?;
             Ok(match (object.as_deref(), deleted) {
-                #(#dispatch)*
+                #(#arms)*
                 _ => Self::Unknown(#decode_trait::decode(reader)?),
             })
         }

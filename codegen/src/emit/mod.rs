@@ -391,7 +391,16 @@ impl Context<'_> {
                 Some(feature) => DeriveGate::Feature(feature),
                 None => DeriveGate::Always,
             };
-            let TypeItems { definition, impls } = self.emit_type(def, derives);
+            let TypeItems {
+                definition,
+                mut impls,
+            } = self.emit_type(def, derives);
+            if self.api.events.map(|events| events.envelope) == Some(*id) {
+                impls.push(events::emit_event_envelope(
+                    &def.name,
+                    &self.api.api_version,
+                ));
+            }
             let impl_gate = match &impl_gate {
                 Some(feature) => Some(quote! { #[cfg(feature = #feature)] }),
                 None => gate.clone(),

@@ -63,6 +63,10 @@ runtime_paths! {
     list => crate::List;
     search_result => crate::SearchResult;
     has_id => crate::HasId;
+    /// An object of a known kind that did not decode, kept as JSON with the reason.
+    undecoded => crate::types::Undecoded;
+    /// The macro that gives the webhook `Event` its methods.
+    impl_event_envelope => crate::types::impl_event_envelope;
     list_params => crate::pagination::ListParams;
     search_params => crate::pagination::SearchParams;
     list_stream => crate::pagination::list_stream;

@@ -116,14 +116,17 @@ impl Lowering<'_> {
                 module: module.clone(),
                 doc: Doc(Some(
                     "The object an event is about (`data.object`), decoded by its `object` value \
-                     into the resource's type; an object of a kind this SDK does not generate is \
-                     kept whole as JSON."
+                     into the resource's type. An object of a kind this SDK does not generate is \
+                     kept whole as JSON (`Unknown`), and so is one of a known kind that does not \
+                     decode into its type (`Undecoded`, with the reason), as happens when the \
+                     webhook endpoint is on an older API version than the SDK."
                         .to_owned(),
                 )),
                 kind: TypeKind::Union(UnionDef {
                     direction: Direction::Response,
                     variants,
                     discriminated: true,
+                    keeps_undecoded: true,
                 }),
             },
         );

@@ -89,6 +89,7 @@ impl<'a> Lowering<'a> {
                 direction: site.direction,
                 variants,
                 discriminated,
+                keeps_undecoded: false,
             }),
         };
         self.registry.define(id, definition);

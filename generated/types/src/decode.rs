@@ -691,6 +691,31 @@ impl<'a> Reader<'a> {
         Ok((object, deleted))
     }
 
+    /// After a value that started at `start` failed to decode into its type with `error`,
+    /// goes back there and keeps the value whole as JSON with the reason, as an
+    /// [`Undecoded`](crate::types::Undecoded) whose `object` is `object`. Fails only when the
+    /// value is not valid JSON at all.
+    pub fn keep_undecoded(
+        &mut self,
+        start: Mark,
+        object: &str,
+        error: JsonError,
+    ) -> Result<crate::types::Undecoded, JsonError> {
+        self.reset(start);
+        self.skip_whitespace();
+        let begin = self.position;
+        let json = serde_json::Value::decode(self)?;
+        let inside = &self.text.as_bytes()[begin..self.position];
+        Ok(crate::types::Undecoded {
+            object: object.to_owned(),
+            json,
+            error: crate::types::UndecodedReason {
+                path: json_path_at(inside, error.offset.saturating_sub(begin)),
+                message: error.message,
+            },
+        })
+    }
+
     /// An object's `id`, read ahead from the object at the position; the reader does not
     /// move. `expected` names the type for the error when the value is not an object.
     pub fn read_ahead_id(&mut self, expected: &str) -> Result<Option<Cow<'a, str>>, JsonError> {

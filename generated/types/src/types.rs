@@ -337,3 +337,87 @@ mod tests {
         );
     }
 }
+
+/// An object of a kind this SDK generates that did not decode into its generated type, kept
+/// whole as JSON together with the reason.
+///
+/// A webhook event's `data.object` is rendered in the API version of the endpoint it was sent
+/// to, which is often older than the version this SDK was generated for
+/// (`stripe_sdk::API_VERSION`): a field the SDK's version requires may be missing, or have
+/// another type. Such an event is still genuine, so the event is kept with its object here
+/// instead of being refused. Read the fields you need from [`Undecoded::json`], log
+/// [`Undecoded::error`], or answer 200 for a type you do not handle; pinning the endpoint to
+/// the SDK's API version in Stripe's dashboard makes these objects decode.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Undecoded {
+    /// The object's `object` value, such as `invoice`.
+    pub object: String,
+    /// The object exactly as received.
+    pub json: serde_json::Value,
+    /// Why it did not decode into its type.
+    pub error: UndecodedReason,
+}
+
+/// Why an object did not decode into its generated type: where, and what went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UndecodedReason {
+    /// The JSON path inside the object (`.` for the object itself, `lines.data[0].amount`
+    /// for a nested value).
+    pub path: String,
+    /// What went wrong there, in serde's words, such as "missing field `created`".
+    pub message: String,
+}
+
+impl fmt::Display for UndecodedReason {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{} (at `{}`)", self.message, self.path)
+    }
+}
+
+impl std::error::Error for UndecodedReason {}
+
+impl HasId for Undecoded {
+    fn object_id(&self) -> Option<&str> {
+        self.json.object_id()
+    }
+}
+
+impl Serialize for Undecoded {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(serializer)
+    }
+}
+
+/// Gives the generated webhook `Event` its methods, with the API version the SDK was generated
+/// for.
+#[allow(
+    unused_macros,
+    reason = "a document without Stripe's `event` schema generates no `Event`"
+)]
+macro_rules! impl_event_envelope {
+    ($event:ident, $api_version:literal) => {
+        impl $event {
+            /// The event's `api_version` when it is not the one this SDK was generated for
+            #[doc = concat!("(`", $api_version, "`), or `None` when it is the same or the event")]
+            /// does not say.
+            ///
+            /// Stripe renders `data.object` in the API version of the webhook endpoint. When
+            /// it differs, some objects may not decode into their types and arrive as
+            /// `EventObject::Undecoded`, with the JSON kept whole; pin the endpoint to the
+            /// SDK's version (or create it with that `api_version`) to have them typed.
+            pub fn api_version_mismatch(&self) -> ::core::option::Option<&str> {
+                match self.api_version.as_deref() {
+                    ::core::option::Option::Some(version) if version != $api_version => {
+                        ::core::option::Option::Some(version)
+                    }
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+    };
+}
+#[allow(
+    unused_imports,
+    reason = "a document without Stripe's `event` schema generates no `Event`"
+)]
+pub(crate) use impl_event_envelope;

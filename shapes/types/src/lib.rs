@@ -29,4 +29,6 @@ mod r#gen;
 )]
 pub use r#gen::*;
 
-pub use types::{Expandable, Expanded, HasId, List, REDACTED, SearchResult};
+pub use types::{
+    Expandable, Expanded, HasId, List, REDACTED, SearchResult, Undecoded, UndecodedReason,
+};

@@ -38,6 +38,7 @@ impl crate::HasId for Event {
         Some(&self.id)
     }
 }
+crate::types::impl_event_envelope!(Event, "2023-08-16");
 /// The object an event is about.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
@@ -143,7 +144,7 @@ impl std::str::FromStr for EventType {
     }
 }
 crate::decode::decode_via_str!(EventType);
-/// The object an event is about (`data.object`), decoded by its `object` value into the resource's type; an object of a kind this SDK does not generate is kept whole as JSON.
+/// The object an event is about (`data.object`), decoded by its `object` value into the resource's type. An object of a kind this SDK does not generate is kept whole as JSON (`Unknown`), and so is one of a known kind that does not decode into its type (`Undecoded`, with the reason), as happens when the webhook endpoint is on an older API version than the SDK.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum EventObject {
@@ -155,6 +156,9 @@ pub enum EventObject {
     TerminalReader(Box<super::terminal_reader::TerminalReader>),
     /// An object whose `object` is `event`.
     Event(Box<Event>),
+    /// An object of a kind this SDK knows that did not decode into its type (such as one
+    /// rendered in an older API version), kept whole as JSON with the reason.
+    Undecoded(Box<crate::types::Undecoded>),
     /// An object of a kind this SDK does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
@@ -167,6 +171,7 @@ impl serde::Serialize for EventObject {
             }
             Self::TerminalReader(value) => serde::Serialize::serialize(value, serializer),
             Self::Event(value) => serde::Serialize::serialize(value, serializer),
+            Self::Undecoded(value) => serde::Serialize::serialize(value, serializer),
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
     }
@@ -176,20 +181,27 @@ impl crate::decode::Decode for EventObject {
         reader: &mut crate::decode::Reader<'_>,
     ) -> Result<Self, crate::decode::JsonError> {
         let (object, deleted) = reader.discriminator("union EventObject")?;
-        Ok(
-            match (object.as_deref(), deleted) {
-                (Some("terminal.connection_token"), false) => {
-                    Self::TerminalConnectionToken(crate::decode::Decode::decode(reader)?)
-                }
-                (Some("terminal.reader"), false) => {
-                    Self::TerminalReader(crate::decode::Decode::decode(reader)?)
-                }
-                (Some("event"), false) => {
-                    Self::Event(crate::decode::Decode::decode(reader)?)
-                }
-                _ => Self::Unknown(crate::decode::Decode::decode(reader)?),
-            },
-        )
+        let start = reader.mark();
+        let decoded = match (object.as_deref(), deleted) {
+            (Some("terminal.connection_token"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::TerminalConnectionToken)
+            }
+            (Some("terminal.reader"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::TerminalReader)
+            }
+            (Some("event"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::Event)
+            }
+            _ => return crate::decode::Decode::decode(reader).map(Self::Unknown),
+        };
+        match decoded {
+            Ok(value) => Ok(value),
+            Err(error) => {
+                let object = object.as_deref().unwrap_or_default();
+                let undecoded = reader.keep_undecoded(start, object, error)?;
+                Ok(Self::Undecoded(Box::new(undecoded)))
+            }
+        }
     }
 }
 crate::decode::deserialize_via_decode!(EventObject);

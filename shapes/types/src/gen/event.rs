@@ -25,6 +25,7 @@ impl crate::HasId for Event {
         Some(&self.id)
     }
 }
+crate::types::impl_event_envelope!(Event, "2024-01-01");
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EventObject2 {
     /// `event`
@@ -118,7 +119,7 @@ impl std::str::FromStr for EventType {
     }
 }
 crate::decode::decode_via_str!(EventType);
-/// The object an event is about (`data.object`), decoded by its `object` value into the resource's type; an object of a kind this SDK does not generate is kept whole as JSON.
+/// The object an event is about (`data.object`), decoded by its `object` value into the resource's type. An object of a kind this SDK does not generate is kept whole as JSON (`Unknown`), and so is one of a known kind that does not decode into its type (`Undecoded`, with the reason), as happens when the webhook endpoint is on an older API version than the SDK.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum EventObject {
@@ -136,6 +137,9 @@ pub enum EventObject {
     DeletedGadget(Box<super::shared::DeletedGadget>),
     /// An object whose `object` is `event`.
     Event(Box<Event>),
+    /// An object of a kind this SDK knows that did not decode into its type (such as one
+    /// rendered in an older API version), kept whole as JSON with the reason.
+    Undecoded(Box<crate::types::Undecoded>),
     /// An object of a kind this SDK does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
@@ -150,6 +154,7 @@ impl serde::Serialize for EventObject {
             Self::Gadget(value) => serde::Serialize::serialize(value, serializer),
             Self::DeletedGadget(value) => serde::Serialize::serialize(value, serializer),
             Self::Event(value) => serde::Serialize::serialize(value, serializer),
+            Self::Undecoded(value) => serde::Serialize::serialize(value, serializer),
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
     }
@@ -159,32 +164,39 @@ impl crate::decode::Decode for EventObject {
         reader: &mut crate::decode::Reader<'_>,
     ) -> Result<Self, crate::decode::JsonError> {
         let (object, deleted) = reader.discriminator("union EventObject")?;
-        Ok(
-            match (object.as_deref(), deleted) {
-                (Some("widget"), false) => {
-                    Self::Widget(crate::decode::Decode::decode(reader)?)
-                }
-                (Some("owner"), false) => {
-                    Self::Owner(crate::decode::Decode::decode(reader)?)
-                }
-                (Some("owner"), true) => {
-                    Self::DeletedOwner(crate::decode::Decode::decode(reader)?)
-                }
-                (Some("widget"), true) => {
-                    Self::DeletedWidget(crate::decode::Decode::decode(reader)?)
-                }
-                (Some("gadget"), false) => {
-                    Self::Gadget(crate::decode::Decode::decode(reader)?)
-                }
-                (Some("gadget"), true) => {
-                    Self::DeletedGadget(crate::decode::Decode::decode(reader)?)
-                }
-                (Some("event"), false) => {
-                    Self::Event(crate::decode::Decode::decode(reader)?)
-                }
-                _ => Self::Unknown(crate::decode::Decode::decode(reader)?),
-            },
-        )
+        let start = reader.mark();
+        let decoded = match (object.as_deref(), deleted) {
+            (Some("widget"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::Widget)
+            }
+            (Some("owner"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::Owner)
+            }
+            (Some("owner"), true) => {
+                crate::decode::Decode::decode(reader).map(Self::DeletedOwner)
+            }
+            (Some("widget"), true) => {
+                crate::decode::Decode::decode(reader).map(Self::DeletedWidget)
+            }
+            (Some("gadget"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::Gadget)
+            }
+            (Some("gadget"), true) => {
+                crate::decode::Decode::decode(reader).map(Self::DeletedGadget)
+            }
+            (Some("event"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::Event)
+            }
+            _ => return crate::decode::Decode::decode(reader).map(Self::Unknown),
+        };
+        match decoded {
+            Ok(value) => Ok(value),
+            Err(error) => {
+                let object = object.as_deref().unwrap_or_default();
+                let undecoded = reader.keep_undecoded(start, object, error)?;
+                Ok(Self::Undecoded(Box::new(undecoded)))
+            }
+        }
     }
 }
 crate::decode::deserialize_via_decode!(EventObject);
@@ -198,6 +210,7 @@ impl crate::HasId for EventObject {
             Self::Gadget(value) => value.object_id(),
             Self::DeletedGadget(value) => value.object_id(),
             Self::Event(value) => value.object_id(),
+            Self::Undecoded(value) => value.object_id(),
             Self::Unknown(value) => value.object_id(),
         }
     }

@@ -1,0 +1,13 @@
+//! The guides in `docs/`, compiled: each guide is the documentation of a module here, so
+//! `cargo test` runs its examples as doc tests and they cannot drift from the SDK.
+//!
+//! The README's own examples are checked against these guides by `tests/readme.rs`.
+
+#[doc = include_str!("../webhooks.md")]
+pub mod webhooks {}
+
+#[doc = include_str!("../client.md")]
+pub mod client {}
+
+#[doc = include_str!("../whole-api.md")]
+pub mod whole_api {}

@@ -1,0 +1,79 @@
+//! The README's Rust examples are the guides' examples: each must be, line for line, the
+//! visible part (without rustdoc's hidden `# ` lines) of a block in `docs/*.md`, whose blocks
+//! `cargo test` compiles. So an example in the README cannot rot without this test failing.
+
+use std::path::Path;
+
+/// The fenced blocks of `text` whose info string starts with `rust`: `(info, body)`.
+fn rust_blocks(text: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.trim_start().strip_prefix("```") else {
+            continue;
+        };
+        let indent = line.len() - line.trim_start().len();
+        let mut body = String::new();
+        for line in lines.by_ref() {
+            if line.trim_start().starts_with("```") {
+                break;
+            }
+            body.push_str(line.get(indent..).unwrap_or(line.trim_start()));
+            body.push('\n');
+        }
+        if info.starts_with("rust") {
+            blocks.push((info.to_owned(), body));
+        }
+    }
+    blocks
+}
+
+/// A block as rustdoc shows it: without the lines it hides.
+fn visible(body: &str) -> String {
+    body.lines()
+        .filter(|line| {
+            let trimmed = line.trim_start();
+            !(trimmed == "#" || trimmed.starts_with("# "))
+        })
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+#[test]
+fn every_readme_example_is_a_compiled_guide_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let mut guides = Vec::new();
+    for entry in std::fs::read_dir(root.join("docs")).expect("docs/") {
+        let path = entry.expect("a docs/ entry").path();
+        if path.extension().is_some_and(|extension| extension == "md") {
+            let text = std::fs::read_to_string(&path).expect("a guide");
+            for (info, body) in rust_blocks(&text) {
+                guides.push((path.clone(), info, visible(&body)));
+            }
+        }
+    }
+    let examples = rust_blocks(&readme);
+    assert!(examples.len() >= 3, "the README lost its examples");
+    let mut missing = Vec::new();
+    for (_, example) in &examples {
+        match guides.iter().find(|(_, _, body)| body == example) {
+            Some((path, info, _)) => {
+                // A guide may mark an example `ignore` only where it needs the whole-API crate.
+                if info.contains("ignore") {
+                    assert!(
+                        path.ends_with("whole-api.md"),
+                        "{} ignores a README example:\n{example}",
+                        path.display()
+                    );
+                }
+            }
+            None => missing.push(example.clone()),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "README examples that no guide in docs/ compiles:\n{}",
+        missing.join("\n---\n")
+    );
+}
