@@ -10,16 +10,27 @@ use crate::ir::{
 /// Fills in [`TypeFacts`] for every type, the boxing of union variants, and
 /// [`crate::ir::OperationFacts`] for every operation.
 pub fn analyse(api: &mut Api) {
+    box_cycles(&mut api.types);
     let has_id = ids(&api.types);
     let is_enum: Vec<bool> = api
         .types
         .iter()
-        .map(|def| matches!(def.kind, TypeKind::Enum(_)))
+        .map(|def| match def.kind {
+            // An alias is what its target is; a target is never an alias.
+            TypeKind::Alias(target) => matches!(api.types[target.index()].kind, TypeKind::Enum(_)),
+            _ => matches!(def.kind, TypeKind::Enum(_)),
+        })
         .collect();
     for (index, def) in api.types.iter_mut().enumerate() {
         def.facts = type_facts(def, has_id[index]);
         if let TypeKind::Union(union) = &mut def.kind {
             box_variants(union, &is_enum);
+        }
+    }
+    // A use of an alias is checked as a use of its target (a target is never an alias).
+    for index in 0..api.types.len() {
+        if let TypeKind::Alias(target) = api.types[index].kind {
+            api.types[index].facts.validation = api.types[target.index()].facts.validation;
         }
     }
     for operation in &mut api.operations {
@@ -90,6 +101,7 @@ fn holds_files(ty: &TypeRef) -> bool {
         | TypeRef::Number
         | TypeRef::Boolean
         | TypeRef::Json
+            | TypeRef::RangeQuery
         | TypeRef::Map(_)
         | TypeRef::Named(_)
         | TypeRef::Boxed(_)
@@ -112,6 +124,7 @@ fn box_variants(union: &mut UnionDef, is_enum: &[bool]) {
             | TypeRef::Boolean
             | TypeRef::File
             | TypeRef::Json
+            | TypeRef::RangeQuery
             | TypeRef::Array(_)
             | TypeRef::Map(_)
             | TypeRef::Boxed(_)
@@ -183,6 +196,7 @@ fn variant_has_id(types: &[TypeDef], ty: &TypeRef, ids: &mut Vec<Option<Option<H
 fn ref_has_id(ty: &TypeRef, has_id: &[Option<HasId>]) -> bool {
     match ty {
         TypeRef::Json => true,
+        TypeRef::RangeQuery => false,
         TypeRef::Named(id) | TypeRef::Boxed(id) => has_id[id.index()].is_some(),
         TypeRef::String { .. }
         | TypeRef::Integer { .. }
@@ -196,4 +210,138 @@ fn ref_has_id(ty: &TypeRef, has_id: &[Option<HasId>]) -> bool {
         | TypeRef::Expandable(_)
         | TypeRef::Unsettable(_) => false,
     }
+}
+
+/// Boxes every use by which a type contains, by value, a type of its own strongly connected
+/// component of the type graph (itself included): without a `Box` there, the type would have
+/// no size. The edges are the uses a value holds inline: struct fields (also inside `Option`
+/// and the request side's `Unsettable`) and aliases. Vectors, maps and list pages already
+/// hold their items on the heap, an `Expandable` keeps its object as JSON text, and union
+/// variants that hold a struct or union are boxed anyway (see [`box_variants`]). The result
+/// depends on the graph alone, never on the order lowering reached the types in.
+fn box_cycles(types: &mut [TypeDef]) {
+    let edges: Vec<Vec<usize>> = types.iter().map(inline_uses).collect();
+    let component = strongly_connected_components(&edges);
+    for (index, def) in types.iter_mut().enumerate() {
+        let TypeKind::Struct(body) = &mut def.kind else {
+            continue;
+        };
+        for field in &mut body.fields {
+            box_inline_use(&mut field.ty, &|id| {
+                component[id.index()] == component[index]
+            });
+        }
+    }
+}
+
+/// The types a value of `def` holds inline, by index.
+fn inline_uses(def: &TypeDef) -> Vec<usize> {
+    fn visit(ty: &TypeRef, out: &mut Vec<usize>) {
+        match ty {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => out.push(id.index()),
+            TypeRef::Unsettable(inner) => visit(inner, out),
+            TypeRef::String { .. }
+            | TypeRef::Integer { .. }
+            | TypeRef::Number
+            | TypeRef::Boolean
+            | TypeRef::File
+            | TypeRef::Json
+            | TypeRef::RangeQuery
+            | TypeRef::Array(_)
+            | TypeRef::Map(_)
+            | TypeRef::List(_)
+            | TypeRef::SearchResult(_)
+            | TypeRef::Expandable(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    match &def.kind {
+        TypeKind::Struct(body) => body
+            .fields
+            .iter()
+            .for_each(|field| visit(&field.ty, &mut out)),
+        TypeKind::Alias(target) => out.push(target.index()),
+        TypeKind::Enum(_) | TypeKind::Union(_) => {}
+    }
+    out
+}
+
+/// Boxes `ty` where it holds inline a type for which `in_cycle` is true.
+fn box_inline_use(ty: &mut TypeRef, in_cycle: &dyn Fn(TypeId) -> bool) {
+    match ty {
+        TypeRef::Named(id) if in_cycle(*id) => *ty = TypeRef::Boxed(*id),
+        TypeRef::Unsettable(inner) => box_inline_use(inner, in_cycle),
+        TypeRef::Named(_)
+        | TypeRef::Boxed(_)
+        | TypeRef::String { .. }
+        | TypeRef::Integer { .. }
+        | TypeRef::Number
+        | TypeRef::Boolean
+        | TypeRef::File
+        | TypeRef::Json
+            | TypeRef::RangeQuery
+        | TypeRef::Array(_)
+        | TypeRef::Map(_)
+        | TypeRef::List(_)
+        | TypeRef::SearchResult(_)
+        | TypeRef::Expandable(_) => {}
+    }
+}
+
+/// Each node's strongly connected component, as a number shared by the nodes of one
+/// component (Tarjan's algorithm, without recursion, so that a deep type graph cannot
+/// overflow the stack). A node with an edge to itself shares its number with that edge's end.
+fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNVISITED: usize = usize::MAX;
+    let count = edges.len();
+    let mut index_of = vec![UNVISITED; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut component = vec![UNVISITED; count];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..count {
+        if index_of[root] != UNVISITED {
+            continue;
+        }
+        // (node, position of the next edge to follow)
+        let mut calls: Vec<(usize, usize)> = vec![(root, 0)];
+        index_of[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut edge)) = calls.last_mut() {
+            if let Some(&next) = edges[node].get(*edge) {
+                *edge += 1;
+                if index_of[next] == UNVISITED {
+                    index_of[next] = next_index;
+                    low[next] = next_index;
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack[next] = true;
+                    calls.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index_of[next]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index_of[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
 }

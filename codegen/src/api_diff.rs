@@ -17,6 +17,10 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeClass {
+    /// A change the generator made where the spec did not change (see
+    /// [`classify_generator_changes`]): a bug in the generator, counted as breaking for the
+    /// semver bump, since it may be.
+    Generator,
     /// Code that compiled or worked may stop doing so.
     Breaking,
     /// Something new; existing code keeps working.
@@ -28,6 +32,7 @@ pub enum ChangeClass {
 impl ChangeClass {
     pub fn as_str(self) -> &'static str {
         match self {
+            ChangeClass::Generator => "generator",
             ChangeClass::Breaking => "breaking",
             ChangeClass::Compatible => "compatible",
             ChangeClass::Docs => "docs",
@@ -36,6 +41,7 @@ impl ChangeClass {
 
     fn title(self) -> &'static str {
         match self {
+            ChangeClass::Generator => "Generator (the spec did not change here)",
             ChangeClass::Breaking => "Breaking",
             ChangeClass::Compatible => "Compatible",
             ChangeClass::Docs => "Docs",
@@ -45,13 +51,14 @@ impl ChangeClass {
     /// The semver level a change of this class needs on its own.
     pub fn semver(self) -> Semver {
         match self {
-            ChangeClass::Breaking => Semver::Major,
+            ChangeClass::Generator | ChangeClass::Breaking => Semver::Major,
             ChangeClass::Compatible => Semver::Minor,
             ChangeClass::Docs => Semver::Patch,
         }
     }
 
-    const ALL: [ChangeClass; 3] = [
+    const ALL: [ChangeClass; 4] = [
+        ChangeClass::Generator,
         ChangeClass::Breaking,
         ChangeClass::Compatible,
         ChangeClass::Docs,
@@ -120,6 +127,7 @@ pub enum ChangeKind {
     UnionVariantTypeChanged,
     FeatureAdded,
     FeatureRemoved,
+    AliasNowOwnType,
     DocChanged,
 }
 
@@ -161,6 +169,7 @@ impl ChangeKind {
             ChangeKind::UnionVariantTypeChanged => "union_variant_type_changed",
             ChangeKind::FeatureAdded => "feature_added",
             ChangeKind::FeatureRemoved => "feature_removed",
+            ChangeKind::AliasNowOwnType => "alias_now_own_type",
             ChangeKind::DocChanged => "doc_changed",
         }
     }
@@ -181,6 +190,11 @@ pub struct Change {
     pub pointer: String,
     /// What changed, for a reader (`maxLength 5000 -> 500`).
     pub detail: String,
+    /// The item stands for several places of the spec (a shared request struct, or an alias
+    /// of one), so the spec at its one pointer cannot say whether the spec changed: such a
+    /// change is never counted as the generator's.
+    #[serde(skip)]
+    pub spans_places: bool,
 }
 
 /// The comparison of two surfaces: `--format json` prints exactly this object.
@@ -208,10 +222,11 @@ impl ApiDiff {
         self.changes.is_empty()
     }
 
-    /// `1 breaking, 0 compatible, 2 docs`.
+    /// `1 breaking, 0 compatible, 2 docs`, led by the generator's changes when there are any.
     pub fn counts(&self) -> String {
         let counts: Vec<String> = ChangeClass::ALL
             .iter()
+            .filter(|class| **class != ChangeClass::Generator || self.count(**class) > 0)
             .map(|class| format!("{} {}", self.count(*class), class.as_str()))
             .collect();
         counts.join(", ")
@@ -248,7 +263,12 @@ pub enum ApiDiffError {
 
 /// Compares two surfaces. The result is deterministic: the same pair gives the same list.
 pub fn diff(old: &Surface, new: &Surface) -> ApiDiff {
-    let mut changes = Changes::default();
+    let mut changes = Changes {
+        list: Vec::new(),
+        spans_places: false,
+        old,
+        new,
+    };
     if old.api_version != new.api_version {
         changes.push(
             ChangeClass::Breaking,
@@ -266,11 +286,24 @@ pub fn diff(old: &Surface, new: &Surface) -> ApiDiff {
     for (id, old_op, new_op) in merge(&old.operations, &new.operations) {
         diff_operation(&mut changes, id, old_op, new_op);
     }
+    let shared = |surface: &Surface| -> BTreeSet<String> {
+        surface
+            .types
+            .values()
+            .filter_map(|def| def.alias_of.clone())
+            .collect()
+    };
+    let (old_shared, new_shared) = (shared(old), shared(new));
     for (name, old_type, new_type) in merge(&old.types, &new.types) {
+        changes.spans_places = old_shared.contains(name)
+            || new_shared.contains(name)
+            || old_type.is_some_and(|def| def.alias_of.is_some())
+            || new_type.is_some_and(|def| def.alias_of.is_some());
         diff_type(&mut changes, name, old_type, new_type);
     }
+    changes.spans_places = false;
     diff_features(&mut changes, old, new);
-    let mut changes = changes.0;
+    let mut changes = changes.list;
     changes.sort_by(|a, b| {
         (a.class, &a.rust, a.kind, &a.pointer, &a.detail)
             .cmp(&(b.class, &b.rust, b.kind, &b.pointer, &b.detail))
@@ -288,10 +321,52 @@ pub fn diff(old: &Surface, new: &Surface) -> ApiDiff {
     }
 }
 
-#[derive(Default)]
-struct Changes(Vec<Change>);
+struct Changes<'s> {
+    list: Vec<Change>,
+    /// Whether the changes being pushed are about a type that spans several places.
+    spans_places: bool,
+    /// The old and the new surface, to compare type names through their aliases.
+    old: &'s Surface,
+    new: &'s Surface,
+}
 
-impl Changes {
+impl Changes<'_> {
+    /// Whether a Rust type written `old` in the old surface and `new` in the new one is the
+    /// same type to a program: equal once every type name is read through the new surface's
+    /// aliases, every name of `old` still being there. (A field of a shared request struct is
+    /// typed by another shared struct; a place's own alias of it is the same type.)
+    fn same_type(&self, old: &str, new: &str) -> bool {
+        if old == new {
+            return true;
+        }
+        let resolve = |text: &str, surface: &Surface, require_known: bool| -> Option<String> {
+            let mut out = String::new();
+            let mut word = String::new();
+            for ch in text.chars().chain(std::iter::once(' ')) {
+                if ch.is_ascii_alphanumeric() || ch == '_' {
+                    word.push(ch);
+                    continue;
+                }
+                if !word.is_empty() {
+                    match self.new.types.get(&word) {
+                        Some(def) => out.push_str(def.alias_of.as_deref().unwrap_or(&word)),
+                        None if require_known && surface.types.contains_key(&word) => {
+                            return None;
+                        }
+                        None => out.push_str(&word),
+                    }
+                    word.clear();
+                }
+                out.push(ch);
+            }
+            Some(out)
+        };
+        match (resolve(old, self.old, true), resolve(new, self.new, false)) {
+            (Some(old), Some(new)) => old == new,
+            _ => false,
+        }
+    }
+
     fn push(
         &mut self,
         class: ChangeClass,
@@ -301,13 +376,14 @@ impl Changes {
         pointer: String,
         detail: String,
     ) {
-        self.0.push(Change {
+        self.list.push(Change {
             class,
             kind,
             operation: operation.map(str::to_owned),
             rust,
             pointer,
             detail,
+            spans_places: self.spans_places,
         });
     }
 
@@ -529,6 +605,16 @@ fn diff_type(
         );
     }
     changes.doc(&old.doc, &new.doc, at, "type");
+    if let (Some(target), None) = (&old.alias_of, &new.alias_of) {
+        // Code that named the alias keeps working: the name now has a struct of its own,
+        // whose differences from the old target are listed with its fields.
+        at.push(
+            changes,
+            ChangeClass::Compatible,
+            ChangeKind::AliasNowOwnType,
+            format!("alias of `{target}` -> its own {}", new.shape.kind_name()),
+        );
+    }
     let owner = TypeOwner {
         name,
         operation_old: old.operation.as_deref(),
@@ -710,7 +796,7 @@ fn diff_field(
     let (old_inner, old_option) = unwrap_option(&old.rust_type);
     let (new_inner, new_option) = unwrap_option(&new.rust_type);
     let type_detail = format!("{} -> {}", old.rust_type, new.rust_type);
-    if old_inner != new_inner {
+    if !changes.same_type(old_inner, new_inner) {
         let kind = owner.kind(
             ChangeKind::FieldTypeChanged,
             ChangeKind::ResponseFieldTypeChanged,
@@ -818,7 +904,7 @@ fn diff_union(
                 variant.rust_type.clone(),
             ),
             Some(old) => {
-                if old.rust_type != variant.rust_type {
+                if !changes.same_type(&old.rust_type, &variant.rust_type) {
                     at.push(
                         changes,
                         ChangeClass::Breaking,
@@ -1095,4 +1181,167 @@ pub fn record_text(record: &SurfaceRecord) -> String {
     let mut text = serde_json::to_string_pretty(record).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// Reclassifies as [`ChangeClass::Generator`] every change whose place is the same in both
+/// specs: `old_spec` and `new_spec` are the two documents as JSON, and a change's pointer is
+/// looked up in both. The place is compared with every `$ref` below it followed into the
+/// component it names (a field typed by a component changes when the component does), and,
+/// except for documentation changes, without the `description`s, which change only docs.
+/// Such a change comes from how the generator names, boxes or merges, not from Stripe: the
+/// class keeps it visible should a generator change ever bring one back.
+pub fn classify_generator_changes(
+    diff: &mut ApiDiff,
+    old_spec: &serde_json::Value,
+    new_spec: &serde_json::Value,
+) {
+    let mut compare = SpecComparison {
+        old: old_spec,
+        new: new_spec,
+        memo: std::collections::HashMap::new(),
+        in_progress: BTreeSet::new(),
+        with_docs: false,
+    };
+    for change in &mut diff.changes {
+        // An alias that became a type of its own did so because another of its places
+        // changed; that is what the change reports.
+        if change.kind == ChangeKind::ApiVersionChanged
+            || change.kind == ChangeKind::AliasNowOwnType
+            || change.spans_places
+        {
+            continue;
+        }
+        // An item of an array (an enum's value) is located by its index, which other items
+        // shift: the array as a whole is the place.
+        let pointer = match change.pointer.rsplit_once('/') {
+            Some((parent, last)) if last.parse::<usize>().is_ok() => parent,
+            _ => change.pointer.as_str(),
+        };
+        let (Some(old), Some(new)) = (old_spec.pointer(pointer), new_spec.pointer(pointer)) else {
+            continue;
+        };
+        compare.with_docs = change.class == ChangeClass::Docs;
+        compare.memo.clear();
+        if compare.same(old, new)
+            && same_requirement(old_spec, new_spec, pointer)
+            && same_module_family(old_spec, new_spec, change)
+        {
+            change.class = ChangeClass::Generator;
+        }
+    }
+    diff.changes.sort_by(|a, b| {
+        (a.class, &a.rust, a.kind, &a.pointer, &a.detail)
+            .cmp(&(b.class, &b.rust, b.kind, &b.pointer, &b.detail))
+    });
+    diff.semver = diff
+        .changes
+        .iter()
+        .map(|change| change.class.semver())
+        .max()
+        .unwrap_or(Semver::None);
+}
+
+/// Whether a property (`.../properties/<name>`) is required in both specs or in neither: its
+/// object's `required` list, not the property's own schema, says so.
+fn same_requirement(old: &serde_json::Value, new: &serde_json::Value, pointer: &str) -> bool {
+    let Some((object, name)) = pointer.rsplit_once("/properties/") else {
+        return true;
+    };
+    let name = crate::pointer::unescape_segment(name);
+    let required = |spec: &serde_json::Value| {
+        spec.pointer(&format!("{object}/required"))
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|list| list.iter().any(|item| item.as_str() == Some(name.as_str())))
+    };
+    required(old) == required(new)
+}
+
+/// For a type that moved to another module: whether the old module's resource is still in
+/// the new spec. A module is a resource (`x-resourceId`), and a type's module is the
+/// resource its name starts with, so removing a resource moves its types: a spec change.
+fn same_module_family(old: &serde_json::Value, new: &serde_json::Value, change: &Change) -> bool {
+    if change.kind != ChangeKind::TypeMoved {
+        return true;
+    }
+    let families = |spec: &serde_json::Value| -> BTreeSet<String> {
+        spec.pointer("/components/schemas")
+            .and_then(serde_json::Value::as_object)
+            .map(|schemas| {
+                schemas
+                    .values()
+                    .filter_map(|schema| schema.get("x-resourceId")?.as_str())
+                    .map(crate::naming::snake_case)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    families(old) == families(new)
+}
+
+/// Structural equality of two places of two specs, following `$ref`s.
+struct SpecComparison<'a> {
+    old: &'a serde_json::Value,
+    new: &'a serde_json::Value,
+    /// Pairs of references already compared.
+    memo: std::collections::HashMap<(String, String), bool>,
+    /// Pairs being compared further up: a cycle back to one of them adds no difference.
+    in_progress: BTreeSet<(String, String)>,
+    with_docs: bool,
+}
+
+impl SpecComparison<'_> {
+    fn same(&mut self, old: &serde_json::Value, new: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match (old, new) {
+            (Value::Object(old_map), Value::Object(new_map)) => {
+                if let (Some(Value::String(old_ref)), Some(Value::String(new_ref))) =
+                    (old_map.get("$ref"), new_map.get("$ref"))
+                {
+                    return old_map.len() == new_map.len() && self.same_ref(old_ref, new_ref);
+                }
+                let keys = |map: &serde_json::Map<String, Value>| -> Vec<String> {
+                    map.keys()
+                        .filter(|key| self.with_docs || *key != "description")
+                        .cloned()
+                        .collect()
+                };
+                let keys_old = keys(old_map);
+                if keys_old != keys(new_map) {
+                    return false;
+                }
+                keys_old
+                    .iter()
+                    .all(|key| self.same(&old_map[key.as_str()], &new_map[key.as_str()]))
+            }
+            (Value::Array(old_items), Value::Array(new_items)) => {
+                old_items.len() == new_items.len()
+                    && old_items
+                        .iter()
+                        .zip(new_items)
+                        .all(|(old, new)| self.same(old, new))
+            }
+            _ => old == new,
+        }
+    }
+
+    fn same_ref(&mut self, old_ref: &str, new_ref: &str) -> bool {
+        if old_ref != new_ref {
+            return false;
+        }
+        let key = (old_ref.to_owned(), new_ref.to_owned());
+        if let Some(known) = self.memo.get(&key) {
+            return *known;
+        }
+        if !self.in_progress.insert(key.clone()) {
+            return true;
+        }
+        let pointer = old_ref.strip_prefix('#').unwrap_or(old_ref);
+        let result = match (self.old.pointer(pointer), self.new.pointer(pointer)) {
+            (Some(old), Some(new)) => self.same(old, new),
+            _ => false,
+        };
+        self.in_progress.remove(&key);
+        self.memo.insert(key, result);
+        result
+    }
 }

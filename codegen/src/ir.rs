@@ -10,7 +10,7 @@
 pub struct Api {
     /// The spec's `info.version`, which Stripe uses as the API version (`Stripe-Version`).
     pub api_version: String,
-    /// The selected operations, in the order the config lists them.
+    /// The selected operations, in path and method order.
     pub operations: Vec<Operation>,
     /// Every type the operations reach, in a deterministic order (first reached first);
     /// [`TypeId`] indexes it.
@@ -55,8 +55,14 @@ pub struct Operation {
     pub operation_id: String,
     /// The client method's name (`post_terminal_connection_tokens`).
     pub method_name: String,
-    /// The Rust module (resource family) the method's documentation and params live in.
+    /// The Rust module (resource family) the method's documentation and params live in: the
+    /// resource the operation belongs to, whose Cargo feature enables it.
     pub module: String,
+    /// The operation's resource-style method (`client.customers().retrieve(..)`).
+    pub resource_method: ResourceMethod,
+    /// The verb the operation's description starts with (`cancel` for "Cancels a customer's
+    /// subscription"), a doc alias of its methods when it is not their name.
+    pub verb: Option<String>,
     pub http_method: HttpMethod,
     /// The operation's own server (`https://files.stripe.com`), when it is not the API's.
     pub server: Option<String>,
@@ -75,6 +81,14 @@ pub struct Operation {
     pub pointer: String,
     /// What the analysis pass derived.
     pub facts: OperationFacts,
+}
+
+/// Where an operation is among the resource handles: `client.terminal().readers()` is the
+/// handle `["terminal", "readers"]`, and `process_payment_intent` its method there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResourceMethod {
+    pub handle: Vec<String>,
+    pub method: String,
 }
 
 /// Facts about an operation that follow from the whole IR, set by the analysis pass.
@@ -118,6 +132,15 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
+    /// The lower-case name the spec's path items use for the method.
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+        }
+    }
+
     /// The upper-case method name as HTTP spells it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -213,8 +236,8 @@ pub enum TypeKind {
     Union(UnionDef),
     /// Another name for a request type of the same shape (`pub type A = B;`): an operation's
     /// nested params that repeat another's (a payment intent's `payment_method_data` is the
-    /// same for create, update and confirm) are compiled once. Nothing refers to an alias; uses
-    /// refer to its target.
+    /// same for create, update and confirm) are compiled once. Uses name the alias of their own
+    /// place; its target is never an alias.
     Alias(TypeId),
 }
 
@@ -332,7 +355,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A [`TypeDef`].
     Named(TypeId),
-    /// A [`TypeDef`] behind a `Box`, because the type (indirectly) contains itself.
+    /// A [`TypeDef`] behind a `Box`, because the type (indirectly) contains itself: set by the
+    /// analysis pass on the uses inside a strongly connected component of the type graph.
     Boxed(TypeId),
     /// A page of a list (`object: list`, `data`, `has_more`, `url`).
     List(Box<TypeRef>),
@@ -342,6 +366,9 @@ pub enum TypeRef {
     Expandable(Box<TypeRef>),
     /// A request value that may also be sent as `""` to clear the field.
     Unsettable(Box<TypeRef>),
+    /// Stripe's range filter on the request side (`created`: an integer, or
+    /// `{gt, gte, lt, lte}`), the runtime's one `RangeQuery` type.
+    RangeQuery,
 }
 
 impl TypeRef {
@@ -355,6 +382,7 @@ impl TypeRef {
             | TypeRef::Boolean
             | TypeRef::File
             | TypeRef::Json
+            | TypeRef::RangeQuery
             | TypeRef::Array(_)
             | TypeRef::Map(_)
             | TypeRef::List(_)
@@ -390,7 +418,8 @@ impl TypeRef {
             | TypeRef::Number
             | TypeRef::Boolean
             | TypeRef::File
-            | TypeRef::Json => {}
+            | TypeRef::Json
+            | TypeRef::RangeQuery => {}
         }
     }
 
@@ -412,7 +441,8 @@ impl TypeRef {
             | TypeRef::Number
             | TypeRef::Boolean
             | TypeRef::File
-            | TypeRef::Json => {}
+            | TypeRef::Json
+            | TypeRef::RangeQuery => {}
         }
     }
 }

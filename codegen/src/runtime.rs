@@ -120,7 +120,8 @@ const CRATES: &[&str] = &[
 ];
 
 /// Whether a generated module called `name` would clash with the runtime or a crate it uses.
-/// `shared_runtime` is kept free for the runtime's future use.
+/// `shared_runtime` is kept free for the runtime's future use, and `resources` is the generated
+/// module of resource-style handles.
 pub fn is_taken_module_name(name: &str) -> bool {
     TYPES_MODULES
         .iter()
@@ -129,4 +130,5 @@ pub fn is_taken_module_name(name: &str) -> bool {
         .any(|module| module.name == name)
         || CRATES.contains(&name)
         || name == "shared_runtime"
+        || name == "resources"
 }

@@ -76,6 +76,10 @@ pub struct TypeSurface {
     pub pointer: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
+    /// For an alias of a shared request struct, the struct's name: to a program the two are
+    /// one type, whose fields and values `shape` lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_of: Option<String>,
     #[serde(flatten)]
     pub shape: TypeShape,
 }
@@ -235,6 +239,10 @@ pub fn surface(api: &Api, with_features: bool) -> Surface {
                 },
                 pointer: def.pointer.clone(),
                 doc: doc_fingerprint(def.doc.0.as_deref()),
+                alias_of: match def.kind {
+                    TypeKind::Alias(target) => Some(api.type_def(target).name.clone()),
+                    TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => None,
+                },
                 shape: shape(api, def),
             };
             (def.name.clone(), surface)
@@ -317,8 +325,13 @@ fn shape(api: &Api, def: &TypeDef) -> TypeShape {
                         .then(|| max_length(&variant.ty))
                         .flatten(),
                     // Lowering does not keep whether the variants sit under `anyOf` or
-                    // `oneOf`, so a variant is located by its union's schema.
-                    pointer: def.pointer.clone(),
+                    // `oneOf`, so a variant is located by its union's schema; a variant of
+                    // the union the generator builds of every resource (a webhook event's
+                    // object) comes from its resource's schema, not from the union's.
+                    pointer: match (body.keeps_undecoded, variant.ty.named()) {
+                        (true, Some(id)) => api.type_def(id).pointer.clone(),
+                        _ => def.pointer.clone(),
+                    },
                 })
                 .collect(),
         },
@@ -334,6 +347,7 @@ fn rust_type(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Number => "f64".to_owned(),
         TypeRef::Boolean => "bool".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::RangeQuery => "RangeQuery".to_owned(),
         TypeRef::File => "FileUpload".to_owned(),
         TypeRef::Array(item) => generic("Vec", item),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", rust_type(api, value)),
@@ -359,6 +373,7 @@ fn max_length(ty: &TypeRef) -> Option<usize> {
         | TypeRef::Boolean
         | TypeRef::File
         | TypeRef::Json
+            | TypeRef::RangeQuery
         | TypeRef::Named(_)
         | TypeRef::Boxed(_)
         | TypeRef::List(_)

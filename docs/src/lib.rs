@@ -11,3 +11,6 @@ pub mod client {}
 
 #[doc = include_str!("../whole-api.md")]
 pub mod whole_api {}
+
+#[doc = include_str!("../pagination.md")]
+pub mod pagination {}

@@ -164,6 +164,9 @@ impl Client {
 /// Every object of a paginated operation, fetching the next page when the iteration reaches
 /// it: what the blocking client's `<operation>_iter` methods return, the twins of the async
 /// client's `<operation>_stream`. An error is yielded once and ends the iteration.
+///
+/// `for object in client.get_customers_iter(&params) { let object = object?; ... }` reads
+/// one page at a time; [`collect_all`](Self::collect_all) gathers every object.
 pub struct Iter<'a, T> {
     client: &'a Client,
     stream: Pin<Box<dyn Stream<Item = Result<T, Error>> + 'a>>,
@@ -182,6 +185,17 @@ impl<'a, T> Iter<'a, T> {
             client,
             stream: Box::pin(stream),
         }
+    }
+}
+
+impl<T> Iter<'_, T> {
+    /// Every remaining object, in order, fetching every remaining page: stops at the first
+    /// error and returns it. The same as `collect::<Result<Vec<_>, _>>()`.
+    ///
+    /// Every object is held in memory at once, so the vector grows with the list: for lists
+    /// that can be long, iterate instead, or bound it first with [`Iterator::take`].
+    pub fn collect_all(self) -> Result<Vec<T>, Error> {
+        self.collect()
     }
 }
 
@@ -280,5 +294,17 @@ mod tests {
         assert_eq!(iter.next().map(Result::ok), Some(Some(2)));
         assert!(matches!(iter.next(), Some(Err(Error::InvalidParams(_)))));
         assert!(iter.next().is_none());
+    }
+
+    #[test]
+    fn collect_all_returns_every_object_or_the_first_error() {
+        let client = Client::new("sk_test_123").expect("a client");
+        let items: Vec<Result<u32, Error>> = vec![Ok(1), Ok(2)];
+        let all = Iter::new(&client, futures_util::stream::iter(items)).collect_all();
+        assert_eq!(all.ok(), Some(vec![1, 2]));
+        let error = crate::form::path_segment("id", "..", None).expect_err("refused");
+        let items: Vec<Result<u32, Error>> = vec![Ok(1), Err(Error::InvalidParams(error))];
+        let all = Iter::new(&client, futures_util::stream::iter(items)).collect_all();
+        assert!(matches!(all, Err(Error::InvalidParams(_))), "{all:?}");
     }
 }

@@ -20,7 +20,6 @@ use reqwest::header::{
     USER_AGENT,
 };
 use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field::Empty;
 
@@ -282,8 +281,8 @@ impl Client {
     /// Sends `request`, retrying it when that may help, and decodes a success response into
     /// `T`.
     ///
-    /// Any non-2xx status is an error, whatever the body says: [`Error::Api`] when the body is
-    /// Stripe's error envelope, [`Error::Decode`] otherwise.
+    /// Any non-2xx status is an error, whatever the body says: [`Error::Api`], with Stripe's
+    /// error envelope when the body is one and the body as text otherwise.
     #[allow(
         dead_code,
         reason = "the runtime serves any selection of operations; one with none (webhook events only) leaves it unused"
@@ -598,8 +597,10 @@ impl Client {
         }
     }
 
-    /// Maps a non-2xx response to [`Error::Api`], or to [`Error::Decode`] when the body is not
-    /// Stripe's error envelope. Never returns success, whatever the body holds.
+    /// Maps a non-2xx response to [`Error::Api`]. Never returns success, whatever the body
+    /// holds, and never a decode error: a body that is not Stripe's error envelope (a proxy's
+    /// `404: Not Found`, an HTML 502 page, an empty body, some other JSON) is kept as text, so
+    /// that the error still says what the status and the request id were.
     fn error_response(
         &self,
         status: StatusCode,
@@ -608,30 +609,19 @@ impl Client {
         operation_id: &'static str,
         body: &[u8],
     ) -> Error {
-        #[derive(serde::Deserialize)]
-        struct Envelope {
-            error: ApiErrorObject,
-        }
-
         // Blank the key before anything is parsed, so no part of the error can hold it.
         let text = self.scrub(String::from_utf8_lossy(body).into_owned());
-        match decode_with_serde::<Envelope>(text.as_bytes()) {
-            Ok(envelope) => Error::Api(Box::new(ApiError {
-                status,
-                request_id,
-                operation_id,
-                error: envelope.error,
-                body: text,
-                attempts: 1,
-                should_retry,
-            })),
-            Err((json_path, message)) => {
-                let mut error =
-                    DecodeError::new(status, request_id, operation_id, json_path, message, &text);
-                error.should_retry = should_retry;
-                Error::Decode(Box::new(error))
-            }
-        }
+        let envelope = read_error_envelope(&text);
+        Error::Api(Box::new(ApiError {
+            status,
+            request_id,
+            operation_id,
+            envelope: envelope.is_some(),
+            error: envelope.unwrap_or_default(),
+            body: text,
+            attempts: 1,
+            should_retry,
+        }))
     }
 
     /// Replaces every occurrence of the API key in `text` with `[redacted]`.
@@ -730,13 +720,25 @@ fn utf8_body(body: &[u8]) -> Result<&str, (String, String)> {
     })
 }
 
-/// Decodes Stripe's error envelope, a hand-written serde type, like [`decode_success`].
-fn decode_with_serde<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
-    let text = utf8_body(body)?;
-    serde_json::from_str(text).map_err(|error| {
-        let offset = byte_offset(body, error.line(), error.column());
-        (json_path_at(body, offset), error.to_string())
-    })
+/// Stripe's error object, when `text` is its error envelope: a JSON object whose `error`
+/// member is an object (its own members are read leniently, as [`ApiErrorObject`] says).
+///
+/// Anything else gives `None`, and why it is not an envelope is not reported: serde_json would
+/// read the `404` of a proxy's `404: Not Found` as a number and say "invalid type: integer
+/// `404`", which describes the parser, not the response. Text that does not open an object is
+/// not parsed at all.
+fn read_error_envelope(text: &str) -> Option<ApiErrorObject> {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        error: ApiErrorObject,
+    }
+
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str::<Envelope>(text)
+        .ok()
+        .map(|envelope| envelope.error)
 }
 
 /// The byte offset of a 1-based line and column (in bytes) as serde_json reports them: the

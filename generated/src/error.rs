@@ -45,7 +45,10 @@ pub enum Error {
     /// the API document (or could not be form-encoded); no request was sent.
     #[error(transparent)]
     InvalidParams(#[from] InvalidParams),
-    /// Stripe answered with an error status and its usual `{"error": {...}}` body.
+    /// The response had an error status (anything but 2xx). Usually Stripe's
+    /// `{"error": {...}}` body came with it; a body that is not that envelope (a proxy's
+    /// plain-text 404 or HTML 502, an empty body, other JSON) is kept as text instead, with the
+    /// status and request id all the same (see [`ApiError::has_envelope`]).
     #[error(transparent)]
     Api(Box<ApiError>),
     /// The request could not be sent or the response could not be read (connection refused or
@@ -55,9 +58,8 @@ pub enum Error {
     /// The request (or reading its response) took longer than the timeout.
     #[error(transparent)]
     Timeout(Box<TransportError>),
-    /// A response arrived but its body could not be decoded: an error status whose body is not
-    /// Stripe's error envelope (a proxy's HTML page, say), or a success whose body does not
-    /// match the expected type. Never treated as success.
+    /// A success response arrived but its body could not be decoded into the operation's
+    /// type (or was not JSON at all). Error statuses are [`Error::Api`], whatever their body.
     #[error(transparent)]
     Decode(Box<DecodeError>),
     /// The client was configured or used wrongly (for example an invalid base URL, or the
@@ -170,10 +172,11 @@ impl Error {
         matches!(self, Self::Timeout(_))
     }
 
-    /// Stripe's error object, when the response was an API error.
+    /// Stripe's error object, when the response was an API error with Stripe's error
+    /// envelope; `None` for other bodies (see [`ApiError::has_envelope`]).
     pub fn api_error(&self) -> Option<&ApiErrorObject> {
         match self {
-            Self::Api(error) => Some(error.error()),
+            Self::Api(error) if error.envelope => Some(error.error()),
             _ => None,
         }
     }
@@ -322,7 +325,14 @@ impl ConfigError {
     }
 }
 
-/// An error response from Stripe with a well-formed error envelope.
+/// An error response: its status, request id and body, and Stripe's error envelope when the
+/// body was one.
+///
+/// A body that is not the envelope (a proxy's `404: Not Found` in plain text, an HTML 502
+/// page, an empty body, JSON without an `error` object) is an `ApiError` too, never a decode
+/// error: [`has_envelope`](Self::has_envelope) is `false`, [`error`](Self::error) is empty,
+/// [`category`](Self::category) follows the status alone, and `Display` quotes the start of
+/// the body.
 pub struct ApiError {
     pub(crate) status: StatusCode,
     pub(crate) request_id: Option<String>,
@@ -332,7 +342,13 @@ pub struct ApiError {
     pub(crate) attempts: u32,
     /// The `Stripe-Should-Retry` response header, when it said `true` or `false`.
     pub(crate) should_retry: Option<bool>,
+    /// Whether the body was Stripe's error envelope (`{"error": {...}}`).
+    pub(crate) envelope: bool,
 }
+
+/// How many characters of a body that is not Stripe's error envelope an [`ApiError`]'s
+/// `Display` quotes: enough for a proxy's one-line message or an HTML page's title.
+pub(crate) const API_EXCERPT_CHARS: usize = 200;
 
 impl ApiError {
     /// The HTTP status.
@@ -350,9 +366,17 @@ impl ApiError {
         self.operation_id
     }
 
-    /// The decoded `error` object.
+    /// The decoded `error` object; every member empty when the body was not Stripe's error
+    /// envelope.
     pub fn error(&self) -> &ApiErrorObject {
         &self.error
+    }
+
+    /// Whether the body was Stripe's error envelope (`{"error": {...}}`). When it was not (a
+    /// proxy or load balancer answered, or the body was cut off), [`body`](Self::body) holds
+    /// what came instead.
+    pub fn has_envelope(&self) -> bool {
+        self.envelope
     }
 
     /// The raw response body (with the API key blanked out, should the server have echoed it).
@@ -374,7 +398,9 @@ impl ApiError {
         crate::retry::is_retryable_response(self.status, self.should_retry)
     }
 
-    /// How Stripe's official SDKs would classify this error.
+    /// How Stripe's official SDKs would classify this error. Without an envelope there is no
+    /// `type` or `code`, so the status alone decides (a plain-text 404 is an invalid request, a
+    /// 429 a rate limit, an HTML 502 an API error).
     pub fn category(&self) -> ApiErrorCategory {
         let status = self.status.as_u16();
         let code = self.error.code.as_deref();
@@ -397,6 +423,25 @@ impl Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(request_id) = &self.request_id {
             write!(f, "[{request_id}] ")?;
+        }
+        if !self.envelope {
+            write!(
+                f,
+                "error response to {} without Stripe's error envelope (status {})",
+                self.operation_id,
+                self.status.as_u16()
+            )?;
+            if self.body.is_empty() {
+                f.write_str(": empty body")?;
+            } else {
+                let redacted = redact_secret_fields(&self.body);
+                let (excerpt, truncated) = excerpt(&redacted, API_EXCERPT_CHARS);
+                write!(f, "; body: {excerpt:?}")?;
+                if truncated {
+                    f.write_str(" (truncated)")?;
+                }
+            }
+            return write_attempts(f, self.attempts);
         }
         write!(
             f,
@@ -441,6 +486,7 @@ impl fmt::Debug for ApiError {
             .field("body", &redact_secret_fields(&self.body))
             .field("attempts", &self.attempts)
             .field("should_retry", &self.should_retry)
+            .field("envelope", &self.envelope)
             .finish()
     }
 }
@@ -637,9 +683,9 @@ impl DecodeError {
         body: &str,
     ) -> Self {
         let redacted = redact_secret_fields(body);
-        let (excerpt, truncated) = match redacted.char_indices().nth(EXCERPT_CHARS) {
-            Some((end, _)) => (redacted[..end].to_owned(), true),
-            None => (redacted, false),
+        let (excerpt, truncated) = match excerpt(&redacted, EXCERPT_CHARS) {
+            (excerpt, true) => (excerpt.to_owned(), true),
+            (_, false) => (redacted, false),
         };
         Self {
             status,
@@ -696,10 +742,9 @@ impl DecodeError {
         self.attempts
     }
 
-    /// Whether sending the request again could succeed: an error status of 409 or 5xx (a
-    /// proxy's 502 page, say), unless the `Stripe-Should-Retry` header says otherwise either
-    /// way. A success status whose body does not decode is not retryable: it would decode no
-    /// better the next time.
+    /// Whether sending the request again could succeed: only when the `Stripe-Should-Retry`
+    /// header says so. A success status whose body does not decode is otherwise not
+    /// retryable: it would decode no better the next time.
     pub fn is_retryable(&self) -> bool {
         crate::retry::is_retryable_response(self.status, self.should_retry)
     }
@@ -727,6 +772,14 @@ impl Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+/// The first `chars` characters of `text`, and whether anything was cut off.
+fn excerpt(text: &str, chars: usize) -> (&str, bool) {
+    match text.char_indices().nth(chars) {
+        Some((end, _)) => (&text[..end], true),
+        None => (text, false),
+    }
+}
 
 /// Returns `text` with the string value of every JSON member whose name is `secret` or ends in
 /// `_secret` replaced by `[redacted]`.
@@ -852,6 +905,7 @@ mod tests {
             body: String::new(),
             attempts: 1,
             should_retry: None,
+            envelope: true,
         };
         assert_eq!(
             error.to_string(),
@@ -874,6 +928,7 @@ mod tests {
             body: String::new(),
             attempts: 1,
             should_retry: None,
+            envelope: true,
         };
         let t = || ApiErrorType::InvalidRequestError;
         assert_eq!(make(429, t(), None).category(), ApiErrorCategory::RateLimit);
@@ -914,6 +969,7 @@ mod tests {
             body: String::new(),
             attempts,
             should_retry,
+            envelope: true,
         };
         assert_eq!(
             make(500, 1, None).to_string(),

@@ -360,12 +360,12 @@ fn an_undecodable_502_is_retried_and_keeps_its_details() {
         )
         .unwrap_err();
         assert_eq!(requests(&runtime, &server).len(), 2, "{mode:?}");
-        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert_eq!(error.kind(), ErrorKind::Api(ApiErrorCategory::Api));
         assert_eq!(error.attempts(), 2);
         assert!(error.is_retryable());
         let text = error.to_string();
         assert!(
-            text.starts_with("[req_html] undecodable response"),
+            text.starts_with("[req_html] error response to PostTerminalConnectionTokens without"),
             "{text}"
         );
         assert!(text.ends_with("(after 2 attempts)"), "{text}");

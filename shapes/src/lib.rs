@@ -67,7 +67,8 @@ pub mod webhook;
 // `stripe-sdk-params` (requests, with `form` and `validate`). This crate re-exports both, and
 // their runtime modules, under the paths they always had.
 pub use stripe_sdk_params::{
-    FileUpload, InvalidParams, REDACTED, Unsettable, Violation, ViolationKind, form, validate,
+    FileUpload, InvalidParams, REDACTED, RangeQuery, Unsettable, Violation, ViolationKind, form,
+    validate,
 };
 pub use stripe_sdk_types::{Expandable, Expanded, HasId, List, SearchResult, decode};
 
@@ -95,7 +96,20 @@ pub use error::{
     ErrorKind, TransportError,
 };
 pub use options::{AppInfo, MAX_IDEMPOTENCY_KEY_CHARS, RequestOptions};
+pub use pagination::ListStream;
 pub use webhook::{TestEvent, Webhook, WebhookError};
+
+/// The adapters of [`ListStream`], what the `<method>_stream` methods return (`map`, `take`,
+/// `try_collect`, `try_for_each`, ...), re-exported from `futures-util` so that a program
+/// needs no dependency of its own to use them. [`prelude`] brings them into scope unnamed.
+pub use futures_util::{StreamExt, TryStreamExt};
+
+/// What a program using the SDK's streams imports: `use stripe_sdk::prelude::*;` brings the
+/// methods of [`StreamExt`] and [`TryStreamExt`] into scope without their names (so they cannot
+/// clash with a program's own).
+pub mod prelude {
+    pub use futures_util::{StreamExt as _, TryStreamExt as _};
+}
 
 /// The HTTP client this crate uses, re-exported so that a caller building their own
 /// [`reqwest::Client`] for [`ClientBuilder::http_client`] gets the same version.

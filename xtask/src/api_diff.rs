@@ -131,7 +131,22 @@ pub fn diff_specs(root: &Path, request: &DiffRequest<'_>) -> Result<ApiDiff> {
         let text = read_spec(root, request.to)?;
         surface_of_spec(request.to, &text, &selection, with_features, false)?;
     }
-    Ok(api_diff::diff(&old, &new))
+    let mut diff = api_diff::diff(&old, &new);
+    // A change at a place where the spec is the same in both documents is the generator's.
+    let old_spec = spec_json(root, request.from)?;
+    let new_spec = spec_json(root, request.to)?;
+    api_diff::classify_generator_changes(&mut diff, &old_spec, &new_spec);
+    Ok(diff)
+}
+
+/// A spec as plain JSON, to look places up by pointer.
+fn spec_json(root: &Path, spec_file: &str) -> Result<serde_json::Value> {
+    let text = read_spec(root, spec_file)?;
+    let format = stripe_codegen::load::Format::from_path(spec_file)
+        .with_context(|| format!("{spec_file}: not a .yaml, .yml or .json spec"))?;
+    Ok(stripe_codegen::load::parse_document(
+        spec_file, &text, format,
+    )?)
 }
 
 fn load_surface(

@@ -50,9 +50,11 @@ impl Context<'_> {
             ResponseBody::Binary { .. } => quote! { execute_bytes },
         };
         let error = runtime::error();
+        let aliases = super::resources::aliases(operation, &operation.method_name);
         quote! {
             #doc
             #[doc(alias = #operation_id)]
+            #(#[doc(alias = #aliases)])*
             pub async fn #method_name(&self, #method_params) -> Result<#response, #error> {
                 #validate
                 let request = #request;
@@ -97,7 +99,7 @@ impl Context<'_> {
     }
 
     /// What a method returns on success: the decoded type, or the bytes of a document.
-    fn response_type(&self, response: &ResponseBody) -> TokenStream {
+    pub(super) fn response_type(&self, response: &ResponseBody) -> TokenStream {
         match response {
             ResponseBody::Json(ty) => self.rust_type(ty),
             ResponseBody::Binary { .. } => quote! { Vec<u8> },

@@ -16,6 +16,7 @@ mod client;
 mod enums;
 mod events;
 mod pagination;
+mod resources;
 mod runtime;
 mod types;
 mod validate;
@@ -103,6 +104,7 @@ impl<'a> ModuleItems<'a> {
 enum Work<'m, 'a> {
     TypesRoot(Side),
     ClientRoot,
+    Resources,
     Types(Side, &'m str, &'m [(TypeId, &'a TypeDef)]),
     Client(&'m str, &'m ModuleItems<'a>),
 }
@@ -135,12 +137,19 @@ pub fn emit_each<R: Send>(
             .operations
             .push((index, operation));
     }
+    // Types come in name order within their module, whatever order lowering reached them in,
+    // so that a new operation moves no existing type in its file.
+    for items in modules.values_mut() {
+        items.responses.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+        items.requests.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    }
     // The largest files go first: taken in name order, one of the largest could come last
     // and keep one thread busy while the others sit idle.
     let mut work: Vec<Work<'_, '_>> = vec![
         Work::TypesRoot(Side::Response),
         Work::TypesRoot(Side::Request),
         Work::ClientRoot,
+        Work::Resources,
     ];
     for side in [Side::Response, Side::Request] {
         for (module, items) in &modules {
@@ -162,6 +171,10 @@ pub fn emit_each<R: Send>(
         Work::ClientRoot => EmittedFile {
             path: format!("{CLIENT_DIR}/mod.rs"),
             tokens: emit_client_root(api, &modules, features),
+        },
+        Work::Resources => EmittedFile {
+            path: format!("{CLIENT_DIR}/{}.rs", resources::RESOURCES_MODULE),
+            tokens: resources::emit_resources_module(api, features),
         },
         Work::Types(side, module, types) => EmittedFile {
             path: format!("{}/{module}.rs", side.folder()),
@@ -221,6 +234,7 @@ fn emitted_size(work: &Work<'_, '_>) -> usize {
     };
     match work {
         Work::TypesRoot(_) | Work::ClientRoot => 0,
+        Work::Resources => 0,
         Work::Types(_, _, types) => types_size(types),
         Work::Client(_, items) => 8 * items.operations.len(),
     }
@@ -301,6 +315,7 @@ fn emit_client_root(
         /// The API version this code was generated from; the client sends it as `Stripe-Version`.
         pub const API_VERSION: &str = #version;
         #(#items)*
+        pub mod resources;
     }
 }
 
@@ -571,6 +586,7 @@ impl Context<'_> {
             TypeRef::Number => quote! { f64 },
             TypeRef::Boolean => quote! { bool },
             TypeRef::Json => quote! { serde_json::Value },
+            TypeRef::RangeQuery => runtime::range_query(),
             TypeRef::File => runtime::file_upload(),
             TypeRef::Array(item) => self.generic(quote! { Vec }, item),
             TypeRef::Map(value) => {

@@ -76,18 +76,26 @@ impl Context<'_> {
             " Every object [`{}`](Self::{}) returns, fetching the next page when the iterator reaches it.",
             operation.method_name, operation.method_name
         );
-        let error = runtime::error();
+        let stream_doc = " `.next().await` gives one object at a time and `.collect_all().await` all of \
+             them; see [`ListStream`](crate::pagination::ListStream).";
+        let list_stream_type = runtime::list_stream_type();
         let blocking_iter = runtime::blocking_iter();
-        // The stream borrows only the client (the arguments are copied into it), which
-        // `use<'a>` states, so that the blocking iterator can hold it after they are gone.
+        // The stream owns a handle to the client and copies of the arguments, so that it is
+        // `'static` (it can be stored or moved into a task). Each page is requested through a
+        // boxed future: the stream's type, and its code, are then the same for every
+        // operation that lists the same objects.
         let stream_method = quote! {
             #[doc = #doc]
+            #[doc = ""]
+            #[doc = #stream_doc]
             #[doc(alias = #operation_id)]
-            pub fn #stream_name<'a>(&'a self, #params) -> impl futures_core::Stream<Item = Result<#item, #error>> + use<'a> {
+            pub fn #stream_name(&self, #params) -> #list_stream_type<#item> {
+                let client = self.clone();
                 #(#owned)*
                 #stream(params.clone(), move |params| {
+                    let client = client.clone();
                     #(#cloned)*
-                    async move { self.#method_name(#(#args)* &params).await }
+                    Box::pin(async move { client.#method_name(#(#args)* &params).await })
                 })
             }
         };

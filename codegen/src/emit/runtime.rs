@@ -60,6 +60,8 @@ runtime_paths! {
     file_upload => crate::FileUpload;
     expandable => crate::Expandable;
     unsettable => crate::Unsettable;
+    /// Stripe's range filter, one type for every `created`-like params field.
+    range_query => crate::RangeQuery;
     list => crate::List;
     search_result => crate::SearchResult;
     has_id => crate::HasId;
@@ -71,6 +73,8 @@ runtime_paths! {
     search_params => crate::pagination::SearchParams;
     list_stream => crate::pagination::list_stream;
     search_stream => crate::pagination::search_stream;
+    /// What a paginated operation's `<method>_stream` returns.
+    list_stream_type => crate::pagination::ListStream;
     /// The macro that gives a response enum its decoder and serde impls through `as_str` and
     /// `FromStr`.
     decode_via_str => crate::decode::decode_via_str;

@@ -121,7 +121,8 @@ impl Context<'_> {
             | TypeRef::Integer { .. }
             | TypeRef::Number
             | TypeRef::Boolean
-            | TypeRef::Json => None,
+            | TypeRef::Json
+            | TypeRef::RangeQuery => None,
         }
     }
 }

@@ -1,46 +1,71 @@
-//! Merges nested request types that have the same shape: all but the first of each shape become
-//! aliases of it.
+//! Merges nested request types that have the same shape at the same place of sibling
+//! operations into one struct, which every place names through an alias of its own.
 //!
 //! Stripe's spec writes an operation's nested params inline, and operations of one resource
 //! repeat them: a payment intent's `payment_method_data` and `payment_method_options` trees are
 //! the same for create, update and confirm. Each copy was a type with its own derives,
 //! validation and encoding, about 250 of the 420 types of the payment intent family's params,
-//! compiled into every program that uses payment intents. An alias keeps every name a program
-//! may write (`PostPaymentIntentsIntentParamsShipping { .. }` still builds the value) and costs
-//! the compiler next to nothing.
+//! compiled into every program that uses payment intents. One struct per shape, and an alias
+//! per place, costs the compiler next to nothing.
 //!
-//! Only inline request types of one module merge, so a family's names never point into another
-//! family's; the shortest name stays the type (see [`name_order`]), and a request type that
-//! appears once keeps its own name. Two types are the same shape when everything but their
-//! names and the spec locations they came from is equal: fields, wire names, docs, constraints,
-//! and the types they use (compared after merging those), so that the merged type's docs and
-//! validation are right for every name.
+//! Only inline request types of one module merge, and only those at the same place relative to
+//! their operation's params (`shipping` of create, update and confirm; not `card_payments`
+//! with `treasury`), so that no field is ever typed by another field's name. The shared struct
+//! is named after the module and that place (`PaymentIntentParamsShipping`), not after one of
+//! its places, so that its name survives an operation being added or removed; every place
+//! keeps its own name as an alias (`PostPaymentIntentsParamsShipping`), which is what fields
+//! outside the shared structs name. When one place later diverges from the others, only its
+//! alias becomes a type of its own: the change is what the spec did there. Two types are the
+//! same shape when everything but their names and the spec locations they came from is equal:
+//! fields, wire names, docs, constraints, and the types they use (compared after merging
+//! those), so that the shared struct's docs and validation are right for every place.
 
 use crate::ir::{Api, Direction, Origin, TypeDef, TypeId, TypeKind};
-use std::collections::HashMap;
+use crate::naming::nested_type_name;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Turns every inline request type whose shape an earlier one of its module has into an alias
-/// of that one, and points every use at the type that stays.
+/// Merges every class of two or more same-shape inline request types at the same relative
+/// place into a new shared struct, and turns each member into an alias of it.
 pub(super) fn merge_same_shape_request_types(api: &mut Api) {
+    let params_names: Vec<String> = api
+        .operations
+        .iter()
+        .filter_map(|operation| operation.params)
+        .map(|params| api.types[params.type_id.index()].name.clone())
+        .collect();
+    // The resource-style method of each params type's operation (`create`, `update`).
+    let method_of_params: HashMap<&str, &str> = api
+        .operations
+        .iter()
+        .filter_map(|operation| {
+            let params = operation.params?;
+            Some((
+                api.types[params.type_id.index()].name.as_str(),
+                operation.resource_method.method.as_str(),
+            ))
+        })
+        .collect();
     // A shape is the part of a type that never changes (interned once: formatting a type with
     // its docs is the expensive step) and the types it uses, which change as merging proceeds.
-    let mut interned: HashMap<(String, String), usize> = HashMap::new();
+    let mut interned: HashMap<(String, String, String), usize> = HashMap::new();
     let candidates: Vec<Candidate> = api
         .types
         .iter()
         .enumerate()
         .filter(|(_, def)| def.origin == Origin::Inline && def.direction() == Direction::Request)
-        .map(|(index, def)| {
+        .filter_map(|(index, def)| {
+            let (relative, _) = place_of(&def.name, &params_names)?;
             let (fixed, uses) = split_shape(def);
             let next_id = interned.len();
             let fixed = *interned
-                .entry((def.module.clone(), fixed))
+                .entry((def.module.clone(), relative.to_owned(), fixed))
                 .or_insert(next_id);
-            Candidate { index, fixed, uses }
+            Some(Candidate { index, fixed, uses })
         })
         .collect();
     // Each round merges the types whose uses the last round merged, so a tree merges from its
-    // leaves up; it ends when a round merges nothing new.
+    // leaves up; it ends when a round merges nothing new. A class is represented by its
+    // member of the smallest index until the shared structs are made.
     let mut target: Vec<usize> = (0..api.types.len()).collect();
     loop {
         let keys: Vec<(usize, Vec<usize>)> = candidates
@@ -50,34 +75,100 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
                 (candidate.fixed, uses)
             })
             .collect();
-        let mut kept_of_shape: HashMap<&(usize, Vec<usize>), usize> = HashMap::new();
+        let mut representative: HashMap<&(usize, Vec<usize>), usize> = HashMap::new();
         for (candidate, key) in candidates.iter().zip(&keys) {
-            let def = &api.types[candidate.index];
-            kept_of_shape
+            representative
                 .entry(key)
-                .and_modify(|kept| {
-                    if name_order(def) < name_order(&api.types[*kept]) {
-                        *kept = candidate.index;
-                    }
-                })
+                .and_modify(|kept| *kept = (*kept).min(candidate.index))
                 .or_insert(candidate.index);
         }
         let mut next: Vec<usize> = (0..api.types.len()).collect();
         for (candidate, key) in candidates.iter().zip(&keys) {
-            next[candidate.index] = kept_of_shape[key];
+            next[candidate.index] = representative[key];
         }
         if next == target {
             break;
         }
         target = next;
     }
-    let map = |id: TypeId| TypeId(target[id.index()]);
-    for (index, def) in api.types.iter_mut().enumerate() {
-        if target[index] != index {
-            def.kind = TypeKind::Alias(TypeId(target[index]));
+    // The classes of two or more members, each with its members in name order.
+    let mut classes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for candidate in &candidates {
+        classes
+            .entry(target[candidate.index])
+            .or_default()
+            .push(candidate.index);
+    }
+    classes.retain(|_, members| members.len() > 1);
+    // One shared struct per class, named after its module and relative place; classes that
+    // would share a name (the same place with two shapes, each of several operations: a
+    // subscription's `items` for create and for update) are named after their operations'
+    // methods too (`SubscriptionCreateParamsItems`, `AppsSecretFindListParamsScope`), and
+    // numbered, the same on every run, only where that does not tell them apart.
+    let mut taken: HashSet<String> = api.types.iter().map(|def| def.name.clone()).collect();
+    let module_name = |index: usize| crate::naming::pascal_case(&api.types[index].module);
+    let mut named: Vec<(String, String, usize)> = classes
+        .iter()
+        .map(|(representative, members)| {
+            let mut names: Vec<&str> = members
+                .iter()
+                .map(|member| api.types[*member].name.as_str())
+                .collect();
+            names.sort_unstable();
+            let relative = place_of(&api.types[*representative].name, &params_names)
+                .map_or("", |(relative, _)| relative);
+            let base =
+                nested_type_name(&format!("{}Params", module_name(*representative)), relative);
+            (base, names[0].to_owned(), *representative)
+        })
+        .collect();
+    let mut bases: HashMap<String, usize> = HashMap::new();
+    for (base, _, _) in &named {
+        *bases.entry(base.clone()).or_default() += 1;
+    }
+    for (base, _, representative) in &mut named {
+        if bases[base.as_str()] < 2 {
             continue;
         }
-        match &mut def.kind {
+        let methods: std::collections::BTreeSet<&str> = classes[representative]
+            .iter()
+            .filter_map(|member| place_of(&api.types[*member].name, &params_names))
+            .filter_map(|(_, params)| method_of_params.get(params).copied())
+            .collect();
+        if let Some((relative, _)) = place_of(&api.types[*representative].name, &params_names)
+            && !methods.is_empty()
+        {
+            let methods: String = methods
+                .iter()
+                .map(|method| crate::naming::pascal_case(method))
+                .collect();
+            *base = nested_type_name(
+                &format!("{}{methods}Params", module_name(*representative)),
+                relative,
+            );
+        }
+    }
+    named.sort();
+    let mut shared_of: HashMap<usize, usize> = HashMap::new();
+    for (base, _, representative) in named {
+        let name = super::first_free(&base, |candidate| taken.contains(candidate));
+        taken.insert(name.clone());
+        let mut def = api.types[representative].clone();
+        def.name = name;
+        shared_of.insert(representative, api.types.len());
+        api.types.push(def);
+    }
+    // A member's alias names the shared struct; the shared structs' own uses name the shared
+    // structs of their members' places, and every other use keeps its own place's type.
+    let shared = |index: usize| -> Option<usize> { shared_of.get(&target[index]).copied() };
+    for index in 0..target.len() {
+        if let Some(shared) = shared(index) {
+            api.types[index].kind = TypeKind::Alias(TypeId(shared));
+        }
+    }
+    let map = |id: TypeId| shared(id.index()).map_or(id, TypeId);
+    for index in target.len()..api.types.len() {
+        match &mut api.types[index].kind {
             TypeKind::Struct(body) => body
                 .fields
                 .iter_mut()
@@ -91,20 +182,26 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
     }
 }
 
+/// A type's place relative to its operation's params, and that params type's name: its name
+/// after the longest params type name it starts with
+/// (`PostAccountsAccountParamsCapabilitiesTreasury` -> `CapabilitiesTreasury`), or `None` for
+/// a type named after no operation's params.
+fn place_of<'a, 'p>(name: &'a str, params_names: &'p [String]) -> Option<(&'a str, &'p str)> {
+    params_names
+        .iter()
+        .filter_map(|params| {
+            let rest = name.strip_prefix(params.trim_end_matches('_'))?;
+            (!rest.is_empty()).then_some((rest, params.as_str()))
+        })
+        .min_by_key(|(rest, _)| rest.len())
+}
+
 /// A type that may merge: its index, its interned module and fixed shape, and the types it
 /// uses, in the order its shape names them.
 struct Candidate {
     index: usize,
     fixed: usize,
     uses: Vec<TypeId>,
-}
-
-/// Which of several types of one shape stays: the shortest name (create's, usually: a
-/// payment intent's `PostPaymentIntentsParamsShipping` rather than update's
-/// `PostPaymentIntentsIntentParamsShipping`), then the first alphabetically. It does not
-/// depend on which operations are selected or in what order.
-fn name_order(def: &TypeDef) -> (usize, &str) {
-    (def.name.len(), &def.name)
 }
 
 /// The type's shape, apart: as text, its kind, docs and fields with every type it uses written

@@ -25,7 +25,6 @@ impl<'a> Lowering<'a> {
             Place::MultipartBody => Place::MultipartPart,
             Place::Nested | Place::MultipartPart | Place::MultipartPartItem => Place::Nested,
         };
-        self.registry.open(id);
         let mut fields = Vec::with_capacity(object.properties.len());
         for (property, property_schema) in &object.properties {
             let pointer = join(&format!("{}/properties", site.pointer), &[property]);
@@ -34,14 +33,7 @@ impl<'a> Lowering<'a> {
                 nested_type_name(&name, &type_name(property)),
             );
             field_site.place = field_place;
-            let ty = self.lower_boxed_schema(property_schema, &field_site);
-            let ty = match ty {
-                Ok(ty) => ty,
-                Err(error) => {
-                    self.registry.close(id);
-                    return Err(error);
-                }
-            };
+            let ty = self.lower_boxed_schema(property_schema, &field_site)?;
             let nullable = match property_schema {
                 ReferenceOr::Item(schema) => schema.schema_data.nullable,
                 ReferenceOr::Reference { .. } => false,
@@ -57,7 +49,6 @@ impl<'a> Lowering<'a> {
                 pointer,
             });
         }
-        self.registry.close(id);
         self.check_field_names(&fields)?;
         let mut required: Vec<usize> = Vec::new();
         for name in &object.required {

@@ -5,7 +5,7 @@ use super::{Lowering, Place, SchemaSite, Selection, spec_error, stripe, unsuppor
 use crate::error::{Error, SpecErrorKind};
 use crate::ir::{
     Direction, Doc, HttpMethod, Operation, OperationFacts, OperationParams, ParamsLocation,
-    PathParam, PathSegment, PathTemplate, TypeRef,
+    PathParam, PathSegment, PathTemplate, ResourceMethod, TypeRef,
 };
 use crate::naming::{field_name, html_to_markdown, snake_case};
 use crate::pointer::join;
@@ -121,6 +121,30 @@ fn index_operations<'a>(
     Ok(index)
 }
 
+/// The verb a description starts with, as a method would be named: "Cancels a customer's
+/// subscription" -> `cancel`, "Attaches a PaymentMethod" -> `attach`. Descriptions that do not
+/// start with a verb in the third person (`<p>A list of ...`) give none.
+fn leading_verb(doc: &str) -> Option<String> {
+    let word: String = doc
+        .trim_start_matches(|ch: char| !ch.is_ascii_alphabetic())
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect();
+    let word = word.to_ascii_lowercase();
+    let stem = if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["ches", "shes", "sses", "xes"]
+        .iter()
+        .any(|ending| word.ends_with(ending))
+    {
+        word[..word.len() - 2].to_owned()
+    } else {
+        word.strip_suffix('s')?.to_owned()
+    };
+    // "Returns a list of ..." describes, rather than names, what the operation does.
+    (stem.len() > 2 && !stem.ends_with('s') && stem != "return").then_some(stem)
+}
+
 /// The selected name nearest to `wanted`, to suggest when a config names an unknown operation.
 fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
     let wanted_lower = wanted.to_ascii_lowercase();
@@ -157,7 +181,21 @@ impl<'a> Lowering<'a> {
         indexed: &IndexedOperation<'a>,
     ) -> Result<Operation, Error> {
         let operation = indexed.operation;
-        let module = self.module_for_operation(indexed);
+        let route = self.routes.get(indexed.path, indexed.method.spec_name());
+        let module = match route {
+            Some(route) => stripe::module_name(&route.resource),
+            None => self.module_for_operation(indexed),
+        };
+        let resource_method = match route {
+            Some(route) => ResourceMethod {
+                handle: route.handle.iter().map(|name| field_name(name)).collect(),
+                method: field_name(&route.method),
+            },
+            None => ResourceMethod {
+                handle: vec![stripe::module_name(&module)],
+                method: snake_case(indexed.id),
+            },
+        };
         let (path, path_params) = self.lower_path(indexed)?;
         let params = self.lower_params(indexed, &module)?;
         let response = self.lower_responses(indexed, &module)?;
@@ -167,10 +205,13 @@ impl<'a> Lowering<'a> {
             .as_deref()
             .or(operation.summary.as_deref())
             .map(html_to_markdown);
+        let verb = doc.as_deref().and_then(leading_verb);
         Ok(Operation {
             operation_id: indexed.id.to_owned(),
             method_name: snake_case(indexed.id),
             module,
+            resource_method,
+            verb,
             http_method: indexed.method,
             path,
             path_params,

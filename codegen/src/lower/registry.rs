@@ -19,9 +19,6 @@ pub(super) struct TypeRegistry {
     taken: HashMap<String, TypeId>,
     /// The Rust names of all component schemas, which inline types must not take.
     component_names: HashSet<String>,
-    /// Types whose fields or variants are being lowered; a reference back to one of them
-    /// closes a cycle and needs a `Box`.
-    open: Vec<TypeId>,
 }
 
 struct Slot {
@@ -50,7 +47,6 @@ impl TypeRegistry {
             slots: Vec::new(),
             taken: HashMap::new(),
             component_names,
-            open: Vec::new(),
         }
     }
 
@@ -76,10 +72,17 @@ impl TypeRegistry {
         Ok(self.push(name, pointer, origin))
     }
 
-    /// Reserves `hint`, or `hint2`, `hint3`, ... when an inline type already took it or a
-    /// component owns it, so that inline names never shadow components and never merge.
+    /// Reserves `hint`; where a component owns that name (an inline field type named like a
+    /// component), `hintField`, the type of that field, which does not depend on the order
+    /// types are reached in; and only where that is taken too, or another inline type took
+    /// the name, `hint2`, `hint3`, ... So inline names never shadow components and never merge.
     pub fn reserve_inline(&mut self, hint: &str, pointer: &str, origin: Origin) -> TypeId {
-        let name = first_free(hint, |name| self.unavailable(name));
+        let field = format!("{}Field", hint.trim_end_matches('_'));
+        let name = if self.component_names.contains(hint) && !self.unavailable(&field) {
+            field
+        } else {
+            first_free(hint, |name| self.unavailable(name))
+        };
         self.push(name, pointer, origin)
     }
 
@@ -114,22 +117,6 @@ impl TypeRegistry {
 
     pub fn get_mut(&mut self, id: TypeId) -> Option<&mut TypeDef> {
         self.slots[id.0].def.as_mut()
-    }
-
-    /// Marks `id` as being lowered until [`Self::close`].
-    pub fn open(&mut self, id: TypeId) {
-        self.open.push(id);
-    }
-
-    pub fn close(&mut self, id: TypeId) {
-        if self.open.last() == Some(&id) {
-            self.open.pop();
-        }
-    }
-
-    /// Whether `id` is being lowered, so that a reference to it closes a cycle.
-    pub fn is_open(&self, id: TypeId) -> bool {
-        self.open.contains(&id)
     }
 
     pub fn define(&mut self, id: TypeId, definition: Definition) {

@@ -100,10 +100,8 @@ impl<'a> Lowering<'a> {
                     unsupported("a component schema used both in requests and in responses"),
                 ));
             }
-            // A type that contains itself needs a `Box` somewhere in the cycle to have a size.
-            if self.registry.is_open(id) {
-                return Ok(TypeRef::Boxed(id));
-            }
+            // Where a type contains itself, the analysis pass boxes the uses that close the
+            // cycle, decided by the type graph rather than by the order of this walk.
             return Ok(TypeRef::Named(id));
         }
         let module = stripe::module_for_component(&self.families, name);
@@ -123,8 +121,16 @@ impl<'a> Lowering<'a> {
             self.components.insert(name, (id, site.direction));
             Some(id)
         } else {
+            // A component that becomes no named type of its own (a union, a string, a map)
+            // lowers to the same thing at every reference: lowered once, it is one union
+            // named after the component.
+            let key = (name, site.direction == Direction::Request);
+            if let Some(lowered) = self.inline_components.get(&key) {
+                return Ok(lowered.clone());
+            }
             None
         };
+        let is_named = defines.is_some();
         let component_site = SchemaSite {
             pointer: component_pointer,
             direction: site.direction,
@@ -134,7 +140,14 @@ impl<'a> Lowering<'a> {
             defines,
             component: Some(name),
         };
-        self.lower_inline(schema, &component_site)
+        let lowered = self.lower_inline(schema, &component_site)?;
+        if !is_named {
+            self.inline_components.insert(
+                (name, site.direction == Direction::Request),
+                lowered.clone(),
+            );
+        }
+        Ok(lowered)
     }
 
     pub(super) fn lower_inline(

@@ -25,7 +25,7 @@ pub(super) fn resource_families(spec: &OpenAPI) -> Vec<String> {
                 .extensions
                 .get("x-resourceId")?
                 .as_str()
-                .map(snake_case),
+                .map(super::resources::resource_name),
             ReferenceOr::Reference { .. } => None,
         })
         .collect();
@@ -35,9 +35,14 @@ pub(super) fn resource_families(spec: &OpenAPI) -> Vec<String> {
 }
 
 /// The module of a component schema: the longest resource family (`x-resourceId`) its
-/// name starts with (`payment_method_details_card` -> `payment_method`), else `shared`.
+/// name starts with (`payment_method_details_card` -> `payment_method`), else `shared`. A
+/// deleted stub (`deleted_customer`) is its resource's.
 pub(super) fn module_for_component(families: &[String], name: &str) -> String {
     let snake = snake_case(name);
+    let snake = match snake.strip_prefix("deleted_") {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => snake,
+    };
     families
         .iter()
         .find(|family| {
@@ -66,7 +71,7 @@ pub(super) fn module_for_path(path: &str) -> String {
 
 /// A family's module name; the names the crate's hand-written runtime and its dependencies
 /// already use get a suffix, so a generated module never shadows them.
-fn module_name(family: &str) -> String {
+pub(super) fn module_name(family: &str) -> String {
     let name = field_name(family);
     if crate::runtime::is_taken_module_name(&name) {
         format!("{name}_api")
@@ -211,6 +216,34 @@ impl<'a> Lowering<'a> {
             Some(PageKind::List) | None => TypeRef::List(item),
         })
     }
+}
+
+/// Stripe's range filter (`created`, `arrival_date`, ...): an integer, or an object of integer
+/// bounds among `gt`, `gte`, `lt` and `lte`, none required.
+pub(super) fn is_range_query<'s>(alternatives: impl Iterator<Item = &'s ReferenceOr<Schema>>) -> bool {
+    let is_integer = |schema: &Schema| matches!(schema.schema_kind, SchemaKind::Type(Type::Integer(_)));
+    let (mut integers, mut bounds, mut others) = (0, 0, 0);
+    for alternative in alternatives {
+        let ReferenceOr::Item(schema) = alternative else {
+            others += 1;
+            continue;
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Integer(_)) => integers += 1,
+            SchemaKind::Type(Type::Object(object))
+                if !object.properties.is_empty()
+                    && object.required.is_empty()
+                    && object.properties.iter().all(|(name, property)| {
+                        ["gt", "gte", "lt", "lte"].contains(&name.as_str())
+                            && matches!(property, ReferenceOr::Item(bound) if is_integer(bound))
+                    }) =>
+            {
+                bounds += 1;
+            }
+            _ => others += 1,
+        }
+    }
+    (integers, bounds, others) == (1, 1, 0)
 }
 
 /// Stripe's "unset" alternative: `{type: string, enum: [""]}`.

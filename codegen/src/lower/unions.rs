@@ -33,7 +33,10 @@ impl<'a> Lowering<'a> {
         if expandable {
             rest.retain(|(_, alternative)| !stripe::is_plain_string(alternative));
         }
+        let range = site.direction == Direction::Request
+            && stripe::is_range_query(rest.iter().map(|(_, alternative)| *alternative));
         let inner = match rest.as_slice() {
+            _ if range => TypeRef::RangeQuery,
             [] => {
                 return Err(self.error(
                     &base,
@@ -67,14 +70,21 @@ impl<'a> Lowering<'a> {
         base: &str,
         site: &SchemaSite<'_>,
     ) -> Result<TypeRef, Error> {
-        let id = self
-            .registry
-            .reserve_inline(&site.name_hint, &site.pointer, site.origin());
+        // A component that is a union is one type under the component's own name, lowered
+        // once (see `lower_reference`), rather than a numbered copy at every reference.
+        // (One used for requests and for responses is two types; the second is named as an
+        // inline type would be.)
+        let exact = site.component.and_then(|component| {
+            self.registry
+                .reserve_exact(type_name(component), &site.pointer, site.origin())
+                .ok()
+        });
+        let id = exact.unwrap_or_else(|| {
+            self.registry
+                .reserve_inline(&site.name_hint, &site.pointer, site.origin())
+        });
         let name = self.registry.name(id).to_owned();
-        self.registry.open(id);
-        let variants = self.lower_variants(&name, alternatives, base, site);
-        self.registry.close(id);
-        let variants = variants?;
+        let variants = self.lower_variants(&name, alternatives, base, site)?;
         let mut keys: Vec<&Discriminator> = variants
             .iter()
             .filter_map(|variant| variant.discriminator.as_ref())
@@ -104,14 +114,54 @@ impl<'a> Lowering<'a> {
         site: &SchemaSite<'_>,
     ) -> Result<Vec<UnionVariant>, Error> {
         let mut variants: Vec<UnionVariant> = Vec::with_capacity(alternatives.len());
-        for (index, alternative) in alternatives {
+        // Inline alternatives of one shape (two objects) are named by their `title`s where
+        // all of them have distinct ones (`card_details_params` -> `CardDetails`), rather
+        // than numbered in the order they are listed.
+        let labels: Vec<Option<String>> = alternatives
+            .iter()
+            .map(|(_, alternative)| match alternative {
+                ReferenceOr::Item(inline) => Some(inline_label(inline).to_owned()),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .collect();
+        let titled = |position: usize| -> Option<String> {
+            let label = labels[position].as_ref()?;
+            let same: Vec<usize> = (0..labels.len())
+                .filter(|other| labels[*other].as_ref() == Some(label))
+                .collect();
+            if same.len() < 2 {
+                return None;
+            }
+            let titles: Vec<Option<String>> = same
+                .iter()
+                .map(|other| match alternatives[*other].1 {
+                    ReferenceOr::Item(inline) => {
+                        inline.schema_data.title.as_deref().map(title_label)
+                    }
+                    ReferenceOr::Reference { .. } => None,
+                })
+                .collect();
+            let mut distinct: Vec<&String> = titles.iter().flatten().collect();
+            distinct.sort();
+            distinct.dedup();
+            if distinct.len() != same.len() {
+                return None;
+            }
+            let at = same.iter().position(|other| *other == position)?;
+            titles[at].clone()
+        };
+        for (position, (index, alternative)) in alternatives.iter().enumerate() {
+            let (index, alternative) = (*index, *alternative);
             let pointer = format!("{base}/{index}");
             let (label, discriminator) = match alternative {
                 ReferenceOr::Reference { reference } => {
                     let (component, target, _) = self.resolve_component(reference, &pointer)?;
                     (type_name(component), stripe::discriminator_of(target))
                 }
-                ReferenceOr::Item(inline) => (inline_label(inline).to_owned(), None),
+                ReferenceOr::Item(inline) => (
+                    titled(position).unwrap_or_else(|| inline_label(inline).to_owned()),
+                    None,
+                ),
             };
             let rust_name = first_free(&label, |name| {
                 name == "Unknown" || variants.iter().any(|variant| variant.rust_name == name)
@@ -127,6 +177,17 @@ impl<'a> Lowering<'a> {
         }
         Ok(variants)
     }
+}
+
+/// A variant name from an inline schema's `title`, without Stripe's `_params` or `_param`
+/// ending (`card_details_params` -> `CardDetails`).
+fn title_label(title: &str) -> String {
+    let stem = title
+        .strip_suffix("_params")
+        .or_else(|| title.strip_suffix("_param"))
+        .filter(|stem| !stem.is_empty())
+        .unwrap_or(title);
+    type_name(stem)
 }
 
 /// The variant name of an inline union member, from its shape.

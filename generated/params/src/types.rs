@@ -1,5 +1,5 @@
 //! Hand-written: the generic shapes that generated request types are built from: Stripe's
-//! "unset" empty-string alternative, and files to upload.
+//! "unset" empty-string alternative, its range filters, and files to upload.
 
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
@@ -49,6 +49,159 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unsettable<T> {
         T::deserialize(value)
             .map(Unsettable::Value)
             .map_err(de::Error::custom)
+    }
+}
+
+/// Stripe's range filter on a timestamp or an amount (`created`, `arrival_date`, `due_date`,
+/// ...): one exact value, or bounds, sent as `created=<n>` or `created[gte]=<n>&created[lt]=<m>`.
+///
+/// ```
+/// use stripe_sdk_params::RangeQuery;
+///
+/// let last_week = RangeQuery::gte(1_765_000_000).and_lt(1_765_604_800);
+/// let exactly: RangeQuery = 1_765_000_000.into();
+/// # assert_ne!(last_week, exactly);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RangeQuery {
+    /// Exactly this value.
+    Equal(i64),
+    /// Within these bounds; a bound that is `None` is not sent.
+    Bounds {
+        gt: Option<i64>,
+        gte: Option<i64>,
+        lt: Option<i64>,
+        lte: Option<i64>,
+    },
+}
+
+impl RangeQuery {
+    const UNBOUNDED: RangeQuery = RangeQuery::Bounds {
+        gt: None,
+        gte: None,
+        lt: None,
+        lte: None,
+    };
+
+    /// Greater than `value`.
+    pub fn gt(value: i64) -> Self {
+        Self::UNBOUNDED.and_gt(value)
+    }
+
+    /// Greater than or equal to `value`.
+    pub fn gte(value: i64) -> Self {
+        Self::UNBOUNDED.and_gte(value)
+    }
+
+    /// Less than `value`.
+    pub fn lt(value: i64) -> Self {
+        Self::UNBOUNDED.and_lt(value)
+    }
+
+    /// Less than or equal to `value`.
+    pub fn lte(value: i64) -> Self {
+        Self::UNBOUNDED.and_lte(value)
+    }
+
+    /// From `start` (included) to `end` (excluded), as Rust's `start..end`.
+    pub fn between(start: i64, end: i64) -> Self {
+        Self::gte(start).and_lt(end)
+    }
+
+    /// These bounds and greater than `value` (an exact value becomes bounds).
+    pub fn and_gt(self, value: i64) -> Self {
+        self.with(|bounds| bounds.0 = Some(value))
+    }
+
+    /// These bounds and greater than or equal to `value`.
+    pub fn and_gte(self, value: i64) -> Self {
+        self.with(|bounds| bounds.1 = Some(value))
+    }
+
+    /// These bounds and less than `value`.
+    pub fn and_lt(self, value: i64) -> Self {
+        self.with(|bounds| bounds.2 = Some(value))
+    }
+
+    /// These bounds and less than or equal to `value`.
+    pub fn and_lte(self, value: i64) -> Self {
+        self.with(|bounds| bounds.3 = Some(value))
+    }
+
+    fn with(self, set: impl FnOnce(&mut (Option<i64>, Option<i64>, Option<i64>, Option<i64>))) -> Self {
+        let mut bounds = match self {
+            RangeQuery::Equal(value) => (None, Some(value), None, Some(value)),
+            RangeQuery::Bounds { gt, gte, lt, lte } => (gt, gte, lt, lte),
+        };
+        set(&mut bounds);
+        let (gt, gte, lt, lte) = bounds;
+        RangeQuery::Bounds { gt, gte, lt, lte }
+    }
+}
+
+impl From<i64> for RangeQuery {
+    fn from(value: i64) -> Self {
+        RangeQuery::Equal(value)
+    }
+}
+
+impl crate::form::Encode for RangeQuery {
+    fn encode(&self, form: &mut crate::form::Encoder) -> Result<(), crate::form::FormError> {
+        match self {
+            RangeQuery::Equal(value) => value.encode(form),
+            RangeQuery::Bounds { gt, gte, lt, lte } => {
+                form.fields(&[("gt", gt), ("gte", gte), ("lt", lt), ("lte", lte)])
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for RangeQuery {
+    fn validate_at(&self, _: &crate::validate::FieldPath<'_>, _: &mut crate::validate::Violations) {}
+}
+
+/// As Stripe's JSON would write it: a number, or an object of the bounds that are set.
+#[cfg(feature = "serialize")]
+impl Serialize for RangeQuery {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RangeQuery::Equal(value) => serializer.serialize_i64(*value),
+            RangeQuery::Bounds { gt, gte, lt, lte } => {
+                use serde::ser::SerializeMap;
+                let bounds = [("gt", gt), ("gte", gte), ("lt", lt), ("lte", lte)];
+                let mut map = serializer.serialize_map(None)?;
+                for (name, bound) in bounds {
+                    if let Some(bound) = bound {
+                        map.serialize_entry(name, bound)?;
+                    }
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> Deserialize<'de> for RangeQuery {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Bounds {
+            gt: Option<i64>,
+            gte: Option<i64>,
+            lt: Option<i64>,
+            lte: Option<i64>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Equal(i64),
+            Bounds(Bounds),
+        }
+        Ok(match Wire::deserialize(deserializer)? {
+            Wire::Equal(value) => RangeQuery::Equal(value),
+            Wire::Bounds(Bounds { gt, gte, lt, lte }) => RangeQuery::Bounds { gt, gte, lt, lte },
+        })
     }
 }
 

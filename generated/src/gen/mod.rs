@@ -10,3 +10,4 @@ pub mod terminal_connection_token;
 pub use self::terminal_connection_token::*;
 pub mod terminal_reader;
 pub use self::terminal_reader::*;
+pub mod resources;

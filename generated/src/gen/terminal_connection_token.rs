@@ -7,6 +7,7 @@ impl crate::Client {
     ///
     /// `POST /v1/terminal/connection_tokens`
     #[doc(alias = "PostTerminalConnectionTokens")]
+    #[doc(alias = "create")]
     pub async fn post_terminal_connection_tokens(
         &self,
         params: &crate::terminal_connection_token::PostTerminalConnectionTokensParams,

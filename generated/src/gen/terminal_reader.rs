@@ -7,6 +7,7 @@ impl crate::Client {
     ///
     /// `GET /v1/terminal/readers/{reader}`
     #[doc(alias = "GetTerminalReadersReader")]
+    #[doc(alias = "retrieve")]
     pub async fn get_terminal_readers_reader(
         &self,
         reader: &str,

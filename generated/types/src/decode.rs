@@ -22,7 +22,8 @@ const MAX_DEPTH: u32 = 128;
 /// A type that can be read from JSON by [`Reader`]. Generated response types implement it.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no decoder in this build",
-    note = "in a standalone crate with features, a type reached only through expandable fields is declared without its impls; enable the feature of a family that returns it (its own family's, for one)"
+    label = "`{Self}` is decoded only with the feature of the module that declares it",
+    note = "a type that the enabled features reach only through expandable fields is declared without its decoder; enable the Cargo feature named after the module that declares `{Self}`, the last segment of its path before the type's name (`stripe_sdk::invoice::Invoice` is decoded with the feature `invoice`)"
 )]
 pub trait Decode: Sized {
     /// Reads one value of this type at the reader's position.
@@ -714,6 +715,22 @@ impl<'a> Reader<'a> {
                 message: error.message,
             },
         })
+    }
+
+    /// An expanded object's `id`, read ahead as [`Reader::read_ahead_id`] does. Every object
+    /// Stripe expands has one, so an object without a string `id` is an error, located on the
+    /// object (its JSON path is the expandable field's).
+    pub fn read_ahead_expanded_id(&mut self, expected: &str) -> Result<Cow<'a, str>, JsonError> {
+        self.skip_whitespace();
+        let start = self.position;
+        match self.read_ahead_id(expected) {
+            Ok(Some(id)) => Ok(id),
+            Ok(None) => Err(JsonError::new(
+                start,
+                "missing field `id`: an expanded object must have a string `id`",
+            )),
+            Err(error) => Err(error),
+        }
     }
 
     /// An object's `id`, read ahead from the object at the position; the reader does not

@@ -4,8 +4,10 @@
 use crate::decode::{Decode, JsonError, Reader};
 use serde::de::Deserializer;
 use serde::{Deserialize, Serialize, Serializer};
+use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::OnceLock;
 
 /// What generated `Debug` impls print in place of a secret field's value. The same text as
 /// `stripe_sdk_params::REDACTED`, which request types print (the two crates do not depend on
@@ -15,12 +17,16 @@ pub const REDACTED: &str = "[redacted]";
 /// A field that holds an object's id, or the whole object when the request asked for it with
 /// `expand[]`.
 ///
-/// An expanded object is kept as its JSON text and decoded when the program asks for it
-/// ([`Expandable::object`]). A program so pays, in compile time, only for the types it decodes:
-/// a family's responses name other families' objects through these fields (a payment intent's
-/// invoice, a customer's default source), and decoding them all eagerly would compile most of
-/// the API into every program. With the standalone crate's features, an object's type has its
-/// decoder when a feature that returns it is on (its own family's, for one).
+/// An expanded object is kept as its JSON text and decoded the first time the program asks for
+/// it ([`Expandable::as_object`]), then kept. A program so pays, in compile time, only for the
+/// types it decodes: a family's responses name other families' objects through these fields (a
+/// payment intent's invoice, a customer's default source), and decoding them all eagerly would
+/// compile most of the API into every program. With the standalone crate's features, an
+/// object's type has its decoder when the feature named after its module is on (`invoice` for
+/// `stripe_sdk::invoice::Invoice`).
+///
+/// The id is there either way ([`Expandable::id`]): every object Stripe expands has one, and a
+/// response whose expanded object lacks it does not decode.
 pub enum Expandable<T> {
     /// Not expanded: the object's id.
     Id(String),
@@ -59,15 +65,35 @@ impl<T> fmt::Debug for Expandable<T> {
 }
 
 impl<T> Expandable<T> {
-    /// The object's id, whether or not it was expanded, when the object has one.
-    pub fn id(&self) -> Option<&str> {
+    /// The object's id, whether or not it was expanded.
+    pub fn id(&self) -> &str {
         match self {
-            Expandable::Id(id) => Some(id),
+            Expandable::Id(id) => id,
             Expandable::Object(object) => object.id(),
         }
     }
 
-    /// The object decoded, when it was expanded.
+    /// Whether the object was expanded.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Expandable::Object(_))
+    }
+
+    /// The object, when it was expanded: decoded the first time it is asked for, and then
+    /// borrowed. `Some(Err(_))` says why it does not decode, located in
+    /// [`Expanded::json`] (`error.json_path(expanded.json())`).
+    pub fn as_object(&self) -> Option<Result<&T, &JsonError>>
+    where
+        T: Decode + Send + Sync + 'static,
+    {
+        match self {
+            Expandable::Id(_) => None,
+            Expandable::Object(object) => Some(object.get()),
+        }
+    }
+
+    /// The object, when it was expanded, decoded into a value of its own: every call decodes
+    /// the JSON again. [`as_object`](Self::as_object) decodes it once and lends it;
+    /// [`into_object`](Self::into_object) moves it out.
     pub fn object(&self) -> Option<Result<T, JsonError>>
     where
         T: Decode,
@@ -77,33 +103,61 @@ impl<T> Expandable<T> {
             Expandable::Object(object) => Some(object.decode()),
         }
     }
+
+    /// The object, when it was expanded, moved out: decoded now unless it already was.
+    pub fn into_object(self) -> Option<Result<T, JsonError>>
+    where
+        T: Decode + 'static,
+    {
+        match self {
+            Expandable::Id(_) => None,
+            Expandable::Object(object) => Some(object.into_decoded()),
+        }
+    }
 }
 
-/// An expanded object as the response held it: its JSON text, and its `id` read ahead.
+/// An expanded object as the response held it: its JSON text and its `id` (read ahead), and
+/// the object once it has been decoded.
 pub struct Expanded<T> {
-    id: Option<String>,
+    id: Box<str>,
     json: Box<str>,
+    /// The object (a `T`), or why it does not decode, once asked for.
+    ///
+    /// Boxed, because an object may expand, through its own expandable fields, into an object
+    /// of its own type (a customer's default source names the customer), and a type cannot hold
+    /// itself inline. And held as `dyn Any`, so that `T` is not part of this type's layout:
+    /// were it, the compiler would decide whether a response is `Send` by walking every type
+    /// that any expandable field could expand into, which for Stripe's whole API is deeper
+    /// than its recursion limit (`overflow evaluating the requirement ...: Send`). Erased, an
+    /// `Expanded` is `Send` and `Sync` whatever it holds, as the JSON text alone was.
+    decoded: OnceLock<Result<Box<dyn Any + Send + Sync>, JsonError>>,
     // `fn() -> T`: the type is only decoded to, so it does not decide whether an `Expanded` is
-    // `Send` or `Sync`.
+    // `Send` or `Sync` (what is decoded must be, which `get` requires).
     object_type: PhantomData<fn() -> T>,
 }
 
 impl<T> Expanded<T> {
-    /// An expanded object from its JSON text (for tests and mocks); its `id` is read from it.
+    /// An expanded object from its JSON text (for tests and mocks); its `id` is read from it,
+    /// and an object without a string `id` is an error, as in a response.
     pub fn from_json(json: &str) -> Result<Self, JsonError> {
         let mut reader = Reader::new(json);
-        let expanded = read_expanded(&mut reader)?;
+        let (id, json) = read_expanded(&mut reader)?;
         reader.end()?;
-        Ok(Expanded {
-            id: expanded.0,
-            json: expanded.1,
-            object_type: PhantomData,
-        })
+        Ok(Expanded::new(id, json))
     }
 
-    /// The object's `id`, when it has one.
-    pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
+    fn new(id: Box<str>, json: Box<str>) -> Self {
+        Expanded {
+            id,
+            json,
+            decoded: OnceLock::new(),
+            object_type: PhantomData,
+        }
+    }
+
+    /// The object's `id`.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// The object's JSON text, exactly as the response held it. It may hold secrets (a
@@ -112,26 +166,68 @@ impl<T> Expanded<T> {
         &self.json
     }
 
-    /// Decodes the object. Errors are located in [`Expanded::json`].
+    /// The object, decoded the first time it is asked for (from any thread) and then
+    /// borrowed; or why it does not decode, located in [`Expanded::json`].
+    pub fn get(&self) -> Result<&T, &JsonError>
+    where
+        T: Decode + Send + Sync + 'static,
+    {
+        match self.decoded.get_or_init(|| decode_boxed::<T>(&self.json)) {
+            Ok(object) => match object.downcast_ref::<T>() {
+                Some(object) => Ok(object),
+                None => unreachable!("an `Expanded<T>` only ever stores a `T`"),
+            },
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Decodes the object into a value of its own, from the JSON text, at every call; use
+    /// [`get`](Self::get) to decode it once and borrow it. Errors are located in
+    /// [`Expanded::json`].
     pub fn decode(&self) -> Result<T, JsonError>
     where
         T: Decode,
     {
         crate::decode::from_str(&self.json)
     }
-}
 
-impl<T> Clone for Expanded<T> {
-    fn clone(&self) -> Self {
-        Expanded {
-            id: self.id.clone(),
-            json: self.json.clone(),
-            object_type: PhantomData,
+    /// The object, moved out: the one [`get`](Self::get) decoded, or decoded now.
+    pub fn into_decoded(self) -> Result<T, JsonError>
+    where
+        T: Decode + 'static,
+    {
+        match self.decoded.into_inner() {
+            Some(Ok(object)) => match object.downcast::<T>() {
+                Ok(object) => Ok(*object),
+                Err(_) => unreachable!("an `Expanded<T>` only ever stores a `T`"),
+            },
+            Some(Err(error)) => Err(error),
+            None => crate::decode::from_str(&self.json),
         }
     }
 }
 
+/// Decodes an expanded object into a box, for [`Expanded::get`]; generic over the object type
+/// alone.
+fn decode_boxed<T: Decode + Send + Sync + 'static>(
+    json: &str,
+) -> Result<Box<dyn Any + Send + Sync>, JsonError> {
+    match crate::decode::from_str::<T>(json) {
+        Ok(object) => Ok(Box::new(object)),
+        Err(error) => Err(error),
+    }
+}
+
+impl<T> Clone for Expanded<T> {
+    /// The clone has the same text and id; it decodes its object again when asked (cloning the
+    /// decoded object would require `T: Clone`, which a type declared without impls lacks).
+    fn clone(&self) -> Self {
+        Expanded::new(self.id.clone(), self.json.clone())
+    }
+}
+
 impl<T> PartialEq for Expanded<T> {
+    /// Equal when the JSON texts are, whether or not either was decoded.
     fn eq(&self, other: &Self) -> bool {
         self.json == other.json
     }
@@ -155,11 +251,12 @@ impl<T> Serialize for Expanded<T> {
     }
 }
 
-/// An expanded object's id, read ahead, and its text; not generic, so compiled once.
-fn read_expanded(reader: &mut Reader<'_>) -> Result<(Option<String>, Box<str>), JsonError> {
-    let id = reader.read_ahead_id("an id or an object")?;
+/// An expanded object's id, read ahead, and its text; not generic, so compiled once. An object
+/// without a string `id` is an error located on the object.
+fn read_expanded(reader: &mut Reader<'_>) -> Result<(Box<str>, Box<str>), JsonError> {
+    let id = reader.read_ahead_expanded_id("an id or an object")?;
     let json = reader.raw_value()?;
-    Ok((id.map(std::borrow::Cow::into_owned), json.into()))
+    Ok((id.into(), json.into()))
 }
 
 /// Objects that carry an `id`: an [`Expandable`] gives it either way, and a list's last id is
@@ -193,11 +290,7 @@ impl<T> Decode for Expandable<T> {
                 Err(error) => Err(error),
             },
             Ok(false) => match read_expanded(reader) {
-                Ok((id, json)) => Ok(Expandable::Object(Expanded {
-                    id,
-                    json,
-                    object_type: PhantomData,
-                })),
+                Ok((id, json)) => Ok(Expandable::Object(Expanded::new(id, json))),
                 Err(error) => Err(error),
             },
             Err(error) => Err(error),
@@ -270,12 +363,14 @@ mod tests {
     fn expandable_reads_an_id_or_an_object() {
         let id: Expandable<Thing> = crate::decode::from_str(r#""th_1""#).unwrap();
         assert_eq!(id, Expandable::Id("th_1".to_owned()));
-        assert_eq!(id.id(), Some("th_1"));
+        assert_eq!(id.id(), "th_1");
+        assert!(!id.is_object());
         assert!(id.object().is_none());
+        assert!(id.as_object().is_none());
         let text = r#"{"size": 3, "id": "th_1"}"#;
         let object: Expandable<Thing> = crate::decode::from_str(text).unwrap();
         // The id is read ahead, wherever it is in the object.
-        assert_eq!(object.id(), Some("th_1"));
+        assert_eq!(object.id(), "th_1");
         assert_eq!(
             object.object().map(|thing| thing.map(|thing| thing.size)),
             Some(Ok(3))
@@ -313,7 +408,7 @@ mod tests {
         // `Debug` never shows the text, which may hold secrets.
         assert_eq!(
             format!("{expanded:?}"),
-            r#"Expanded { id: Some("th_1"), json: <26 bytes> }"#
+            r#"Expanded { id: "th_1", json: <26 bytes> }"#
         );
         // Its syntax is checked with the response's. (An error at a closing brace is placed on
         // the object it closes, as a missing field is.)
@@ -327,14 +422,85 @@ mod tests {
             error.message(),
             "invalid type: integer `5`, expected an id or an object"
         );
-        let from_json = Expanded::<Thing>::from_json(r#"{"id": null, "size": 1}"#).unwrap();
-        assert_eq!(from_json.id(), None);
-        assert_eq!(
-            from_json
-                .decode()
-                .map_err(|error| error.message().to_owned()),
-            Err("invalid type: null, expected a string".to_owned())
-        );
+        let from_json = Expanded::<Thing>::from_json(r#"{"id": "th_2", "size": 1}"#).unwrap();
+        assert_eq!(from_json.id(), "th_2");
+        assert_eq!(from_json.get().map(|thing| thing.size), Ok(1));
+    }
+
+    #[test]
+    fn an_expanded_object_without_a_string_id_does_not_decode_and_says_where() {
+        #[derive(Debug)]
+        struct Holder {
+            things: Vec<Expandable<Thing>>,
+        }
+        crate::decode::decode_object! { Holder, required { "things" => things }, optional {} }
+        let holder = crate::decode::from_str::<Holder>(r#"{"things": ["th_0"]}"#).unwrap();
+        assert_eq!(holder.things[0].id(), "th_0");
+        for (text, path, message) in [
+            (
+                r#"{"things": ["th_0", {"size": 1}]}"#,
+                "things[1]",
+                "missing field `id`: an expanded object must have a string `id`",
+            ),
+            (
+                r#"{"things": ["th_0", {"id": null, "size": 1}]}"#,
+                "things[1]",
+                "missing field `id`: an expanded object must have a string `id`",
+            ),
+            (
+                r#"{"things": [{"id": 7, "size": 1}]}"#,
+                "things[0].id",
+                "invalid type: integer `7`, expected a string",
+            ),
+        ] {
+            let error = crate::decode::from_str::<Holder>(text).unwrap_err();
+            assert_eq!(error.json_path(text), path, "{text}");
+            assert_eq!(error.message(), message, "{text}");
+        }
+        let error = Expanded::<Thing>::from_json(r#"{"size": 1}"#).unwrap_err();
+        assert_eq!(error.json_path(r#"{"size": 1}"#), ".");
+    }
+
+    #[test]
+    fn an_expandable_is_send_and_sync_whatever_it_expands_into() {
+        // The decoded object is held erased, so that the compiler does not walk the type graph
+        // behind every expandable field to decide this (Stripe's is deeper than its limit).
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Expandable<std::rc::Rc<u8>>>();
+        assert_send_sync::<Expandable<Thing>>();
+    }
+
+    #[test]
+    fn an_expanded_object_is_decoded_once_then_lent() {
+        let object: Expandable<Thing> =
+            crate::decode::from_str(r#"{"id": "th_1", "size": 3}"#).unwrap();
+        let first = object.as_object().unwrap().unwrap();
+        let second = object.as_object().unwrap().unwrap();
+        // The same value, not a second decoding of the text.
+        assert!(std::ptr::eq(first, second));
+        assert_eq!(first.size, 3);
+        // A clone has the same text, so it is equal, and decodes on its own when asked.
+        let clone = object.clone();
+        assert_eq!(clone, object);
+        assert!(!std::ptr::eq(clone.as_object().unwrap().unwrap(), first));
+        // `object()` still gives a value of its own; `into_object` moves the decoded one out.
+        assert_eq!(object.object().unwrap().unwrap().size, 3);
+        assert_eq!(object.into_object().unwrap().unwrap().size, 3);
+
+        // A decoding error is kept, and given again without decoding again.
+        let text = r#"{"id": "th_1", "size": "big"}"#;
+        let Expandable::Object(bad) = crate::decode::from_str::<Expandable<Thing>>(text).unwrap()
+        else {
+            panic!("an object");
+        };
+        let error = bad.get().unwrap_err();
+        assert!(std::ptr::eq(error, bad.get().unwrap_err()));
+        assert_eq!(error.json_path(bad.json()), "size");
+        assert_eq!(bad.into_decoded().unwrap_err().message(), error_message());
+
+        fn error_message() -> &'static str {
+            "invalid type: string \"big\", expected i64"
+        }
     }
 }
 

@@ -31,5 +31,5 @@ mod r#gen;
 )]
 pub use r#gen::*;
 
-pub use types::{FileUpload, Unsettable};
+pub use types::{FileUpload, RangeQuery, Unsettable};
 pub use validate::{InvalidParams, REDACTED, Violation, ViolationKind};

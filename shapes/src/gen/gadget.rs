@@ -19,6 +19,7 @@ impl crate::Client {
     ///
     /// `POST /v1/files`
     #[doc(alias = "PostFiles")]
+    #[doc(alias = "upload")]
     pub async fn post_files(
         &self,
         params: &crate::gadget::PostFilesParams,

@@ -13,10 +13,56 @@ impl crate::pagination::SearchParams for crate::widget::GetWidgetsSearchParams {
     }
 }
 impl crate::Client {
+    /// `GET /v1/widgets`
+    #[doc(alias = "GetWidgets")]
+    pub async fn get_widgets(
+        &self,
+        params: &crate::widget::GetWidgetsParams,
+    ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
+        params.validate()?;
+        let request = crate::client::ApiRequest::new(
+                "GetWidgets",
+                reqwest::Method::GET,
+                "/v1/widgets".to_owned(),
+            )
+            .query(crate::form::to_form_string(params)?);
+        self.execute(request).await
+    }
+    /// `POST /v1/widgets`
+    #[doc(alias = "PostWidgets")]
+    pub async fn post_widgets(
+        &self,
+        params: &crate::widget::PostWidgetsParams,
+    ) -> Result<crate::widget::Widget, crate::Error> {
+        params.validate()?;
+        let request = crate::client::ApiRequest::new(
+                "PostWidgets",
+                reqwest::Method::POST,
+                "/v1/widgets".to_owned(),
+            )
+            .form(crate::form::to_form_string(params)?);
+        self.execute(request).await
+    }
+    /// `GET /v1/widgets/search`
+    #[doc(alias = "GetWidgetsSearch")]
+    pub async fn get_widgets_search(
+        &self,
+        params: &crate::widget::GetWidgetsSearchParams,
+    ) -> Result<crate::SearchResult<crate::widget::Widget>, crate::Error> {
+        params.validate()?;
+        let request = crate::client::ApiRequest::new(
+                "GetWidgetsSearch",
+                reqwest::Method::GET,
+                "/v1/widgets/search".to_owned(),
+            )
+            .query(crate::form::to_form_string(params)?);
+        self.execute(request).await
+    }
     /// Retrieves a **widget**.
     ///
     /// `GET /v1/widgets/{widget}`
     #[doc(alias = "GetWidgetsWidget")]
+    #[doc(alias = "retrieve")]
     pub async fn get_widgets_widget(
         &self,
         widget: &str,
@@ -42,6 +88,7 @@ impl crate::Client {
     ///
     /// `POST /v1/widgets/{widget}`
     #[doc(alias = "PostWidgetsWidget")]
+    #[doc(alias = "update")]
     pub async fn post_widgets_widget(
         &self,
         widget: &str,
@@ -63,80 +110,104 @@ impl crate::Client {
             .form(crate::form::to_form_string(params)?);
         self.execute(request).await
     }
-    /// `POST /v1/widgets`
-    #[doc(alias = "PostWidgets")]
-    pub async fn post_widgets(
+    /// Deletes a widget.
+    ///
+    /// `DELETE /v1/widgets/{widget}`
+    #[doc(alias = "DeleteWidgetsWidget")]
+    #[doc(alias = "delete")]
+    pub async fn delete_widgets_widget(
         &self,
-        params: &crate::widget::PostWidgetsParams,
-    ) -> Result<crate::widget::Widget, crate::Error> {
-        params.validate()?;
+        widget: &str,
+    ) -> Result<crate::widget::DeletedWidget, crate::Error> {
         let request = crate::client::ApiRequest::new(
-                "PostWidgets",
-                reqwest::Method::POST,
-                "/v1/widgets".to_owned(),
-            )
-            .form(crate::form::to_form_string(params)?);
+            "DeleteWidgetsWidget",
+            reqwest::Method::DELETE,
+            {
+                let widget = crate::form::path_segment("widget", widget, Some(5000))?;
+                format!("/v1/widgets/{widget}")
+            },
+        );
         self.execute(request).await
     }
-    /// `GET /v1/widgets`
-    #[doc(alias = "GetWidgets")]
-    pub async fn get_widgets(
+    /// The widget's data sheet.
+    ///
+    /// `GET /v1/widgets/{widget}/pdf`
+    #[doc(alias = "GetWidgetsWidgetPdf")]
+    pub async fn get_widgets_widget_pdf(
         &self,
-        params: &crate::widget::GetWidgetsParams,
-    ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
-        params.validate()?;
+        widget: &str,
+    ) -> Result<Vec<u8>, crate::Error> {
         let request = crate::client::ApiRequest::new(
-                "GetWidgets",
-                reqwest::Method::GET,
-                "/v1/widgets".to_owned(),
-            )
-            .query(crate::form::to_form_string(params)?);
-        self.execute(request).await
-    }
-    /// `GET /v1/widgets/search`
-    #[doc(alias = "GetWidgetsSearch")]
-    pub async fn get_widgets_search(
-        &self,
-        params: &crate::widget::GetWidgetsSearchParams,
-    ) -> Result<crate::SearchResult<crate::widget::Widget>, crate::Error> {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "GetWidgetsSearch",
-                reqwest::Method::GET,
-                "/v1/widgets/search".to_owned(),
-            )
-            .query(crate::form::to_form_string(params)?);
-        self.execute(request).await
+            "GetWidgetsWidgetPdf",
+            reqwest::Method::GET,
+            {
+                let widget = crate::form::path_segment("widget", widget, Some(5000))?;
+                format!("/v1/widgets/{widget}/pdf")
+            },
+        );
+        self.execute_bytes(request).await
     }
     /// Every object [`get_widgets`](Self::get_widgets) returns, following the pages as the stream is read.
+    ///
+    /// `.next().await` gives one object at a time and `.collect_all().await` all of them; see [`ListStream`](crate::pagination::ListStream).
     #[doc(alias = "GetWidgets")]
-    pub fn get_widgets_stream<'a>(
-        &'a self,
+    pub fn get_widgets_stream(
+        &self,
         params: &crate::widget::GetWidgetsParams,
-    ) -> impl futures_core::Stream<
-        Item = Result<crate::widget::Widget, crate::Error>,
-    > + use<'a> {
+    ) -> crate::pagination::ListStream<crate::widget::Widget> {
+        let client = self.clone();
         crate::pagination::list_stream(
             params.clone(),
-            move |params| { async move { self.get_widgets(&params).await } },
+            move |params| {
+                let client = client.clone();
+                Box::pin(async move { client.get_widgets(&params).await })
+            },
         )
     }
     /// Every object [`get_widgets_search`](Self::get_widgets_search) returns, following the pages as the stream is read.
+    ///
+    /// `.next().await` gives one object at a time and `.collect_all().await` all of them; see [`ListStream`](crate::pagination::ListStream).
     #[doc(alias = "GetWidgetsSearch")]
-    pub fn get_widgets_search_stream<'a>(
-        &'a self,
+    pub fn get_widgets_search_stream(
+        &self,
         params: &crate::widget::GetWidgetsSearchParams,
-    ) -> impl futures_core::Stream<
-        Item = Result<crate::widget::Widget, crate::Error>,
-    > + use<'a> {
+    ) -> crate::pagination::ListStream<crate::widget::Widget> {
+        let client = self.clone();
         crate::pagination::search_stream(
             params.clone(),
-            move |params| { async move { self.get_widgets_search(&params).await } },
+            move |params| {
+                let client = client.clone();
+                Box::pin(async move { client.get_widgets_search(&params).await })
+            },
         )
     }
 }
 #[cfg(feature = "blocking")]
 impl crate::blocking::Client {
+    /// `GET /v1/widgets`
+    #[doc(alias = "GetWidgets")]
+    pub fn get_widgets(
+        &self,
+        params: &crate::widget::GetWidgetsParams,
+    ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
+        self.block_on(self.async_client().get_widgets(params))
+    }
+    /// `POST /v1/widgets`
+    #[doc(alias = "PostWidgets")]
+    pub fn post_widgets(
+        &self,
+        params: &crate::widget::PostWidgetsParams,
+    ) -> Result<crate::widget::Widget, crate::Error> {
+        self.block_on(self.async_client().post_widgets(params))
+    }
+    /// `GET /v1/widgets/search`
+    #[doc(alias = "GetWidgetsSearch")]
+    pub fn get_widgets_search(
+        &self,
+        params: &crate::widget::GetWidgetsSearchParams,
+    ) -> Result<crate::SearchResult<crate::widget::Widget>, crate::Error> {
+        self.block_on(self.async_client().get_widgets_search(params))
+    }
     /// Retrieves a **widget**.
     ///
     /// `GET /v1/widgets/{widget}`
@@ -159,29 +230,22 @@ impl crate::blocking::Client {
     ) -> Result<crate::widget::Widget, crate::Error> {
         self.block_on(self.async_client().post_widgets_widget(widget, params))
     }
-    /// `POST /v1/widgets`
-    #[doc(alias = "PostWidgets")]
-    pub fn post_widgets(
+    /// Deletes a widget.
+    ///
+    /// `DELETE /v1/widgets/{widget}`
+    #[doc(alias = "DeleteWidgetsWidget")]
+    pub fn delete_widgets_widget(
         &self,
-        params: &crate::widget::PostWidgetsParams,
-    ) -> Result<crate::widget::Widget, crate::Error> {
-        self.block_on(self.async_client().post_widgets(params))
+        widget: &str,
+    ) -> Result<crate::widget::DeletedWidget, crate::Error> {
+        self.block_on(self.async_client().delete_widgets_widget(widget))
     }
-    /// `GET /v1/widgets`
-    #[doc(alias = "GetWidgets")]
-    pub fn get_widgets(
-        &self,
-        params: &crate::widget::GetWidgetsParams,
-    ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
-        self.block_on(self.async_client().get_widgets(params))
-    }
-    /// `GET /v1/widgets/search`
-    #[doc(alias = "GetWidgetsSearch")]
-    pub fn get_widgets_search(
-        &self,
-        params: &crate::widget::GetWidgetsSearchParams,
-    ) -> Result<crate::SearchResult<crate::widget::Widget>, crate::Error> {
-        self.block_on(self.async_client().get_widgets_search(params))
+    /// The widget's data sheet.
+    ///
+    /// `GET /v1/widgets/{widget}/pdf`
+    #[doc(alias = "GetWidgetsWidgetPdf")]
+    pub fn get_widgets_widget_pdf(&self, widget: &str) -> Result<Vec<u8>, crate::Error> {
+        self.block_on(self.async_client().get_widgets_widget_pdf(widget))
     }
     /// Every object [`get_widgets`](Self::get_widgets) returns, fetching the next page when the iterator reaches it.
     #[doc(alias = "GetWidgets")]

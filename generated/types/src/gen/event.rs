@@ -18,7 +18,7 @@ pub struct Event {
     /// Whether the event happened in live mode rather than test mode.
     pub livemode: bool,
     /// The kind of object, always `event`.
-    pub object: EventObject2,
+    pub object: EventObjectField,
     /// How many webhook endpoints have not yet acknowledged this event.
     pub pending_webhooks: i64,
     /// The API request that caused the event, or null when Stripe caused it on its own.
@@ -39,111 +39,6 @@ impl crate::HasId for Event {
     }
 }
 crate::types::impl_event_envelope!(Event, "2023-08-16");
-/// The object an event is about.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct NotificationEventData {
-    /// The object the event is about, as it was when the event happened.
-    pub object: EventObject,
-    /// For `*.updated` events, the changed attributes with the values they had before.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
-    pub previous_attributes: Option<serde_json::Value>,
-}
-crate::decode::decode_object! {
-    NotificationEventData, required { "object" => object }, optional {
-    "previous_attributes" => previous_attributes },
-}
-/// The kind of object, always `event`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum EventObject2 {
-    /// `event`
-    Event,
-    /// A value this SDK does not know yet, kept as received.
-    Unknown(String),
-}
-impl EventObject2 {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::str::FromStr for EventObject2 {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "event" => Self::Event,
-                _ => Self::Unknown(value.to_owned()),
-            },
-        )
-    }
-}
-crate::decode::decode_via_str!(EventObject2);
-/// What happened: an event's `type`, one variant per event name the API document lists.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum EventType {
-    /// `checkout.session.async_payment_failed`
-    CheckoutSessionAsyncPaymentFailed,
-    /// `checkout.session.async_payment_succeeded`
-    CheckoutSessionAsyncPaymentSucceeded,
-    /// `checkout.session.completed`
-    CheckoutSessionCompleted,
-    /// `payment_intent.payment_failed`
-    PaymentIntentPaymentFailed,
-    /// `payment_intent.succeeded`
-    PaymentIntentSucceeded,
-    /// `terminal.reader.action_failed`
-    TerminalReaderActionFailed,
-    /// `terminal.reader.action_succeeded`
-    TerminalReaderActionSucceeded,
-    /// A value this SDK does not know yet, kept as received.
-    Unknown(String),
-}
-impl EventType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CheckoutSessionAsyncPaymentFailed => {
-                "checkout.session.async_payment_failed"
-            }
-            Self::CheckoutSessionAsyncPaymentSucceeded => {
-                "checkout.session.async_payment_succeeded"
-            }
-            Self::CheckoutSessionCompleted => "checkout.session.completed",
-            Self::PaymentIntentPaymentFailed => "payment_intent.payment_failed",
-            Self::PaymentIntentSucceeded => "payment_intent.succeeded",
-            Self::TerminalReaderActionFailed => "terminal.reader.action_failed",
-            Self::TerminalReaderActionSucceeded => "terminal.reader.action_succeeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::str::FromStr for EventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "checkout.session.async_payment_failed" => {
-                    Self::CheckoutSessionAsyncPaymentFailed
-                }
-                "checkout.session.async_payment_succeeded" => {
-                    Self::CheckoutSessionAsyncPaymentSucceeded
-                }
-                "checkout.session.completed" => Self::CheckoutSessionCompleted,
-                "payment_intent.payment_failed" => Self::PaymentIntentPaymentFailed,
-                "payment_intent.succeeded" => Self::PaymentIntentSucceeded,
-                "terminal.reader.action_failed" => Self::TerminalReaderActionFailed,
-                "terminal.reader.action_succeeded" => Self::TerminalReaderActionSucceeded,
-                _ => Self::Unknown(value.to_owned()),
-            },
-        )
-    }
-}
-crate::decode::decode_via_str!(EventType);
 /// The object an event is about (`data.object`), decoded by its `object` value into the resource's type. An object of a kind this SDK does not generate is kept whole as JSON (`Unknown`), and so is one of a known kind that does not decode into its type (`Undecoded`, with the reason), as happens when the webhook endpoint is on an older API version than the SDK.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
@@ -205,3 +100,108 @@ impl crate::decode::Decode for EventObject {
     }
 }
 crate::decode::deserialize_via_decode!(EventObject);
+/// The kind of object, always `event`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EventObjectField {
+    /// `event`
+    Event,
+    /// A value this SDK does not know yet, kept as received.
+    Unknown(String),
+}
+impl EventObjectField {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Event => "event",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::str::FromStr for EventObjectField {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "event" => Self::Event,
+                _ => Self::Unknown(value.to_owned()),
+            },
+        )
+    }
+}
+crate::decode::decode_via_str!(EventObjectField);
+/// What happened: an event's `type`, one variant per event name the API document lists.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// `checkout.session.async_payment_failed`
+    CheckoutSessionAsyncPaymentFailed,
+    /// `checkout.session.async_payment_succeeded`
+    CheckoutSessionAsyncPaymentSucceeded,
+    /// `checkout.session.completed`
+    CheckoutSessionCompleted,
+    /// `payment_intent.payment_failed`
+    PaymentIntentPaymentFailed,
+    /// `payment_intent.succeeded`
+    PaymentIntentSucceeded,
+    /// `terminal.reader.action_failed`
+    TerminalReaderActionFailed,
+    /// `terminal.reader.action_succeeded`
+    TerminalReaderActionSucceeded,
+    /// A value this SDK does not know yet, kept as received.
+    Unknown(String),
+}
+impl EventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CheckoutSessionAsyncPaymentFailed => {
+                "checkout.session.async_payment_failed"
+            }
+            Self::CheckoutSessionAsyncPaymentSucceeded => {
+                "checkout.session.async_payment_succeeded"
+            }
+            Self::CheckoutSessionCompleted => "checkout.session.completed",
+            Self::PaymentIntentPaymentFailed => "payment_intent.payment_failed",
+            Self::PaymentIntentSucceeded => "payment_intent.succeeded",
+            Self::TerminalReaderActionFailed => "terminal.reader.action_failed",
+            Self::TerminalReaderActionSucceeded => "terminal.reader.action_succeeded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::str::FromStr for EventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "checkout.session.async_payment_failed" => {
+                    Self::CheckoutSessionAsyncPaymentFailed
+                }
+                "checkout.session.async_payment_succeeded" => {
+                    Self::CheckoutSessionAsyncPaymentSucceeded
+                }
+                "checkout.session.completed" => Self::CheckoutSessionCompleted,
+                "payment_intent.payment_failed" => Self::PaymentIntentPaymentFailed,
+                "payment_intent.succeeded" => Self::PaymentIntentSucceeded,
+                "terminal.reader.action_failed" => Self::TerminalReaderActionFailed,
+                "terminal.reader.action_succeeded" => Self::TerminalReaderActionSucceeded,
+                _ => Self::Unknown(value.to_owned()),
+            },
+        )
+    }
+}
+crate::decode::decode_via_str!(EventType);
+/// The object an event is about.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+pub struct NotificationEventData {
+    /// The object the event is about, as it was when the event happened.
+    pub object: EventObject,
+    /// For `*.updated` events, the changed attributes with the values they had before.
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
+    pub previous_attributes: Option<serde_json::Value>,
+}
+crate::decode::decode_object! {
+    NotificationEventData, required { "object" => object }, optional {
+    "previous_attributes" => previous_attributes },
+}

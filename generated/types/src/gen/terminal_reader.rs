@@ -35,6 +35,35 @@ impl crate::HasId for TerminalReader {
         Some(&self.id)
     }
 }
+/// The kind of object, always `terminal.reader`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TerminalReaderObject {
+    /// `terminal.reader`
+    TerminalReader,
+    /// A value this SDK does not know yet, kept as received.
+    Unknown(String),
+}
+impl TerminalReaderObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TerminalReader => "terminal.reader",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::str::FromStr for TerminalReaderObject {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "terminal.reader" => Self::TerminalReader,
+                _ => Self::Unknown(value.to_owned()),
+            },
+        )
+    }
+}
+crate::decode::decode_via_str!(TerminalReaderObject);
 /// An action a server-driven reader performs.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
@@ -133,35 +162,6 @@ impl std::str::FromStr for TerminalReaderReaderResourceReaderActionType {
     }
 }
 crate::decode::decode_via_str!(TerminalReaderReaderResourceReaderActionType);
-/// The kind of object, always `terminal.reader`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum TerminalReaderObject {
-    /// `terminal.reader`
-    TerminalReader,
-    /// A value this SDK does not know yet, kept as received.
-    Unknown(String),
-}
-impl TerminalReaderObject {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TerminalReader => "terminal.reader",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::str::FromStr for TerminalReaderObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "terminal.reader" => Self::TerminalReader,
-                _ => Self::Unknown(value.to_owned()),
-            },
-        )
-    }
-}
-crate::decode::decode_via_str!(TerminalReaderObject);
 /// Whether the reader is reachable.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TerminalReaderStatus {

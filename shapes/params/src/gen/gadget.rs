@@ -58,40 +58,6 @@ impl crate::validate::Validate for PostFilesParams {
         );
     }
 }
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-#[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
-pub enum PostFilesParamsPurpose {
-    /// `dispute_evidence`
-    #[cfg_attr(
-        any(feature = "serialize", feature = "deserialize"),
-        serde(rename = "dispute_evidence")
-    )]
-    DisputeEvidence,
-    /// `identity_document`
-    #[cfg_attr(
-        any(feature = "serialize", feature = "deserialize"),
-        serde(rename = "identity_document")
-    )]
-    IdentityDocument,
-}
-impl PostFilesParamsPurpose {
-    /// The value as the API spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::DisputeEvidence => "dispute_evidence",
-            Self::IdentityDocument => "identity_document",
-        }
-    }
-}
-impl crate::form::Encode for PostFilesParamsPurpose {
-    fn encode(
-        &self,
-        form: &mut crate::form::Encoder,
-    ) -> Result<(), crate::form::FormError> {
-        form.str(self.as_str())
-    }
-}
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
@@ -125,4 +91,38 @@ impl crate::validate::Validate for PostFilesParamsFileLinkData {
         _path: &crate::validate::FieldPath<'_>,
         _violations: &mut crate::validate::Violations,
     ) {}
+}
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
+pub enum PostFilesParamsPurpose {
+    /// `dispute_evidence`
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(rename = "dispute_evidence")
+    )]
+    DisputeEvidence,
+    /// `identity_document`
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(rename = "identity_document")
+    )]
+    IdentityDocument,
+}
+impl PostFilesParamsPurpose {
+    /// The value as the API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DisputeEvidence => "dispute_evidence",
+            Self::IdentityDocument => "identity_document",
+        }
+    }
+}
+impl crate::form::Encode for PostFilesParamsPurpose {
+    fn encode(
+        &self,
+        form: &mut crate::form::Encoder,
+    ) -> Result<(), crate::form::FormError> {
+        form.str(self.as_str())
+    }
 }

@@ -2,9 +2,9 @@
 //! Request types (params) generated from the OpenAPI document, one module per resource family.
 pub mod gadget;
 pub use self::gadget::*;
-pub mod items;
-pub use self::items::*;
-pub mod webhook_endpoints;
-pub use self::webhook_endpoints::*;
+pub mod item;
+pub use self::item::*;
+pub mod webhook_endpoint;
+pub use self::webhook_endpoint::*;
 pub mod widget;
 pub use self::widget::*;

@@ -5,7 +5,7 @@
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Event {
     pub id: String,
-    pub object: EventObject2,
+    pub object: EventObjectField,
     #[cfg_attr(feature = "serialize", serde(rename = "type"))]
     pub type_: EventType,
     pub created: i64,
@@ -26,14 +26,122 @@ impl crate::HasId for Event {
     }
 }
 crate::types::impl_event_envelope!(Event, "2024-01-01");
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+pub struct EventData {
+    pub object: EventObject,
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
+    pub previous_attributes: Option<serde_json::Value>,
+}
+crate::decode::decode_object! {
+    EventData, required { "object" => object }, optional { "previous_attributes" =>
+    previous_attributes },
+}
+/// The object an event is about (`data.object`), decoded by its `object` value into the resource's type. An object of a kind this SDK does not generate is kept whole as JSON (`Unknown`), and so is one of a known kind that does not decode into its type (`Undecoded`, with the reason), as happens when the webhook endpoint is on an older API version than the SDK.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
+pub enum EventObject {
+    /// An object whose `object` is `gadget`.
+    Gadget(Box<super::gadget::Gadget>),
+    /// An object whose `object` is `widget`.
+    Widget(Box<super::widget::Widget>),
+    /// An object whose `object` is `owner`.
+    Owner(Box<super::shared::Owner>),
+    /// A deleted `owner`.
+    DeletedOwner(Box<super::shared::DeletedOwner>),
+    /// A deleted `gadget`.
+    DeletedGadget(Box<super::gadget::DeletedGadget>),
+    /// A deleted `widget`.
+    DeletedWidget(Box<super::widget::DeletedWidget>),
+    /// An object whose `object` is `event`.
+    Event(Box<Event>),
+    /// An object of a kind this SDK knows that did not decode into its type (such as one
+    /// rendered in an older API version), kept whole as JSON with the reason.
+    Undecoded(Box<crate::types::Undecoded>),
+    /// An object of a kind this SDK does not know yet, kept as JSON.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for EventObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Gadget(value) => serde::Serialize::serialize(value, serializer),
+            Self::Widget(value) => serde::Serialize::serialize(value, serializer),
+            Self::Owner(value) => serde::Serialize::serialize(value, serializer),
+            Self::DeletedOwner(value) => serde::Serialize::serialize(value, serializer),
+            Self::DeletedGadget(value) => serde::Serialize::serialize(value, serializer),
+            Self::DeletedWidget(value) => serde::Serialize::serialize(value, serializer),
+            Self::Event(value) => serde::Serialize::serialize(value, serializer),
+            Self::Undecoded(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl crate::decode::Decode for EventObject {
+    fn decode(
+        reader: &mut crate::decode::Reader<'_>,
+    ) -> Result<Self, crate::decode::JsonError> {
+        let (object, deleted) = reader.discriminator("union EventObject")?;
+        let start = reader.mark();
+        let decoded = match (object.as_deref(), deleted) {
+            (Some("gadget"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::Gadget)
+            }
+            (Some("widget"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::Widget)
+            }
+            (Some("owner"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::Owner)
+            }
+            (Some("owner"), true) => {
+                crate::decode::Decode::decode(reader).map(Self::DeletedOwner)
+            }
+            (Some("gadget"), true) => {
+                crate::decode::Decode::decode(reader).map(Self::DeletedGadget)
+            }
+            (Some("widget"), true) => {
+                crate::decode::Decode::decode(reader).map(Self::DeletedWidget)
+            }
+            (Some("event"), false) => {
+                crate::decode::Decode::decode(reader).map(Self::Event)
+            }
+            _ => return crate::decode::Decode::decode(reader).map(Self::Unknown),
+        };
+        match decoded {
+            Ok(value) => Ok(value),
+            Err(error) => {
+                let object = object.as_deref().unwrap_or_default();
+                let undecoded = reader.keep_undecoded(start, object, error)?;
+                Ok(Self::Undecoded(Box::new(undecoded)))
+            }
+        }
+    }
+}
+crate::decode::deserialize_via_decode!(EventObject);
+impl crate::HasId for EventObject {
+    fn object_id(&self) -> Option<&str> {
+        match self {
+            Self::Gadget(value) => value.object_id(),
+            Self::Widget(value) => value.object_id(),
+            Self::Owner(value) => value.object_id(),
+            Self::DeletedOwner(value) => value.object_id(),
+            Self::DeletedGadget(value) => value.object_id(),
+            Self::DeletedWidget(value) => value.object_id(),
+            Self::Event(value) => value.object_id(),
+            Self::Undecoded(value) => value.object_id(),
+            Self::Unknown(value) => value.object_id(),
+        }
+    }
+}
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum EventObject2 {
+pub enum EventObjectField {
     /// `event`
     Event,
     /// A value this SDK does not know yet, kept as received.
     Unknown(String),
 }
-impl EventObject2 {
+impl EventObjectField {
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -42,7 +150,7 @@ impl EventObject2 {
         }
     }
 }
-impl std::str::FromStr for EventObject2 {
+impl std::str::FromStr for EventObjectField {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
@@ -53,7 +161,7 @@ impl std::str::FromStr for EventObject2 {
         )
     }
 }
-crate::decode::decode_via_str!(EventObject2);
+crate::decode::decode_via_str!(EventObjectField);
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
@@ -69,18 +177,6 @@ impl crate::HasId for EventRequest {
     fn object_id(&self) -> Option<&str> {
         self.id.as_deref()
     }
-}
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct EventData {
-    pub object: EventObject,
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
-    pub previous_attributes: Option<serde_json::Value>,
-}
-crate::decode::decode_object! {
-    EventData, required { "object" => object }, optional { "previous_attributes" =>
-    previous_attributes },
 }
 /// What happened: an event's `type`, one variant per event name the API document lists.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -119,99 +215,3 @@ impl std::str::FromStr for EventType {
     }
 }
 crate::decode::decode_via_str!(EventType);
-/// The object an event is about (`data.object`), decoded by its `object` value into the resource's type. An object of a kind this SDK does not generate is kept whole as JSON (`Unknown`), and so is one of a known kind that does not decode into its type (`Undecoded`, with the reason), as happens when the webhook endpoint is on an older API version than the SDK.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-pub enum EventObject {
-    /// An object whose `object` is `widget`.
-    Widget(Box<super::widget::Widget>),
-    /// An object whose `object` is `owner`.
-    Owner(Box<super::shared::Owner>),
-    /// A deleted `owner`.
-    DeletedOwner(Box<super::shared::DeletedOwner>),
-    /// A deleted `widget`.
-    DeletedWidget(Box<super::shared::DeletedWidget>),
-    /// An object whose `object` is `gadget`.
-    Gadget(Box<super::gadget::Gadget>),
-    /// A deleted `gadget`.
-    DeletedGadget(Box<super::shared::DeletedGadget>),
-    /// An object whose `object` is `event`.
-    Event(Box<Event>),
-    /// An object of a kind this SDK knows that did not decode into its type (such as one
-    /// rendered in an older API version), kept whole as JSON with the reason.
-    Undecoded(Box<crate::types::Undecoded>),
-    /// An object of a kind this SDK does not know yet, kept as JSON.
-    Unknown(serde_json::Value),
-}
-#[cfg(feature = "serialize")]
-impl serde::Serialize for EventObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Widget(value) => serde::Serialize::serialize(value, serializer),
-            Self::Owner(value) => serde::Serialize::serialize(value, serializer),
-            Self::DeletedOwner(value) => serde::Serialize::serialize(value, serializer),
-            Self::DeletedWidget(value) => serde::Serialize::serialize(value, serializer),
-            Self::Gadget(value) => serde::Serialize::serialize(value, serializer),
-            Self::DeletedGadget(value) => serde::Serialize::serialize(value, serializer),
-            Self::Event(value) => serde::Serialize::serialize(value, serializer),
-            Self::Undecoded(value) => serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl crate::decode::Decode for EventObject {
-    fn decode(
-        reader: &mut crate::decode::Reader<'_>,
-    ) -> Result<Self, crate::decode::JsonError> {
-        let (object, deleted) = reader.discriminator("union EventObject")?;
-        let start = reader.mark();
-        let decoded = match (object.as_deref(), deleted) {
-            (Some("widget"), false) => {
-                crate::decode::Decode::decode(reader).map(Self::Widget)
-            }
-            (Some("owner"), false) => {
-                crate::decode::Decode::decode(reader).map(Self::Owner)
-            }
-            (Some("owner"), true) => {
-                crate::decode::Decode::decode(reader).map(Self::DeletedOwner)
-            }
-            (Some("widget"), true) => {
-                crate::decode::Decode::decode(reader).map(Self::DeletedWidget)
-            }
-            (Some("gadget"), false) => {
-                crate::decode::Decode::decode(reader).map(Self::Gadget)
-            }
-            (Some("gadget"), true) => {
-                crate::decode::Decode::decode(reader).map(Self::DeletedGadget)
-            }
-            (Some("event"), false) => {
-                crate::decode::Decode::decode(reader).map(Self::Event)
-            }
-            _ => return crate::decode::Decode::decode(reader).map(Self::Unknown),
-        };
-        match decoded {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                let object = object.as_deref().unwrap_or_default();
-                let undecoded = reader.keep_undecoded(start, object, error)?;
-                Ok(Self::Undecoded(Box::new(undecoded)))
-            }
-        }
-    }
-}
-crate::decode::deserialize_via_decode!(EventObject);
-impl crate::HasId for EventObject {
-    fn object_id(&self) -> Option<&str> {
-        match self {
-            Self::Widget(value) => value.object_id(),
-            Self::Owner(value) => value.object_id(),
-            Self::DeletedOwner(value) => value.object_id(),
-            Self::DeletedWidget(value) => value.object_id(),
-            Self::Gadget(value) => value.object_id(),
-            Self::DeletedGadget(value) => value.object_id(),
-            Self::Event(value) => value.object_id(),
-            Self::Undecoded(value) => value.object_id(),
-            Self::Unknown(value) => value.object_id(),
-        }
-    }
-}

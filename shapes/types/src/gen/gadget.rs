@@ -3,6 +3,51 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+pub struct DeletedGadget {
+    pub id: String,
+    pub object: DeletedGadgetObject,
+    pub deleted: bool,
+}
+crate::decode::decode_object! {
+    DeletedGadget, required { "id" => id, "object" => object, "deleted" => deleted },
+    optional {},
+}
+impl crate::HasId for DeletedGadget {
+    fn object_id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+}
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DeletedGadgetObject {
+    /// `gadget`
+    Gadget,
+    /// A value this SDK does not know yet, kept as received.
+    Unknown(String),
+}
+impl DeletedGadgetObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gadget => "gadget",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::str::FromStr for DeletedGadgetObject {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "gadget" => Self::Gadget,
+                _ => Self::Unknown(value.to_owned()),
+            },
+        )
+    }
+}
+crate::decode::decode_via_str!(DeletedGadgetObject);
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Gadget {
     pub id: String,
     pub object: GadgetObject,

@@ -3,49 +3,6 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct Owner {
-    pub id: String,
-    pub object: OwnerObject,
-}
-crate::decode::decode_object! {
-    Owner, required { "id" => id, "object" => object }, optional {},
-}
-impl crate::HasId for Owner {
-    fn object_id(&self) -> Option<&str> {
-        Some(&self.id)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum OwnerObject {
-    /// `owner`
-    Owner,
-    /// A value this SDK does not know yet, kept as received.
-    Unknown(String),
-}
-impl OwnerObject {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "owner",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::str::FromStr for OwnerObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "owner" => Self::Owner,
-                _ => Self::Unknown(value.to_owned()),
-            },
-        )
-    }
-}
-crate::decode::decode_via_str!(OwnerObject);
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DeletedOwner {
     pub id: String,
     pub object: DeletedOwnerObject,
@@ -88,6 +45,49 @@ impl std::str::FromStr for DeletedOwnerObject {
     }
 }
 crate::decode::decode_via_str!(DeletedOwnerObject);
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+pub struct Owner {
+    pub id: String,
+    pub object: OwnerObject,
+}
+crate::decode::decode_object! {
+    Owner, required { "id" => id, "object" => object }, optional {},
+}
+impl crate::HasId for Owner {
+    fn object_id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+}
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OwnerObject {
+    /// `owner`
+    Owner,
+    /// A value this SDK does not know yet, kept as received.
+    Unknown(String),
+}
+impl OwnerObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Owner => "owner",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::str::FromStr for OwnerObject {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "owner" => Self::Owner,
+                _ => Self::Unknown(value.to_owned()),
+            },
+        )
+    }
+}
+crate::decode::decode_via_str!(OwnerObject);
 /// A schema whose name is a Rust prelude type's; its type is `Result2`, so that it does not shadow `Result`.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
@@ -98,93 +98,3 @@ pub struct Result2 {
 crate::decode::decode_object! {
     Result2, required { "ok" => ok }, optional {},
 }
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct DeletedWidget {
-    pub id: String,
-    pub object: DeletedWidgetObject,
-    pub deleted: bool,
-}
-crate::decode::decode_object! {
-    DeletedWidget, required { "id" => id, "object" => object, "deleted" => deleted },
-    optional {},
-}
-impl crate::HasId for DeletedWidget {
-    fn object_id(&self) -> Option<&str> {
-        Some(&self.id)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum DeletedWidgetObject {
-    /// `widget`
-    Widget,
-    /// A value this SDK does not know yet, kept as received.
-    Unknown(String),
-}
-impl DeletedWidgetObject {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Widget => "widget",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::str::FromStr for DeletedWidgetObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "widget" => Self::Widget,
-                _ => Self::Unknown(value.to_owned()),
-            },
-        )
-    }
-}
-crate::decode::decode_via_str!(DeletedWidgetObject);
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct DeletedGadget {
-    pub id: String,
-    pub object: DeletedGadgetObject,
-    pub deleted: bool,
-}
-crate::decode::decode_object! {
-    DeletedGadget, required { "id" => id, "object" => object, "deleted" => deleted },
-    optional {},
-}
-impl crate::HasId for DeletedGadget {
-    fn object_id(&self) -> Option<&str> {
-        Some(&self.id)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum DeletedGadgetObject {
-    /// `gadget`
-    Gadget,
-    /// A value this SDK does not know yet, kept as received.
-    Unknown(String),
-}
-impl DeletedGadgetObject {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gadget => "gadget",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::str::FromStr for DeletedGadgetObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "gadget" => Self::Gadget,
-                _ => Self::Unknown(value.to_owned()),
-            },
-        )
-    }
-}
-crate::decode::decode_via_str!(DeletedGadgetObject);

@@ -1,0 +1,489 @@
+//! Resources: which resource each path belongs to (its Cargo feature and module), and the
+//! resource-style method it gets (`client.customers().retrieve(id, &params)`), both derived
+//! from the paths and methods with REST's conventions.
+//!
+//! Every path of the document is read, not only the selected operations, so that an
+//! operation's resource and method name do not depend on which others are generated, and the
+//! order of the document's paths changes nothing.
+//!
+//! A path is read segment by segment (after `/v1`):
+//! - a literal followed, in some path, by a `{parameter}`, or that lists objects (`GET`
+//!   returning a list page) is a collection: a handle (`customers()`), whose bare path is
+//!   `list` and `create`, and whose `/{id}` is `retrieve`, `update` and `delete`;
+//! - `search` after a collection is `search`;
+//! - a literal after an object (`/v1/payment_methods/{pm}/attach`) is an action of it
+//!   (`attach`), unless it names the resource its operations return
+//!   (`/v1/accounts/{account}/login_links` returns a `login_link`), which makes it a handle of
+//!   its own (`login_links().create(account, ..)`); likewise a literal after a collection
+//!   (`/v1/invoices/upcoming`), whose path continues into a handle named by both
+//!   (`upcoming_lines()`);
+//! - any other literal is a namespace (`terminal()`) or, at the end, a singleton (`balance()`,
+//!   `retrieve`).
+//!
+//! A handle's resource is the `x-resourceId` of what its standard operations return (list
+//! items first), with Stripe's `deleted_*` stubs counted as their resource; a handle under
+//! `test_helpers` belongs to the resource of the same handle outside it; and a handle whose
+//! operations name no resource belongs to its parent's.
+
+use crate::naming::snake_case;
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::responses::JSON_CONTENT_TYPE;
+use super::stripe::{PageKind, page_kind};
+
+/// Where an operation sits among the resources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Route {
+    /// The resource it belongs to, in snake case (`customer`, `terminal_reader`): its module
+    /// and Cargo feature.
+    pub resource: String,
+    /// The chain of handles that leads to it (`["terminal", "readers"]`).
+    pub handle: Vec<String>,
+    /// The method on the last handle (`retrieve`, `attach`).
+    pub method: String,
+}
+
+/// Every path's routes, by path and HTTP method (`get`, `post`, `delete`).
+#[derive(Debug, Default)]
+pub(super) struct Routes {
+    routes: BTreeMap<(String, &'static str), Route>,
+}
+
+impl Routes {
+    /// The route of the operation at `path` with `method`.
+    pub fn get(&self, path: &str, method: &'static str) -> Option<&Route> {
+        self.routes.get(&(path.to_owned(), method))
+    }
+}
+
+/// One segment of a path after `/v1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    Parameter,
+}
+
+/// How the end of a path relates to its last handle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shape {
+    /// The collection itself (`/v1/customers`).
+    Collection,
+    /// One object of it (`/v1/customers/{customer}`).
+    Object,
+    /// `/search` after a collection.
+    Search,
+    /// A named action, of an object or of the collection.
+    Action(String),
+    /// A handle that is neither a collection nor an object (`/v1/balance`).
+    Singleton,
+}
+
+/// What a path is made of, before resources are known.
+struct PathShape {
+    handle: Vec<String>,
+    shape: Shape,
+}
+
+/// The HTTP methods lowering supports, as the spec's path items name them.
+const METHODS: [&str; 3] = ["get", "post", "delete"];
+
+fn operation<'a>(item: &'a openapiv3::PathItem, method: &str) -> Option<&'a openapiv3::Operation> {
+    match method {
+        "get" => item.get.as_ref(),
+        "post" => item.post.as_ref(),
+        "delete" => item.delete.as_ref(),
+        _ => None,
+    }
+}
+
+fn segments(path: &str) -> Vec<Segment> {
+    let mut parts: Vec<&str> = path.split('/').filter(|part| !part.is_empty()).collect();
+    if parts.first() == Some(&"v1") {
+        parts.remove(0);
+    }
+    parts
+        .into_iter()
+        .map(|part| {
+            if part.starts_with('{') {
+                Segment::Parameter
+            } else {
+                Segment::Literal(part.to_owned())
+            }
+        })
+        .collect()
+}
+
+/// A prefix of literal and parameter segments as one key (`customers/{}/sources`).
+fn key(segments: &[Segment]) -> String {
+    segments
+        .iter()
+        .map(|segment| match segment {
+            Segment::Literal(text) => text.as_str(),
+            Segment::Parameter => "{}",
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads the resources of every path of `spec`.
+pub(super) fn routes(spec: &OpenAPI) -> Routes {
+    let index = PathIndex::new(spec);
+    let mut shapes: Vec<(&str, &'static str, PathShape)> = Vec::new();
+    for (path, item) in &index.items {
+        for method in METHODS {
+            if operation(item, method).is_some() {
+                shapes.push((path, method, index.shape(&segments(path))));
+            }
+        }
+    }
+    // A handle's resource, from what its standard operations return.
+    let mut candidates: BTreeMap<Vec<String>, (u8, String)> = BTreeMap::new();
+    for (path, method, shape) in &shapes {
+        let priority = match (&shape.shape, *method) {
+            (Shape::Collection, "get") => 0,
+            (Shape::Object, "get") => 1,
+            (Shape::Collection, "post") => 2,
+            (Shape::Singleton, "get") => 3,
+            (Shape::Object, _) | (Shape::Singleton, _) | (Shape::Collection, _) => 4,
+            (Shape::Search, _) => 5,
+            (Shape::Action(_), _) => continue,
+        };
+        let Some(resource) = index.returned_resource(path, method) else {
+            continue;
+        };
+        let entry = candidates
+            .entry(shape.handle.clone())
+            .or_insert((u8::MAX, String::new()));
+        if (priority, &resource) < (entry.0, &entry.1) {
+            *entry = (priority, resource);
+        }
+    }
+    let resource_of = |handle: &[String]| -> String {
+        let mut current: Vec<String> = handle.to_vec();
+        loop {
+            if let Some((_, resource)) = candidates.get(&current) {
+                return resource.clone();
+            }
+            if current.first().map(String::as_str) == Some("test_helpers") {
+                let outside: Vec<String> = current[1..].to_vec();
+                if let Some((_, resource)) = candidates.get(&outside) {
+                    return resource.clone();
+                }
+            }
+            if current.len() <= 1 {
+                let named = handle
+                    .iter()
+                    .filter(|part| *part != "test_helpers")
+                    .cloned()
+                    .collect::<Vec<_>>();
+                let named = if named.is_empty() { handle } else { &named };
+                return snake_case(&singular(&named.join("_")));
+            }
+            current.pop();
+        }
+    };
+    let mut routes = BTreeMap::new();
+    for (path, method, shape) in &shapes {
+        let item = &index.items[*path];
+        let methods = METHODS
+            .iter()
+            .filter(|method| operation(item, method).is_some())
+            .count();
+        let name = match &shape.shape {
+            Shape::Collection => match *method {
+                "get" if index.returns_list(path, method) => "list".to_owned(),
+                "get" => "retrieve".to_owned(),
+                "post" => "create".to_owned(),
+                _ => "delete".to_owned(),
+            },
+            Shape::Object => match *method {
+                "get" => "retrieve".to_owned(),
+                "post" => "update".to_owned(),
+                _ => "delete".to_owned(),
+            },
+            Shape::Search => "search".to_owned(),
+            Shape::Singleton => match *method {
+                "get" if index.returns_list(path, method) => "list".to_owned(),
+                "get" => "retrieve".to_owned(),
+                "post" if item.get.is_some() => "update".to_owned(),
+                "post" => "create".to_owned(),
+                _ => "delete".to_owned(),
+            },
+            Shape::Action(action) => match (*method, methods) {
+                ("delete", _) => format!("delete_{action}"),
+                (_, 1) => action.clone(),
+                ("get", _) => format!("retrieve_{action}"),
+                _ => format!("update_{action}"),
+            },
+        };
+        routes.insert(
+            ((*path).to_owned(), *method),
+            Route {
+                resource: resource_of(&shape.handle),
+                handle: shape.handle.clone(),
+                method: name,
+            },
+        );
+    }
+    Routes { routes }
+}
+
+/// The document's paths, and the facts about them that reading a path needs.
+struct PathIndex<'a> {
+    spec: &'a OpenAPI,
+    items: BTreeMap<&'a str, &'a openapiv3::PathItem>,
+    /// The keys of the prefixes that are collections.
+    collections: BTreeSet<String>,
+}
+
+impl<'a> PathIndex<'a> {
+    fn new(spec: &'a OpenAPI) -> Self {
+        let items: BTreeMap<&str, &openapiv3::PathItem> = spec
+            .paths
+            .paths
+            .iter()
+            .filter_map(|(path, item)| match item {
+                ReferenceOr::Item(item) => Some((path.as_str(), item)),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .collect();
+        let mut index = PathIndex {
+            spec,
+            items,
+            collections: BTreeSet::new(),
+        };
+        let mut collections = BTreeSet::new();
+        for path in index.items.keys() {
+            let segments = segments(path);
+            for (position, segment) in segments.iter().enumerate() {
+                if *segment == Segment::Parameter
+                    && position > 0
+                    && matches!(segments[position - 1], Segment::Literal(_))
+                {
+                    collections.insert(key(&segments[..position]));
+                }
+            }
+            if matches!(segments.last(), Some(Segment::Literal(_)))
+                && index.returns_list(path, "get")
+            {
+                collections.insert(key(&segments));
+            }
+        }
+        index.collections = collections;
+        index
+    }
+
+    /// What a path is made of: its handles and how its end relates to the last one.
+    fn shape(&self, segments: &[Segment]) -> PathShape {
+        let mut handle: Vec<String> = Vec::new();
+        // A literal after a collection, with more to come, names the next handle together
+        // with it (`invoices/upcoming/lines` -> `upcoming_lines`).
+        let mut pending: Option<String> = None;
+        let mut shape = Shape::Singleton;
+        // Whether the path so far names one thing (an object, or a singleton handle below
+        // one), whose last literal is then an action of it or a handle of its own.
+        let mut at_one = false;
+        let last = segments.len().saturating_sub(1);
+        for (position, segment) in segments.iter().enumerate() {
+            let Segment::Literal(text) = segment else {
+                shape = Shape::Object;
+                at_one = true;
+                continue;
+            };
+            let name = match pending.take() {
+                Some(prefix) => format!("{prefix}_{text}"),
+                None => text.clone(),
+            };
+            if self.collections.contains(&key(&segments[..=position])) {
+                handle.push(name);
+                shape = Shape::Collection;
+                at_one = false;
+                continue;
+            }
+            let previous = position.checked_sub(1).map(|index| &segments[index]);
+            let after_collection = matches!(previous, Some(Segment::Literal(_)))
+                && self.collections.contains(&key(&segments[..position]));
+            let after_object = at_one;
+            if position == last && (after_object || after_collection) {
+                if after_collection && text == "search" {
+                    shape = Shape::Search;
+                } else if self.names_its_resource(segments, text) {
+                    handle.push(name);
+                    shape = Shape::Singleton;
+                } else {
+                    shape = Shape::Action(name);
+                }
+                continue;
+            }
+            if after_collection {
+                pending = Some(name);
+                continue;
+            }
+            handle.push(name);
+            shape = Shape::Singleton;
+            // A literal below an object names one thing too (`cards/{card}/shipping`).
+            at_one = after_object;
+        }
+        PathShape { handle, shape }
+    }
+
+    /// Whether `text`, the last segment of the path `segments`, names the resource that the
+    /// path's operations return (`login_links` returning a `login_link`), which makes it a
+    /// handle rather than an action.
+    fn names_its_resource(&self, segments: &[Segment], text: &str) -> bool {
+        let Some(path) = self
+            .items
+            .keys()
+            .find(|path| key(&self::segments(path)) == key(segments))
+        else {
+            return false;
+        };
+        let singular = singular(text);
+        METHODS.iter().any(|method| {
+            self.returned_resource(path, method)
+                .is_some_and(|resource| {
+                    resource == text
+                        || resource == singular
+                        || resource.ends_with(&format!("_{text}"))
+                        || resource.ends_with(&format!("_{singular}"))
+                })
+        })
+    }
+
+    /// The success response's schema of the operation at `path` with `method`.
+    fn response_schema(&self, path: &str, method: &str) -> Option<&'a ReferenceOr<Schema>> {
+        let operation = operation(self.items.get(path)?, method)?;
+        operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(code, _)| matches!(code, StatusCode::Code(200..=299)))
+            .find_map(|(_, response)| match response {
+                ReferenceOr::Item(response) => {
+                    response.content.get(JSON_CONTENT_TYPE)?.schema.as_ref()
+                }
+                ReferenceOr::Reference { .. } => None,
+            })
+    }
+
+    /// Whether the operation returns a list page.
+    fn returns_list(&self, path: &str, method: &str) -> bool {
+        match self.response_schema(path, method) {
+            Some(ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::Object(object)),
+                ..
+            })) => matches!(page_kind(object), Some(PageKind::List)),
+            _ => false,
+        }
+    }
+
+    /// The resource the operation returns: the `x-resourceId` of its response's component,
+    /// of a list page's items, or of the one resource a union of them stands for.
+    fn returned_resource(&self, path: &str, method: &str) -> Option<String> {
+        match self.response_schema(path, method)? {
+            ReferenceOr::Reference { reference } => self.component_resource(reference),
+            ReferenceOr::Item(schema) => {
+                let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+                    return self.union_resource(schema);
+                };
+                page_kind(object)?;
+                let ReferenceOr::Item(data) = object.properties.get("data")? else {
+                    return None;
+                };
+                let SchemaKind::Type(Type::Array(array)) = &data.schema_kind else {
+                    return None;
+                };
+                match array.items.as_ref()? {
+                    ReferenceOr::Reference { reference } => self.component_resource(reference),
+                    ReferenceOr::Item(items) => self.union_resource(items),
+                }
+            }
+        }
+    }
+
+    /// The one resource a union of components stands for (a customer or its deleted stub).
+    fn union_resource(&self, schema: &Schema) -> Option<String> {
+        let alternatives = match &schema.schema_kind {
+            SchemaKind::AnyOf { any_of } => any_of,
+            SchemaKind::OneOf { one_of } => one_of,
+            _ => return None,
+        };
+        let resources: BTreeSet<String> = alternatives
+            .iter()
+            .filter_map(|alternative| match alternative {
+                ReferenceOr::Reference { reference } => self.component_resource(reference),
+                ReferenceOr::Item(_) => None,
+            })
+            .collect();
+        let mut resources = resources.into_iter();
+        match (resources.next(), resources.next()) {
+            (Some(resource), None) => Some(resource),
+            _ => None,
+        }
+    }
+
+    /// A component's resource: its `x-resourceId` in snake case, a deleted stub's being that
+    /// of what it stubs.
+    fn component_resource(&self, reference: &str) -> Option<String> {
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        let name = crate::pointer::unescape_segment(name);
+        let schema = self.spec.components.as_ref()?.schemas.get(&name)?;
+        let ReferenceOr::Item(schema) = schema else {
+            return None;
+        };
+        let id = schema
+            .schema_data
+            .extensions
+            .get("x-resourceId")?
+            .as_str()?;
+        Some(resource_name(id))
+    }
+}
+
+/// A resource's name from its `x-resourceId`: snake case, with a deleted stub's prefix
+/// dropped (`deleted_customer` is a customer).
+pub(super) fn resource_name(resource_id: &str) -> String {
+    let snake = snake_case(resource_id);
+    match snake.strip_prefix("deleted_") {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => snake,
+    }
+}
+
+/// The singular of a plural path segment, as Stripe's paths write them (`login_links`,
+/// `entries`, `addresses`), else the segment itself.
+fn singular(text: &str) -> String {
+    if let Some(stem) = text.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = text
+        .strip_suffix("sses")
+        .or_else(|| text.strip_suffix("ches"))
+        .or_else(|| text.strip_suffix("shes"))
+        .or_else(|| text.strip_suffix("xes"))
+    {
+        format!("{stem}{}", &text[stem.len()..text.len() - 2])
+    } else if let Some(stem) = text
+        .strip_suffix('s')
+        .filter(|stem| !stem.ends_with('s') && !stem.ends_with('u'))
+    {
+        stem.to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::singular;
+
+    #[test]
+    fn singulars() {
+        assert_eq!(singular("login_links"), "login_link");
+        assert_eq!(singular("entries"), "entry");
+        assert_eq!(singular("addresses"), "address");
+        assert_eq!(singular("batches"), "batch");
+        assert_eq!(singular("balance"), "balance");
+        assert_eq!(singular("status"), "status");
+    }
+}

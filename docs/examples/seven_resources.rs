@@ -1,0 +1,204 @@
+//! A program over seven resources of the whole-API crate, each enabled by the feature a user
+//! would guess (`customer`, `subscription`, `payment_method`, `terminal_reader`, `invoice`,
+//! `account`, `payment_intent`), calling create, retrieve, update, delete (or the resource's
+//! own way to end an object), list and an action of each through the resource-style methods.
+//!
+//! `scripts/check-full-crates` builds it as a program of its own that depends on the whole-API
+//! crate with only those features, warnings denied, as a user's program would, so the names a
+//! user reads here cannot drift from the generated ones.
+//!
+//! Run against a test-mode key (`STRIPE_SECRET_KEY=sk_test_...`) it creates and then removes
+//! what it made; with `STRIPE_API_BASE` it talks to another server, such as the fake Stripe.
+
+use stripe_sdk::{
+    Client, DeleteSubscriptionsSubscriptionExposedIdParams,
+    GetAccountsAccountParams, GetAccountsParams, GetCustomersCustomerParams, GetCustomersParams,
+    GetInvoicesInvoiceParams, GetInvoicesParams, GetPaymentIntentsIntentParams,
+    GetPaymentIntentsParams, GetPaymentMethodsParams, GetPaymentMethodsPaymentMethodParams,
+    GetSubscriptionsParams, GetSubscriptionsSubscriptionExposedIdParams,
+    GetTerminalReadersParams, GetTerminalReadersReaderParams, PostAccountsAccountParams,
+    PostAccountsAccountRejectParams, PostAccountsParams, PostCustomersCustomerParams,
+    PostCustomersParams, PostInvoicesInvoiceFinalizeParams, PostInvoicesInvoiceParams,
+    PostInvoicesParams, PostPaymentIntentsIntentCancelParams, PostPaymentIntentsIntentParams,
+    PostPaymentIntentsParams, PostPaymentMethodsParams, PostPaymentMethodsPaymentMethodAttachParams,
+    PostPaymentMethodsPaymentMethodDetachParams, PostPaymentMethodsPaymentMethodParams,
+    PostSubscriptionsParams, PostSubscriptionsSubscriptionExposedIdParams,
+    PostTerminalReadersParams, PostTerminalReadersReaderParams,
+    PostTerminalReadersReaderProcessPaymentIntentParams, RangeQuery,
+};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut builder = Client::builder(std::env::var("STRIPE_SECRET_KEY")?);
+    if let Ok(base) = std::env::var("STRIPE_API_BASE") {
+        builder = builder.base_url(base);
+    }
+    let client = builder.build()?;
+
+    // Customers: create, retrieve, update, list (with a range filter), search, delete.
+    let customers = client.customers();
+    let customer = customers
+        .create(&PostCustomersParams {
+            email: Some("jenny.rosen@example.com".to_owned()),
+            ..Default::default()
+        })
+        .await?;
+    let customer = customers
+        .retrieve(&customer.id, &GetCustomersCustomerParams::default())
+        .await?;
+    let customer_id = match &customer {
+        stripe_sdk::GetCustomersCustomerResponse::Customer(customer) => customer.id.clone(),
+        other => return Err(format!("the customer was deleted: {other:?}").into()),
+    };
+    customers
+        .update(
+            &customer_id,
+            &PostCustomersCustomerParams {
+                description: Some("from the seven-resource example".to_owned()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let since = RangeQuery::gte(1_700_000_000);
+    let recent = customers
+        .list_stream(&GetCustomersParams {
+            created: Some(since),
+            limit: Some(100),
+            ..Default::default()
+        })
+        .collect_all()
+        .await?;
+    println!("{} customers since {since:?}", recent.len());
+
+    // Payment methods: create, attach (the action), retrieve, update, list, detach.
+    let payment_methods = client.payment_methods();
+    let card = payment_methods
+        .create(&PostPaymentMethodsParams {
+            type_: Some(stripe_sdk::PostPaymentMethodsParamsType::Card),
+            ..Default::default()
+        })
+        .await?;
+    payment_methods
+        .attach(&card.id, &PostPaymentMethodsPaymentMethodAttachParams::new(&customer_id))
+        .await?;
+    payment_methods
+        .retrieve(&card.id, &GetPaymentMethodsPaymentMethodParams::default())
+        .await?;
+    payment_methods
+        .update(&card.id, &PostPaymentMethodsPaymentMethodParams::default())
+        .await?;
+    let mut cards = payment_methods.list_stream(&GetPaymentMethodsParams {
+        customer: Some(customer_id.clone()),
+        ..Default::default()
+    });
+    while let Some(card) = cards.next().await {
+        println!("card {}", card?.id);
+    }
+
+    // Payment intents: create, retrieve, update, list, cancel (the action; they are not deleted).
+    let payment_intents = client.payment_intents();
+    let intent = payment_intents
+        .create(&PostPaymentIntentsParams {
+            customer: Some(customer_id.clone()),
+            payment_method: Some(card.id.clone()),
+            ..PostPaymentIntentsParams::new(2000, "usd")
+        })
+        .await?;
+    payment_intents
+        .retrieve(&intent.id, &GetPaymentIntentsIntentParams::default())
+        .await?;
+    payment_intents
+        .update(&intent.id, &PostPaymentIntentsIntentParams::default())
+        .await?;
+    payment_intents.list(&GetPaymentIntentsParams::default()).await?;
+
+    // Terminal readers: create, retrieve, update, list, process a payment (the action), delete.
+    let readers = client.terminal().readers();
+    let reader = readers
+        .create(&PostTerminalReadersParams::new("simulated-wpe"))
+        .await?;
+    readers
+        .retrieve(&reader.id, &GetTerminalReadersReaderParams::default())
+        .await?;
+    readers
+        .update(&reader.id, &PostTerminalReadersReaderParams::default())
+        .await?;
+    readers.list(&GetTerminalReadersParams::default()).await?;
+    readers
+        .process_payment_intent(
+            &reader.id,
+            &PostTerminalReadersReaderProcessPaymentIntentParams::new(&intent.id),
+        )
+        .await?;
+    readers.delete(&reader.id).await?;
+    payment_intents
+        .cancel(&intent.id, &PostPaymentIntentsIntentCancelParams::default())
+        .await?;
+
+    // Subscriptions: create, retrieve, update, list, delete (which cancels).
+    let subscriptions = client.subscriptions();
+    let subscription = subscriptions
+        .create(&PostSubscriptionsParams::new(&customer_id))
+        .await?;
+    subscriptions
+        .retrieve(
+            &subscription.id,
+            &GetSubscriptionsSubscriptionExposedIdParams::default(),
+        )
+        .await?;
+    subscriptions
+        .update(
+            &subscription.id,
+            &PostSubscriptionsSubscriptionExposedIdParams::default(),
+        )
+        .await?;
+    subscriptions.list(&GetSubscriptionsParams::default()).await?;
+    subscriptions
+        .delete(
+            &subscription.id,
+            &DeleteSubscriptionsSubscriptionExposedIdParams::default(),
+        )
+        .await?;
+
+    // Invoices: create, retrieve, update, list, finalize (the action), delete a draft.
+    let invoices = client.invoices();
+    let invoice = invoices
+        .create(&PostInvoicesParams {
+            customer: Some(customer_id.clone()),
+            ..Default::default()
+        })
+        .await?;
+    let invoice_id = invoice.id.clone().unwrap_or_default();
+    invoices
+        .retrieve(&invoice_id, &GetInvoicesInvoiceParams::default())
+        .await?;
+    invoices
+        .update(&invoice_id, &PostInvoicesInvoiceParams::default())
+        .await?;
+    invoices.list(&GetInvoicesParams::default()).await?;
+    invoices
+        .finalize(&invoice_id, &PostInvoicesInvoiceFinalizeParams::default())
+        .await?;
+    invoices.delete(&invoice_id).await.ok();
+
+    // Connected accounts: create, retrieve, update, list, reject (the action), delete.
+    let accounts = client.accounts();
+    let account = accounts.create(&PostAccountsParams::default()).await?;
+    accounts
+        .retrieve(&account.id, &GetAccountsAccountParams::default())
+        .await?;
+    accounts
+        .update(&account.id, &PostAccountsAccountParams::default())
+        .await?;
+    accounts.list(&GetAccountsParams::default()).await?;
+    accounts
+        .reject(&account.id, &PostAccountsAccountRejectParams::new("fraud"))
+        .await?;
+    accounts.delete(&account.id).await?;
+
+    payment_methods
+        .detach(&card.id, &PostPaymentMethodsPaymentMethodDetachParams::default())
+        .await?;
+    customers.delete(&customer_id).await?;
+    Ok(())
+}
