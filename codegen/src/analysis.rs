@@ -101,7 +101,7 @@ fn holds_files(ty: &TypeRef) -> bool {
         | TypeRef::Number
         | TypeRef::Boolean
         | TypeRef::Json
-            | TypeRef::RangeQuery
+        | TypeRef::RangeQuery
         | TypeRef::Map(_)
         | TypeRef::Named(_)
         | TypeRef::Boxed(_)
@@ -279,7 +279,7 @@ fn box_inline_use(ty: &mut TypeRef, in_cycle: &dyn Fn(TypeId) -> bool) {
         | TypeRef::Boolean
         | TypeRef::File
         | TypeRef::Json
-            | TypeRef::RangeQuery
+        | TypeRef::RangeQuery
         | TypeRef::Array(_)
         | TypeRef::Map(_)
         | TypeRef::List(_)

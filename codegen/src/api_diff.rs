@@ -127,6 +127,9 @@ pub enum ChangeKind {
     UnionVariantTypeChanged,
     FeatureAdded,
     FeatureRemoved,
+    ImplAdded,
+    ImplRemoved,
+    ImplFeaturesChanged,
     AliasNowOwnType,
     DocChanged,
 }
@@ -169,6 +172,9 @@ impl ChangeKind {
             ChangeKind::UnionVariantTypeChanged => "union_variant_type_changed",
             ChangeKind::FeatureAdded => "feature_added",
             ChangeKind::FeatureRemoved => "feature_removed",
+            ChangeKind::ImplAdded => "impl_added",
+            ChangeKind::ImplRemoved => "impl_removed",
+            ChangeKind::ImplFeaturesChanged => "impl_features_changed",
             ChangeKind::AliasNowOwnType => "alias_now_own_type",
             ChangeKind::DocChanged => "doc_changed",
         }
@@ -547,6 +553,85 @@ fn client_place(id: &str, operation: &OperationSurface) -> MemberPlace {
     }
 }
 
+/// A trait impl removed, or needing more features than before, breaks code that used it; one
+/// added, or needing fewer, is compatible.
+fn diff_impls(
+    changes: &mut Changes,
+    at: Place<'_>,
+    old: &[crate::surface::ImplSurface],
+    new: &[crate::surface::ImplSurface],
+) {
+    let describe = |features: &[String]| {
+        if features.is_empty() {
+            "always".to_owned()
+        } else {
+            format!("with {}", features.join(" + "))
+        }
+    };
+    for old_impl in old {
+        match new
+            .iter()
+            .find(|new_impl| new_impl.trait_name == old_impl.trait_name)
+        {
+            None => at.push(
+                changes,
+                ChangeClass::Breaking,
+                ChangeKind::ImplRemoved,
+                format!("{} ({})", old_impl.trait_name, describe(&old_impl.features)),
+            ),
+            Some(new_impl) if new_impl.features != old_impl.features => {
+                let needs_more = new_impl
+                    .features
+                    .iter()
+                    .any(|feature| !old_impl.features.contains(feature));
+                // Whether a type is decoded by its resources' operations or only named
+                // through expandable fields follows from the whole reference graph, not
+                // from the type's place in the spec.
+                let only_decoding = new_impl
+                    .features
+                    .iter()
+                    .chain(&old_impl.features)
+                    .filter(|feature| {
+                        new_impl.features.contains(feature) != old_impl.features.contains(feature)
+                    })
+                    .all(|feature| feature == crate::surface::DECODING_FEATURE);
+                let spans = changes.spans_places;
+                changes.spans_places = spans || only_decoding;
+                at.push(
+                    changes,
+                    if needs_more {
+                        ChangeClass::Breaking
+                    } else {
+                        ChangeClass::Compatible
+                    },
+                    ChangeKind::ImplFeaturesChanged,
+                    format!(
+                        "{}: {} -> {}",
+                        new_impl.trait_name,
+                        describe(&old_impl.features),
+                        describe(&new_impl.features)
+                    ),
+                );
+                changes.spans_places = spans;
+            }
+            Some(_) => {}
+        }
+    }
+    for new_impl in new {
+        if !old
+            .iter()
+            .any(|old_impl| old_impl.trait_name == new_impl.trait_name)
+        {
+            at.push(
+                changes,
+                ChangeClass::Compatible,
+                ChangeKind::ImplAdded,
+                format!("{} ({})", new_impl.trait_name, describe(&new_impl.features)),
+            );
+        }
+    }
+}
+
 fn describe_type(def: &TypeSurface) -> String {
     let direction = match def.direction {
         TypeDirection::Request => "request",
@@ -615,6 +700,7 @@ fn diff_type(
             format!("alias of `{target}` -> its own {}", new.shape.kind_name()),
         );
     }
+    diff_impls(changes, at, &old.impls, &new.impls);
     let owner = TypeOwner {
         name,
         operation_old: old.operation.as_deref(),

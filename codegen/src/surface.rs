@@ -80,6 +80,10 @@ pub struct TypeSurface {
     /// one type, whose fields and values `shape` lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias_of: Option<String>,
+    /// The public traits the type implements, derived or written, each with the Cargo
+    /// features it needs beyond the type's own (`["serialize"]`); an alias has its target's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impls: Vec<ImplSurface>,
     #[serde(flatten)]
     pub shape: TypeShape,
 }
@@ -102,6 +106,21 @@ impl TypeShape {
             TypeShape::Union { .. } => "union",
         }
     }
+}
+
+/// In [`ImplSurface::features`], the feature of a resource whose operations decode the type
+/// (not merely one that names it through an expandable field).
+pub const DECODING_FEATURE: &str = "<a feature that decodes it>";
+
+/// One trait a type implements.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ImplSurface {
+    /// The trait as a program names it (`Clone`, `serde::Serialize`, `From<String>`).
+    #[serde(rename = "trait")]
+    pub trait_name: String,
+    /// The features it needs beyond the type's own, in name order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
 }
 
 /// One struct field.
@@ -186,6 +205,24 @@ fn operation_ids(spec: &OpenAPI) -> std::collections::HashSet<&str> {
 /// Flattens a lowered API into its public surface; `with_features` adds the resource-family
 /// features that a whole-API crate has.
 pub fn surface(api: &Api, with_features: bool) -> Surface {
+    let feature_gates = with_features.then(|| feature_map(api));
+    // The operations whose params are sent as multipart bodies, or paginated, give their params
+    // type a trait of its own.
+    let mut params_traits: HashMap<usize, Vec<&'static str>> = HashMap::new();
+    for operation in &api.operations {
+        let Some(params) = operation.params else {
+            continue;
+        };
+        let traits = params_traits.entry(params.type_id.index()).or_default();
+        if params.location == crate::ir::ParamsLocation::Multipart {
+            traits.push("stripe_sdk::multipart::MultipartParams");
+        }
+        match operation.pagination {
+            Some(Pagination::List) => traits.push("stripe_sdk::pagination::ListParams"),
+            Some(Pagination::Search) => traits.push("stripe_sdk::pagination::SearchParams"),
+            None => {}
+        }
+    }
     let operation_of_pointer: HashMap<&str, &str> = api
         .operations
         .iter()
@@ -243,6 +280,7 @@ pub fn surface(api: &Api, with_features: bool) -> Surface {
                     TypeKind::Alias(target) => Some(api.type_def(target).name.clone()),
                     TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => None,
                 },
+                impls: trait_impls(api, def, feature_gates.as_ref(), &params_traits),
                 shape: shape(api, def),
             };
             (def.name.clone(), surface)
@@ -265,6 +303,154 @@ pub fn surface(api: &Api, with_features: bool) -> Surface {
         types,
         features,
     }
+}
+
+/// The public traits a type implements, as the emitter gives them: its derives, the runtime's
+/// traits (decoding, encoding, validation, ids) and the optional serde and `PartialEq` derives
+/// with their features. In a standalone crate, a response type reached only through
+/// expandable fields has its impls only with the feature that decodes it, which is listed too.
+fn trait_impls(
+    api: &Api,
+    def: &TypeDef,
+    features: Option<&crate::features::FeatureMap>,
+    params_traits: &HashMap<usize, Vec<&'static str>>,
+) -> Vec<ImplSurface> {
+    let index = api
+        .types
+        .iter()
+        .position(|other| std::ptr::eq(other, def))
+        .unwrap_or(usize::MAX);
+    let def = match def.kind {
+        TypeKind::Alias(target) => api.type_def(target),
+        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => def,
+    };
+    let target_index = match def.kind {
+        TypeKind::Alias(target) => target.index(),
+        _ => api
+            .types
+            .iter()
+            .position(|other| std::ptr::eq(other, def))
+            .unwrap_or(index),
+    };
+    // Whether a response type's impls need more than the type's own gate: a feature whose
+    // operations decode it, rather than one that only names it through an expandable field.
+    // Which features those are follows from the whole API's reach and is not part of the
+    // type's surface; that one is needed is.
+    let impl_gate: Option<String> = features.and_then(|features| {
+        let declared = features.type_gates.get(target_index)?;
+        let decoded = features.impl_gates.get(target_index)?;
+        (declared != decoded).then(|| DECODING_FEATURE.to_owned())
+    });
+    let with = |optional: &[&str]| -> Vec<String> {
+        let mut needed: Vec<String> = optional.iter().map(|name| (*name).to_owned()).collect();
+        if def.direction() == Direction::Response {
+            needed.extend(impl_gate.clone());
+        }
+        needed.sort();
+        needed
+    };
+    let mut impls: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |name: &str, optional: &[&str]| impls.push((name.to_owned(), with(optional)));
+    let has_id = def.facts.has_id.is_some();
+    match (&def.kind, def.direction()) {
+        (TypeKind::Struct(_), Direction::Response) => {
+            for name in ["Clone", "Debug", "stripe_sdk::decode::Decode"] {
+                add(name, &[]);
+            }
+            add("PartialEq", &["partial-eq"]);
+            add("serde::Serialize", &["serialize"]);
+            add("serde::Deserialize", &["deserialize"]);
+            if has_id {
+                add("stripe_sdk::HasId", &[]);
+            }
+        }
+        (TypeKind::Enum(_), Direction::Response) => {
+            for name in [
+                "Clone",
+                "Debug",
+                "PartialEq",
+                "Eq",
+                "Hash",
+                "std::str::FromStr",
+            ] {
+                add(name, &[]);
+            }
+            add("stripe_sdk::decode::Decode", &[]);
+            add("serde::Serialize", &["serialize"]);
+            add("serde::Deserialize", &["deserialize"]);
+        }
+        (TypeKind::Union(_), Direction::Response) => {
+            for name in ["Clone", "Debug", "stripe_sdk::decode::Decode"] {
+                add(name, &[]);
+            }
+            add("PartialEq", &["partial-eq"]);
+            add("serde::Serialize", &["serialize"]);
+            add("serde::Deserialize", &["deserialize"]);
+            if has_id {
+                add("stripe_sdk::HasId", &[]);
+            }
+        }
+        (TypeKind::Struct(_), Direction::Request) => {
+            for name in ["Clone", "Debug", "PartialEq", "stripe_sdk::form::Encode"] {
+                add(name, &[]);
+            }
+            if def.facts.default {
+                add("Default", &[]);
+            }
+            if def.facts.validation != crate::ir::Validation::None {
+                add("stripe_sdk::validate::Validate", &[]);
+            }
+            add("serde::Serialize", &["serialize"]);
+            add("serde::Deserialize", &["deserialize"]);
+            for name in params_traits.get(&target_index).into_iter().flatten() {
+                add(name, &[]);
+            }
+        }
+        (TypeKind::Enum(_), Direction::Request) => {
+            for name in ["Clone", "Copy", "Debug", "PartialEq", "Eq", "Hash"] {
+                add(name, &[]);
+            }
+            add("stripe_sdk::form::Encode", &[]);
+            add("serde::Serialize", &["serialize"]);
+            add("serde::Deserialize", &["deserialize"]);
+        }
+        (TypeKind::Union(body), Direction::Request) => {
+            for name in ["Clone", "Debug", "PartialEq", "stripe_sdk::form::Encode"] {
+                add(name, &[]);
+            }
+            if def.facts.validation != crate::ir::Validation::None {
+                add("stripe_sdk::validate::Validate", &[]);
+            }
+            add("serde::Serialize", &["serialize"]);
+            add("serde::Deserialize", &["deserialize"]);
+            let keys: Vec<String> = body
+                .variants
+                .iter()
+                .map(|variant| match variant.ty.named() {
+                    Some(id) => match api.type_def(id).kind {
+                        TypeKind::Alias(target) => format!("#{}", target.index()),
+                        _ => format!("#{}", id.index()),
+                    },
+                    None => rust_type(api, &variant.ty),
+                })
+                .collect();
+            for (variant, key) in body.variants.iter().zip(&keys) {
+                if keys.iter().filter(|other| *other == key).count() == 1 {
+                    add(&format!("From<{}>", rust_type(api, &variant.ty)), &[]);
+                }
+            }
+        }
+        (TypeKind::Alias(_), _) => {}
+    }
+    let mut impls: Vec<ImplSurface> = impls
+        .into_iter()
+        .map(|(trait_name, features)| ImplSurface {
+            trait_name,
+            features,
+        })
+        .collect();
+    impls.sort();
+    impls
 }
 
 fn direction_of(def: &TypeDef) -> TypeDirection {
@@ -373,7 +559,7 @@ fn max_length(ty: &TypeRef) -> Option<usize> {
         | TypeRef::Boolean
         | TypeRef::File
         | TypeRef::Json
-            | TypeRef::RangeQuery
+        | TypeRef::RangeQuery
         | TypeRef::Named(_)
         | TypeRef::Boxed(_)
         | TypeRef::List(_)

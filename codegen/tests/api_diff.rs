@@ -179,8 +179,9 @@ fn params_field_now_required_and_now_optional() {
     assert_eq!(change.detail, "optional -> required (Option<i64> -> i64)");
     // Loosening the API still changes the Rust type callers assign to.
     let name_optional = mutate("              required:\n                - name\n", "");
-    let change = expect_only(
-        &compare(BASE, &name_optional),
+    let changes = compare(BASE, &name_optional);
+    let change = expect(
+        &changes,
         ChangeClass::Breaking,
         ChangeKind::FieldNowOptional,
         "PostWidgetsParams.name",
@@ -189,6 +190,62 @@ fn params_field_now_required_and_now_optional() {
     assert_eq!(
         change.detail,
         "required -> optional (String -> Option<String>)"
+    );
+    // With no required field left, the params derive `Default`: a trait impl is part of the
+    // surface, and one added is compatible.
+    let change = expect(
+        &changes,
+        ChangeClass::Compatible,
+        ChangeKind::ImplAdded,
+        "PostWidgetsParams",
+        POST_BODY,
+    );
+    assert_eq!(change.detail, "Default (always)");
+    assert_eq!(changes.changes.len(), 2, "{}", render_json(&changes));
+    // The other way, the impl removed breaks code that called `default()`.
+    let changes = compare(&name_optional, BASE);
+    let change = expect(
+        &changes,
+        ChangeClass::Breaking,
+        ChangeKind::ImplRemoved,
+        "PostWidgetsParams",
+        POST_BODY,
+    );
+    assert_eq!(change.detail, "Default (always)");
+}
+
+#[test]
+fn a_trait_impl_that_needs_a_new_feature_is_breaking() {
+    let old = surface(BASE, true);
+    let mut new = old.clone();
+    let widget = new.types.get_mut("Widget").expect("the base has a Widget");
+    let serialize = widget
+        .impls
+        .iter_mut()
+        .find(|item| item.trait_name == "serde::Serialize")
+        .expect("responses serialize with a feature");
+    assert_eq!(serialize.features, ["serialize"]);
+    serialize.features.push("partial-eq".to_owned());
+    let changes = diff(&old, &new);
+    let change = expect(
+        &changes,
+        ChangeClass::Breaking,
+        ChangeKind::ImplFeaturesChanged,
+        "Widget",
+        WIDGET,
+    );
+    assert_eq!(
+        change.detail,
+        "serde::Serialize: with serialize -> with serialize + partial-eq"
+    );
+    // Needing fewer features is compatible.
+    let changes = diff(&new, &old);
+    expect(
+        &changes,
+        ChangeClass::Compatible,
+        ChangeKind::ImplFeaturesChanged,
+        "Widget",
+        WIDGET,
     );
 }
 

@@ -14,3 +14,12 @@ pub mod whole_api {}
 
 #[doc = include_str!("../pagination.md")]
 pub mod pagination {}
+
+#[doc = include_str!("../spec-updates.md")]
+pub mod spec_updates {}
+
+#[doc = include_str!("../upgrading.md")]
+pub mod upgrading {}
+
+#[doc = include_str!("../terminal-backend.md")]
+pub mod terminal_backend {}

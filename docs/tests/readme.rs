@@ -77,3 +77,40 @@ fn every_readme_example_is_a_compiled_guide_example() {
         missing.join("\n---\n")
     );
 }
+
+#[test]
+fn the_whole_api_guide_shows_only_code_that_ci_builds() {
+    // The whole-API guide's examples cannot compile against the checked-in crate; each must be
+    // a run of lines of a program in docs/examples/, which scripts/check-full-crates builds
+    // against the whole-API crate.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guide = std::fs::read_to_string(root.join("whole-api.md")).expect("docs/whole-api.md");
+    let mut programs = Vec::new();
+    for entry in std::fs::read_dir(root.join("examples")).expect("docs/examples/") {
+        let path = entry.expect("an examples entry").path();
+        let text = std::fs::read_to_string(&path).expect("a program");
+        programs.push(
+            text.lines()
+                .map(|line| line.trim().to_owned())
+                .collect::<Vec<String>>(),
+        );
+    }
+    let blocks: Vec<String> = rust_blocks(&guide)
+        .into_iter()
+        .filter(|(info, _)| info.contains("ignore"))
+        .map(|(_, body)| body)
+        .collect();
+    assert!(!blocks.is_empty(), "docs/whole-api.md lost its examples");
+    for block in blocks {
+        let lines: Vec<String> = block.lines().map(|line| line.trim().to_owned()).collect();
+        let found = programs.iter().any(|program| {
+            program
+                .windows(lines.len())
+                .any(|window| window == lines.as_slice())
+        });
+        assert!(
+            found,
+            "not a run of lines of any program in docs/examples/:\n{block}"
+        );
+    }
+}

@@ -4,8 +4,11 @@
 //! Generated code lives in `src/gen/` here (the operations) and in the `src/gen/` of the
 //! `stripe-sdk-types` (responses) and `stripe-sdk-params` (requests) crates, and is rewritten
 //! by `cargo xtask regen`; everything else is written by hand. Every generated type is re-exported at the crate root
-//! (`stripe_sdk::TerminalConnectionToken`) and also lives in its resource family's module (for
-//! example [`terminal_connection_token`]); each operation is an `async` method on [`Client`].
+//! (`stripe_sdk::TerminalConnectionToken`) and also lives in its resource's module (for
+//! example [`terminal_connection_token`]). Each operation is an `async` method named after its
+//! path on a resource handle (`client.terminal().connection_tokens().create(&params)`; the
+//! [`resources`] module lists every resource, its Cargo feature and its operations), and one
+//! named after its operationId on [`Client`] (`client.post_terminal_connection_tokens(&params)`).
 //!
 //! ```no_run
 //! use stripe_sdk::{Client, PostTerminalConnectionTokensParams};
@@ -16,7 +19,7 @@
 //!     location: Some("tml_123".to_owned()),
 //!     ..Default::default()
 //! };
-//! match client.post_terminal_connection_tokens(&params).await {
+//! match client.terminal().connection_tokens().create(&params).await {
 //!     Ok(token) => println!("{token:?}"),
 //!     Err(error) => eprintln!("{error} (request id: {:?})", error.request_id()),
 //! }

@@ -12,7 +12,7 @@ impl Context<'_> {
     pub(super) fn emit_method(&self, operation: &Operation) -> TokenStream {
         let method_name = ident(&operation.method_name);
         let operation_id = &operation.operation_id;
-        let doc = method_doc(operation);
+        let doc = self.method_doc(operation);
         let (method_params, _) = self.method_params(operation);
         let path_expr = path_expression(operation);
         let http_method = match operation.http_method {
@@ -68,7 +68,7 @@ impl Context<'_> {
     pub(super) fn emit_blocking_method(&self, operation: &Operation) -> TokenStream {
         let method_name = ident(&operation.method_name);
         let operation_id = &operation.operation_id;
-        let doc = method_doc(operation);
+        let doc = self.method_doc(operation);
         let (params, args) = self.method_params(operation);
         let response = self.response_type(&operation.response);
         let error = runtime::error();
@@ -107,18 +107,42 @@ impl Context<'_> {
     }
 }
 
-/// The operation's docs, ending with its method and path.
-fn method_doc(operation: &Operation) -> TokenStream {
-    let mut text = operation.doc.0.clone().unwrap_or_default();
-    if !text.is_empty() {
-        text.push_str("\n\n");
+impl Context<'_> {
+    /// The operation's docs, ending with its method and path, its resource-style method, and
+    /// (with features) the Cargo feature that enables it.
+    fn method_doc(&self, operation: &Operation) -> TokenStream {
+        let mut text = operation.doc.0.clone().unwrap_or_default();
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!(
+            "`{} {}`; also `{}.{}()`.",
+            operation.http_method.as_str(),
+            operation.path.template,
+            operation
+                .resource_method
+                .handle
+                .iter()
+                .map(|name| format!("{name}()"))
+                .collect::<Vec<_>>()
+                .join("."),
+            operation.resource_method.method,
+        ));
+        if let Some(feature) = self.operation_feature(operation) {
+            text.push_str(&format!("\n\nNeeds the Cargo feature `{feature}`."));
+        }
+        doc_attrs(&Doc(Some(text)))
     }
-    text.push_str(&format!(
-        "`{} {}`",
-        operation.http_method.as_str(),
-        operation.path.template
-    ));
-    doc_attrs(&Doc(Some(text)))
+
+    /// The Cargo feature of an operation, in a standalone crate with features.
+    fn operation_feature(&self, operation: &Operation) -> Option<&String> {
+        let index = self
+            .api
+            .operations
+            .iter()
+            .position(|other| std::ptr::eq(other, operation))?;
+        self.features?.operation_gates.get(index)
+    }
 }
 
 /// The request path: a literal, or a `format!` that checks and percent-escapes each path

@@ -406,6 +406,22 @@ impl Context<'_> {
                 Some(feature) => DeriveGate::Feature(feature),
                 None => DeriveGate::Always,
             };
+            // With features, a type's docs end by naming the features that enable it.
+            let documented;
+            let def = match self.feature_doc(*id) {
+                Some(line) => {
+                    let mut copy = (*def).clone();
+                    let text = copy.doc.0.take().unwrap_or_default();
+                    copy.doc = Doc(Some(if text.is_empty() {
+                        line
+                    } else {
+                        format!("{text}\n\n{line}")
+                    }));
+                    documented = copy;
+                    &documented
+                }
+                None => *def,
+            };
             let TypeItems {
                 definition,
                 mut impls,
@@ -497,6 +513,44 @@ impl Context<'_> {
             },
             impls: Vec::new(),
         }
+    }
+
+    /// The sentence that names the features enabling a type, in a standalone crate.
+    fn feature_doc(&self, id: TypeId) -> Option<String> {
+        let features = self.features?;
+        let gate = features.type_gates.get(id.index())?;
+        let enabling: Vec<&String> = if gate.starts_with('_') {
+            features
+                .features
+                .iter()
+                .filter(|(feature, enables)| !feature.starts_with('_') && enables.contains(gate))
+                .map(|(feature, _)| feature)
+                .collect()
+        } else {
+            vec![gate]
+        };
+        let own = &self.api.type_def(id).module;
+        if enabling.len() > 1 && enabling.contains(&own) {
+            return Some(format!(
+                "Needs the Cargo feature `{own}`, or that of any of the {} other resources that use it.",
+                enabling.len() - 1
+            ));
+        }
+        let named: Vec<String> = enabling
+            .iter()
+            .take(5)
+            .map(|name| format!("`{name}`"))
+            .collect();
+        Some(match enabling.len() {
+            0 => return None,
+            1 => format!("Needs the Cargo feature {}.", named[0]),
+            count if count <= 5 => format!("Needs one of the Cargo features {}.", named.join(", ")),
+            count => format!(
+                "Needs the Cargo feature of a resource that uses it: {} or {} more.",
+                named.join(", "),
+                count - 5
+            ),
+        })
     }
 
     /// The `#[cfg]` that turns a type on, in a standalone crate with features.

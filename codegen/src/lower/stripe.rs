@@ -220,8 +220,11 @@ impl<'a> Lowering<'a> {
 
 /// Stripe's range filter (`created`, `arrival_date`, ...): an integer, or an object of integer
 /// bounds among `gt`, `gte`, `lt` and `lte`, none required.
-pub(super) fn is_range_query<'s>(alternatives: impl Iterator<Item = &'s ReferenceOr<Schema>>) -> bool {
-    let is_integer = |schema: &Schema| matches!(schema.schema_kind, SchemaKind::Type(Type::Integer(_)));
+pub(super) fn is_range_query<'s>(
+    alternatives: impl Iterator<Item = &'s ReferenceOr<Schema>>,
+) -> bool {
+    let is_integer =
+        |schema: &Schema| matches!(schema.schema_kind, SchemaKind::Type(Type::Integer(_)));
     let (mut integers, mut bounds, mut others) = (0, 0, 0);
     for alternative in alternatives {
         let ReferenceOr::Item(schema) = alternative else {

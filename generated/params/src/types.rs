@@ -128,7 +128,10 @@ impl RangeQuery {
         self.with(|bounds| bounds.3 = Some(value))
     }
 
-    fn with(self, set: impl FnOnce(&mut (Option<i64>, Option<i64>, Option<i64>, Option<i64>))) -> Self {
+    fn with(
+        self,
+        set: impl FnOnce(&mut (Option<i64>, Option<i64>, Option<i64>, Option<i64>)),
+    ) -> Self {
         let mut bounds = match self {
             RangeQuery::Equal(value) => (None, Some(value), None, Some(value)),
             RangeQuery::Bounds { gt, gte, lt, lte } => (gt, gte, lt, lte),
@@ -157,7 +160,8 @@ impl crate::form::Encode for RangeQuery {
 }
 
 impl crate::validate::Validate for RangeQuery {
-    fn validate_at(&self, _: &crate::validate::FieldPath<'_>, _: &mut crate::validate::Violations) {}
+    fn validate_at(&self, _: &crate::validate::FieldPath<'_>, _: &mut crate::validate::Violations) {
+    }
 }
 
 /// As Stripe's JSON would write it: a number, or an object of the bounds that are set.

@@ -5,7 +5,7 @@ pub use stripe_sdk_params::terminal_connection_token::*;
 impl crate::Client {
     /// Creates a short-lived connection token for the Stripe Terminal SDK. A reader's host cannot talk to Stripe with your secret key, so your backend offers an endpoint that calls this operation and returns the token's `secret`.
     ///
-    /// `POST /v1/terminal/connection_tokens`
+    /// `POST /v1/terminal/connection_tokens`; also `terminal().connection_tokens().create()`.
     #[doc(alias = "PostTerminalConnectionTokens")]
     #[doc(alias = "create")]
     pub async fn post_terminal_connection_tokens(
@@ -29,7 +29,7 @@ impl crate::Client {
 impl crate::blocking::Client {
     /// Creates a short-lived connection token for the Stripe Terminal SDK. A reader's host cannot talk to Stripe with your secret key, so your backend offers an endpoint that calls this operation and returns the token's `secret`.
     ///
-    /// `POST /v1/terminal/connection_tokens`
+    /// `POST /v1/terminal/connection_tokens`; also `terminal().connection_tokens().create()`.
     #[doc(alias = "PostTerminalConnectionTokens")]
     pub fn post_terminal_connection_tokens(
         &self,

@@ -5,7 +5,7 @@ pub use stripe_sdk_params::terminal_reader::*;
 impl crate::Client {
     /// Retrieves a reader, with the action it is performing.
     ///
-    /// `GET /v1/terminal/readers/{reader}`
+    /// `GET /v1/terminal/readers/{reader}`; also `terminal().readers().retrieve()`.
     #[doc(alias = "GetTerminalReadersReader")]
     #[doc(alias = "retrieve")]
     pub async fn get_terminal_readers_reader(
@@ -34,7 +34,7 @@ impl crate::Client {
 impl crate::blocking::Client {
     /// Retrieves a reader, with the action it is performing.
     ///
-    /// `GET /v1/terminal/readers/{reader}`
+    /// `GET /v1/terminal/readers/{reader}`; also `terminal().readers().retrieve()`.
     #[doc(alias = "GetTerminalReadersReader")]
     pub fn get_terminal_readers_reader(
         &self,

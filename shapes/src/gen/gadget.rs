@@ -17,7 +17,7 @@ impl crate::multipart::MultipartParams for crate::gadget::PostFilesParams {
 impl crate::Client {
     /// Uploads a file and its attachments.
     ///
-    /// `POST /v1/files`
+    /// `POST /v1/files`; also `files().create()`.
     #[doc(alias = "PostFiles")]
     #[doc(alias = "upload")]
     pub async fn post_files(
@@ -39,7 +39,7 @@ impl crate::Client {
 impl crate::blocking::Client {
     /// Uploads a file and its attachments.
     ///
-    /// `POST /v1/files`
+    /// `POST /v1/files`; also `files().create()`.
     #[doc(alias = "PostFiles")]
     pub fn post_files(
         &self,

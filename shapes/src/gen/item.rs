@@ -10,7 +10,7 @@ impl crate::pagination::ListParams for crate::item::GetItemsParams {
 impl crate::Client {
     /// Widgets, gadgets and deleted gadgets, in one list.
     ///
-    /// `GET /v1/items`
+    /// `GET /v1/items`; also `items().list()`.
     #[doc(alias = "GetItems")]
     #[doc(alias = "widget")]
     pub async fn get_items(
@@ -48,7 +48,7 @@ impl crate::Client {
 impl crate::blocking::Client {
     /// Widgets, gadgets and deleted gadgets, in one list.
     ///
-    /// `GET /v1/items`
+    /// `GET /v1/items`; also `items().list()`.
     #[doc(alias = "GetItems")]
     pub fn get_items(
         &self,

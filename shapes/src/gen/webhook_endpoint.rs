@@ -3,7 +3,7 @@
 pub use stripe_sdk_types::webhook_endpoint::*;
 pub use stripe_sdk_params::webhook_endpoint::*;
 impl crate::Client {
-    /// `POST /v1/webhook_endpoints`
+    /// `POST /v1/webhook_endpoints`; also `webhook_endpoints().create()`.
     #[doc(alias = "PostWebhookEndpoints")]
     pub async fn post_webhook_endpoints(
         &self,
@@ -21,7 +21,7 @@ impl crate::Client {
 }
 #[cfg(feature = "blocking")]
 impl crate::blocking::Client {
-    /// `POST /v1/webhook_endpoints`
+    /// `POST /v1/webhook_endpoints`; also `webhook_endpoints().create()`.
     #[doc(alias = "PostWebhookEndpoints")]
     pub fn post_webhook_endpoints(
         &self,

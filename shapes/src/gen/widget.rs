@@ -13,7 +13,7 @@ impl crate::pagination::SearchParams for crate::widget::GetWidgetsSearchParams {
     }
 }
 impl crate::Client {
-    /// `GET /v1/widgets`
+    /// `GET /v1/widgets`; also `widgets().list()`.
     #[doc(alias = "GetWidgets")]
     pub async fn get_widgets(
         &self,
@@ -28,7 +28,7 @@ impl crate::Client {
             .query(crate::form::to_form_string(params)?);
         self.execute(request).await
     }
-    /// `POST /v1/widgets`
+    /// `POST /v1/widgets`; also `widgets().create()`.
     #[doc(alias = "PostWidgets")]
     pub async fn post_widgets(
         &self,
@@ -43,7 +43,7 @@ impl crate::Client {
             .form(crate::form::to_form_string(params)?);
         self.execute(request).await
     }
-    /// `GET /v1/widgets/search`
+    /// `GET /v1/widgets/search`; also `widgets().search()`.
     #[doc(alias = "GetWidgetsSearch")]
     pub async fn get_widgets_search(
         &self,
@@ -60,7 +60,7 @@ impl crate::Client {
     }
     /// Retrieves a **widget**.
     ///
-    /// `GET /v1/widgets/{widget}`
+    /// `GET /v1/widgets/{widget}`; also `widgets().retrieve()`.
     #[doc(alias = "GetWidgetsWidget")]
     #[doc(alias = "retrieve")]
     pub async fn get_widgets_widget(
@@ -86,7 +86,7 @@ impl crate::Client {
     }
     /// Updates a widget. Its `parts` and `color` are the shapes creating a widget takes (they merge into aliases of create's types); its `owner` allows a longer email, so it stays a type of its own.
     ///
-    /// `POST /v1/widgets/{widget}`
+    /// `POST /v1/widgets/{widget}`; also `widgets().update()`.
     #[doc(alias = "PostWidgetsWidget")]
     #[doc(alias = "update")]
     pub async fn post_widgets_widget(
@@ -112,7 +112,7 @@ impl crate::Client {
     }
     /// Deletes a widget.
     ///
-    /// `DELETE /v1/widgets/{widget}`
+    /// `DELETE /v1/widgets/{widget}`; also `widgets().delete()`.
     #[doc(alias = "DeleteWidgetsWidget")]
     #[doc(alias = "delete")]
     pub async fn delete_widgets_widget(
@@ -131,7 +131,7 @@ impl crate::Client {
     }
     /// The widget's data sheet.
     ///
-    /// `GET /v1/widgets/{widget}/pdf`
+    /// `GET /v1/widgets/{widget}/pdf`; also `widgets().pdf()`.
     #[doc(alias = "GetWidgetsWidgetPdf")]
     pub async fn get_widgets_widget_pdf(
         &self,
@@ -184,7 +184,7 @@ impl crate::Client {
 }
 #[cfg(feature = "blocking")]
 impl crate::blocking::Client {
-    /// `GET /v1/widgets`
+    /// `GET /v1/widgets`; also `widgets().list()`.
     #[doc(alias = "GetWidgets")]
     pub fn get_widgets(
         &self,
@@ -192,7 +192,7 @@ impl crate::blocking::Client {
     ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
         self.block_on(self.async_client().get_widgets(params))
     }
-    /// `POST /v1/widgets`
+    /// `POST /v1/widgets`; also `widgets().create()`.
     #[doc(alias = "PostWidgets")]
     pub fn post_widgets(
         &self,
@@ -200,7 +200,7 @@ impl crate::blocking::Client {
     ) -> Result<crate::widget::Widget, crate::Error> {
         self.block_on(self.async_client().post_widgets(params))
     }
-    /// `GET /v1/widgets/search`
+    /// `GET /v1/widgets/search`; also `widgets().search()`.
     #[doc(alias = "GetWidgetsSearch")]
     pub fn get_widgets_search(
         &self,
@@ -210,7 +210,7 @@ impl crate::blocking::Client {
     }
     /// Retrieves a **widget**.
     ///
-    /// `GET /v1/widgets/{widget}`
+    /// `GET /v1/widgets/{widget}`; also `widgets().retrieve()`.
     #[doc(alias = "GetWidgetsWidget")]
     pub fn get_widgets_widget(
         &self,
@@ -221,7 +221,7 @@ impl crate::blocking::Client {
     }
     /// Updates a widget. Its `parts` and `color` are the shapes creating a widget takes (they merge into aliases of create's types); its `owner` allows a longer email, so it stays a type of its own.
     ///
-    /// `POST /v1/widgets/{widget}`
+    /// `POST /v1/widgets/{widget}`; also `widgets().update()`.
     #[doc(alias = "PostWidgetsWidget")]
     pub fn post_widgets_widget(
         &self,
@@ -232,7 +232,7 @@ impl crate::blocking::Client {
     }
     /// Deletes a widget.
     ///
-    /// `DELETE /v1/widgets/{widget}`
+    /// `DELETE /v1/widgets/{widget}`; also `widgets().delete()`.
     #[doc(alias = "DeleteWidgetsWidget")]
     pub fn delete_widgets_widget(
         &self,
@@ -242,7 +242,7 @@ impl crate::blocking::Client {
     }
     /// The widget's data sheet.
     ///
-    /// `GET /v1/widgets/{widget}/pdf`
+    /// `GET /v1/widgets/{widget}/pdf`; also `widgets().pdf()`.
     #[doc(alias = "GetWidgetsWidgetPdf")]
     pub fn get_widgets_widget_pdf(&self, widget: &str) -> Result<Vec<u8>, crate::Error> {
         self.block_on(self.async_client().get_widgets_widget_pdf(widget))
