@@ -21,10 +21,22 @@ pub fn analyse(api: &mut Api) {
             _ => matches!(def.kind, TypeKind::Enum(_)),
         })
         .collect();
+    let target: Vec<usize> = api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(index, def)| match def.kind {
+            TypeKind::Alias(target) => target.index(),
+            _ => index,
+        })
+        .collect();
     for (index, def) in api.types.iter_mut().enumerate() {
         def.facts = type_facts(def, has_id[index]);
         if let TypeKind::Union(union) = &mut def.kind {
             box_variants(union, &is_enum);
+            if union.direction == Direction::Request {
+                mark_from_variants(union, &target);
+            }
         }
     }
     // A use of an alias is checked as a use of its target (a target is never an alias).
@@ -109,6 +121,25 @@ fn holds_files(ty: &TypeRef) -> bool {
         | TypeRef::SearchResult(_)
         | TypeRef::Expandable(_)
         | TypeRef::Unsettable(_) => false,
+    }
+}
+
+/// A request union gets `From` each variant's value whose type no other variant has, so that
+/// `Some(id.into())` needs no variant name; two variants of one type would make it ambiguous.
+fn mark_from_variants(union: &mut UnionDef, target: &[usize]) {
+    let key = |ty: &TypeRef| -> String {
+        match ty.named() {
+            Some(id) => format!("#{}", target[id.index()]),
+            None => format!("{ty:?}"),
+        }
+    };
+    let keys: Vec<String> = union
+        .variants
+        .iter()
+        .map(|variant| key(&variant.ty))
+        .collect();
+    for (variant, own) in union.variants.iter_mut().zip(&keys) {
+        variant.has_from = keys.iter().filter(|other| *other == own).count() == 1;
     }
 }
 

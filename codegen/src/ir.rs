@@ -91,6 +91,19 @@ pub struct ResourceMethod {
     pub method: String,
 }
 
+impl ResourceMethod {
+    /// The call as a reader writes it, without arguments:
+    /// `terminal().readers().process_payment_intent()`.
+    pub fn call(&self) -> String {
+        self.handle
+            .iter()
+            .chain(std::iter::once(&self.method))
+            .map(|name| format!("{name}()"))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
 /// Facts about an operation that follow from the whole IR, set by the analysis pass.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OperationFacts {
@@ -267,6 +280,9 @@ pub struct UnionVariant {
     /// Set by the analysis pass: the value is boxed, so that one large variant does not make
     /// every value of the union large.
     pub boxed: bool,
+    /// Set by the analysis pass: a request union has `From` this variant's value, which no
+    /// other variant's type is (an alias counting as its target).
+    pub has_from: bool,
 }
 
 /// What marks a variant in the JSON: its `object` value and whether it is a deleted stub.

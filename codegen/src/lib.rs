@@ -38,6 +38,7 @@ pub mod analysis;
 pub mod api_diff;
 pub mod emit;
 pub mod error;
+pub mod fake;
 pub mod features;
 pub mod ir;
 pub mod load;

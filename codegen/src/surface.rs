@@ -423,21 +423,8 @@ fn trait_impls(
             }
             add("serde::Serialize", &["serialize"]);
             add("serde::Deserialize", &["deserialize"]);
-            let keys: Vec<String> = body
-                .variants
-                .iter()
-                .map(|variant| match variant.ty.named() {
-                    Some(id) => match api.type_def(id).kind {
-                        TypeKind::Alias(target) => format!("#{}", target.index()),
-                        _ => format!("#{}", id.index()),
-                    },
-                    None => rust_type(api, &variant.ty),
-                })
-                .collect();
-            for (variant, key) in body.variants.iter().zip(&keys) {
-                if keys.iter().filter(|other| *other == key).count() == 1 {
-                    add(&format!("From<{}>", rust_type(api, &variant.ty)), &[]);
-                }
+            for variant in body.variants.iter().filter(|variant| variant.has_from) {
+                add(&format!("From<{}>", rust_type(api, &variant.ty)), &[]);
             }
         }
         (TypeKind::Alias(_), _) => {}

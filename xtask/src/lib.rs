@@ -7,6 +7,8 @@
 pub mod api_diff;
 pub mod bench;
 pub mod events_test;
+// The fake Stripe's regen and standalone crate (stripe-sdk-fake).
+pub mod fake;
 pub mod shapes;
 
 use anyhow::{Context, Result, bail};
@@ -569,6 +571,8 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
             });
         }
     }
+    // Hook: the standalone workspace includes the whole-API fake (xtask/src/fake.rs).
+    fake::add_workspace_member(&mut files)?;
     let rest = sync_files(root, request.out_dir, &files, false, false)?;
     // The workspace's lock file pins the dependency versions the checked-in crate is tested
     // with; cargo then trims it to what this crate uses, so it is seeded once, not compared.
@@ -579,6 +583,20 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
     }
     report.drift.extend(rest.drift);
     report.unchanged += rest.unchanged;
+    // Hook: the whole-API fake in `<out>/fake/` (xtask/src/fake.rs).
+    let fake = fake::write_standalone_fake(
+        root,
+        &fake::StandaloneFake {
+            spec: &spec,
+            spec_file: request.spec_file,
+            api: &api,
+            features: &features,
+            out_dir: request.out_dir,
+            fixtures: request.fixtures,
+        },
+    )?;
+    report.drift.extend(fake.drift);
+    report.unchanged += fake.unchanged;
     Ok(report)
 }
 

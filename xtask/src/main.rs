@@ -131,7 +131,13 @@ fn run(args: Vec<String>) -> Result<()> {
         } else {
             Ok(())
         };
-        return sdk.and(shapes);
+        // Hook: the fake Stripe's route table (xtask/src/fake.rs), checked like the SDK's.
+        let fake = if config == xtask::DEFAULT_CONFIG {
+            xtask::fake::regen_fake(&root, &config, check)
+        } else {
+            Ok(())
+        };
+        return sdk.and(shapes).and(fake);
     };
     if check || bump {
         bail!(

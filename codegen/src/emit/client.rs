@@ -116,17 +116,10 @@ impl Context<'_> {
             text.push_str("\n\n");
         }
         text.push_str(&format!(
-            "`{} {}`; also `{}.{}()`.",
+            "`{} {}`; also `{}`.",
             operation.http_method.as_str(),
             operation.path.template,
-            operation
-                .resource_method
-                .handle
-                .iter()
-                .map(|name| format!("{name}()"))
-                .collect::<Vec<_>>()
-                .join("."),
-            operation.resource_method.method,
+            operation.resource_method.call(),
         ));
         if let Some(feature) = self.operation_feature(operation) {
             text.push_str(&format!("\n\nNeeds the Cargo feature `{feature}`."));

@@ -122,31 +122,19 @@ impl Context<'_> {
         }
     }
 
-    /// `From` each variant's value for a request union, so that `created: Some(since.into())`
-    /// or `Some(shipping.into())` needs no variant name; only for variants whose type no other
-    /// variant has (an alias counts as its target).
+    /// `From` each variant's value for a request union where the analysis pass allows it
+    /// ([`UnionVariant::has_from`]), so that `Some(id.into())` needs no variant name.
     fn emit_union_from_impls(
         &self,
         name: &Ident,
         body: &UnionDef,
         variant_idents: &[Ident],
     ) -> Vec<TokenStream> {
-        let key = |variant: &UnionVariant| -> String {
-            match variant.ty.named() {
-                Some(id) => match self.api.type_def(id).kind {
-                    crate::ir::TypeKind::Alias(target) => format!("#{}", target.index()),
-                    _ => format!("#{}", id.index()),
-                },
-                None => self.rust_type(&variant.ty).to_string(),
-            }
-        };
-        let keys: Vec<String> = body.variants.iter().map(key).collect();
         body.variants
             .iter()
             .zip(variant_idents)
-            .zip(&keys)
-            .filter(|(_, key)| keys.iter().filter(|other| *other == *key).count() == 1)
-            .map(|((variant, variant_ident), _)| {
+            .filter(|(variant, _)| variant.has_from)
+            .map(|(variant, variant_ident)| {
                 let inner = self.rust_type(&variant.ty);
                 let value = if variant.boxed {
                     quote! { Box::new(value) }

@@ -331,17 +331,7 @@ fn module_doc(api: &Api, features: Option<&FeatureMap>) -> String {
             let feature = features
                 .and_then(|features| features.operation_gates.get(index))
                 .map_or_else(|| "(none)".to_owned(), |feature| format!("`{feature}`"));
-            let call = format!(
-                "`{}.{}()`",
-                operation
-                    .resource_method
-                    .handle
-                    .iter()
-                    .map(|name| format!("{name}()"))
-                    .collect::<Vec<_>>()
-                    .join("."),
-                operation.resource_method.method
-            );
+            let call = format!("`{}`", operation.resource_method.call());
             (
                 operation.module.clone(),
                 feature,

@@ -289,6 +289,7 @@ impl Lowering<'_> {
                 ty: TypeRef::Named(id),
                 discriminator: Some(discriminator),
                 boxed: false,
+                has_from: false,
             });
         }
         variants

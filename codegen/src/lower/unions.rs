@@ -173,6 +173,7 @@ impl<'a> Lowering<'a> {
                 ty,
                 discriminator,
                 boxed: false,
+                has_from: false,
             });
         }
         Ok(variants)

@@ -1,0 +1,445 @@
+//! Building response objects: from Stripe's fixtures where they are given (so that ids keep
+//! their real prefixes), otherwise from the response schema, and fitting params onto an
+//! object's fields so that every object the fake answers with still decodes into the SDK's
+//! types.
+
+use crate::table::Table;
+use crate::validate::resolve;
+use serde_json::{Map, Value};
+
+/// How deep building may recurse before it gives up with `null` (schemas can be cyclic).
+const MAX_DEPTH: usize = 24;
+
+/// Ids and other random-looking values, from a seed, so that a test sees the same ids on every
+/// run.
+#[derive(Debug, Clone)]
+pub(crate) struct Ids {
+    state: u64,
+}
+
+impl Ids {
+    pub fn new(seed: u64) -> Ids {
+        Ids { state: seed }
+    }
+
+    /// splitmix64: small, fast and good enough for ids that only need to look random.
+    fn next(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// `length` characters of `[0-9A-Za-z]`.
+    pub fn token(&mut self, length: usize) -> String {
+        const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        let mut out = String::with_capacity(length);
+        let mut bits = 0u64;
+        for index in 0..length {
+            if index % 10 == 0 {
+                bits = self.next();
+            }
+            out.push(ALPHABET[(bits % 62) as usize] as char);
+            bits /= 62;
+        }
+        out
+    }
+
+    /// A fresh id with `prefix` (`cus_NffrFeUfNV2Hib`).
+    pub fn id(&mut self, prefix: &str) -> String {
+        format!("{prefix}_{}", self.token(14))
+    }
+}
+
+/// The id prefix Stripe uses for a resource, for when no fixture shows it.
+pub(crate) fn default_prefix(resource: &str) -> String {
+    let known = match resource {
+        "account" => "acct",
+        "application_fee" => "fee",
+        "balance_transaction" => "txn",
+        "bank_account" => "ba",
+        "card" => "card",
+        "charge" => "ch",
+        "checkout.session" => "cs_test",
+        "coupon" => "co",
+        "credit_note" => "cn",
+        "customer" => "cus",
+        "dispute" => "dp",
+        "event" => "evt",
+        "file" => "file",
+        "file_link" => "link",
+        "invoice" => "in",
+        "invoiceitem" => "ii",
+        "payment_intent" => "pi",
+        "payment_link" => "plink",
+        "payment_method" => "pm",
+        "payout" => "po",
+        "price" => "price",
+        "product" => "prod",
+        "promotion_code" => "promo",
+        "quote" => "qt",
+        "refund" => "re",
+        "setup_intent" => "seti",
+        "source" => "src",
+        "subscription" => "sub",
+        "subscription_item" => "si",
+        "subscription_schedule" => "sub_sched",
+        "tax_id" => "txi",
+        "tax_rate" => "txr",
+        "terminal.configuration" => "tmc",
+        "terminal.location" => "tml",
+        "terminal.reader" => "tmr",
+        "token" => "tok",
+        "topup" => "tu",
+        "transfer" => "tr",
+        "webhook_endpoint" => "we",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_owned();
+    }
+    // Otherwise the initials of the resource's last name (`issuing.cardholder` -> `ich`).
+    let mut prefix: String = resource
+        .split(['.', '_'])
+        .filter_map(|word| word.chars().next())
+        .collect();
+    if prefix.len() < 2 {
+        prefix = resource
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(4)
+            .collect();
+    }
+    prefix.to_ascii_lowercase()
+}
+
+/// The prefix of a fixture's id: everything before its random part (`cs_test` of
+/// `cs_test_a1b2`).
+pub(crate) fn prefix_of(id: &str) -> Option<&str> {
+    id.rfind('_')
+        .map(|end| &id[..end])
+        .filter(|prefix| !prefix.is_empty())
+}
+
+/// What building needs: the schemas, Stripe's fixtures (if given), ids and the clock.
+pub(crate) struct Builder<'a> {
+    pub table: &'a Table,
+    pub fixtures: Option<&'a Map<String, Value>>,
+    pub ids: &'a mut Ids,
+    pub now: i64,
+}
+
+impl Builder<'_> {
+    /// The id prefix for objects of `resource`: the fixture's, or Stripe's usual one.
+    pub fn prefix(&self, resource: &str) -> String {
+        self.fixtures
+            .and_then(|fixtures| fixtures.get(resource))
+            .and_then(|fixture| fixture.get("id"))
+            .and_then(Value::as_str)
+            .and_then(prefix_of)
+            .map_or_else(|| default_prefix(resource), str::to_owned)
+    }
+
+    /// A new object of `schema` (usually a `{"$ref": name}`), with a fresh id and `created`
+    /// set from the clock: the fixture's object completed against the schema when there is
+    /// one, otherwise the schema's required fields.
+    pub fn object(&mut self, schema: &Value) -> Value {
+        let name = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let fixture = name
+            .as_deref()
+            .and_then(|name| self.fixtures?.get(name))
+            .cloned();
+        let mut value = match fixture {
+            Some(fixture) => {
+                let mut holder = None;
+                let resolved = resolve(self.table, schema, &mut holder).clone();
+                self.complete(fixture, &resolved, 0)
+            }
+            None => self.build(schema, name.as_deref(), 0),
+        };
+        if let Value::Object(fields) = &mut value {
+            if let Some(name) = &name
+                && fields.get("id").is_some_and(Value::is_string)
+            {
+                let prefix = self.prefix(name);
+                fields.insert("id".to_owned(), Value::String(self.ids.id(&prefix)));
+            }
+            if fields.get("created").is_some_and(Value::is_number) {
+                fields.insert("created".to_owned(), Value::from(self.now));
+            }
+            if fields.contains_key("livemode") {
+                fields.insert("livemode".to_owned(), Value::Bool(false));
+            }
+        }
+        value
+    }
+
+    /// A value of `schema` with every required field filled; `component` is the component
+    /// the schema is (for id prefixes and a few field conventions).
+    pub fn build(&mut self, schema: &Value, component: Option<&str>, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Null;
+        }
+        if let Some(name) = schema.get("$ref").and_then(Value::as_str) {
+            let Some(resolved) = self.table.schema(name) else {
+                return Value::Object(Map::new());
+            };
+            return self.build(&resolved, Some(name), depth + 1);
+        }
+        if let Some(alternatives) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+                return Value::Null;
+            }
+            return match alternatives.first() {
+                Some(first) => self.build(first, None, depth + 1),
+                None => Value::Null,
+            };
+        }
+        if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+            return Value::Null;
+        }
+        if let Some(first) = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .and_then(|values| values.first())
+        {
+            return first.clone();
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("object") => {
+                let mut fields = Map::new();
+                let properties = schema.get("properties").and_then(Value::as_object);
+                let required = schema
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                for name in required.iter().filter_map(Value::as_str) {
+                    let Some(property) = properties.and_then(|properties| properties.get(name))
+                    else {
+                        continue;
+                    };
+                    let value = match name {
+                        "id" if property.get("type").and_then(Value::as_str) == Some("string") => {
+                            let prefix =
+                                component.map_or_else(|| "obj".to_owned(), |c| self.prefix(c));
+                            Value::String(self.ids.id(&prefix))
+                        }
+                        _ => self.field(name, property, depth),
+                    };
+                    fields.insert(name.to_owned(), value);
+                }
+                Value::Object(fields)
+            }
+            Some("array") => Value::Array(Vec::new()),
+            Some("integer") => {
+                if schema.get("format").and_then(Value::as_str) == Some("unix-time") {
+                    Value::from(self.now)
+                } else {
+                    Value::from(0)
+                }
+            }
+            Some("number") => Value::from(0.0),
+            Some("boolean") => Value::Bool(false),
+            Some("string") => Value::String(String::new()),
+            _ => Value::Null,
+        }
+    }
+
+    /// A required field's value, with the conventions that make objects look like Stripe's.
+    fn field(&mut self, name: &str, schema: &Value, depth: usize) -> Value {
+        let is_string = schema.get("type").and_then(Value::as_str) == Some("string")
+            && schema.get("enum").is_none()
+            && schema.get("nullable").and_then(Value::as_bool) != Some(true);
+        match name {
+            "currency" if is_string => Value::String("usd".to_owned()),
+            "country" if is_string => Value::String("US".to_owned()),
+            "secret" if is_string => Value::String(format!("pst_test_{}", self.ids.token(32))),
+            "client_secret" if is_string => Value::String(format!("secret_{}", self.ids.token(24))),
+            _ => self.build(schema, None, depth + 1),
+        }
+    }
+
+    /// `value` (a fixture) with the fields `schema` requires and it lacks filled in, so that
+    /// it decodes even where the fixture and the spec disagree.
+    pub fn complete(&mut self, value: Value, schema: &Value, depth: usize) -> Value {
+        let Value::Object(mut fields) = value else {
+            return value;
+        };
+        if depth > MAX_DEPTH {
+            return Value::Object(fields);
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        if let Some(required) = schema.get("required").and_then(Value::as_array) {
+            for name in required.iter().filter_map(Value::as_str) {
+                if fields.contains_key(name) {
+                    continue;
+                }
+                if let Some(property) = properties.and_then(|properties| properties.get(name)) {
+                    let value = self.field(name, property, depth);
+                    fields.insert(name.to_owned(), value);
+                }
+            }
+        }
+        // Nested objects are completed against their own schemas.
+        if let Some(properties) = properties {
+            for (name, value) in fields.iter_mut() {
+                if let Some(property) = properties.get(name) {
+                    let taken = std::mem::take(value);
+                    *value = self.complete_nested(taken, property, depth + 1);
+                }
+            }
+        }
+        Value::Object(fields)
+    }
+
+    /// [`complete`](Self::complete) for a field's value: through `$ref`s, arrays and the
+    /// union alternative whose `object` value matches.
+    fn complete_nested(&mut self, value: Value, schema: &Value, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return value;
+        }
+        if let Some(name) = schema.get("$ref").and_then(Value::as_str) {
+            return match self.table.schema(name) {
+                Some(resolved) => self.complete_nested(value, &resolved, depth + 1),
+                None => value,
+            };
+        }
+        match value {
+            Value::Array(items) => {
+                let item_schema = schema.get("items").cloned().unwrap_or(Value::Null);
+                Value::Array(
+                    items
+                        .into_iter()
+                        .map(|item| self.complete_nested(item, &item_schema, depth + 1))
+                        .collect(),
+                )
+            }
+            Value::Object(_) => {
+                if let Some(alternatives) = schema
+                    .get("anyOf")
+                    .or_else(|| schema.get("oneOf"))
+                    .and_then(Value::as_array)
+                {
+                    let kind = value.get("object").cloned();
+                    let chosen = alternatives.iter().find_map(|alternative| {
+                        let mut holder = None;
+                        let resolved = resolve(self.table, alternative, &mut holder).clone();
+                        let is_object =
+                            resolved.get("type").and_then(Value::as_str) == Some("object");
+                        let expected = resolved.pointer("/properties/object/enum/0").cloned();
+                        (is_object && (expected.is_none() || expected == kind)).then_some(resolved)
+                    });
+                    return match chosen {
+                        Some(resolved) => self.complete(value, &resolved, depth + 1),
+                        None => value,
+                    };
+                }
+                if schema.get("type").and_then(Value::as_str) == Some("object") {
+                    self.complete(value, schema, depth + 1)
+                } else {
+                    value
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// `value` (a param's typed value) as a value of the response field `schema`, or `None`
+    /// when it does not fit, so that applying params never makes an object undecodable.
+    pub fn conform(&mut self, value: &Value, schema: &Value, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if let Some(name) = schema.get("$ref").and_then(Value::as_str) {
+            let resolved = self.table.schema(name)?;
+            return self.conform(value, &resolved, depth + 1);
+        }
+        if value.is_null() {
+            return (schema.get("nullable").and_then(Value::as_bool) == Some(true))
+                .then_some(Value::Null);
+        }
+        if let Some(alternatives) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            return alternatives
+                .iter()
+                .find_map(|alternative| self.conform(value, alternative, depth + 1));
+        }
+        match (schema.get("type").and_then(Value::as_str), value) {
+            (Some("string"), Value::String(_)) => Some(value.clone()),
+            (Some("integer"), Value::Number(number)) if number.is_i64() => Some(value.clone()),
+            (Some("number"), Value::Number(_)) => Some(value.clone()),
+            (Some("boolean"), Value::Bool(_)) => Some(value.clone()),
+            (Some("array"), Value::Array(items)) => {
+                let item_schema = schema.get("items").cloned().unwrap_or(Value::Null);
+                items
+                    .iter()
+                    .map(|item| self.conform(item, &item_schema, depth + 1))
+                    .collect::<Option<Vec<Value>>>()
+                    .map(Value::Array)
+            }
+            (Some("object"), Value::Object(given)) => {
+                let properties = schema.get("properties").and_then(Value::as_object);
+                let additional = schema.get("additionalProperties").filter(|a| a.is_object());
+                let mut out = match self.build(schema, None, depth + 1) {
+                    Value::Object(fields) => fields,
+                    _ => Map::new(),
+                };
+                for (key, item) in given {
+                    let target = properties
+                        .and_then(|properties| properties.get(key))
+                        .or(additional);
+                    match target {
+                        Some(target) => {
+                            if let Some(fitted) = self.conform(item, target, depth + 1) {
+                                out.insert(key.clone(), fitted);
+                            }
+                        }
+                        None if properties.is_none_or(Map::is_empty) => {
+                            out.insert(key.clone(), item.clone());
+                        }
+                        None => {}
+                    }
+                }
+                Some(Value::Object(out))
+            }
+            (None, _) => Some(value.clone()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_the_seed() {
+        let mut a = Ids::new(7);
+        let mut b = Ids::new(7);
+        let first = a.id("cus");
+        assert_eq!(first, b.id("cus"));
+        assert!(first.starts_with("cus_"));
+        assert_eq!(first.len(), 18);
+        assert_ne!(a.id("cus"), first);
+    }
+
+    #[test]
+    fn prefixes_come_from_fixtures_or_the_name() {
+        assert_eq!(prefix_of("cs_test_a1b2"), Some("cs_test"));
+        assert_eq!(prefix_of("cus_Oaxlz8kB0PJWGa"), Some("cus"));
+        assert_eq!(default_prefix("customer"), "cus");
+        assert_eq!(default_prefix("issuing.cardholder"), "ic");
+    }
+}

@@ -1,0 +1,103 @@
+//! The Terminal backend example (`generated/examples/terminal_backend.rs`) end to end against
+//! the checked-in fake: a reader's host calls `POST /connection_token`, the backend asks the
+//! fake for a token through the SDK, and the secret that comes back is the one the fake
+//! issued.
+
+#[path = "../../examples/terminal_backend.rs"]
+#[allow(dead_code)]
+mod backend;
+
+use serde_json::Value;
+use std::time::Duration;
+use stripe_sdk::reqwest;
+use stripe_sdk_fake::{Failure, FakeStripe};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// Serves the example's router for a client of the fake on loopback; returns its token URL,
+/// the signal that stops it and its task.
+async fn serve_backend(
+    fake: &FakeStripe,
+    location: Option<&str>,
+) -> (
+    String,
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let address = listener.local_addr().expect("address");
+    let settings = backend::Settings {
+        location: location.map(str::to_owned),
+        ..Default::default()
+    };
+    let app = backend::app(fake.client(), settings);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(backend::serve(listener, app, async {
+        let _ = stopped.await;
+    }));
+    (format!("http://{address}/connection_token"), stop, task)
+}
+
+async fn post(url: &str) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(url)
+        .send()
+        .await
+        .expect("the backend answers");
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("a body");
+    (status, serde_json::from_str(&body).expect("JSON"))
+}
+
+#[tokio::test]
+async fn the_backend_hands_out_the_token_the_fake_issued() {
+    let fake = FakeStripe::start().await.expect("the fake starts");
+    let (url, stop, task) = serve_backend(&fake, Some("tml_FakeLocation")).await;
+
+    let (status, body) = post(&url).await;
+    assert_eq!(status, 200, "{body}");
+    let secret = body["secret"].as_str().expect("a secret");
+
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let issued = &requests[0];
+    assert_eq!(issued.operation_id, Some("PostTerminalConnectionTokens"));
+    assert_eq!(issued.status, Some(200));
+    // The backend scoped the token to its location, and returned exactly what the fake issued.
+    assert_eq!(issued.params["location"], "tml_FakeLocation");
+    assert_eq!(issued.response["secret"], secret);
+    assert!(secret.starts_with("pst_test_"), "{secret}");
+
+    // Each call is a new token.
+    let (_, again) = post(&url).await;
+    assert_ne!(again["secret"], body["secret"]);
+
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("the backend stops")
+        .expect("joins")
+        .expect("serves cleanly");
+}
+
+#[tokio::test]
+async fn the_backend_reports_stripe_failures_with_the_request_id() {
+    let fake = FakeStripe::start().await.expect("the fake starts");
+    let (url, stop, _task) = serve_backend(&fake, None).await;
+
+    // Stripe down for every attempt: 502 with the request id of the last one.
+    fake.fail_next(Failure::status(500).times(3));
+    let (status, body) = post(&url).await;
+    assert_eq!(status, 502, "{body}");
+    let last = fake
+        .requests()
+        .last()
+        .map(|request| request.request_id.clone());
+    assert_eq!(body["error"]["request_id"].as_str(), last.as_deref());
+
+    // Rate limited: 503.
+    fake.fail_next(Failure::status(429));
+    let (status, _) = post(&url).await;
+    assert_eq!(status, 503);
+    let _ = stop.send(());
+}
