@@ -55,6 +55,9 @@ pub const TYPES_MANIFESTS: [(&str, &str); 2] = [
     ("generated/types/Cargo.toml", "stripe-sdk-types"),
     ("generated/params/Cargo.toml", "stripe-sdk-params"),
 ];
+/// The checked-in fake Stripe's manifest: `regen --bump` keeps its version, and its
+/// requirement on `stripe-sdk`, equal to the client crate's.
+pub const FAKE_MANIFEST: &str = "generated/fake/Cargo.toml";
 
 /// The workspace root, found from this crate's manifest so the task works from any directory.
 pub fn workspace_root() -> PathBuf {
@@ -444,12 +447,21 @@ pub fn run_regen(root: &Path, config_file: &str, mode: RegenMode) -> Result<Rege
                 writes.push((path, text));
             }
             writes.push((manifest_path.clone(), bumped));
+            let fake_path = root.join(FAKE_MANIFEST);
+            if fake_path.exists() {
+                let text = fs::read_to_string(&fake_path)
+                    .with_context(|| format!("cannot read {}", fake_path.display()))?;
+                let text = api_diff::set_package_version(&text, &next)
+                    .and_then(|text| api_diff::set_dependency_version(&text, "stripe-sdk", &next))
+                    .with_context(|| format!("in {FAKE_MANIFEST}"))?;
+                writes.push((fake_path, text));
+            }
             for (path, text) in writes {
                 fs::write(&path, text)
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }
             message.push_str(&format!(
-                "regen --bump: {SDK_MANIFEST} version {version} -> {next} ({} bump), and the types crates' with it\n",
+                "regen --bump: {SDK_MANIFEST} version {version} -> {next} ({} bump), and the types crates' and the fake's with it\n",
                 pending.as_str()
             ));
             new_record.crate_version = next;
@@ -881,10 +893,11 @@ mod tests {
         }
         assert!(manifest.contains("\n[dependencies]\n"), "{manifest}");
         // Its families, not the types crates' defaults, decide what they compile.
+        let version = crate::api_diff::package_version(&manifest).expect("a package version");
         for side in ["params", "types"] {
             assert!(
                 manifest.contains(&format!(
-                    "stripe-sdk-{side} = {{ path = \"{side}\", version = \"0.2.0\", default-features = false }}"
+                    "stripe-sdk-{side} = {{ path = \"{side}\", version = \"{version}\", default-features = false }}"
                 )),
                 "{manifest}"
             );
