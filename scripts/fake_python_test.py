@@ -1,13 +1,18 @@
 """stripe-python (PyPI `stripe`, pinned in scripts/fake-tests) against the stripe-sdk-fake binary.
 
 Run by scripts/fake-tests with STRIPE_FAKE_URL set to the binary's base URL: a customer is
-created, retrieved, updated, listed and deleted through the official library, and one error of
-each kind the fake answers comes back as the library's own exception class.
+created, retrieved, updated, listed and deleted through the official library, one error of
+each kind the fake answers comes back as the library's own exception class, a declined test
+card is the library's `CardError`, and a webhook delivery to a receiver on 127.0.0.1 verifies
+with the library's own `stripe.Webhook.construct_event`.
 """
 
+import http.server
 import json
 import os
+import queue
 import sys
+import threading
 import unittest
 import urllib.error
 import urllib.request
@@ -115,6 +120,47 @@ class FakeStripeFromPython(unittest.TestCase):
         self.assertEqual(caught.exception.code, 404)
         body = json.loads(caught.exception.read())
         self.assertEqual(body["error"]["type"], "invalid_request_error")
+
+    def test_declined_card(self):
+        intent = stripe.PaymentIntent.create(amount=1500, currency="usd")
+        self.assertEqual(intent.status, "requires_payment_method")
+        with self.assertRaises(stripe.CardError) as caught:
+            stripe.PaymentIntent.confirm(intent.id, payment_method="pm_card_chargeDeclined")
+        self.assertEqual(caught.exception.http_status, 402)
+        self.assertEqual(caught.exception.code, "card_declined")
+        self.assertEqual(caught.exception.error.decline_code, "generic_decline")
+        paid = stripe.PaymentIntent.confirm(intent.id, payment_method="pm_card_visa")
+        self.assertEqual(paid.status, "succeeded")
+
+    def test_webhook_delivery_verifies_with_stripe_python(self):
+        received = queue.Queue()
+
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                received.put((self.headers.get("Stripe-Signature", ""), body))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = "http://127.0.0.1:%d/webhook" % server.server_address[1]
+            endpoint = stripe.WebhookEndpoint.create(url=url, enabled_events=["customer.created"])
+            self.assertTrue(endpoint.secret.startswith("whsec_"), endpoint.secret)
+            customer = stripe.Customer.create(email="hook@example.com")
+            signature, body = received.get(timeout=10)
+            event = stripe.Webhook.construct_event(body.decode("utf-8"), signature, endpoint.secret)
+            self.assertEqual(event.type, "customer.created")
+            self.assertEqual(event.data.object.id, customer.id)
+            with self.assertRaises(stripe.SignatureVerificationError):
+                stripe.Webhook.construct_event(body.decode("utf-8"), signature, "whsec_wrong")
+        finally:
+            server.shutdown()
+            server.server_close()
 
 
 if __name__ == "__main__":

@@ -195,6 +195,7 @@ pub fn generate(
         &header,
     )?);
     let api_version = &api.api_version;
+    let event_types = event_types(paths);
     files.push(render(
         EmittedFile {
             path: "mod.rs".to_owned(),
@@ -208,6 +209,10 @@ pub fn generate(
                 /// The spec's `info.version`.
                 pub(crate) const API_VERSION: &str = #api_version;
 
+                /// The event names a webhook endpoint's `enabled_events` takes (without `*`),
+                /// sorted: the only types the fake gives its events.
+                pub(crate) const EVENT_TYPES: &[&str] = &[#(#event_types),*];
+
                 /// The operations of every enabled family.
                 pub(crate) fn operations() -> Vec<&'static [crate::table::OperationDef]> {
                     #[allow(unused_mut, reason = "no family may be enabled")]
@@ -220,6 +225,28 @@ pub fn generate(
         &header,
     )?);
     Ok(files)
+}
+
+/// The event names `POST /v1/webhook_endpoints` takes in `enabled_events`, sorted, without
+/// `*`. They are read from the spec whatever the selection, because the fake names its events
+/// after them even when it does not route the webhook endpoint operations.
+fn event_types(paths: &Map<String, Value>) -> Vec<String> {
+    let names: BTreeSet<String> = paths
+        .get("/v1/webhook_endpoints")
+        .and_then(|item| item.get("post"))
+        .and_then(|operation| {
+            operation.pointer(
+                "/requestBody/content/application~1x-www-form-urlencoded/schema/properties/enabled_events/items/enum",
+            )
+        })
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|name| *name != "*")
+        .map(str::to_owned)
+        .collect();
+    names.into_iter().collect()
 }
 
 /// A group's file name: its name with anything but ASCII letters, digits and `_` replaced.
@@ -485,17 +512,31 @@ fn classify(
         (HttpMethod::Post, true) => (Action::Update, name.to_owned()),
         (HttpMethod::Post, false) => {
             // `POST /v1/payment_intents/{intent}/confirm` acts on the object its last path
-            // parameter names (the retrieve at the prefix answers the same kind);
-            // `POST /v1/customers/{customer}/sources` creates one under it.
+            // parameter names (the retrieve at the prefix answers the same kind, alone or
+            // beside its deleted stub, as `GET /v1/terminal/readers/{reader}` does);
+            // `POST /v1/customers/{customer}/sources` creates one under it. A test helper
+            // (`/v1/test_helpers/terminal/readers/{reader}/present_payment_method`) acts on
+            // the object its path names without the `test_helpers` segment.
             let prefix = path.rsplit_once('/').map_or("", |(prefix, _)| prefix);
+            let retrieve = prefix
+                .strip_prefix("/v1/test_helpers/")
+                .map_or_else(|| prefix.to_owned(), |rest| format!("/v1/{rest}"));
+            let names_kind = |schema: &Value| {
+                schema.get("$ref").and_then(Value::as_str).map(ref_name) == Some(name)
+            };
             let same_kind = paths
-                .get(prefix)
+                .get(&retrieve)
                 .and_then(|item| {
-                    item.pointer("/get/responses/200/content/application~1json/schema/$ref")
+                    item.pointer("/get/responses/200/content/application~1json/schema")
                 })
-                .and_then(Value::as_str)
-                .map(ref_name)
-                == Some(name);
+                .is_some_and(|schema| {
+                    names_kind(schema)
+                        || schema
+                            .get("anyOf")
+                            .or_else(|| schema.get("oneOf"))
+                            .and_then(Value::as_array)
+                            .is_some_and(|alternatives| alternatives.iter().any(names_kind))
+                });
             if same_kind && prefix.ends_with('}') {
                 (Action::Other, name.to_owned())
             } else {

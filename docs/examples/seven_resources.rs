@@ -35,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
 
-    // Customers: create, retrieve, update, list (with a range filter), search, delete.
+    // Customers: create, retrieve, update, list every page (with a range filter); delete at the end.
     let customers = client.customers();
     let customer = customers
         .create(&PostCustomersParams {

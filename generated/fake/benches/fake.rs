@@ -1,7 +1,7 @@
 //! The fake's speed and size, as BENCHMARKS.md reports them: start-up in process, requests per
 //! second for one create at concurrency 1 and 32 paired with a bare axum server answering a
-//! fixed body (the floor any HTTP server on this machine pays), and memory with 100,000
-//! stored objects. Run: `cargo bench -p stripe-sdk-fake --bench fake` (in a whole-API crate's
+//! fixed body (the floor any HTTP server on this machine pays), memory with 100,000
+//! stored objects, and webhook deliveries per second to a bare receiver on loopback. Run: `cargo bench -p stripe-sdk-fake --bench fake` (in a whole-API crate's
 //! `fake/`, with `--no-default-features --features customer` for the customer figures).
 //!
 //! The machine is noisy: every figure is a median of several rounds, and each fake round is
@@ -16,6 +16,7 @@ use stripe_sdk_fake::FakeStripe;
 const ROUNDS: usize = 5;
 const REQUESTS_PER_ROUND: usize = 2_000;
 const STORED: usize = 100_000;
+const EVENTS_PER_ROUND: usize = 2_000;
 
 /// The create the benchmark sends: customers when the fake routes them, else connection tokens
 /// (the checked-in fake).
@@ -174,6 +175,46 @@ fn main() {
             after,
             (after - before) * 1024.0 / STORED as f64
         );
+        fake.shutdown().await;
+
+        // Webhooks: events recorded (`trigger`, the same path a create's event takes) and
+        // delivered, signed, in order, to the bare server, which answers every POST 200; the
+        // rate counts from the first event until `settle` returns.
+        let (receiver, receiver_task) = bare_server().await;
+        let fake = FakeStripe::builder()
+            .webhook(format!("http://{receiver}/webhook"), "whsec_bench")
+            .start()
+            .await
+            .expect("starts");
+        let reader = serde_json::json!({
+            "id": "tmr_1", "object": "terminal.reader", "device_type": "simulated_wisepos_e",
+            "livemode": false, "serial_number": "259cd19c", "label": "bench", "metadata": {},
+            "action": {"type": "process_payment_intent", "status": "succeeded"},
+        });
+        let mut recording = Vec::new();
+        let mut delivering = Vec::new();
+        for _ in 0..ROUNDS {
+            let started = Instant::now();
+            for _ in 0..EVENTS_PER_ROUND {
+                fake.trigger("terminal.reader.action_succeeded", reader.clone())
+                    .expect("a listed event");
+            }
+            recording.push(EVENTS_PER_ROUND as f64 / started.elapsed().as_secs_f64());
+            fake.settle().await;
+            delivering.push(EVENTS_PER_ROUND as f64 / started.elapsed().as_secs_f64());
+        }
+        let delivered = fake
+            .deliveries()
+            .iter()
+            .filter(|delivery| delivery.status == stripe_sdk_fake::DeliveryStatus::Succeeded)
+            .count();
+        println!(
+            "webhooks: {delivered} of {} deliveries succeeded; events recorded {:.0}/s, recorded and delivered {:.0}/s (medians of {ROUNDS} rounds of {EVENTS_PER_ROUND})",
+            ROUNDS * EVENTS_PER_ROUND,
+            median(recording),
+            median(delivering)
+        );
+        receiver_task.abort();
         fake.shutdown().await;
         tokio::time::sleep(Duration::from_millis(10)).await;
     });

@@ -3,16 +3,23 @@
 //! and the queued failures). It knows nothing of HTTP framing, which `server.rs` does.
 
 use crate::error::envelope;
+use crate::events::{self, Cause, Change, Write};
 use crate::failure::{Failure, FailureKind};
 use crate::form;
+use crate::lifecycle;
 use crate::objects::{Builder, Ids};
 use crate::table::{Action, BodyKind, Route, Table};
 use crate::validate::{self, resolve};
+use crate::webhooks::{
+    Delivery, DeliveryAttempt, DeliveryStatus, Endpoint, Job, Outcome, Queued, Secret,
+    WEBHOOK_RETRY_DELAYS,
+};
 use crate::{RecordedRequest, UnknownIds};
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
+use tokio::sync::Notify;
 
 /// Which API keys the fake accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +36,8 @@ pub(crate) struct Config {
     pub unknown_ids: UnknownIds,
     pub fixtures: Option<Map<String, Value>>,
     pub api_version: &'static str,
+    /// The names events may have (the spec's `enabled_events` list), sorted.
+    pub event_types: &'static [&'static str],
 }
 
 /// A request, as the server read it.
@@ -56,6 +65,9 @@ pub(crate) struct Outgoing {
 struct Stored {
     resource: &'static str,
     value: Value,
+    /// Made up for an unknown id (`UnknownIds::Synthesize`) rather than created: it has no
+    /// lifecycle to follow.
+    synthesized: bool,
 }
 
 /// The objects of one account (the platform's is keyed `""`).
@@ -81,19 +93,40 @@ struct State {
     failures: VecDeque<Failure>,
     ids: Ids,
     now: i64,
+    /// Every event, oldest first, by account and id (the event itself is stored with the
+    /// account's objects, where `GET /v1/events` finds it).
+    events: Vec<(String, String)>,
+    /// Every endpoint ever configured; deleted ones stay, inactive, so that indexes into it
+    /// stay valid.
+    endpoints: Vec<Endpoint>,
+    /// Every delivery, oldest first.
+    deliveries: Vec<Queued>,
 }
 
 pub(crate) struct Engine {
     pub table: Table,
     pub config: Config,
     state: Mutex<State>,
+    /// Wakes the delivery task: an event to deliver, or the clock moved.
+    pub wake: Notify,
+    /// Wakes `settle` callers: the delivery task made progress or found nothing to do.
+    pub settled: Notify,
 }
+
+/// The collection events are listed from.
+const EVENTS_PATH: &str = "/v1/events";
 
 /// The params names that page or shape a list rather than filter it.
 const LIST_CONTROLS: [&str; 4] = ["limit", "starting_after", "ending_before", "expand"];
 
 impl Engine {
-    pub fn new(table: Table, config: Config, seed: u64, now: i64) -> Engine {
+    pub fn new(
+        table: Table,
+        config: Config,
+        seed: u64,
+        now: i64,
+        endpoints: Vec<Endpoint>,
+    ) -> Engine {
         Engine {
             table,
             config,
@@ -104,7 +137,12 @@ impl Engine {
                 failures: VecDeque::new(),
                 ids: Ids::new(seed),
                 now,
+                events: Vec::new(),
+                endpoints,
+                deliveries: Vec::new(),
             }),
+            wake: Notify::new(),
+            settled: Notify::new(),
         }
     }
 
@@ -143,17 +181,353 @@ impl Engine {
         self.state().now
     }
 
+    /// Moves the clock, and wakes the delivery task: retries may have come due.
     pub fn advance_clock(&self, seconds: i64) {
-        self.state().now += seconds;
+        {
+            let mut state = self.state();
+            state.now = state.now.saturating_add(seconds);
+        }
+        self.wake.notify_one();
     }
 
-    /// How many objects are stored, over all accounts.
+    /// How many objects are stored, over all accounts, not counting events.
     pub fn stored_objects(&self) -> usize {
         self.state()
             .accounts
             .values()
-            .map(|account| account.objects.len())
-            .sum()
+            .flat_map(|account| account.objects.values())
+            .filter(|stored| stored.resource != "event")
+            .count()
+    }
+
+    /// Every event, oldest first.
+    pub fn events(&self) -> Vec<Value> {
+        let state = self.state();
+        state
+            .events
+            .iter()
+            .filter_map(|(account, id)| {
+                let stored = state.accounts.get(account)?.objects.get(id)?;
+                Some(stored.value.clone())
+            })
+            .collect()
+    }
+
+    /// Every delivery, oldest first.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.state()
+            .deliveries
+            .iter()
+            .map(|queued| queued.delivery.clone())
+            .collect()
+    }
+
+    /// Records an event that no request caused (`FakeStripe::trigger`); `None` when the spec
+    /// does not name it.
+    pub fn trigger(&self, event_type: &str, object: Value) -> Option<Value> {
+        let mut state = self.state();
+        let cause = Cause {
+            request_id: None,
+            idempotency_key: None,
+        };
+        let id = self.emit(&mut state, "", event_type, object, None, &cause)?;
+        let stored = state.accounts.get("")?.objects.get(&id)?;
+        Some(stored.value.clone())
+    }
+
+    /// Records an event about `object` in `account` and queues it for every endpoint that
+    /// wants it, returning its id; `None` (and nothing recorded) when the spec does not name
+    /// it. It runs under the state's lock on every create, update and delete, so the event is
+    /// built once and moved into the store rather than copied.
+    fn emit(
+        &self,
+        state: &mut State,
+        account: &str,
+        event_type: &str,
+        object: Value,
+        previous: Option<Map<String, Value>>,
+        cause: &Cause<'_>,
+    ) -> Option<String> {
+        if !events::is_known(self.config.event_types, event_type) {
+            return None;
+        }
+        let id = state.ids.id("evt");
+        let targets: Vec<usize> = state
+            .endpoints
+            .iter()
+            .enumerate()
+            .filter(|(_, endpoint)| endpoint.wants(event_type, account))
+            .map(|(index, _)| index)
+            .collect();
+        let event = events::envelope(
+            &id,
+            event_type,
+            object,
+            previous,
+            account,
+            self.config.api_version,
+            state.now,
+            targets.len(),
+            cause,
+        );
+        // Serialized once, and only when some endpoint gets it: every attempt sends these bytes.
+        let payload = if targets.is_empty() {
+            String::new()
+        } else {
+            event.to_string()
+        };
+        let store = state.accounts.entry(account.to_owned()).or_default();
+        store
+            .collections
+            .entry(EVENTS_PATH.to_owned())
+            .or_default()
+            .push(id.clone());
+        store.objects.insert(
+            id.clone(),
+            Stored {
+                resource: "event",
+                value: event,
+                synthesized: false,
+            },
+        );
+        state.events.push((account.to_owned(), id.clone()));
+        let now = state.now;
+        for index in &targets {
+            let position = state.deliveries.len();
+            let Some(endpoint) = state.endpoints.get_mut(*index) else {
+                continue;
+            };
+            endpoint.queue.push_back(position);
+            let queued = Queued {
+                delivery: Delivery {
+                    event_id: id.clone(),
+                    event_type: event_type.to_owned(),
+                    endpoint_id: endpoint.id.clone(),
+                    url: endpoint.url.clone(),
+                    payload: payload.clone(),
+                    attempts: Vec::new(),
+                    status: DeliveryStatus::Pending,
+                },
+                endpoint: *index,
+                secret: endpoint.secret.clone(),
+                account: account.to_owned(),
+                next_at: now,
+                in_flight: false,
+            };
+            state.deliveries.push(queued);
+        }
+        if !targets.is_empty() {
+            self.wake.notify_one();
+        }
+        Some(id)
+    }
+
+    /// The oldest undelivered delivery of each active endpoint: in order per endpoint, so
+    /// that a later event never overtakes one that is waiting for a retry.
+    fn heads(state: &State) -> Vec<usize> {
+        state
+            .endpoints
+            .iter()
+            .filter(|endpoint| endpoint.active)
+            .filter_map(|endpoint| endpoint.queue.front().copied())
+            .collect()
+    }
+
+    /// The attempts to make now, marked as being made.
+    pub fn due_deliveries(&self) -> Vec<Job> {
+        let mut state = self.state();
+        let now = state.now;
+        let mut jobs = Vec::new();
+        for index in Self::heads(&state) {
+            let Some(queued) = state.deliveries.get_mut(index) else {
+                continue;
+            };
+            if queued.in_flight || queued.next_at > now {
+                continue;
+            }
+            queued.in_flight = true;
+            jobs.push(Job {
+                index,
+                url: queued.delivery.url.clone(),
+                payload: queued.delivery.payload.clone(),
+                secret: queued.secret.clone(),
+            });
+        }
+        jobs
+    }
+
+    /// Whether no attempt is being made and none is due (a retry waiting for the clock is not
+    /// due).
+    pub fn quiet(&self) -> bool {
+        let state = self.state();
+        let now = state.now;
+        Self::heads(&state).into_iter().all(|index| {
+            state
+                .deliveries
+                .get(index)
+                .is_none_or(|queued| !queued.in_flight && queued.next_at > now)
+        })
+    }
+
+    /// Records an attempt's outcome: delivered on 2xx, else retried after the next delay, or
+    /// failed when no delay is left.
+    pub fn record_attempt(&self, index: usize, outcome: Outcome) {
+        let mut state = self.state();
+        let now = state.now;
+        let Some(queued) = state.deliveries.get_mut(index) else {
+            return;
+        };
+        queued.in_flight = false;
+        let delivered = outcome
+            .status
+            .is_some_and(|status| (200..300).contains(&status));
+        queued.delivery.attempts.push(DeliveryAttempt {
+            at: now,
+            signature: outcome.signature,
+            status: outcome.status,
+            error: outcome.error,
+            response_body: outcome.response_body,
+        });
+        let made = queued.delivery.attempts.len();
+        let endpoint = queued.endpoint;
+        let finished = delivered || made > WEBHOOK_RETRY_DELAYS.len();
+        if delivered {
+            queued.delivery.status = DeliveryStatus::Succeeded;
+            let (account, event_id) = (queued.account.clone(), queued.delivery.event_id.clone());
+            // The event counts the endpoints that have not acknowledged it yet, as Stripe's.
+            if let Some(fields) = state
+                .accounts
+                .get_mut(&account)
+                .and_then(|account| account.objects.get_mut(&event_id))
+                .and_then(|stored| stored.value.as_object_mut())
+                && let Some(pending) = fields.get("pending_webhooks").and_then(Value::as_i64)
+            {
+                fields.insert(
+                    "pending_webhooks".to_owned(),
+                    Value::from((pending - 1).max(0)),
+                );
+            }
+        } else if let Some(delay) = WEBHOOK_RETRY_DELAYS.get(made - 1) {
+            queued.next_at = now.saturating_add(i64::try_from(delay.as_secs()).unwrap_or(i64::MAX));
+        } else {
+            queued.delivery.status = DeliveryStatus::Failed;
+        }
+        if finished
+            && let Some(endpoint) = state.endpoints.get_mut(endpoint)
+            && endpoint.queue.front() == Some(&index)
+        {
+            endpoint.queue.pop_front();
+        }
+    }
+
+    /// After a request's writes: keeps webhook endpoints created, updated or deleted through
+    /// the API in step with the endpoints deliveries go to (and answers a new endpoint's
+    /// secret, once, as Stripe does), then records each write's event.
+    fn after_writes(
+        &self,
+        state: &mut State,
+        account: &str,
+        writes: Vec<Write>,
+        params: &Value,
+        cause: &Cause<'_>,
+        answer: &mut Answer,
+    ) {
+        for write in writes {
+            if write.resource == "webhook_endpoint" {
+                self.sync_endpoint(state, account, &write, params, answer);
+            }
+            let event_type = events::name(write.resource, &write.change);
+            let previous = match write.change {
+                // Nothing changed: Stripe records no event.
+                Change::Updated(previous) if previous.is_empty() => continue,
+                Change::Updated(previous) => Some(previous),
+                Change::Created | Change::Deleted | Change::Event(_) => None,
+            };
+            self.emit(state, account, &event_type, write.object, previous, cause);
+        }
+    }
+
+    fn sync_endpoint(
+        &self,
+        state: &mut State,
+        account: &str,
+        write: &Write,
+        params: &Value,
+        answer: &mut Answer,
+    ) {
+        let Some(id) = write.object.get("id").and_then(Value::as_str) else {
+            return;
+        };
+        let url = write
+            .object
+            .get("url")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let enabled_events: Option<Vec<String>> = write
+            .object
+            .get("enabled_events")
+            .and_then(Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            });
+        match &write.change {
+            Change::Created => {
+                let secret = format!("whsec_{}", state.ids.token(32));
+                state.endpoints.push(Endpoint {
+                    id: Some(id.to_owned()),
+                    url: url.unwrap_or_default(),
+                    secret: Secret(secret.clone()),
+                    enabled_events: enabled_events.unwrap_or_default(),
+                    account: Some(account.to_owned()),
+                    active: true,
+                    queue: VecDeque::new(),
+                });
+                set_field(state, account, id, "status", json!("enabled"));
+                if let Answer::Json(Value::Object(fields)) = answer {
+                    fields.insert("status".to_owned(), json!("enabled"));
+                    // Only the create answers the secret; retrieves do not, as on Stripe.
+                    fields.insert("secret".to_owned(), Value::String(secret));
+                }
+            }
+            Change::Updated(_) => {
+                let disabled = params.get("disabled").and_then(Value::as_bool);
+                if let Some(disabled) = disabled {
+                    let status = if disabled { "disabled" } else { "enabled" };
+                    set_field(state, account, id, "status", json!(status));
+                    if let Answer::Json(Value::Object(fields)) = answer {
+                        fields.insert("status".to_owned(), json!(status));
+                    }
+                }
+                if let Some(endpoint) = state
+                    .endpoints
+                    .iter_mut()
+                    .find(|endpoint| endpoint.id.as_deref() == Some(id))
+                {
+                    if let Some(url) = url {
+                        endpoint.url = url;
+                    }
+                    if let Some(names) = enabled_events {
+                        endpoint.enabled_events = names;
+                    }
+                    if let Some(disabled) = disabled {
+                        endpoint.active = !disabled;
+                    }
+                }
+            }
+            // No lifecycle step acts on webhook endpoints.
+            Change::Event(_) => {}
+            Change::Deleted => {
+                for endpoint in &mut state.endpoints {
+                    if endpoint.id.as_deref() == Some(id) {
+                        endpoint.active = false;
+                    }
+                }
+            }
+        }
     }
 
     /// Records a request that got no answer (a dropped connection).
@@ -253,6 +627,7 @@ impl Engine {
                                 Answer::Bytes(body, "application/json"),
                                 extra_headers,
                                 replayed,
+                                None,
                             );
                         }
                         break 'answer (
@@ -271,14 +646,28 @@ impl Engine {
                 }
                 _ => None,
             };
-            let (status, answer) = self.execute(
+            if let Some(refusal) = check_webhook_url(route, &params) {
+                break 'answer refusal;
+            }
+            // Made now rather than when the answer is logged, so that the request's events
+            // can name it.
+            let request_id = format!("req_{}", state.ids.token(14));
+            let mut writes = Vec::new();
+            let (status, mut answer) = self.execute(
                 &mut state,
                 route,
                 &path_values,
                 &params,
                 &account,
                 &incoming.path,
+                &mut writes,
             );
+            // Also after a refusal: a declined payment records its `payment_failed`.
+            let cause = Cause {
+                request_id: Some(&request_id),
+                idempotency_key: incoming.idempotency_key.as_deref(),
+            };
+            self.after_writes(&mut state, &account, writes, &params, &cause, &mut answer);
             if let (Some((key, fingerprint)), Answer::Json(body)) = (fingerprint, &answer) {
                 let bytes = Bytes::from(body.to_string());
                 state.idempotency.insert(
@@ -299,6 +688,7 @@ impl Engine {
                 answer,
                 extra_headers,
                 replayed,
+                Some(request_id),
             );
         };
         self.finish(
@@ -309,6 +699,7 @@ impl Engine {
             Answer::Json(body),
             extra_headers,
             replayed,
+            None,
         )
     }
 
@@ -326,6 +717,7 @@ impl Engine {
         answer: Answer,
         mut headers: Vec<(&'static str, String)>,
         replayed: bool,
+        request_id: Option<String>,
     ) -> Outgoing {
         let (body, content_type, response) = match answer {
             Answer::Json(value) => {
@@ -342,7 +734,7 @@ impl Engine {
             }
         };
         let mut state = self.state();
-        let request_id = format!("req_{}", state.ids.token(14));
+        let request_id = request_id.unwrap_or_else(|| format!("req_{}", state.ids.token(14)));
         state.log.push(RecordedRequest {
             operation_id,
             method: incoming.method.clone(),
@@ -382,10 +774,13 @@ impl Engine {
             .map(str::trim)
             .filter(|key| !key.is_empty());
         let Some(key) = key else {
+            // Stripe writes `invalid_request_error` in this body; the fake writes
+            // `authentication_error`, the class every official client gives a 401, so that a
+            // test reads one meaning from the status and the type.
             return Some((
                 401,
                 envelope(
-                    "invalid_request_error",
+                    "authentication_error",
                     None,
                     "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
                     None,
@@ -411,7 +806,7 @@ impl Engine {
         Some((
             401,
             envelope(
-                "invalid_request_error",
+                "authentication_error",
                 None,
                 &format!("Invalid API Key provided: sk_test_********{tail}"),
                 None,
@@ -444,7 +839,12 @@ impl Engine {
             .map_err(|error| invalid(&error.param, error.code, &error.message))
     }
 
-    /// Performs the operation on the state.
+    /// Performs the operation on the state, adding what it stored, changed or deleted to
+    /// `writes` (for their events).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one private call site; the request's parts as `handle` has them"
+    )]
     fn execute(
         &self,
         state: &mut State,
@@ -453,6 +853,7 @@ impl Engine {
         params: &Value,
         account_key: &str,
         path: &str,
+        writes: &mut Vec<Write>,
     ) -> (u16, Answer) {
         if !route.def.binary.is_empty() {
             return (
@@ -506,6 +907,7 @@ impl Engine {
                 if let (Value::Object(fields), Some(schema)) = (&mut object, &resource_schema) {
                     apply_params(&mut builder, fields, params_map, schema, false);
                 }
+                let effects = lifecycle::created(resource, &mut object, params_map, builder.ids);
                 if let Some(id) = object.get("id").and_then(Value::as_str) {
                     let id = id.to_owned();
                     account
@@ -518,8 +920,24 @@ impl Engine {
                         Stored {
                             resource,
                             value: object.clone(),
+                            synthesized: false,
                         },
                     );
+                    writes.push(Write {
+                        resource,
+                        change: Change::Created,
+                        object: object.clone(),
+                    });
+                }
+                for (kind, name, object) in effects.events {
+                    writes.push(Write {
+                        resource: kind,
+                        change: Change::Event(name),
+                        object,
+                    });
+                }
+                if let Some((status, body)) = effects.refusal {
+                    return (status, Answer::Json(body));
                 }
                 object
             }
@@ -533,9 +951,9 @@ impl Engine {
                     .objects
                     .get(id)
                     .filter(|stored| stored.resource == resource)
-                    .map(|stored| stored.value.clone());
-                let object = match existing {
-                    Some(object) => object,
+                    .map(|stored| (stored.value.clone(), stored.synthesized));
+                let (object, synthesized) = match existing {
+                    Some(found) => found,
                     None if account.deleted.contains(id)
                         || self.config.unknown_ids == UnknownIds::Missing =>
                     {
@@ -560,13 +978,16 @@ impl Engine {
                             Stored {
                                 resource,
                                 value: object.clone(),
+                                synthesized: true,
                             },
                         );
-                        object
+                        (object, true)
                     }
                 };
+                let verb = route.def.path.rsplit('/').next().unwrap_or("");
                 match route.def.action {
                     Action::Update => {
+                        let old = object.clone();
                         let mut object = object;
                         if let (Value::Object(fields), Some(schema)) =
                             (&mut object, &resource_schema)
@@ -576,11 +997,21 @@ impl Engine {
                         if let Some(stored) = account.objects.get_mut(id) {
                             stored.value = object.clone();
                         }
+                        writes.push(Write {
+                            resource,
+                            change: Change::Updated(events::previous_attributes(&old, &object)),
+                            object: object.clone(),
+                        });
                         object
                     }
                     Action::Delete => {
                         account.objects.remove(id);
                         account.deleted.insert(id.clone());
+                        writes.push(Write {
+                            resource,
+                            change: Change::Deleted,
+                            object: object.clone(),
+                        });
                         if response_names_resource {
                             object
                         } else {
@@ -593,6 +1024,45 @@ impl Engine {
                             }
                             stub
                         }
+                    }
+                    Action::Other if !synthesized && lifecycle::handles(resource, verb) => {
+                        let mut object = object;
+                        let lookup = |other: &str, kind: &str| {
+                            account
+                                .objects
+                                .get(other)
+                                .filter(|stored| stored.resource == kind)
+                                .map(|stored| stored.value.clone())
+                        };
+                        let effects = lifecycle::act(
+                            resource,
+                            verb,
+                            &mut object,
+                            params_map,
+                            builder.now,
+                            builder.ids,
+                            &lookup,
+                        )
+                        .unwrap_or_default();
+                        if let Some(stored) = account.objects.get_mut(id) {
+                            stored.value = object.clone();
+                        }
+                        for (other, value) in effects.others {
+                            if let Some(stored) = account.objects.get_mut(&other) {
+                                stored.value = value;
+                            }
+                        }
+                        for (kind, name, object) in effects.events {
+                            writes.push(Write {
+                                resource: kind,
+                                change: Change::Event(name),
+                                object,
+                            });
+                        }
+                        if let Some((status, body)) = effects.refusal {
+                            return (status, Answer::Json(body));
+                        }
+                        object
                     }
                     _ if response_names_resource => object,
                     _ => builder.object(&response_schema),
@@ -619,6 +1089,42 @@ impl Engine {
         }
         (200, Answer::Json(result))
     }
+}
+
+/// Sets one field of a stored object.
+fn set_field(state: &mut State, account: &str, id: &str, name: &str, value: Value) {
+    if let Some(Value::Object(fields)) = state
+        .accounts
+        .get_mut(account)
+        .and_then(|account| account.objects.get_mut(id))
+        .map(|stored| &mut stored.value)
+    {
+        fields.insert(name.to_owned(), value);
+    }
+}
+
+/// Refuses a webhook endpoint's `url` that is not an absolute `http` or `https` URL, as
+/// Stripe does, before anything is stored: deliveries go nowhere else.
+fn check_webhook_url(route: &Route, params: &Value) -> Option<(u16, Value)> {
+    if route.def.resource != "webhook_endpoint"
+        || !matches!(route.def.action, Action::Create | Action::Update)
+    {
+        return None;
+    }
+    let url = params.get("url").and_then(Value::as_str)?;
+    let fine = stripe_sdk::reqwest::Url::parse(url)
+        .is_ok_and(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.has_host());
+    (!fine).then(|| {
+        (
+            400,
+            envelope(
+                "invalid_request_error",
+                Some("url_invalid"),
+                &format!("Invalid URL: {url}"),
+                Some("url"),
+            ),
+        )
+    })
 }
 
 /// A body to answer with.
@@ -770,12 +1276,25 @@ fn list(
             item_properties.is_some_and(|properties| properties.contains_key(*name))
         })
         .collect();
+    // `GET /v1/events` also takes `types`, a list of names of which any may match.
+    let types: Option<Vec<&Value>> = params
+        .get("types")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().collect());
     let matching: Vec<(&String, &Stored)> = newest_first
         .into_iter()
         .filter(|(_, stored)| {
             filters
                 .iter()
                 .all(|(name, wanted)| matches_filter(stored.value.get(name.as_str()), wanted))
+        })
+        .filter(|(_, stored)| {
+            types.as_ref().is_none_or(|types| {
+                stored
+                    .value
+                    .get("type")
+                    .is_some_and(|actual| types.contains(&actual))
+            })
         })
         .collect();
     let position = |param: &str| -> Result<Option<usize>, (u16, Value)> {
@@ -918,7 +1437,15 @@ fn sample(table: &Table, schema: &Value, depth: usize) -> Value {
                 .filter_map(Value::as_str)
             {
                 if let Some(property) = properties.and_then(|properties| properties.get(name)) {
-                    out.insert(name.to_owned(), sample(table, property, depth + 1));
+                    let value = if name == "url" && depth == 0 {
+                        // A webhook endpoint's URL must be one (the fake refuses others, as
+                        // Stripe does); loopback's discard port, where nothing listens, so
+                        // that deliveries to it fail at once and never leave the machine.
+                        Value::String("http://127.0.0.1:9/stripe-sdk-fake-sample".to_owned())
+                    } else {
+                        sample(table, property, depth + 1)
+                    };
+                    out.insert(name.to_owned(), value);
                 }
             }
             // A hash with nothing in it cannot be sent (the form encoding has no empty hash),

@@ -26,6 +26,12 @@ pub enum FakeError {
     /// The fixtures could not be read or are not Stripe's `fixtures3.json` shape.
     #[error("cannot use the fixtures: {0}")]
     Fixtures(String),
+    /// A webhook endpoint given to the builder cannot be delivered to.
+    #[error("cannot deliver webhooks: {0}")]
+    Webhook(String),
+    /// An event name the spec's `enabled_events` list does not have.
+    #[error("the spec lists no event named `{0}`")]
+    UnknownEvent(String),
 }
 
 /// Stripe's error body: `{"error": {"type", "code", "message", "param", "doc_url"}}`.

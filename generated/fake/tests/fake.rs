@@ -143,6 +143,7 @@ async fn a_missing_or_wrong_key_is_a_401() {
     let fake = FakeStripe::start().await.expect("starts");
     let (status, _, body) = raw(&fake, reqwest::Method::POST, TOKENS, "", None).await;
     assert_eq!(status, 401);
+    assert_eq!(body["error"]["type"], "authentication_error");
     assert!(
         body["error"]["message"]
             .as_str()

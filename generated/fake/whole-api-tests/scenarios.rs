@@ -223,7 +223,7 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
         assert!(intent.id.starts_with("pi_"), "{}", intent.id);
         assert_eq!(intent.amount, amount);
         assert_eq!(
-            intent.customer.as_ref().and_then(|c| c.id()),
+            intent.customer.as_ref().map(|c| c.id()),
             Some(customers[customer].as_str())
         );
     }
@@ -254,7 +254,7 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
         .await
         .expect("expanded");
     let customer = expanded.customer.expect("a customer");
-    assert_eq!(customer.id(), Some(customers[0].as_str()));
+    assert_eq!(customer.id(), customers[0].as_str());
     assert!(
         customer.object().is_some_and(|decoded| decoded.is_ok()),
         "decodes as an object"

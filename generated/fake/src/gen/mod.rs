@@ -7,6 +7,17 @@ mod terminal_reader;
 pub(crate) use schemas::SCHEMAS;
 /// The spec's `info.version`.
 pub(crate) const API_VERSION: &str = "2023-08-16";
+/// The event names a webhook endpoint's `enabled_events` takes (without `*`),
+/// sorted: the only types the fake gives its events.
+pub(crate) const EVENT_TYPES: &[&str] = &[
+    "checkout.session.async_payment_failed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.completed",
+    "payment_intent.payment_failed",
+    "payment_intent.succeeded",
+    "terminal.reader.action_failed",
+    "terminal.reader.action_succeeded",
+];
 /// The operations of every enabled family.
 pub(crate) fn operations() -> Vec<&'static [crate::table::OperationDef]> {
     #[allow(unused_mut, reason = "no family may be enabled")]

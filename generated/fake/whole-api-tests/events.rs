@@ -1,0 +1,278 @@
+//! Events and webhooks against the whole-API fake, through the SDK: every create, update and
+//! delete of a customer is an event (`previous_attributes` on the update) that `GET
+//! /v1/events` lists newest first, pages and filters by type; an endpoint created with `POST
+//! /v1/webhook_endpoints` answers its secret once and gets the events it enabled, signed so
+//! that `Webhook::construct_event` accepts them.
+//!
+//! `cargo xtask regen --out DIR` copies this file into `DIR/fake/tests/` (it needs the whole
+//! API's families); `scripts/fake-tests` runs it.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use stripe_sdk::{
+    EventObject, EventType, GetEventsIdParams, GetEventsParams, PostCustomersCustomerParams,
+    PostCustomersParams, PostWebhookEndpointsParams, PostWebhookEndpointsParamsEnabledEvents,
+    Unsettable, Webhook,
+};
+use stripe_sdk_fake::{DeliveryStatus, FakeStripe};
+
+/// What the receiver got: each delivery's `Stripe-Signature` and body.
+type Received = Arc<Mutex<Vec<(String, Bytes)>>>;
+
+/// A webhook receiver on a free loopback port that answers 200 and records every delivery.
+async fn receiver() -> (String, Received) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let url = format!("http://{}/stripe", listener.local_addr().expect("bound"));
+    let received: Received = Arc::default();
+    let log = Arc::clone(&received);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let log = Arc::clone(&log);
+            tokio::spawn(async move {
+                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+                    let log = Arc::clone(&log);
+                    async move {
+                        let signature = request
+                            .headers()
+                            .get("stripe-signature")
+                            .and_then(|value| value.to_str().ok())
+                            .unwrap_or("")
+                            .to_owned();
+                        let body = request
+                            .into_body()
+                            .collect()
+                            .await
+                            .map(|body| body.to_bytes())
+                            .unwrap_or_default();
+                        log.lock().expect("the log").push((signature, body));
+                        Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(b"ok"))))
+                    }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (url, received)
+}
+
+fn metadata(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn customer_changes_are_events_listed_newest_first() {
+    let fake = FakeStripe::builder()
+        .clock(1_700_000_000)
+        .start()
+        .await
+        .expect("the fake starts");
+    let client = fake.client();
+    let customer = client
+        .post_customers(&PostCustomersParams {
+            email: Some("jenny@example.com".to_owned()),
+            metadata: Some(Unsettable::Value(metadata(&[("order", "6735")]))),
+            ..Default::default()
+        })
+        .await
+        .expect("created");
+    fake.advance(Duration::from_secs(60));
+    client
+        .post_customers_customer(
+            &customer.id,
+            &PostCustomersCustomerParams {
+                name: Some("Jenny Rosen".to_owned()),
+                metadata: Some(Unsettable::Value(metadata(&[("note", "vip")]))),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("updated");
+    // An update that changes nothing records nothing.
+    client
+        .post_customers_customer(
+            &customer.id,
+            &PostCustomersCustomerParams {
+                name: Some("Jenny Rosen".to_owned()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("updated again");
+    fake.advance(Duration::from_secs(60));
+    client
+        .delete_customers_customer(&customer.id)
+        .await
+        .expect("deleted");
+
+    let page = client
+        .get_events(&GetEventsParams::default())
+        .await
+        .expect("listed");
+    let types: Vec<EventType> = page.data.iter().map(|event| event.type_.clone()).collect();
+    assert_eq!(
+        types,
+        [
+            EventType::CustomerDeleted,
+            EventType::CustomerUpdated,
+            EventType::CustomerCreated
+        ]
+    );
+    let created: Vec<i64> = page.data.iter().map(|event| event.created).collect();
+    assert_eq!(created, [1_700_000_120, 1_700_000_060, 1_700_000_000]);
+    for event in &page.data {
+        match &event.data.object {
+            EventObject::Customer(object) => assert_eq!(object.id, customer.id),
+            other => panic!("{}: not a customer: {other:?}", event.id),
+        }
+    }
+
+    // The update's event holds the old values of what changed, and names its request.
+    let updated = client
+        .get_events(&GetEventsParams {
+            type_: Some("customer.updated".to_owned()),
+            ..Default::default()
+        })
+        .await
+        .expect("filtered");
+    assert_eq!(updated.data.len(), 1);
+    let previous = updated.data[0]
+        .data
+        .previous_attributes
+        .clone()
+        .expect("previous attributes");
+    assert_eq!(previous["metadata"], json!({"order": "6735"}));
+    assert_eq!(previous["name"], Value::Null);
+    assert!(previous.get("email").is_none(), "unchanged: {previous}");
+    let update_request = &fake.requests()[1];
+    assert_eq!(
+        updated.data[0]
+            .request
+            .as_ref()
+            .and_then(|request| request.id.as_deref()),
+        Some(update_request.request_id.as_str())
+    );
+
+    // Pages of one, and `types`.
+    let first = client
+        .get_events(&GetEventsParams {
+            limit: Some(1),
+            ..Default::default()
+        })
+        .await
+        .expect("a page");
+    assert!(first.has_more);
+    let rest = client
+        .get_events(&GetEventsParams {
+            starting_after: Some(first.data[0].id.clone()),
+            types: Some(vec![
+                "customer.created".to_owned(),
+                "customer.deleted".to_owned(),
+            ]),
+            ..Default::default()
+        })
+        .await
+        .expect("the rest");
+    assert_eq!(rest.data.len(), 1);
+    assert_eq!(rest.data[0].type_, EventType::CustomerCreated);
+
+    let one = client
+        .get_events_id(&rest.data[0].id, &GetEventsIdParams::default())
+        .await
+        .expect("retrieved");
+    assert_eq!(one.id, rest.data[0].id);
+    assert_eq!(fake.events().len(), 3);
+}
+
+#[tokio::test]
+async fn an_endpoint_created_through_the_api_gets_what_it_enabled() {
+    let (url, received) = receiver().await;
+    let fake = FakeStripe::start().await.expect("the fake starts");
+    let client = fake.client();
+    let endpoint = client
+        .post_webhook_endpoints(&PostWebhookEndpointsParams::new(
+            vec![
+                PostWebhookEndpointsParamsEnabledEvents::CustomerCreated,
+                PostWebhookEndpointsParamsEnabledEvents::CustomerDeleted,
+            ],
+            url.clone(),
+        ))
+        .await
+        .expect("created");
+    let secret = endpoint
+        .secret
+        .clone()
+        .expect("the create answers the secret");
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    assert_eq!(endpoint.status, "enabled");
+    assert_eq!(endpoint.url, url);
+
+    let customer = client
+        .post_customers(&PostCustomersParams::default())
+        .await
+        .expect("created");
+    client
+        .post_customers_customer(
+            &customer.id,
+            &PostCustomersCustomerParams {
+                email: Some("new@example.com".to_owned()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("updated");
+    client
+        .delete_customers_customer(&customer.id)
+        .await
+        .expect("deleted");
+    fake.settle().await;
+
+    // `customer.updated` was not enabled: two deliveries, both to this endpoint, in order.
+    let deliveries = fake.deliveries();
+    assert_eq!(deliveries.len(), 2);
+    assert!(deliveries.iter().all(|delivery| {
+        delivery.status == DeliveryStatus::Succeeded
+            && delivery.endpoint_id.as_deref() == Some(endpoint.id.as_str())
+    }));
+    let received = received.lock().expect("the log").clone();
+    let verified: Vec<EventType> = received
+        .iter()
+        .map(|(signature, body)| {
+            Webhook::construct_event(body, signature, &secret)
+                .expect("genuine")
+                .type_
+        })
+        .collect();
+    assert_eq!(
+        verified,
+        [EventType::CustomerCreated, EventType::CustomerDeleted]
+    );
+
+    // A URL that is not http(s) is refused as Stripe refuses it.
+    let error = client
+        .post_webhook_endpoints(&PostWebhookEndpointsParams::new(
+            vec![PostWebhookEndpointsParamsEnabledEvents::Asterisk],
+            "not a url",
+        ))
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        error.api_error().and_then(|api| api.param.as_deref()),
+        Some("url")
+    );
+}
