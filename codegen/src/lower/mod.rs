@@ -126,15 +126,11 @@ fn resolve_resource_method_clashes(operations: &mut [crate::ir::Operation]) {
         if taken.contains_key(&wanted) || children.contains(&wanted) {
             let fallback = operations[index].method_name.clone();
             operations[index].resource_method.method = fallback.clone();
-            taken.insert((method_handle(&operations[index]), fallback), index);
+            taken.insert((wanted.0, fallback), index);
         } else {
             taken.insert(wanted, index);
         }
     }
-}
-
-fn method_handle(operation: &crate::ir::Operation) -> Vec<String> {
-    operation.resource_method.handle.clone()
 }
 
 /// The state of one lowering run.

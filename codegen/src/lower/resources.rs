@@ -475,7 +475,135 @@ fn singular(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::singular;
+    use super::{routes, singular};
+
+    /// Paths of each shape the reader tells apart, answering components with `x-resourceId`s.
+    const SPEC: &str = r##"
+openapi: 3.0.0
+info: { title: resources, version: "2024-01-01" }
+paths:
+  /v1/customers:
+    get: { operationId: GetCustomers, responses: { "200": { description: ok, content: { application/json: { schema: { type: object, required: [data, has_more, object, url], properties: { data: { type: array, items: { $ref: "#/components/schemas/customer" } }, has_more: { type: boolean }, object: { type: string, enum: [list] }, url: { type: string } } } } } } } }
+    post: { operationId: PostCustomers, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/customer" } } } } } }
+  /v1/customers/search:
+    get: { operationId: GetCustomersSearch, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/customer" } } } } } }
+  /v1/customers/{customer}:
+    get: { operationId: GetCustomersCustomer, responses: { "200": { description: ok, content: { application/json: { schema: { anyOf: [{ $ref: "#/components/schemas/customer" }, { $ref: "#/components/schemas/deleted_customer" }] } } } } } }
+    delete: { operationId: DeleteCustomersCustomer, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/deleted_customer" } } } } } }
+  /v1/customers/{customer}/balance_transactions:
+    get: { operationId: GetCustomersCustomerBalanceTransactions, responses: { "200": { description: ok, content: { application/json: { schema: { type: object, required: [data, has_more, object, url], properties: { data: { type: array, items: { $ref: "#/components/schemas/customer_balance_transaction" } }, has_more: { type: boolean }, object: { type: string, enum: [list] }, url: { type: string } } } } } } } }
+  /v1/payment_methods/{payment_method}:
+    get: { operationId: GetPaymentMethodsPaymentMethod, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/payment_method" } } } } } }
+  /v1/payment_methods/{payment_method}/attach:
+    post: { operationId: PostPaymentMethodsPaymentMethodAttach, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/payment_method" } } } } } }
+  /v1/accounts/{account}:
+    get: { operationId: GetAccountsAccount, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/account" } } } } } }
+  /v1/accounts/{account}/login_links:
+    post: { operationId: PostAccountsAccountLoginLinks, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/login_link" } } } } } }
+  /v1/terminal/connection_tokens:
+    post: { operationId: PostTerminalConnectionTokens, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/terminal.connection_token" } } } } } }
+  /v1/terminal/readers/{reader}:
+    get: { operationId: GetTerminalReadersReader, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/terminal.reader" } } } } } }
+  /v1/test_helpers/terminal/readers/{reader}/present_payment_method:
+    post: { operationId: PostTestHelpersTerminalReadersReaderPresentPaymentMethod, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/terminal.reader" } } } } } }
+  /v1/balance:
+    get: { operationId: GetBalance, responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/balance" } } } } } }
+components:
+  schemas:
+    customer: { type: object, x-resourceId: customer, properties: { id: { type: string } } }
+    deleted_customer: { type: object, x-resourceId: deleted_customer, properties: { id: { type: string } } }
+    customer_balance_transaction: { type: object, x-resourceId: customer_balance_transaction, properties: { id: { type: string } } }
+    payment_method: { type: object, x-resourceId: payment_method, properties: { id: { type: string } } }
+    account: { type: object, x-resourceId: account, properties: { id: { type: string } } }
+    login_link: { type: object, x-resourceId: login_link, properties: { url: { type: string } } }
+    terminal.connection_token: { type: object, x-resourceId: terminal.connection_token, properties: { secret: { type: string } } }
+    terminal.reader: { type: object, x-resourceId: terminal.reader, properties: { id: { type: string } } }
+    balance: { type: object, x-resourceId: balance, properties: { livemode: { type: boolean } } }
+"##;
+
+    #[test]
+    fn paths_read_as_resources_handles_and_methods() {
+        let spec = crate::load::parse_spec("resources.yaml", SPEC).expect("the spec parses");
+        let routes = routes(&spec);
+        let cases = [
+            ("/v1/customers", "get", "customer", "customers().list()"),
+            ("/v1/customers", "post", "customer", "customers().create()"),
+            (
+                "/v1/customers/search",
+                "get",
+                "customer",
+                "customers().search()",
+            ),
+            (
+                "/v1/customers/{customer}",
+                "get",
+                "customer",
+                "customers().retrieve()",
+            ),
+            (
+                "/v1/customers/{customer}",
+                "delete",
+                "customer",
+                "customers().delete()",
+            ),
+            (
+                "/v1/customers/{customer}/balance_transactions",
+                "get",
+                "customer_balance_transaction",
+                "customers().balance_transactions().list()",
+            ),
+            (
+                "/v1/payment_methods/{payment_method}/attach",
+                "post",
+                "payment_method",
+                "payment_methods().attach()",
+            ),
+            (
+                "/v1/accounts/{account}/login_links",
+                "post",
+                "login_link",
+                "accounts().login_links().create()",
+            ),
+            (
+                "/v1/terminal/connection_tokens",
+                "post",
+                "terminal_connection_token",
+                "terminal().connection_tokens().create()",
+            ),
+            (
+                "/v1/terminal/readers/{reader}",
+                "get",
+                "terminal_reader",
+                "terminal().readers().retrieve()",
+            ),
+            (
+                "/v1/test_helpers/terminal/readers/{reader}/present_payment_method",
+                "post",
+                "terminal_reader",
+                "test_helpers().terminal().readers().present_payment_method()",
+            ),
+            ("/v1/balance", "get", "balance", "balance().retrieve()"),
+        ];
+        for (path, method, resource, call) in cases {
+            let route = routes
+                .get(path, method)
+                .unwrap_or_else(|| panic!("no route for {method} {path}"));
+            let got = format!(
+                "{}{}()",
+                route
+                    .handle
+                    .iter()
+                    .map(|name| format!("{name}()."))
+                    .collect::<String>(),
+                route.method
+            );
+            assert_eq!(
+                (route.resource.as_str(), got.as_str()),
+                (resource, call),
+                "{method} {path}"
+            );
+        }
+    }
 
     #[test]
     fn singulars() {
