@@ -4,7 +4,7 @@
 
 use crate::error::envelope;
 use crate::events::{self, Cause, Change, Write};
-use crate::failure::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind, RandomFailures};
 use crate::form;
 use crate::lifecycle;
 use crate::objects::{Builder, Ids};
@@ -91,6 +91,11 @@ struct State {
     idempotency: HashMap<(String, String), Replay>,
     log: Vec<RecordedRequest>,
     failures: VecDeque<Failure>,
+    /// Failures injected at random, after the queued ones are used up.
+    random: Option<RandomFailures>,
+    /// The generator random failures are drawn from; separate from `ids` so that injecting
+    /// failures does not change the ids a seed gives.
+    chance: Ids,
     ids: Ids,
     now: i64,
     /// Every event, oldest first, by account and id (the event itself is stored with the
@@ -135,6 +140,8 @@ impl Engine {
                 idempotency: HashMap::new(),
                 log: Vec::new(),
                 failures: VecDeque::new(),
+                random: None,
+                chance: Ids::new(seed ^ 0x5eed_fa11_5eed_fa11),
                 ids: Ids::new(seed),
                 now,
                 events: Vec::new(),
@@ -158,19 +165,30 @@ impl Engine {
         self.state().failures.push_back(failure);
     }
 
-    /// The failure the next request gets, if one is queued.
+    pub fn fail_randomly(&self, random: Option<RandomFailures>) {
+        self.state().random = random;
+    }
+
+    /// The failure the next request gets: a queued one first, else one drawn at random.
     pub fn take_failure(&self) -> Option<Failure> {
         let mut state = self.state();
-        let front = state.failures.front_mut()?;
-        if front.times > 1 {
-            front.times -= 1;
-            return Some(front.clone());
+        if let Some(front) = state.failures.front_mut() {
+            if front.times > 1 {
+                front.times -= 1;
+                return Some(front.clone());
+            }
+            return state.failures.pop_front();
         }
-        state.failures.pop_front()
+        let State { random, chance, .. } = &mut *state;
+        random.as_ref()?.pick(&mut || chance.next())
     }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state().log.clone()
+    }
+
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        std::mem::take(&mut self.state().log)
     }
 
     pub fn clear_requests(&self) {

@@ -1,6 +1,7 @@
 //! Failures a test asks for with `FakeStripe::fail_next`: an error status with Stripe's
 //! envelope (and `Stripe-Should-Retry`, `Retry-After`), a dropped connection, or a delay, for
-//! testing how code handles what the network and Stripe do on a bad day.
+//! testing how code handles what the network and Stripe do on a bad day; and random failures
+//! (`FakeStripe::fail_randomly`), drawn per request from the builder's seed, for soak tests.
 
 use std::time::Duration;
 
@@ -33,6 +34,8 @@ pub(crate) enum FailureKind {
     },
     DropConnection,
     Delay(Duration),
+    /// Runs the request, then waits before answering.
+    DelayAnswer(Duration),
 }
 
 impl Failure {
@@ -121,6 +124,20 @@ impl Failure {
         }
     }
 
+    /// Runs the request as usual (an object is created, an event recorded), then waits this
+    /// long before answering: past the client's timeout, the answer is lost as when Stripe's
+    /// response never reaches the caller, and only an idempotency key keeps the client's retry
+    /// from performing the operation twice (the retry gets the stored result, with
+    /// `Idempotent-Replayed: true`).
+    pub fn delay_answer(duration: Duration) -> Failure {
+        Failure {
+            kind: FailureKind::DelayAnswer(duration),
+            should_retry: None,
+            retry_after: None,
+            times: 1,
+        }
+    }
+
     /// Sends `Stripe-Should-Retry: true` or `false` with the error.
     pub fn should_retry(mut self, retry: bool) -> Failure {
         self.should_retry = Some(retry);
@@ -137,5 +154,42 @@ impl Failure {
     pub fn times(mut self, count: u32) -> Failure {
         self.times = count.max(1);
         self
+    }
+}
+
+/// Random failure injection: each request fails with probability `rate`, as one of `failures`
+/// picked uniformly, both drawn from a generator seeded from the builder's seed (apart from the
+/// one ids come from, so turning failures on does not change ids). The sequence of decisions
+/// is the same on every run; which request gets which decision depends on arrival order.
+#[derive(Debug, Clone)]
+pub(crate) struct RandomFailures {
+    pub rate: f64,
+    pub failures: Vec<Failure>,
+}
+
+impl RandomFailures {
+    /// `None` when nothing can be injected (no failures, or a rate that is not above 0).
+    pub fn new(rate: f64, failures: Vec<Failure>) -> Option<RandomFailures> {
+        if failures.is_empty() || rate.is_nan() || rate <= 0.0 {
+            return None;
+        }
+        Some(RandomFailures {
+            rate: rate.min(1.0),
+            failures,
+        })
+    }
+
+    /// What one request gets, from two draws of the generator.
+    pub fn pick(&self, draw: &mut impl FnMut() -> u64) -> Option<Failure> {
+        // 53 bits: the precision of an f64 in [0, 1).
+        let uniform = (draw() >> 11) as f64 / (1u64 << 53) as f64;
+        if uniform >= self.rate {
+            return None;
+        }
+        let index = (draw() % self.failures.len() as u64) as usize;
+        let mut failure = self.failures.get(index)?.clone();
+        // One draw, one request: `times` belongs to queued failures.
+        failure.times = 1;
+        Some(failure)
     }
 }

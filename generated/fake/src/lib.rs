@@ -113,9 +113,18 @@ pub struct FakeStripeBuilder {
     listen: SocketAddr,
     allow_non_loopback: bool,
     webhooks: Vec<(String, webhooks::Secret)>,
+    random_failures: Option<failure::RandomFailures>,
 }
 
 impl FakeStripeBuilder {
+    /// Fails requests at random from the start, as
+    /// [`FakeStripe::fail_randomly`] describes: each request with probability `rate`, as one
+    /// of `failures`, drawn from the [`seed`](Self::seed).
+    pub fn random_failures(mut self, rate: f64, failures: Vec<Failure>) -> Self {
+        self.random_failures = failure::RandomFailures::new(rate, failures);
+        self
+    }
+
     /// Delivers every event (of every account) to `url`, signed with `secret` (a `whsec_...`
     /// the handler under test verifies with), as an endpoint enabled for `*`. Several calls
     /// add several endpoints. Deliveries go only to the URLs given here and to those of
@@ -278,6 +287,7 @@ impl FakeStripeBuilder {
             now,
             endpoints,
         ));
+        engine.fail_randomly(self.random_failures);
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, Arc::clone(&engine), stopped));
         let delivery = tokio::spawn(webhooks::run(Arc::clone(&engine), http));
@@ -340,6 +350,7 @@ impl FakeStripe {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             allow_non_loopback: false,
             webhooks: Vec::new(),
+            random_failures: None,
         }
     }
 
@@ -370,6 +381,12 @@ impl FakeStripe {
         self.engine.requests()
     }
 
+    /// Every request received so far, oldest first, forgotten at once: a long run takes the
+    /// log in pieces to keep memory flat, and no request falls between a read and a clear.
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        self.engine.take_requests()
+    }
+
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
         self.engine.clear_requests();
@@ -379,6 +396,41 @@ impl FakeStripe {
     /// says. Several calls queue failures in order.
     pub fn fail_next(&self, failure: Failure) {
         self.engine.fail_next(failure);
+    }
+
+    /// From now on, fails each request with probability `rate` (0 to 1) as one of `failures`,
+    /// picked uniformly; a `rate` of 0 or no failures turns random failures off. Failures
+    /// queued with [`fail_next`](Self::fail_next) come first. The decisions are drawn from a
+    /// generator seeded from the builder's [`seed`](FakeStripeBuilder::seed) (not the one ids
+    /// come from, so ids stay the same): the same seed gives the same sequence of decisions,
+    /// though under concurrency which request gets which depends on arrival order. Each pick
+    /// applies to one request, whatever its [`times`](Failure::times).
+    ///
+    /// Status failures and dropped connections happen before the operation runs, so they
+    /// never store an object; [`Failure::delay`] waits before the operation, and
+    /// [`Failure::delay_answer`] after it (the object is stored, the answer comes late), which
+    /// is where a retry must be answered from the idempotency key's stored result.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), stripe_sdk_fake::FakeError> {
+    /// use std::time::Duration;
+    /// use stripe_sdk_fake::{FakeStripe, Failure};
+    ///
+    /// let fake = FakeStripe::builder().seed(7).start().await?;
+    /// fake.fail_randomly(
+    ///     0.1,
+    ///     vec![
+    ///         Failure::status(503),
+    ///         Failure::drop_connection(),
+    ///         Failure::delay_answer(Duration::from_millis(750)),
+    ///     ],
+    /// );
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn fail_randomly(&self, rate: f64, failures: Vec<Failure>) {
+        self.engine
+            .fail_randomly(failure::RandomFailures::new(rate, failures));
     }
 
     /// The fake's clock, in Unix seconds.

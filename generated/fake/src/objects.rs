@@ -23,7 +23,7 @@ impl Ids {
     }
 
     /// splitmix64: small, fast and good enough for ids that only need to look random.
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

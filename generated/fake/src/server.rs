@@ -1,5 +1,6 @@
-//! HTTP/1.1 over TCP with hyper: reads each request, applies any injected failure (a delay, a
-//! dropped connection), hands the rest to the engine and writes its answer.
+//! HTTP/1.1 over TCP with hyper: reads each request, applies any injected failure (a delay
+//! before or after the operation, a dropped connection), hands the rest to the engine and
+//! writes its answer.
 
 use crate::engine::{Engine, Incoming};
 use crate::failure::FailureKind;
@@ -79,6 +80,7 @@ async fn answer(
     };
     let body = request.into_body().collect().await?.to_bytes();
     let incoming = Incoming { body, ..incoming };
+    let mut late = None;
     let status_failure = match failure {
         Some(failure) => match &failure.kind {
             FailureKind::DropConnection => {
@@ -89,11 +91,20 @@ async fn answer(
                 tokio::time::sleep(*duration).await;
                 None
             }
+            FailureKind::DelayAnswer(duration) => {
+                late = Some(*duration);
+                None
+            }
             FailureKind::Status { .. } => Some(failure),
         },
         None => None,
     };
     let outgoing = engine.handle(&incoming, status_failure.as_ref());
+    // After the operation has run: the client that gave up waiting retries an operation that
+    // was performed, which is what idempotency keys are for.
+    if let Some(duration) = late {
+        tokio::time::sleep(duration).await;
+    }
     let mut response = Response::new(Full::new(outgoing.body));
     *response.status_mut() =
         hyper::StatusCode::from_u16(outgoing.status).unwrap_or(hyper::StatusCode::OK);
