@@ -12,15 +12,7 @@ use crate::ir::{
 pub fn analyse(api: &mut Api) {
     box_cycles(&mut api.types);
     let has_id = ids(&api.types);
-    let is_enum: Vec<bool> = api
-        .types
-        .iter()
-        .map(|def| match def.kind {
-            // An alias is what its target is; a target is never an alias.
-            TypeKind::Alias(target) => matches!(api.types[target.index()].kind, TypeKind::Enum(_)),
-            _ => matches!(def.kind, TypeKind::Enum(_)),
-        })
-        .collect();
+    // An alias is what its target is; a target is never an alias.
     let target: Vec<usize> = api
         .types
         .iter()
@@ -29,6 +21,10 @@ pub fn analyse(api: &mut Api) {
             TypeKind::Alias(target) => target.index(),
             _ => index,
         })
+        .collect();
+    let is_enum: Vec<bool> = target
+        .iter()
+        .map(|target| matches!(api.types[*target].kind, TypeKind::Enum(_)))
         .collect();
     for (index, def) in api.types.iter_mut().enumerate() {
         def.facts = type_facts(def, has_id[index]);

@@ -8,7 +8,9 @@
 
 use crate::error::Error;
 use crate::features::feature_map;
-use crate::ir::{Api, Direction, Origin, Pagination, ResponseBody, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Direction, Origin, Pagination, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef,
+};
 use crate::lower::Selection;
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde::{Deserialize, Serialize};
@@ -264,7 +266,8 @@ pub fn surface(api: &Api, with_features: bool) -> Surface {
     let types = api
         .types
         .iter()
-        .map(|def| {
+        .enumerate()
+        .map(|(index, def)| {
             let surface = TypeSurface {
                 module: def.module.clone(),
                 direction: direction_of(def),
@@ -280,7 +283,7 @@ pub fn surface(api: &Api, with_features: bool) -> Surface {
                     TypeKind::Alias(target) => Some(api.type_def(target).name.clone()),
                     TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => None,
                 },
-                impls: trait_impls(api, def, feature_gates.as_ref(), &params_traits),
+                impls: trait_impls(api, TypeId(index), feature_gates.as_ref(), &params_traits),
                 shape: shape(api, def),
             };
             (def.name.clone(), surface)
@@ -311,27 +314,17 @@ pub fn surface(api: &Api, with_features: bool) -> Surface {
 /// expandable fields has its impls only with the feature that decodes it, which is listed too.
 fn trait_impls(
     api: &Api,
-    def: &TypeDef,
+    id: TypeId,
     features: Option<&crate::features::FeatureMap>,
     params_traits: &HashMap<usize, Vec<&'static str>>,
 ) -> Vec<ImplSurface> {
-    let index = api
-        .types
-        .iter()
-        .position(|other| std::ptr::eq(other, def))
-        .unwrap_or(usize::MAX);
-    let def = match def.kind {
-        TypeKind::Alias(target) => api.type_def(target),
-        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => def,
+    // An alias has its target's impls (a target is never an alias).
+    let target = match api.type_def(id).kind {
+        TypeKind::Alias(target) => target,
+        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => id,
     };
-    let target_index = match def.kind {
-        TypeKind::Alias(target) => target.index(),
-        _ => api
-            .types
-            .iter()
-            .position(|other| std::ptr::eq(other, def))
-            .unwrap_or(index),
-    };
+    let def = api.type_def(target);
+    let target_index = target.index();
     // Whether a response type's impls need more than the type's own gate: a feature whose
     // operations decode it, rather than one that only names it through an expandable field.
     // Which features those are follows from the whole API's reach and is not part of the
