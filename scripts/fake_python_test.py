@@ -2,9 +2,13 @@
 
 Run by scripts/fake-tests with STRIPE_FAKE_URL set to the binary's base URL: a customer is
 created, retrieved, updated, listed and deleted through the official library, one error of
-each kind the fake answers comes back as the library's own exception class, a declined test
-card is the library's `CardError`, and a webhook delivery to a receiver on 127.0.0.1 verifies
-with the library's own `stripe.Webhook.construct_event`.
+each kind the fake answers comes back as the library's own exception class, payment intents
+follow the test cards and the status rules (a declined card is the library's `CardError`, a
+manual capture, a cancel after success refused), a simulated Terminal reader processes a
+payment until the library's own test helper presents a card, and webhook deliveries to
+receivers on 127.0.0.1 verify with the library's own `stripe.Webhook.construct_event`: to an
+endpoint created through the API, and to the URL the binary was started with (`--webhook`,
+STRIPE_FAKE_WEBHOOK_PORT), which receives every event from the start.
 """
 
 import http.server
@@ -21,6 +25,33 @@ import stripe
 
 URL = os.environ["STRIPE_FAKE_URL"]
 KEY = "sk_test_python_against_the_fake"
+# The binary's `--webhook` URL listens here, signed with the binary's default secret.
+FLAG_WEBHOOK_PORT = int(os.environ["STRIPE_FAKE_WEBHOOK_PORT"])
+FLAG_WEBHOOK_SECRET = "whsec_stripe_sdk_fake"
+
+
+def start_receiver(port, received):
+    """An HTTP server on 127.0.0.1:`port` (0 for any) putting (signature, body) on `received`."""
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            received.put((self.headers.get("Stripe-Signature", ""), body))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", port), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+# Every event the binary records goes to its `--webhook` URL, from the first request on: the
+# receiver is up before any test runs, so that no delivery waits for a retry.
+FLAG_RECEIVED = queue.Queue()
+FLAG_SERVER = start_receiver(FLAG_WEBHOOK_PORT, FLAG_RECEIVED)
 
 
 class FakeStripeFromPython(unittest.TestCase):
@@ -132,21 +163,75 @@ class FakeStripeFromPython(unittest.TestCase):
         paid = stripe.PaymentIntent.confirm(intent.id, payment_method="pm_card_visa")
         self.assertEqual(paid.status, "succeeded")
 
+    def test_manual_capture_and_the_status_rules(self):
+        intent = stripe.PaymentIntent.create(
+            amount=2500, currency="usd", capture_method="manual", payment_method="pm_card_visa"
+        )
+        self.assertEqual(intent.status, "requires_confirmation")
+        authorized = stripe.PaymentIntent.confirm(intent.id)
+        self.assertEqual(authorized.status, "requires_capture")
+        captured = stripe.PaymentIntent.capture(intent.id, amount_to_capture=2000)
+        self.assertEqual(captured.status, "succeeded")
+        self.assertEqual(captured.amount_received, 2000)
+        with self.assertRaises(stripe.InvalidRequestError) as caught:
+            stripe.PaymentIntent.cancel(intent.id)
+        self.assertEqual(caught.exception.http_status, 400)
+        self.assertEqual(caught.exception.code, "payment_intent_unexpected_state")
+
+        other = stripe.PaymentIntent.create(amount=700, currency="usd")
+        canceled = stripe.PaymentIntent.cancel(other.id, cancellation_reason="abandoned")
+        self.assertEqual(canceled.status, "canceled")
+        self.assertEqual(canceled.cancellation_reason, "abandoned")
+
+    def test_simulated_reader_processes_a_payment(self):
+        reader = stripe.terminal.Reader.create(registration_code="simulated-wpe", label="Till 1")
+        self.assertEqual(reader.device_type, "simulated_wisepos_e")
+        self.assertIsNone(reader.action)
+        intent = stripe.PaymentIntent.create(
+            amount=1200, currency="usd", payment_method_types=["card_present"]
+        )
+        processing = stripe.terminal.Reader.process_payment_intent(
+            reader.id, payment_intent=intent.id
+        )
+        self.assertEqual(processing.action.status, "in_progress")
+        self.assertEqual(processing.action.type, "process_payment_intent")
+
+        done = stripe.terminal.Reader.TestHelpers.present_payment_method(reader.id)
+        self.assertEqual(done.action.status, "succeeded")
+        self.assertEqual(stripe.PaymentIntent.retrieve(intent.id).status, "succeeded")
+
+        # A declining test card fails the action; the intent can go again, or be canceled.
+        second = stripe.PaymentIntent.create(amount=900, currency="usd")
+        stripe.terminal.Reader.process_payment_intent(reader.id, payment_intent=second.id)
+        failed = stripe.terminal.Reader.TestHelpers.present_payment_method(
+            reader.id, card_present={"number": "4000000000000002"}
+        )
+        self.assertEqual(failed.action.status, "failed")
+        self.assertEqual(failed.action.failure_code, "card_declined")
+        stripe.terminal.Reader.process_payment_intent(reader.id, payment_intent=second.id)
+        cleared = stripe.terminal.Reader.cancel_action(reader.id)
+        self.assertIsNone(cleared.action)
+
+        types = [event.type for event in stripe.Event.list(limit=10).data]
+        self.assertIn("terminal.reader.action_succeeded", types)
+        self.assertIn("terminal.reader.action_failed", types)
+
+    def test_the_webhook_flag_receives_every_event_signed(self):
+        customer = stripe.Customer.create(email="flag@example.com")
+        # Events of the other tests come first, in order; each one verifies.
+        while True:
+            signature, body = FLAG_RECEIVED.get(timeout=10)
+            event = stripe.Webhook.construct_event(
+                body.decode("utf-8"), signature, FLAG_WEBHOOK_SECRET
+            )
+            if event.type == "customer.created" and event.data.object.id == customer.id:
+                break
+        with self.assertRaises(stripe.SignatureVerificationError):
+            stripe.Webhook.construct_event(body.decode("utf-8"), signature, "whsec_wrong")
+
     def test_webhook_delivery_verifies_with_stripe_python(self):
         received = queue.Queue()
-
-        class Receiver(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                received.put((self.headers.get("Stripe-Signature", ""), body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server = start_receiver(0, received)
         try:
             url = "http://127.0.0.1:%d/webhook" % server.server_address[1]
             endpoint = stripe.WebhookEndpoint.create(url=url, enabled_events=["customer.created"])

@@ -114,3 +114,29 @@ fn the_whole_api_guide_shows_only_code_that_ci_builds() {
         );
     }
 }
+
+#[test]
+fn the_webhook_guides_shop_is_the_handler_the_fake_tests_end_to_end() {
+    // The shop's handler in docs/webhooks.md needs the whole-API crate, so it is marked
+    // `ignore`; each such block must be a run of lines (indentation aside) of the whole-API
+    // test that serves it against the fake Stripe, which scripts/fake-tests runs.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guide = std::fs::read_to_string(root.join("webhooks.md")).expect("docs/webhooks.md");
+    let test_path = root.join("../generated/fake/whole-api-tests/checkout.rs");
+    let test = std::fs::read_to_string(&test_path).expect("whole-api-tests/checkout.rs");
+    let test: Vec<&str> = test.lines().map(str::trim).collect();
+    let blocks: Vec<String> = rust_blocks(&guide)
+        .into_iter()
+        .filter(|(info, _)| info.contains("ignore"))
+        .map(|(_, body)| body)
+        .collect();
+    assert!(!blocks.is_empty(), "docs/webhooks.md lost its shop example");
+    for block in blocks {
+        let lines: Vec<&str> = block.lines().map(str::trim).collect();
+        assert!(
+            test.windows(lines.len())
+                .any(|window| window == lines.as_slice()),
+            "not a run of lines of generated/fake/whole-api-tests/checkout.rs:\n{block}"
+        );
+    }
+}

@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use common::Sink;
+use common::capture_logs;
 
 const KEY: &str = "sk_test_51TerminalBackendKeyDoNotLeak0123456789";
 const SECRET: &str = "pst_test_TOKENSECRETVALUE";
@@ -437,19 +437,6 @@ fn the_command_line_and_environment_are_read_strictly() {
             Ok(_) => panic!("{argv:?} {vars:?} was accepted"),
         }
     }
-}
-
-/// Captures this thread's log lines at DEBUG and above until the guard drops. `#[tokio::test]`
-/// runs the server's tasks on the test's own thread, so their lines land here too.
-fn capture_logs() -> (Sink, tracing::subscriber::DefaultGuard) {
-    let sink = Sink::default();
-    let writer = sink.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    (sink, tracing::subscriber::set_default(subscriber))
 }
 
 fn unix_now() -> i64 {

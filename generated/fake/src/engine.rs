@@ -8,6 +8,7 @@ use crate::failure::{Failure, FailureKind, RandomFailures};
 use crate::form;
 use crate::lifecycle;
 use crate::objects::{Builder, Ids};
+use crate::retention::{BoundedLog, IdempotencyStore, Replay, Retention, batch_slack};
 use crate::table::{Action, BodyKind, Route, Table};
 use crate::validate::{self, resolve};
 use crate::webhooks::{
@@ -17,7 +18,7 @@ use crate::webhooks::{
 use crate::{RecordedRequest, UnknownIds};
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use tokio::sync::Notify;
 
@@ -38,6 +39,7 @@ pub(crate) struct Config {
     pub api_version: &'static str,
     /// The names events may have (the spec's `enabled_events` list), sorted.
     pub event_types: &'static [&'static str],
+    pub retention: Retention,
 }
 
 /// A request, as the server read it.
@@ -79,17 +81,10 @@ struct Account {
     deleted: HashSet<String>,
 }
 
-/// A result kept for an idempotency key.
-struct Replay {
-    fingerprint: String,
-    status: u16,
-    body: Bytes,
-}
-
 struct State {
     accounts: HashMap<String, Account>,
-    idempotency: HashMap<(String, String), Replay>,
-    log: Vec<RecordedRequest>,
+    idempotency: IdempotencyStore,
+    log: BoundedLog<RecordedRequest>,
     failures: VecDeque<Failure>,
     /// Failures injected at random, after the queued ones are used up.
     random: Option<RandomFailures>,
@@ -98,14 +93,55 @@ struct State {
     chance: Ids,
     ids: Ids,
     now: i64,
-    /// Every event, oldest first, by account and id (the event itself is stored with the
-    /// account's objects, where `GET /v1/events` finds it).
-    events: Vec<(String, String)>,
+    /// The events kept, oldest first, by account and id (the event itself is stored with
+    /// the account's objects, where `GET /v1/events` finds it).
+    events: VecDeque<(String, String)>,
+    /// How many events were recorded before the oldest one kept: an event's sequence number
+    /// minus this is its place in `events`.
+    events_forgotten: usize,
     /// Every endpoint ever configured; deleted ones stay, inactive, so that indexes into it
     /// stay valid.
     endpoints: Vec<Endpoint>,
-    /// Every delivery, oldest first.
-    deliveries: Vec<Queued>,
+    /// The deliveries kept, by index (which endpoint queues and jobs hold), oldest first:
+    /// every one still pending, and the finished ones of the events kept.
+    deliveries: BTreeMap<usize, Queued>,
+    /// The index the next delivery gets.
+    next_delivery: usize,
+}
+
+impl State {
+    /// Forgets the oldest events past the bound, in batches so that each account's list of
+    /// events is shifted once per batch, with their finished deliveries. A pending delivery
+    /// is kept until it finishes (see `record_attempt_in`).
+    fn forget_old_events(&mut self, bound: usize) {
+        if self.events.len() > bound + batch_slack(bound) {
+            let excess = self.events.len() - bound;
+            let mut per_account: HashMap<String, usize> = HashMap::new();
+            for (account, id) in self.events.drain(..excess) {
+                if let Some(store) = self.accounts.get_mut(&account) {
+                    store.objects.remove(&id);
+                }
+                *per_account.entry(account).or_default() += 1;
+            }
+            // An account's events are a subsequence of all events, in the same order: the
+            // ones forgotten are the front of its list.
+            for (account, count) in per_account {
+                if let Some(list) = self
+                    .accounts
+                    .get_mut(&account)
+                    .and_then(|store| store.collections.get_mut(EVENTS_PATH))
+                {
+                    list.drain(..count.min(list.len()));
+                }
+            }
+            self.events_forgotten += excess;
+            let forgotten = self.events_forgotten;
+            self.deliveries.retain(|_, queued| {
+                queued.event_sequence >= forgotten
+                    || queued.delivery.status == DeliveryStatus::Pending
+            });
+        }
+    }
 }
 
 pub(crate) struct Engine {
@@ -132,21 +168,24 @@ impl Engine {
         now: i64,
         endpoints: Vec<Endpoint>,
     ) -> Engine {
+        let retention = config.retention;
         Engine {
             table,
             config,
             state: Mutex::new(State {
                 accounts: HashMap::new(),
-                idempotency: HashMap::new(),
-                log: Vec::new(),
+                idempotency: IdempotencyStore::new(retention.idempotency_keys),
+                log: BoundedLog::new(retention.requests),
                 failures: VecDeque::new(),
                 random: None,
                 chance: Ids::new(seed ^ 0x5eed_fa11_5eed_fa11),
                 ids: Ids::new(seed),
                 now,
-                events: Vec::new(),
+                events: VecDeque::new(),
+                events_forgotten: 0,
                 endpoints,
-                deliveries: Vec::new(),
+                deliveries: BTreeMap::new(),
+                next_delivery: 0,
             }),
             wake: Notify::new(),
             settled: Notify::new(),
@@ -184,11 +223,11 @@ impl Engine {
     }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.state().log.clone()
+        self.state().log.to_vec()
     }
 
     pub fn take_requests(&self) -> Vec<RecordedRequest> {
-        std::mem::take(&mut self.state().log)
+        self.state().log.take()
     }
 
     pub fn clear_requests(&self) {
@@ -218,7 +257,7 @@ impl Engine {
             .count()
     }
 
-    /// Every event, oldest first.
+    /// The events kept, oldest first.
     pub fn events(&self) -> Vec<Value> {
         let state = self.state();
         state
@@ -231,11 +270,11 @@ impl Engine {
             .collect()
     }
 
-    /// Every delivery, oldest first.
+    /// The deliveries kept, oldest first.
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.state()
             .deliveries
-            .iter()
+            .values()
             .map(|queued| queued.delivery.clone())
             .collect()
     }
@@ -308,10 +347,11 @@ impl Engine {
                 synthesized: false,
             },
         );
-        state.events.push((account.to_owned(), id.clone()));
+        state.events.push_back((account.to_owned(), id.clone()));
+        let event_sequence = state.events_forgotten + state.events.len() - 1;
         let now = state.now;
         for index in &targets {
-            let position = state.deliveries.len();
+            let position = state.next_delivery;
             let Some(endpoint) = state.endpoints.get_mut(*index) else {
                 continue;
             };
@@ -331,9 +371,12 @@ impl Engine {
                 account: account.to_owned(),
                 next_at: now,
                 in_flight: false,
+                event_sequence,
             };
-            state.deliveries.push(queued);
+            state.deliveries.insert(position, queued);
+            state.next_delivery += 1;
         }
+        state.forget_old_events(self.config.retention.events);
         if !targets.is_empty() {
             self.wake.notify_one();
         }
@@ -354,24 +397,69 @@ impl Engine {
     /// The attempts to make now, marked as being made.
     pub fn due_deliveries(&self) -> Vec<Job> {
         let mut state = self.state();
+        Self::heads(&state)
+            .into_iter()
+            .filter_map(|index| Self::take_job(&mut state, index))
+            .collect()
+    }
+
+    /// The attempt of the delivery at `index`, marked as being made, if it is due and not
+    /// being made already.
+    fn take_job(state: &mut State, index: usize) -> Option<Job> {
         let now = state.now;
-        let mut jobs = Vec::new();
-        for index in Self::heads(&state) {
-            let Some(queued) = state.deliveries.get_mut(index) else {
-                continue;
-            };
-            if queued.in_flight || queued.next_at > now {
-                continue;
-            }
-            queued.in_flight = true;
-            jobs.push(Job {
-                index,
-                url: queued.delivery.url.clone(),
-                payload: queued.delivery.payload.clone(),
-                secret: queued.secret.clone(),
-            });
+        let queued = state.deliveries.get_mut(&index)?;
+        if queued.in_flight || queued.next_at > now {
+            return None;
         }
-        jobs
+        queued.in_flight = true;
+        Some(Job {
+            index,
+            endpoint: queued.endpoint,
+            url: queued.delivery.url.clone(),
+            payload: queued.delivery.payload.clone(),
+            secret: queued.secret.clone(),
+        })
+    }
+
+    /// Records an attempt's outcome (`record_attempt_in`), then takes the next attempt due at the same
+    /// endpoint, taken under the same lock: the task that made one attempt makes the next
+    /// without going back through the delivery loop.
+    pub fn record_attempt_and_continue(&self, index: usize, outcome: Outcome) -> Option<Job> {
+        let mut state = self.state();
+        let endpoint = Self::record_attempt_in(&mut state, index, outcome)?;
+        let next = state
+            .endpoints
+            .get(endpoint)
+            .filter(|endpoint| endpoint.active)
+            .and_then(|endpoint| endpoint.queue.front().copied())?;
+        Self::take_job(&mut state, next)
+    }
+
+    /// Records a failed attempt for the delivery an endpoint's task was making when the task
+    /// ended without recording it, so that the delivery is retried rather than left marked as
+    /// being attempted.
+    pub fn abandon_attempt(&self, endpoint: usize, error: String) {
+        let mut state = self.state();
+        let Some(index) = state
+            .endpoints
+            .get(endpoint)
+            .and_then(|endpoint| endpoint.queue.front().copied())
+        else {
+            return;
+        };
+        if state
+            .deliveries
+            .get(&index)
+            .is_some_and(|queued| queued.in_flight)
+        {
+            let outcome = Outcome {
+                signature: String::new(),
+                status: None,
+                error: Some(error),
+                response_body: String::new(),
+            };
+            Self::record_attempt_in(&mut state, index, outcome);
+        }
     }
 
     /// Whether no attempt is being made and none is due (a retry waiting for the clock is not
@@ -382,19 +470,17 @@ impl Engine {
         Self::heads(&state).into_iter().all(|index| {
             state
                 .deliveries
-                .get(index)
+                .get(&index)
                 .is_none_or(|queued| !queued.in_flight && queued.next_at > now)
         })
     }
 
     /// Records an attempt's outcome: delivered on 2xx, else retried after the next delay, or
-    /// failed when no delay is left.
-    pub fn record_attempt(&self, index: usize, outcome: Outcome) {
-        let mut state = self.state();
+    /// failed when no delay is left. Returns the delivery's endpoint.
+    fn record_attempt_in(state: &mut State, index: usize, outcome: Outcome) -> Option<usize> {
         let now = state.now;
-        let Some(queued) = state.deliveries.get_mut(index) else {
-            return;
-        };
+        let events_forgotten = state.events_forgotten;
+        let queued = state.deliveries.get_mut(&index)?;
         queued.in_flight = false;
         let delivered = outcome
             .status
@@ -408,6 +494,7 @@ impl Engine {
         });
         let made = queued.delivery.attempts.len();
         let endpoint = queued.endpoint;
+        let event_forgotten = queued.event_sequence < events_forgotten;
         let finished = delivered || made > WEBHOOK_RETRY_DELAYS.len();
         if delivered {
             queued.delivery.status = DeliveryStatus::Succeeded;
@@ -436,6 +523,11 @@ impl Engine {
         {
             endpoint.queue.pop_front();
         }
+        // A delivery outlives its forgotten event only while it is pending.
+        if finished && event_forgotten {
+            state.deliveries.remove(&index);
+        }
+        Some(endpoint)
     }
 
     /// After a request's writes: keeps webhook endpoints created, updated or deleted through
@@ -630,7 +722,10 @@ impl Engine {
             let fingerprint = match (&incoming.idempotency_key, idempotent) {
                 (Some(key), true) => {
                     let fingerprint = format!("{} {} {}", incoming.method, incoming.path, params);
-                    if let Some(replay) = state.idempotency.get(&(account.clone(), key.clone())) {
+                    let now = state.now;
+                    if let Some(replay) =
+                        state.idempotency.get(&(account.clone(), key.clone()), now)
+                    {
                         if replay.fingerprint == fingerprint {
                             replayed = true;
                             extra_headers.push(("Idempotent-Replayed", "true".to_owned()));
@@ -688,6 +783,7 @@ impl Engine {
             self.after_writes(&mut state, &account, writes, &params, &cause, &mut answer);
             if let (Some((key, fingerprint)), Answer::Json(body)) = (fingerprint, &answer) {
                 let bytes = Bytes::from(body.to_string());
+                let now = state.now;
                 state.idempotency.insert(
                     (account, key),
                     Replay {
@@ -695,6 +791,7 @@ impl Engine {
                         status,
                         body: bytes,
                     },
+                    now,
                 );
             }
             drop(state);
@@ -926,27 +1023,7 @@ impl Engine {
                     apply_params(&mut builder, fields, params_map, schema, false);
                 }
                 let effects = lifecycle::created(resource, &mut object, params_map, builder.ids);
-                if let Some(id) = object.get("id").and_then(Value::as_str) {
-                    let id = id.to_owned();
-                    account
-                        .collections
-                        .entry(path.to_owned())
-                        .or_default()
-                        .push(id.clone());
-                    account.objects.insert(
-                        id,
-                        Stored {
-                            resource,
-                            value: object.clone(),
-                            synthesized: false,
-                        },
-                    );
-                    writes.push(Write {
-                        resource,
-                        change: Change::Created,
-                        object: object.clone(),
-                    });
-                }
+                store_new(account, resource, path, &object, writes);
                 for (kind, name, object) in effects.events {
                     writes.push(Write {
                         resource: kind,
@@ -1057,8 +1134,7 @@ impl Engine {
                             verb,
                             &mut object,
                             params_map,
-                            builder.now,
-                            builder.ids,
+                            &mut builder,
                             &lookup,
                         )
                         .unwrap_or_default();
@@ -1070,6 +1146,7 @@ impl Engine {
                                 stored.value = value;
                             }
                         }
+                        store_created(account, effects.created, writes);
                         for (kind, name, object) in effects.events {
                             writes.push(Write {
                                 resource: kind,
@@ -1107,6 +1184,51 @@ impl Engine {
         }
         (200, Answer::Json(result))
     }
+}
+
+/// Stores the objects a lifecycle step made (a completed Checkout Session's payment intent)
+/// in the collections they are listed in, and adds their writes, so that each records its
+/// `created` event before the step's own events.
+fn store_created(
+    account: &mut Account,
+    created: Vec<(&'static str, &'static str, Value)>,
+    writes: &mut Vec<Write>,
+) {
+    for (resource, collection, object) in created {
+        store_new(account, resource, collection, &object, writes);
+    }
+}
+
+/// Stores a new object in `collection` and records its creation; an object without an id
+/// (a connection token) is answered but not stored.
+fn store_new(
+    account: &mut Account,
+    resource: &'static str,
+    collection: &str,
+    object: &Value,
+    writes: &mut Vec<Write>,
+) {
+    let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned) else {
+        return;
+    };
+    account
+        .collections
+        .entry(collection.to_owned())
+        .or_default()
+        .push(id.clone());
+    account.objects.insert(
+        id,
+        Stored {
+            resource,
+            value: object.clone(),
+            synthesized: false,
+        },
+    );
+    writes.push(Write {
+        resource,
+        change: Change::Created,
+        object: object.clone(),
+    });
 }
 
 /// Sets one field of a stored object.

@@ -1,9 +1,10 @@
-//! The fake's own errors (starting it), and Stripe's error envelope as the fake answers it.
+//! The fake's own errors (starting it, and its test helpers), and Stripe's error envelope as
+//! the fake answers it.
 
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 
-/// Why a fake could not start.
+/// Why a fake could not start, or a call to it (other than a request) failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FakeError {
@@ -32,6 +33,23 @@ pub enum FakeError {
     /// An event name the spec's `enabled_events` list does not have.
     #[error("the spec lists no event named `{0}`")]
     UnknownEvent(String),
+    /// A test helper of ours needs a resource family this fake was built without.
+    #[error(
+        "`{helper}` needs the fake's `{feature}` feature (the whole-API crate's resource \
+         family), which this build of the fake does not have"
+    )]
+    MissingFeature {
+        helper: &'static str,
+        feature: &'static str,
+    },
+    /// A test helper of ours was refused, as its HTTP request would be answered: the status,
+    /// the error's message, and Stripe's whole error envelope.
+    #[error("the fake answered {status}: {message}")]
+    Refused {
+        status: u16,
+        message: String,
+        error: Value,
+    },
 }
 
 /// Stripe's error body: `{"error": {"type", "code", "message", "param", "doc_url"}}`.

@@ -2,13 +2,16 @@
 //! test cards drive them (`pm_card_visa` succeeds, `pm_card_chargeDeclined` is declined,
 //! capture and cancel follow the status rules), and simulated Terminal readers
 //! (`registration_code=simulated-wpe`) that process a payment intent until the test helper
-//! presents a card or the action is canceled. Each step names the events it causes.
+//! presents a card or the action is canceled; and Checkout Sessions, open until they expire
+//! or until our test helper completes them as if the customer had paid (Stripe has no such
+//! endpoint: on Stripe only the customer completes a session). Each step names the events it
+//! causes.
 //!
 //! They apply to objects created through the API; an object the fake made up for an unknown
 //! id (`UnknownIds::Synthesize`) has no history to follow, so it is answered as it is.
 
 use crate::error::envelope;
-use crate::objects::Ids;
+use crate::objects::{Builder, Ids};
 use serde_json::{Map, Value, json};
 
 /// What a step did, besides changing the object it acted on.
@@ -16,6 +19,10 @@ use serde_json::{Map, Value, json};
 pub(crate) struct Effects {
     /// Other objects it changed (a reader's payment intent), by id, to store.
     pub others: Vec<(String, Value)>,
+    /// New objects it made (a completed Checkout Session's payment intent), to store: the
+    /// resource, the collection path it is listed in, and the object. Each records its
+    /// `created` event before those of `events`.
+    pub created: Vec<(&'static str, &'static str, Value)>,
     /// The events it causes, in order: the resource, the event's name and its object.
     pub events: Vec<(&'static str, &'static str, Value)>,
     /// The error to answer instead of the object, when the step was refused or declined
@@ -114,9 +121,13 @@ fn unexpected_state(message: String) -> (u16, Value) {
     )
 }
 
+/// How long a Checkout Session stays open when `expires_at` does not say: 24 hours, as on
+/// Stripe.
+const SESSION_LIFETIME: i64 = 24 * 60 * 60;
+
 /// A new object's starting state: a payment intent waits for a payment method or for
 /// confirmation (and is confirmed at once with `confirm=true`); a reader registered with
-/// `simulated-wpe` is a simulated WisePOS E, online and idle.
+/// `simulated-wpe` is a simulated WisePOS E, online and idle; a Checkout Session is open.
 pub(crate) fn created(
     resource: &str,
     object: &mut Value,
@@ -161,6 +172,10 @@ pub(crate) fn created(
             set(object, "action", Value::Null);
             Effects::default()
         }
+        "checkout.session" => {
+            session_created(object, params);
+            Effects::default()
+        }
         _ => Effects::default(),
     }
 }
@@ -174,35 +189,38 @@ pub(crate) fn handles(resource: &str, verb: &str) -> bool {
                 "terminal.reader",
                 "process_payment_intent" | "present_payment_method" | "cancel_action"
             )
+            | ("checkout.session", "complete" | "expire")
     )
 }
 
 /// A step on an existing object (`verb` is the last segment of the operation's path), or
 /// `None` when this module has no rule for it (the fake then answers the object as stored).
-/// `lookup` finds another stored object of the same account by id and kind.
+/// `builder` makes new objects (and gives the clock and ids); `lookup` finds another stored
+/// object of the same account by id and kind.
 pub(crate) fn act(
     resource: &str,
     verb: &str,
     object: &mut Value,
     params: &Map<String, Value>,
-    now: i64,
-    ids: &mut Ids,
+    builder: &mut Builder<'_>,
     lookup: &dyn Fn(&str, &str) -> Option<Value>,
 ) -> Option<Effects> {
     match (resource, verb) {
         ("payment_intent", "confirm") => Some(confirm(object, params)),
         ("payment_intent", "capture") => Some(capture(object, params)),
-        ("payment_intent", "cancel") => Some(cancel(object, params, now)),
+        ("payment_intent", "cancel") => Some(cancel(object, params, builder.now)),
         ("terminal.reader", "process_payment_intent") => {
             Some(process_payment_intent(object, params, lookup))
         }
         ("terminal.reader", "present_payment_method") => {
-            Some(present_payment_method(object, params, ids, lookup))
+            Some(present_payment_method(object, params, builder.ids, lookup))
         }
         ("terminal.reader", "cancel_action") => {
             set(object, "action", Value::Null);
             Some(Effects::default())
         }
+        ("checkout.session", "complete") => Some(complete_session(object, builder)),
+        ("checkout.session", "expire") => Some(expire_session(object)),
         _ => None,
     }
 }
@@ -527,6 +545,181 @@ fn present_payment_method(
     effects
 }
 
+/// A new Checkout Session: open on Stripe's hosted page (its `url`) until `expires_at` (24
+/// hours unless the params say), and unpaid, or `no_payment_required` in setup mode. Its
+/// amounts are derived only where the params give them: when every line item has
+/// `price_data` with a `unit_amount` and a `quantity`, in one currency. Line items naming a
+/// Price leave the amounts as built, since the fake does not price them.
+fn session_created(session: &mut Value, params: &Map<String, Value>) {
+    let id = text(session, "id").to_owned();
+    let created = session.get("created").and_then(Value::as_i64).unwrap_or(0);
+    set(session, "status", json!("open"));
+    set(
+        session,
+        "url",
+        Value::String(format!("https://checkout.stripe.com/c/pay/{id}")),
+    );
+    if !params.contains_key("expires_at") {
+        set(
+            session,
+            "expires_at",
+            json!(created.saturating_add(SESSION_LIFETIME)),
+        );
+    }
+    let payment_status = if text(session, "mode") == "setup" {
+        "no_payment_required"
+    } else {
+        "unpaid"
+    };
+    set(session, "payment_status", json!(payment_status));
+    // Nothing is paid or set up yet, whatever a fixture's session names.
+    for name in ["payment_intent", "setup_intent", "subscription", "invoice"] {
+        set(session, name, Value::Null);
+    }
+    if let Some((total, currency)) = line_items_total(params) {
+        set(session, "amount_subtotal", json!(total));
+        set(session, "amount_total", json!(total));
+        set(session, "currency", Value::String(currency));
+        set(
+            session,
+            "total_details",
+            json!({"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0}),
+        );
+    }
+}
+
+/// The sum of the line items' `unit_amount * quantity` and their currency, or `None` when a
+/// line item lacks either (it names a Price, or a decimal amount) or the currencies differ.
+fn line_items_total(params: &Map<String, Value>) -> Option<(i64, String)> {
+    let items = params.get("line_items")?.as_array()?;
+    let mut total: i64 = 0;
+    let mut currency: Option<String> = None;
+    for item in items {
+        let price = item.get("price_data")?;
+        let unit_amount = price.get("unit_amount")?.as_i64()?;
+        let quantity = item.get("quantity")?.as_i64()?;
+        let this = price.get("currency")?.as_str()?.to_ascii_lowercase();
+        if currency.get_or_insert_with(|| this.clone()) != &this {
+            return None;
+        }
+        total = total.checked_add(unit_amount.checked_mul(quantity)?)?;
+    }
+    Some((total, currency?))
+}
+
+/// Stripe's 400 for a step a Checkout Session's status does not allow. Stripe documents no
+/// error code for it, so none is sent.
+fn session_not_open(session: &Value, step: &str) -> Effects {
+    let status = text(session, "status");
+    Effects {
+        refusal: Some((
+            400,
+            envelope(
+                "invalid_request_error",
+                None,
+                &format!(
+                    "You can only {step} a Checkout Session while its status is open; this one's \
+                     status is {status}."
+                ),
+                None,
+            ),
+        )),
+        ..Effects::default()
+    }
+}
+
+/// Our test helper: the customer paid (or, in setup mode, set up) on the hosted page. The
+/// session is `complete`, and `paid` in payment and subscription mode; in payment mode a
+/// succeeded payment intent for its amount is made and named by `payment_intent`, when the
+/// fake routes payment intents and the session's amount is known. No subscription, invoice or
+/// setup intent is made.
+fn complete_session(session: &mut Value, builder: &mut Builder<'_>) -> Effects {
+    if text(session, "status") != "open" {
+        return session_not_open(session, "complete");
+    }
+    set(session, "status", json!("complete"));
+    // Stripe answers the hosted page's URL only while the session is open.
+    set(session, "url", Value::Null);
+    let mode = text(session, "mode").to_owned();
+    if matches!(mode.as_str(), "payment" | "subscription") {
+        set(session, "payment_status", json!("paid"));
+    }
+    let mut effects = Effects::default();
+    if mode == "payment"
+        && let Some((collection, intent)) = paid_intent(session, builder)
+    {
+        set(
+            session,
+            "payment_intent",
+            intent.get("id").cloned().unwrap_or(Value::Null),
+        );
+        effects
+            .created
+            .push(("payment_intent", collection, intent.clone()));
+        effects
+            .events
+            .push(("payment_intent", "payment_intent.succeeded", intent));
+    }
+    effects.events.push((
+        "checkout.session",
+        "checkout.session.completed",
+        session.clone(),
+    ));
+    effects
+}
+
+/// The payment intent a session's payment made, succeeded, with the collection it is listed
+/// in; `None` when no enabled family creates payment intents or the session's amount or
+/// currency is unknown (a payment intent with a made-up amount would mislead).
+fn paid_intent(session: &Value, builder: &mut Builder<'_>) -> Option<(&'static str, Value)> {
+    let collection = builder.table.create_path("payment_intent")?;
+    let amount = session.get("amount_total")?.as_i64()?;
+    let currency = session.get("currency")?.as_str()?.to_owned();
+    let mut intent = builder.object(&json!({"$ref": "payment_intent"}));
+    let id = text(&intent, "id").to_owned();
+    let secret = format!("{id}_secret_{}", builder.ids.token(25));
+    let payment_method = builder.ids.id("pm");
+    for (name, value) in [
+        ("amount", json!(amount)),
+        ("amount_received", json!(amount)),
+        ("amount_capturable", json!(0)),
+        ("currency", Value::String(currency)),
+        ("status", json!("succeeded")),
+        ("capture_method", json!("automatic")),
+        ("confirmation_method", json!("automatic")),
+        ("client_secret", Value::String(secret)),
+        ("payment_method", Value::String(payment_method)),
+        ("payment_method_types", json!(["card"])),
+        (
+            "customer",
+            session.get("customer").cloned().unwrap_or(Value::Null),
+        ),
+        ("last_payment_error", Value::Null),
+        ("canceled_at", Value::Null),
+        ("cancellation_reason", Value::Null),
+    ] {
+        set(&mut intent, name, value);
+    }
+    Some((collection, intent))
+}
+
+/// `POST /v1/checkout/sessions/{session}/expire`: an open session expires at once.
+fn expire_session(session: &mut Value) -> Effects {
+    if text(session, "status") != "open" {
+        return session_not_open(session, "expire");
+    }
+    set(session, "status", json!("expired"));
+    set(session, "url", Value::Null);
+    Effects {
+        events: vec![(
+            "checkout.session",
+            "checkout.session.expired",
+            session.clone(),
+        )],
+        ..Effects::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,5 +788,153 @@ mod tests {
             "generic_decline"
         );
         assert_eq!(effects.events[0].1, "payment_intent.payment_failed");
+    }
+
+    /// A session as the engine makes one: the builder's fields, the params, then `created`.
+    fn new_session(params: &Map<String, Value>) -> Value {
+        let mut session = json!({
+            "id": "cs_test_1", "object": "checkout.session", "created": 1_700_000_000,
+            "mode": params.get("mode").cloned().unwrap_or(json!("payment")),
+            "payment_status": "no_payment_required",
+        });
+        created("checkout.session", &mut session, params, &mut Ids::new(0));
+        session
+    }
+
+    fn shop_params() -> Map<String, Value> {
+        params(json!({
+            "mode": "payment",
+            "success_url": "https://example.com/thanks",
+            "line_items": [
+                {"price_data": {"currency": "usd", "unit_amount": 1500,
+                                "product_data": {"name": "Mug"}}, "quantity": 2},
+                {"price_data": {"currency": "usd", "unit_amount": 500,
+                                "product_data": {"name": "Card"}}, "quantity": 1},
+            ],
+        }))
+    }
+
+    #[test]
+    fn a_session_opens_for_a_day_with_its_amounts() {
+        let session = new_session(&shop_params());
+        assert_eq!(session["status"], "open");
+        assert_eq!(session["payment_status"], "unpaid");
+        assert_eq!(
+            session["url"],
+            "https://checkout.stripe.com/c/pay/cs_test_1"
+        );
+        assert_eq!(session["expires_at"], 1_700_000_000 + 86_400);
+        assert_eq!(session["amount_total"], 3500);
+        assert_eq!(session["amount_subtotal"], 3500);
+        assert_eq!(session["currency"], "usd");
+        assert_eq!(session["payment_intent"], Value::Null);
+
+        // A Price id: the amount is not derived.
+        let priced = new_session(&params(json!({
+            "mode": "payment",
+            "line_items": [{"price": "price_1", "quantity": 1}],
+        })));
+        assert!(priced.get("amount_total").is_none());
+        let setup = new_session(&params(json!({"mode": "setup"})));
+        assert_eq!(setup["payment_status"], "no_payment_required");
+    }
+
+    #[test]
+    fn mixed_currencies_or_a_missing_quantity_give_no_amount() {
+        let mixed = params(json!({"line_items": [
+            {"price_data": {"currency": "usd", "unit_amount": 1}, "quantity": 1},
+            {"price_data": {"currency": "eur", "unit_amount": 1}, "quantity": 1},
+        ]}));
+        assert_eq!(line_items_total(&mixed), None);
+        let no_quantity = params(json!({"line_items": [
+            {"price_data": {"currency": "usd", "unit_amount": 1}},
+        ]}));
+        assert_eq!(line_items_total(&no_quantity), None);
+    }
+
+    const PAYMENT_INTENTS: &[crate::table::OperationDef] = &[crate::table::OperationDef {
+        id: "PostPaymentIntents",
+        method: "POST",
+        path: "/v1/payment_intents",
+        body: crate::table::BodyKind::Form,
+        action: crate::table::Action::Create,
+        resource: "payment_intent",
+        params: "",
+        response: r#"{"$ref":"payment_intent"}"#,
+        binary: "",
+    }];
+    const SCHEMAS: &[(&str, &str)] = &[(
+        "payment_intent",
+        r#"{"type":"object","required":["id","object","amount","created","livemode"],"properties":{"id":{"type":"string"},"object":{"type":"string","enum":["payment_intent"]},"amount":{"type":"integer"},"created":{"type":"integer","format":"unix-time"},"livemode":{"type":"boolean"}}}"#,
+    )];
+
+    #[test]
+    fn completing_pays_once_with_a_payment_intent_where_one_is_routed() {
+        let table = crate::table::Table::new(&[PAYMENT_INTENTS], SCHEMAS);
+        let mut ids = Ids::new(1);
+        let mut builder = Builder {
+            table: &table,
+            fixtures: None,
+            ids: &mut ids,
+            now: 1_700_000_060,
+        };
+        let mut session = new_session(&shop_params());
+        let effects = complete_session(&mut session, &mut builder);
+        assert!(effects.refusal.is_none());
+        assert_eq!(session["status"], "complete");
+        assert_eq!(session["payment_status"], "paid");
+        assert_eq!(session["url"], Value::Null);
+        let (kind, collection, intent) = &effects.created[0];
+        assert_eq!(
+            (*kind, *collection),
+            ("payment_intent", "/v1/payment_intents")
+        );
+        assert_eq!(intent["status"], "succeeded");
+        assert_eq!(intent["amount"], 3500);
+        assert_eq!(intent["amount_received"], 3500);
+        assert_eq!(session["payment_intent"], intent["id"]);
+        let names: Vec<&str> = effects.events.iter().map(|event| event.1).collect();
+        assert_eq!(
+            names,
+            ["payment_intent.succeeded", "checkout.session.completed"]
+        );
+
+        let again = complete_session(&mut session, &mut builder);
+        let (status, body) = again.refusal.unwrap_or_default();
+        assert_eq!(status, 400);
+        assert_eq!(body["error"]["type"], "invalid_request_error");
+        assert!(again.events.is_empty());
+        assert!(expire_session(&mut session).refusal.is_some());
+    }
+
+    #[test]
+    fn without_payment_intents_a_session_completes_without_one() {
+        let table = crate::table::Table::new(&[], &[]);
+        let mut ids = Ids::new(1);
+        let mut builder = Builder {
+            table: &table,
+            fixtures: None,
+            ids: &mut ids,
+            now: 0,
+        };
+        let mut session = new_session(&shop_params());
+        let effects = complete_session(&mut session, &mut builder);
+        assert!(effects.created.is_empty());
+        assert_eq!(session["payment_intent"], Value::Null);
+        assert_eq!(session["payment_status"], "paid");
+    }
+
+    #[test]
+    fn an_open_session_expires_once() {
+        let mut session = new_session(&shop_params());
+        let effects = expire_session(&mut session);
+        assert_eq!(session["status"], "expired");
+        assert_eq!(effects.events[0].1, "checkout.session.expired");
+        assert_eq!(
+            expire_session(&mut session)
+                .refusal
+                .map(|(status, _)| status),
+            Some(400)
+        );
     }
 }

@@ -3,13 +3,19 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 use stripe_sdk_fake::{FakeStripe, UnknownIds};
+
+/// The signing secret of `--webhook` endpoints when `--webhook-secret` is not given.
+const DEFAULT_WEBHOOK_SECRET: &str = "whsec_stripe_sdk_fake";
 
 const USAGE: &str = "usage: stripe-sdk-fake [--listen ADDRESS:PORT] [--api-key KEY] [--seed N]
                        [--fixtures FILE] [--unknown-ids missing|synthesize]
-                       [--allow-non-loopback]
+                       [--webhook URL]... [--webhook-secret SECRET]
+                       [--retain N] [--allow-non-loopback]
 
-Serves a stateful fake of Stripe's API until interrupted (Ctrl-C or SIGTERM).
+Serves a stateful fake of Stripe's API until interrupted (Ctrl-C or SIGTERM). Its clock follows
+the system's, so webhook retries come after Stripe's delays (1 minute, 5 minutes, ...).
 
 options:
   --listen ADDRESS:PORT   where to listen (default 127.0.0.1:12111, stripe-mock's port); an
@@ -19,6 +25,12 @@ options:
   --fixtures FILE         start objects from Stripe's fixtures3.json
   --unknown-ids MODE      missing (404, as Stripe; default) or synthesize (any id answers, as
                           stripe-mock)
+  --webhook URL           deliver every event to URL, signed (repeat for several URLs;
+                          endpoints created with POST /v1/webhook_endpoints get events too)
+  --webhook-secret SECRET the signing secret of the --webhook URLs (default
+                          whsec_stripe_sdk_fake)
+  --retain N              keep the newest N events and requests (default 10000) and at most N
+                          idempotency keys (default 100000; each is forgotten after 24 hours)
   --allow-non-loopback    listen on an address other than loopback
   -h, --help              print this help";
 
@@ -37,6 +49,8 @@ async fn run(args: Vec<String>) -> Result<(), String> {
     let mut builder = FakeStripe::builder()
         .any_test_key()
         .listen(SocketAddr::from(([127, 0, 0, 1], 12111)));
+    let mut webhooks = Vec::new();
+    let mut webhook_secret = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
@@ -71,6 +85,29 @@ async fn run(args: Vec<String>) -> Result<(), String> {
                     ));
                 }
             },
+            "--webhook" => {
+                webhooks.push(value("--webhook")?);
+                builder
+            }
+            "--webhook-secret" => {
+                let secret = value("--webhook-secret")?;
+                if secret.trim().is_empty() {
+                    return Err("--webhook-secret: the secret is empty".to_owned());
+                }
+                webhook_secret = Some(secret);
+                builder
+            }
+            "--retain" => {
+                let text = value("--retain")?;
+                let count: usize = text
+                    .replace('_', "")
+                    .parse()
+                    .map_err(|_| format!("--retain: `{text}` is not a count"))?;
+                builder
+                    .retain_events(count)
+                    .retain_requests(count)
+                    .retain_idempotency_keys(count)
+            }
             "--allow-non-loopback" => builder.allow_non_loopback(true),
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -79,10 +116,39 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         };
     }
+    if webhook_secret.is_some() && webhooks.is_empty() {
+        return Err("--webhook-secret: no --webhook URL to sign for".to_owned());
+    }
+    let secret = webhook_secret.unwrap_or_else(|| DEFAULT_WEBHOOK_SECRET.to_owned());
+    for url in &webhooks {
+        builder = builder.webhook(url.clone(), secret.clone());
+    }
     let fake = builder.start().await.map_err(|error| error.to_string())?;
+    for url in &webhooks {
+        // Printed unless it was given: a script that took the default reads it here, as from
+        // `stripe listen`.
+        if secret == DEFAULT_WEBHOOK_SECRET {
+            println!("stripe-sdk-fake delivers events to {url}, signed with {secret}");
+        } else {
+            println!("stripe-sdk-fake delivers events to {url}");
+        }
+    }
     // The line scripts wait for before they send requests.
     println!("stripe-sdk-fake listening on {}", fake.url());
-    shutdown_signal().await;
+    // A server has no test to move its clock: it follows the system's, a second at a time, so
+    // that `created` values advance and webhook retries come due.
+    let clock = async {
+        let mut ticks = tokio::time::interval(Duration::from_secs(1));
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            fake.advance(Duration::from_secs(1));
+        }
+    };
+    tokio::select! {
+        () = shutdown_signal() => {}
+        _ = clock => {}
+    }
     fake.shutdown().await;
     Ok(())
 }

@@ -229,6 +229,15 @@ impl Table {
             .map(|index| &self.routes[*index])
     }
 
+    /// The path of the operation that creates objects of `resource` (`/v1/payment_intents`,
+    /// the collection they are listed in), or `None` when no enabled family creates them.
+    pub fn create_path(&self, resource: &str) -> Option<&'static str> {
+        self.routes
+            .iter()
+            .find(|route| route.def.resource == resource && route.def.action == Action::Create)
+            .map(|route| route.def.path)
+    }
+
     /// A component schema by name, parsed on first use.
     pub fn schema(&self, name: &str) -> Option<Arc<Value>> {
         let lazy = self.schemas.get(name)?;

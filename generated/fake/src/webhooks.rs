@@ -136,11 +136,16 @@ pub(crate) struct Queued {
     /// When the next attempt is due, on the fake's clock.
     pub next_at: i64,
     pub in_flight: bool,
+    /// The event's sequence number (how many were recorded before it), to tell whether the
+    /// event is still kept.
+    pub event_sequence: usize,
 }
 
 /// An attempt to make now.
 pub(crate) struct Job {
     pub index: usize,
+    /// The endpoint's index in the state's endpoints.
+    pub endpoint: usize,
     pub url: String,
     pub payload: String,
     pub secret: Secret,
@@ -221,41 +226,51 @@ async fn attempt(client: &reqwest::Client, job: &Job) -> Outcome {
     }
 }
 
-/// Delivers until the fake is dropped: starts every attempt that is due (the oldest
-/// undelivered event of each endpoint, once its retry time has come), records each outcome,
-/// and tells `settle` callers whenever something changed.
+/// Delivers until the fake is dropped: starts a task for every endpoint whose oldest
+/// undelivered event is due (once its retry time has come), and tells `settle` callers
+/// whenever something changed. Each task delivers its endpoint's queue in order until nothing
+/// more is due there, so that a busy endpoint costs no round trip through this loop per
+/// delivery.
 pub(crate) async fn run(engine: Arc<Engine>, client: reqwest::Client) {
-    let mut attempts = JoinSet::new();
-    // By task, the delivery it attempts: a task that fails (it cannot panic, but a join error
-    // is still possible) must still free its delivery for the next attempt.
+    let mut tasks = JoinSet::new();
+    // By task, the endpoint it delivers to: a task that fails (it cannot panic, but a join
+    // error is still possible) must still free its delivery for the next attempt.
     let mut running: HashMap<Id, usize> = HashMap::new();
     loop {
         for job in engine.due_deliveries() {
-            let client = client.clone();
-            let index = job.index;
-            let handle = attempts.spawn(async move { attempt(&client, &job).await });
-            running.insert(handle.id(), index);
+            let endpoint = job.endpoint;
+            let handle = tasks.spawn(deliver_in_turn(Arc::clone(&engine), client.clone(), job));
+            running.insert(handle.id(), endpoint);
         }
         engine.settled.notify_waiters();
         tokio::select! {
             () = engine.wake.notified() => {}
-            Some(joined) = attempts.join_next_with_id(), if !attempts.is_empty() => {
-                let (id, outcome) = match joined {
-                    Ok((id, outcome)) => (id, outcome),
-                    Err(error) => (
-                        error.id(),
-                        Outcome {
-                            signature: String::new(),
-                            status: None,
-                            error: Some(format!("the attempt did not finish: {error}")),
-                            response_body: String::new(),
-                        },
-                    ),
-                };
-                if let Some(index) = running.remove(&id) {
-                    engine.record_attempt(index, outcome);
+            Some(joined) = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                match joined {
+                    Ok((id, ())) => {
+                        running.remove(&id);
+                    }
+                    Err(error) => {
+                        if let Some(endpoint) = running.remove(&error.id()) {
+                            engine.abandon_attempt(
+                                endpoint,
+                                format!("the attempt did not finish: {error}"),
+                            );
+                        }
+                    }
                 }
             }
+        }
+    }
+}
+
+/// Makes `job`'s attempt, then each next one due at the same endpoint, until none is.
+async fn deliver_in_turn(engine: Arc<Engine>, client: reqwest::Client, mut job: Job) {
+    loop {
+        let outcome = attempt(&client, &job).await;
+        match engine.record_attempt_and_continue(job.index, outcome) {
+            Some(next) => job = next,
+            None => return,
         }
     }
 }

@@ -8,7 +8,9 @@ use stripe_sdk::{
     ApiErrorCategory, ErrorKind, GetTerminalReadersReaderParams,
     PostTerminalConnectionTokensParams, RequestOptions,
 };
-use stripe_sdk_fake::{DEFAULT_API_KEY, Failure, FakeError, FakeStripe, UnknownIds};
+use stripe_sdk_fake::{
+    DEFAULT_API_KEY, Failure, FakeError, FakeStripe, IDEMPOTENCY_WINDOW_SECONDS, UnknownIds,
+};
 
 const TOKENS: &str = "/v1/terminal/connection_tokens";
 
@@ -316,6 +318,86 @@ async fn an_idempotency_key_replays_or_refuses() {
             .get("idempotent-replayed")
             .map(|v| v.as_bytes()),
         Some(&b"true"[..])
+    );
+}
+
+#[tokio::test]
+async fn an_idempotency_key_is_forgotten_after_24_hours_of_the_clock() {
+    let fake = FakeStripe::builder()
+        .clock(1_700_000_000)
+        .start()
+        .await
+        .expect("starts");
+    let client = fake
+        .client()
+        .with_options(RequestOptions::new().idempotency_key("order-43"));
+    let params = PostTerminalConnectionTokensParams::default();
+    let first = client
+        .post_terminal_connection_tokens(&params)
+        .await
+        .expect("first");
+    fake.advance(Duration::from_secs(
+        u64::try_from(IDEMPOTENCY_WINDOW_SECONDS - 1).expect("positive"),
+    ));
+    let replayed = client
+        .post_terminal_connection_tokens(&params)
+        .await
+        .expect("replayed");
+    assert_eq!(first.secret, replayed.secret);
+    fake.advance(Duration::from_secs(1));
+    let anew = client
+        .post_terminal_connection_tokens(&params)
+        .await
+        .expect("made anew");
+    assert_ne!(
+        first.secret, anew.secret,
+        "the key was pruned, as Stripe prunes it"
+    );
+    let replays: Vec<bool> = fake.requests().iter().map(|r| r.replayed).collect();
+    assert_eq!(replays, [false, true, false]);
+}
+
+#[tokio::test]
+async fn the_log_and_the_idempotency_keys_keep_their_newest() {
+    let fake = FakeStripe::builder()
+        .retain_requests(3)
+        .retain_idempotency_keys(2)
+        .start()
+        .await
+        .expect("starts");
+    let mut secrets = Vec::new();
+    for key in ["k1", "k2", "k3"] {
+        let token = fake
+            .client()
+            .with_options(RequestOptions::new().idempotency_key(key))
+            .post_terminal_connection_tokens(&Default::default())
+            .await
+            .expect("a token");
+        secrets.push(token.secret);
+    }
+    // `k1` was the oldest of three keys kept two at a time: it makes a new token; `k3` is
+    // still replayed.
+    let again = |key: &'static str| {
+        let client = fake
+            .client()
+            .with_options(RequestOptions::new().idempotency_key(key));
+        async move {
+            client
+                .post_terminal_connection_tokens(&Default::default())
+                .await
+                .expect("a token")
+                .secret
+        }
+    };
+    assert_eq!(again("k3").await, secrets[2]);
+    assert_ne!(again("k1").await, secrets[0]);
+    let log = fake.requests();
+    assert_eq!(log.len(), 3);
+    assert_eq!(
+        log.iter()
+            .map(|request| (request.idempotency_key.as_deref(), request.replayed))
+            .collect::<Vec<_>>(),
+        [(Some("k3"), false), (Some("k3"), true), (Some("k1"), false)]
     );
 }
 

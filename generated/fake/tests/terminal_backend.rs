@@ -1,16 +1,20 @@
 //! The Terminal backend example (`generated/examples/terminal_backend.rs`) end to end against
 //! the checked-in fake: a reader's host calls `POST /connection_token`, the backend asks the
 //! fake for a token through the SDK, and the secret that comes back is the one the fake
-//! issued.
+//! issued; and the fake delivers reader events, signed, to the backend's `POST /webhook`,
+//! which verifies and logs them.
 
 #[path = "../../examples/terminal_backend.rs"]
 #[allow(dead_code)]
 mod backend;
 
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
 use serde_json::Value;
 use std::time::Duration;
 use stripe_sdk::reqwest;
-use stripe_sdk_fake::{Failure, FakeStripe};
+use stripe_sdk_fake::{DeliveryStatus, Failure, FakeStripe};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -100,4 +104,150 @@ async fn the_backend_reports_stripe_failures_with_the_request_id() {
     let (status, _) = post(&url).await;
     assert_eq!(status, 503);
     let _ = stop.send(());
+}
+
+/// A reader as the fake reports it when an action ends (what `present_payment_method` leaves
+/// on a simulated reader in the whole-API fake).
+fn reader(id: &str, action: Value) -> Value {
+    serde_json::json!({
+        "id": id,
+        "object": "terminal.reader",
+        "device_type": "simulated_wisepos_e",
+        "label": "Front desk",
+        "livemode": false,
+        "location": "tml_FakeLocation",
+        "serial_number": "259cd19c-b902-4730-96a1-09183be6e7f7",
+        "status": "online",
+        "action": action,
+    })
+}
+
+#[tokio::test]
+async fn the_backend_receives_the_fakes_reader_events_signed_at_webhook_and_logs_them() {
+    const WEBHOOK_SECRET: &str = "whsec_test_BackendAgainstTheFake";
+    let (logs, _guard) = common::capture_logs();
+    // The backend's address first: the fake is told where to deliver when it starts.
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let address = listener.local_addr().expect("address");
+    let fake = FakeStripe::builder()
+        .webhook(format!("http://{address}/webhook"), WEBHOOK_SECRET)
+        .start()
+        .await
+        .expect("the fake starts");
+    let settings = backend::Settings {
+        webhook_secret: Some(WEBHOOK_SECRET.to_owned()),
+        ..Default::default()
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(backend::serve(
+        listener,
+        backend::app(fake.client(), settings),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+
+    let succeeded = fake
+        .trigger(
+            "terminal.reader.action_succeeded",
+            reader(
+                "tmr_FakeGood",
+                serde_json::json!({
+                    "type": "process_payment_intent", "status": "succeeded",
+                    "failure_code": null, "failure_message": null,
+                    "process_payment_intent": {"payment_intent": "pi_FakePaid"},
+                }),
+            ),
+        )
+        .expect("a listed event");
+    let failed = fake
+        .trigger(
+            "terminal.reader.action_failed",
+            reader(
+                "tmr_FakeDeclined",
+                serde_json::json!({
+                    "type": "process_payment_intent", "status": "failed",
+                    "failure_code": "card_declined",
+                    "failure_message": "Your card was declined.",
+                    "process_payment_intent": {"payment_intent": "pi_FakeDeclined"},
+                }),
+            ),
+        )
+        .expect("a listed event");
+    fake.settle().await;
+
+    // Both delivered once, answered 200 by the backend, in order.
+    let deliveries = fake.deliveries();
+    let delivered: Vec<(&str, DeliveryStatus, Vec<Option<u16>>)> = deliveries
+        .iter()
+        .map(|delivery| {
+            (
+                delivery.event_id.as_str(),
+                delivery.status,
+                delivery
+                    .attempts
+                    .iter()
+                    .map(|attempt| attempt.status)
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        delivered,
+        [
+            (
+                succeeded["id"].as_str().expect("an id"),
+                DeliveryStatus::Succeeded,
+                vec![Some(200)]
+            ),
+            (
+                failed["id"].as_str().expect("an id"),
+                DeliveryStatus::Succeeded,
+                vec![Some(200)]
+            ),
+        ]
+    );
+    assert!(deliveries[0].attempts[0].response_body.contains("received"));
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("the backend stops")
+        .expect("joins")
+        .expect("serves cleanly");
+
+    // The backend verified each signature and logged each outcome, with the event's id.
+    let logs = logs.text();
+    let line = |needle: &str| {
+        logs.lines()
+            .find(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` line in:\n{logs}"))
+            .to_owned()
+    };
+    let success = line("reader action succeeded");
+    for expected in [
+        "INFO",
+        succeeded["id"].as_str().expect("an id"),
+        "tmr_FakeGood",
+        "process_payment_intent",
+    ] {
+        assert!(
+            success.contains(expected),
+            "{expected} missing from {success}"
+        );
+    }
+    let failure = line("reader action failed");
+    for expected in [
+        "WARN",
+        failed["id"].as_str().expect("an id"),
+        "tmr_FakeDeclined",
+        "card_declined",
+        "Your card was declined.",
+    ] {
+        assert!(
+            failure.contains(expected),
+            "{expected} missing from {failure}"
+        );
+    }
+    assert!(!logs.contains("refused a webhook"), "{logs}");
+    assert!(!logs.contains(WEBHOOK_SECRET), "{logs}");
 }

@@ -308,3 +308,77 @@ async fn a_webhook_url_must_be_http() {
         .expect_err("refused");
     assert!(matches!(error, FakeError::Webhook(_)), "{error}");
 }
+
+#[tokio::test]
+async fn old_events_and_their_finished_deliveries_are_forgotten_past_the_bound() {
+    // The first delivery is refused, so it is still pending when its event is forgotten.
+    let (url, received) = receiver(&[500]).await;
+    let fake = FakeStripe::builder()
+        .clock(1_700_000_000)
+        .retain_events(8)
+        .webhook(&url, SECRET)
+        .start()
+        .await
+        .expect("the fake starts");
+    let mut ids = Vec::new();
+    for number in 0..40 {
+        let event = fake
+            .trigger(
+                "terminal.reader.action_succeeded",
+                reader(&format!("tmr_{number}"), "succeeded"),
+            )
+            .expect("a listed event");
+        ids.push(event["id"].as_str().expect("an id").to_owned());
+    }
+    fake.settle().await;
+
+    // The newest 8 are kept, and up to an eighth more (plus one) until the next batch.
+    let kept: Vec<String> = fake
+        .events()
+        .iter()
+        .map(|event| event["id"].as_str().expect("an id").to_owned())
+        .collect();
+    assert!((8..=10).contains(&kept.len()), "{} kept", kept.len());
+    assert_eq!(kept, ids[ids.len() - kept.len()..]);
+
+    // The refused first delivery holds up the queue: it is kept while pending, even though
+    // its event is forgotten, and nothing after it has been attempted.
+    let deliveries = fake.deliveries();
+    assert_eq!(deliveries[0].event_id, ids[0]);
+    assert_eq!(deliveries[0].status, DeliveryStatus::Pending);
+    assert_eq!(received.lock().expect("the log").len(), 1);
+
+    // Once it is retried, every event is delivered in order, and the finished deliveries of
+    // forgotten events go with them.
+    fake.advance(WEBHOOK_RETRY_DELAYS[0]);
+    fake.settle().await;
+    let delivered: Vec<String> = received
+        .lock()
+        .expect("the log")
+        .iter()
+        .skip(1)
+        .map(|(_, body)| {
+            let event: Value = serde_json::from_slice(body).expect("JSON");
+            event["id"].as_str().expect("an id").to_owned()
+        })
+        .collect();
+    assert_eq!(delivered, ids);
+    let deliveries = fake.deliveries();
+    assert!(
+        deliveries
+            .iter()
+            .all(|delivery| delivery.status == DeliveryStatus::Succeeded),
+        "{deliveries:?}"
+    );
+    let delivered_kept: Vec<&str> = deliveries
+        .iter()
+        .map(|delivery| delivery.event_id.as_str())
+        .collect();
+    assert!(delivered_kept.len() <= kept.len() + 1, "{delivered_kept:?}");
+    assert!(
+        delivered_kept
+            .iter()
+            .all(|id| ids[30..].contains(&id.to_string())),
+        "{delivered_kept:?}"
+    );
+}

@@ -24,3 +24,21 @@ impl Write for Sink {
         Ok(())
     }
 }
+
+/// Captures this thread's log lines at DEBUG and above, without colours, until the guard
+/// drops. `#[tokio::test]` runs the server's tasks on the test's own thread, so their lines
+/// land here too.
+#[allow(
+    dead_code,
+    reason = "shared by the Terminal backend tests; the tracing test sets its own subscriber"
+)]
+pub fn capture_logs() -> (Sink, tracing::subscriber::DefaultGuard) {
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    (sink, tracing::subscriber::set_default(subscriber))
+}

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use stripe_sdk::Webhook;
-use stripe_sdk_fake::{Failure, FakeStripe, RecordedRequest, UnknownIds};
+use stripe_sdk_fake::{DeliveryStatus, Failure, FakeStripe, RecordedRequest, UnknownIds};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -23,6 +23,10 @@ pub struct Config {
     pub max_retries: u32,
     /// One in this many events gets a 500 from the receiver on its first attempt.
     pub webhook_fail_every: usize,
+    /// One successful create in about this many triggers an event (1: every one). Each
+    /// endpoint takes its deliveries one at a time, in order, so events recorded faster than
+    /// that queue up, and the queue is memory the fake must hold.
+    pub event_every: usize,
     pub seed: u64,
 }
 
@@ -35,6 +39,7 @@ impl Config {
             timeout: Duration::from_millis(500),
             max_retries: 3,
             webhook_fail_every: 100,
+            event_every: 1,
             seed: 22,
         }
     }
@@ -44,6 +49,7 @@ impl Config {
 #[derive(Debug, Default)]
 pub struct Report {
     pub config_calls: usize,
+    pub config_event_every: usize,
     /// Calls per outcome: `ok` or the `Debug` of the error's `kind()`.
     pub outcomes: BTreeMap<String, usize>,
     pub creates_ok: usize,
@@ -67,11 +73,20 @@ pub struct Report {
     pub dropped: usize,
     pub replayed: usize,
     pub events: usize,
+    /// What the fake still holds at the end: its newest events, and their deliveries.
+    pub events_kept: usize,
+    pub deliveries_kept: usize,
     /// Per endpoint: ids accepted (2xx answered) in arrival order, and how many arrived again
     /// after being accepted.
     pub endpoints: Vec<EndpointReport>,
     pub bad_signatures: usize,
-    pub rss_kib: [u64; 3],
+    /// This process's RSS in KiB: at the start, after each tenth of the calls, and once the
+    /// deliveries have settled.
+    pub rss_kib: Vec<u64>,
+    /// Deliveries waiting (queued behind earlier ones of their endpoint, or for a retry)
+    /// after each tenth of the calls: the only state of the fake that grows with the rate of
+    /// events rather than with a bound.
+    pub pending_tenths: Vec<usize>,
     pub calls_time: Duration,
     pub settle_time: Duration,
 }
@@ -156,6 +171,10 @@ impl Report {
             self.config_calls,
             self.calls_time.as_secs_f64()
         );
+        println!(
+            "| events triggered | {} (one per {} creates) |",
+            self.events, self.config_event_every
+        );
         for (class, count) in &self.outcomes {
             println!("| outcome `{class}` | {count} |");
         }
@@ -173,6 +192,10 @@ impl Report {
             self.injected_503, self.dropped, self.replayed
         );
         println!("| objects stored at the end | {} |", self.stored_objects);
+        println!(
+            "| events, deliveries kept by the fake at the end | {}, {} |",
+            self.events_kept, self.deliveries_kept
+        );
         for endpoint in &self.endpoints {
             println!(
                 "| webhooks, endpoint {} | {} of {} events accepted, {} duplicates, {} first attempts refused and retried, in order: {} |",
@@ -189,13 +212,31 @@ impl Report {
             "| deliveries settled after the calls | {:.1} s |",
             self.settle_time.as_secs_f64()
         );
+        let rss: Vec<String> = self
+            .rss_kib
+            .iter()
+            .map(|kib| format!("{:.0}", *kib as f64 / 1024.0))
+            .collect();
         println!(
-            "| RSS start, middle, end | {:.0}, {:.0}, {:.0} MiB |",
-            self.rss_kib[0] as f64 / 1024.0,
-            self.rss_kib[1] as f64 / 1024.0,
-            self.rss_kib[2] as f64 / 1024.0
+            "| RSS at the start, after each tenth of the calls, settled (MiB) | {} |",
+            rss.join(", ")
+        );
+        let pending: Vec<String> = self.pending_tenths.iter().map(usize::to_string).collect();
+        println!(
+            "| deliveries pending after each tenth of the calls | {} |",
+            pending.join(", ")
         );
     }
+}
+
+/// A 64-bit fingerprint of an id, secret or key: the soak tracks hundreds of thousands of
+/// them, and keeping the strings would make its own bookkeeping the largest thing in the RSS
+/// it reports. (A collision among 10^6 values has a chance near 10^-7.)
+fn fingerprint(text: &str) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// This process's resident set (`VmRSS`), in KiB; 0 where `/proc` has none.
@@ -216,11 +257,11 @@ pub fn rss_kib() -> u64 {
 #[derive(Default)]
 struct LogTally {
     /// The secrets of the connection tokens the fake made.
-    created: HashSet<String>,
+    created: HashSet<u64>,
     /// Non-replayed successful creates (each one an object made).
     performed: usize,
     /// The idempotency keys of those: fewer keys than creates is a double create.
-    keys: HashSet<String>,
+    keys: HashSet<u64>,
     replayed: usize,
     injected_503: usize,
     dropped: usize,
@@ -236,10 +277,10 @@ impl LogTally {
                 Some(200) if request.operation_id == Some("PostTerminalConnectionTokens") => {
                     self.performed += 1;
                     if let Some(key) = request.idempotency_key {
-                        self.keys.insert(key);
+                        self.keys.insert(fingerprint(&key));
                     }
                     if let Some(secret) = request.response["secret"].as_str() {
-                        self.created.insert(secret.to_owned());
+                        self.created.insert(fingerprint(secret));
                     }
                 }
                 Some(_) => {}
@@ -254,9 +295,9 @@ struct Receiver {
     secret: &'static str,
     fail_every: usize,
     /// Event ids accepted, in arrival order.
-    accepted: Mutex<Vec<String>>,
+    accepted: Mutex<Vec<u64>>,
     /// Every event id seen, to refuse only first attempts.
-    seen: Mutex<HashSet<String>>,
+    seen: Mutex<HashSet<u64>>,
     refused: AtomicUsize,
     bad_signatures: AtomicUsize,
 }
@@ -276,7 +317,7 @@ async fn receive(endpoint: Arc<Receiver>, headers: HeaderMap, body: Bytes) -> St
     let first = {
         let mut seen = endpoint.seen.lock().expect("the receiver's log");
         let count = seen.len();
-        seen.insert(event.id.to_string()).then_some(count)
+        seen.insert(fingerprint(&event.id)).then_some(count)
     };
     // A handler that fails now and then: the fake must retry, still in order.
     if let Some(count) = first
@@ -289,7 +330,7 @@ async fn receive(endpoint: Arc<Receiver>, headers: HeaderMap, body: Bytes) -> St
         .accepted
         .lock()
         .expect("the receiver's log")
-        .push(event.id.to_string());
+        .push(fingerprint(&event.id));
     StatusCode::OK
 }
 
@@ -336,7 +377,10 @@ pub async fn run(config: Config) -> Report {
     let mut builder = FakeStripe::builder()
         .seed(config.seed)
         // Retrieving one reader id stores it once, so reads have something to find.
-        .unknown_ids(UnknownIds::Synthesize);
+        .unknown_ids(UnknownIds::Synthesize)
+        // A fifth of the default, so that the fake reaches its bound early in the run and the
+        // RSS samples after it show whether anything else grows.
+        .retain_events(2_000);
     for endpoint in &receivers {
         builder = builder.webhook(
             format!("http://{receiver}/{}", endpoint.name),
@@ -392,30 +436,35 @@ pub async fn run(config: Config) -> Report {
         creates_ok: usize,
         creates_timed_out: usize,
         creates_other_error: usize,
-        secrets: HashSet<String>,
-        events: usize,
+        secrets: HashSet<u64>,
     }
     let tally = Arc::new(Mutex::new(Tally::default()));
+    // The ids of the events triggered, in the order the fake recorded them: triggers are made
+    // under this lock, so its order is the fake's. (The fake keeps only its newest events, so
+    // the order deliveries must follow is taken here rather than from `fake.events()`.)
+    let triggered = Arc::new(Mutex::new(Vec::<u64>::new()));
     let log = Arc::new(Mutex::new(LogTally::default()));
     // The reader retrieved above is not part of the soak.
     fake.clear_requests();
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
-    let rss_middle = Arc::new(AtomicUsize::new(0));
+    let rss_tenths = Arc::new(Mutex::new(Vec::new()));
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..config.concurrency {
-        let (client, fake, tally, log, next, done, rss_middle, reader) = (
+        let (client, fake, tally, triggered, log, next, done, rss_tenths, reader) = (
             client.clone(),
             Arc::clone(&fake),
             Arc::clone(&tally),
+            Arc::clone(&triggered),
             Arc::clone(&log),
             Arc::clone(&next),
             Arc::clone(&done),
-            Arc::clone(&rss_middle),
+            Arc::clone(&rss_tenths),
             reader.clone(),
         );
         let calls = config.calls;
+        let event_every = config.event_every.max(1);
         workers.spawn(async move {
             loop {
                 let call = next.fetch_add(1, Ordering::Relaxed);
@@ -429,13 +478,19 @@ pub async fn run(config: Config) -> Report {
                         .await;
                     match result {
                         Ok(token) => {
-                            // An event per object created, delivered under the same load.
-                            fake.trigger("terminal.reader.action_succeeded", reader.clone())
-                                .expect("a listed event");
+                            // An event per `event_every` objects created, delivered under the
+                            // same load.
+                            if call % (2 * event_every) == 0 {
+                                let mut triggered = triggered.lock().expect("the event ids");
+                                let event = fake
+                                    .trigger("terminal.reader.action_succeeded", reader.clone())
+                                    .expect("a listed event");
+                                let id = event["id"].as_str().expect("an event id");
+                                triggered.push(fingerprint(id));
+                            }
                             let mut tally = tally.lock().expect("the tally");
                             tally.creates_ok += 1;
-                            tally.events += 1;
-                            tally.secrets.insert(token.secret);
+                            tally.secrets.insert(fingerprint(&token.secret));
                             ("ok".to_owned(), true)
                         }
                         Err(error) => (format!("{:?}", error.kind()), true),
@@ -459,12 +514,20 @@ pub async fn run(config: Config) -> Report {
                     *tally.outcomes.entry(class).or_default() += 1;
                 }
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if finished == calls / 2 {
-                    rss_middle.store(rss_kib() as usize, Ordering::Relaxed);
+                if finished % (calls / 10).max(1) == 0 {
+                    let pending = fake
+                        .deliveries()
+                        .iter()
+                        .filter(|delivery| delivery.status == DeliveryStatus::Pending)
+                        .count();
+                    rss_tenths
+                        .lock()
+                        .expect("the RSS samples")
+                        .push((rss_kib(), pending));
                 }
-                // The request log keeps every request; the soak takes it in pieces as it goes,
-                // as a long test would, so that RSS shows the fake's state, not the log.
-                if finished % 10_000 == 0 {
+                // The fake keeps the newest 10,000 requests (`retain_requests`); the soak
+                // needs them all, so it takes the log in pieces well within that.
+                if finished % 1_000 == 0 {
                     let taken = fake.take_requests();
                     log.lock().expect("the log tally").absorb(taken);
                 }
@@ -478,6 +541,7 @@ pub async fn run(config: Config) -> Report {
 
     let settling = Instant::now();
     let tally = std::mem::take(&mut *tally.lock().expect("the tally"));
+    let event_ids = std::mem::take(&mut *triggered.lock().expect("the event ids"));
     // Every delivery accepted by both endpoints, or a minute without progress.
     let mut stalled = Instant::now();
     let mut last = 0;
@@ -486,7 +550,8 @@ pub async fn run(config: Config) -> Report {
             .iter()
             .map(|endpoint| endpoint.accepted.lock().expect("the log").len())
             .sum();
-        if accepted >= tally.events * receivers.len() || stalled.elapsed() > Duration::from_secs(60)
+        if accepted >= event_ids.len() * receivers.len()
+            || stalled.elapsed() > Duration::from_secs(60)
         {
             break;
         }
@@ -507,18 +572,16 @@ pub async fn run(config: Config) -> Report {
     log.absorb(fake.take_requests());
     let rss_end = rss_kib();
 
-    let event_ids: Vec<String> = fake
-        .events()
-        .iter()
-        .filter_map(|event| event["id"].as_str().map(str::to_owned))
-        .collect();
+    let tenths = std::mem::take(&mut *rss_tenths.lock().expect("the RSS samples"));
+    let events_kept = fake.events().len();
+    let deliveries_kept = fake.deliveries().len();
     let endpoints = receivers
         .iter()
         .map(|endpoint| {
             let accepted = endpoint.accepted.lock().expect("the log");
-            let mut counts: HashMap<&str, usize> = HashMap::new();
+            let mut counts: HashMap<u64, usize> = HashMap::new();
             for id in accepted.iter() {
-                *counts.entry(id.as_str()).or_default() += 1;
+                *counts.entry(*id).or_default() += 1;
             }
             EndpointReport {
                 name: endpoint.name,
@@ -531,6 +594,7 @@ pub async fn run(config: Config) -> Report {
         .collect();
     Report {
         config_calls: config.calls,
+        config_event_every: config.event_every.max(1),
         outcomes: tally.outcomes,
         creates_ok: tally.creates_ok,
         creates_timed_out: tally.creates_timed_out,
@@ -544,16 +608,18 @@ pub async fn run(config: Config) -> Report {
         dropped: log.dropped,
         replayed: log.replayed,
         events: event_ids.len(),
+        events_kept,
+        deliveries_kept,
         endpoints,
         bad_signatures: receivers
             .iter()
             .map(|endpoint| endpoint.bad_signatures.load(Ordering::Relaxed))
             .sum(),
-        rss_kib: [
-            rss_start,
-            rss_middle.load(Ordering::Relaxed) as u64,
-            rss_end,
-        ],
+        rss_kib: std::iter::once(rss_start)
+            .chain(tenths.iter().map(|(rss, _)| *rss))
+            .chain(std::iter::once(rss_end))
+            .collect(),
+        pending_tenths: tenths.iter().map(|(_, pending)| *pending).collect(),
         calls_time,
         settle_time,
     }
