@@ -23,3 +23,6 @@ pub mod upgrading {}
 
 #[doc = include_str!("../terminal-backend.md")]
 pub mod terminal_backend {}
+
+#[doc = include_str!("../testing.md")]
+pub mod testing {}

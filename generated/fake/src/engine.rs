@@ -546,7 +546,7 @@ impl Engine {
             if write.resource == "webhook_endpoint" {
                 self.sync_endpoint(state, account, &write, params, answer);
             }
-            let event_type = events::name(write.resource, &write.change);
+            let event_type = events::name(self.config.event_types, write.resource, &write.change);
             let previous = match write.change {
                 // Nothing changed: Stripe records no event.
                 Change::Updated(previous) if previous.is_empty() => continue,

@@ -34,15 +34,46 @@ pub(crate) fn is_known(event_types: &[&str], event_type: &str) -> bool {
     event_types.binary_search(&event_type).is_ok()
 }
 
-/// The event name for a change to an object of `resource` (`customer.updated`).
-pub(crate) fn name(resource: &str, change: &Change) -> String {
+/// The event name for a change to an object of `resource` (`customer.updated`), among the
+/// names the spec lists. Most events are named after the object's `object` value; where none
+/// is, the name Stripe gives it instead is found by its form in the list, so that no table of
+/// exceptions can go stale:
+///
+/// - the namespace joined with `_` (`issuing.card` objects: `issuing_card.created`);
+/// - the object's name under one parent, when exactly one parent has it (`subscription`:
+///   `customer.subscription.created`; `dispute`: `charge.dispute.created`;
+///   `scheduled_query_run`: `sigma.scheduled_query_run.created`).
+///
+/// The first of these the list has for this verb wins; the exact name comes first, so a
+/// resource named like its events never takes another's.
+pub(crate) fn name(event_types: &[&str], resource: &str, change: &Change) -> String {
     let verb = match change {
         Change::Created => "created",
         Change::Updated(_) => "updated",
         Change::Deleted => "deleted",
         Change::Event(name) => return (*name).to_owned(),
     };
-    format!("{resource}.{verb}")
+    let exact = format!("{resource}.{verb}");
+    if is_known(event_types, &exact) {
+        return exact;
+    }
+    let joined = format!("{}.{verb}", resource.replacen('.', "_", 1));
+    if is_known(event_types, &joined) {
+        return joined;
+    }
+    // One parent segment before the whole resource name: `checkout.session` must not take
+    // `billing_portal.session`'s events.
+    let suffix = format!(".{resource}.{verb}");
+    let depth = resource.matches('.').count() + 2;
+    let mut nested = event_types
+        .iter()
+        .filter(|name| name.ends_with(&suffix) && name.matches('.').count() == depth);
+    match (nested.next(), nested.next()) {
+        (Some(only), None) => (*only).to_owned(),
+        // None, or several (ambiguous): the exact name, which the caller finds unknown and
+        // records nothing for.
+        _ => exact,
+    }
 }
 
 /// The old values of the top-level fields that differ between `old` and `new` (`null` for a
@@ -109,6 +140,60 @@ pub(crate) fn envelope(
 mod tests {
     use super::*;
 
+    /// Part of 2023-08-16's list, sorted as the generated one is.
+    const EVENT_TYPES: &[&str] = &[
+        "application_fee.refund.updated",
+        "billing_portal.session.created",
+        "charge.dispute.created",
+        "charge.refund.updated",
+        "customer.created",
+        "customer.subscription.created",
+        "customer.subscription.deleted",
+        "customer.tax_id.created",
+        "issuing_card.created",
+        "issuing_card.updated",
+        "sigma.scheduled_query_run.created",
+        "subscription_schedule.created",
+        "terminal.reader.action_succeeded",
+        "treasury.financial_account.created",
+    ];
+
+    #[test]
+    fn events_are_named_as_stripe_names_them() {
+        let created = |resource| name(EVENT_TYPES, resource, &Change::Created);
+        assert_eq!(created("customer"), "customer.created");
+        assert_eq!(created("subscription"), "customer.subscription.created");
+        assert_eq!(
+            name(EVENT_TYPES, "subscription", &Change::Deleted),
+            "customer.subscription.deleted"
+        );
+        assert_eq!(
+            created("subscription_schedule"),
+            "subscription_schedule.created"
+        );
+        assert_eq!(created("tax_id"), "customer.tax_id.created");
+        assert_eq!(created("issuing.card"), "issuing_card.created");
+        assert_eq!(created("dispute"), "charge.dispute.created");
+        assert_eq!(
+            created("scheduled_query_run"),
+            "sigma.scheduled_query_run.created"
+        );
+        assert_eq!(
+            created("treasury.financial_account"),
+            "treasury.financial_account.created"
+        );
+        // `refund.updated` is not listed, and two prefixes end in `refund`: no guess.
+        assert_eq!(
+            name(EVENT_TYPES, "refund", &Change::Updated(Map::new())),
+            "refund.updated"
+        );
+        // Another namespace's resource of the same last name is not a parent of it.
+        assert_eq!(created("checkout.session"), "checkout.session.created");
+        // Nothing listed: the exact name, which records nothing.
+        assert_eq!(created("product"), "product.created");
+        assert!(!is_known(EVENT_TYPES, &created("product")));
+    }
+
     #[test]
     fn previous_attributes_hold_the_old_values_of_changed_fields() {
         let old = json!({"id": "cus_1", "email": "a@example.com", "name": null, "gone": 1});
@@ -129,6 +214,9 @@ mod tests {
         ];
         assert!(is_known(&listed, "customer.updated"));
         assert!(!is_known(&listed, "terminal.connection_token.created"));
-        assert_eq!(name("customer", &Change::Deleted), "customer.deleted");
+        assert_eq!(
+            name(&listed, "customer", &Change::Deleted),
+            "customer.deleted"
+        );
     }
 }

@@ -4,77 +4,16 @@
 //! spec's operations record no event, so these tests trigger events as `stripe trigger` does;
 //! the whole-API scenarios (`whole-api-tests/events.rs`) cover events caused by requests.
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+#[path = "../whole-api-tests/support/mod.rs"]
+mod support;
+
 use serde_json::{Value, json};
-use std::collections::VecDeque;
-use std::convert::Infallible;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use stripe_sdk::{EventObject, EventType, Webhook};
 use stripe_sdk_fake::{DeliveryStatus, FakeError, FakeStripe, WEBHOOK_RETRY_DELAYS};
+use support::receiver;
 
 const SECRET: &str = "whsec_test_secret";
-
-/// What the receiver got: each delivery's `Stripe-Signature` and body.
-type Received = Arc<Mutex<Vec<(String, Bytes)>>>;
-
-/// A webhook receiver on a free loopback port that records every delivery and answers the
-/// statuses queued in `answers` in turn (200 once they run out).
-async fn receiver(answers: &[u16]) -> (String, Received) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
-    let url = format!("http://{}/webhook", listener.local_addr().expect("bound"));
-    let received: Received = Arc::default();
-    let answers = Arc::new(Mutex::new(
-        answers.iter().copied().collect::<VecDeque<u16>>(),
-    ));
-    let log = Arc::clone(&received);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let log = Arc::clone(&log);
-            let answers = Arc::clone(&answers);
-            tokio::spawn(async move {
-                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
-                    let log = Arc::clone(&log);
-                    let answers = Arc::clone(&answers);
-                    async move {
-                        let signature = request
-                            .headers()
-                            .get("stripe-signature")
-                            .and_then(|value| value.to_str().ok())
-                            .unwrap_or("")
-                            .to_owned();
-                        let body = request
-                            .into_body()
-                            .collect()
-                            .await
-                            .map(|body| body.to_bytes())
-                            .unwrap_or_default();
-                        log.lock().expect("the log").push((signature, body));
-                        let status = answers
-                            .lock()
-                            .expect("the answers")
-                            .pop_front()
-                            .unwrap_or(200);
-                        let mut response = Response::new(Full::new(Bytes::from_static(b"ok")));
-                        *response.status_mut() = StatusCode::from_u16(status).expect("a status");
-                        Ok::<_, Infallible>(response)
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    (url, received)
-}
 
 /// A reader with every field its type requires, so that it decodes as a `TerminalReader`.
 fn reader(id: &str, status: &str) -> Value {

@@ -12,14 +12,10 @@
 //! `cargo xtask regen --out DIR` copies this file into `DIR/fake/tests/` (it needs the whole
 //! API's families); `scripts/fake-tests` runs it.
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+mod support;
+
+use hyper::StatusCode;
 use serde_json::Value;
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use stripe_sdk::reqwest;
 use stripe_sdk::{
@@ -302,45 +298,11 @@ async fn shop_webhook(shop: &Shop, signature: &str, body: &[u8]) -> StatusCode {
 
 /// Serves the shop's handler on a free loopback port; returns its URL.
 async fn serve(shop: Shop) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
-    let url = format!(
-        "http://{}/stripe/webhook",
-        listener.local_addr().expect("bound")
-    );
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let shop = shop.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
-                    let shop = shop.clone();
-                    async move {
-                        let signature = request
-                            .headers()
-                            .get("stripe-signature")
-                            .and_then(|value| value.to_str().ok())
-                            .unwrap_or("")
-                            .to_owned();
-                        let body = request
-                            .into_body()
-                            .collect()
-                            .await
-                            .map(|body| body.to_bytes())
-                            .unwrap_or_default();
-                        let status = shop_webhook(&shop, &signature, &body).await;
-                        let mut response = Response::new(Full::new(Bytes::new()));
-                        *response.status_mut() = status;
-                        Ok::<_, Infallible>(response)
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    url
+    support::serve_webhooks("/stripe/webhook", move |signature, body| {
+        let shop = shop.clone();
+        async move { shop_webhook(&shop, &signature, &body).await }
+    })
+    .await
 }
 
 #[tokio::test]

@@ -7,66 +7,19 @@
 //! `cargo xtask regen --out DIR` copies this file into `DIR/fake/tests/` (it needs the whole
 //! API's families); `scripts/fake-tests` runs it.
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+mod support;
+
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::convert::Infallible;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use support::receiver;
 use stripe_sdk::{
     EventObject, EventType, GetEventsIdParams, GetEventsParams, PostCustomersCustomerParams,
-    PostCustomersParams, PostWebhookEndpointsParams, PostWebhookEndpointsParamsEnabledEvents,
+    PostCustomersParams, PostSubscriptionsParams, PostWebhookEndpointsParams,
+    PostWebhookEndpointsParamsEnabledEvents,
     Unsettable, Webhook,
 };
 use stripe_sdk_fake::{DeliveryStatus, FakeStripe};
-
-/// What the receiver got: each delivery's `Stripe-Signature` and body.
-type Received = Arc<Mutex<Vec<(String, Bytes)>>>;
-
-/// A webhook receiver on a free loopback port that answers 200 and records every delivery.
-async fn receiver() -> (String, Received) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
-    let url = format!("http://{}/stripe", listener.local_addr().expect("bound"));
-    let received: Received = Arc::default();
-    let log = Arc::clone(&received);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let log = Arc::clone(&log);
-            tokio::spawn(async move {
-                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
-                    let log = Arc::clone(&log);
-                    async move {
-                        let signature = request
-                            .headers()
-                            .get("stripe-signature")
-                            .and_then(|value| value.to_str().ok())
-                            .unwrap_or("")
-                            .to_owned();
-                        let body = request
-                            .into_body()
-                            .collect()
-                            .await
-                            .map(|body| body.to_bytes())
-                            .unwrap_or_default();
-                        log.lock().expect("the log").push((signature, body));
-                        Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(b"ok"))))
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    (url, received)
-}
 
 fn metadata(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
@@ -201,7 +154,7 @@ async fn customer_changes_are_events_listed_newest_first() {
 
 #[tokio::test]
 async fn an_endpoint_created_through_the_api_gets_what_it_enabled() {
-    let (url, received) = receiver().await;
+    let (url, received) = receiver(&[]).await;
     let fake = FakeStripe::start().await.expect("the fake starts");
     let client = fake.client();
     let endpoint = client
@@ -274,5 +227,47 @@ async fn an_endpoint_created_through_the_api_gets_what_it_enabled() {
     assert_eq!(
         error.api_error().and_then(|api| api.param.as_deref()),
         Some("url")
+    );
+}
+
+#[tokio::test]
+async fn events_take_the_names_stripe_gives_them() {
+    let fake = FakeStripe::builder()
+        .clock(1_700_000_000)
+        .start()
+        .await
+        .expect("the fake starts");
+    let client = fake.client();
+    let customer = client
+        .post_customers(&PostCustomersParams::default())
+        .await
+        .expect("a customer");
+    // A subscription's events are named under its customer.
+    let subscription = client
+        .post_subscriptions(&PostSubscriptionsParams::new(customer.id.clone()))
+        .await
+        .expect("a subscription");
+    let types: Vec<(String, String)> = fake
+        .events()
+        .iter()
+        .map(|event| {
+            (
+                event["type"].as_str().unwrap_or_default().to_owned(),
+                event["data"]["object"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("customer.created".to_owned(), customer.id.clone()),
+            (
+                "customer.subscription.created".to_owned(),
+                subscription.id.clone()
+            ),
+        ]
     );
 }
