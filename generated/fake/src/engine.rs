@@ -12,14 +12,14 @@ use crate::retention::{BoundedLog, IdempotencyStore, Replay, Retention, batch_sl
 use crate::table::{Action, BodyKind, Route, Table};
 use crate::validate::{self, resolve};
 use crate::webhooks::{
-    Delivery, DeliveryAttempt, DeliveryStatus, Endpoint, Job, Outcome, Queued, Secret,
+    Delivery, DeliveryAttempt, DeliveryStatus, Endpoint, Job, Outcome, Queued, Secret, Sent,
     WEBHOOK_RETRY_DELAYS,
 };
 use crate::{RecordedRequest, UnknownIds};
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Notify;
 
 /// Which API keys the fake accepts.
@@ -137,8 +137,7 @@ impl State {
             self.events_forgotten += excess;
             let forgotten = self.events_forgotten;
             self.deliveries.retain(|_, queued| {
-                queued.event_sequence >= forgotten
-                    || queued.delivery.status == DeliveryStatus::Pending
+                queued.event_sequence >= forgotten || queued.status == DeliveryStatus::Pending
             });
         }
     }
@@ -272,10 +271,11 @@ impl Engine {
 
     /// The deliveries kept, oldest first.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        self.state()
+        let state = self.state();
+        state
             .deliveries
             .values()
-            .map(|queued| queued.delivery.clone())
+            .map(|queued| queued.delivery(state.endpoints.get(queued.endpoint)))
             .collect()
     }
 
@@ -327,12 +327,16 @@ impl Engine {
             targets.len(),
             cause,
         );
-        // Serialized once, and only when some endpoint gets it: every attempt sends these bytes.
-        let payload = if targets.is_empty() {
-            String::new()
-        } else {
-            event.to_string()
-        };
+        // Serialized once, and only when some endpoint gets it: every attempt to every
+        // endpoint sends these bytes.
+        let sent = (!targets.is_empty()).then(|| {
+            Arc::new(Sent {
+                event_id: id.clone(),
+                event_type: event_type.to_owned(),
+                account: account.to_owned(),
+                payload: Bytes::from(event.to_string()),
+            })
+        });
         let store = state.accounts.entry(account.to_owned()).or_default();
         store
             .collections
@@ -350,25 +354,21 @@ impl Engine {
         state.events.push_back((account.to_owned(), id.clone()));
         let event_sequence = state.events_forgotten + state.events.len() - 1;
         let now = state.now;
-        for index in &targets {
+        // One delivery per endpoint that wants the event (none when `sent` is `None`).
+        for (index, sent) in targets
+            .iter()
+            .filter_map(|index| Some((*index, sent.clone()?)))
+        {
             let position = state.next_delivery;
-            let Some(endpoint) = state.endpoints.get_mut(*index) else {
+            let Some(endpoint) = state.endpoints.get_mut(index) else {
                 continue;
             };
             endpoint.queue.push_back(position);
             let queued = Queued {
-                delivery: Delivery {
-                    event_id: id.clone(),
-                    event_type: event_type.to_owned(),
-                    endpoint_id: endpoint.id.clone(),
-                    url: endpoint.url.clone(),
-                    payload: payload.clone(),
-                    attempts: Vec::new(),
-                    status: DeliveryStatus::Pending,
-                },
-                endpoint: *index,
-                secret: endpoint.secret.clone(),
-                account: account.to_owned(),
+                event: sent,
+                endpoint: index,
+                attempts: Vec::new(),
+                status: DeliveryStatus::Pending,
                 next_at: now,
                 in_flight: false,
                 event_sequence,
@@ -412,12 +412,14 @@ impl Engine {
             return None;
         }
         queued.in_flight = true;
+        let (endpoint, payload) = (queued.endpoint, queued.event.payload.clone());
+        let target = state.endpoints.get(endpoint)?;
         Some(Job {
             index,
-            endpoint: queued.endpoint,
-            url: queued.delivery.url.clone(),
-            payload: queued.delivery.payload.clone(),
-            secret: queued.secret.clone(),
+            endpoint,
+            url: target.url.clone(),
+            payload,
+            secret: target.secret.clone(),
         })
     }
 
@@ -485,25 +487,26 @@ impl Engine {
         let delivered = outcome
             .status
             .is_some_and(|status| (200..300).contains(&status));
-        queued.delivery.attempts.push(DeliveryAttempt {
+        queued.attempts.push(DeliveryAttempt {
             at: now,
             signature: outcome.signature,
             status: outcome.status,
             error: outcome.error,
             response_body: outcome.response_body,
         });
-        let made = queued.delivery.attempts.len();
+        let made = queued.attempts.len();
         let endpoint = queued.endpoint;
         let event_forgotten = queued.event_sequence < events_forgotten;
         let finished = delivered || made > WEBHOOK_RETRY_DELAYS.len();
         if delivered {
-            queued.delivery.status = DeliveryStatus::Succeeded;
-            let (account, event_id) = (queued.account.clone(), queued.delivery.event_id.clone());
+            queued.status = DeliveryStatus::Succeeded;
+            let sent = Arc::clone(&queued.event);
+            let (account, event_id) = (&sent.account, &sent.event_id);
             // The event counts the endpoints that have not acknowledged it yet, as Stripe's.
             if let Some(fields) = state
                 .accounts
-                .get_mut(&account)
-                .and_then(|account| account.objects.get_mut(&event_id))
+                .get_mut(account)
+                .and_then(|account| account.objects.get_mut(event_id))
                 .and_then(|stored| stored.value.as_object_mut())
                 && let Some(pending) = fields.get("pending_webhooks").and_then(Value::as_i64)
             {
@@ -515,7 +518,7 @@ impl Engine {
         } else if let Some(delay) = WEBHOOK_RETRY_DELAYS.get(made - 1) {
             queued.next_at = now.saturating_add(i64::try_from(delay.as_secs()).unwrap_or(i64::MAX));
         } else {
-            queued.delivery.status = DeliveryStatus::Failed;
+            queued.status = DeliveryStatus::Failed;
         }
         if finished
             && let Some(endpoint) = state.endpoints.get_mut(endpoint)

@@ -3,6 +3,7 @@
 //! per endpoint, retrying on the fake's clock.
 
 use crate::engine::Engine;
+use bytes::Bytes;
 use ring::hmac;
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
@@ -116,7 +117,8 @@ pub struct Delivery {
     pub event_type: String,
     /// The endpoint's `we_...` id when it was created through the API.
     pub endpoint_id: Option<String>,
-    /// The URL it is delivered to.
+    /// The URL it is delivered to: the endpoint's, as it is now (an endpoint updated through
+    /// the API gets its waiting deliveries at its new URL, as Stripe's does).
     pub url: String,
     /// The body sent, exactly (the event as JSON); every attempt sends the same bytes.
     pub payload: String,
@@ -124,15 +126,26 @@ pub struct Delivery {
     pub status: DeliveryStatus,
 }
 
-/// A delivery with what the worker needs to make its next attempt.
+/// What every delivery of one event shares, kept once however many endpoints get it: a
+/// delivery waiting behind others costs a few words, not a copy of the event.
+#[derive(Debug)]
+pub(crate) struct Sent {
+    pub event_id: String,
+    pub event_type: String,
+    /// The account the event belongs to, to count down its `pending_webhooks`.
+    pub account: String,
+    /// The body, exactly: every attempt to every endpoint sends these bytes.
+    pub payload: Bytes,
+}
+
+/// One delivery: the event, the endpoint, and where its attempts stand.
 pub(crate) struct Queued {
-    pub delivery: Delivery,
+    pub event: Arc<Sent>,
     /// The endpoint's index in the state's endpoints (which are never removed, only made
     /// inactive), so that deliveries to one endpoint go in order.
     pub endpoint: usize,
-    pub secret: Secret,
-    /// The account the event belongs to, to count down its `pending_webhooks`.
-    pub account: String,
+    pub attempts: Vec<DeliveryAttempt>,
+    pub status: DeliveryStatus,
     /// When the next attempt is due, on the fake's clock.
     pub next_at: i64,
     pub in_flight: bool,
@@ -141,13 +154,31 @@ pub(crate) struct Queued {
     pub event_sequence: usize,
 }
 
+impl Queued {
+    /// The record [`FakeStripe::deliveries`](crate::FakeStripe::deliveries) shows, with the
+    /// endpoint's id and URL.
+    pub fn delivery(&self, endpoint: Option<&Endpoint>) -> Delivery {
+        Delivery {
+            event_id: self.event.event_id.clone(),
+            event_type: self.event.event_type.clone(),
+            endpoint_id: endpoint.and_then(|endpoint| endpoint.id.clone()),
+            url: endpoint
+                .map(|endpoint| endpoint.url.clone())
+                .unwrap_or_default(),
+            payload: String::from_utf8_lossy(&self.event.payload).into_owned(),
+            attempts: self.attempts.clone(),
+            status: self.status,
+        }
+    }
+}
+
 /// An attempt to make now.
 pub(crate) struct Job {
     pub index: usize,
     /// The endpoint's index in the state's endpoints.
     pub endpoint: usize,
     pub url: String,
-    pub payload: String,
+    pub payload: Bytes,
     pub secret: Secret,
 }
 
@@ -162,12 +193,12 @@ pub(crate) struct Outcome {
 /// The `Stripe-Signature` value for `payload` at `timestamp`: `t=<timestamp>,v1=<hex of
 /// HMAC-SHA256 over "<timestamp>.<payload>" keyed with the secret's UTF-8 bytes>`, as Stripe
 /// signs and every official library verifies.
-pub(crate) fn signature(payload: &str, secret: &str, timestamp: i64) -> String {
+pub(crate) fn signature(payload: &[u8], secret: &str, timestamp: i64) -> String {
     let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
     let mut context = hmac::Context::with_key(&key);
     context.update(timestamp.to_string().as_bytes());
     context.update(b".");
-    context.update(payload.as_bytes());
+    context.update(payload);
     let tag = context.sign();
     let mut hex = String::with_capacity(64);
     for byte in tag.as_ref() {
@@ -283,7 +314,7 @@ mod tests {
     /// stripe-python's), so that the format cannot drift from what handlers verify.
     #[test]
     fn signatures_are_hex_hmac_sha256_over_timestamp_dot_payload() {
-        let header = signature("{\"id\":\"evt_1\"}", "whsec_test", 1_700_000_000);
+        let header = signature(b"{\"id\":\"evt_1\"}", "whsec_test", 1_700_000_000);
         let (t, v1) = header.split_once(',').unwrap_or_default();
         assert_eq!(t, "t=1700000000");
         let hex = v1.strip_prefix("v1=").unwrap_or_default();
