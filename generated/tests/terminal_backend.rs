@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use common::capture_logs;
+use common::{assert_log_line, capture_logs};
 
 const KEY: &str = "sk_test_51TerminalBackendKeyDoNotLeak0123456789";
 const SECRET: &str = "pst_test_TOKENSECRETVALUE";
@@ -524,20 +524,18 @@ async fn a_signed_reader_failure_is_logged_with_its_code_and_answered_200() {
     backend.stop().await.unwrap();
 
     let logs = logs.text();
-    let line = logs
-        .lines()
-        .find(|line| line.contains("reader action failed"))
-        .unwrap_or_else(|| panic!("no failure line in:\n{logs}"));
-    for expected in [
-        "WARN",
-        "evt_1ReaderEvent",
-        "tmr_FailingReader",
-        "process_payment_intent",
-        "card_declined",
-        "Your card was declined.",
-    ] {
-        assert!(line.contains(expected), "{expected} missing from {line}");
-    }
+    assert_log_line(
+        &logs,
+        "reader action failed",
+        &[
+            "WARN",
+            "evt_1ReaderEvent",
+            "tmr_FailingReader",
+            "process_payment_intent",
+            "card_declined",
+            "Your card was declined.",
+        ],
+    );
     assert!(!logs.contains(WEBHOOK_SECRET), "{logs}");
     assert!(!logs.contains(&signature[signature.len() - 32..]), "{logs}");
     assert!(stripe.received_requests().await.unwrap().is_empty());
@@ -575,19 +573,12 @@ async fn a_signed_reader_success_and_other_events_are_answered_200() {
     backend.stop().await.unwrap();
 
     let logs = logs.text();
-    let success = logs
-        .lines()
-        .find(|line| line.contains("reader action succeeded"))
-        .unwrap_or_else(|| panic!("no success line in:\n{logs}"));
-    assert!(success.contains("INFO"), "{success}");
-    assert!(success.contains("tmr_GoodReader"), "{success}");
-    assert!(success.contains("process_payment_intent"), "{success}");
-    let ignored = logs
-        .lines()
-        .find(|line| line.contains("evt_2Other"))
-        .unwrap_or_else(|| panic!("no line for the other event in:\n{logs}"));
-    assert!(ignored.contains("DEBUG"), "{ignored}");
-    assert!(ignored.contains("payment_intent.succeeded"), "{ignored}");
+    assert_log_line(
+        &logs,
+        "reader action succeeded",
+        &["INFO", "tmr_GoodReader", "process_payment_intent"],
+    );
+    assert_log_line(&logs, "evt_2Other", &["DEBUG", "payment_intent.succeeded"]);
 }
 
 #[tokio::test]
@@ -683,20 +674,18 @@ async fn a_signed_reader_event_whose_reader_does_not_decode_is_answered_200_and_
     backend.stop().await.unwrap();
 
     let logs = logs.text();
-    let line = logs
-        .lines()
-        .find(|line| line.contains("did not decode"))
-        .unwrap_or_else(|| panic!("no line for the undecoded reader in:\n{logs}"));
-    for expected in [
-        "WARN",
-        "evt_1ReaderEvent",
-        "tmr_OldVersion",
-        "succeeded",
-        "missing field `serial_number`",
-        "2020-08-27",
-    ] {
-        assert!(line.contains(expected), "{expected} missing from {line}");
-    }
+    assert_log_line(
+        &logs,
+        "did not decode",
+        &[
+            "WARN",
+            "evt_1ReaderEvent",
+            "tmr_OldVersion",
+            "succeeded",
+            "missing field `serial_number`",
+            "2020-08-27",
+        ],
+    );
 }
 
 #[tokio::test]

@@ -18,6 +18,26 @@ use stripe_sdk_fake::{DeliveryStatus, Failure, FakeStripe};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+/// The backend's task, and the signal that stops it.
+type Running = (
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+);
+
+/// Serves the example's router on `listener` for a client of the fake.
+fn serve_backend_on(
+    listener: TcpListener,
+    fake: &FakeStripe,
+    settings: backend::Settings,
+) -> Running {
+    let app = backend::app(fake.client(), settings);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(backend::serve(listener, app, async {
+        let _ = stopped.await;
+    }));
+    (stop, task)
+}
+
 /// Serves the example's router for a client of the fake on loopback; returns its token URL,
 /// the signal that stops it and its task.
 async fn serve_backend(
@@ -34,12 +54,18 @@ async fn serve_backend(
         location: location.map(str::to_owned),
         ..Default::default()
     };
-    let app = backend::app(fake.client(), settings);
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(backend::serve(listener, app, async {
-        let _ = stopped.await;
-    }));
+    let (stop, task) = serve_backend_on(listener, fake, settings);
     (format!("http://{address}/connection_token"), stop, task)
+}
+
+/// Stops the backend and waits until it has, cleanly.
+async fn stop_backend((stop, task): Running) {
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("the backend stops")
+        .expect("joins")
+        .expect("serves cleanly");
 }
 
 async fn post(url: &str) -> (u16, Value) {
@@ -76,12 +102,7 @@ async fn the_backend_hands_out_the_token_the_fake_issued() {
     let (_, again) = post(&url).await;
     assert_ne!(again["secret"], body["secret"]);
 
-    let _ = stop.send(());
-    tokio::time::timeout(Duration::from_secs(5), task)
-        .await
-        .expect("the backend stops")
-        .expect("joins")
-        .expect("serves cleanly");
+    stop_backend((stop, task)).await;
 }
 
 #[tokio::test]
@@ -138,14 +159,7 @@ async fn the_backend_receives_the_fakes_reader_events_signed_at_webhook_and_logs
         webhook_secret: Some(WEBHOOK_SECRET.to_owned()),
         ..Default::default()
     };
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(backend::serve(
-        listener,
-        backend::app(fake.client(), settings),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let backend = serve_backend_on(listener, &fake, settings);
 
     let succeeded = fake
         .trigger(
@@ -208,46 +222,31 @@ async fn the_backend_receives_the_fakes_reader_events_signed_at_webhook_and_logs
         ]
     );
     assert!(deliveries[0].attempts[0].response_body.contains("received"));
-    let _ = stop.send(());
-    tokio::time::timeout(Duration::from_secs(5), task)
-        .await
-        .expect("the backend stops")
-        .expect("joins")
-        .expect("serves cleanly");
+    stop_backend(backend).await;
 
     // The backend verified each signature and logged each outcome, with the event's id.
     let logs = logs.text();
-    let line = |needle: &str| {
-        logs.lines()
-            .find(|line| line.contains(needle))
-            .unwrap_or_else(|| panic!("no `{needle}` line in:\n{logs}"))
-            .to_owned()
-    };
-    let success = line("reader action succeeded");
-    for expected in [
-        "INFO",
-        succeeded["id"].as_str().expect("an id"),
-        "tmr_FakeGood",
-        "process_payment_intent",
-    ] {
-        assert!(
-            success.contains(expected),
-            "{expected} missing from {success}"
-        );
-    }
-    let failure = line("reader action failed");
-    for expected in [
-        "WARN",
-        failed["id"].as_str().expect("an id"),
-        "tmr_FakeDeclined",
-        "card_declined",
-        "Your card was declined.",
-    ] {
-        assert!(
-            failure.contains(expected),
-            "{expected} missing from {failure}"
-        );
-    }
+    common::assert_log_line(
+        &logs,
+        "reader action succeeded",
+        &[
+            "INFO",
+            succeeded["id"].as_str().expect("an id"),
+            "tmr_FakeGood",
+            "process_payment_intent",
+        ],
+    );
+    common::assert_log_line(
+        &logs,
+        "reader action failed",
+        &[
+            "WARN",
+            failed["id"].as_str().expect("an id"),
+            "tmr_FakeDeclined",
+            "card_declined",
+            "Your card was declined.",
+        ],
+    );
     assert!(!logs.contains("refused a webhook"), "{logs}");
     assert!(!logs.contains(WEBHOOK_SECRET), "{logs}");
 }

@@ -147,20 +147,16 @@ async fn the_backend_logs_the_reader_events_of_payments_on_a_simulated_reader() 
 
     // The backend verified each signature and logged the reader's outcomes by event id.
     let logs = logs.text();
-    let line = |needle: &str| {
-        logs.lines()
-            .find(|line| line.contains(needle))
-            .unwrap_or_else(|| panic!("no `{needle}` line in:\n{logs}"))
-            .to_owned()
-    };
-    let success = line("reader action succeeded");
-    for expected in ["INFO", &succeeded, &reader.id, "process_payment_intent"] {
-        assert!(success.contains(expected), "{expected} missing from {success}");
-    }
-    let failure = line("reader action failed");
-    for expected in ["WARN", &failed, &reader.id, "card_declined"] {
-        assert!(failure.contains(expected), "{expected} missing from {failure}");
-    }
+    logs::assert_log_line(
+        &logs,
+        "reader action succeeded",
+        &["INFO", &succeeded, &reader.id, "process_payment_intent"],
+    );
+    logs::assert_log_line(
+        &logs,
+        "reader action failed",
+        &["WARN", &failed, &reader.id, "card_declined"],
+    );
     // The payment intents' own events were received and left to other code.
     assert!(
         logs.contains("received an event this backend does not handle"),

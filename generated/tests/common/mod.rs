@@ -42,3 +42,19 @@ pub fn capture_logs() -> (Sink, tracing::subscriber::DefaultGuard) {
         .finish();
     (sink, tracing::subscriber::set_default(subscriber))
 }
+
+/// The first log line containing `needle`, asserted to contain each of `expected` (a level,
+/// an id, a reason): the tests of the Terminal backend's logs read one line per event.
+#[allow(
+    dead_code,
+    reason = "shared by the Terminal backend tests; the tracing test reads its own lines"
+)]
+pub fn assert_log_line(logs: &str, needle: &str, expected: &[&str]) {
+    let line = logs
+        .lines()
+        .find(|line| line.contains(needle))
+        .unwrap_or_else(|| panic!("no `{needle}` line in:\n{logs}"));
+    for expected in expected {
+        assert!(line.contains(expected), "{expected} missing from {line}");
+    }
+}

@@ -448,11 +448,11 @@ pub async fn run(config: Config) -> Report {
     fake.clear_requests();
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
-    let rss_tenths = Arc::new(Mutex::new(Vec::new()));
+    let tenth_samples = Arc::new(Mutex::new(Vec::new()));
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..config.concurrency {
-        let (client, fake, tally, triggered, log, next, done, rss_tenths, reader) = (
+        let (client, fake, tally, triggered, log, next, done, tenth_samples, reader) = (
             client.clone(),
             Arc::clone(&fake),
             Arc::clone(&tally),
@@ -460,7 +460,7 @@ pub async fn run(config: Config) -> Report {
             Arc::clone(&log),
             Arc::clone(&next),
             Arc::clone(&done),
-            Arc::clone(&rss_tenths),
+            Arc::clone(&tenth_samples),
             reader.clone(),
         );
         let calls = config.calls;
@@ -520,9 +520,9 @@ pub async fn run(config: Config) -> Report {
                         .iter()
                         .filter(|delivery| delivery.status == DeliveryStatus::Pending)
                         .count();
-                    rss_tenths
+                    tenth_samples
                         .lock()
-                        .expect("the RSS samples")
+                        .expect("the samples")
                         .push((rss_kib(), pending));
                 }
                 // The fake keeps the newest 10,000 requests (`retain_requests`); the soak
@@ -572,7 +572,7 @@ pub async fn run(config: Config) -> Report {
     log.absorb(fake.take_requests());
     let rss_end = rss_kib();
 
-    let tenths = std::mem::take(&mut *rss_tenths.lock().expect("the RSS samples"));
+    let tenths = std::mem::take(&mut *tenth_samples.lock().expect("the samples"));
     let events_kept = fake.events().len();
     let deliveries_kept = fake.deliveries().len();
     let endpoints = receivers
