@@ -78,6 +78,21 @@ pub fn feature_map(api: &Api) -> FeatureMap {
     }
 }
 
+impl FeatureMap {
+    /// The feature under which a union variant that comes with its resource (see
+    /// [`crate::ir::UnionDef::variants_by_feature`]) holds `ty`: the feature of the resource
+    /// whose module declares the type, so that a handler's match arm names the feature a user
+    /// knows (`checkout_session`); for a type of no resource's module, the feature that decodes
+    /// it. Either way the type and its decoder are on under it.
+    pub fn variant_gate(&self, api: &Api, ty: TypeId) -> Option<&String> {
+        let module = &api.type_def(ty).module;
+        match self.gate.get(module) {
+            Some(feature) if module != crate::SHARED_MODULE => Some(feature),
+            _ => self.impl_gates.get(ty.index()),
+        }
+    }
+}
+
 /// By type id, the families (sorted) whose types and operations reach the type, following
 /// the uses `each_use` visits.
 fn reach(
@@ -150,6 +165,9 @@ fn references(def: &TypeDef, each_use: fn(&TypeRef, &mut dyn FnMut(TypeId))) -> 
                 each_use(&field.ty, &mut |id| out.push(id));
             }
         }
+        // A union whose variants come with their resources' features (a webhook event's
+        // object) does not reach them: the program's features decide which are typed.
+        TypeKind::Union(body) if body.variants_by_feature => {}
         TypeKind::Union(body) => {
             for variant in &body.variants {
                 each_use(&variant.ty, &mut |id| out.push(id));

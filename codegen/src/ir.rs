@@ -20,7 +20,7 @@ pub struct Api {
 }
 
 /// The types lowering builds for webhook events (see `lower/events.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventTypes {
     /// `Event`: the envelope, from the spec's `event` schema.
     pub envelope: TypeId,
@@ -28,6 +28,25 @@ pub struct EventTypes {
     pub kind: TypeId,
     /// `EventObject`: the union of resources, the envelope's `data.object`.
     pub object: TypeId,
+    /// `EventKind`'s variants: each event name whose object this run generates, with the
+    /// object's type, in `EventType`'s order.
+    pub by_name: Vec<NamedEvent>,
+    /// The event names whose object the spec does not decide (see `lower/events.rs`), which
+    /// `EventKind` leaves to its catch-all arm.
+    pub undecided: Vec<String>,
+}
+
+/// An event name together with the object it carries: a variant of `EventKind`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedEvent {
+    /// The event's name on the wire (`checkout.session.completed`).
+    pub name: String,
+    /// The variant's name, `EventType`'s for the same event (`CheckoutSessionCompleted`).
+    pub rust_name: String,
+    /// The object's type, a variant of `EventObject`.
+    pub object: TypeId,
+    /// That variant's name in `EventObject`.
+    pub object_variant: String,
 }
 
 impl Api {
@@ -270,6 +289,11 @@ pub struct UnionDef {
     /// Set for a webhook event's `data.object`, which Stripe renders in the API version of the
     /// endpoint, not of this SDK: a genuine delivery must never fail to decode.
     pub keeps_undecoded: bool,
+    /// Whether each variant is typed only when a program's features turn its resource on, its
+    /// object otherwise kept as JSON (`Unknown`). Set for a webhook event's `data.object`, so
+    /// that a handler compiles the resources it uses rather than every resource the API has.
+    /// Its variants are not uses of their types (see `features.rs`).
+    pub variants_by_feature: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

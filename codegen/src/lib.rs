@@ -50,6 +50,10 @@ pub mod runtime;
 pub mod surface;
 
 pub use error::{Error, SpecErrorKind};
+
+/// The module (and, in standalone crates, the Cargo feature) of the types that belong to no
+/// resource family.
+pub const SHARED_MODULE: &str = "shared";
 pub use lower::Selection;
 pub use render::GeneratedFile;
 

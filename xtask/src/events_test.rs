@@ -7,7 +7,7 @@ use stripe_codegen::ir::{Api, TypeKind};
 
 /// The kinds the generated `EventObject` has a variant for: `(object, deleted, variant)`.
 pub fn event_kinds(api: &Api) -> Vec<(String, bool, String)> {
-    let Some(events) = api.events else {
+    let Some(events) = &api.events else {
         return Vec::new();
     };
     match &api.type_def(events.object).kind {
@@ -27,6 +27,25 @@ pub fn event_kinds(api: &Api) -> Vec<(String, bool, String)> {
     }
 }
 
+/// `EventKind`'s variants: `(event name, object kind, variant)`, where the object kind is the
+/// `object` value of the `EventObject` variant the event holds.
+pub fn named_events(api: &Api) -> Vec<(String, String, String)> {
+    let Some(events) = &api.events else {
+        return Vec::new();
+    };
+    let kinds = event_kinds(api);
+    events
+        .by_name
+        .iter()
+        .filter_map(|event| {
+            let (object, _, _) = kinds
+                .iter()
+                .find(|(_, deleted, variant)| !deleted && *variant == event.object_variant)?;
+            Some((event.name.clone(), object.clone(), event.rust_name.clone()))
+        })
+        .collect()
+}
+
 /// The test's text. `fixtures` is the fixtures file relative to the crate's folder; `kinds` is
 /// [`event_kinds`], which must not be empty (a crate without event types gets no such test).
 pub fn events_test(
@@ -34,7 +53,16 @@ pub fn events_test(
     spec_file: &str,
     fixtures: &str,
     kinds: &[(String, bool, String)],
+    named: &[(String, String, String)],
 ) -> String {
+    let named_list: String = named
+        .iter()
+        .map(|(name, object, _)| format!("    ({name:?}, {object:?}),\n"))
+        .collect();
+    let named_arms: String = named
+        .iter()
+        .map(|(name, _, variant)| format!("        EventKind::{variant}(_) => Some({name:?}),\n"))
+        .collect();
     let known: String = kinds
         .iter()
         .map(|(object, deleted, _)| format!("    ({object:?}, {deleted}),\n"))
@@ -60,7 +88,7 @@ pub fn events_test(
 //! this crate's version is kept whole as `EventObject::Undecoded`, with the reason.
 
 use serde_json::{{Value, json}};
-use stripe_sdk::{{Event, EventObject, Webhook}};
+use stripe_sdk::{{Event, EventKind, EventObject, Webhook}};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/{fixtures}");
 const SECRET: &str = "whsec_events_test";
@@ -68,6 +96,17 @@ const SECRET: &str = "whsec_events_test";
 /// The kinds `EventObject` has a variant for: `(object, deleted)`.
 const KNOWN: &[(&str, bool)] = &[
 {known}];
+
+/// The events `EventKind` has a variant for, with the kind of object each holds.
+const NAMED: &[(&str, &str)] = &[
+{named_list}];
+
+/// The event name of the variant `kind` is, or `None` for the catch-all arm.
+fn kind_name(kind: EventKind<'_>) -> Option<&'static str> {{
+    match kind {{
+{named_arms}        _ => None,
+    }}
+}}
 
 /// What a signed fixture became.
 #[derive(Debug)]
@@ -125,7 +164,11 @@ fn fixture_objects(path: &str) -> Vec<(String, Value, String, bool)> {{
 
 /// `object` in a signed `<kind>.updated` event of `api_version`, through `construct_event`.
 fn deliver(object: &Value, kind: &str, api_version: &str) -> Result<Event, String> {{
-    let event_type = format!("{{kind}}.updated");
+    deliver_named(object, &format!("{{kind}}.updated"), api_version)
+}}
+
+/// `object` in a signed event named `event_type`, through `construct_event`.
+fn deliver_named(object: &Value, event_type: &str, api_version: &str) -> Result<Event, String> {{
     let payload = json!({{
         "id": "evt_fixture",
         "object": "event",
@@ -188,6 +231,37 @@ fn every_fixture_decodes_as_an_event() {{
     }}
     assert!(typed > 0, "no fixture decoded into a typed EventObject variant");
     assert!(failures.is_empty(), "{{}} fixtures failed:\n{{}}", failures.len(), failures.join("\n"));
+}}
+
+#[test]
+fn every_named_event_with_a_fixture_matches_its_variant() {{
+    let objects = fixture_objects(FIXTURES);
+    let (mut matched, mut without_fixture) = (0, 0);
+    let mut failures = Vec::new();
+    for (name, kind) in NAMED {{
+        let Some((_, object, _, _)) = objects.iter().find(|(_, _, object_kind, deleted)| object_kind == kind && !deleted) else {{
+            without_fixture += 1;
+            continue;
+        }};
+        match deliver_named(object, name, stripe_sdk::API_VERSION) {{
+            Ok(event) => match kind_name(event.kind()) {{
+                Some(got) if got == *name => matched += 1,
+                got => failures.push(format!("{{name}}: kind() is {{got:?}}")),
+            }},
+            Err(error) => failures.push(format!("{{name}}: refused: {{error}}")),
+        }}
+        // The same name with an object of another kind is not that variant.
+        if let Some((_, other, _, _)) = objects.iter().find(|(_, _, object_kind, _)| object_kind != kind) {{
+            if let Ok(event) = deliver_named(other, name, stripe_sdk::API_VERSION) {{
+                if kind_name(event.kind()).is_some() {{
+                    failures.push(format!("{{name}} with a {{}}: kind() named a variant", other["object"]));
+                }}
+            }}
+        }}
+    }}
+    eprintln!("{{matched}} event names matched their EventKind variant; {{without_fixture}} have no fixture of their object");
+    assert!(matched > 0, "no event matched its EventKind variant");
+    assert!(failures.is_empty(), "{{}} failures:\n{{}}", failures.len(), failures.join("\n"));
 }}
 
 #[test]

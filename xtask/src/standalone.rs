@@ -92,10 +92,17 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
             contents: spec_schemas(schemas)?,
         });
         let kinds = events_test::event_kinds(&api);
+        let named = events_test::named_events(&api);
         if !kinds.is_empty() {
             files.push(GeneratedFile {
                 path: "tests/events.rs".to_owned(),
-                contents: events_test::events_test(&command, request.spec_file, &relative, &kinds),
+                contents: events_test::events_test(
+                    &command,
+                    request.spec_file,
+                    &relative,
+                    &kinds,
+                    &named,
+                ),
             });
         }
     }

@@ -207,6 +207,7 @@ impl Context<'_> {
                 TypeItems { definition, impls }
             }
             (Direction::Response, discriminated) => {
+                let variant_gates = self.variant_gates(body);
                 let mut items = emit_response_union(
                     &name,
                     &doc,
@@ -214,14 +215,33 @@ impl Context<'_> {
                     discriminated,
                     &variant_idents,
                     &variant_types,
+                    &variant_gates,
                     derives,
                 );
-                items
-                    .impls
-                    .extend(self.emit_union_has_id(def, body, &variant_idents));
+                items.impls.extend(self.emit_union_has_id(
+                    def,
+                    body,
+                    &variant_idents,
+                    &variant_gates,
+                ));
                 items
             }
         }
+    }
+
+    /// Each variant's `#[cfg]`, for a union whose variants come with their resources' features
+    /// in a standalone crate: the variant, and its arms in every match, exist only under it.
+    fn variant_gates(&self, body: &UnionDef) -> Vec<Option<TokenStream>> {
+        body.variants
+            .iter()
+            .map(|variant| {
+                if !body.variants_by_feature {
+                    return None;
+                }
+                let feature = self.features?.variant_gate(self.api, variant.ty.named()?)?;
+                Some(quote! { #[cfg(feature = #feature)] })
+            })
+            .collect()
     }
 
     /// `HasId` for a response union whose variants all have ids (list items that mix kinds).
@@ -230,6 +250,7 @@ impl Context<'_> {
         def: &TypeDef,
         body: &UnionDef,
         variants: &[Ident],
+        gates: &[Option<TokenStream>],
     ) -> Option<TokenStream> {
         def.facts.has_id?;
         let name = ident(&def.name);
@@ -240,7 +261,7 @@ impl Context<'_> {
             impl #has_id_trait for #name {
                 fn object_id(&self) -> Option<&str> {
                     match self {
-                        #(Self::#variants(value) => value.object_id(),)*
+                        #(#gates Self::#variants(value) => value.object_id(),)*
                         #undecoded
                         Self::Unknown(value) => value.object_id(),
                     }
@@ -261,6 +282,7 @@ fn emit_response_union(
     discriminated: bool,
     variant_idents: &[Ident],
     variant_types: &[TokenStream],
+    variant_gates: &[Option<TokenStream>],
     derives: DeriveGate<'_>,
 ) -> TypeItems {
     let variant_docs = body
@@ -304,6 +326,7 @@ fn emit_response_union(
         #partial_eq
         pub enum #name {
             #(
+                #variant_gates
                 #variant_docs
                 #variant_idents(#variant_types),
             )*
@@ -317,7 +340,7 @@ fn emit_response_union(
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    #(Self::#variant_idents(value) => serde::Serialize::serialize(value, serializer),)*
+                    #(#variant_gates Self::#variant_idents(value) => serde::Serialize::serialize(value, serializer),)*
                     #undecoded_serialize
                     Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
                 }
@@ -332,10 +355,11 @@ fn emit_response_union(
         body.variants
             .iter()
             .zip(variant_idents)
-            .filter_map(|(variant, variant_ident)| {
+            .zip(variant_gates)
+            .filter_map(|((variant, variant_ident), gate)| {
                 let Discriminator { object, deleted } = variant.discriminator.as_ref()?;
                 let value = arm(variant_ident);
-                Some(quote! { (Some(#object), #deleted) => #value, })
+                Some(quote! { #gate (Some(#object), #deleted) => #value, })
             })
             .collect()
     };
@@ -348,7 +372,7 @@ fn emit_response_union(
         quote! {
             let (object, deleted) = reader.discriminator(#expected)?;
             let start = reader.mark();
-            let decoded = match (object.as_deref(), deleted) {
+            let decoded: Result<Self, #json_error> = match (object.as_deref(), deleted) {
                 #(#arms)*
                 _ => return #decode_trait::decode(reader).map(Self::Unknown),
             };

@@ -310,12 +310,17 @@ fn emit_client_root(
             #reexport
         }
     });
+    let construct_event_off = features.and_then(|features| {
+        let envelope = api.events.as_ref()?.envelope;
+        events::emit_construct_event_off(features.impl_gates.get(envelope.index())?)
+    });
     quote! {
         #![doc = " Types and operations generated from the OpenAPI document, one module per resource family."]
         /// The API version this code was generated from; the client sends it as `Stripe-Version`.
         pub const API_VERSION: &str = #version;
         #(#items)*
         pub mod resources;
+        #construct_event_off
     }
 }
 
@@ -351,7 +356,7 @@ fn module_features(
 /// The webhook event envelope, when it is in `module`, whose client module then defines
 /// `Webhook::construct_event`.
 fn envelope_in(api: &Api, module: &str) -> Option<TypeId> {
-    let envelope = api.events?.envelope;
+    let envelope = api.events.as_ref()?.envelope;
     (api.type_def(envelope).module == module).then_some(envelope)
 }
 
@@ -426,11 +431,17 @@ impl Context<'_> {
                 definition,
                 mut impls,
             } = self.emit_type(def, derives);
-            if self.api.events.map(|events| events.envelope) == Some(*id) {
+            if let Some(events) = self
+                .api
+                .events
+                .as_ref()
+                .filter(|events| events.envelope == *id)
+            {
                 impls.push(events::emit_event_envelope(
                     &def.name,
                     &self.api.api_version,
                 ));
+                impls.push(self.emit_event_kind(events));
             }
             let impl_gate = match &impl_gate {
                 Some(feature) => Some(quote! { #[cfg(feature = #feature)] }),

@@ -13,11 +13,11 @@
 
 use super::params::FORM_CONTENT_TYPE;
 use super::registry::Definition;
-use super::{Lowering, Place, SchemaSite, enums, stripe, unsupported};
+use super::{Lowering, Place, SchemaSite, enums, event_objects, stripe, unsupported};
 use crate::error::Error;
 use crate::ir::{
-    Direction, Discriminator, Doc, EnumDef, EventTypes, Origin, TypeId, TypeKind, TypeRef,
-    UnionDef, UnionVariant,
+    Direction, Discriminator, Doc, EnumDef, EnumVariant, EventTypes, NamedEvent, Origin, TypeId,
+    TypeKind, TypeRef, UnionDef, UnionVariant,
 };
 use crate::naming::type_name;
 use crate::pointer::join;
@@ -82,6 +82,7 @@ impl Lowering<'_> {
         let module = self.type_module(envelope);
 
         let (names, names_pointer) = self.event_names();
+        let name_variants = enums::enum_variants(names);
         let kind_pointer = names_pointer
             .unwrap_or_else(|| join(&format!("{}/properties", site.pointer), &["type"]));
         let kind = self
@@ -99,7 +100,7 @@ impl Lowering<'_> {
                 )),
                 kind: TypeKind::Enum(EnumDef {
                     direction: Direction::Response,
-                    variants: enums::enum_variants(names),
+                    variants: name_variants.clone(),
                 }),
             },
         );
@@ -110,6 +111,7 @@ impl Lowering<'_> {
             .reserve_exact(EVENT_OBJECT.to_owned(), &object_pointer, Origin::Inline)
             .map_err(|error| self.error(&object_pointer, error))?;
         let variants = self.resource_variants();
+        let (by_name, undecided) = self.named_events(&name_variants, &variants);
         self.registry.define(
             object,
             Definition {
@@ -127,6 +129,7 @@ impl Lowering<'_> {
                     variants,
                     discriminated: true,
                     keeps_undecoded: true,
+                    variants_by_feature: true,
                 }),
             },
         );
@@ -142,7 +145,49 @@ impl Lowering<'_> {
             envelope,
             kind,
             object,
+            by_name,
+            undecided,
         }))
+    }
+
+    /// `EventKind`'s variants: each event name whose object its name decides (see
+    /// `event_objects.rs`) and this run generates, with that object's `EventObject` variant;
+    /// and the names whose object is undecided.
+    fn named_events(
+        &self,
+        names: &[EnumVariant],
+        objects: &[UnionVariant],
+    ) -> (Vec<NamedEvent>, Vec<String>) {
+        let values = event_objects::object_values(self.spec);
+        let mut by_name = Vec::new();
+        let mut undecided = Vec::new();
+        for name in names {
+            let Some(object) = event_objects::object_of_event(self.spec, &values, &name.wire_value)
+            else {
+                undecided.push(name.wire_value.clone());
+                continue;
+            };
+            let variant = objects.iter().find(|variant| {
+                variant
+                    .discriminator
+                    .as_ref()
+                    .is_some_and(|found| found.object == object && !found.deleted)
+            });
+            if let Some(UnionVariant {
+                rust_name,
+                ty: TypeRef::Named(id),
+                ..
+            }) = variant
+            {
+                by_name.push(NamedEvent {
+                    name: name.wire_value.clone(),
+                    rust_name: name.rust_name.clone(),
+                    object: *id,
+                    object_variant: rust_name.clone(),
+                });
+            }
+        }
+        (by_name, undecided)
     }
 
     /// The envelope's `type` field (index) and the struct its `data` field holds.
@@ -200,7 +245,7 @@ impl Lowering<'_> {
     fn type_module(&self, id: TypeId) -> String {
         self.registry
             .get(id)
-            .map_or_else(|| "shared".to_owned(), |def| def.module.clone())
+            .map_or_else(|| crate::SHARED_MODULE.to_owned(), |def| def.module.clone())
     }
 
     fn field_pointer(&self, id: TypeId, field: usize) -> String {

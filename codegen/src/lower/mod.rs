@@ -11,6 +11,7 @@
 //! Where a schema stands and for whom is passed down explicitly in a [`SchemaSite`].
 
 mod enums;
+mod event_objects;
 mod events;
 mod merge;
 mod objects;

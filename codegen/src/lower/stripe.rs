@@ -51,7 +51,10 @@ pub(super) fn module_for_component(families: &[String], name: &str) -> String {
                     .strip_prefix(family.as_str())
                     .is_some_and(|rest| rest.starts_with('_'))
         })
-        .map_or_else(|| "shared".to_owned(), |family| module_name(family))
+        .map_or_else(
+            || crate::SHARED_MODULE.to_owned(),
+            |family| module_name(family),
+        )
 }
 
 /// The module of an operation none of whose responses names a resource: the first path

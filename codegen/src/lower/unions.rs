@@ -100,6 +100,7 @@ impl<'a> Lowering<'a> {
                 variants,
                 discriminated,
                 keeps_undecoded: false,
+                variants_by_feature: false,
             }),
         };
         self.registry.define(id, definition);

@@ -39,6 +39,38 @@ impl crate::HasId for Event {
     }
 }
 crate::types::impl_event_envelope!(Event, "2023-08-16");
+/** What happened, with the object it happened to: the event's `type` and its `data.object` in one value, for a handler to match on.
+
+A variant holds its resource's type, and exists when the resource's Cargo feature is on. An event of another name, of a resource whose feature is off, or whose object did not decode (see [`EventObject::Undecoded`]) takes the catch-all arm; its `type_` and `data` are still on the [`Event`].
+
+These events have no variant, since the API document does not decide the kind of object they carry: `checkout.session.async_payment_failed`, `checkout.session.async_payment_succeeded`, `checkout.session.completed`, `payment_intent.payment_failed`, `payment_intent.succeeded`.*/
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum EventKind<'a> {
+    /// `terminal.reader.action_failed`, with the `TerminalReader` it happened to.
+    TerminalReaderActionFailed(&'a super::terminal_reader::TerminalReader),
+    /// `terminal.reader.action_succeeded`, with the `TerminalReader` it happened to.
+    TerminalReaderActionSucceeded(&'a super::terminal_reader::TerminalReader),
+    /// An event this SDK has no variant for, as built (see the type's docs): the
+    /// event itself, whose `type_` and `data` say what it is.
+    Other(&'a Event),
+}
+impl Event {
+    /// The event's name and its typed object in one value: see [`EventKind`].
+    pub fn kind(&self) -> EventKind<'_> {
+        match (&self.type_, &self.data.object) {
+            (
+                EventType::TerminalReaderActionFailed,
+                EventObject::TerminalReader(value),
+            ) => EventKind::TerminalReaderActionFailed(value),
+            (
+                EventType::TerminalReaderActionSucceeded,
+                EventObject::TerminalReader(value),
+            ) => EventKind::TerminalReaderActionSucceeded(value),
+            _ => EventKind::Other(self),
+        }
+    }
+}
 /// The object an event is about (`data.object`), decoded by its `object` value into the resource's type. An object of a kind this SDK does not generate is kept whole as JSON (`Unknown`), and so is one of a known kind that does not decode into its type (`Undecoded`, with the reason), as happens when the webhook endpoint is on an older API version than the SDK.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
@@ -77,7 +109,10 @@ impl crate::decode::Decode for EventObject {
     ) -> Result<Self, crate::decode::JsonError> {
         let (object, deleted) = reader.discriminator("union EventObject")?;
         let start = reader.mark();
-        let decoded = match (object.as_deref(), deleted) {
+        let decoded: Result<Self, crate::decode::JsonError> = match (
+            object.as_deref(),
+            deleted,
+        ) {
             (Some("terminal.connection_token"), false) => {
                 crate::decode::Decode::decode(reader).map(Self::TerminalConnectionToken)
             }

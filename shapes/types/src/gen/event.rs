@@ -26,6 +26,39 @@ impl crate::HasId for Event {
     }
 }
 crate::types::impl_event_envelope!(Event, "2024-01-01");
+/** What happened, with the object it happened to: the event's `type` and its `data.object` in one value, for a handler to match on.
+
+A variant holds its resource's type, and exists when the resource's Cargo feature is on. An event of another name, of a resource whose feature is off, or whose object did not decode (see [`EventObject::Undecoded`]) takes the catch-all arm; its `type_` and `data` are still on the [`Event`].*/
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum EventKind<'a> {
+    /// `widget.created`, with the `Widget` it happened to.
+    WidgetCreated(&'a super::widget::Widget),
+    /// `widget.deleted`, with the `Widget` it happened to.
+    WidgetDeleted(&'a super::widget::Widget),
+    /// `gadget.updated`, with the `Gadget` it happened to.
+    GadgetUpdated(&'a super::gadget::Gadget),
+    /// An event this SDK has no variant for, as built (see the type's docs): the
+    /// event itself, whose `type_` and `data` say what it is.
+    Other(&'a Event),
+}
+impl Event {
+    /// The event's name and its typed object in one value: see [`EventKind`].
+    pub fn kind(&self) -> EventKind<'_> {
+        match (&self.type_, &self.data.object) {
+            (EventType::WidgetCreated, EventObject::Widget(value)) => {
+                EventKind::WidgetCreated(value)
+            }
+            (EventType::WidgetDeleted, EventObject::Widget(value)) => {
+                EventKind::WidgetDeleted(value)
+            }
+            (EventType::GadgetUpdated, EventObject::Gadget(value)) => {
+                EventKind::GadgetUpdated(value)
+            }
+            _ => EventKind::Other(self),
+        }
+    }
+}
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
@@ -84,7 +117,10 @@ impl crate::decode::Decode for EventObject {
     ) -> Result<Self, crate::decode::JsonError> {
         let (object, deleted) = reader.discriminator("union EventObject")?;
         let start = reader.mark();
-        let decoded = match (object.as_deref(), deleted) {
+        let decoded: Result<Self, crate::decode::JsonError> = match (
+            object.as_deref(),
+            deleted,
+        ) {
             (Some("gadget"), false) => {
                 crate::decode::Decode::decode(reader).map(Self::Gadget)
             }
