@@ -103,6 +103,9 @@ impl Engine {
         let resource = route.def.resource;
         let response_schema = route.response();
         let answers_resource = names_resource(&response_schema, resource);
+        if self.config.unknown_ids == UnknownIds::Missing {
+            self.check_parents(account, request)?;
+        }
         match route.def.action {
             Action::Create if answers_resource => create(builder, account, request, writes),
             Action::Retrieve | Action::Update | Action::Delete | Action::Other
@@ -134,7 +137,9 @@ impl Engine {
     }
 
     /// The stored object the path's last parameter names, or one made up for it in the
-    /// stripe-mock-like mode; else Stripe's 404 naming the path parameter.
+    /// stripe-mock-like mode; else Stripe's 404 naming the path parameter (or, for a deleted
+    /// object whose retrieve declares one, its deleted stub, as an `Err` with status 200:
+    /// the answer as it is, with no action taken).
     fn find(
         &self,
         builder: &mut Builder<'_>,
@@ -148,7 +153,32 @@ impl Engine {
         if let Some(stored) = account.get(resource, id) {
             return Ok((id.clone(), stored.value.clone(), stored.synthesized));
         }
-        if account.was_deleted(resource, id) || self.config.unknown_ids == UnknownIds::Missing {
+        if resource == "payment_method" && lifecycle::is_test_payment_method(id) {
+            // Stripe makes a new payment method of each use of a test one.
+            let blank = builder.object(&json!({ "$ref": resource }));
+            let object = lifecycle::payment_method_from_token(blank, id, builder.now);
+            let fresh = object
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let collection = builder
+                .table
+                .create_path(resource)
+                .unwrap_or("/v1/payment_methods");
+            account.insert(resource, collection, fresh.clone(), object.clone(), false);
+            return Ok((fresh, object, false));
+        }
+        if account.was_deleted(resource, id) {
+            // A deleted object whose retrieve declares a deleted stub is answered as that
+            // stub, with 200, as Stripe does.
+            let response = request.route.response();
+            if request.route.def.action == Action::Retrieve && has_deleted_stub(&response) {
+                return Err((200, deleted_stub(builder, &response, resource, id)));
+            }
+            return Err((404, missing(resource, id, "id")));
+        }
+        if self.config.unknown_ids == UnknownIds::Missing {
             return Err((404, missing(resource, id, "id")));
         }
         // Synthesized, as stripe-mock answers any id, and stored so that it stays the same
@@ -164,6 +194,66 @@ impl Engine {
         account.insert(resource, parent, id.clone(), object.clone(), true);
         Ok((id.clone(), object, true))
     }
+}
+
+impl Engine {
+    /// Stripe's 404 for a path parameter that names no object (`cus_nope` of
+    /// `DELETE /v1/customers/cus_nope/sources/card_1`), naming the parameter. Each parameter
+    /// is checked against the resource its own retrieve reads (`GET /v1/customers/{customer}`);
+    /// the last one of an operation on a stored object is `find`'s to check, and a parameter
+    /// with no retrieve of its own (a country code) is not checked.
+    fn check_parents(&self, account: &Account, request: &Request<'_>) -> Result<(), (u16, Value)> {
+        let route = request.route;
+        let own_last = !route.def.resource.is_empty()
+            && matches!(
+                route.def.action,
+                Action::Retrieve | Action::Update | Action::Delete | Action::Other
+            );
+        let mut prefix = String::new();
+        let mut index = 0;
+        for segment in route.def.path.trim_start_matches('/').split('/') {
+            prefix.push('/');
+            prefix.push_str(segment);
+            let Some(name) = segment
+                .strip_prefix('{')
+                .and_then(|rest| rest.strip_suffix('}'))
+            else {
+                continue;
+            };
+            let Some(value) = request.path_values.get(index) else {
+                break;
+            };
+            index += 1;
+            if own_last && index == request.path_values.len() {
+                break;
+            }
+            let Some(resource) = self.table.retrieved_at(&prefix) else {
+                continue;
+            };
+            let test_method =
+                resource == "payment_method" && lifecycle::is_test_payment_method(value);
+            if account.get(resource, value).is_none() && !test_method {
+                return Err((404, missing(resource, value, name)));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a response schema is a union with a deleted stub (`deleted_customer`).
+fn has_deleted_stub(schema: &Value) -> bool {
+    schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))
+        .and_then(Value::as_array)
+        .is_some_and(|alternatives| {
+            alternatives.iter().any(|alternative| {
+                alternative
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .is_some_and(|name| name.starts_with("deleted_"))
+            })
+        })
 }
 
 /// Whether a response schema is the stored kind itself, or a union that includes it.
@@ -187,6 +277,13 @@ fn create(
     let mut object = builder.object(&json!({ "$ref": resource }));
     if let (Value::Object(fields), Some(schema)) = (&mut object, builder.table.schema(resource)) {
         apply_params(builder, fields, request.params, &schema, false);
+        // An `id` the params give (the operation's schema lets the caller choose one, as for
+        // products, plans and coupons) is the object's id.
+        if let Some(id) = request.params.get("id").and_then(Value::as_str)
+            && fields.contains_key("id")
+        {
+            fields.insert("id".to_owned(), Value::String(id.to_owned()));
+        }
     }
     let effects = {
         let lookup = |id: &str, kind: &str| account.value(kind, id);

@@ -102,7 +102,30 @@ pub(crate) fn page(
                 .ok_or_else(|| (404, missing(resource, id, param))),
         }
     };
-    let (page, has_more) = if let Some(after) = position("starting_after")? {
+    let search = route.def.action == Action::Search;
+    // A search pages with `page`, the opaque `next_page` of the page before, which the fake
+    // writes as `page_<offset>`.
+    let offset = match params.get("page").and_then(Value::as_str) {
+        Some(token) if search => token
+            .strip_prefix("page_")
+            .and_then(|offset| offset.parse::<usize>().ok())
+            .ok_or_else(|| {
+                (
+                    400,
+                    envelope(
+                        "invalid_request_error",
+                        None,
+                        &format!("Invalid page: {token} is not a page this search gave"),
+                        Some("page"),
+                    ),
+                )
+            })?,
+        _ => 0,
+    };
+    let (page, has_more) = if search {
+        let rest = matching.get(offset..).unwrap_or(&[]);
+        (&rest[..rest.len().min(limit)], rest.len() > limit)
+    } else if let Some(after) = position("starting_after")? {
         let rest = &matching[after + 1..];
         (&rest[..rest.len().min(limit)], rest.len() > limit)
     } else if let Some(before) = position("ending_before")? {
@@ -127,6 +150,17 @@ pub(crate) fn page(
         );
         fields.insert("has_more".to_owned(), Value::Bool(has_more));
         fields.insert("url".to_owned(), Value::String(path.to_owned()));
+        if search {
+            let next = has_more.then(|| format!("page_{}", offset + limit));
+            fields.insert(
+                "next_page".to_owned(),
+                next.map_or(Value::Null, Value::String),
+            );
+        }
+        let expand = params.get("expand").and_then(Value::as_array);
+        if expand.is_some_and(|names| names.iter().any(|name| name == "total_count")) {
+            fields.insert("total_count".to_owned(), Value::from(matching.len()));
+        }
     }
     Ok(value)
 }

@@ -251,6 +251,19 @@ impl Table {
             .map(|route| route.def.path)
     }
 
+    /// The resource the retrieve at path template `path` reads (`customer` for
+    /// `/v1/customers/{customer}`), if an enabled family routes one.
+    pub fn retrieved_at(&self, path: &str) -> Option<&'static str> {
+        self.routes
+            .iter()
+            .find(|route| {
+                route.def.path == path
+                    && route.def.action == Action::Retrieve
+                    && !route.def.resource.is_empty()
+            })
+            .map(|route| route.def.resource)
+    }
+
     /// The blank object of component `name`, made by `build` the first time it is asked for
     /// (or, for a name the table does not have, each time).
     pub fn blank(&self, name: &str, build: impl FnOnce() -> Value) -> Arc<Value> {

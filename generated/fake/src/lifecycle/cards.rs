@@ -58,19 +58,7 @@ pub(crate) fn decline_of_payment_method(payment_method: &str) -> Option<Decline>
 /// The decline of a card number presented to a simulated reader (Stripe's Terminal test
 /// cards), or `None` when it is approved.
 pub(crate) fn decline_of_card_number(number: &str) -> Option<Decline> {
-    match number {
-        "4000000000000002" => Some(Decline {
-            code: "card_declined",
-            decline_code: "generic_decline",
-            message: "Your card was declined.",
-        }),
-        "4000000000009995" => Some(Decline {
-            code: "card_declined",
-            decline_code: "insufficient_funds",
-            message: "Your card has insufficient funds.",
-        }),
-        _ => None,
-    }
+    decline_of_number(number)
 }
 
 /// The declined payment intent's error, as `last_payment_error` and in the 402's envelope.
@@ -111,4 +99,95 @@ pub(crate) fn approve_intent(intent: &mut Value, payment_method: &str) -> &'stat
         set(intent, "amount_capturable", json!(0));
         "payment_intent.succeeded"
     }
+}
+
+/// Whether `id` is one of Stripe's test payment methods (`pm_card_visa`,
+/// `pm_card_chargeDeclined`, `pm_card_visa_chargeDeclinedLostCard`, `pm_card_us`...): Stripe
+/// takes them wherever a payment method id goes, in test mode. Real ids (`pm_` and a random
+/// part) have no second underscore, so the form tells them apart.
+pub(crate) fn is_test_payment_method(id: &str) -> bool {
+    id.strip_prefix("pm_card_").is_some_and(|name| {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// The card number Stripe's testing page gives for a test payment method: the one whose
+/// decline it names, else Visa's `4242...` (or the brand's own test number).
+fn test_card_number(token: &str) -> &'static str {
+    let name = token.strip_prefix("pm_card_").unwrap_or(token);
+    let decline = name
+        .strip_prefix("visa_")
+        .unwrap_or(name)
+        .strip_prefix("chargeDeclined");
+    match decline {
+        Some("") => "4000000000000002",
+        Some("InsufficientFunds") => "4000000000009995",
+        Some("LostCard") => "4000000000009987",
+        Some("StolenCard") => "4000000000009979",
+        Some("ExpiredCard") => "4000000000000069",
+        Some("IncorrectCvc") => "4000000000000127",
+        Some("ProcessingError") => "4000000000000119",
+        _ => match name {
+            "mastercard" => "5555555555554444",
+            "amex" => "378282246310005",
+            "discover" => "6011111111111117",
+            _ => "4242424242424242",
+        },
+    }
+}
+
+/// The decline a card number gives, whether presented to a reader or behind a payment
+/// method: Stripe's test numbers for each decline.
+fn decline_of_number(number: &str) -> Option<Decline> {
+    let last4 = number.get(number.len().saturating_sub(4)..).unwrap_or("");
+    let token = match last4 {
+        "0002" => "pm_card_chargeDeclined",
+        "9995" => "pm_card_chargeDeclinedInsufficientFunds",
+        "9987" => "pm_card_chargeDeclinedLostCard",
+        "9979" => "pm_card_chargeDeclinedStolenCard",
+        "0069" => "pm_card_chargeDeclinedExpiredCard",
+        "0127" => "pm_card_chargeDeclinedIncorrectCvc",
+        "0119" => "pm_card_chargeDeclinedProcessingError",
+        _ => return None,
+    };
+    decline_of_payment_method(token)
+}
+
+/// The decline of a payment method id: a test payment method by its name, a stored one (made
+/// from a test payment method) by its card's last four digits.
+pub(crate) fn decline_of(payment_method: &str, stored: Option<&Value>) -> Option<Decline> {
+    if is_test_payment_method(payment_method) {
+        return decline_of_payment_method(payment_method);
+    }
+    let last4 = stored?.pointer("/card/last4")?.as_str()?;
+    decline_of_number(last4)
+}
+
+/// A new payment method `id` made from test payment method `token`, as Stripe makes one for
+/// each use: a card of the test number's brand and last four digits.
+pub(crate) fn payment_method_from_token(mut object: Value, token: &str, now: i64) -> Value {
+    let number = test_card_number(token);
+    let brand = match number.as_bytes().first() {
+        Some(b'5') => "mastercard",
+        Some(b'3') => "amex",
+        Some(b'6') => "discover",
+        _ => "visa",
+    };
+    let last4 = &number[number.len() - 4..];
+    set(&mut object, "type", json!("card"));
+    set(&mut object, "customer", Value::Null);
+    set(&mut object, "created", json!(now));
+    set(
+        &mut object,
+        "card",
+        json!({
+            "brand": brand, "last4": last4, "exp_month": 12, "exp_year": 2034,
+            "country": "US", "funding": "credit", "fingerprint": null,
+            "checks": {"address_line1_check": null, "address_postal_code_check": null, "cvc_check": "pass"},
+            "networks": {"available": [brand], "preferred": null},
+            "three_d_secure_usage": {"supported": true}, "wallet": null,
+            "generated_from": null, "display_brand": brand,
+        }),
+    );
+    object
 }

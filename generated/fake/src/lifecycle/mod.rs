@@ -16,6 +16,7 @@ mod cards;
 mod checkout_session;
 mod initial;
 mod payment_intent;
+mod payment_method;
 mod subscription;
 mod terminal_reader;
 
@@ -23,6 +24,8 @@ use crate::error::envelope;
 use crate::objects::Builder;
 use serde_json::{Map, Value};
 use std::marker::PhantomData;
+
+pub(crate) use cards::{is_test_payment_method, payment_method_from_token};
 
 /// A request's params, decoded and typed by the operation's schema.
 pub(crate) type Params = Map<String, Value>;
@@ -168,6 +171,7 @@ impl<L: Lifecycle> Dispatch for Typed<L> {
 /// Every lifecycle the fake follows.
 static LIFECYCLES: &[&dyn Dispatch] = &[
     &Typed::<payment_intent::PaymentIntent>(PhantomData),
+    &Typed::<payment_method::PaymentMethod>(PhantomData),
     &Typed::<terminal_reader::TerminalReader>(PhantomData),
     &Typed::<checkout_session::CheckoutSession>(PhantomData),
     &Typed::<subscription::Subscription>(PhantomData),

@@ -1,7 +1,7 @@
 //! Payment intents, as Stripe's test payment methods drive them: `pm_card_visa` succeeds,
 //! `pm_card_chargeDeclined` is declined, capture and cancel follow the status rules.
 
-use super::cards::{approve_intent, decline_intent, decline_of_payment_method};
+use super::cards::{approve_intent, decline_intent, decline_of};
 use super::{Context, Effects, Lifecycle, Params, set, text, unexpected_state};
 use crate::error::envelope;
 use serde_json::{Value, json};
@@ -53,7 +53,7 @@ impl Lifecycle for PaymentIntent {
         set(object, "canceled_at", Value::Null);
         set(object, "cancellation_reason", Value::Null);
         if params.get("confirm").and_then(Value::as_bool) == Some(true) {
-            return confirm(object, params);
+            return confirm(object, params, context.lookup);
         }
         Effects::default()
     }
@@ -65,14 +65,18 @@ impl Lifecycle for PaymentIntent {
         context: &mut Context<'_, '_>,
     ) -> Effects {
         match step {
-            Step::Confirm => confirm(object, params),
+            Step::Confirm => confirm(object, params, context.lookup),
             Step::Capture => capture(object, params),
             Step::Cancel => cancel(object, params, context.builder.now),
         }
     }
 }
 
-pub(super) fn confirm(intent: &mut Value, params: &Params) -> Effects {
+pub(super) fn confirm(
+    intent: &mut Value,
+    params: &Params,
+    lookup: &dyn Fn(&str, &str) -> Option<Value>,
+) -> Effects {
     let status = text(intent, "status").to_owned();
     if !matches!(
         status.as_str(),
@@ -101,7 +105,8 @@ pub(super) fn confirm(intent: &mut Value, params: &Params) -> Effects {
             ..Effects::default()
         };
     }
-    match decline_of_payment_method(&payment_method) {
+    let stored = lookup(&payment_method, "payment_method");
+    match decline_of(&payment_method, stored.as_ref()) {
         Some(decline) => {
             let mut error = decline_intent(intent, &decline, &payment_method);
             // Stripe's 402 carries the intent as it now is.

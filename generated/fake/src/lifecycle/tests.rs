@@ -47,6 +47,7 @@ fn a_visa_succeeds_and_cannot_then_be_canceled() {
     let effects = confirm(
         &mut intent,
         &params(json!({"payment_method": "pm_card_visa"})),
+        &|_, _| None,
     );
     assert!(effects.refusal.is_none());
     assert_eq!(intent["status"], "succeeded");
@@ -62,6 +63,7 @@ fn manual_capture_waits_for_the_capture() {
     confirm(
         &mut intent,
         &params(json!({"payment_method": "pm_card_visa"})),
+        &|_, _| None,
     );
     assert_eq!(intent["status"], "requires_capture");
     assert_eq!(intent["amount_capturable"], 2000);
@@ -79,6 +81,7 @@ fn a_declined_card_is_a_402_card_error() {
     let effects = confirm(
         &mut intent,
         &params(json!({"payment_method": "pm_card_chargeDeclined"})),
+        &|_, _| None,
     );
     let (status, body) = effects.refusal.unwrap_or_default();
     assert_eq!(status, 402);
