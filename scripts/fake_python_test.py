@@ -98,8 +98,10 @@ class FakeStripeFromPython(unittest.TestCase):
 
         deleted = stripe.Customer.delete(customer.id)
         self.assertTrue(deleted.deleted)
+        # Retrieved, it is its deleted stub (test_a_deleted_customer_is_retrieved_as_its_stub);
+        # changed, it is missing.
         with self.assertRaises(stripe.InvalidRequestError) as caught:
-            stripe.Customer.retrieve(customer.id)
+            stripe.Customer.modify(customer.id, name="Gone")
         self.assertEqual(caught.exception.http_status, 404)
         self.assertEqual(caught.exception.code, "resource_missing")
 
@@ -120,8 +122,12 @@ class FakeStripeFromPython(unittest.TestCase):
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read())
 
+    # The tests below keep their customers in a connected account of their own, so that the
+    # platform's customer list is test_customer_lifecycle's alone.
+    ACCOUNT = "acct_wire_reading"
+
     def test_a_new_customer_has_every_field(self):
-        customer = stripe.Customer.create()
+        customer = stripe.Customer.create(stripe_account=self.ACCOUNT)
         # Fields nothing set are there, as null or empty, so that reading them never raises.
         self.assertIsNone(customer.email)
         self.assertIsNone(customer.name)
@@ -142,15 +148,23 @@ class FakeStripeFromPython(unittest.TestCase):
         self.assertEqual(intent["automatic_payment_methods"]["enabled"], True)
 
     def test_a_deleted_customer_is_retrieved_as_its_stub(self):
-        customer = stripe.Customer.create()
-        stripe.Customer.delete(customer.id)
-        retrieved = stripe.Customer.retrieve(customer.id)
+        customer = stripe.Customer.create(stripe_account=self.ACCOUNT)
+        stripe.Customer.delete(customer.id, stripe_account=self.ACCOUNT)
+        retrieved = stripe.Customer.retrieve(customer.id, stripe_account=self.ACCOUNT)
         self.assertTrue(retrieved.deleted)
         self.assertEqual(retrieved.id, customer.id)
 
     def test_search_pages_auto_page(self):
-        created = {stripe.Customer.create(metadata={"batch": "search"}).id for _ in range(3)}
-        result = stripe.Customer.search(query="metadata['batch']:'search'", limit=1, expand=["total_count"])
+        created = {
+            stripe.Customer.create(metadata={"batch": "search"}, stripe_account=self.ACCOUNT).id
+            for _ in range(3)
+        }
+        result = stripe.Customer.search(
+            query="metadata['batch']:'search'",
+            limit=1,
+            expand=["total_count"],
+            stripe_account=self.ACCOUNT,
+        )
         self.assertTrue(result.has_more)
         self.assertIsNotNone(result.next_page)
         self.assertGreaterEqual(result.total_count, 3)

@@ -268,7 +268,9 @@ impl Builder<'_> {
                     .unwrap_or(&[]);
                 let is_required = |name: &str| required.iter().any(|r| r.as_str() == Some(name));
                 for (name, property) in properties.into_iter().flatten() {
-                    let value = if is_required(name) {
+                    // An object's own id is always there, required or not (an invoice's is
+                    // optional in the spec, for the preview of an upcoming one).
+                    let value = if is_required(name) || (depth <= 1 && name == "id") {
                         match name.as_str() {
                             "id" if property.get("type").and_then(Value::as_str)
                                 == Some("string") =>

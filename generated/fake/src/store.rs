@@ -54,7 +54,9 @@ impl Account {
 
     /// Removes the object and remembers its id as deleted for its resource.
     pub fn delete(&mut self, resource: &'static str, id: &str) {
-        self.objects.remove(id);
+        if self.get(resource, id).is_some() {
+            self.objects.remove(id);
+        }
         self.deleted.insert((resource, id.to_owned()));
     }
 

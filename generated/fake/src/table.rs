@@ -252,14 +252,25 @@ impl Table {
     }
 
     /// The resource the retrieve at path template `path` reads (`customer` for
-    /// `/v1/customers/{customer}`), if an enabled family routes one.
+    /// `/v1/customers/{customer}`), if an enabled family routes one. Parameters match
+    /// whatever their names (`/v1/transfers/{id}/reversals` is below
+    /// `/v1/transfers/{transfer}`).
     pub fn retrieved_at(&self, path: &str) -> Option<&'static str> {
+        let shape = |template: &str| -> Vec<Option<String>> {
+            template
+                .trim_start_matches('/')
+                .split('/')
+                .map(|segment| (!segment.starts_with('{')).then(|| segment.to_owned()))
+                .collect()
+        };
+        let wanted = shape(path);
         self.routes
             .iter()
             .find(|route| {
-                route.def.path == path
-                    && route.def.action == Action::Retrieve
+                route.def.action == Action::Retrieve
                     && !route.def.resource.is_empty()
+                    && route.segments.len() == wanted.len()
+                    && shape(route.def.path) == wanted
             })
             .map(|route| route.def.resource)
     }

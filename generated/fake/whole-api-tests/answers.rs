@@ -198,10 +198,11 @@ async fn deleted_objects_answer_their_stub_and_ids_are_per_resource() {
 
     let (_, coupon) = raw(&fake, "POST", "/v1/coupons", "id=250FF&percent_off=10&duration=once").await;
     assert_eq!(coupon["id"], "250FF", "an id given at creation is kept");
+    assert_eq!(raw(&fake, "DELETE", "/v1/coupons/250FF", "").await.0, 200);
+    assert_eq!(raw(&fake, "GET", "/v1/coupons/250FF", "").await.0, 404);
     let (_, plan) = raw(&fake, "POST", "/v1/plans", "id=250FF&currency=usd&interval=month&amount=100&product[name]=P").await;
     assert_eq!(plan["id"], "250FF");
-    assert_eq!(raw(&fake, "DELETE", "/v1/coupons/250FF", "").await.0, 200);
-    assert_eq!(raw(&fake, "GET", "/v1/plans/250FF", "").await.0, 200, "deleting a coupon leaves the plan");
+    assert_eq!(raw(&fake, "GET", "/v1/plans/250FF", "").await.0, 200, "a deleted coupon's id is free for a plan");
 }
 
 #[tokio::test]
