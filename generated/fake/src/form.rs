@@ -207,6 +207,32 @@ pub(crate) fn decode_multipart(body: &[u8], content_type: &str) -> Result<Node, 
 mod tests {
     use super::*;
 
+    #[test]
+    fn many_siblings_keep_their_order_and_last_values() {
+        let text: Vec<String> = (0..1000).map(|n| format!("metadata[k{n}]={n}")).collect();
+        let text = format!(
+            "{}&metadata[k5]=again&expand[]=a&expand[]=b",
+            text.join("&")
+        );
+        let Node::Branch(root) = decode(&text).unwrap_or(Node::Leaf(String::new())) else {
+            panic!("a branch");
+        };
+        let Node::Branch(metadata) = &root[0].1 else {
+            panic!("metadata is a hash");
+        };
+        assert_eq!(metadata.len(), 1000);
+        assert_eq!(
+            metadata[5],
+            ("k5".to_owned(), Node::Leaf("again".to_owned()))
+        );
+        assert_eq!(metadata[999].0, "k999");
+        let Node::Branch(expand) = &root[1].1 else {
+            panic!("expand is a list");
+        };
+        assert_eq!(expand[1], ("1".to_owned(), Node::Leaf("b".to_owned())));
+        assert!(decode("a=1&a[b]=2").is_err());
+    }
+
     fn leaf(text: &str) -> Node {
         Node::Leaf(text.to_owned())
     }

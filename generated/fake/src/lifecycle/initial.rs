@@ -89,6 +89,18 @@ impl Lifecycle for Invoice {
             set(object, "auto_advance", Value::Bool(true));
         }
         set(object, "paid", Value::Bool(false));
+        let id = object
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        if let Some(lines) = object.get_mut("lines") {
+            set(
+                lines,
+                "url",
+                Value::String(format!("/v1/invoices/{id}/lines")),
+            );
+        }
         Effects::default()
     }
 
