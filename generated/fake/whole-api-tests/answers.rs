@@ -273,6 +273,21 @@ async fn test_payment_methods_work_where_an_id_goes() {
     )
     .await;
     assert_eq!(status, 402, "{error}");
+    // Confirming with a test payment method uses a new one made from it.
+    let (status, paid) = raw(
+        &fake,
+        "POST",
+        "/v1/payment_intents",
+        "amount=100&currency=usd&confirm=true&payment_method=pm_card_visa",
+    )
+    .await;
+    assert_eq!(status, 200, "{paid}");
+    assert_eq!(paid["status"], "succeeded");
+    let made = paid["payment_method"].as_str().unwrap_or("");
+    assert!(made.starts_with("pm_") && made != "pm_card_visa", "{paid}");
+    let (status, method) = raw(&fake, "GET", &format!("/v1/payment_methods/{made}"), "").await;
+    assert_eq!(status, 200, "{method}");
+    assert_eq!(method["card"]["last4"], "4242");
 }
 
 #[tokio::test]

@@ -1,7 +1,9 @@
 //! Payment intents, as Stripe's test payment methods drive them: `pm_card_visa` succeeds,
 //! `pm_card_chargeDeclined` is declined, capture and cancel follow the status rules.
 
-use super::cards::{approve_intent, decline_intent, decline_of};
+use super::cards::{
+    approve_intent, decline_intent, decline_of, is_test_payment_method, payment_method_from_token,
+};
 use super::{Context, Effects, Lifecycle, Params, set, text, unexpected_state};
 use crate::error::envelope;
 use serde_json::{Value, json};
@@ -53,7 +55,7 @@ impl Lifecycle for PaymentIntent {
         set(object, "canceled_at", Value::Null);
         set(object, "cancellation_reason", Value::Null);
         if params.get("confirm").and_then(Value::as_bool) == Some(true) {
-            return confirm(object, params, context.lookup);
+            return confirm_made(object, params, context);
         }
         Effects::default()
     }
@@ -65,11 +67,43 @@ impl Lifecycle for PaymentIntent {
         context: &mut Context<'_, '_>,
     ) -> Effects {
         match step {
-            Step::Confirm => confirm(object, params, context.lookup),
+            Step::Confirm => confirm_made(object, params, context),
             Step::Capture => capture(object, params),
             Step::Cancel => cancel(object, params, context.builder.now),
         }
     }
+}
+
+/// [`confirm`], with a test payment method in the params (`pm_card_visa`) first made into a
+/// new `pm_...`, as Stripe makes one of each use, stored beside the intent (where the fake
+/// routes payment methods).
+fn confirm_made(intent: &mut Value, params: &Params, context: &mut Context<'_, '_>) -> Effects {
+    let token = params
+        .get("payment_method")
+        .and_then(Value::as_str)
+        .filter(|id| is_test_payment_method(id));
+    let collection = context.builder.table.create_path("payment_method");
+    let (Some(token), Some(collection)) = (token, collection) else {
+        return confirm(intent, params, context.lookup);
+    };
+    let blank = context.builder.object(&json!({"$ref": "payment_method"}));
+    let made = payment_method_from_token(blank, token, context.builder.now);
+    let id = text(&made, "id").to_owned();
+    let mut params = params.clone();
+    params.insert("payment_method".to_owned(), Value::String(id.clone()));
+    let outer = context.lookup;
+    let lookup = |other: &str, kind: &str| {
+        if other == id && kind == "payment_method" {
+            Some(made.clone())
+        } else {
+            outer(other, kind)
+        }
+    };
+    let mut effects = confirm(intent, &params, &lookup);
+    effects
+        .created
+        .insert(0, ("payment_method", collection, made.clone()));
+    effects
 }
 
 pub(super) fn confirm(
