@@ -1,5 +1,9 @@
 """stripe-python (PyPI `stripe`, pinned in scripts/fake-tests) against the stripe-sdk-fake binary.
 
+Also the wire reading of issue 27: every field of a new object present, `True` as a boolean
+and Basic auth (sent raw, as other clients send them), a deleted customer retrieved as its
+stub, and search results auto-paged through `next_page`.
+
 Run by scripts/fake-tests with STRIPE_FAKE_URL set to the binary's base URL: a customer is
 created, retrieved, updated, listed and deleted through the official library, one error of
 each kind the fake answers comes back as the library's own exception class, payment intents
@@ -94,10 +98,78 @@ class FakeStripeFromPython(unittest.TestCase):
 
         deleted = stripe.Customer.delete(customer.id)
         self.assertTrue(deleted.deleted)
+        # Retrieved, it is its deleted stub (test_a_deleted_customer_is_retrieved_as_its_stub);
+        # changed, it is missing.
         with self.assertRaises(stripe.InvalidRequestError) as caught:
-            stripe.Customer.retrieve(customer.id)
+            stripe.Customer.modify(customer.id, name="Gone")
         self.assertEqual(caught.exception.http_status, 404)
         self.assertEqual(caught.exception.code, "resource_missing")
+
+    def raw(self, method, path, body, authorization):
+        """A request as a client other than stripe-python sends it; returns (status, JSON)."""
+        request = urllib.request.Request(
+            URL + path,
+            data=body.encode() if method == "POST" else None,
+            method=method,
+            headers={
+                "Authorization": authorization,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    # The tests below keep their customers in a connected account of their own, so that the
+    # platform's customer list is test_customer_lifecycle's alone.
+    ACCOUNT = "acct_wire_reading"
+
+    def test_a_new_customer_has_every_field(self):
+        customer = stripe.Customer.create(stripe_account=self.ACCOUNT)
+        # Fields nothing set are there, as null or empty, so that reading them never raises.
+        self.assertIsNone(customer.email)
+        self.assertIsNone(customer.name)
+        customer.metadata["k"] = "v"
+        self.assertEqual(customer.metadata["k"], "v")
+
+    def test_capitalized_booleans_and_basic_auth(self):
+        import base64
+
+        basic = "Basic " + base64.b64encode((KEY + ":").encode()).decode()
+        status, intent = self.raw(
+            "POST",
+            "/v1/payment_intents",
+            "amount=100&currency=usd&automatic_payment_methods[enabled]=True",
+            basic,
+        )
+        self.assertEqual(status, 200, intent)
+        self.assertEqual(intent["automatic_payment_methods"]["enabled"], True)
+
+    def test_a_deleted_customer_is_retrieved_as_its_stub(self):
+        customer = stripe.Customer.create(stripe_account=self.ACCOUNT)
+        stripe.Customer.delete(customer.id, stripe_account=self.ACCOUNT)
+        retrieved = stripe.Customer.retrieve(customer.id, stripe_account=self.ACCOUNT)
+        self.assertTrue(retrieved.deleted)
+        self.assertEqual(retrieved.id, customer.id)
+
+    def test_search_pages_auto_page(self):
+        created = {
+            stripe.Customer.create(metadata={"batch": "search"}, stripe_account=self.ACCOUNT).id
+            for _ in range(3)
+        }
+        result = stripe.Customer.search(
+            query="metadata['batch']:'search'",
+            limit=1,
+            expand=["total_count"],
+            stripe_account=self.ACCOUNT,
+        )
+        self.assertTrue(result.has_more)
+        self.assertIsNotNone(result.next_page)
+        self.assertGreaterEqual(result.total_count, 3)
+        seen = {customer.id for customer in result.auto_paging_iter()}
+        self.assertTrue(created <= seen, (created, seen))
 
     def test_unknown_parameter(self):
         with self.assertRaises(stripe.InvalidRequestError) as caught:

@@ -105,10 +105,10 @@ pub fn generate(
             })?;
         let row = row(
             &operation.operation_id,
+            &operation.resource_method.method,
             method,
             &operation.path.template,
             raw,
-            paths,
             components,
         );
         for text in [&row.params, &row.response] {
@@ -331,10 +331,10 @@ fn ref_name(reference: &str) -> &str {
 /// The row for one operation of the spec (`raw` is its operation object).
 fn row(
     id: &str,
+    resource_method: &str,
     method: HttpMethod,
     path: &str,
     raw: &Value,
-    paths: &Map<String, Value>,
     components: &Map<String, Value>,
 ) -> Row {
     let content = raw.pointer("/requestBody/content");
@@ -425,7 +425,7 @@ fn row(
             (Value::Null, media)
         }
     };
-    let (action, resource) = classify(method, path, &response, paths, components);
+    let (action, resource) = classify(method, resource_method, path, &response, components);
     Row {
         id: id.to_owned(),
         method: method.as_str(),
@@ -443,13 +443,14 @@ fn row(
     }
 }
 
-/// What the fake does with an operation, from its method, its path and its response; the
-/// resource is the component whose objects it stores or reads.
+/// What the fake does with an operation, from its HTTP method, the method lowering gave it on
+/// its resource's handle (`create`, `confirm`), its path and its response; the resource is
+/// the component whose objects it stores or reads.
 fn classify(
     method: HttpMethod,
+    resource_method: &str,
     path: &str,
     response: &Value,
-    paths: &Map<String, Value>,
     components: &Map<String, Value>,
 ) -> (Action, String) {
     let has_id = |name: &str| {
@@ -510,39 +511,14 @@ fn classify(
         (_, _) if !has_id(name) => (Action::Other, String::new()),
         (HttpMethod::Get, true) => (Action::Retrieve, name.to_owned()),
         (HttpMethod::Post, true) => (Action::Update, name.to_owned()),
-        (HttpMethod::Post, false) => {
-            // `POST /v1/payment_intents/{intent}/confirm` acts on the object its last path
-            // parameter names (the retrieve at the prefix answers the same kind, alone or
-            // beside its deleted stub, as `GET /v1/terminal/readers/{reader}` does);
-            // `POST /v1/customers/{customer}/sources` creates one under it. A test helper
-            // (`/v1/test_helpers/terminal/readers/{reader}/present_payment_method`) acts on
-            // the object its path names without the `test_helpers` segment.
-            let prefix = path.rsplit_once('/').map_or("", |(prefix, _)| prefix);
-            let retrieve = prefix
-                .strip_prefix("/v1/test_helpers/")
-                .map_or_else(|| prefix.to_owned(), |rest| format!("/v1/{rest}"));
-            let names_kind = |schema: &Value| {
-                schema.get("$ref").and_then(Value::as_str).map(ref_name) == Some(name)
-            };
-            let same_kind = paths
-                .get(&retrieve)
-                .and_then(|item| {
-                    item.pointer("/get/responses/200/content/application~1json/schema")
-                })
-                .is_some_and(|schema| {
-                    names_kind(schema)
-                        || schema
-                            .get("anyOf")
-                            .or_else(|| schema.get("oneOf"))
-                            .and_then(Value::as_array)
-                            .is_some_and(|alternatives| alternatives.iter().any(names_kind))
-                });
-            if same_kind && prefix.ends_with('}') {
-                (Action::Other, name.to_owned())
-            } else {
-                (Action::Create, name.to_owned())
-            }
+        // Lowering decided what the operation is on its handle: `create` stores a new object
+        // under the path (`POST /v1/customers/{customer}/sources`), any other method is an
+        // action on the object the path's last parameter names (`confirm`, or the test
+        // helper `advance` of `/v1/test_helpers/test_clocks/{test_clock}/advance`).
+        (HttpMethod::Post, false) if resource_method == "create" => {
+            (Action::Create, name.to_owned())
         }
+        (HttpMethod::Post, false) => (Action::Other, name.to_owned()),
         _ => (Action::Other, String::new()),
     }
 }

@@ -133,8 +133,22 @@ pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Resul
         path: "Cargo.toml".to_owned(),
         contents: standalone_manifest(root, request.features)?,
     }];
-    // The engine: every hand-written source file of the checked-in fake.
-    for name in rust_files(&root.join(FAKE_DIR).join("src"))? {
+    // The engine: every hand-written source file of the checked-in fake, its modules'
+    // folders (`src/lifecycle/`) included; `src/gen/` is the route table, generated above.
+    let engine_files = rust_files_within(&root.join(FAKE_DIR).join("src"), "gen")?;
+    // An engine file the checked-in fake no longer has (a module that became a folder) would
+    // leave two definitions of one module behind, so it is removed.
+    let out_src = crate::absolute(root, &format!("{out}/src"));
+    if out_src.is_dir() {
+        for name in rust_files_within(&out_src, "gen")? {
+            if !engine_files.contains(&name) {
+                let stale = out_src.join(&name);
+                fs::remove_file(&stale)
+                    .with_context(|| format!("cannot remove {}", stale.display()))?;
+            }
+        }
+    }
+    for name in engine_files {
         let source = format!("{FAKE_DIR}/src/{name}");
         files.push(GeneratedFile {
             path: format!("src/{name}"),
@@ -185,6 +199,25 @@ pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Resul
     report.drift.extend(rest.drift);
     report.unchanged += rest.unchanged;
     Ok(report)
+}
+
+/// The `.rs` files in `dir` and its folders but `skipped`, by path relative to `dir` (with
+/// `/`), sorted.
+fn rust_files_within(dir: &Path, skipped: &str) -> Result<Vec<String>> {
+    let mut names = rust_files(dir)?;
+    for entry in fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let path = entry?.path();
+        let Some(folder) = path.file_name().and_then(|name| name.to_str()) else {
+            continue;
+        };
+        if path.is_dir() && folder != skipped {
+            for name in rust_files_within(&path, skipped)? {
+                names.push(format!("{folder}/{name}"));
+            }
+        }
+    }
+    names.sort();
+    Ok(names)
 }
 
 /// The `.rs` files directly in `dir`, by name, sorted.

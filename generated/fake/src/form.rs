@@ -20,75 +20,95 @@ pub(crate) struct FormError {
     pub message: String,
 }
 
-impl Node {
-    fn empty() -> Node {
-        Node::Branch(Vec::new())
-    }
-}
-
 /// Decodes `application/x-www-form-urlencoded` text (a body or a query string).
 pub(crate) fn decode(text: &str) -> Result<Node, FormError> {
-    let mut root = Node::empty();
+    let mut root = Tree::default();
     for pair in text.split('&').filter(|pair| !pair.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent_decode(&key.replace('+', " "));
         let value = percent_decode(&value.replace('+', " "));
-        insert(&mut root, &key, value)?;
+        root.insert(&key, value)?;
     }
-    Ok(root)
+    Ok(root.into_node())
 }
 
-/// Adds `key = value` (a bracketed key such as `a[b][0]`) to `root`.
-pub(crate) fn insert(root: &mut Node, key: &str, value: String) -> Result<(), FormError> {
-    let segments = split_key(key).ok_or_else(|| FormError {
-        param: key.to_owned(),
-        message: format!("Invalid parameter name: {key}"),
-    })?;
-    let conflict = || FormError {
-        param: key.to_owned(),
-        message: format!(
-            "Invalid parameter {key}: it is sent both as a value and as a hash or array"
-        ),
-    };
-    let mut node = root;
-    let last = segments.len() - 1;
-    for (depth, segment) in segments.iter().enumerate() {
-        let Node::Branch(children) = node else {
-            return Err(conflict());
+/// The tree as it is being decoded: each branch indexes its children by key, so that adding
+/// a param costs the same however many siblings it has, and decoding is linear in the number
+/// of params (50,000 metadata keys included).
+#[derive(Default)]
+pub(crate) struct Tree {
+    /// `Some` for a leaf.
+    leaf: Option<String>,
+    children: Vec<(String, Tree)>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Tree {
+    /// Adds `key = value` (a bracketed key such as `a[b][0]`).
+    pub(crate) fn insert(&mut self, key: &str, value: String) -> Result<(), FormError> {
+        let segments = split_key(key).ok_or_else(|| FormError {
+            param: key.to_owned(),
+            message: format!("Invalid parameter name: {key}"),
+        })?;
+        let conflict = || FormError {
+            param: key.to_owned(),
+            message: format!(
+                "Invalid parameter {key}: it is sent both as a value and as a hash or array"
+            ),
         };
-        // `a[]` appends: it becomes the next index.
-        let name = if segment.is_empty() && depth > 0 {
-            children.len().to_string()
-        } else {
-            (*segment).to_owned()
-        };
-        let position = match children.iter().position(|(existing, _)| *existing == name) {
-            Some(position) => position,
-            None => {
-                let child = if depth == last {
-                    Node::Leaf(String::new())
-                } else {
-                    Node::empty()
-                };
-                children.push((name, child));
-                children.len() - 1
+        let mut node = self;
+        let last = segments.len() - 1;
+        for (depth, segment) in segments.iter().enumerate() {
+            if node.leaf.is_some() {
+                return Err(conflict());
             }
-        };
-        let child = &mut children[position].1;
-        if depth == last {
-            match child {
-                // A repeated plain key keeps its last value, as Rack-style parsers do.
-                Node::Leaf(text) => *text = value,
-                Node::Branch(_) => return Err(conflict()),
+            // `a[]` appends: it becomes the next index.
+            let name = if segment.is_empty() && depth > 0 {
+                node.children.len().to_string()
+            } else {
+                (*segment).to_owned()
+            };
+            let position = match node.index.get(&name) {
+                Some(position) => *position,
+                None => {
+                    let child = Tree {
+                        leaf: (depth == last).then(String::new),
+                        ..Tree::default()
+                    };
+                    node.index.insert(name.clone(), node.children.len());
+                    node.children.push((name, child));
+                    node.children.len() - 1
+                }
+            };
+            let child = &mut node.children[position].1;
+            if depth == last {
+                match &mut child.leaf {
+                    // A repeated plain key keeps its last value, as Rack-style parsers do.
+                    Some(text) => *text = value,
+                    None => return Err(conflict()),
+                }
+                return Ok(());
             }
-            return Ok(());
+            if child.leaf.is_some() {
+                return Err(conflict());
+            }
+            node = child;
         }
-        if matches!(child, Node::Leaf(_)) {
-            return Err(conflict());
-        }
-        node = child;
+        Ok(())
     }
-    Ok(())
+
+    /// The decoded tree, keys in the order they were first sent.
+    pub(crate) fn into_node(self) -> Node {
+        match self.leaf {
+            Some(text) => Node::Leaf(text),
+            None => Node::Branch(
+                self.children
+                    .into_iter()
+                    .map(|(key, child)| (key, child.into_node()))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// `a[b][c]` as `["a", "b", "c"]`; `None` when the brackets do not close.
@@ -146,7 +166,7 @@ pub(crate) fn decode_multipart(body: &[u8], content_type: &str) -> Result<Node, 
         .ok_or_else(|| invalid("The multipart body has no boundary"))?;
     let delimiter = format!("--{boundary}");
     let text = String::from_utf8_lossy(body);
-    let mut root = Node::empty();
+    let mut root = Tree::default();
     for part in text.split(delimiter.as_str()).skip(1) {
         if part.starts_with("--") {
             break;
@@ -178,14 +198,40 @@ pub(crate) fn decode_multipart(body: &[u8], content_type: &str) -> Result<Node, 
             Some(file_name) => file_name,
             None => content.to_owned(),
         };
-        insert(&mut root, &name, value)?;
+        root.insert(&name, value)?;
     }
-    Ok(root)
+    Ok(root.into_node())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_siblings_keep_their_order_and_last_values() {
+        let text: Vec<String> = (0..1000).map(|n| format!("metadata[k{n}]={n}")).collect();
+        let text = format!(
+            "{}&metadata[k5]=again&expand[]=a&expand[]=b",
+            text.join("&")
+        );
+        let Node::Branch(root) = decode(&text).unwrap_or(Node::Leaf(String::new())) else {
+            panic!("a branch");
+        };
+        let Node::Branch(metadata) = &root[0].1 else {
+            panic!("metadata is a hash");
+        };
+        assert_eq!(metadata.len(), 1000);
+        assert_eq!(
+            metadata[5],
+            ("k5".to_owned(), Node::Leaf("again".to_owned()))
+        );
+        assert_eq!(metadata[999].0, "k999");
+        let Node::Branch(expand) = &root[1].1 else {
+            panic!("expand is a list");
+        };
+        assert_eq!(expand[1], ("1".to_owned(), Node::Leaf("b".to_owned())));
+        assert!(decode("a=1&a[b]=2").is_err());
+    }
 
     fn leaf(text: &str) -> Node {
         Node::Leaf(text.to_owned())

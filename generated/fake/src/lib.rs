@@ -22,6 +22,8 @@
 //! # }
 //! ```
 
+mod actions;
+mod deliveries;
 mod engine;
 mod error;
 mod events;
@@ -29,9 +31,13 @@ mod failure;
 mod form;
 mod helpers;
 mod lifecycle;
+mod list;
 mod objects;
+mod pipeline;
 mod retention;
+mod sample;
 mod server;
+mod store;
 mod table;
 mod validate;
 mod webhooks;
@@ -44,13 +50,12 @@ mod webhooks;
 )]
 mod r#gen;
 
+pub use deliveries::{Delivery, DeliveryAttempt, DeliveryStatus, WEBHOOK_RETRY_DELAYS};
 pub use error::FakeError;
 pub use failure::Failure;
 pub use retention::{DEFAULT_IDEMPOTENCY_KEYS, DEFAULT_RETENTION, IDEMPOTENCY_WINDOW_SECONDS};
 pub use table::{Action, BodyKind, OperationDef};
-pub use webhooks::{
-    Delivery, DeliveryAttempt, DeliveryStatus, WEBHOOK_ATTEMPT_TIMEOUT, WEBHOOK_RETRY_DELAYS,
-};
+pub use webhooks::WEBHOOK_ATTEMPT_TIMEOUT;
 
 use engine::{Config, Engine, Keys};
 use serde_json::{Map, Value};
@@ -116,7 +121,7 @@ pub struct FakeStripeBuilder {
     unknown_ids: UnknownIds,
     listen: SocketAddr,
     allow_non_loopback: bool,
-    webhooks: Vec<(String, webhooks::Secret)>,
+    webhooks: Vec<(String, deliveries::Secret)>,
     random_failures: Option<failure::RandomFailures>,
     retention: retention::Retention,
 }
@@ -136,7 +141,7 @@ impl FakeStripeBuilder {
     /// endpoints created with `POST /v1/webhook_endpoints`; tests use `127.0.0.1`.
     pub fn webhook(mut self, url: impl Into<String>, secret: impl Into<String>) -> Self {
         self.webhooks
-            .push((url.into(), webhooks::Secret(secret.into())));
+            .push((url.into(), deliveries::Secret(secret.into())));
         self
     }
 
@@ -275,7 +280,7 @@ impl FakeStripeBuilder {
                     "`{url}` is not an absolute http or https URL"
                 )));
             }
-            endpoints.push(webhooks::Endpoint {
+            endpoints.push(deliveries::Endpoint {
                 id: None,
                 url,
                 secret,
@@ -617,7 +622,7 @@ impl FakeStripe {
     /// an operation it does not route.
     pub fn sample_params(&self, operation_id: &str) -> Option<Value> {
         let route = self.engine.table.route(operation_id)?;
-        Some(engine::sample_params(&self.engine.table, route))
+        Some(sample::sample_params(&self.engine.table, route))
     }
 
     /// Stops the server and waits until it has. Deliveries still queued are abandoned.

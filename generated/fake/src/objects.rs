@@ -143,7 +143,9 @@ impl Builder<'_> {
 
     /// A new object of `schema` (usually a `{"$ref": name}`), with a fresh id and `created`
     /// set from the clock: the fixture's object completed against the schema when there is
-    /// one, otherwise the schema's required fields.
+    /// one, otherwise the object whole from its schema (see [`build`](Self::build)), copied
+    /// from the blank the table keeps for the component so that a create does not walk the
+    /// schema again.
     pub fn object(&mut self, schema: &Value) -> Value {
         let name = schema
             .get("$ref")
@@ -153,13 +155,20 @@ impl Builder<'_> {
             .as_deref()
             .and_then(|name| self.fixtures?.get(name))
             .cloned();
-        let mut value = match fixture {
-            Some(fixture) => {
+        let mut value = match (fixture, name.as_deref()) {
+            (Some(fixture), _) => {
                 let mut holder = None;
                 let resolved = resolve(self.table, schema, &mut holder).clone();
                 self.complete(fixture, &resolved, 0)
             }
-            None => self.build(schema, name.as_deref(), 0),
+            (None, Some(name)) => {
+                let table = self.table;
+                let blank = table.blank(name, || self.build(schema, Some(name), 0));
+                let mut value = (*blank).clone();
+                self.refresh(&mut value, name);
+                value
+            }
+            (None, None) => self.build(schema, None, 0),
         };
         if let Value::Object(fields) = &mut value {
             if let Some(name) = &name
@@ -178,8 +187,40 @@ impl Builder<'_> {
         value
     }
 
-    /// A value of `schema` with every required field filled; `component` is the component
-    /// the schema is (for id prefixes and a few field conventions).
+    /// Gives a copy of a blank what must not be shared: its top-level timestamps
+    /// (`period_start`) from the clock, and fresh secrets.
+    fn refresh(&mut self, value: &mut Value, name: &str) {
+        let Some(schema) = self.table.schema(name) else {
+            return;
+        };
+        let (Value::Object(fields), Some(properties)) =
+            (value, schema.get("properties").and_then(Value::as_object))
+        else {
+            return;
+        };
+        for (field, property) in properties {
+            if property.get("format").and_then(Value::as_str) == Some("unix-time")
+                && let Some(slot) = fields.get_mut(field)
+                && slot.is_number()
+            {
+                *slot = Value::from(self.now);
+            }
+            if matches!(field.as_str(), "secret" | "client_secret")
+                && fields.get(field).is_some_and(Value::is_string)
+            {
+                let fresh = self.field(field, property, 0);
+                fields.insert(field.clone(), fresh);
+            }
+        }
+    }
+
+    /// A value of `schema`, whole as Stripe answers it; `component` is the component the
+    /// schema is (for id prefixes and a few field conventions). An object has every field of
+    /// its schema: the spec's `default` where it gives one; required fields never null
+    /// unless nullable; other fields null when nullable, `[]` for lists, `{}` for maps
+    /// (`metadata`), 0 and false for numbers and booleans, and nested objects built the same
+    /// way. Left out are what Stripe leaves out until asked: list objects (`customer.sources`,
+    /// included only when expanded), and optional strings without a value.
     pub fn build(&mut self, schema: &Value, component: Option<&str>, depth: usize) -> Value {
         if depth > MAX_DEPTH {
             return Value::Null;
@@ -189,6 +230,9 @@ impl Builder<'_> {
                 return Value::Object(Map::new());
             };
             return self.build(&resolved, Some(name), depth + 1);
+        }
+        if let Some(default) = schema.get("default") {
+            return default.clone();
         }
         if let Some(alternatives) = schema
             .get("anyOf")
@@ -222,20 +266,28 @@ impl Builder<'_> {
                     .and_then(Value::as_array)
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
-                for name in required.iter().filter_map(Value::as_str) {
-                    let Some(property) = properties.and_then(|properties| properties.get(name))
-                    else {
-                        continue;
-                    };
-                    let value = match name {
-                        "id" if property.get("type").and_then(Value::as_str) == Some("string") => {
-                            let prefix =
-                                component.map_or_else(|| "obj".to_owned(), |c| self.prefix(c));
-                            Value::String(self.ids.id(&prefix))
+                let is_required = |name: &str| required.iter().any(|r| r.as_str() == Some(name));
+                for (name, property) in properties.into_iter().flatten() {
+                    // An object's own id is always there, required or not (an invoice's is
+                    // optional in the spec, for the preview of an upcoming one).
+                    let value = if is_required(name) || (depth <= 1 && name == "id") {
+                        match name.as_str() {
+                            "id" if property.get("type").and_then(Value::as_str)
+                                == Some("string") =>
+                            {
+                                let prefix =
+                                    component.map_or_else(|| "obj".to_owned(), |c| self.prefix(c));
+                                Value::String(self.ids.id(&prefix))
+                            }
+                            _ => self.field(name, property, depth),
                         }
-                        _ => self.field(name, property, depth),
+                    } else {
+                        match self.optional_field(property, depth) {
+                            Some(value) => value,
+                            None => continue,
+                        }
                     };
-                    fields.insert(name.to_owned(), value);
+                    fields.insert(name.clone(), value);
                 }
                 Value::Object(fields)
             }
@@ -251,6 +303,31 @@ impl Builder<'_> {
             Some("boolean") => Value::Bool(false),
             Some("string") => Value::String(String::new()),
             _ => Value::Null,
+        }
+    }
+
+    /// The value of a field the schema does not require, or `None` to leave it out.
+    fn optional_field(&mut self, property: &Value, depth: usize) -> Option<Value> {
+        let mut holder = None;
+        let resolved = resolve(self.table, property, &mut holder);
+        if resolved.get("default").is_some()
+            || resolved.get("nullable").and_then(Value::as_bool) == Some(true)
+        {
+            return Some(self.build(resolved, None, depth + 1));
+        }
+        let list_object = resolved
+            .pointer("/properties/object/enum/0")
+            .and_then(Value::as_str)
+            .is_some_and(|kind| matches!(kind, "list" | "search_result"));
+        match resolved.get("type").and_then(Value::as_str) {
+            Some("array" | "integer" | "number" | "boolean") => {
+                Some(self.build(resolved, None, depth + 1))
+            }
+            Some("object") if !list_object => {
+                let resolved = resolved.clone();
+                Some(self.build(&resolved, None, depth + 1))
+            }
+            _ => None,
         }
     }
 

@@ -5,7 +5,7 @@
 use crate::engine::{Engine, Incoming};
 use crate::failure::FailureKind;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming as Body;
 use hyper::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use hyper::server::conn::http1;
@@ -24,7 +24,7 @@ pub(crate) enum NoAnswer {
     #[error("connection dropped on purpose (an injected failure)")]
     Dropped,
     #[error("cannot read the request body: {0}")]
-    Body(#[from] hyper::Error),
+    Body(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Accepts connections until `stop` fires (or is dropped); each connection is served on its
@@ -43,6 +43,7 @@ pub(crate) async fn serve(listener: TcpListener, engine: Arc<Engine>, stop: ones
                 connections.spawn(async move {
                     let service = service_fn(move |request| answer(Arc::clone(&engine), request));
                     let _ = http1::Builder::new()
+                        .max_buf_size(MAX_HEAD_BYTES)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 });
@@ -53,6 +54,14 @@ pub(crate) async fn serve(listener: TcpListener, engine: Arc<Engine>, stop: ones
     }
     connections.shutdown().await;
 }
+
+/// How large a request's head (its line and headers) may be: enough that an over-long header
+/// Stripe refuses (a 1 MB `Idempotency-Key`) is read whole and refused by the engine with a
+/// 400, rather than cut off by the server with the connection.
+const MAX_HEAD_BYTES: usize = 4 * 1024 * 1024;
+
+/// How large a request body may be; a larger one is answered `413`.
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 fn header(request: &Request<Body>, name: &str) -> Option<String> {
     request
@@ -78,7 +87,14 @@ async fn answer(
         content_type: header(&request, "content-type"),
         body: Bytes::new(),
     };
-    let body = request.into_body().collect().await?.to_bytes();
+    let body = match Limited::new(request.into_body(), MAX_BODY_BYTES)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<LengthLimitError>() => return Ok(too_large()),
+        Err(error) => return Err(NoAnswer::Body(error)),
+    };
     let incoming = Incoming { body, ..incoming };
     let mut late = None;
     let status_failure = match failure {
@@ -123,4 +139,20 @@ async fn answer(
         }
     }
     Ok(response)
+}
+
+/// The answer to a body over [`MAX_BODY_BYTES`], in Stripe's error envelope.
+fn too_large() -> Response<Full<Bytes>> {
+    let body = crate::error::envelope(
+        "invalid_request_error",
+        None,
+        &format!("The request body is larger than the fake's limit of {MAX_BODY_BYTES} bytes."),
+        None,
+    );
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = hyper::StatusCode::PAYLOAD_TOO_LARGE;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }

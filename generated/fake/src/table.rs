@@ -67,10 +67,22 @@ pub struct OperationDef {
     pub binary: &'static str,
 }
 
+impl OperationDef {
+    /// The action an `Other` operation takes on the object its path names: the path's last
+    /// segment (`confirm` of `/v1/payment_intents/{intent}/confirm`), the method name
+    /// lowering gives it on the resource's handle.
+    pub fn verb(&self) -> &'static str {
+        self.path.rsplit('/').next().unwrap_or("")
+    }
+}
+
 /// A component schema, parsed on first use.
 struct LazySchema {
     text: &'static str,
     parsed: OnceLock<Arc<Value>>,
+    /// A new object of this component as the builder makes it without fixtures, kept so
+    /// that each create copies it rather than walking the schema again.
+    blank: OnceLock<Arc<Value>>,
 }
 
 /// An operation with its path split for matching and its schemas parsed on first use.
@@ -183,6 +195,7 @@ impl Table {
                     LazySchema {
                         text,
                         parsed: OnceLock::new(),
+                        blank: OnceLock::new(),
                     },
                 )
             })
@@ -236,6 +249,39 @@ impl Table {
             .iter()
             .find(|route| route.def.resource == resource && route.def.action == Action::Create)
             .map(|route| route.def.path)
+    }
+
+    /// The resource the retrieve at path template `path` reads (`customer` for
+    /// `/v1/customers/{customer}`), if an enabled family routes one. Parameters match
+    /// whatever their names (`/v1/transfers/{id}/reversals` is below
+    /// `/v1/transfers/{transfer}`).
+    pub fn retrieved_at(&self, path: &str) -> Option<&'static str> {
+        let shape = |template: &str| -> Vec<Option<String>> {
+            template
+                .trim_start_matches('/')
+                .split('/')
+                .map(|segment| (!segment.starts_with('{')).then(|| segment.to_owned()))
+                .collect()
+        };
+        let wanted = shape(path);
+        self.routes
+            .iter()
+            .find(|route| {
+                route.def.action == Action::Retrieve
+                    && !route.def.resource.is_empty()
+                    && route.segments.len() == wanted.len()
+                    && shape(route.def.path) == wanted
+            })
+            .map(|route| route.def.resource)
+    }
+
+    /// The blank object of component `name`, made by `build` the first time it is asked for
+    /// (or, for a name the table does not have, each time).
+    pub fn blank(&self, name: &str, build: impl FnOnce() -> Value) -> Arc<Value> {
+        match self.schemas.get(name) {
+            Some(lazy) => Arc::clone(lazy.blank.get_or_init(|| Arc::new(build()))),
+            None => Arc::new(build()),
+        }
     }
 
     /// A component schema by name, parsed on first use.

@@ -49,6 +49,51 @@ pub(crate) fn check(table: &Table, schema: &Value, node: &Node) -> Result<Value,
     convert(table, schema, node, "", 0)
 }
 
+/// Stripe's limits on metadata: at most 50 keys, keys of at most 40 characters and values of
+/// at most 500.
+const METADATA_KEYS: usize = 50;
+const METADATA_KEY_LENGTH: usize = 40;
+const METADATA_VALUE_LENGTH: usize = 500;
+
+fn check_metadata(children: &[(String, Node)], path: &str) -> Result<(), ParamError> {
+    if children.len() > METADATA_KEYS {
+        return Err(ParamError::new(
+            path,
+            None,
+            format!(
+                "Invalid {path}: metadata can have at most {METADATA_KEYS} keys; {} were sent",
+                children.len()
+            ),
+        ));
+    }
+    for (key, value) in children {
+        let child_path = child_path(path, key);
+        if key.chars().count() > METADATA_KEY_LENGTH {
+            return Err(ParamError::new(
+                &child_path,
+                None,
+                format!(
+                    "Invalid {path}: keys must be at most {METADATA_KEY_LENGTH} characters long; {key:?} has {}",
+                    key.chars().count()
+                ),
+            ));
+        }
+        if let Node::Leaf(text) = value
+            && text.chars().count() > METADATA_VALUE_LENGTH
+        {
+            return Err(ParamError::new(
+                &child_path,
+                None,
+                format!(
+                    "Invalid {child_path}: metadata values must be at most {METADATA_VALUE_LENGTH} characters long; this one has {}",
+                    text.chars().count()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The param path of `key` below `parent`: `a`, then `a[b]`.
 fn child_path(parent: &str, key: &str) -> String {
     if parent.is_empty() {
@@ -214,9 +259,10 @@ fn convert_scalar(schema: &Value, kind: &str, text: &str, path: &str) -> Result<
                     ParamError::wrong_type(path, format!("Invalid decimal: {text} for {path}"))
                 })?
         }
+        // Stripe also takes `True` and `False`, which stripe-python sent until 2025.
         "boolean" => match text {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
+            "true" | "True" => Value::Bool(true),
+            "false" | "False" => Value::Bool(false),
             "" => return Err(empty_refused(path)),
             _ => {
                 return Err(ParamError::wrong_type(
@@ -273,6 +319,9 @@ fn convert_object(
     };
     let properties = schema.get("properties").and_then(Value::as_object);
     let additional = schema.get("additionalProperties");
+    if path == "metadata" || path.ends_with("[metadata]") {
+        check_metadata(children, path)?;
+    }
     let mut out = Map::new();
     for (key, child) in children {
         let child_path = child_path(path, key);

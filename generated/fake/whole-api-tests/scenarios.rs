@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 use stripe_sdk::reqwest;
 use stripe_sdk::{
-    ApiErrorCategory, ErrorKind, GetCustomersCustomerParams, GetCustomersParams,
+    ApiErrorCategory, ErrorKind, GetCustomersCustomerParams, GetCustomersCustomerResponse, GetCustomersParams,
     GetPaymentIntentsIntentParams, GetPaymentIntentsParams, PostCustomersCustomerParams,
     PostCustomersParams, PostPaymentIntentsParams, RequestOptions, Unsettable,
 };
@@ -113,8 +113,14 @@ async fn a_customer_is_created_retrieved_updated_and_deleted() {
         .expect("deleted");
     assert!(deleted.deleted);
     assert_eq!(deleted.id, created.id);
-    let error = client
+    // Stripe answers a deleted customer's retrieve with its deleted stub; an update is a 404.
+    let gone = client
         .get_customers_customer(&created.id, &GetCustomersCustomerParams::default())
+        .await
+        .expect("the deleted stub");
+    assert!(matches!(gone, GetCustomersCustomerResponse::DeletedCustomer(_)), "{gone:?}");
+    let error = client
+        .post_customers_customer(&created.id, &PostCustomersCustomerParams::default())
         .await
         .expect_err("gone");
     assert_eq!(error.status().map(|status| status.as_u16()), Some(404));

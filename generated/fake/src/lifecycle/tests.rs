@@ -1,0 +1,245 @@
+//! The lifecycles' unit tests: each step on a value, without a server.
+
+use super::checkout_session::{
+    complete_session, expire_session, line_items_total, session_created,
+};
+use super::payment_intent::{cancel, capture, confirm};
+use super::*;
+use crate::objects::{Builder, Ids};
+use crate::table::Table;
+use serde_json::json;
+
+/// Runs `body` with a context over an empty table and no other objects.
+fn with_context<T>(body: impl FnOnce(&mut Context<'_, '_>) -> T) -> T {
+    let table = Table::new(&[], &[]);
+    let mut ids = Ids::new(0);
+    let mut builder = Builder {
+        table: &table,
+        fixtures: None,
+        ids: &mut ids,
+        now: 1_700_000_000,
+    };
+    let lookup = |_: &str, _: &str| None;
+    let mut context = Context {
+        builder: &mut builder,
+        lookup: &lookup,
+    };
+    body(&mut context)
+}
+
+fn intent(capture_method: &str) -> Value {
+    let mut intent = json!({"id": "pi_1", "object": "payment_intent", "amount": 2000});
+    let params = json!({"capture_method": capture_method});
+    let params = params.as_object().cloned().unwrap_or_default();
+    with_context(|context| created("payment_intent", &mut intent, &params, context));
+    set(&mut intent, "capture_method", json!(capture_method));
+    intent
+}
+
+fn params(value: Value) -> Map<String, Value> {
+    value.as_object().cloned().unwrap_or_default()
+}
+
+#[test]
+fn a_visa_succeeds_and_cannot_then_be_canceled() {
+    let mut intent = intent("automatic");
+    assert_eq!(intent["status"], "requires_payment_method");
+    let effects = confirm(
+        &mut intent,
+        &params(json!({"payment_method": "pm_card_visa"})),
+        &|_, _| None,
+    );
+    assert!(effects.refusal.is_none());
+    assert_eq!(intent["status"], "succeeded");
+    assert_eq!(intent["amount_received"], 2000);
+    assert_eq!(effects.events[0].1, "payment_intent.succeeded");
+    let refused = cancel(&mut intent, &Map::new(), 0);
+    assert_eq!(refused.refusal.map(|(status, _)| status), Some(400));
+}
+
+#[test]
+fn manual_capture_waits_for_the_capture() {
+    let mut intent = intent("manual");
+    confirm(
+        &mut intent,
+        &params(json!({"payment_method": "pm_card_visa"})),
+        &|_, _| None,
+    );
+    assert_eq!(intent["status"], "requires_capture");
+    assert_eq!(intent["amount_capturable"], 2000);
+    let too_much = capture(&mut intent, &params(json!({"amount_to_capture": 5000})));
+    assert!(too_much.refusal.is_some());
+    let captured = capture(&mut intent, &params(json!({"amount_to_capture": 1500})));
+    assert!(captured.refusal.is_none());
+    assert_eq!(intent["amount_received"], 1500);
+    assert_eq!(intent["status"], "succeeded");
+}
+
+#[test]
+fn a_declined_card_is_a_402_card_error() {
+    let mut intent = intent("automatic");
+    let effects = confirm(
+        &mut intent,
+        &params(json!({"payment_method": "pm_card_chargeDeclined"})),
+        &|_, _| None,
+    );
+    let (status, body) = effects.refusal.unwrap_or_default();
+    assert_eq!(status, 402);
+    assert_eq!(body["error"]["type"], "card_error");
+    assert_eq!(body["error"]["decline_code"], "generic_decline");
+    assert_eq!(body["error"]["payment_intent"]["id"], "pi_1");
+    assert_eq!(intent["status"], "requires_payment_method");
+    assert_eq!(
+        intent["last_payment_error"]["decline_code"],
+        "generic_decline"
+    );
+    assert_eq!(effects.events[0].1, "payment_intent.payment_failed");
+}
+
+/// A session as the engine makes one: the builder's fields, the params, then `created`.
+fn new_session(params: &Map<String, Value>) -> Value {
+    let mut session = json!({
+        "id": "cs_test_1", "object": "checkout.session", "created": 1_700_000_000,
+        "mode": params.get("mode").cloned().unwrap_or(json!("payment")),
+        "payment_status": "no_payment_required",
+    });
+    session_created(&mut session, params);
+    session
+}
+
+fn shop_params() -> Map<String, Value> {
+    params(json!({
+        "mode": "payment",
+        "success_url": "https://example.com/thanks",
+        "line_items": [
+            {"price_data": {"currency": "usd", "unit_amount": 1500,
+                            "product_data": {"name": "Mug"}}, "quantity": 2},
+            {"price_data": {"currency": "usd", "unit_amount": 500,
+                            "product_data": {"name": "Card"}}, "quantity": 1},
+        ],
+    }))
+}
+
+#[test]
+fn a_session_opens_for_a_day_with_its_amounts() {
+    let session = new_session(&shop_params());
+    assert_eq!(session["status"], "open");
+    assert_eq!(session["payment_status"], "unpaid");
+    assert_eq!(
+        session["url"],
+        "https://checkout.stripe.com/c/pay/cs_test_1"
+    );
+    assert_eq!(session["expires_at"], 1_700_000_000 + 86_400);
+    assert_eq!(session["amount_total"], 3500);
+    assert_eq!(session["amount_subtotal"], 3500);
+    assert_eq!(session["currency"], "usd");
+    assert_eq!(session["payment_intent"], Value::Null);
+
+    // A Price id: the amount is not derived.
+    let priced = new_session(&params(json!({
+        "mode": "payment",
+        "line_items": [{"price": "price_1", "quantity": 1}],
+    })));
+    assert!(priced.get("amount_total").is_none());
+    let setup = new_session(&params(json!({"mode": "setup"})));
+    assert_eq!(setup["payment_status"], "no_payment_required");
+}
+
+#[test]
+fn mixed_currencies_or_a_missing_quantity_give_no_amount() {
+    let mixed = params(json!({"line_items": [
+        {"price_data": {"currency": "usd", "unit_amount": 1}, "quantity": 1},
+        {"price_data": {"currency": "eur", "unit_amount": 1}, "quantity": 1},
+    ]}));
+    assert_eq!(line_items_total(&mixed), None);
+    let no_quantity = params(json!({"line_items": [
+        {"price_data": {"currency": "usd", "unit_amount": 1}},
+    ]}));
+    assert_eq!(line_items_total(&no_quantity), None);
+}
+
+const PAYMENT_INTENTS: &[crate::table::OperationDef] = &[crate::table::OperationDef {
+    id: "PostPaymentIntents",
+    method: "POST",
+    path: "/v1/payment_intents",
+    body: crate::table::BodyKind::Form,
+    action: crate::table::Action::Create,
+    resource: "payment_intent",
+    params: "",
+    response: r#"{"$ref":"payment_intent"}"#,
+    binary: "",
+}];
+const SCHEMAS: &[(&str, &str)] = &[(
+    "payment_intent",
+    r#"{"type":"object","required":["id","object","amount","created","livemode"],"properties":{"id":{"type":"string"},"object":{"type":"string","enum":["payment_intent"]},"amount":{"type":"integer"},"created":{"type":"integer","format":"unix-time"},"livemode":{"type":"boolean"}}}"#,
+)];
+
+#[test]
+fn completing_pays_once_with_a_payment_intent_where_one_is_routed() {
+    let table = crate::table::Table::new(&[PAYMENT_INTENTS], SCHEMAS);
+    let mut ids = Ids::new(1);
+    let mut builder = Builder {
+        table: &table,
+        fixtures: None,
+        ids: &mut ids,
+        now: 1_700_000_060,
+    };
+    let mut session = new_session(&shop_params());
+    let effects = complete_session(&mut session, &mut builder);
+    assert!(effects.refusal.is_none());
+    assert_eq!(session["status"], "complete");
+    assert_eq!(session["payment_status"], "paid");
+    assert_eq!(session["url"], Value::Null);
+    let (kind, collection, intent) = &effects.created[0];
+    assert_eq!(
+        (*kind, *collection),
+        ("payment_intent", "/v1/payment_intents")
+    );
+    assert_eq!(intent["status"], "succeeded");
+    assert_eq!(intent["amount"], 3500);
+    assert_eq!(intent["amount_received"], 3500);
+    assert_eq!(session["payment_intent"], intent["id"]);
+    let names: Vec<&str> = effects.events.iter().map(|event| event.1).collect();
+    assert_eq!(
+        names,
+        ["payment_intent.succeeded", "checkout.session.completed"]
+    );
+
+    let again = complete_session(&mut session, &mut builder);
+    let (status, body) = again.refusal.unwrap_or_default();
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["type"], "invalid_request_error");
+    assert!(again.events.is_empty());
+    assert!(expire_session(&mut session).refusal.is_some());
+}
+
+#[test]
+fn without_payment_intents_a_session_completes_without_one() {
+    let table = crate::table::Table::new(&[], &[]);
+    let mut ids = Ids::new(1);
+    let mut builder = Builder {
+        table: &table,
+        fixtures: None,
+        ids: &mut ids,
+        now: 0,
+    };
+    let mut session = new_session(&shop_params());
+    let effects = complete_session(&mut session, &mut builder);
+    assert!(effects.created.is_empty());
+    assert_eq!(session["payment_intent"], Value::Null);
+    assert_eq!(session["payment_status"], "paid");
+}
+
+#[test]
+fn an_open_session_expires_once() {
+    let mut session = new_session(&shop_params());
+    let effects = expire_session(&mut session);
+    assert_eq!(session["status"], "expired");
+    assert_eq!(effects.events[0].1, "checkout.session.expired");
+    assert_eq!(
+        expire_session(&mut session)
+            .refusal
+            .map(|(status, _)| status),
+        Some(400)
+    );
+}

@@ -1,0 +1,147 @@
+//! The store: the objects of each account (the platform's is keyed `""`), the collections
+//! they are listed in, and the ids deleted per resource. It knows nothing of requests; the
+//! actions (`actions.rs`) and the lifecycles read and write it.
+
+use crate::error::envelope;
+use crate::events::{Change, Write};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// A stored object.
+pub(crate) struct Stored {
+    pub resource: &'static str,
+    pub value: Value,
+    /// Made up for an unknown id (`UnknownIds::Synthesize`) rather than created: it has no
+    /// lifecycle to follow.
+    pub synthesized: bool,
+}
+
+/// The objects of one account.
+#[derive(Default)]
+pub(crate) struct Account {
+    pub objects: HashMap<String, Stored>,
+    /// By concrete collection path (`/v1/customers`), the ids created there, oldest first.
+    pub collections: HashMap<String, Vec<String>>,
+    /// The ids deleted, per resource: deleting coupon `250FF` leaves plan `250FF` alone, as
+    /// on Stripe, where each resource has its own ids.
+    deleted: HashSet<(&'static str, String)>,
+}
+
+impl Account {
+    /// The stored object of `resource` with `id`.
+    pub fn get(&self, resource: &str, id: &str) -> Option<&Stored> {
+        self.objects
+            .get(id)
+            .filter(|stored| stored.resource == resource)
+    }
+
+    /// The stored object of `resource` with `id`, to change.
+    pub fn get_mut(&mut self, resource: &str, id: &str) -> Option<&mut Stored> {
+        self.objects
+            .get_mut(id)
+            .filter(|stored| stored.resource == resource)
+    }
+
+    /// The value of the stored object of `resource` with `id`, copied.
+    pub fn value(&self, resource: &str, id: &str) -> Option<Value> {
+        self.get(resource, id).map(|stored| stored.value.clone())
+    }
+
+    /// Whether an object of `resource` with `id` was deleted.
+    pub fn was_deleted(&self, resource: &'static str, id: &str) -> bool {
+        self.deleted.contains(&(resource, id.to_owned()))
+    }
+
+    /// Removes the object and remembers its id as deleted for its resource.
+    pub fn delete(&mut self, resource: &'static str, id: &str) {
+        if self.get(resource, id).is_some() {
+            self.objects.remove(id);
+        }
+        self.deleted.insert((resource, id.to_owned()));
+    }
+
+    /// Stores `object` under `id` and lists it in `collection`.
+    pub fn insert(
+        &mut self,
+        resource: &'static str,
+        collection: &str,
+        id: String,
+        object: Value,
+        synthesized: bool,
+    ) {
+        self.collections
+            .entry(collection.to_owned())
+            .or_default()
+            .push(id.clone());
+        self.objects.insert(
+            id,
+            Stored {
+                resource,
+                value: object,
+                synthesized,
+            },
+        );
+    }
+
+    /// Stores a new object in `collection` and records its creation; an object without an id
+    /// (a connection token) is answered but not stored.
+    pub fn store_new(
+        &mut self,
+        resource: &'static str,
+        collection: &str,
+        object: &Value,
+        writes: &mut Vec<Write>,
+    ) {
+        let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned) else {
+            return;
+        };
+        self.insert(resource, collection, id, object.clone(), false);
+        writes.push(Write {
+            resource,
+            change: Change::Created,
+            object: object.clone(),
+        });
+    }
+
+    /// Sets one field of a stored object.
+    pub fn set_field(&mut self, id: &str, name: &str, value: Value) {
+        if let Some(Value::Object(fields)) =
+            self.objects.get_mut(id).map(|stored| &mut stored.value)
+        {
+            fields.insert(name.to_owned(), value);
+        }
+    }
+}
+
+/// Every account's objects.
+#[derive(Default)]
+pub(crate) struct Store {
+    pub accounts: HashMap<String, Account>,
+}
+
+impl Store {
+    /// The account's objects, made empty on first use.
+    pub fn account(&mut self, account: &str) -> &mut Account {
+        self.accounts.entry(account.to_owned()).or_default()
+    }
+
+    /// How many objects are stored, over all accounts, not counting events.
+    pub fn count(&self) -> usize {
+        self.accounts
+            .values()
+            .flat_map(|account| account.objects.values())
+            .filter(|stored| stored.resource != "event")
+            .count()
+    }
+}
+
+/// Stripe's 404 for an id it does not know, naming the param that carried it.
+pub(crate) fn missing(resource: &str, id: &str, param: &str) -> Value {
+    let kind = resource.rsplit('.').next().unwrap_or(resource);
+    envelope(
+        "invalid_request_error",
+        Some("resource_missing"),
+        &format!("No such {kind}: '{id}'"),
+        Some(param),
+    )
+}
