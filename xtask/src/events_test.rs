@@ -236,7 +236,7 @@ fn every_fixture_decodes_as_an_event() {{
 #[test]
 fn every_named_event_with_a_fixture_matches_its_variant() {{
     let objects = fixture_objects(FIXTURES);
-    let (mut matched, mut without_fixture) = (0, 0);
+    let (mut matched, mut undecoded, mut without_fixture) = (0, 0, 0);
     let mut failures = Vec::new();
     for (name, kind) in NAMED {{
         let Some((_, object, _, _)) = objects.iter().find(|(_, _, object_kind, deleted)| object_kind == kind && !deleted) else {{
@@ -244,6 +244,12 @@ fn every_named_event_with_a_fixture_matches_its_variant() {{
             continue;
         }};
         match deliver_named(object, name, stripe_sdk::API_VERSION) {{
+            // A fixture that does not fit its own spec (see the test above) is kept as JSON,
+            // and so is not the variant: `kind()` must then take the catch-all arm.
+            Ok(event) if matches!(event.data.object, EventObject::Undecoded(_)) => match kind_name(event.kind()) {{
+                None => undecoded += 1,
+                Some(got) => failures.push(format!("{{name}}: an undecoded object is {{got}}")),
+            }},
             Ok(event) => match kind_name(event.kind()) {{
                 Some(got) if got == *name => matched += 1,
                 got => failures.push(format!("{{name}}: kind() is {{got:?}}")),
@@ -259,7 +265,7 @@ fn every_named_event_with_a_fixture_matches_its_variant() {{
             }}
         }}
     }}
-    eprintln!("{{matched}} event names matched their EventKind variant; {{without_fixture}} have no fixture of their object");
+    eprintln!("{{matched}} event names matched their EventKind variant; {{undecoded}} took the catch-all arm, their fixture not fitting its spec; {{without_fixture}} have no fixture of their object");
     assert!(matched > 0, "no event matched its EventKind variant");
     assert!(failures.is_empty(), "{{}} failures:\n{{}}", failures.len(), failures.join("\n"));
 }}
