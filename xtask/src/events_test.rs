@@ -257,12 +257,11 @@ fn every_named_event_with_a_fixture_matches_its_variant() {{
             Err(error) => failures.push(format!("{{name}}: refused: {{error}}")),
         }}
         // The same name with an object of another kind is not that variant.
-        if let Some((_, other, _, _)) = objects.iter().find(|(_, _, object_kind, _)| object_kind != kind) {{
-            if let Ok(event) = deliver_named(other, name, stripe_sdk::API_VERSION) {{
-                if kind_name(event.kind()).is_some() {{
-                    failures.push(format!("{{name}} with a {{}}: kind() named a variant", other["object"]));
-                }}
-            }}
+        if let Some((_, other, _, _)) = objects.iter().find(|(_, _, object_kind, _)| object_kind != kind)
+            && let Ok(event) = deliver_named(other, name, stripe_sdk::API_VERSION)
+            && kind_name(event.kind()).is_some()
+        {{
+            failures.push(format!("{{name}} with a {{}}: kind() named a variant", other["object"]));
         }}
     }}
     eprintln!("{{matched}} event names matched their EventKind variant; {{undecoded}} took the catch-all arm, their fixture not fitting its spec; {{without_fixture}} have no fixture of their object");

@@ -275,6 +275,10 @@ impl Context<'_> {
 /// variant has a distinct one, otherwise by trying its variants in order from the value's start. A value
 /// that fits no variant is kept as JSON. Its `Serialize` impl comes with the `serialize`
 /// feature.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the variants' names, types and gates are three parallel lists of the caller's"
+)]
 fn emit_response_union(
     name: &Ident,
     doc: &TokenStream,

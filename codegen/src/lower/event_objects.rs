@@ -46,13 +46,12 @@ pub(super) fn object_of_event(
     if let Some(object) = known(prefix.join("_")) {
         return Some(object);
     }
-    if let [single] = prefix {
-        if let Some(object) = single
+    if let [single] = prefix
+        && let Some(object) = single
             .split_once('_')
             .and_then(|(namespace, rest)| known(format!("{namespace}.{rest}")))
-        {
-            return Some(object);
-        }
+    {
+        return Some(object);
     }
     if let Some((child, parent)) = prefix.split_last().filter(|(_, parent)| !parent.is_empty()) {
         let parent = parent.join(".");
@@ -104,18 +103,17 @@ fn collect_objects(spec: &OpenAPI, schema: &Schema, depth: usize, held: &mut BTr
         return;
     }
     // A list page has an `object` value of its own (`list`); its `data` holds the objects.
-    if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind {
-        if page_kind(object).is_some() {
-            if let Some(data) = object.properties.get("data") {
-                match data {
-                    ReferenceOr::Item(schema) => collect_objects(spec, schema, depth + 1, held),
-                    ReferenceOr::Reference { reference } => {
-                        collect_reference(spec, reference, depth + 1, held);
-                    }
-                }
+    if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind
+        && page_kind(object).is_some()
+    {
+        match object.properties.get("data") {
+            Some(ReferenceOr::Item(schema)) => collect_objects(spec, schema, depth + 1, held),
+            Some(ReferenceOr::Reference { reference }) => {
+                collect_reference(spec, reference, depth + 1, held);
             }
-            return;
+            None => {}
         }
+        return;
     }
     if let Some(found) = discriminator_of(schema) {
         if !found.deleted {
