@@ -4,8 +4,8 @@
 //! `EventKind`, the event's name and its typed object in one value, each variant under its
 //! resource's feature.
 
-use super::{Context, ident, runtime};
-use crate::ir::{EventTypes, TypeKind};
+use super::{Context, doc_attrs, ident, runtime};
+use crate::ir::{Doc, EventTypes, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -144,7 +144,7 @@ impl Context<'_> {
             }
         };
         let mut doc = String::from(
-            " What happened, with the object it happened to: the event's `type` and its \
+            "What happened, with the object it happened to: the event's `type` and its \
              `data.object` in one value, for a handler to match on.\n\n\
              A variant holds its resource's type, and exists when the resource's Cargo feature \
              is on. An event of another name, of a resource whose feature is off, or whose \
@@ -170,8 +170,10 @@ impl Context<'_> {
                 &format!("[`{object}::Undecoded`]"),
             )
             .replace("[`Event`]", &format!("[`{envelope}`]"));
+        // One attribute per line, so that the list of undecided events reads as `///` lines.
+        let doc = doc_attrs(&Doc(Some(doc)));
         quote! {
-            #[doc = #doc]
+            #doc
             #[derive(Clone, Copy, Debug)]
             #[non_exhaustive]
             pub enum EventKind<'a> {
