@@ -39,11 +39,11 @@ impl crate::HasId for Event {
     }
 }
 crate::types::impl_event_envelope!(Event, "2023-08-16");
-/** What happened, with the object it happened to: the event's `type` and its `data.object` in one value, for a handler to match on.
-
-A variant holds its resource's type, and exists when the resource's Cargo feature is on. An event of another name, of a resource whose feature is off, or whose object did not decode (see [`EventObject::Undecoded`]) takes the catch-all arm; its `type_` and `data` are still on the [`Event`].
-
-These events have no variant, since the API document does not decide the kind of object they carry: `checkout.session.async_payment_failed`, `checkout.session.async_payment_succeeded`, `checkout.session.completed`, `payment_intent.payment_failed`, `payment_intent.succeeded`.*/
+/// What happened, with the object it happened to: the event's `type` and its `data.object` in one value, for a handler to match on.
+///
+/// A variant holds its resource's type, and exists when the resource's Cargo feature is on. An event of another name, of a resource whose feature is off, or whose object did not decode (see [`EventObject::Undecoded`]) takes the catch-all arm; its `type_` and `data` are still on the [`Event`].
+///
+/// These events have no variant, since the API document does not decide the kind of object they carry: `checkout.session.async_payment_failed`, `checkout.session.async_payment_succeeded`, `checkout.session.completed`, `payment_intent.payment_failed`, `payment_intent.succeeded`.
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub enum EventKind<'a> {

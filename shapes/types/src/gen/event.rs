@@ -26,9 +26,9 @@ impl crate::HasId for Event {
     }
 }
 crate::types::impl_event_envelope!(Event, "2024-01-01");
-/** What happened, with the object it happened to: the event's `type` and its `data.object` in one value, for a handler to match on.
-
-A variant holds its resource's type, and exists when the resource's Cargo feature is on. An event of another name, of a resource whose feature is off, or whose object did not decode (see [`EventObject::Undecoded`]) takes the catch-all arm; its `type_` and `data` are still on the [`Event`].*/
+/// What happened, with the object it happened to: the event's `type` and its `data.object` in one value, for a handler to match on.
+///
+/// A variant holds its resource's type, and exists when the resource's Cargo feature is on. An event of another name, of a resource whose feature is off, or whose object did not decode (see [`EventObject::Undecoded`]) takes the catch-all arm; its `type_` and `data` are still on the [`Event`].
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub enum EventKind<'a> {
