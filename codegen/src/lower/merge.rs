@@ -13,7 +13,7 @@
 //! with `treasury`), so that no field is ever typed by another field's name. The shared struct
 //! is named after the module and that place (`PaymentIntentParamsShipping`), not after one of
 //! its places, so that its name survives an operation being added or removed; every place
-//! keeps its own name as an alias (`PostPaymentIntentsParamsShipping`), which is what fields
+//! keeps its own name as an alias (`PaymentIntentCreateParamsShipping`), which is what fields
 //! outside the shared structs name. When one place later diverges from the others, only its
 //! alias becomes a type of its own: the change is what the spec did there. Two types are the
 //! same shape when everything but their names and the spec locations they came from is equal:
@@ -155,6 +155,8 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         taken.insert(name.clone());
         let mut def = api.types[representative].clone();
         def.name = name;
+        // The old names stay with the places they named, which become aliases of this.
+        def.deprecated_names.clear();
         shared_of.insert(representative, api.types.len());
         api.types.push(def);
     }
@@ -184,7 +186,7 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
 
 /// A type's place relative to its operation's params, and that params type's name: its name
 /// after the longest params type name it starts with
-/// (`PostAccountsAccountParamsCapabilitiesTreasury` -> `CapabilitiesTreasury`), or `None` for
+/// (`AccountUpdateParamsCapabilitiesTreasury` -> `CapabilitiesTreasury`), or `None` for
 /// a type named after no operation's params.
 fn place_of<'a, 'p>(name: &'a str, params_names: &'p [String]) -> Option<(&'a str, &'p str)> {
     params_names

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 use stripe_sdk::reqwest;
 use stripe_sdk::{
-    ApiErrorCategory, ErrorKind, GetCustomersCustomerParams, GetCustomersParams,
-    GetPaymentIntentsIntentParams, GetPaymentIntentsParams, PostCustomersCustomerParams,
-    PostCustomersParams, PostPaymentIntentsParams, RequestOptions, Unsettable,
+    ApiErrorCategory, ErrorKind, CustomerRetrieveParams, CustomerListParams,
+    PaymentIntentRetrieveParams, PaymentIntentListParams, CustomerUpdateParams,
+    CustomerCreateParams, PaymentIntentCreateParams, RequestOptions, Unsettable,
 };
 use stripe_sdk_fake::{DEFAULT_API_KEY, FakeStripe};
 
@@ -57,7 +57,7 @@ async fn a_customer_is_created_retrieved_updated_and_deleted() {
     let fake = fake().await;
     let client = fake.client();
     let created = client
-        .post_customers(&PostCustomersParams {
+        .post_customers(&CustomerCreateParams {
             email: Some("jenny@example.com".to_owned()),
             metadata: Some(Unsettable::Value(metadata(&[
                 ("order", "6735"),
@@ -76,7 +76,7 @@ async fn a_customer_is_created_retrieved_updated_and_deleted() {
 
     // The retrieve answers a union (a customer, or a deleted one): its JSON says which.
     client
-        .get_customers_customer(&created.id, &GetCustomersCustomerParams::default())
+        .get_customers_customer(&created.id, &CustomerRetrieveParams::default())
         .await
         .expect("retrieved");
     let log = fake.requests();
@@ -89,7 +89,7 @@ async fn a_customer_is_created_retrieved_updated_and_deleted() {
     let updated = client
         .post_customers_customer(
             &created.id,
-            &PostCustomersCustomerParams {
+            &CustomerUpdateParams {
                 name: Some("Jenny Rosen".to_owned()),
                 metadata: Some(Unsettable::Value(metadata(&[
                     ("tier", ""),
@@ -114,7 +114,7 @@ async fn a_customer_is_created_retrieved_updated_and_deleted() {
     assert!(deleted.deleted);
     assert_eq!(deleted.id, created.id);
     let error = client
-        .get_customers_customer(&created.id, &GetCustomersCustomerParams::default())
+        .get_customers_customer(&created.id, &CustomerRetrieveParams::default())
         .await
         .expect_err("gone");
     assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
@@ -131,7 +131,7 @@ async fn lists_page_newest_first() {
     let mut ids = Vec::new();
     for index in 0..25 {
         let customer = client
-            .post_customers(&PostCustomersParams {
+            .post_customers(&CustomerCreateParams {
                 email: Some(format!("c{index}@example.com")),
                 ..Default::default()
             })
@@ -145,7 +145,7 @@ async fn lists_page_newest_first() {
         let client = client.clone();
         async move {
             client
-                .get_customers(&GetCustomersParams {
+                .get_customers(&CustomerListParams {
                     limit: Some(10),
                     starting_after,
                     ending_before,
@@ -175,7 +175,7 @@ async fn lists_page_newest_first() {
 
     // A filter naming a field.
     let by_email = client
-        .get_customers(&GetCustomersParams {
+        .get_customers(&CustomerListParams {
             email: Some("c3@example.com".to_owned()),
             ..Default::default()
         })
@@ -186,7 +186,7 @@ async fn lists_page_newest_first() {
 
     // An out-of-range limit is refused as Stripe refuses it.
     let error = client
-        .get_customers(&GetCustomersParams {
+        .get_customers(&CustomerListParams {
             limit: Some(1000),
             ..Default::default()
         })
@@ -206,7 +206,7 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
     for _ in 0..2 {
         customers.push(
             client
-                .post_customers(&PostCustomersParams::default())
+                .post_customers(&CustomerCreateParams::default())
                 .await
                 .expect("created")
                 .id,
@@ -214,9 +214,9 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
     }
     for (amount, customer) in [(1000, 0), (2000, 0), (3000, 1)] {
         let intent = client
-            .post_payment_intents(&PostPaymentIntentsParams {
+            .post_payment_intents(&PaymentIntentCreateParams {
                 customer: Some(customers[customer].clone()),
-                ..PostPaymentIntentsParams::new(amount, "usd")
+                ..PaymentIntentCreateParams::new(amount, "usd")
             })
             .await
             .expect("created");
@@ -228,7 +228,7 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
         );
     }
     let of_first = client
-        .get_payment_intents(&GetPaymentIntentsParams {
+        .get_payment_intents(&PaymentIntentListParams {
             customer: Some(customers[0].clone()),
             ..Default::default()
         })
@@ -246,7 +246,7 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
     let expanded = client
         .get_payment_intents_intent(
             &intent_id,
-            &GetPaymentIntentsIntentParams {
+            &PaymentIntentRetrieveParams {
                 expand: Some(vec!["customer".to_owned()]),
                 ..Default::default()
             },
@@ -263,7 +263,7 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
     let answered = &log.last().expect("logged").response;
     assert_eq!(answered["customer"]["object"], "customer");
     client
-        .get_payment_intents(&GetPaymentIntentsParams {
+        .get_payment_intents(&PaymentIntentListParams {
             expand: Some(vec!["data.customer".to_owned()]),
             ..Default::default()
         })
@@ -280,7 +280,7 @@ async fn an_idempotent_create_is_replayed() {
     let client = fake
         .client()
         .with_options(RequestOptions::new().idempotency_key("signup-jenny"));
-    let params = PostCustomersParams {
+    let params = CustomerCreateParams {
         email: Some("jenny@example.com".to_owned()),
         ..Default::default()
     };
@@ -290,7 +290,7 @@ async fn an_idempotent_create_is_replayed() {
     assert_eq!(fake.stored_objects(), 1, "created once");
     assert!(fake.requests()[1].replayed);
     let error = client
-        .post_customers(&PostCustomersParams {
+        .post_customers(&CustomerCreateParams {
             email: Some("other@example.com".to_owned()),
             ..Default::default()
         })
@@ -306,7 +306,7 @@ async fn objects_of_a_connected_account_are_seen_only_with_it() {
         .client()
         .with_options(RequestOptions::new().stripe_account("acct_1Connected"));
     let customer = connected
-        .post_customers(&PostCustomersParams::default())
+        .post_customers(&CustomerCreateParams::default())
         .await
         .expect("created");
     connected
@@ -320,12 +320,12 @@ async fn objects_of_a_connected_account_are_seen_only_with_it() {
         .expect_err("not the platform's");
     assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
     let listed = platform
-        .get_customers(&GetCustomersParams::default())
+        .get_customers(&CustomerListParams::default())
         .await
         .expect("listed");
     assert!(listed.data.is_empty());
     let listed = connected
-        .get_customers(&GetCustomersParams::default())
+        .get_customers(&CustomerListParams::default())
         .await
         .expect("listed");
     assert_eq!(listed.data.len(), 1);
