@@ -103,7 +103,9 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
     // One shared struct per class, named after its module and relative place; classes that
     // would share a name (the same place with two shapes, each of several operations: a
     // subscription's `items` for create and for update) are named after their operations'
-    // methods too (`SubscriptionCreateParamsItems`, `AppsSecretFindListParamsScope`), and
+    // methods too, after the place (`SubscriptionParamsItemsForCreate`,
+    // `AppsSecretParamsScopeForFindAndList`), which no place's own name
+    // (`SubscriptionCreateParamsItems`: resource, method, `Params`, place) can be; and
     // numbered, the same on every run, only where that does not tell them apart.
     let mut taken: HashSet<String> = api.types.iter().map(|def| def.name.clone()).collect();
     let module_name = |index: usize| crate::naming::pascal_case(&api.types[index].module);
@@ -138,13 +140,14 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         if let Some((relative, _)) = place_of(&api.types[*representative].name, &params_names)
             && !methods.is_empty()
         {
-            let methods: String = methods
+            let methods: Vec<String> = methods
                 .iter()
                 .map(|method| crate::naming::pascal_case(method))
                 .collect();
-            *base = nested_type_name(
-                &format!("{}{methods}Params", module_name(*representative)),
-                relative,
+            *base = format!(
+                "{}For{}",
+                nested_type_name(&format!("{}Params", module_name(*representative)), relative),
+                methods.join("And")
             );
         }
     }
