@@ -131,6 +131,7 @@ pub enum ChangeKind {
     ImplRemoved,
     ImplFeaturesChanged,
     AliasNowOwnType,
+    TypeRenamed,
     DocChanged,
 }
 
@@ -176,6 +177,7 @@ impl ChangeKind {
             ChangeKind::ImplRemoved => "impl_removed",
             ChangeKind::ImplFeaturesChanged => "impl_features_changed",
             ChangeKind::AliasNowOwnType => "alias_now_own_type",
+            ChangeKind::TypeRenamed => "type_renamed",
             ChangeKind::DocChanged => "doc_changed",
         }
     }
@@ -189,7 +191,7 @@ pub struct Change {
     /// The operationId the change belongs to; `None` for shared (component) types, features
     /// and the API version.
     pub operation: Option<String>,
-    /// The Rust item (`PostTerminalConnectionTokensParams.location`,
+    /// The Rust item (`TerminalConnectionTokenCreateParams.location`,
     /// `Client::post_terminal_connection_tokens`, `TerminalReaderStatus::Online`).
     pub rust: String,
     /// Where the item is in the new spec, or in the old one when it was removed.
@@ -300,7 +302,39 @@ pub fn diff(old: &Surface, new: &Surface) -> ApiDiff {
             .collect()
     };
     let (old_shared, new_shared) = (shared(old), shared(new));
+    // A type renamed with its old name kept as a deprecated alias is one change, the rename,
+    // and its contents are compared under the new name.
+    let renamed: BTreeMap<&str, &str> = new
+        .renamed
+        .iter()
+        .filter(|(old_name, new_name)| {
+            old.types.contains_key(*old_name)
+                && !new.types.contains_key(*old_name)
+                && !old.types.contains_key(*new_name)
+                && new.types.contains_key(*new_name)
+        })
+        .map(|(old_name, new_name)| (old_name.as_str(), new_name.as_str()))
+        .collect();
+    let renamed_to: BTreeSet<&str> = renamed.values().copied().collect();
     for (name, old_type, new_type) in merge(&old.types, &new.types) {
+        if new_type.is_some() && old_type.is_none() && renamed_to.contains(name) {
+            continue;
+        }
+        let (name, new_type) = match (old_type, new_type, renamed.get(name)) {
+            (Some(_), None, Some(&new_name)) => {
+                let new_def = &new.types[new_name];
+                type_place(new_name, new_def).push(
+                    &mut changes,
+                    ChangeClass::Compatible,
+                    ChangeKind::TypeRenamed,
+                    format!(
+                        "`{name}` -> `{new_name}`; the old name stays as a deprecated alias"
+                    ),
+                );
+                (new_name, Some(new_def))
+            }
+            _ => (name, new_type),
+        };
         changes.spans_places = old_shared.contains(name)
             || new_shared.contains(name)
             || old_type.is_some_and(|def| def.alias_of.is_some())
@@ -354,6 +388,9 @@ impl Changes<'_> {
                     continue;
                 }
                 if !word.is_empty() {
+                    if let Some(renamed) = self.new.renamed.get(&word) {
+                        word.clone_from(renamed);
+                    }
                     match self.new.types.get(&word) {
                         Some(def) => out.push_str(def.alias_of.as_deref().unwrap_or(&word)),
                         None if require_known && surface.types.contains_key(&word) => {
@@ -505,7 +542,11 @@ fn diff_operation(
             detail,
         );
     }
-    if old.params != new.params {
+    let same_params = match (&old.params, &new.params) {
+        (Some(old), Some(new)) => changes.same_type(old, new),
+        (old, new) => old == new,
+    };
+    if !same_params {
         let detail = format!(
             "params {} -> {}",
             old.params.as_deref().unwrap_or("none"),
@@ -518,7 +559,7 @@ fn diff_operation(
             detail,
         );
     }
-    if old.response != new.response {
+    if !changes.same_type(&old.response, &new.response) {
         let detail = format!("returns {} -> {}", old.response, new.response);
         at.push(
             changes,

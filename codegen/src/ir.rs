@@ -79,6 +79,9 @@ pub struct Operation {
     pub module: String,
     /// The operation's resource-style method (`client.customers().retrieve(..)`).
     pub resource_method: ResourceMethod,
+    /// What the operation's types are named after: its handle's resource and its method
+    /// (`CustomerRetrieve`, for `CustomerRetrieveParams`).
+    pub type_base: String,
     /// The verb the operation's description starts with (`cancel` for "Cancels a customer's
     /// subscription"), a doc alias of its methods when it is not their name.
     pub verb: Option<String>,
@@ -233,6 +236,10 @@ pub struct TypeDef {
     pub pointer: String,
     pub doc: Doc,
     pub kind: TypeKind,
+    /// The names the type had when types were named after operationIds
+    /// (`PostPricesParamsRecurring` for `PriceCreateParamsRecurring`), kept as deprecated
+    /// aliases, hidden from the docs, so that programs written against them still build.
+    pub deprecated_names: Vec<String>,
     /// What the analysis pass derived.
     pub facts: TypeFacts,
 }

@@ -123,7 +123,7 @@ pub fn type_name(name: &str) -> String {
     }
 }
 
-/// The name of a type nested in `parent` (`PostCustomersParams` + `Shipping`). A keyword's
+/// The name of a type nested in `parent` (`CustomerCreateParams` + `Shipping`). A keyword's
 /// trailing `_` is dropped first: `Self_Object` is not upper camel case, `SelfObject` is.
 pub fn nested_type_name(parent: &str, suffix: &str) -> String {
     format!("{}{suffix}", parent.trim_end_matches('_'))

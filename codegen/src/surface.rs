@@ -29,6 +29,10 @@ pub struct Surface {
     /// empty for a crate without them, such as the checked-in one.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub features: BTreeMap<String, Vec<String>>,
+    /// Old type names kept as deprecated aliases -> the type each now names
+    /// (`PostPricesParams` -> `PriceCreateParams`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub renamed: BTreeMap<String, String>,
 }
 
 /// One client method.
@@ -300,11 +304,21 @@ pub fn surface(api: &Api, with_features: bool) -> Surface {
     } else {
         BTreeMap::new()
     };
+    let renamed = api
+        .types
+        .iter()
+        .flat_map(|def| {
+            def.deprecated_names
+                .iter()
+                .map(|old| (old.clone(), def.name.clone()))
+        })
+        .collect();
     Surface {
         api_version: api.api_version.clone(),
         operations,
         types,
         features,
+        renamed,
     }
 }
 

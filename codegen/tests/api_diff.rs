@@ -133,7 +133,7 @@ fn params_field_removed_and_optional_field_added() {
         &removed,
         ChangeClass::Breaking,
         ChangeKind::FieldRemoved,
-        "PostWidgetsParams.size",
+        "WidgetCreateParams.size",
         &pointer,
     );
     assert_eq!(change.operation.as_deref(), Some("PostWidgets"));
@@ -142,7 +142,7 @@ fn params_field_removed_and_optional_field_added() {
         &added,
         ChangeClass::Compatible,
         ChangeKind::FieldAdded,
-        "PostWidgetsParams.size",
+        "WidgetCreateParams.size",
         &pointer,
     );
 }
@@ -157,7 +157,7 @@ fn required_params_field_added_is_breaking() {
         &compare(BASE, &new),
         ChangeClass::Breaking,
         ChangeKind::FieldAdded,
-        "PostWidgetsParams.weight",
+        "WidgetCreateParams.weight",
         &format!("{POST_BODY}/properties/weight"),
     );
     assert_eq!(change.detail, "new required field: i64");
@@ -173,7 +173,7 @@ fn params_field_now_required_and_now_optional() {
         &compare(BASE, &size_required),
         ChangeClass::Breaking,
         ChangeKind::FieldNowRequired,
-        "PostWidgetsParams.size",
+        "WidgetCreateParams.size",
         &format!("{POST_BODY}/properties/size"),
     );
     assert_eq!(change.detail, "optional -> required (Option<i64> -> i64)");
@@ -184,7 +184,7 @@ fn params_field_now_required_and_now_optional() {
         &changes,
         ChangeClass::Breaking,
         ChangeKind::FieldNowOptional,
-        "PostWidgetsParams.name",
+        "WidgetCreateParams.name",
         &format!("{POST_BODY}/properties/name"),
     );
     assert_eq!(
@@ -197,7 +197,7 @@ fn params_field_now_required_and_now_optional() {
         &changes,
         ChangeClass::Compatible,
         ChangeKind::ImplAdded,
-        "PostWidgetsParams",
+        "WidgetCreateParams",
         POST_BODY,
     );
     assert_eq!(change.detail, "Default (always)");
@@ -208,7 +208,7 @@ fn params_field_now_required_and_now_optional() {
         &changes,
         ChangeClass::Breaking,
         ChangeKind::ImplRemoved,
-        "PostWidgetsParams",
+        "WidgetCreateParams",
         POST_BODY,
     );
     assert_eq!(change.detail, "Default (always)");
@@ -259,7 +259,7 @@ fn params_field_type_changed() {
         &compare(BASE, &new),
         ChangeClass::Breaking,
         ChangeKind::FieldTypeChanged,
-        "PostWidgetsParams.size",
+        "WidgetCreateParams.size",
         &format!("{POST_BODY}/properties/size"),
     );
     assert_eq!(change.detail, "Option<i64> -> Option<f64>");
@@ -273,7 +273,7 @@ fn max_length_lowered_is_breaking_and_raised_is_compatible() {
         &compare(BASE, &lowered),
         ChangeClass::Breaking,
         ChangeKind::MaxLengthChanged,
-        "PostWidgetsParams.name",
+        "WidgetCreateParams.name",
         &pointer,
     );
     assert_eq!(change.detail, "maxLength 100 -> 50");
@@ -282,7 +282,7 @@ fn max_length_lowered_is_breaking_and_raised_is_compatible() {
         &compare(BASE, &raised),
         ChangeClass::Compatible,
         ChangeKind::MaxLengthChanged,
-        "PostWidgetsParams.name",
+        "WidgetCreateParams.name",
         &pointer,
     );
     // A query parameter's field is located at its entry in `parameters`; a limit on the items
@@ -295,7 +295,7 @@ fn max_length_lowered_is_breaking_and_raised_is_compatible() {
         &compare(BASE, &items),
         ChangeClass::Breaking,
         ChangeKind::MaxLengthChanged,
-        "GetWidgetsWidgetParams.expand",
+        "WidgetRetrieveParams.expand",
         "/paths/~1v1~1widgets~1{widget}/get/parameters/1",
     );
     assert_eq!(change.operation.as_deref(), Some("GetWidgetsWidget"));
@@ -311,7 +311,7 @@ fn params_enum_value_added_and_removed() {
         &compare(BASE, &with_green),
         ChangeClass::Compatible,
         ChangeKind::EnumValueAdded,
-        "PostWidgetsParamsColor::Green",
+        "WidgetCreateParamsColor::Green",
         &format!("{POST_BODY}/properties/color/enum/2"),
     );
     let without_blue = mutate(
@@ -322,7 +322,7 @@ fn params_enum_value_added_and_removed() {
         &compare(BASE, &without_blue),
         ChangeClass::Breaking,
         ChangeKind::EnumValueRemoved,
-        "PostWidgetsParamsColor::Blue",
+        "WidgetCreateParamsColor::Blue",
         &format!("{POST_BODY}/properties/color/enum/1"),
     );
     assert_eq!(change.detail, "value \"blue\"");
@@ -430,7 +430,7 @@ fn descriptions_only_are_docs() {
         &diff,
         ChangeClass::Docs,
         ChangeKind::DocChanged,
-        "PostWidgetsParams.name",
+        "WidgetCreateParams.name",
         &format!("{POST_BODY}/properties/name"),
     );
     assert_eq!(diff.semver, Semver::Patch);
@@ -651,12 +651,12 @@ fn endpoint_path_params_params_type_and_response_type_changes() {
         "Client::get_widgets_widget",
         "/paths/~1v1~1widgets~1{widget}/get",
     );
-    assert_eq!(change.detail, "params GetWidgetsWidgetParams -> none");
+    assert_eq!(change.detail, "params WidgetRetrieveParams -> none");
     expect(
         &diff,
         ChangeClass::Breaking,
         ChangeKind::TypeRemoved,
-        "GetWidgetsWidgetParams",
+        "WidgetRetrieveParams",
         "/paths/~1v1~1widgets~1{widget}/get/parameters",
     );
 
@@ -697,7 +697,7 @@ fn pagination_lost_is_breaking() {
         &diff,
         ChangeClass::Breaking,
         ChangeKind::FieldRemoved,
-        "GetWidgetsParams.starting_after",
+        "WidgetListParams.starting_after",
         "/paths/~1v1~1widgets/get/parameters/1",
     );
     let back = compare(&no_cursor, BASE);
@@ -727,7 +727,7 @@ fn request_enum_variant_renamed_by_a_clash() {
         &diff,
         ChangeClass::Breaking,
         ChangeKind::EnumVariantRenamed,
-        "PostWidgetsParamsColor::AB",
+        "WidgetCreateParamsColor::AB",
         &format!("{POST_BODY}/properties/color/enum/0"),
     );
     assert_eq!(change.detail, "value \"a_b\": AB2 -> AB");
@@ -742,7 +742,7 @@ fn generator_side_renames_and_reshapes() {
     let mut new = old.clone();
     let operation = new.operations.get_mut("PostWidgets").expect("operation");
     operation.method_name = "create_widget".to_owned();
-    let params = new.types.get_mut("PostWidgetsParams").expect("params");
+    let params = new.types.get_mut("WidgetCreateParams").expect("params");
     let TypeShape::Struct { fields } = &mut params.shape else {
         panic!("params are a struct")
     };
@@ -776,7 +776,7 @@ fn generator_side_renames_and_reshapes() {
         &diff,
         ChangeClass::Breaking,
         ChangeKind::FieldRenamed,
-        "PostWidgetsParams.widget_name",
+        "WidgetCreateParams.widget_name",
         &format!("{POST_BODY}/properties/name"),
     );
     expect(
@@ -838,7 +838,7 @@ fn json_output_has_the_documented_shape() {
             "class": "breaking",
             "kind": "max_length_changed",
             "operation": "PostWidgets",
-            "rust": "PostWidgetsParams.name",
+            "rust": "WidgetCreateParams.name",
             "pointer": format!("{POST_BODY}/properties/name"),
             "detail": "maxLength 100 -> 50"
         }]
@@ -868,7 +868,7 @@ fn text_and_markdown_group_by_class_and_explain_0x() {
         markdown.contains("<details><summary>Docs (1)</summary>"),
         "{markdown}"
     );
-    assert!(markdown.contains("| `max_length_changed` | `PostWidgetsParams.name` | `PostWidgets` | maxLength 100 -> 50 |"), "{markdown}");
+    assert!(markdown.contains("| `max_length_changed` | `WidgetCreateParams.name` | `PostWidgets` | maxLength 100 -> 50 |"), "{markdown}");
 }
 
 #[test]

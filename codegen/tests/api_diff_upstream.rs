@@ -61,7 +61,7 @@ fn from_2020_08_27_to_2022_11_15() {
         &diff,
         ChangeClass::Breaking,
         ChangeKind::FieldNowOptional,
-        "GetPaymentMethodsParams.type_",
+        "PaymentMethodListParams.type_",
         "/paths/~1v1~1payment_methods/get/parameters/5",
     );
     // checkout.session's `cancel_url` is required and not nullable in 2020-08-27, optional and
@@ -101,7 +101,7 @@ fn from_2022_11_15_to_2023_08_16() {
     // POST /v1/webhook_endpoints no longer accepts `invoiceitem.updated` in enabled_events.
     let found = diff.changes.iter().find(|change| {
         change.kind == ChangeKind::EnumValueRemoved
-            && change.rust == "PostWebhookEndpointsParamsEnabledEvents::InvoiceitemUpdated"
+            && change.rust == "WebhookEndpointCreateParamsEnabledEvents::InvoiceitemUpdated"
     });
     let change = found.expect("invoiceitem.updated removed");
     assert_eq!(change.class, ChangeClass::Breaking);

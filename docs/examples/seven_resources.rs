@@ -11,20 +11,20 @@
 //! what it made; with `STRIPE_API_BASE` it talks to another server, such as the fake Stripe.
 
 use stripe_sdk::{
-    Client, DeleteSubscriptionsSubscriptionExposedIdParams,
-    GetAccountsAccountParams, GetAccountsParams, GetCustomersCustomerParams, GetCustomersParams,
-    GetInvoicesInvoiceParams, GetInvoicesParams, GetPaymentIntentsIntentParams,
-    GetPaymentIntentsParams, GetPaymentMethodsParams, GetPaymentMethodsPaymentMethodParams,
-    GetSubscriptionsParams, GetSubscriptionsSubscriptionExposedIdParams,
-    GetTerminalReadersParams, GetTerminalReadersReaderParams, PostAccountsAccountParams,
-    PostAccountsAccountRejectParams, PostAccountsParams, PostCustomersCustomerParams,
-    PostCustomersParams, PostInvoicesInvoiceFinalizeParams, PostInvoicesInvoiceParams,
-    PostInvoicesParams, PostPaymentIntentsIntentCancelParams, PostPaymentIntentsIntentParams,
-    PostPaymentIntentsParams, PostPaymentMethodsParams, PostPaymentMethodsPaymentMethodAttachParams,
-    PostPaymentMethodsPaymentMethodDetachParams, PostPaymentMethodsPaymentMethodParams,
-    PostSubscriptionsParams, PostSubscriptionsSubscriptionExposedIdParams,
-    PostTerminalReadersParams, PostTerminalReadersReaderParams,
-    PostTerminalReadersReaderProcessPaymentIntentParams, RangeQuery,
+    Client, SubscriptionCancelParams,
+    AccountRetrieveParams, AccountListParams, CustomerRetrieveParams, CustomerListParams,
+    InvoiceRetrieveParams, InvoiceListParams, PaymentIntentRetrieveParams,
+    PaymentIntentListParams, PaymentMethodListParams, PaymentMethodRetrieveParams,
+    SubscriptionListParams, SubscriptionRetrieveParams,
+    TerminalReaderListParams, TerminalReaderRetrieveParams, AccountUpdateParams,
+    AccountRejectParams, AccountCreateParams, CustomerUpdateParams,
+    CustomerCreateParams, InvoiceFinalizeParams, InvoiceUpdateParams,
+    InvoiceCreateParams, PaymentIntentCancelParams, PaymentIntentUpdateParams,
+    PaymentIntentCreateParams, PaymentMethodCreateParams, PaymentMethodAttachParams,
+    PaymentMethodDetachParams, PaymentMethodUpdateParams,
+    SubscriptionCreateParams, SubscriptionUpdateParams,
+    TerminalReaderCreateParams, TerminalReaderUpdateParams,
+    TerminalReaderProcessPaymentIntentParams, RangeQuery,
 };
 
 #[tokio::main(flavor = "current_thread")]
@@ -38,22 +38,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Customers: create, retrieve, update, list every page (with a range filter); delete at the end.
     let customers = client.customers();
     let customer = customers
-        .create(&PostCustomersParams {
+        .create(&CustomerCreateParams {
             email: Some("jenny.rosen@example.com".to_owned()),
             ..Default::default()
         })
         .await?;
     let customer = customers
-        .retrieve(&customer.id, &GetCustomersCustomerParams::default())
+        .retrieve(&customer.id, &CustomerRetrieveParams::default())
         .await?;
     let customer_id = match &customer {
-        stripe_sdk::GetCustomersCustomerResponse::Customer(customer) => customer.id.clone(),
+        stripe_sdk::CustomerOrDeleted::Customer(customer) => customer.id.clone(),
         other => return Err(format!("the customer was deleted: {other:?}").into()),
     };
     customers
         .update(
             &customer_id,
-            &PostCustomersCustomerParams {
+            &CustomerUpdateParams {
                 description: Some("from the seven-resource example".to_owned()),
                 ..Default::default()
             },
@@ -61,7 +61,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let since = RangeQuery::gte(1_700_000_000);
     let recent = customers
-        .list_stream(&GetCustomersParams {
+        .list_stream(&CustomerListParams {
             created: Some(since),
             limit: Some(100),
             ..Default::default()
@@ -73,21 +73,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Payment methods: create, attach (the action), retrieve, update, list, detach.
     let payment_methods = client.payment_methods();
     let card = payment_methods
-        .create(&PostPaymentMethodsParams {
-            type_: Some(stripe_sdk::PostPaymentMethodsParamsType::Card),
+        .create(&PaymentMethodCreateParams {
+            type_: Some(stripe_sdk::PaymentMethodCreateParamsType::Card),
             ..Default::default()
         })
         .await?;
     payment_methods
-        .attach(&card.id, &PostPaymentMethodsPaymentMethodAttachParams::new(&customer_id))
+        .attach(&card.id, &PaymentMethodAttachParams::new(&customer_id))
         .await?;
     payment_methods
-        .retrieve(&card.id, &GetPaymentMethodsPaymentMethodParams::default())
+        .retrieve(&card.id, &PaymentMethodRetrieveParams::default())
         .await?;
     payment_methods
-        .update(&card.id, &PostPaymentMethodsPaymentMethodParams::default())
+        .update(&card.id, &PaymentMethodUpdateParams::default())
         .await?;
-    let mut cards = payment_methods.list_stream(&GetPaymentMethodsParams {
+    let mut cards = payment_methods.list_stream(&PaymentMethodListParams {
         customer: Some(customer_id.clone()),
         ..Default::default()
     });
@@ -98,106 +98,106 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Payment intents: create, retrieve, update, list, cancel (the action; they are not deleted).
     let payment_intents = client.payment_intents();
     let intent = payment_intents
-        .create(&PostPaymentIntentsParams {
+        .create(&PaymentIntentCreateParams {
             customer: Some(customer_id.clone()),
             payment_method: Some(card.id.clone()),
-            ..PostPaymentIntentsParams::new(2000, "usd")
+            ..PaymentIntentCreateParams::new(2000, "usd")
         })
         .await?;
     payment_intents
-        .retrieve(&intent.id, &GetPaymentIntentsIntentParams::default())
+        .retrieve(&intent.id, &PaymentIntentRetrieveParams::default())
         .await?;
     payment_intents
-        .update(&intent.id, &PostPaymentIntentsIntentParams::default())
+        .update(&intent.id, &PaymentIntentUpdateParams::default())
         .await?;
-    payment_intents.list(&GetPaymentIntentsParams::default()).await?;
+    payment_intents.list(&PaymentIntentListParams::default()).await?;
 
     // Terminal readers: create, retrieve, update, list, process a payment (the action), delete.
     let readers = client.terminal().readers();
     let reader = readers
-        .create(&PostTerminalReadersParams::new("simulated-wpe"))
+        .create(&TerminalReaderCreateParams::new("simulated-wpe"))
         .await?;
     readers
-        .retrieve(&reader.id, &GetTerminalReadersReaderParams::default())
+        .retrieve(&reader.id, &TerminalReaderRetrieveParams::default())
         .await?;
     readers
-        .update(&reader.id, &PostTerminalReadersReaderParams::default())
+        .update(&reader.id, &TerminalReaderUpdateParams::default())
         .await?;
-    readers.list(&GetTerminalReadersParams::default()).await?;
+    readers.list(&TerminalReaderListParams::default()).await?;
     readers
         .process_payment_intent(
             &reader.id,
-            &PostTerminalReadersReaderProcessPaymentIntentParams::new(&intent.id),
+            &TerminalReaderProcessPaymentIntentParams::new(&intent.id),
         )
         .await?;
     readers.delete(&reader.id).await?;
     payment_intents
-        .cancel(&intent.id, &PostPaymentIntentsIntentCancelParams::default())
+        .cancel(&intent.id, &PaymentIntentCancelParams::default())
         .await?;
 
     // Subscriptions: create, retrieve, update, list, delete (which cancels).
     let subscriptions = client.subscriptions();
     let subscription = subscriptions
-        .create(&PostSubscriptionsParams::new(&customer_id))
+        .create(&SubscriptionCreateParams::new(&customer_id))
         .await?;
     subscriptions
         .retrieve(
             &subscription.id,
-            &GetSubscriptionsSubscriptionExposedIdParams::default(),
+            &SubscriptionRetrieveParams::default(),
         )
         .await?;
     subscriptions
         .update(
             &subscription.id,
-            &PostSubscriptionsSubscriptionExposedIdParams::default(),
+            &SubscriptionUpdateParams::default(),
         )
         .await?;
-    subscriptions.list(&GetSubscriptionsParams::default()).await?;
+    subscriptions.list(&SubscriptionListParams::default()).await?;
     subscriptions
-        .delete(
+        .cancel(
             &subscription.id,
-            &DeleteSubscriptionsSubscriptionExposedIdParams::default(),
+            &SubscriptionCancelParams::default(),
         )
         .await?;
 
     // Invoices: create, retrieve, update, list, finalize (the action), delete a draft.
     let invoices = client.invoices();
     let invoice = invoices
-        .create(&PostInvoicesParams {
+        .create(&InvoiceCreateParams {
             customer: Some(customer_id.clone()),
             ..Default::default()
         })
         .await?;
     let invoice_id = invoice.id.clone().unwrap_or_default();
     invoices
-        .retrieve(&invoice_id, &GetInvoicesInvoiceParams::default())
+        .retrieve(&invoice_id, &InvoiceRetrieveParams::default())
         .await?;
     invoices
-        .update(&invoice_id, &PostInvoicesInvoiceParams::default())
+        .update(&invoice_id, &InvoiceUpdateParams::default())
         .await?;
-    invoices.list(&GetInvoicesParams::default()).await?;
+    invoices.list(&InvoiceListParams::default()).await?;
     invoices
-        .finalize(&invoice_id, &PostInvoicesInvoiceFinalizeParams::default())
+        .finalize(&invoice_id, &InvoiceFinalizeParams::default())
         .await?;
     invoices.delete(&invoice_id).await.ok();
 
     // Connected accounts: create, retrieve, update, list, reject (the action), delete.
     let accounts = client.accounts();
-    let account = accounts.create(&PostAccountsParams::default()).await?;
+    let account = accounts.create(&AccountCreateParams::default()).await?;
     accounts
-        .retrieve(&account.id, &GetAccountsAccountParams::default())
+        .retrieve(&account.id, &AccountRetrieveParams::default())
         .await?;
     accounts
-        .update(&account.id, &PostAccountsAccountParams::default())
+        .update(&account.id, &AccountUpdateParams::default())
         .await?;
-    accounts.list(&GetAccountsParams::default()).await?;
+    accounts.list(&AccountListParams::default()).await?;
     accounts
-        .reject(&account.id, &PostAccountsAccountRejectParams::new("fraud"))
+        .reject(&account.id, &AccountRejectParams::new("fraud"))
         .await?;
     accounts.delete(&account.id).await?;
 
     payment_methods
-        .detach(&card.id, &PostPaymentMethodsPaymentMethodDetachParams::default())
+        .detach(&card.id, &PaymentMethodDetachParams::default())
         .await?;
     customers.delete(&customer_id).await?;
     Ok(())

@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use stripe_sdk::{
-    Client, PostTerminalConnectionTokensParams, TerminalConnectionToken,
+    Client, TerminalConnectionTokenCreateParams, TerminalConnectionToken,
     TerminalConnectionTokenObject,
 };
 
@@ -26,8 +26,8 @@ struct DerivedToken {
     secret: String,
 }
 
-fn params() -> PostTerminalConnectionTokensParams {
-    PostTerminalConnectionTokensParams {
+fn params() -> TerminalConnectionTokenCreateParams {
+    TerminalConnectionTokenCreateParams {
         expand: Some(vec![
             "location".to_owned(),
             "reader".to_owned(),
@@ -116,7 +116,7 @@ where
 struct Loopback {
     runtime: tokio::runtime::Runtime,
     sdk: Client,
-    params: Arc<PostTerminalConnectionTokensParams>,
+    params: Arc<TerminalConnectionTokenCreateParams>,
     raw: reqwest::Client,
     url: Arc<str>,
     body: bytes::Bytes,

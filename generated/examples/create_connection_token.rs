@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use stripe_sdk::Client;
-use stripe_sdk::PostTerminalConnectionTokensParams;
+use stripe_sdk::TerminalConnectionTokenCreateParams;
 
 const USAGE: &str = "usage: create_connection_token [--location ID] [--expand FIELD]...
 
@@ -86,8 +86,8 @@ async fn main() -> ExitCode {
 /// Parses the command line; `Ok(None)` means help was asked for.
 fn parse_args(
     mut args: impl Iterator<Item = String>,
-) -> Result<Option<PostTerminalConnectionTokensParams>, String> {
-    let mut params = PostTerminalConnectionTokensParams::default();
+) -> Result<Option<TerminalConnectionTokenCreateParams>, String> {
+    let mut params = TerminalConnectionTokenCreateParams::default();
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
         let (flag, inline) = match arg.split_once('=') {

@@ -51,7 +51,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use ring::digest;
-use stripe_sdk::PostTerminalConnectionTokensParams;
+use stripe_sdk::TerminalConnectionTokenCreateParams;
 use stripe_sdk::{Client, Error, Event, EventObject, EventType, Webhook, WebhookError};
 use subtle::ConstantTimeEq;
 
@@ -270,7 +270,7 @@ pub fn parse_invocation(
 
     // Checking the location against the API document's limits now turns a typo into a startup
     // error instead of a 500 on every reader's first request.
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: location.clone(),
         expand: None,
     };
@@ -403,7 +403,7 @@ async fn connection_token(State(state): State<Arc<AppState>>, headers: HeaderMap
         )
             .into_response();
     }
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: state.location.clone(),
         expand: None,
     };

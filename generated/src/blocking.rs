@@ -4,11 +4,11 @@
 //! same validation, headers, retries, idempotency keys, errors and tracing.
 //!
 //! ```no_run
-//! use stripe_sdk::{RequestOptions, PostTerminalConnectionTokensParams};
+//! use stripe_sdk::{RequestOptions, TerminalConnectionTokenCreateParams};
 //!
 //! # fn run() -> Result<(), stripe_sdk::Error> {
 //! let client = stripe_sdk::blocking::Client::new("sk_test_...")?;
-//! let params = PostTerminalConnectionTokensParams::default();
+//! let params = TerminalConnectionTokenCreateParams::default();
 //! let token = client
 //!     .with_options(RequestOptions::new().stripe_account("acct_1"))
 //!     .post_terminal_connection_tokens(&params)?;

@@ -150,7 +150,7 @@ type SleepFn = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> 
 /// ```no_run
 /// # async fn run() -> Result<(), stripe_sdk::Error> {
 /// let client = stripe_sdk::Client::new("sk_test_...")?;
-/// let params = stripe_sdk::PostTerminalConnectionTokensParams::default();
+/// let params = stripe_sdk::TerminalConnectionTokenCreateParams::default();
 /// let token = client.post_terminal_connection_tokens(&params).await?;
 /// # drop(token);
 /// # Ok(())
@@ -255,10 +255,10 @@ impl Client {
     /// already has some replace those one by one.
     ///
     /// ```no_run
-    /// use stripe_sdk::{Client, RequestOptions, PostTerminalConnectionTokensParams};
+    /// use stripe_sdk::{Client, RequestOptions, TerminalConnectionTokenCreateParams};
     ///
     /// # async fn run(client: Client) -> Result<(), stripe_sdk::Error> {
-    /// let params = PostTerminalConnectionTokensParams::default();
+    /// let params = TerminalConnectionTokenCreateParams::default();
     /// let token = client
     ///     .with_options(RequestOptions::new().idempotency_key("k").stripe_account("acct_1"))
     ///     .post_terminal_connection_tokens(&params)

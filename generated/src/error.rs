@@ -24,7 +24,7 @@ use crate::validate::{InvalidParams, REDACTED};
 /// use stripe_sdk::{ApiErrorCategory, ErrorKind};
 ///
 /// # async fn run(client: stripe_sdk::Client) {
-/// # let params = stripe_sdk::PostTerminalConnectionTokensParams::default();
+/// # let params = stripe_sdk::TerminalConnectionTokenCreateParams::default();
 /// match client.post_terminal_connection_tokens(&params).await {
 ///     Ok(token) => drop(token),
 ///     Err(error) => match error.kind() {

@@ -11,11 +11,11 @@
 //! named after its operationId on [`Client`] (`client.post_terminal_connection_tokens(&params)`).
 //!
 //! ```no_run
-//! use stripe_sdk::{Client, PostTerminalConnectionTokensParams};
+//! use stripe_sdk::{Client, TerminalConnectionTokenCreateParams};
 //!
 //! # async fn run() -> Result<(), stripe_sdk::Error> {
 //! let client = Client::new("sk_test_...")?;
-//! let params = PostTerminalConnectionTokensParams {
+//! let params = TerminalConnectionTokenCreateParams {
 //!     location: Some("tml_123".to_owned()),
 //!     ..Default::default()
 //! };

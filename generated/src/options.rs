@@ -16,10 +16,10 @@ pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use stripe_sdk::{Client, RequestOptions, PostTerminalConnectionTokensParams};
+/// use stripe_sdk::{Client, RequestOptions, TerminalConnectionTokenCreateParams};
 ///
 /// # async fn run(client: Client, order_id: &str) -> Result<(), stripe_sdk::Error> {
-/// let params = PostTerminalConnectionTokensParams::default();
+/// let params = TerminalConnectionTokenCreateParams::default();
 /// let token = client
 ///     .with_options(
 ///         RequestOptions::new()

@@ -3,7 +3,7 @@
 //! retry and option behaviour is tested with the async client's in `retries.rs`.
 #![cfg(feature = "blocking")]
 
-use stripe_sdk::PostTerminalConnectionTokensParams;
+use stripe_sdk::TerminalConnectionTokenCreateParams;
 use stripe_sdk::{ErrorKind, RequestOptions, blocking};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -46,7 +46,7 @@ fn the_blocking_client_is_send_sync_and_works_from_several_threads() {
                 for _ in 0..3 {
                     let token = client
                         .post_terminal_connection_tokens(
-                            &PostTerminalConnectionTokensParams::default(),
+                            &TerminalConnectionTokenCreateParams::default(),
                         )
                         .unwrap();
                     assert_eq!(token.secret, "pst_test_BLOCKINGSECRET");
@@ -81,7 +81,7 @@ async fn calling_it_inside_an_async_runtime_is_an_error_and_sends_nothing() {
         .unwrap();
     let error = client
         .with_options(RequestOptions::new().idempotency_key("k"))
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Config, "{error:?}");
     assert_eq!(error.attempts(), 0);
@@ -91,7 +91,7 @@ async fn calling_it_inside_an_async_runtime_is_an_error_and_sends_nothing() {
     );
 
     // Invalid parameters are still reported as such.
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: Some("x".repeat(5001)),
         ..Default::default()
     };
@@ -105,7 +105,7 @@ async fn calling_it_inside_an_async_runtime_is_an_error_and_sends_nothing() {
         .unwrap();
     let error = async_client
         .with_options(RequestOptions::new().idempotency_key(""))
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidParams, "{error:?}");
@@ -123,7 +123,7 @@ fn after_use_inside_a_runtime_the_same_client_works_outside_it() {
         .base_url(server.uri())
         .build_blocking()
         .unwrap();
-    let params = PostTerminalConnectionTokensParams::default();
+    let params = TerminalConnectionTokenCreateParams::default();
     let refused =
         server_runtime.block_on(async { client.post_terminal_connection_tokens(&params) });
     assert_eq!(refused.unwrap_err().kind(), ErrorKind::Config);

@@ -29,7 +29,7 @@ use axum::response::Response;
 use stripe_sdk::reqwest;
 use stripe_sdk::{Client, Error, ViolationKind};
 use stripe_sdk::{
-    PostTerminalConnectionTokensParams, TerminalConnectionToken, TerminalConnectionTokenObject,
+    TerminalConnectionTokenCreateParams, TerminalConnectionToken, TerminalConnectionTokenObject,
 };
 
 /// A test-mode key: Prism only checks that a bearer token is present.
@@ -133,7 +133,7 @@ impl Harness {
 
     async fn call(
         &self,
-        params: &PostTerminalConnectionTokensParams,
+        params: &TerminalConnectionTokenCreateParams,
     ) -> Result<TerminalConnectionToken, Error> {
         self.client.post_terminal_connection_tokens(params).await
     }
@@ -199,7 +199,7 @@ impl Harness {
 async fn the_sdk_request_without_params_is_accepted() {
     let harness = Harness::start().await;
     let result = harness
-        .call(&PostTerminalConnectionTokensParams::default())
+        .call(&TerminalConnectionTokenCreateParams::default())
         .await;
     harness.assert_accepted(result, "");
 }
@@ -208,7 +208,7 @@ async fn the_sdk_request_without_params_is_accepted() {
 #[ignore = "needs Prism: run scripts/contract-test"]
 async fn the_sdk_request_with_a_location_is_accepted() {
     let harness = Harness::start().await;
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: Some("tml_123".to_owned()),
         expand: None,
     };
@@ -219,7 +219,7 @@ async fn the_sdk_request_with_a_location_is_accepted() {
 #[ignore = "needs Prism: run scripts/contract-test"]
 async fn the_sdk_request_with_expand_is_accepted() {
     let harness = Harness::start().await;
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: None,
         expand: Some(vec!["location".to_owned(), "data.owner".to_owned()]),
     };
@@ -233,7 +233,7 @@ async fn the_sdk_request_with_expand_is_accepted() {
 #[ignore = "needs Prism: run scripts/contract-test"]
 async fn the_sdk_request_with_location_and_expand_is_accepted() {
     let harness = Harness::start().await;
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: Some("tml_123".to_owned()),
         expand: Some(vec!["location".to_owned()]),
     };
@@ -250,7 +250,7 @@ async fn the_sdk_request_with_location_and_expand_is_accepted() {
 async fn a_location_of_exactly_max_length_is_accepted() {
     for (character, encoded) in [("a", "a"), ("é", "%C3%A9")] {
         let harness = Harness::start().await;
-        let params = PostTerminalConnectionTokensParams {
+        let params = TerminalConnectionTokenCreateParams {
             location: Some(character.repeat(MAX_LENGTH)),
             expand: None,
         };
@@ -265,7 +265,7 @@ async fn a_location_of_exactly_max_length_is_accepted() {
 #[ignore = "needs Prism: run scripts/contract-test"]
 async fn a_location_one_past_max_length_is_refused_before_sending() {
     let harness = Harness::start().await;
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: Some("a".repeat(MAX_LENGTH + 1)),
         expand: None,
     };
@@ -278,7 +278,7 @@ async fn expand_items_of_exactly_max_length_are_accepted() {
     let harness = Harness::start().await;
     let first = "a".repeat(MAX_LENGTH);
     let second = "b".repeat(MAX_LENGTH);
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: None,
         expand: Some(vec![first.clone(), second.clone()]),
     };
@@ -292,7 +292,7 @@ async fn expand_items_of_exactly_max_length_are_accepted() {
 #[ignore = "needs Prism: run scripts/contract-test"]
 async fn an_expand_item_one_past_max_length_is_refused_before_sending() {
     let harness = Harness::start().await;
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: None,
         expand: Some(vec!["location".to_owned(), "a".repeat(MAX_LENGTH + 1)]),
     };

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use stripe_sdk::{ApiErrorCategory, Client, Error, ErrorKind, PostTerminalConnectionTokensParams};
+use stripe_sdk::{ApiErrorCategory, Client, Error, ErrorKind, TerminalConnectionTokenCreateParams};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -28,7 +28,7 @@ async fn fail_with(response: ResponseTemplate, max_retries: u32) -> (Error, usiz
         .build()
         .expect("a client");
     let result = client
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await;
     let requests = server.received_requests().await.unwrap_or_default().len();
     match result {

@@ -16,7 +16,7 @@ use stripe_sdk::{
     ApiErrorCategory, AppInfo, Client, ClientBuilder, Error, ErrorKind, RequestOptions,
     ViolationKind,
 };
-use stripe_sdk::{PostTerminalConnectionTokensParams, TerminalConnectionToken};
+use stripe_sdk::{TerminalConnectionTokenCreateParams, TerminalConnectionToken};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -70,8 +70,8 @@ fn builder(base_url: &str, delays: &Delays) -> ClientBuilder {
         })
 }
 
-fn params() -> PostTerminalConnectionTokensParams {
-    PostTerminalConnectionTokensParams {
+fn params() -> TerminalConnectionTokenCreateParams {
+    TerminalConnectionTokenCreateParams {
         location: Some("tml_1".to_owned()),
         ..Default::default()
     }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use stripe_sdk::PostTerminalConnectionTokensParams;
+use stripe_sdk::TerminalConnectionTokenCreateParams;
 use stripe_sdk::{Client, RequestOptions};
 use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::any;
@@ -59,7 +59,7 @@ async fn spans_carry_the_call_and_attempt_details_and_no_secrets() {
         .retry_sleep(|_| async {})
         .build()
         .unwrap();
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: Some("tml_logged_nowhere".to_owned()),
         ..Default::default()
     };

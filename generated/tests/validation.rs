@@ -2,22 +2,22 @@
 //! field paths of violations, all violations reported at once, no request sent for invalid
 //! parameters, and unknown fields rejected when parameters are read from JSON.
 
-use stripe_sdk::PostTerminalConnectionTokensParams;
+use stripe_sdk::TerminalConnectionTokenCreateParams;
 use stripe_sdk::{Client, Error, InvalidParams, ViolationKind};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const KEY: &str = "sk_test_51ValidationKeyDoNotLeak987654321";
 
-fn with_location(location: String) -> PostTerminalConnectionTokensParams {
-    PostTerminalConnectionTokensParams {
+fn with_location(location: String) -> TerminalConnectionTokenCreateParams {
+    TerminalConnectionTokenCreateParams {
         location: Some(location),
         ..Default::default()
     }
 }
 
-fn with_expand(expand: Vec<String>) -> PostTerminalConnectionTokensParams {
-    PostTerminalConnectionTokensParams {
+fn with_expand(expand: Vec<String>) -> TerminalConnectionTokenCreateParams {
+    TerminalConnectionTokenCreateParams {
         expand: Some(expand),
         ..Default::default()
     }
@@ -29,7 +29,7 @@ fn too_long(max: usize, actual: usize) -> ViolationKind {
 
 /// Calls the API with params that must be rejected, against a server that fails the test if
 /// any request reaches it, and returns the violations.
-async fn rejected(params: &PostTerminalConnectionTokensParams) -> InvalidParams {
+async fn rejected(params: &TerminalConnectionTokenCreateParams) -> InvalidParams {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(ResponseTemplate::new(200))
@@ -87,7 +87,7 @@ fn an_expand_element_reports_its_index() {
 
 #[test]
 fn all_violations_are_reported_together_in_field_order() {
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         expand: Some(vec![
             "ok".to_owned(),
             "é".repeat(5002),
@@ -126,7 +126,7 @@ async fn invalid_params_send_no_request() {
 
     let mut expand = vec!["a".to_owned(); 4];
     expand[3] = "é".repeat(5001);
-    let invalid = rejected(&PostTerminalConnectionTokensParams {
+    let invalid = rejected(&TerminalConnectionTokenCreateParams {
         expand: Some(expand),
         location: Some("b".repeat(9999)),
     })
@@ -162,21 +162,21 @@ async fn params_at_the_limit_are_sent() {
 #[test]
 fn params_from_json_reject_unknown_fields() {
     let error =
-        serde_json::from_str::<PostTerminalConnectionTokensParams>(r#"{"locaton":"tml_123"}"#)
+        serde_json::from_str::<TerminalConnectionTokenCreateParams>(r#"{"locaton":"tml_123"}"#)
             .unwrap_err();
     assert!(
         error.to_string().contains("unknown field `locaton`"),
         "{error}"
     );
 
-    let params: PostTerminalConnectionTokensParams =
+    let params: TerminalConnectionTokenCreateParams =
         serde_json::from_str(r#"{"expand":["a","b"],"location":"tml_123"}"#).unwrap();
     assert_eq!(
         stripe_sdk::form::to_form_string(&params).unwrap(),
         "expand[0]=a&expand[1]=b&location=tml_123"
     );
-    let empty: PostTerminalConnectionTokensParams = serde_json::from_str("{}").unwrap();
-    assert_eq!(empty, PostTerminalConnectionTokensParams::default());
+    let empty: TerminalConnectionTokenCreateParams = serde_json::from_str("{}").unwrap();
+    assert_eq!(empty, TerminalConnectionTokenCreateParams::default());
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use stripe_sdk::{ApiErrorCategory, ApiErrorType, Client, Error, ErrorKind};
 use stripe_sdk::{
-    PostTerminalConnectionTokensParams, TerminalConnectionToken, TerminalConnectionTokenObject,
+    TerminalConnectionTokenCreateParams, TerminalConnectionToken, TerminalConnectionTokenObject,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -43,7 +43,7 @@ async fn call_with(response: ResponseTemplate) -> Result<TerminalConnectionToken
         .max_retries(0)
         .build()
         .unwrap()
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await;
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     result
@@ -72,7 +72,7 @@ fn client_errors_and_calls_can_cross_threads() {
     assert_send_sync::<Error>();
     // The future of a call must be `Send` so that servers can `tokio::spawn` it.
     let client = Client::new(KEY).unwrap();
-    let params = PostTerminalConnectionTokensParams::default();
+    let params = TerminalConnectionTokenCreateParams::default();
     assert_send(&client.post_terminal_connection_tokens(&params));
 }
 
@@ -89,7 +89,7 @@ async fn sends_the_exact_request_and_decodes_the_token() {
             ),
     )
     .await;
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         expand: Some(vec!["a".to_owned(), "b".to_owned()]),
         location: Some("tml_123".to_owned()),
     };
@@ -145,7 +145,7 @@ async fn sends_an_empty_form_body_without_params_and_keeps_unknown_object_values
     ))
     .await;
     let token = client_for(&server)
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await
         .unwrap();
     assert_eq!(
@@ -175,7 +175,7 @@ async fn base_url_keeps_its_path_prefix_and_tolerates_a_trailing_slash() {
         .unwrap();
     assert_eq!(client.base_url(), format!("{}/stripe", server.uri()));
     client
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
@@ -198,14 +198,14 @@ async fn a_caller_supplied_http_client_is_used() {
         .build()
         .unwrap();
     let token = client
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await
         .unwrap();
     assert_eq!(token.secret, "pst_test_SECRETVALUE");
     // Clones share the configuration, the caller's HTTP client included.
     client
         .clone()
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
@@ -420,7 +420,7 @@ async fn a_refused_connection_is_a_transport_error() {
         .build()
         .unwrap();
     let error = client
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
@@ -448,7 +448,7 @@ async fn a_slow_response_times_out() {
         .build()
         .unwrap();
     let error = client
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await
         .unwrap_err();
     assert!(

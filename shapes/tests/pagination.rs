@@ -3,7 +3,7 @@
 //! collected whole, moved into a task, and iterated by the blocking client.
 
 use serde_json::json;
-use stripe_shapes::{Client, Error, GetWidgetsParams, GetWidgetsSearchParams, ListStream, Widget};
+use stripe_shapes::{Client, Error, WidgetListParams, WidgetSearchParams, ListStream, Widget};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -58,7 +58,7 @@ async fn requests(server: &MockServer) -> usize {
 #[tokio::test]
 async fn next_reads_a_stream_without_pinning_and_fetches_pages_as_they_are_reached() {
     let server = two_pages(false).await;
-    let mut stream = client(&server.uri()).get_widgets_stream(&GetWidgetsParams::default());
+    let mut stream = client(&server.uri()).get_widgets_stream(&WidgetListParams::default());
     assert_eq!(
         requests(&server).await,
         0,
@@ -82,7 +82,7 @@ async fn the_prelude_brings_the_adapters_and_take_stops_fetching_early() {
 
     let server = two_pages(false).await;
     let ids: Vec<String> = client(&server.uri())
-        .get_widgets_stream(&GetWidgetsParams::default())
+        .get_widgets_stream(&WidgetListParams::default())
         .take(2)
         .map_ok(|widget| widget.id)
         .try_collect()
@@ -100,7 +100,7 @@ async fn the_prelude_brings_the_adapters_and_take_stops_fetching_early() {
 async fn collect_all_gathers_every_page_or_returns_the_error_of_the_page_that_failed() {
     let server = two_pages(false).await;
     let all = client(&server.uri())
-        .get_widgets_stream(&GetWidgetsParams::default())
+        .get_widgets_stream(&WidgetListParams::default())
         .collect_all()
         .await
         .expect("both pages decode");
@@ -109,7 +109,7 @@ async fn collect_all_gathers_every_page_or_returns_the_error_of_the_page_that_fa
 
     let server = two_pages(true).await;
     let error = client(&server.uri())
-        .get_widgets_stream(&GetWidgetsParams::default())
+        .get_widgets_stream(&WidgetListParams::default())
         .collect_all()
         .await
         .expect_err("the second page fails");
@@ -123,7 +123,7 @@ async fn a_stream_is_send_and_static_so_a_task_can_own_it() {
     // The client and params are gone before the task reads the stream.
     let stream: ListStream<Widget> = {
         let client = client(&server.uri());
-        client.get_widgets_stream(&GetWidgetsParams::default())
+        client.get_widgets_stream(&WidgetListParams::default())
     };
     let task = tokio::spawn(stream.collect_all());
     let all: Result<Vec<Widget>, Error> = task.await.expect("the task finishes");
@@ -150,7 +150,7 @@ async fn a_search_stream_sends_the_next_page_cursor() {
         })))
         .mount(&server)
         .await;
-    let params = GetWidgetsSearchParams {
+    let params = WidgetSearchParams {
         query: "color:'red'".to_owned(),
         page: None,
     };
@@ -178,12 +178,12 @@ fn the_blocking_iterator_collects_every_page() {
         .build_blocking()
         .expect("a blocking client");
     let all = client
-        .get_widgets_iter(&GetWidgetsParams::default())
+        .get_widgets_iter(&WidgetListParams::default())
         .collect_all()
         .expect("both pages decode");
     assert_eq!(all.len(), 3);
     let first: Vec<String> = client
-        .get_widgets_iter(&GetWidgetsParams::default())
+        .get_widgets_iter(&WidgetListParams::default())
         .take(1)
         .map(|widget| widget.map(|widget| widget.id))
         .collect::<Result<_, _>>()

@@ -5,8 +5,8 @@
 
 use serde_json::json;
 use stripe_shapes::{
-    Client, GetWidgetsParams, GetWidgetsWidgetParams, PostWidgetsParamsOwner,
-    PostWidgetsParamsOwnerObject, RangeQuery,
+    Client, WidgetListParams, WidgetRetrieveParams, WidgetCreateParamsOwner,
+    WidgetCreateParamsOwnerObject, RangeQuery,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -44,7 +44,7 @@ async fn handles_call_the_operations_of_their_paths() {
     let client = client(&server);
     let widgets = client.widgets();
     let widget = widgets
-        .retrieve("wd_1", &GetWidgetsWidgetParams::default())
+        .retrieve("wd_1", &WidgetRetrieveParams::default())
         .await
         .expect("retrieved");
     assert_eq!(widget.id, "wd_1");
@@ -73,7 +73,7 @@ async fn a_range_filter_is_sent_as_bounds_or_as_one_value() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let between = GetWidgetsParams {
+    let between = WidgetListParams {
         created: Some(RangeQuery::between(100, 200)),
         ..Default::default()
     };
@@ -84,7 +84,7 @@ async fn a_range_filter_is_sent_as_bounds_or_as_one_value() {
         .await
         .expect("listed");
     assert_eq!(all.len(), 1);
-    let exactly = GetWidgetsParams {
+    let exactly = WidgetListParams {
         created: Some(150.into()),
         ..Default::default()
     };
@@ -117,11 +117,11 @@ fn range_queries_combine_bounds() {
 
 #[test]
 fn a_params_union_takes_its_variants_values_through_from() {
-    let by_id: PostWidgetsParamsOwner = "own_1".to_owned().into();
-    assert!(matches!(by_id, PostWidgetsParamsOwner::String(ref id) if id == "own_1"));
-    let object = PostWidgetsParamsOwnerObject {
+    let by_id: WidgetCreateParamsOwner = "own_1".to_owned().into();
+    assert!(matches!(by_id, WidgetCreateParamsOwner::String(ref id) if id == "own_1"));
+    let object = WidgetCreateParamsOwnerObject {
         email: Some("owner@example.com".to_owned()),
     };
-    let inline: PostWidgetsParamsOwner = object.clone().into();
-    assert_eq!(inline, PostWidgetsParamsOwner::Object(Box::new(object)));
+    let inline: WidgetCreateParamsOwner = object.clone().into();
+    assert_eq!(inline, WidgetCreateParamsOwner::Object(Box::new(object)));
 }

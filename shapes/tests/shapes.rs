@@ -6,12 +6,12 @@ use futures_util::StreamExt;
 use serde_json::json;
 use stripe_shapes::decode;
 use stripe_shapes::{
-    Client, Expandable, FileUpload, GetItemsParams, GetItemsResponseItem, GetWidgetsParams,
-    GetWidgetsSearchParams, GetWidgetsWidgetParams, GetWidgetsWidgetParamsCreated, PostFilesParams,
-    PostFilesParamsFileLinkData, PostFilesParamsPurpose, PostWidgetsParams, PostWidgetsParamsColor,
-    PostWidgetsParamsOwner, PostWidgetsParamsOwnerObject, PostWidgetsParamsParts,
-    PostWidgetsParamsV3dSecure, PostWidgetsWidgetParams, PostWidgetsWidgetParamsColor,
-    PostWidgetsWidgetParamsOwner, PostWidgetsWidgetParamsParts, Unsettable, ViolationKind, Widget,
+    Client, Expandable, FileUpload, ItemListParams, ItemListResponseItem, WidgetListParams,
+    WidgetSearchParams, WidgetRetrieveParams, WidgetRetrieveParamsCreated, FilesCreateParams,
+    FilesCreateParamsFileLinkData, FilesCreateParamsPurpose, WidgetCreateParams, WidgetCreateParamsColor,
+    WidgetCreateParamsOwner, WidgetCreateParamsOwnerObject, WidgetCreateParamsParts,
+    WidgetCreateParamsV3dSecure, WidgetUpdateParams, WidgetUpdateParamsColor,
+    WidgetUpdateParamsOwner, WidgetUpdateParamsParts, Unsettable, ViolationKind, Widget,
     WidgetMeasure, WidgetMeasureObject, WidgetOwner, WidgetStatus, WidgetTimezone,
 };
 use wiremock::matchers::{body_string, method, path, query_param};
@@ -34,26 +34,26 @@ fn widget_json(id: &str) -> serde_json::Value {
     })
 }
 
-fn post_widgets_params() -> PostWidgetsParams {
-    PostWidgetsParams {
+fn post_widgets_params() -> WidgetCreateParams {
+    WidgetCreateParams {
         name: "g [x] & c".to_owned(),
-        color: Some(PostWidgetsParamsColor::DarkBlue),
+        color: Some(WidgetCreateParamsColor::DarkBlue),
         parts: Some(vec![
-            PostWidgetsParamsParts {
+            WidgetCreateParamsParts {
                 sku: "a1".to_owned(),
                 quantity: Some(2),
             },
-            PostWidgetsParamsParts {
+            WidgetCreateParamsParts {
                 sku: "b2".to_owned(),
                 quantity: None,
             },
         ]),
         metadata: Some([("order".to_owned(), "6735".to_owned())].into()),
         type_: Some("spur".to_owned()),
-        n3d_secure: Some(PostWidgetsParamsV3dSecure::Self_),
+        n3d_secure: Some(WidgetCreateParamsV3dSecure::Self_),
         description: Some(Unsettable::Unset),
-        owner: Some(PostWidgetsParamsOwner::Object(Box::new(
-            PostWidgetsParamsOwnerObject {
+        owner: Some(WidgetCreateParamsOwner::Object(Box::new(
+            WidgetCreateParamsOwnerObject {
                 email: Some("a@b.c".to_owned()),
             },
         ))),
@@ -96,14 +96,14 @@ async fn params_of_the_same_shape_share_one_type_under_both_names() {
         .expect(1)
         .mount(&server)
         .await;
-    let part: PostWidgetsParamsParts = PostWidgetsWidgetParamsParts {
+    let part: WidgetCreateParamsParts = WidgetUpdateParamsParts {
         sku: "a1".to_owned(),
         quantity: Some(2),
     };
-    let params = PostWidgetsWidgetParams {
-        color: Some(PostWidgetsWidgetParamsColor::Red),
+    let params = WidgetUpdateParams {
+        color: Some(WidgetUpdateParamsColor::Red),
         parts: Some(vec![part]),
-        owner: Some(PostWidgetsWidgetParamsOwner {
+        owner: Some(WidgetUpdateParamsOwner {
             email: Some("a@b.cd".to_owned()),
         }),
     };
@@ -114,7 +114,7 @@ async fn params_of_the_same_shape_share_one_type_under_both_names() {
     assert_eq!(widget.id, "wid_1");
 
     let mut too_long = params.clone();
-    too_long.owner = Some(PostWidgetsWidgetParamsOwner {
+    too_long.owner = Some(WidgetUpdateParamsOwner {
         email: Some("a@b.cde".to_owned()),
     });
     if let Some(parts) = &mut too_long.parts {
@@ -173,28 +173,28 @@ async fn constraints_are_checked_before_sending() {
 
 #[test]
 fn params_with_required_fields_have_a_constructor_in_required_order() {
-    let params = PostWidgetsParams {
-        color: Some(PostWidgetsParamsColor::Red),
-        ..PostWidgetsParams::new("gear")
+    let params = WidgetCreateParams {
+        color: Some(WidgetCreateParamsColor::Red),
+        ..WidgetCreateParams::new("gear")
     };
     assert_eq!(params.name, "gear");
     assert_eq!(params.parts, None);
-    let upload = PostFilesParams::new(
+    let upload = FilesCreateParams::new(
         FileUpload::new("a.pdf", b"%PDF".to_vec()),
-        PostFilesParamsPurpose::IdentityDocument,
+        FilesCreateParamsPurpose::IdentityDocument,
     );
     assert_eq!(upload.attachments, None);
     assert_eq!(upload.file.filename, "a.pdf");
-    let search = GetWidgetsSearchParams::new("color:'red'");
+    let search = WidgetSearchParams::new("color:'red'");
     assert_eq!(search.query, "color:'red'");
     // Params without required fields keep `Default` instead.
-    assert_eq!(GetWidgetsParams::default().limit, None);
+    assert_eq!(WidgetListParams::default().limit, None);
 }
 
 #[cfg(feature = "deserialize")]
 #[test]
 fn params_refuse_unknown_fields_when_deserialized() {
-    let error = serde_json::from_value::<PostWidgetsParams>(json!({"name": "n", "colour": "red"}))
+    let error = serde_json::from_value::<WidgetCreateParams>(json!({"name": "n", "colour": "red"}))
         .expect_err("additionalProperties: false");
     assert!(
         error.to_string().contains("unknown field `colour`"),
@@ -371,9 +371,9 @@ async fn a_path_parameter_is_escaped_and_query_params_are_sent() {
         .expect(1)
         .mount(&server)
         .await;
-    let params = GetWidgetsWidgetParams {
+    let params = WidgetRetrieveParams {
         expand: Some(vec!["owner".to_owned()]),
-        created: Some(GetWidgetsWidgetParamsCreated {
+        created: Some(WidgetRetrieveParamsCreated {
             gt: Some(5),
             lte: None,
         }),
@@ -442,18 +442,18 @@ async fn a_list_streams_its_pages_and_dispatches_mixed_items_on_object() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let items: Vec<GetItemsResponseItem> = client
-        .get_items_stream(&GetItemsParams::default())
+    let items: Vec<ItemListResponseItem> = client
+        .get_items_stream(&ItemListParams::default())
         .map(|item| item.expect("every page decodes"))
         .collect()
         .await;
-    assert!(matches!(&items[0], GetItemsResponseItem::Widget(widget) if widget.id == "wid_1"));
+    assert!(matches!(&items[0], ItemListResponseItem::Widget(widget) if widget.id == "wid_1"));
     assert!(
-        matches!(&items[1], GetItemsResponseItem::DeletedGadget(gadget) if gadget.id == "gad_0")
+        matches!(&items[1], ItemListResponseItem::DeletedGadget(gadget) if gadget.id == "gad_0")
     );
-    assert!(matches!(&items[2], GetItemsResponseItem::Gadget(gadget) if gadget.size == Some(3)));
+    assert!(matches!(&items[2], ItemListResponseItem::Gadget(gadget) if gadget.size == Some(3)));
     assert!(
-        matches!(&items[3], GetItemsResponseItem::Unknown(value) if value["object"] == "sprocket")
+        matches!(&items[3], ItemListResponseItem::Unknown(value) if value["object"] == "sprocket")
     );
     assert_eq!(items.len(), 4);
 }
@@ -479,7 +479,7 @@ async fn search_follows_next_page() {
         })))
         .mount(&server)
         .await;
-    let params = GetWidgetsSearchParams {
+    let params = WidgetSearchParams {
         query: "color:'red'".to_owned(),
         page: None,
     };
@@ -503,7 +503,7 @@ async fn a_list_without_pages_left_ends() {
         .mount(&server)
         .await;
     let page = client(&server)
-        .get_widgets(&GetWidgetsParams::default())
+        .get_widgets(&WidgetListParams::default())
         .await
         .expect("an empty page");
     assert!(page.data.is_empty());
@@ -520,15 +520,15 @@ async fn multipart_sends_a_file_and_an_array_of_files_as_parts() {
         .expect(1)
         .mount(&server)
         .await;
-    let params = PostFilesParams {
+    let params = FilesCreateParams {
         file: FileUpload::new("evidence.pdf", b"%PDF-1.4".to_vec())
             .with_content_type("application/pdf"),
         attachments: Some(vec![
             FileUpload::new("a.txt", b"first".to_vec()),
             FileUpload::new("b.txt", b"second".to_vec()),
         ]),
-        purpose: PostFilesParamsPurpose::DisputeEvidence,
-        file_link_data: Some(PostFilesParamsFileLinkData {
+        purpose: FilesCreateParamsPurpose::DisputeEvidence,
+        file_link_data: Some(FilesCreateParamsFileLinkData {
             create: true,
             expires_at: None,
         }),

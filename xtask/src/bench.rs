@@ -31,7 +31,7 @@ const TOKEN_PROGRAM: &str = r#"//! Compile-time benchmark: creates one connectio
 fn main() {
     let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
     let result = stripe_sdk::blocking::Client::new(key).and_then(|client| {
-        client.post_terminal_connection_tokens(&stripe_sdk::PostTerminalConnectionTokensParams::default())
+        client.post_terminal_connection_tokens(&stripe_sdk::TerminalConnectionTokenCreateParams::default())
     });
     match result {
         Ok(token) => println!("{token:?}"),
@@ -96,12 +96,12 @@ fn main() {
 /// The three-resource program with the SDK: a customer, a payment intent for them and a checkout
 /// session, with the blocking client.
 ///
-/// `PostPaymentIntentsParams` and `PostCheckoutSessionsParams` have required fields, so they
+/// `PaymentIntentCreateParams` and `CheckoutSessionCreateParams` have required fields, so they
 /// are built from their constructors, which take those fields.
 const THREE_RESOURCE_PROGRAM: &str = r#"//! Compile-time benchmark: creates a customer, a payment intent and a checkout session.
 use stripe_sdk::{
-    PostCheckoutSessionsParams, PostCheckoutSessionsParamsLineItems, PostCheckoutSessionsParamsMode,
-    PostCustomersParams, PostPaymentIntentsParams,
+    CheckoutSessionCreateParams, CheckoutSessionCreateParamsLineItems, CheckoutSessionCreateParamsMode,
+    CustomerCreateParams, PaymentIntentCreateParams,
 };
 
 fn main() {
@@ -113,23 +113,23 @@ fn main() {
 
 fn run(key: String) -> Result<(), stripe_sdk::Error> {
     let client = stripe_sdk::blocking::Client::new(key)?;
-    let customer = client.post_customers(&PostCustomersParams {
+    let customer = client.post_customers(&CustomerCreateParams {
         email: Some("jenny.rosen@example.com".to_owned()),
         ..Default::default()
     })?;
-    let intent = client.post_payment_intents(&PostPaymentIntentsParams {
+    let intent = client.post_payment_intents(&PaymentIntentCreateParams {
         customer: Some(customer.id.clone()),
-        ..PostPaymentIntentsParams::new(1000, "usd")
+        ..PaymentIntentCreateParams::new(1000, "usd")
     })?;
-    let session = client.post_checkout_sessions(&PostCheckoutSessionsParams {
+    let session = client.post_checkout_sessions(&CheckoutSessionCreateParams {
         customer: Some(customer.id.clone()),
-        mode: Some(PostCheckoutSessionsParamsMode::Payment),
-        line_items: Some(vec![PostCheckoutSessionsParamsLineItems {
+        mode: Some(CheckoutSessionCreateParamsMode::Payment),
+        line_items: Some(vec![CheckoutSessionCreateParamsLineItems {
             price: Some("price_1234".to_owned()),
             quantity: Some(1),
             ..Default::default()
         }]),
-        ..PostCheckoutSessionsParams::new("https://example.com/success")
+        ..CheckoutSessionCreateParams::new("https://example.com/success")
     })?;
     println!("{} {} {}", customer.id, intent.id, session.id);
     Ok(())

@@ -93,7 +93,7 @@ fn version_and_breaking_bump() -> (String, String) {
     (version, next)
 }
 
-const CHANGE_LINE: &str = "max_length_changed          PostTerminalConnectionTokensParams.location: maxLength 5000 -> 500 [PostTerminalConnectionTokens]";
+const CHANGE_LINE: &str = "max_length_changed          TerminalConnectionTokenCreateParams.location: maxLength 5000 -> 500 [PostTerminalConnectionTokens]";
 
 #[test]
 fn a_lowered_max_length_is_reported_recorded_and_bumped() {
@@ -319,7 +319,7 @@ fn api_diff_command_prints_one_json_object_and_text() {
     assert_eq!(changes.len(), 1, "{json}");
     assert_eq!(
         changes[0]["rust"],
-        "PostTerminalConnectionTokensParams.location"
+        "TerminalConnectionTokenCreateParams.location"
     );
     assert_eq!(changes[0]["operation"], "PostTerminalConnectionTokens");
     assert_eq!(changes[0]["detail"], "maxLength 5000 -> 500");

@@ -390,6 +390,25 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The type's operationId-era names, as deprecated aliases hidden from the docs: a program
+/// written against them builds, warned to use the type's name.
+fn emit_deprecated_names(def: &TypeDef, gate: Option<&TokenStream>) -> Vec<TokenStream> {
+    let name = ident(&def.name);
+    def.deprecated_names
+        .iter()
+        .map(|old| {
+            let old = ident(old);
+            let note = format!("renamed to `{}`", def.name);
+            quote! {
+                #gate
+                #[deprecated(note = #note)]
+                #[doc(hidden)]
+                pub type #old = #name;
+            }
+        })
+        .collect()
+}
+
 impl Context<'_> {
     /// A module of the types folder: each type's definition and impls, each behind its gate.
     fn emit_types_module(&self, types: &[(TypeId, &TypeDef)]) -> TokenStream {
@@ -451,7 +470,10 @@ impl Context<'_> {
                 .into_iter()
                 .map(|item| quote! { #impl_gate #item })
                 .collect();
-            std::iter::once(quote! { #gate #definition }).chain(impls)
+            let deprecated = emit_deprecated_names(def, gate.as_ref());
+            std::iter::once(quote! { #gate #definition })
+                .chain(impls)
+                .chain(deprecated)
         });
         quote! {
             #![doc = #doc]

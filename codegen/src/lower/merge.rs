@@ -13,7 +13,7 @@
 //! with `treasury`), so that no field is ever typed by another field's name. The shared struct
 //! is named after the module and that place (`PaymentIntentParamsShipping`), not after one of
 //! its places, so that its name survives an operation being added or removed; every place
-//! keeps its own name as an alias (`PostPaymentIntentsParamsShipping`), which is what fields
+//! keeps its own name as an alias (`PaymentIntentCreateParamsShipping`), which is what fields
 //! outside the shared structs name. When one place later diverges from the others, only its
 //! alias becomes a type of its own: the change is what the spec did there. Two types are the
 //! same shape when everything but their names and the spec locations they came from is equal:
@@ -103,7 +103,9 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
     // One shared struct per class, named after its module and relative place; classes that
     // would share a name (the same place with two shapes, each of several operations: a
     // subscription's `items` for create and for update) are named after their operations'
-    // methods too (`SubscriptionCreateParamsItems`, `AppsSecretFindListParamsScope`), and
+    // methods too, after the place (`SubscriptionParamsItemsForCreate`,
+    // `AppsSecretParamsScopeForFindAndList`), which no place's own name
+    // (`SubscriptionCreateParamsItems`: resource, method, `Params`, place) can be; and
     // numbered, the same on every run, only where that does not tell them apart.
     let mut taken: HashSet<String> = api.types.iter().map(|def| def.name.clone()).collect();
     let module_name = |index: usize| crate::naming::pascal_case(&api.types[index].module);
@@ -138,13 +140,14 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         if let Some((relative, _)) = place_of(&api.types[*representative].name, &params_names)
             && !methods.is_empty()
         {
-            let methods: String = methods
+            let methods: Vec<String> = methods
                 .iter()
                 .map(|method| crate::naming::pascal_case(method))
                 .collect();
-            *base = nested_type_name(
-                &format!("{}{methods}Params", module_name(*representative)),
-                relative,
+            *base = format!(
+                "{}For{}",
+                nested_type_name(&format!("{}Params", module_name(*representative)), relative),
+                methods.join("And")
             );
         }
     }
@@ -155,6 +158,8 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         taken.insert(name.clone());
         let mut def = api.types[representative].clone();
         def.name = name;
+        // The old names stay with the places they named, which become aliases of this.
+        def.deprecated_names.clear();
         shared_of.insert(representative, api.types.len());
         api.types.push(def);
     }
@@ -184,7 +189,7 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
 
 /// A type's place relative to its operation's params, and that params type's name: its name
 /// after the longest params type name it starts with
-/// (`PostAccountsAccountParamsCapabilitiesTreasury` -> `CapabilitiesTreasury`), or `None` for
+/// (`AccountUpdateParamsCapabilitiesTreasury` -> `CapabilitiesTreasury`), or `None` for
 /// a type named after no operation's params.
 fn place_of<'a, 'p>(name: &'a str, params_names: &'p [String]) -> Option<(&'a str, &'p str)> {
     params_names

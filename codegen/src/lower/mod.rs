@@ -7,7 +7,8 @@
 //! and `$ref`s), [`objects`], [`enums`], [`unions`], and [`stripe`] for Stripe's conventions
 //! (list and search pages, expandable fields, object-discriminated unions, resource families),
 //! and [`resources`] for the resource each path belongs to and its resource-style method;
-//! after the operations, [`events`] builds the webhook event types.
+//! after the operations, [`events`] builds the webhook event types, and [`renames`] keeps the
+//! names types had when they were named after operationIds, as deprecated aliases.
 //! Where a schema stands and for whom is passed down explicitly in a [`SchemaSite`].
 
 mod enums;
@@ -18,6 +19,7 @@ mod objects;
 mod operations;
 mod params;
 mod registry;
+mod renames;
 mod resources;
 mod responses;
 mod schemas;
@@ -58,6 +60,7 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         inline_components: HashMap::new(),
         families: stripe::resource_families(spec),
         routes: resources::routes(spec),
+        shared_responses: HashMap::new(),
         operation_id: None,
     };
     let mut operations: Vec<crate::ir::Operation> = Vec::with_capacity(selected.len());
@@ -82,7 +85,6 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         operations.push(lowered);
     }
     lowering.operation_id = None;
-    resolve_resource_method_clashes(&mut operations);
     let events = lowering.lower_events()?;
     let types = lowering.registry.finish(file)?;
     let mut api = Api {
@@ -92,46 +94,9 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         events,
     };
     merge::merge_same_shape_request_types(&mut api);
+    renames::keep_operation_id_names(&mut api);
     crate::analysis::analyse(&mut api);
     Ok(api)
-}
-
-/// Gives every operation a resource-style method of its own. Where two operations of one
-/// handle would get the same method, or a method would take the name of a handle below it,
-/// the operation whose path and method come later keeps its operationId's name instead, so the
-/// outcome does not depend on the document's order.
-fn resolve_resource_method_clashes(operations: &mut [crate::ir::Operation]) {
-    use std::collections::{BTreeMap, BTreeSet};
-    let children: BTreeSet<(Vec<String>, String)> = operations
-        .iter()
-        .flat_map(|operation| {
-            let handle = &operation.resource_method.handle;
-            (1..handle.len()).map(|depth| (handle[..depth].to_vec(), handle[depth].clone()))
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..operations.len()).collect();
-    order.sort_by(|&a, &b| {
-        let key = |operation: &crate::ir::Operation| {
-            (
-                operation.path.template.clone(),
-                operation.http_method,
-                operation.operation_id.clone(),
-            )
-        };
-        key(&operations[a]).cmp(&key(&operations[b]))
-    });
-    let mut taken: BTreeMap<(Vec<String>, String), usize> = BTreeMap::new();
-    for index in order {
-        let method = &operations[index].resource_method;
-        let wanted = (method.handle.clone(), method.method.clone());
-        if taken.contains_key(&wanted) || children.contains(&wanted) {
-            let fallback = operations[index].method_name.clone();
-            operations[index].resource_method.method = fallback.clone();
-            taken.insert((wanted.0, fallback), index);
-        } else {
-            taken.insert(wanted, index);
-        }
-    }
 }
 
 /// The state of one lowering run.
@@ -148,6 +113,9 @@ struct Lowering<'a> {
     families: Vec<String>,
     /// The resource and resource-style method of every path of the document.
     routes: resources::Routes,
+    /// The responses that several operations answer under one name ("a customer or its
+    /// deleted stub": `CustomerOrDeleted`), by that name, once lowered.
+    shared_responses: HashMap<String, crate::ir::TypeRef>,
     /// The operation being lowered, named in error messages.
     operation_id: Option<String>,
 }

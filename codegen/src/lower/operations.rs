@@ -7,10 +7,19 @@ use crate::ir::{
     Direction, Doc, HttpMethod, Operation, OperationFacts, OperationParams, ParamsLocation,
     PathParam, PathSegment, PathTemplate, ResourceMethod, TypeRef,
 };
-use crate::naming::{field_name, html_to_markdown, snake_case};
+use crate::naming::{field_name, html_to_markdown, snake_case, type_name};
 use crate::pointer::join;
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr};
+
+/// What an operation's types are named after, and how its docs name the call.
+pub(super) struct OperationNames<'n> {
+    /// The handle's resource and the method (`CustomerCreate`), which `Params` and the field
+    /// path follow.
+    pub base: &'n str,
+    /// The resource-style call (`customers().create()`).
+    pub call: String,
+}
 
 /// An operation found in the spec, with what lowering needs to know about where it is.
 pub(super) struct IndexedOperation<'a> {
@@ -121,30 +130,6 @@ fn index_operations<'a>(
     Ok(index)
 }
 
-/// The verb a description starts with, as a method would be named: "Cancels a customer's
-/// subscription" -> `cancel`, "Attaches a PaymentMethod" -> `attach`. Descriptions that do not
-/// start with a verb in the third person (`<p>A list of ...`) give none.
-fn leading_verb(doc: &str) -> Option<String> {
-    let word: String = doc
-        .trim_start_matches(|ch: char| !ch.is_ascii_alphabetic())
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .collect();
-    let word = word.to_ascii_lowercase();
-    let stem = if let Some(stem) = word.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if ["ches", "shes", "sses", "xes"]
-        .iter()
-        .any(|ending| word.ends_with(ending))
-    {
-        word[..word.len() - 2].to_owned()
-    } else {
-        word.strip_suffix('s')?.to_owned()
-    };
-    // "Returns a list of ..." describes, rather than names, what the operation does.
-    (stem.len() > 2 && !stem.ends_with('s') && stem != "return").then_some(stem)
-}
-
 /// The selected name nearest to `wanted`, to suggest when a config names an unknown operation.
 fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
     let wanted_lower = wanted.to_ascii_lowercase();
@@ -186,31 +171,42 @@ impl<'a> Lowering<'a> {
             Some(route) => stripe::module_name(&route.resource),
             None => self.module_for_operation(indexed),
         };
-        let resource_method = match route {
-            Some(route) => ResourceMethod {
-                handle: route.handle.iter().map(|name| field_name(name)).collect(),
-                method: field_name(&route.method),
-            },
-            None => ResourceMethod {
-                handle: vec![stripe::module_name(&module)],
-                method: snake_case(indexed.id),
-            },
+        let (resource_method, type_base) = match route {
+            Some(route) => (
+                ResourceMethod {
+                    handle: route.handle.clone(),
+                    method: route.method.clone(),
+                },
+                route.type_base.clone(),
+            ),
+            None => (
+                ResourceMethod {
+                    handle: vec![stripe::module_name(&module)],
+                    method: snake_case(indexed.id),
+                },
+                type_name(indexed.id),
+            ),
+        };
+        let names = OperationNames {
+            base: &type_base,
+            call: resource_method.call(),
         };
         let (path, path_params) = self.lower_path(indexed)?;
-        let params = self.lower_params(indexed, &module)?;
-        let response = self.lower_responses(indexed, &module)?;
+        let params = self.lower_params(indexed, &module, &names)?;
+        let response = self.lower_responses(indexed, &module, &names)?;
         let pagination = stripe::pagination(&self.registry, params.as_ref(), &response);
         let doc = operation
             .description
             .as_deref()
             .or(operation.summary.as_deref())
             .map(html_to_markdown);
-        let verb = doc.as_deref().and_then(leading_verb);
+        let verb = doc.as_deref().and_then(super::resources::leading_verb);
         Ok(Operation {
             operation_id: indexed.id.to_owned(),
             method_name: snake_case(indexed.id),
             module,
             resource_method,
+            type_base,
             verb,
             http_method: indexed.method,
             path,
@@ -230,9 +226,10 @@ impl<'a> Lowering<'a> {
         &mut self,
         indexed: &IndexedOperation<'a>,
         module: &str,
+        names: &OperationNames<'_>,
     ) -> Result<Option<OperationParams>, Error> {
-        let query = self.lower_query_params(indexed, module)?;
-        let body = self.lower_request_body(indexed, module)?;
+        let query = self.lower_query_params(indexed, module, names)?;
+        let body = self.lower_request_body(indexed, module, names)?;
         match (query, body) {
             // Stripe's GET operations declare an empty form body beside their query
             // parameters; a body with fields there would have nowhere to go.

@@ -1,6 +1,6 @@
 //! Params: an operation's query parameters or request body become its params type.
 
-use super::operations::IndexedOperation;
+use super::operations::{IndexedOperation, OperationNames};
 use super::{Lowering, Place, SchemaSite, objects, unsupported};
 use crate::error::{Error, SpecErrorKind};
 use crate::ir::{
@@ -16,16 +16,18 @@ pub(super) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// File uploads (`POST /v1/files`).
 const MULTIPART_CONTENT_TYPE: &str = "multipart/form-data";
 
-/// The name of an operation's params type (`PostCustomersParams`).
-fn params_type_name(operation_id: &str) -> String {
-    nested_type_name(&type_name(operation_id), "Params")
+/// The name of an operation's params type: its handle's resource and method, then `Params`
+/// (`CustomerCreateParams`).
+pub(super) fn params_type_name(names: &OperationNames<'_>) -> String {
+    nested_type_name(names.base, "Params")
 }
 
-/// The doc of a params type names the method, so readers of the params find what takes them.
+/// The doc of a params type names the methods, so readers of the params find what takes them.
 /// Not as a link: the params are in the types crate, which cannot see the client.
-fn params_doc(operation_id: &str, what: &str) -> Doc {
+fn params_doc(operation_id: &str, names: &OperationNames<'_>, what: &str) -> Doc {
     Doc(Some(format!(
-        "The {what} of `Client::{}`.",
+        "The {what} of `client.{}` (`Client::{}`).",
+        names.call,
         snake_case(operation_id)
     )))
 }
@@ -36,9 +38,10 @@ impl<'a> Lowering<'a> {
         &mut self,
         indexed: &IndexedOperation<'a>,
         module: &str,
+        names: &OperationNames<'_>,
     ) -> Result<Option<TypeId>, Error> {
         let parameters = self.parameters(indexed)?;
-        let params_type = params_type_name(indexed.id);
+        let params_type = params_type_name(names);
         let mut fields = Vec::new();
         let mut required = Vec::new();
         for (pointer, parameter) in parameters {
@@ -98,7 +101,7 @@ impl<'a> Lowering<'a> {
             id,
             super::registry::Definition {
                 module: module.to_owned(),
-                doc: params_doc(indexed.id, "query parameters"),
+                doc: params_doc(indexed.id, names, "query parameters"),
                 kind: TypeKind::Struct(StructDef {
                     direction: Direction::Request,
                     deny_unknown_fields: true,
@@ -115,6 +118,7 @@ impl<'a> Lowering<'a> {
         &mut self,
         indexed: &IndexedOperation<'a>,
         module: &str,
+        names: &OperationNames<'_>,
     ) -> Result<Option<OperationParams>, Error> {
         let Some(body) = &indexed.operation.request_body else {
             return Ok(None);
@@ -158,7 +162,7 @@ impl<'a> Lowering<'a> {
             pointer: pointer.clone(),
             direction: Direction::Request,
             module,
-            name_hint: params_type_name(indexed.id),
+            name_hint: params_type_name(names),
             // Files may only stand at the top of a multipart body, where they become parts.
             place: match location {
                 ParamsLocation::Multipart => Place::MultipartBody,
@@ -170,7 +174,7 @@ impl<'a> Lowering<'a> {
         match self.lower_schema(schema, &site)? {
             TypeRef::Named(id) if self.is_struct(id) => {
                 if let Some(def) = self.registry.get_mut(id) {
-                    def.doc = params_doc(indexed.id, "parameters");
+                    def.doc = params_doc(indexed.id, names, "parameters");
                     def.origin = Origin::OperationParams {
                         operation_id: indexed.id.to_owned(),
                     };

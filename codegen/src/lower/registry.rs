@@ -128,6 +128,7 @@ impl TypeRegistry {
             pointer: slot.pointer.clone(),
             doc: definition.doc,
             kind: definition.kind,
+            deprecated_names: Vec::new(),
             facts: TypeFacts::default(),
         });
     }

@@ -20,12 +20,26 @@
 //! - any other literal is a namespace (`terminal()`) or, at the end, a singleton (`balance()`,
 //!   `retrieve`).
 //!
+//! A `DELETE` that answers a `deleted_*` stub deletes its object and is `delete`; one that
+//! answers the object itself leaves it in place, and takes the verb its description starts
+//! with (`DELETE /v1/subscriptions/{id}`, "Cancels a customer's subscription", is `cancel`),
+//! as Stripe's own libraries name it.
+//!
 //! A handle's resource is the `x-resourceId` of what its standard operations return (list
 //! items first), with Stripe's `deleted_*` stubs counted as their resource; a handle under
 //! `test_helpers` belongs to the resource of the same handle outside it; and a handle whose
 //! operations name no resource belongs to its parent's.
+//!
+//! Each operation's types are named after its handle and method, as Stripe's libraries name
+//! them (`PriceCreateParams`, `SubscriptionCancelParams`): the handle's resource in singular
+//! (`Price`, `CheckoutSession`) where the handle is its resource's own, else the handles the
+//! call goes through, each collection in singular (`CustomerSubscription`, `ChargeRefund`,
+//! `BalanceHistory`), so that two routes to one resource keep apart. Path parameters never
+//! appear in a name. Where two operations would still get one method or one name, the one
+//! whose path and method come later keeps its operationId's, so that the outcome depends on
+//! neither the document's order nor the selection.
 
-use crate::naming::snake_case;
+use crate::naming::{field_name, html_to_markdown, pascal_case, snake_case};
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,6 +56,9 @@ pub(super) struct Route {
     pub handle: Vec<String>,
     /// The method on the last handle (`retrieve`, `attach`).
     pub method: String,
+    /// What the operation's types are named after (`CustomerCreate` for
+    /// `CustomerCreateParams`): its handle's resource and its method, in upper camel case.
+    pub type_base: String,
 }
 
 /// Every path's routes, by path and HTTP method (`get`, `post`, `delete`).
@@ -82,6 +99,8 @@ enum Shape {
 /// What a path is made of, before resources are known.
 struct PathShape {
     handle: Vec<String>,
+    /// For each handle, whether it is a collection (named in plural, like `customers`).
+    collections: Vec<bool>,
     shape: Shape,
 }
 
@@ -183,24 +202,25 @@ pub(super) fn routes(spec: &OpenAPI) -> Routes {
             current.pop();
         }
     };
-    let mut routes = BTreeMap::new();
+    let mut found: Vec<Found> = Vec::with_capacity(shapes.len());
     for (path, method, shape) in &shapes {
         let item = &index.items[*path];
         let methods = METHODS
             .iter()
             .filter(|method| operation(item, method).is_some())
             .count();
+        let delete = || index.delete_name(path);
         let name = match &shape.shape {
             Shape::Collection => match *method {
                 "get" if index.returns_list(path, method) => "list".to_owned(),
                 "get" => "retrieve".to_owned(),
                 "post" => "create".to_owned(),
-                _ => "delete".to_owned(),
+                _ => delete(),
             },
             Shape::Object => match *method {
                 "get" => "retrieve".to_owned(),
                 "post" => "update".to_owned(),
-                _ => "delete".to_owned(),
+                _ => delete(),
             },
             Shape::Search => "search".to_owned(),
             Shape::Singleton => match *method {
@@ -208,7 +228,7 @@ pub(super) fn routes(spec: &OpenAPI) -> Routes {
                 "get" => "retrieve".to_owned(),
                 "post" if item.get.is_some() => "update".to_owned(),
                 "post" => "create".to_owned(),
-                _ => "delete".to_owned(),
+                _ => delete(),
             },
             Shape::Action(action) => match (*method, methods) {
                 ("delete", _) => format!("delete_{action}"),
@@ -217,16 +237,130 @@ pub(super) fn routes(spec: &OpenAPI) -> Routes {
                 _ => format!("update_{action}"),
             },
         };
-        routes.insert(
-            ((*path).to_owned(), *method),
-            Route {
-                resource: resource_of(&shape.handle),
-                handle: shape.handle.clone(),
-                method: name,
+        let operation_id = operation(item, method)
+            .and_then(|operation| operation.operation_id.clone())
+            .unwrap_or_default();
+        let resource = resource_of(&shape.handle);
+        found.push(Found {
+            path,
+            method,
+            operation_id,
+            owner: owner(&shape.handle, &shape.collections, &resource),
+            at_collection: shape.collections.last().copied().unwrap_or(false),
+            route: Route {
+                resource,
+                handle: shape.handle.iter().map(|name| field_name(name)).collect(),
+                method: field_name(&name),
+                type_base: String::new(),
             },
-        );
+        });
     }
+    resolve_method_clashes(&mut found);
+    name_types(&mut found);
+    let routes = found
+        .into_iter()
+        .map(|found| (((*found.path).to_owned(), found.method), found.route))
+        .collect();
     Routes { routes }
+}
+
+/// A route being decided, with what deciding its names needs.
+struct Found<'a> {
+    path: &'a str,
+    method: &'static str,
+    operation_id: String,
+    /// The handle's resource as the operation's type names start (`customer_subscription`).
+    owner: String,
+    /// Whether the last handle is a collection, whose names outrank a singleton's.
+    at_collection: bool,
+    route: Route,
+}
+
+/// What an operation's types are named after: the resource, when the handles (collections in
+/// singular, `test_helpers` aside or not) spell it (`customers` -> `customer`,
+/// `terminal/readers` -> `terminal_reader`, `test_helpers/test_clocks` ->
+/// `test_helpers_test_clock`); else the handles themselves, so that a second route to a
+/// resource is named by its own way there (`customers/subscriptions` ->
+/// `customer_subscription`, not `subscription`; `balance/history` -> `balance_history`).
+fn owner(handle: &[String], collections: &[bool], resource: &str) -> String {
+    let spelled = |skip_helpers: bool| -> String {
+        handle
+            .iter()
+            .zip(collections)
+            .filter(|(name, _)| !(skip_helpers && *name == "test_helpers"))
+            .map(|(name, &collection)| {
+                if collection {
+                    singular(name)
+                } else {
+                    name.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("_")
+    };
+    let own = spelled(true);
+    // A handle that is not a collection may still be named in plural
+    // (`terminal/connection_tokens`, which only creates).
+    let spells = |words: &str| words == resource || singular(words) == resource;
+    if spells(&spelled(false)) || spells(&own) || own.is_empty() {
+        resource.to_owned()
+    } else {
+        own
+    }
+}
+
+/// Gives every operation a resource-style method of its own. Where two operations of one
+/// handle would get the same method, or a method would take the name of a handle below it,
+/// the operation whose path and method come later keeps its operationId's name instead.
+fn resolve_method_clashes(found: &mut [Found<'_>]) {
+    let children: BTreeSet<(Vec<String>, String)> = found
+        .iter()
+        .flat_map(|found| {
+            let handle = &found.route.handle;
+            (1..handle.len()).map(|depth| (handle[..depth].to_vec(), handle[depth].clone()))
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by_key(|&index| (found[index].path, found[index].method));
+    let mut taken: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
+    for index in order {
+        let route = &found[index].route;
+        let wanted = (route.handle.clone(), route.method.clone());
+        if taken.contains(&wanted) || children.contains(&wanted) {
+            let fallback = snake_case(&found[index].operation_id);
+            found[index].route.method = fallback.clone();
+            taken.insert((wanted.0, fallback));
+        } else {
+            taken.insert(wanted);
+        }
+    }
+}
+
+/// Names every operation's types after its owner and method (`CustomerCreate`). Where two
+/// would share a name (`/v1/account` and `/v1/accounts/{account}` both retrieve an account),
+/// a collection's operation keeps it before a singleton's, and then the earlier path; the
+/// other is named after its operationId (`GetAccount`).
+fn name_types(found: &mut [Found<'_>]) {
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by_key(|&index| {
+        let found = &found[index];
+        (!found.at_collection, found.path, found.method)
+    });
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for index in order {
+        let wanted = format!(
+            "{}{}",
+            pascal_case(&found[index].owner),
+            pascal_case(&found[index].route.method)
+        );
+        let base = if taken.contains(&wanted) {
+            pascal_case(&found[index].operation_id)
+        } else {
+            wanted
+        };
+        taken.insert(base.clone());
+        found[index].route.type_base = base;
+    }
 }
 
 /// The document's paths, and the facts about them that reading a path needs.
@@ -277,6 +411,7 @@ impl<'a> PathIndex<'a> {
     /// What a path is made of: its handles and how its end relates to the last one.
     fn shape(&self, segments: &[Segment]) -> PathShape {
         let mut handle: Vec<String> = Vec::new();
+        let mut collections: Vec<bool> = Vec::new();
         // A literal after a collection, with more to come, names the next handle together
         // with it (`invoices/upcoming/lines` -> `upcoming_lines`).
         let mut pending: Option<String> = None;
@@ -297,6 +432,7 @@ impl<'a> PathIndex<'a> {
             };
             if self.collections.contains(&key(&segments[..=position])) {
                 handle.push(name);
+                collections.push(true);
                 shape = Shape::Collection;
                 at_one = false;
                 continue;
@@ -310,6 +446,8 @@ impl<'a> PathIndex<'a> {
                     shape = Shape::Search;
                 } else if self.names_its_resource(segments, text) {
                     handle.push(name);
+                    // Named in plural like a collection (`login_links`), and named so.
+                    collections.push(true);
                     shape = Shape::Singleton;
                 } else {
                     shape = Shape::Action(name);
@@ -321,11 +459,16 @@ impl<'a> PathIndex<'a> {
                 continue;
             }
             handle.push(name);
+            collections.push(false);
             shape = Shape::Singleton;
             // A literal below an object names one thing too (`cards/{card}/shipping`).
             at_one = after_object;
         }
-        PathShape { handle, shape }
+        PathShape {
+            handle,
+            collections,
+            shape,
+        }
     }
 
     /// Whether `text`, the last segment of the path `segments`, names the resource that the
@@ -365,6 +508,49 @@ impl<'a> PathIndex<'a> {
                 }
                 ReferenceOr::Reference { .. } => None,
             })
+    }
+
+    /// The method of a `DELETE` at `path`: `delete` when it answers a deleted stub (or a
+    /// union with one) or nothing Stripe describes; otherwise the object outlives the call,
+    /// and the method is the verb its description starts with (`cancel`).
+    fn delete_name(&self, path: &str) -> String {
+        let delete = || "delete".to_owned();
+        if self.answers_deleted_stub(path, "delete") {
+            return delete();
+        }
+        let Some(operation) = self.items.get(path).and_then(|item| item.delete.as_ref()) else {
+            return delete();
+        };
+        operation
+            .description
+            .as_deref()
+            .or(operation.summary.as_deref())
+            .map(html_to_markdown)
+            .as_deref()
+            .and_then(leading_verb)
+            .unwrap_or_else(delete)
+    }
+
+    /// Whether the operation answers one of Stripe's `deleted_*` stubs, or a union with one.
+    fn answers_deleted_stub(&self, path: &str, method: &str) -> bool {
+        let is_stub = |reference: &str| {
+            self.component_resource_id(reference)
+                .is_some_and(|id| snake_case(&id).starts_with("deleted_"))
+        };
+        match self.response_schema(path, method) {
+            None => true,
+            Some(ReferenceOr::Reference { reference }) => is_stub(reference),
+            Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+                SchemaKind::AnyOf { any_of: alternatives }
+                | SchemaKind::OneOf { one_of: alternatives } => {
+                    alternatives.iter().any(|alternative| match alternative {
+                        ReferenceOr::Reference { reference } => is_stub(reference),
+                        ReferenceOr::Item(_) => false,
+                    })
+                }
+                _ => false,
+            },
+        }
     }
 
     /// Whether the operation returns a list page.
@@ -426,6 +612,12 @@ impl<'a> PathIndex<'a> {
     /// A component's resource: its `x-resourceId` in snake case, a deleted stub's being that
     /// of what it stubs.
     fn component_resource(&self, reference: &str) -> Option<String> {
+        self.component_resource_id(reference)
+            .map(|id| resource_name(&id))
+    }
+
+    /// A component's `x-resourceId`, as the spec writes it.
+    fn component_resource_id(&self, reference: &str) -> Option<String> {
         let name = reference.strip_prefix("#/components/schemas/")?;
         let name = crate::pointer::unescape_segment(name);
         let schema = self.spec.components.as_ref()?.schemas.get(&name)?;
@@ -437,7 +629,7 @@ impl<'a> PathIndex<'a> {
             .extensions
             .get("x-resourceId")?
             .as_str()?;
-        Some(resource_name(id))
+        Some(id.to_owned())
     }
 }
 
@@ -449,6 +641,30 @@ pub(super) fn resource_name(resource_id: &str) -> String {
         Some(rest) if !rest.is_empty() => rest.to_owned(),
         _ => snake,
     }
+}
+
+/// The verb a description starts with, as a method would be named: "Cancels a customer's
+/// subscription" -> `cancel`, "Attaches a PaymentMethod" -> `attach`. Descriptions that do not
+/// start with a verb in the third person (`A list of ...`) give none.
+pub(super) fn leading_verb(doc: &str) -> Option<String> {
+    let word: String = doc
+        .trim_start_matches(|ch: char| !ch.is_ascii_alphabetic())
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect();
+    let word = word.to_ascii_lowercase();
+    let stem = if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["ches", "shes", "sses", "xes"]
+        .iter()
+        .any(|ending| word.ends_with(ending))
+    {
+        word[..word.len() - 2].to_owned()
+    } else {
+        word.strip_suffix('s')?.to_owned()
+    };
+    // "Returns a list of ..." describes, rather than names, what the operation does.
+    (stem.len() > 2 && !stem.ends_with('s') && stem != "return").then_some(stem)
 }
 
 /// The singular of a plural path segment, as Stripe's paths write them (`login_links`,

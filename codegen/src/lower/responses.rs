@@ -2,7 +2,7 @@
 //! and a check that error responses are Stripe's `error` schema, which the SDK's hand-written
 //! error type mirrors.
 
-use super::operations::IndexedOperation;
+use super::operations::{IndexedOperation, OperationNames};
 use super::{Lowering, Place, SchemaSite, unsupported};
 use crate::error::{Error, SpecErrorKind};
 use crate::ir::{Direction, ResponseBody};
@@ -20,6 +20,7 @@ impl<'a> Lowering<'a> {
         &mut self,
         indexed: &IndexedOperation<'a>,
         module: &str,
+        names: &OperationNames<'_>,
     ) -> Result<ResponseBody, Error> {
         let responses = &indexed.operation.responses;
         let pointer = format!("{}/responses", indexed.pointer);
@@ -66,19 +67,65 @@ impl<'a> Lowering<'a> {
                 unsupported("a success response without a JSON schema"),
             ));
         };
-        let site = SchemaSite {
+        let mut site = SchemaSite {
             pointer: join(
                 &format!("{pointer}/content"),
                 &[JSON_CONTENT_TYPE, "schema"],
             ),
             direction: Direction::Response,
             module,
-            name_hint: nested_type_name(&type_name(indexed.id), "Response"),
+            name_hint: nested_type_name(names.base, "Response"),
             place: Place::Nested,
             defines: None,
             component: None,
         };
-        Ok(ResponseBody::Json(self.lower_schema(schema, &site)?))
+        // "A customer or its deleted stub" is one type, whichever operation answers it.
+        let Some((resource, stub)) = self.resource_or_deleted(schema) else {
+            return Ok(ResponseBody::Json(self.lower_schema(schema, &site)?));
+        };
+        let name = format!("{}OrDeleted", type_name(resource));
+        if let Some(shared) = self.shared_responses.get(&name) {
+            return Ok(ResponseBody::Json(shared.clone()));
+        }
+        site.name_hint = name.clone();
+        let lowered = self.lower_schema(schema, &site)?;
+        if let Some(def) = lowered.named().and_then(|id| self.registry.get_mut(id))
+            && def.doc.0.is_none()
+        {
+            def.doc = crate::ir::Doc(Some(format!(
+                "A `{}`, or the stub Stripe answers for it once it is deleted (`{}`).",
+                type_name(resource),
+                type_name(stub),
+            )));
+        }
+        self.shared_responses.insert(name, lowered.clone());
+        Ok(ResponseBody::Json(lowered))
+    }
+
+    /// The two components of a response that is a resource or its deleted stub
+    /// (`anyOf: [customer, deleted_customer]`), by their `x-resourceId`s, resource first.
+    fn resource_or_deleted(&self, schema: &ReferenceOr<Schema>) -> Option<(&'a str, &'a str)> {
+        let ReferenceOr::Item(schema) = schema else {
+            return None;
+        };
+        let alternatives = match &schema.schema_kind {
+            SchemaKind::AnyOf { any_of } => any_of,
+            SchemaKind::OneOf { one_of } => one_of,
+            _ => return None,
+        };
+        let mut ids: Vec<&'a str> = Vec::with_capacity(2);
+        for alternative in alternatives {
+            let ReferenceOr::Reference { reference } = alternative else {
+                return None;
+            };
+            let (_, component, _) = self.resolve_component(reference, "").ok()?;
+            ids.push(component.schema_data.extensions.get("x-resourceId")?.as_str()?);
+        }
+        match ids.as_slice() {
+            [a, b] if b.strip_prefix("deleted_") == Some(*a) => Some((*a, *b)),
+            [a, b] if a.strip_prefix("deleted_") == Some(*b) => Some((*b, *a)),
+            _ => None,
+        }
     }
 
     /// Error responses decode into the SDK's hand-written error type, which mirrors Stripe's

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use stripe_sdk::reqwest;
 use stripe_sdk::{
-    ApiErrorCategory, ErrorKind, GetTerminalReadersReaderParams,
-    PostTerminalConnectionTokensParams, RequestOptions,
+    ApiErrorCategory, ErrorKind, TerminalReaderRetrieveParams,
+    TerminalConnectionTokenCreateParams, RequestOptions,
 };
 use stripe_sdk_fake::{
     DEFAULT_API_KEY, Failure, FakeError, FakeStripe, IDEMPOTENCY_WINDOW_SECONDS, UnknownIds,
@@ -40,7 +40,7 @@ async fn raw(
 #[tokio::test]
 async fn a_connection_token_is_issued_and_logged() {
     let fake = FakeStripe::start().await.expect("starts");
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: Some("tml_123".to_owned()),
         ..Default::default()
     };
@@ -73,7 +73,7 @@ async fn a_connection_token_is_issued_and_logged() {
 async fn ids_follow_the_seed_and_instances_are_isolated() {
     let first = FakeStripe::builder().seed(7).start().await.expect("starts");
     let second = FakeStripe::builder().seed(7).start().await.expect("starts");
-    let params = PostTerminalConnectionTokensParams::default();
+    let params = TerminalConnectionTokenCreateParams::default();
     let a = first
         .client()
         .post_terminal_connection_tokens(&params)
@@ -95,7 +95,7 @@ async fn an_unknown_reader_is_missing_unless_ids_are_synthesized() {
     let fake = FakeStripe::start().await.expect("starts");
     let error = fake
         .client()
-        .get_terminal_readers_reader("tmr_nope", &GetTerminalReadersReaderParams::default())
+        .get_terminal_readers_reader("tmr_nope", &TerminalReaderRetrieveParams::default())
         .await
         .expect_err("missing");
     assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
@@ -110,7 +110,7 @@ async fn an_unknown_reader_is_missing_unless_ids_are_synthesized() {
         .expect("starts");
     let reader = lenient
         .client()
-        .get_terminal_readers_reader("tmr_123", &GetTerminalReadersReaderParams::default())
+        .get_terminal_readers_reader("tmr_123", &TerminalReaderRetrieveParams::default())
         .await
         .expect("synthesized");
     assert_eq!(reader.id, "tmr_123");
@@ -157,7 +157,7 @@ async fn a_missing_or_wrong_key_is_a_401() {
         .build()
         .expect("client");
     let error = wrong
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await
         .expect_err("refused");
     assert_eq!(
@@ -183,7 +183,7 @@ async fn the_builder_sets_the_accepted_key() {
         .await
         .expect("starts");
     fake.client()
-        .post_terminal_connection_tokens(&PostTerminalConnectionTokensParams::default())
+        .post_terminal_connection_tokens(&TerminalConnectionTokenCreateParams::default())
         .await
         .expect("the fake's own client sends its key");
     let (status, _, _) = raw(
@@ -274,7 +274,7 @@ async fn an_idempotency_key_replays_or_refuses() {
     let client = fake
         .client()
         .with_options(RequestOptions::new().idempotency_key("order-42"));
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: Some("tml_1".to_owned()),
         ..Default::default()
     };
@@ -291,7 +291,7 @@ async fn an_idempotency_key_replays_or_refuses() {
     assert!(!requests[0].replayed);
     assert!(requests[1].replayed);
 
-    let other = PostTerminalConnectionTokensParams {
+    let other = TerminalConnectionTokenCreateParams {
         location: Some("tml_2".to_owned()),
         ..Default::default()
     };
@@ -331,7 +331,7 @@ async fn an_idempotency_key_is_forgotten_after_24_hours_of_the_clock() {
     let client = fake
         .client()
         .with_options(RequestOptions::new().idempotency_key("order-43"));
-    let params = PostTerminalConnectionTokensParams::default();
+    let params = TerminalConnectionTokenCreateParams::default();
     let first = client
         .post_terminal_connection_tokens(&params)
         .await
@@ -405,7 +405,7 @@ async fn the_log_and_the_idempotency_keys_keep_their_newest() {
 async fn injected_failures_exercise_retries() {
     let fake = FakeStripe::start().await.expect("starts");
     let client = fake.client();
-    let params = PostTerminalConnectionTokensParams::default();
+    let params = TerminalConnectionTokenCreateParams::default();
 
     // Two 500s, then success: the client's two retries get through, with one idempotency key.
     fake.fail_next(Failure::status(500).times(2));
@@ -532,7 +532,7 @@ async fn parallel_fakes_never_share_objects() {
                 .expect("starts");
             let id = format!("tmr_{index}");
             fake.client()
-                .get_terminal_readers_reader(&id, &GetTerminalReadersReaderParams::default())
+                .get_terminal_readers_reader(&id, &TerminalReaderRetrieveParams::default())
                 .await
                 .expect("synthesized");
             fake.stored_objects()

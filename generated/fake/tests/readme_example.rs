@@ -1,12 +1,12 @@
 //! The README's "Testing your code" example, compiled and run; `readme_matches` below keeps
 //! the README's copy identical to this file.
 
-use stripe_sdk::{Client, PostTerminalConnectionTokensParams};
+use stripe_sdk::{Client, TerminalConnectionTokenCreateParams};
 use stripe_sdk_fake::{Failure, FakeStripe};
 
 /// Your code: hands a card reader a connection token scoped to its location.
 async fn token_for_reader(client: &Client, location: &str) -> Result<String, stripe_sdk::Error> {
-    let params = PostTerminalConnectionTokensParams {
+    let params = TerminalConnectionTokenCreateParams {
         location: Some(location.to_owned()),
         ..Default::default()
     };

@@ -10,8 +10,8 @@
 use serde_json::Value;
 use stripe_sdk::reqwest;
 use stripe_sdk::{
-    GetCustomersCustomerParams, GetCustomersCustomerResponse, GetCustomersSearchParams,
-    PostCustomersParams, PostPaymentMethodsPaymentMethodAttachParams, PostProductsParams,
+    CustomerCreateParams, CustomerOrDeleted, CustomerRetrieveParams, CustomerSearchParams,
+    PaymentMethodAttachParams, ProductCreateParams,
 };
 use stripe_sdk_fake::{DEFAULT_API_KEY, FakeStripe};
 
@@ -45,7 +45,14 @@ async fn send(fake: &FakeStripe, method: &str, path: &str, body: &str, auth: &st
 }
 
 async fn raw(fake: &FakeStripe, method: &str, path: &str, body: &str) -> (u16, Value) {
-    send(fake, method, path, body, &format!("Bearer {DEFAULT_API_KEY}")).await
+    send(
+        fake,
+        method,
+        path,
+        body,
+        &format!("Bearer {DEFAULT_API_KEY}"),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -53,19 +60,30 @@ async fn a_new_customer_has_every_field() {
     let fake = fake().await;
     let customer = fake
         .client()
-        .post_customers(&PostCustomersParams::default())
+        .post_customers(&CustomerCreateParams::default())
         .await
         .expect("created");
     assert!(customer.id.starts_with("cus_"), "{}", customer.id);
     assert_eq!(customer.email, None);
     assert_eq!(customer.metadata, Some(Default::default()));
     let (_, wire) = raw(&fake, "GET", &format!("/v1/customers/{}", customer.id), "").await;
-    for field in ["email", "name", "description", "address", "phone", "metadata", "balance"] {
+    for field in [
+        "email",
+        "name",
+        "description",
+        "address",
+        "phone",
+        "metadata",
+        "balance",
+    ] {
         assert!(wire.get(field).is_some(), "{field} is missing from {wire}");
     }
     assert_eq!(wire["livemode"], false);
     assert_eq!(wire["created"], 1_700_000_000);
-    assert!(wire.get("sources").is_none(), "sources is included only when expanded");
+    assert!(
+        wire.get("sources").is_none(),
+        "sources is included only when expanded"
+    );
 }
 
 #[tokio::test]
@@ -73,7 +91,7 @@ async fn starting_values_follow_stripe() {
     let fake = fake().await;
     let product = fake
         .client()
-        .post_products(&PostProductsParams::new("Mug"))
+        .post_products(&ProductCreateParams::new("Mug"))
         .await
         .expect("created");
     assert!(product.active);
@@ -82,19 +100,37 @@ async fn starting_values_follow_stripe() {
         &fake,
         "POST",
         "/v1/prices",
-        &format!("currency=usd&unit_amount=500&product={}&recurring[interval]=month", product.id),
+        &format!(
+            "currency=usd&unit_amount=500&product={}&recurring[interval]=month",
+            product.id
+        ),
     )
     .await;
     assert_eq!(status, 200, "{price}");
     assert_eq!(price["type"], "recurring");
     assert_eq!(price["active"], true);
-    let (_, one_time) = raw(&fake, "POST", "/v1/prices", &format!("currency=usd&unit_amount=5&product={}", product.id)).await;
+    let (_, one_time) = raw(
+        &fake,
+        "POST",
+        "/v1/prices",
+        &format!("currency=usd&unit_amount=5&product={}", product.id),
+    )
+    .await;
     assert_eq!(one_time["type"], "one_time");
 
     let (_, customer) = raw(&fake, "POST", "/v1/customers", "").await;
-    let (status, invoice) = raw(&fake, "POST", "/v1/invoices", &format!("customer={}", customer["id"].as_str().unwrap_or(""))).await;
+    let (status, invoice) = raw(
+        &fake,
+        "POST",
+        "/v1/invoices",
+        &format!("customer={}", customer["id"].as_str().unwrap_or("")),
+    )
+    .await;
     assert_eq!(status, 200, "{invoice}");
-    assert!(invoice["id"].as_str().unwrap_or("").starts_with("in_"), "{invoice}");
+    assert!(
+        invoice["id"].as_str().unwrap_or("").starts_with("in_"),
+        "{invoice}"
+    );
     assert_eq!(invoice["status"], "draft");
 
     let (_, account) = raw(
@@ -118,7 +154,10 @@ async fn starting_values_follow_stripe() {
         ),
     )
     .await;
-    assert!(link["url"].as_str().unwrap_or("").starts_with("https://"), "{link}");
+    assert!(
+        link["url"].as_str().unwrap_or("").starts_with("https://"),
+        "{link}"
+    );
     assert_eq!(link["expires_at"], 1_700_000_300);
     assert_eq!(link["created"], 1_700_000_000);
 }
@@ -127,7 +166,13 @@ async fn starting_values_follow_stripe() {
 async fn requests_are_read_as_stripe_reads_them() {
     let fake = fake().await;
     // `True` and `False` are booleans.
-    let (status, intent) = raw(&fake, "POST", "/v1/payment_intents", "amount=100&currency=usd&automatic_payment_methods[enabled]=True").await;
+    let (status, intent) = raw(
+        &fake,
+        "POST",
+        "/v1/payment_intents",
+        "amount=100&currency=usd&automatic_payment_methods[enabled]=True",
+    )
+    .await;
     assert_eq!(status, 200, "{intent}");
     // Basic auth carries the key as its user name (base64 of "sk_test_stripe_sdk_fake:").
     let basic = "Basic c2tfdGVzdF9zdHJpcGVfc2RrX2Zha2U6";
@@ -141,12 +186,22 @@ async fn requests_are_read_as_stripe_reads_them() {
     let long_key = format!("metadata[{}]=v", "k".repeat(41));
     assert_eq!(raw(&fake, "POST", "/v1/customers", &long_key).await.0, 400);
     let long_value = format!("metadata[k]={}", "v".repeat(501));
-    assert_eq!(raw(&fake, "POST", "/v1/customers", &long_value).await.0, 400);
+    assert_eq!(
+        raw(&fake, "POST", "/v1/customers", &long_value).await.0,
+        400
+    );
     // 100,000 params are read in linear time and refused as too many keys, not a stall.
     let huge: Vec<String> = (0..100_000).map(|n| format!("metadata[k{n}]=v")).collect();
     let started = std::time::Instant::now();
-    assert_eq!(raw(&fake, "POST", "/v1/customers", &huge.join("&")).await.0, 400);
-    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(
+        raw(&fake, "POST", "/v1/customers", &huge.join("&")).await.0,
+        400
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     // An idempotency key over 255 characters, even a 1 MB one, is a 400, not a dropped
     // connection.
     let response = reqwest::Client::new()
@@ -163,13 +218,29 @@ async fn requests_are_read_as_stripe_reads_them() {
 async fn missing_ids_are_404s_naming_the_param() {
     let fake = fake().await;
     for (method, path, param) in [
-        ("POST", "/v1/test_helpers/test_clocks/clock_xyz/advance", "id"),
-        ("DELETE", "/v1/customers/cus_nope/sources/card_nope", "customer"),
-        ("POST", "/v1/treasury/inbound_transfers/ibt_xxx/cancel", "id"),
+        (
+            "POST",
+            "/v1/test_helpers/test_clocks/clock_xyz/advance",
+            "id",
+        ),
+        (
+            "DELETE",
+            "/v1/customers/cus_nope/sources/card_nope",
+            "customer",
+        ),
+        (
+            "POST",
+            "/v1/treasury/inbound_transfers/ibt_xxx/cancel",
+            "id",
+        ),
         ("GET", "/v1/transfers/tr_nope/reversals", "id"),
         ("GET", "/v1/accounts/acct_nope/persons", "account"),
     ] {
-        let body = if path.ends_with("advance") { "frozen_time=1700000100" } else { "" };
+        let body = if path.ends_with("advance") {
+            "frozen_time=1700000100"
+        } else {
+            ""
+        };
         let (status, error) = raw(&fake, method, path, body).await;
         assert_eq!(status, 404, "{method} {path}: {error}");
         assert_eq!(error["error"]["code"], "resource_missing", "{path}");
@@ -183,7 +254,7 @@ async fn deleted_objects_answer_their_stub_and_ids_are_per_resource() {
     let fake = fake().await;
     let client = fake.client();
     let customer = client
-        .post_customers(&PostCustomersParams::default())
+        .post_customers(&CustomerCreateParams::default())
         .await
         .expect("created");
     client
@@ -191,18 +262,34 @@ async fn deleted_objects_answer_their_stub_and_ids_are_per_resource() {
         .await
         .expect("deleted");
     let retrieved = client
-        .get_customers_customer(&customer.id, &GetCustomersCustomerParams::default())
+        .get_customers_customer(&customer.id, &CustomerRetrieveParams::default())
         .await
         .expect("a deleted customer is retrieved");
-    assert!(matches!(retrieved, GetCustomersCustomerResponse::DeletedCustomer(_)));
+    assert!(matches!(retrieved, CustomerOrDeleted::DeletedCustomer(_)));
 
-    let (_, coupon) = raw(&fake, "POST", "/v1/coupons", "id=250FF&percent_off=10&duration=once").await;
+    let (_, coupon) = raw(
+        &fake,
+        "POST",
+        "/v1/coupons",
+        "id=250FF&percent_off=10&duration=once",
+    )
+    .await;
     assert_eq!(coupon["id"], "250FF", "an id given at creation is kept");
     assert_eq!(raw(&fake, "DELETE", "/v1/coupons/250FF", "").await.0, 200);
     assert_eq!(raw(&fake, "GET", "/v1/coupons/250FF", "").await.0, 404);
-    let (_, plan) = raw(&fake, "POST", "/v1/plans", "id=250FF&currency=usd&interval=month&amount=100&product[name]=P").await;
+    let (_, plan) = raw(
+        &fake,
+        "POST",
+        "/v1/plans",
+        "id=250FF&currency=usd&interval=month&amount=100&product[name]=P",
+    )
+    .await;
     assert_eq!(plan["id"], "250FF");
-    assert_eq!(raw(&fake, "GET", "/v1/plans/250FF", "").await.0, 200, "a deleted coupon's id is free for a plan");
+    assert_eq!(
+        raw(&fake, "GET", "/v1/plans/250FF", "").await.0,
+        200,
+        "a deleted coupon's id is free for a plan"
+    );
 }
 
 #[tokio::test]
@@ -211,13 +298,13 @@ async fn search_pages_carry_next_page_and_total_count() {
     let client = fake.client();
     for _ in 0..3 {
         client
-            .post_customers(&PostCustomersParams::default())
+            .post_customers(&CustomerCreateParams::default())
             .await
             .expect("created");
     }
     let page = client
         .get_customers_search(&{
-            let mut params = GetCustomersSearchParams::new("created>0");
+            let mut params = CustomerSearchParams::new("created>0");
             params.limit = Some(2);
             params.expand = Some(vec!["total_count".to_owned()]);
             params
@@ -230,7 +317,7 @@ async fn search_pages_carry_next_page_and_total_count() {
     let next = page.next_page.expect("a next page");
     let rest = client
         .get_customers_search(&{
-            let mut params = GetCustomersSearchParams::new("created>0");
+            let mut params = CustomerSearchParams::new("created>0");
             params.page = Some(next);
             params
         })
@@ -246,10 +333,10 @@ async fn test_payment_methods_work_where_an_id_goes() {
     let fake = fake().await;
     let client = fake.client();
     let customer = client
-        .post_customers(&PostCustomersParams::default())
+        .post_customers(&CustomerCreateParams::default())
         .await
         .expect("created");
-    let attach = PostPaymentMethodsPaymentMethodAttachParams::new(customer.id.clone());
+    let attach = PaymentMethodAttachParams::new(customer.id.clone());
     let first = client
         .post_payment_methods_payment_method_attach("pm_card_visa", &attach)
         .await
@@ -269,7 +356,10 @@ async fn test_payment_methods_work_where_an_id_goes() {
         &fake,
         "POST",
         "/v1/payment_intents",
-        &format!("amount=100&currency=usd&confirm=true&payment_method={}", declined.id),
+        &format!(
+            "amount=100&currency=usd&confirm=true&payment_method={}",
+            declined.id
+        ),
     )
     .await;
     assert_eq!(status, 402, "{error}");
@@ -294,7 +384,13 @@ async fn test_payment_methods_work_where_an_id_goes() {
 async fn a_canceled_subscription_stays_retrievable() {
     let fake = fake().await;
     let (_, customer) = raw(&fake, "POST", "/v1/customers", "").await;
-    let (_, price) = raw(&fake, "POST", "/v1/prices", "currency=usd&unit_amount=500&recurring[interval]=month&product_data[name]=Plan").await;
+    let (_, price) = raw(
+        &fake,
+        "POST",
+        "/v1/prices",
+        "currency=usd&unit_amount=500&recurring[interval]=month&product_data[name]=Plan",
+    )
+    .await;
     let (status, subscription) = raw(
         &fake,
         "POST",
@@ -317,5 +413,9 @@ async fn a_canceled_subscription_stays_retrievable() {
     assert_eq!(status, 200);
     assert_eq!(again["status"], "canceled");
     let events: Vec<Value> = fake.events();
-    assert!(events.iter().any(|event| event["type"] == "customer.subscription.deleted"));
+    assert!(
+        events
+            .iter()
+            .any(|event| event["type"] == "customer.subscription.deleted")
+    );
 }

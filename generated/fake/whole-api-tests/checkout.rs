@@ -20,11 +20,11 @@ use std::sync::{Arc, Mutex};
 use stripe_sdk::reqwest;
 use stripe_sdk::{
     CheckoutSessionPaymentStatus, CheckoutSessionStatus, EventObject, EventType,
-    GetCheckoutSessionsSessionParams, GetPaymentIntentsIntentParams, PaymentIntentStatus,
-    PostCheckoutSessionsParams, PostCheckoutSessionsParamsLineItems,
-    PostCheckoutSessionsParamsLineItemsPriceData,
-    PostCheckoutSessionsParamsLineItemsPriceDataProductData, PostCheckoutSessionsParamsMode,
-    PostCheckoutSessionsSessionExpireParams, Webhook,
+    CheckoutSessionRetrieveParams, PaymentIntentRetrieveParams, PaymentIntentStatus,
+    CheckoutSessionCreateParams, CheckoutSessionCreateParamsLineItems,
+    CheckoutSessionCreateParamsLineItemsPriceData,
+    CheckoutSessionCreateParamsLineItemsPriceDataProductData, CheckoutSessionCreateParamsMode,
+    CheckoutSessionExpireParams, Webhook,
 };
 use stripe_sdk_fake::{DEFAULT_API_KEY, DeliveryStatus, FakeError, FakeStripe};
 
@@ -47,22 +47,22 @@ fn event_types(fake: &FakeStripe) -> Vec<String> {
 }
 
 /// The shop's checkout: two mugs at 15.00, for order 6735.
-fn two_mugs() -> PostCheckoutSessionsParams {
-    PostCheckoutSessionsParams {
-        mode: Some(PostCheckoutSessionsParamsMode::Payment),
+fn two_mugs() -> CheckoutSessionCreateParams {
+    CheckoutSessionCreateParams {
+        mode: Some(CheckoutSessionCreateParamsMode::Payment),
         client_reference_id: Some("order_6735".to_owned()),
-        line_items: Some(vec![PostCheckoutSessionsParamsLineItems {
-            price_data: Some(PostCheckoutSessionsParamsLineItemsPriceData {
+        line_items: Some(vec![CheckoutSessionCreateParamsLineItems {
+            price_data: Some(CheckoutSessionCreateParamsLineItemsPriceData {
                 unit_amount: Some(1500),
                 product_data: Some(
-                    PostCheckoutSessionsParamsLineItemsPriceDataProductData::new("Mug"),
+                    CheckoutSessionCreateParamsLineItemsPriceDataProductData::new("Mug"),
                 ),
-                ..PostCheckoutSessionsParamsLineItemsPriceData::new("usd")
+                ..CheckoutSessionCreateParamsLineItemsPriceData::new("usd")
             }),
             quantity: Some(2),
             ..Default::default()
         }]),
-        ..PostCheckoutSessionsParams::new("https://shop.example/thanks")
+        ..CheckoutSessionCreateParams::new("https://shop.example/thanks")
     }
 }
 
@@ -107,7 +107,7 @@ async fn our_helper_completes_an_open_session_once() {
     let stored = client
         .checkout()
         .sessions()
-        .retrieve(&session.id, &GetCheckoutSessionsSessionParams::default())
+        .retrieve(&session.id, &CheckoutSessionRetrieveParams::default())
         .await
         .expect("retrieved");
     assert_eq!(stored.status, Some(CheckoutSessionStatus::Complete));
@@ -120,7 +120,7 @@ async fn our_helper_completes_an_open_session_once() {
         .expect("a payment intent");
     let intent = client
         .payment_intents()
-        .retrieve(&intent_id, &GetPaymentIntentsIntentParams::default())
+        .retrieve(&intent_id, &PaymentIntentRetrieveParams::default())
         .await
         .expect("the payment intent");
     assert_eq!(intent.status, PaymentIntentStatus::Succeeded);
@@ -218,7 +218,7 @@ async fn an_open_session_expires_and_then_cannot_complete() {
         .sessions()
         .expire(
             &session.id,
-            &PostCheckoutSessionsSessionExpireParams::default(),
+            &CheckoutSessionExpireParams::default(),
         )
         .await
         .expect("expired");
@@ -231,7 +231,7 @@ async fn an_open_session_expires_and_then_cannot_complete() {
         .sessions()
         .expire(
             &session.id,
-            &PostCheckoutSessionsSessionExpireParams::default(),
+            &CheckoutSessionExpireParams::default(),
         )
         .await
         .expect_err("already expired");

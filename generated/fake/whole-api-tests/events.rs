@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 use support::receiver;
 use stripe_sdk::{
-    EventObject, EventType, GetEventsIdParams, GetEventsParams, PostCustomersCustomerParams,
-    PostCustomersParams, PostSubscriptionsParams, PostWebhookEndpointsParams,
-    PostWebhookEndpointsParamsEnabledEvents,
+    EventObject, EventType, EventRetrieveParams, EventListParams, CustomerUpdateParams,
+    CustomerCreateParams, SubscriptionCreateParams, WebhookEndpointCreateParams,
+    WebhookEndpointCreateParamsEnabledEvents,
     Unsettable, Webhook,
 };
 use stripe_sdk_fake::{DeliveryStatus, FakeStripe};
@@ -37,7 +37,7 @@ async fn customer_changes_are_events_listed_newest_first() {
         .expect("the fake starts");
     let client = fake.client();
     let customer = client
-        .post_customers(&PostCustomersParams {
+        .post_customers(&CustomerCreateParams {
             email: Some("jenny@example.com".to_owned()),
             metadata: Some(Unsettable::Value(metadata(&[("order", "6735")]))),
             ..Default::default()
@@ -48,7 +48,7 @@ async fn customer_changes_are_events_listed_newest_first() {
     client
         .post_customers_customer(
             &customer.id,
-            &PostCustomersCustomerParams {
+            &CustomerUpdateParams {
                 name: Some("Jenny Rosen".to_owned()),
                 metadata: Some(Unsettable::Value(metadata(&[("note", "vip")]))),
                 ..Default::default()
@@ -60,7 +60,7 @@ async fn customer_changes_are_events_listed_newest_first() {
     client
         .post_customers_customer(
             &customer.id,
-            &PostCustomersCustomerParams {
+            &CustomerUpdateParams {
                 name: Some("Jenny Rosen".to_owned()),
                 ..Default::default()
             },
@@ -74,7 +74,7 @@ async fn customer_changes_are_events_listed_newest_first() {
         .expect("deleted");
 
     let page = client
-        .get_events(&GetEventsParams::default())
+        .get_events(&EventListParams::default())
         .await
         .expect("listed");
     let types: Vec<EventType> = page.data.iter().map(|event| event.type_.clone()).collect();
@@ -97,7 +97,7 @@ async fn customer_changes_are_events_listed_newest_first() {
 
     // The update's event holds the old values of what changed, and names its request.
     let updated = client
-        .get_events(&GetEventsParams {
+        .get_events(&EventListParams {
             type_: Some("customer.updated".to_owned()),
             ..Default::default()
         })
@@ -123,7 +123,7 @@ async fn customer_changes_are_events_listed_newest_first() {
 
     // Pages of one, and `types`.
     let first = client
-        .get_events(&GetEventsParams {
+        .get_events(&EventListParams {
             limit: Some(1),
             ..Default::default()
         })
@@ -131,7 +131,7 @@ async fn customer_changes_are_events_listed_newest_first() {
         .expect("a page");
     assert!(first.has_more);
     let rest = client
-        .get_events(&GetEventsParams {
+        .get_events(&EventListParams {
             starting_after: Some(first.data[0].id.clone()),
             types: Some(vec![
                 "customer.created".to_owned(),
@@ -145,7 +145,7 @@ async fn customer_changes_are_events_listed_newest_first() {
     assert_eq!(rest.data[0].type_, EventType::CustomerCreated);
 
     let one = client
-        .get_events_id(&rest.data[0].id, &GetEventsIdParams::default())
+        .get_events_id(&rest.data[0].id, &EventRetrieveParams::default())
         .await
         .expect("retrieved");
     assert_eq!(one.id, rest.data[0].id);
@@ -158,10 +158,10 @@ async fn an_endpoint_created_through_the_api_gets_what_it_enabled() {
     let fake = FakeStripe::start().await.expect("the fake starts");
     let client = fake.client();
     let endpoint = client
-        .post_webhook_endpoints(&PostWebhookEndpointsParams::new(
+        .post_webhook_endpoints(&WebhookEndpointCreateParams::new(
             vec![
-                PostWebhookEndpointsParamsEnabledEvents::CustomerCreated,
-                PostWebhookEndpointsParamsEnabledEvents::CustomerDeleted,
+                WebhookEndpointCreateParamsEnabledEvents::CustomerCreated,
+                WebhookEndpointCreateParamsEnabledEvents::CustomerDeleted,
             ],
             url.clone(),
         ))
@@ -176,13 +176,13 @@ async fn an_endpoint_created_through_the_api_gets_what_it_enabled() {
     assert_eq!(endpoint.url, url);
 
     let customer = client
-        .post_customers(&PostCustomersParams::default())
+        .post_customers(&CustomerCreateParams::default())
         .await
         .expect("created");
     client
         .post_customers_customer(
             &customer.id,
-            &PostCustomersCustomerParams {
+            &CustomerUpdateParams {
                 email: Some("new@example.com".to_owned()),
                 ..Default::default()
             },
@@ -218,8 +218,8 @@ async fn an_endpoint_created_through_the_api_gets_what_it_enabled() {
 
     // A URL that is not http(s) is refused as Stripe refuses it.
     let error = client
-        .post_webhook_endpoints(&PostWebhookEndpointsParams::new(
-            vec![PostWebhookEndpointsParamsEnabledEvents::Asterisk],
+        .post_webhook_endpoints(&WebhookEndpointCreateParams::new(
+            vec![WebhookEndpointCreateParamsEnabledEvents::Asterisk],
             "not a url",
         ))
         .await
@@ -239,12 +239,12 @@ async fn events_take_the_names_stripe_gives_them() {
         .expect("the fake starts");
     let client = fake.client();
     let customer = client
-        .post_customers(&PostCustomersParams::default())
+        .post_customers(&CustomerCreateParams::default())
         .await
         .expect("a customer");
     // A subscription's events are named under its customer.
     let subscription = client
-        .post_subscriptions(&PostSubscriptionsParams::new(customer.id.clone()))
+        .post_subscriptions(&SubscriptionCreateParams::new(customer.id.clone()))
         .await
         .expect("a subscription");
     let types: Vec<(String, String)> = fake

@@ -8,13 +8,13 @@
 
 use stripe_sdk::{
     ApiErrorCategory, ApiErrorType, ErrorKind, PaymentIntentParamsCaptureMethod,
-    PaymentIntentStatus, PostPaymentIntentsIntentCancelParams,
-    PostPaymentIntentsIntentCaptureParams, PostPaymentIntentsIntentConfirmParams,
-    PostPaymentIntentsParams, PostTerminalReadersParams,
-    PostTerminalReadersReaderCancelActionParams,
-    PostTerminalReadersReaderProcessPaymentIntentParams,
-    PostTestHelpersTerminalReadersReaderPresentPaymentMethodParams,
-    PostTestHelpersTerminalReadersReaderPresentPaymentMethodParamsCardPresent,
+    PaymentIntentStatus, PaymentIntentCancelParams,
+    PaymentIntentCaptureParams, PaymentIntentConfirmParams,
+    PaymentIntentCreateParams, TerminalReaderCreateParams,
+    TerminalReaderCancelActionParams,
+    TerminalReaderProcessPaymentIntentParams,
+    TerminalReaderPresentPaymentMethodParams,
+    TerminalReaderPresentPaymentMethodParamsCardPresent,
     TerminalReaderReaderResourceReaderActionStatus,
 };
 use stripe_sdk_fake::FakeStripe;
@@ -35,8 +35,8 @@ fn event_types(fake: &FakeStripe) -> Vec<String> {
         .collect()
 }
 
-fn confirm_with(payment_method: &str) -> PostPaymentIntentsIntentConfirmParams {
-    PostPaymentIntentsIntentConfirmParams {
+fn confirm_with(payment_method: &str) -> PaymentIntentConfirmParams {
+    PaymentIntentConfirmParams {
         payment_method: Some(payment_method.to_owned()),
         ..Default::default()
     }
@@ -47,7 +47,7 @@ async fn a_visa_payment_succeeds_and_cannot_then_be_canceled() {
     let fake = fake().await;
     let client = fake.client();
     let intent = client
-        .post_payment_intents(&PostPaymentIntentsParams::new(2000, "usd"))
+        .post_payment_intents(&PaymentIntentCreateParams::new(2000, "usd"))
         .await
         .expect("created");
     assert_eq!(intent.status, PaymentIntentStatus::RequiresPaymentMethod);
@@ -70,7 +70,7 @@ async fn a_visa_payment_succeeds_and_cannot_then_be_canceled() {
     let error = client
         .post_payment_intents_intent_cancel(
             &intent.id,
-            &PostPaymentIntentsIntentCancelParams::default(),
+            &PaymentIntentCancelParams::default(),
         )
         .await
         .expect_err("a succeeded payment cannot be canceled");
@@ -90,10 +90,10 @@ async fn a_manual_capture_is_authorized_then_captured() {
     let fake = fake().await;
     let client = fake.client();
     let intent = client
-        .post_payment_intents(&PostPaymentIntentsParams {
+        .post_payment_intents(&PaymentIntentCreateParams {
             capture_method: Some(PaymentIntentParamsCaptureMethod::Manual),
             payment_method: Some("pm_card_visa".to_owned()),
-            ..PostPaymentIntentsParams::new(5000, "eur")
+            ..PaymentIntentCreateParams::new(5000, "eur")
         })
         .await
         .expect("created");
@@ -103,7 +103,7 @@ async fn a_manual_capture_is_authorized_then_captured() {
     let early = client
         .post_payment_intents_intent_capture(
             &intent.id,
-            &PostPaymentIntentsIntentCaptureParams::default(),
+            &PaymentIntentCaptureParams::default(),
         )
         .await
         .expect_err("not authorized yet");
@@ -115,7 +115,7 @@ async fn a_manual_capture_is_authorized_then_captured() {
     let authorized = client
         .post_payment_intents_intent_confirm(
             &intent.id,
-            &PostPaymentIntentsIntentConfirmParams::default(),
+            &PaymentIntentConfirmParams::default(),
         )
         .await
         .expect("confirmed");
@@ -125,7 +125,7 @@ async fn a_manual_capture_is_authorized_then_captured() {
     let captured = client
         .post_payment_intents_intent_capture(
             &intent.id,
-            &PostPaymentIntentsIntentCaptureParams {
+            &PaymentIntentCaptureParams {
                 amount_to_capture: Some(4000),
                 ..Default::default()
             },
@@ -149,7 +149,7 @@ async fn a_declined_card_is_a_card_error_and_can_be_retried() {
     let fake = fake().await;
     let client = fake.client();
     let intent = client
-        .post_payment_intents(&PostPaymentIntentsParams::new(1500, "usd"))
+        .post_payment_intents(&PaymentIntentCreateParams::new(1500, "usd"))
         .await
         .expect("created");
     let error = client
@@ -198,23 +198,23 @@ async fn a_simulated_reader_processes_a_payment() {
     let fake = fake().await;
     let client = fake.client();
     let reader = client
-        .post_terminal_readers(&PostTerminalReadersParams::new("simulated-wpe"))
+        .post_terminal_readers(&TerminalReaderCreateParams::new("simulated-wpe"))
         .await
         .expect("registered");
     assert_eq!(reader.device_type.as_str(), "simulated_wisepos_e");
     assert!(reader.action.is_none());
 
     let intent = client
-        .post_payment_intents(&PostPaymentIntentsParams {
+        .post_payment_intents(&PaymentIntentCreateParams {
             payment_method_types: Some(vec!["card_present".to_owned()]),
-            ..PostPaymentIntentsParams::new(1200, "usd")
+            ..PaymentIntentCreateParams::new(1200, "usd")
         })
         .await
         .expect("created");
     let processing = client
         .post_terminal_readers_reader_process_payment_intent(
             &reader.id,
-            &PostTerminalReadersReaderProcessPaymentIntentParams::new(intent.id.clone()),
+            &TerminalReaderProcessPaymentIntentParams::new(intent.id.clone()),
         )
         .await
         .expect("processing");
@@ -228,7 +228,7 @@ async fn a_simulated_reader_processes_a_payment() {
     let done = client
         .post_test_helpers_terminal_readers_reader_present_payment_method(
             &reader.id,
-            &PostTestHelpersTerminalReadersReaderPresentPaymentMethodParams::default(),
+            &TerminalReaderPresentPaymentMethodParams::default(),
         )
         .await
         .expect("presented");
@@ -256,14 +256,14 @@ async fn a_declining_card_fails_the_action_and_cancel_action_clears_it() {
     let fake = fake().await;
     let client = fake.client();
     let reader = client
-        .post_terminal_readers(&PostTerminalReadersParams::new("simulated-wpe"))
+        .post_terminal_readers(&TerminalReaderCreateParams::new("simulated-wpe"))
         .await
         .expect("registered");
     let intent = client
-        .post_payment_intents(&PostPaymentIntentsParams::new(900, "usd"))
+        .post_payment_intents(&PaymentIntentCreateParams::new(900, "usd"))
         .await
         .expect("created");
-    let process = PostTerminalReadersReaderProcessPaymentIntentParams::new(intent.id.clone());
+    let process = TerminalReaderProcessPaymentIntentParams::new(intent.id.clone());
     client
         .post_terminal_readers_reader_process_payment_intent(&reader.id, &process)
         .await
@@ -271,9 +271,9 @@ async fn a_declining_card_fails_the_action_and_cancel_action_clears_it() {
     let failed = client
         .post_test_helpers_terminal_readers_reader_present_payment_method(
             &reader.id,
-            &PostTestHelpersTerminalReadersReaderPresentPaymentMethodParams {
+            &TerminalReaderPresentPaymentMethodParams {
                 card_present: Some(
-                    PostTestHelpersTerminalReadersReaderPresentPaymentMethodParamsCardPresent {
+                    TerminalReaderPresentPaymentMethodParamsCardPresent {
                         number: Some("4000000000000002".to_owned()),
                     },
                 ),
@@ -297,7 +297,7 @@ async fn a_declining_card_fails_the_action_and_cancel_action_clears_it() {
     let cleared = client
         .post_terminal_readers_reader_cancel_action(
             &reader.id,
-            &PostTerminalReadersReaderCancelActionParams::default(),
+            &TerminalReaderCancelActionParams::default(),
         )
         .await
         .expect("canceled");

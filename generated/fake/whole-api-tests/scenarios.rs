@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 use stripe_sdk::reqwest;
 use stripe_sdk::{
-    ApiErrorCategory, ErrorKind, GetCustomersCustomerParams, GetCustomersCustomerResponse, GetCustomersParams,
-    GetPaymentIntentsIntentParams, GetPaymentIntentsParams, PostCustomersCustomerParams,
-    PostCustomersParams, PostPaymentIntentsParams, RequestOptions, Unsettable,
+    ApiErrorCategory, CustomerCreateParams, CustomerListParams, CustomerOrDeleted,
+    CustomerRetrieveParams, CustomerUpdateParams, ErrorKind, PaymentIntentCreateParams,
+    PaymentIntentListParams, PaymentIntentRetrieveParams, RequestOptions, Unsettable,
 };
 use stripe_sdk_fake::{DEFAULT_API_KEY, FakeStripe};
 
@@ -57,7 +57,7 @@ async fn a_customer_is_created_retrieved_updated_and_deleted() {
     let fake = fake().await;
     let client = fake.client();
     let created = client
-        .post_customers(&PostCustomersParams {
+        .post_customers(&CustomerCreateParams {
             email: Some("jenny@example.com".to_owned()),
             metadata: Some(Unsettable::Value(metadata(&[
                 ("order", "6735"),
@@ -76,7 +76,7 @@ async fn a_customer_is_created_retrieved_updated_and_deleted() {
 
     // The retrieve answers a union (a customer, or a deleted one): its JSON says which.
     client
-        .get_customers_customer(&created.id, &GetCustomersCustomerParams::default())
+        .get_customers_customer(&created.id, &CustomerRetrieveParams::default())
         .await
         .expect("retrieved");
     let log = fake.requests();
@@ -89,7 +89,7 @@ async fn a_customer_is_created_retrieved_updated_and_deleted() {
     let updated = client
         .post_customers_customer(
             &created.id,
-            &PostCustomersCustomerParams {
+            &CustomerUpdateParams {
                 name: Some("Jenny Rosen".to_owned()),
                 metadata: Some(Unsettable::Value(metadata(&[
                     ("tier", ""),
@@ -115,12 +115,15 @@ async fn a_customer_is_created_retrieved_updated_and_deleted() {
     assert_eq!(deleted.id, created.id);
     // Stripe answers a deleted customer's retrieve with its deleted stub; an update is a 404.
     let gone = client
-        .get_customers_customer(&created.id, &GetCustomersCustomerParams::default())
+        .get_customers_customer(&created.id, &CustomerRetrieveParams::default())
         .await
         .expect("the deleted stub");
-    assert!(matches!(gone, GetCustomersCustomerResponse::DeletedCustomer(_)), "{gone:?}");
+    assert!(
+        matches!(gone, CustomerOrDeleted::DeletedCustomer(_)),
+        "{gone:?}"
+    );
     let error = client
-        .post_customers_customer(&created.id, &PostCustomersCustomerParams::default())
+        .post_customers_customer(&created.id, &CustomerUpdateParams::default())
         .await
         .expect_err("gone");
     assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
@@ -137,7 +140,7 @@ async fn lists_page_newest_first() {
     let mut ids = Vec::new();
     for index in 0..25 {
         let customer = client
-            .post_customers(&PostCustomersParams {
+            .post_customers(&CustomerCreateParams {
                 email: Some(format!("c{index}@example.com")),
                 ..Default::default()
             })
@@ -151,7 +154,7 @@ async fn lists_page_newest_first() {
         let client = client.clone();
         async move {
             client
-                .get_customers(&GetCustomersParams {
+                .get_customers(&CustomerListParams {
                     limit: Some(10),
                     starting_after,
                     ending_before,
@@ -181,7 +184,7 @@ async fn lists_page_newest_first() {
 
     // A filter naming a field.
     let by_email = client
-        .get_customers(&GetCustomersParams {
+        .get_customers(&CustomerListParams {
             email: Some("c3@example.com".to_owned()),
             ..Default::default()
         })
@@ -192,7 +195,7 @@ async fn lists_page_newest_first() {
 
     // An out-of-range limit is refused as Stripe refuses it.
     let error = client
-        .get_customers(&GetCustomersParams {
+        .get_customers(&CustomerListParams {
             limit: Some(1000),
             ..Default::default()
         })
@@ -212,7 +215,7 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
     for _ in 0..2 {
         customers.push(
             client
-                .post_customers(&PostCustomersParams::default())
+                .post_customers(&CustomerCreateParams::default())
                 .await
                 .expect("created")
                 .id,
@@ -220,9 +223,9 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
     }
     for (amount, customer) in [(1000, 0), (2000, 0), (3000, 1)] {
         let intent = client
-            .post_payment_intents(&PostPaymentIntentsParams {
+            .post_payment_intents(&PaymentIntentCreateParams {
                 customer: Some(customers[customer].clone()),
-                ..PostPaymentIntentsParams::new(amount, "usd")
+                ..PaymentIntentCreateParams::new(amount, "usd")
             })
             .await
             .expect("created");
@@ -234,7 +237,7 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
         );
     }
     let of_first = client
-        .get_payment_intents(&GetPaymentIntentsParams {
+        .get_payment_intents(&PaymentIntentListParams {
             customer: Some(customers[0].clone()),
             ..Default::default()
         })
@@ -252,7 +255,7 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
     let expanded = client
         .get_payment_intents_intent(
             &intent_id,
-            &GetPaymentIntentsIntentParams {
+            &PaymentIntentRetrieveParams {
                 expand: Some(vec!["customer".to_owned()]),
                 ..Default::default()
             },
@@ -269,7 +272,7 @@ async fn payment_intents_filter_by_customer_and_expand_it() {
     let answered = &log.last().expect("logged").response;
     assert_eq!(answered["customer"]["object"], "customer");
     client
-        .get_payment_intents(&GetPaymentIntentsParams {
+        .get_payment_intents(&PaymentIntentListParams {
             expand: Some(vec!["data.customer".to_owned()]),
             ..Default::default()
         })
@@ -286,7 +289,7 @@ async fn an_idempotent_create_is_replayed() {
     let client = fake
         .client()
         .with_options(RequestOptions::new().idempotency_key("signup-jenny"));
-    let params = PostCustomersParams {
+    let params = CustomerCreateParams {
         email: Some("jenny@example.com".to_owned()),
         ..Default::default()
     };
@@ -296,7 +299,7 @@ async fn an_idempotent_create_is_replayed() {
     assert_eq!(fake.stored_objects(), 1, "created once");
     assert!(fake.requests()[1].replayed);
     let error = client
-        .post_customers(&PostCustomersParams {
+        .post_customers(&CustomerCreateParams {
             email: Some("other@example.com".to_owned()),
             ..Default::default()
         })
@@ -312,7 +315,7 @@ async fn objects_of_a_connected_account_are_seen_only_with_it() {
         .client()
         .with_options(RequestOptions::new().stripe_account("acct_1Connected"));
     let customer = connected
-        .post_customers(&PostCustomersParams::default())
+        .post_customers(&CustomerCreateParams::default())
         .await
         .expect("created");
     connected
@@ -326,12 +329,12 @@ async fn objects_of_a_connected_account_are_seen_only_with_it() {
         .expect_err("not the platform's");
     assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
     let listed = platform
-        .get_customers(&GetCustomersParams::default())
+        .get_customers(&CustomerListParams::default())
         .await
         .expect("listed");
     assert!(listed.data.is_empty());
     let listed = connected
-        .get_customers(&GetCustomersParams::default())
+        .get_customers(&CustomerListParams::default())
         .await
         .expect("listed");
     assert_eq!(listed.data.len(), 1);

@@ -21,10 +21,10 @@ use serde_json::Value;
 use std::time::Duration;
 use stripe_sdk::reqwest;
 use stripe_sdk::{
-    PostPaymentIntentsParams, PostTerminalReadersParams,
-    PostTerminalReadersReaderProcessPaymentIntentParams,
-    PostTestHelpersTerminalReadersReaderPresentPaymentMethodParams,
-    PostTestHelpersTerminalReadersReaderPresentPaymentMethodParamsCardPresent,
+    PaymentIntentCreateParams, TerminalReaderCreateParams,
+    TerminalReaderProcessPaymentIntentParams,
+    TerminalReaderPresentPaymentMethodParams,
+    TerminalReaderPresentPaymentMethodParamsCardPresent,
 };
 use stripe_sdk_fake::{DeliveryStatus, FakeStripe};
 use tokio::net::TcpListener;
@@ -48,22 +48,22 @@ fn event_id(fake: &FakeStripe, event_type: &str) -> String {
 /// test helper's default card, or `card_number`).
 async fn pay_on_reader(client: &stripe_sdk::Client, reader: &str, card_number: Option<&str>) {
     let intent = client
-        .post_payment_intents(&PostPaymentIntentsParams {
+        .post_payment_intents(&PaymentIntentCreateParams {
             payment_method_types: Some(vec!["card_present".to_owned()]),
-            ..PostPaymentIntentsParams::new(1200, "usd")
+            ..PaymentIntentCreateParams::new(1200, "usd")
         })
         .await
         .expect("created");
     client
         .post_terminal_readers_reader_process_payment_intent(
             reader,
-            &PostTerminalReadersReaderProcessPaymentIntentParams::new(intent.id.clone()),
+            &TerminalReaderProcessPaymentIntentParams::new(intent.id.clone()),
         )
         .await
         .expect("processing");
-    let card = PostTestHelpersTerminalReadersReaderPresentPaymentMethodParams {
+    let card = TerminalReaderPresentPaymentMethodParams {
         card_present: card_number.map(|number| {
-            PostTestHelpersTerminalReadersReaderPresentPaymentMethodParamsCardPresent {
+            TerminalReaderPresentPaymentMethodParamsCardPresent {
                 number: Some(number.to_owned()),
             }
         }),
@@ -120,7 +120,7 @@ async fn the_backend_logs_the_reader_events_of_payments_on_a_simulated_reader() 
     // A payment on a simulated reader: processed, then a card presented.
     let client = fake.client();
     let reader = client
-        .post_terminal_readers(&PostTerminalReadersParams::new("simulated-wpe"))
+        .post_terminal_readers(&TerminalReaderCreateParams::new("simulated-wpe"))
         .await
         .expect("registered");
     // A payment approved, then one declined by the card presented.

@@ -48,7 +48,7 @@ impl<'a> TerminalConnectionTokens<'a> {
     #[doc(alias = "PostTerminalConnectionTokens")]
     pub fn create(
         self,
-        params: &crate::terminal_connection_token::PostTerminalConnectionTokensParams,
+        params: &crate::terminal_connection_token::TerminalConnectionTokenCreateParams,
     ) -> impl std::future::Future<
         Output = Result<
             crate::terminal_connection_token::TerminalConnectionToken,
@@ -72,7 +72,7 @@ impl<'a> TerminalReaders<'a> {
     pub fn retrieve(
         self,
         reader: &str,
-        params: &crate::terminal_reader::GetTerminalReadersReaderParams,
+        params: &crate::terminal_reader::TerminalReaderRetrieveParams,
     ) -> impl std::future::Future<
         Output = Result<crate::terminal_reader::TerminalReader, crate::Error>,
     > {
@@ -120,7 +120,7 @@ pub mod blocking {
         #[doc(alias = "PostTerminalConnectionTokens")]
         pub fn create(
             self,
-            params: &crate::terminal_connection_token::PostTerminalConnectionTokensParams,
+            params: &crate::terminal_connection_token::TerminalConnectionTokenCreateParams,
         ) -> Result<
             crate::terminal_connection_token::TerminalConnectionToken,
             crate::Error,
@@ -142,7 +142,7 @@ pub mod blocking {
         pub fn retrieve(
             self,
             reader: &str,
-            params: &crate::terminal_reader::GetTerminalReadersReaderParams,
+            params: &crate::terminal_reader::TerminalReaderRetrieveParams,
         ) -> Result<crate::terminal_reader::TerminalReader, crate::Error> {
             self.client.get_terminal_readers_reader(reader, params)
         }

@@ -10,7 +10,7 @@ impl crate::Client {
     #[doc(alias = "create")]
     pub async fn post_terminal_connection_tokens(
         &self,
-        params: &crate::terminal_connection_token::PostTerminalConnectionTokensParams,
+        params: &crate::terminal_connection_token::TerminalConnectionTokenCreateParams,
     ) -> Result<
         crate::terminal_connection_token::TerminalConnectionToken,
         crate::Error,
@@ -33,7 +33,7 @@ impl crate::blocking::Client {
     #[doc(alias = "PostTerminalConnectionTokens")]
     pub fn post_terminal_connection_tokens(
         &self,
-        params: &crate::terminal_connection_token::PostTerminalConnectionTokensParams,
+        params: &crate::terminal_connection_token::TerminalConnectionTokenCreateParams,
     ) -> Result<
         crate::terminal_connection_token::TerminalConnectionToken,
         crate::Error,

@@ -11,7 +11,7 @@ impl crate::Client {
     pub async fn get_terminal_readers_reader(
         &self,
         reader: &str,
-        params: &crate::terminal_reader::GetTerminalReadersReaderParams,
+        params: &crate::terminal_reader::TerminalReaderRetrieveParams,
     ) -> Result<crate::terminal_reader::TerminalReader, crate::Error> {
         params.validate()?;
         let request = crate::client::ApiRequest::new(
@@ -39,7 +39,7 @@ impl crate::blocking::Client {
     pub fn get_terminal_readers_reader(
         &self,
         reader: &str,
-        params: &crate::terminal_reader::GetTerminalReadersReaderParams,
+        params: &crate::terminal_reader::TerminalReaderRetrieveParams,
     ) -> Result<crate::terminal_reader::TerminalReader, crate::Error> {
         self.block_on(self.async_client().get_terminal_readers_reader(reader, params))
     }

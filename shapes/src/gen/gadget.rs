@@ -2,7 +2,7 @@
 //! The `gadget` resource family.
 pub use stripe_sdk_types::gadget::*;
 pub use stripe_sdk_params::gadget::*;
-impl crate::multipart::MultipartParams for crate::gadget::PostFilesParams {
+impl crate::multipart::MultipartParams for crate::gadget::FilesCreateParams {
     fn files(&self) -> Vec<(String, &crate::FileUpload)> {
         let mut files = Vec::new();
         crate::multipart::FileField::add_parts(&self.file, "file", &mut files);
@@ -22,7 +22,7 @@ impl crate::Client {
     #[doc(alias = "upload")]
     pub async fn post_files(
         &self,
-        params: &crate::gadget::PostFilesParams,
+        params: &crate::gadget::FilesCreateParams,
     ) -> Result<crate::gadget::Gadget, crate::Error> {
         params.validate()?;
         let request = crate::client::ApiRequest::new(
@@ -43,7 +43,7 @@ impl crate::blocking::Client {
     #[doc(alias = "PostFiles")]
     pub fn post_files(
         &self,
-        params: &crate::gadget::PostFilesParams,
+        params: &crate::gadget::FilesCreateParams,
     ) -> Result<crate::gadget::Gadget, crate::Error> {
         self.block_on(self.async_client().post_files(params))
     }

@@ -2,7 +2,7 @@
 //! The `item` resource family.
 pub use stripe_sdk_types::item::*;
 pub use stripe_sdk_params::item::*;
-impl crate::pagination::ListParams for crate::item::GetItemsParams {
+impl crate::pagination::ListParams for crate::item::ItemListParams {
     fn set_starting_after(&mut self, id: String) {
         self.starting_after = Some(id);
     }
@@ -15,8 +15,8 @@ impl crate::Client {
     #[doc(alias = "widget")]
     pub async fn get_items(
         &self,
-        params: &crate::item::GetItemsParams,
-    ) -> Result<crate::List<crate::item::GetItemsResponseItem>, crate::Error> {
+        params: &crate::item::ItemListParams,
+    ) -> Result<crate::List<crate::item::ItemListResponseItem>, crate::Error> {
         params.validate()?;
         let request = crate::client::ApiRequest::new(
                 "GetItems",
@@ -32,8 +32,8 @@ impl crate::Client {
     #[doc(alias = "GetItems")]
     pub fn get_items_stream(
         &self,
-        params: &crate::item::GetItemsParams,
-    ) -> crate::pagination::ListStream<crate::item::GetItemsResponseItem> {
+        params: &crate::item::ItemListParams,
+    ) -> crate::pagination::ListStream<crate::item::ItemListResponseItem> {
         let client = self.clone();
         crate::pagination::list_stream(
             params.clone(),
@@ -52,16 +52,16 @@ impl crate::blocking::Client {
     #[doc(alias = "GetItems")]
     pub fn get_items(
         &self,
-        params: &crate::item::GetItemsParams,
-    ) -> Result<crate::List<crate::item::GetItemsResponseItem>, crate::Error> {
+        params: &crate::item::ItemListParams,
+    ) -> Result<crate::List<crate::item::ItemListResponseItem>, crate::Error> {
         self.block_on(self.async_client().get_items(params))
     }
     /// Every object [`get_items`](Self::get_items) returns, fetching the next page when the iterator reaches it.
     #[doc(alias = "GetItems")]
     pub fn get_items_iter(
         &self,
-        params: &crate::item::GetItemsParams,
-    ) -> crate::blocking::Iter<'_, crate::item::GetItemsResponseItem> {
+        params: &crate::item::ItemListParams,
+    ) -> crate::blocking::Iter<'_, crate::item::ItemListResponseItem> {
         crate::blocking::Iter::new(self, self.async_client().get_items_stream(params))
     }
 }

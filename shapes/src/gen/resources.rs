@@ -50,7 +50,7 @@ impl<'a> Files<'a> {
     #[doc(alias = "PostFiles")]
     pub fn create(
         self,
-        params: &crate::gadget::PostFilesParams,
+        params: &crate::gadget::FilesCreateParams,
     ) -> impl std::future::Future<Output = Result<crate::gadget::Gadget, crate::Error>> {
         self.client.post_files(params)
     }
@@ -69,9 +69,9 @@ impl<'a> Items<'a> {
     #[doc(alias = "GetItems")]
     pub fn list(
         self,
-        params: &crate::item::GetItemsParams,
+        params: &crate::item::ItemListParams,
     ) -> impl std::future::Future<
-        Output = Result<crate::List<crate::item::GetItemsResponseItem>, crate::Error>,
+        Output = Result<crate::List<crate::item::ItemListResponseItem>, crate::Error>,
     > {
         self.client.get_items(params)
     }
@@ -79,8 +79,8 @@ impl<'a> Items<'a> {
     #[doc(alias = "GetItems")]
     pub fn list_stream(
         self,
-        params: &crate::item::GetItemsParams,
-    ) -> crate::pagination::ListStream<crate::item::GetItemsResponseItem> {
+        params: &crate::item::ItemListParams,
+    ) -> crate::pagination::ListStream<crate::item::ItemListResponseItem> {
         self.client.get_items_stream(params)
     }
 }
@@ -95,10 +95,10 @@ impl<'a> WebhookEndpoints<'a> {
     #[doc(alias = "PostWebhookEndpoints")]
     pub fn create(
         self,
-        params: &crate::webhook_endpoint::PostWebhookEndpointsParams,
+        params: &crate::webhook_endpoint::WebhookEndpointCreateParams,
     ) -> impl std::future::Future<
         Output = Result<
-            crate::webhook_endpoint::PostWebhookEndpointsResponse,
+            crate::webhook_endpoint::WebhookEndpointCreateResponse,
             crate::Error,
         >,
     > {
@@ -116,7 +116,7 @@ impl<'a> Widgets<'a> {
     #[doc(alias = "PostWidgets")]
     pub fn create(
         self,
-        params: &crate::widget::PostWidgetsParams,
+        params: &crate::widget::WidgetCreateParams,
     ) -> impl std::future::Future<Output = Result<crate::widget::Widget, crate::Error>> {
         self.client.post_widgets(params)
     }
@@ -138,7 +138,7 @@ impl<'a> Widgets<'a> {
     #[doc(alias = "GetWidgets")]
     pub fn list(
         self,
-        params: &crate::widget::GetWidgetsParams,
+        params: &crate::widget::WidgetListParams,
     ) -> impl std::future::Future<
         Output = Result<crate::List<crate::widget::Widget>, crate::Error>,
     > {
@@ -148,7 +148,7 @@ impl<'a> Widgets<'a> {
     #[doc(alias = "GetWidgets")]
     pub fn list_stream(
         self,
-        params: &crate::widget::GetWidgetsParams,
+        params: &crate::widget::WidgetListParams,
     ) -> crate::pagination::ListStream<crate::widget::Widget> {
         self.client.get_widgets_stream(params)
     }
@@ -171,7 +171,7 @@ impl<'a> Widgets<'a> {
     pub fn retrieve(
         self,
         widget: &str,
-        params: &crate::widget::GetWidgetsWidgetParams,
+        params: &crate::widget::WidgetRetrieveParams,
     ) -> impl std::future::Future<Output = Result<crate::widget::Widget, crate::Error>> {
         self.client.get_widgets_widget(widget, params)
     }
@@ -180,7 +180,7 @@ impl<'a> Widgets<'a> {
     #[doc(alias = "GetWidgetsSearch")]
     pub fn search(
         self,
-        params: &crate::widget::GetWidgetsSearchParams,
+        params: &crate::widget::WidgetSearchParams,
     ) -> impl std::future::Future<
         Output = Result<crate::SearchResult<crate::widget::Widget>, crate::Error>,
     > {
@@ -190,7 +190,7 @@ impl<'a> Widgets<'a> {
     #[doc(alias = "GetWidgetsSearch")]
     pub fn search_stream(
         self,
-        params: &crate::widget::GetWidgetsSearchParams,
+        params: &crate::widget::WidgetSearchParams,
     ) -> crate::pagination::ListStream<crate::widget::Widget> {
         self.client.get_widgets_search_stream(params)
     }
@@ -202,7 +202,7 @@ impl<'a> Widgets<'a> {
     pub fn update(
         self,
         widget: &str,
-        params: &crate::widget::PostWidgetsWidgetParams,
+        params: &crate::widget::WidgetUpdateParams,
     ) -> impl std::future::Future<Output = Result<crate::widget::Widget, crate::Error>> {
         self.client.post_widgets_widget(widget, params)
     }
@@ -242,7 +242,7 @@ pub mod blocking {
         #[doc(alias = "PostFiles")]
         pub fn create(
             self,
-            params: &crate::gadget::PostFilesParams,
+            params: &crate::gadget::FilesCreateParams,
         ) -> Result<crate::gadget::Gadget, crate::Error> {
             self.client.post_files(params)
         }
@@ -261,16 +261,16 @@ pub mod blocking {
         #[doc(alias = "GetItems")]
         pub fn list(
             self,
-            params: &crate::item::GetItemsParams,
-        ) -> Result<crate::List<crate::item::GetItemsResponseItem>, crate::Error> {
+            params: &crate::item::ItemListParams,
+        ) -> Result<crate::List<crate::item::ItemListResponseItem>, crate::Error> {
             self.client.get_items(params)
         }
         /// Every object [`list`](Self::list) returns, following the pages; the same as `get_items_iter` on the client.
         #[doc(alias = "GetItems")]
         pub fn list_iter(
             self,
-            params: &crate::item::GetItemsParams,
-        ) -> crate::blocking::Iter<'a, crate::item::GetItemsResponseItem> {
+            params: &crate::item::ItemListParams,
+        ) -> crate::blocking::Iter<'a, crate::item::ItemListResponseItem> {
             self.client.get_items_iter(params)
         }
     }
@@ -285,9 +285,9 @@ pub mod blocking {
         #[doc(alias = "PostWebhookEndpoints")]
         pub fn create(
             self,
-            params: &crate::webhook_endpoint::PostWebhookEndpointsParams,
+            params: &crate::webhook_endpoint::WebhookEndpointCreateParams,
         ) -> Result<
-            crate::webhook_endpoint::PostWebhookEndpointsResponse,
+            crate::webhook_endpoint::WebhookEndpointCreateResponse,
             crate::Error,
         > {
             self.client.post_webhook_endpoints(params)
@@ -304,7 +304,7 @@ pub mod blocking {
         #[doc(alias = "PostWidgets")]
         pub fn create(
             self,
-            params: &crate::widget::PostWidgetsParams,
+            params: &crate::widget::WidgetCreateParams,
         ) -> Result<crate::widget::Widget, crate::Error> {
             self.client.post_widgets(params)
         }
@@ -324,7 +324,7 @@ pub mod blocking {
         #[doc(alias = "GetWidgets")]
         pub fn list(
             self,
-            params: &crate::widget::GetWidgetsParams,
+            params: &crate::widget::WidgetListParams,
         ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
             self.client.get_widgets(params)
         }
@@ -332,7 +332,7 @@ pub mod blocking {
         #[doc(alias = "GetWidgets")]
         pub fn list_iter(
             self,
-            params: &crate::widget::GetWidgetsParams,
+            params: &crate::widget::WidgetListParams,
         ) -> crate::blocking::Iter<'a, crate::widget::Widget> {
             self.client.get_widgets_iter(params)
         }
@@ -352,7 +352,7 @@ pub mod blocking {
         pub fn retrieve(
             self,
             widget: &str,
-            params: &crate::widget::GetWidgetsWidgetParams,
+            params: &crate::widget::WidgetRetrieveParams,
         ) -> Result<crate::widget::Widget, crate::Error> {
             self.client.get_widgets_widget(widget, params)
         }
@@ -361,7 +361,7 @@ pub mod blocking {
         #[doc(alias = "GetWidgetsSearch")]
         pub fn search(
             self,
-            params: &crate::widget::GetWidgetsSearchParams,
+            params: &crate::widget::WidgetSearchParams,
         ) -> Result<crate::SearchResult<crate::widget::Widget>, crate::Error> {
             self.client.get_widgets_search(params)
         }
@@ -369,7 +369,7 @@ pub mod blocking {
         #[doc(alias = "GetWidgetsSearch")]
         pub fn search_iter(
             self,
-            params: &crate::widget::GetWidgetsSearchParams,
+            params: &crate::widget::WidgetSearchParams,
         ) -> crate::blocking::Iter<'a, crate::widget::Widget> {
             self.client.get_widgets_search_iter(params)
         }
@@ -381,7 +381,7 @@ pub mod blocking {
         pub fn update(
             self,
             widget: &str,
-            params: &crate::widget::PostWidgetsWidgetParams,
+            params: &crate::widget::WidgetUpdateParams,
         ) -> Result<crate::widget::Widget, crate::Error> {
             self.client.post_widgets_widget(widget, params)
         }

@@ -7,8 +7,8 @@ impl crate::Client {
     #[doc(alias = "PostWebhookEndpoints")]
     pub async fn post_webhook_endpoints(
         &self,
-        params: &crate::webhook_endpoint::PostWebhookEndpointsParams,
-    ) -> Result<crate::webhook_endpoint::PostWebhookEndpointsResponse, crate::Error> {
+        params: &crate::webhook_endpoint::WebhookEndpointCreateParams,
+    ) -> Result<crate::webhook_endpoint::WebhookEndpointCreateResponse, crate::Error> {
         params.validate()?;
         let request = crate::client::ApiRequest::new(
                 "PostWebhookEndpoints",
@@ -25,8 +25,8 @@ impl crate::blocking::Client {
     #[doc(alias = "PostWebhookEndpoints")]
     pub fn post_webhook_endpoints(
         &self,
-        params: &crate::webhook_endpoint::PostWebhookEndpointsParams,
-    ) -> Result<crate::webhook_endpoint::PostWebhookEndpointsResponse, crate::Error> {
+        params: &crate::webhook_endpoint::WebhookEndpointCreateParams,
+    ) -> Result<crate::webhook_endpoint::WebhookEndpointCreateResponse, crate::Error> {
         self.block_on(self.async_client().post_webhook_endpoints(params))
     }
 }

@@ -2,12 +2,12 @@
 //! The `widget` resource family.
 pub use stripe_sdk_types::widget::*;
 pub use stripe_sdk_params::widget::*;
-impl crate::pagination::ListParams for crate::widget::GetWidgetsParams {
+impl crate::pagination::ListParams for crate::widget::WidgetListParams {
     fn set_starting_after(&mut self, id: String) {
         self.starting_after = Some(id);
     }
 }
-impl crate::pagination::SearchParams for crate::widget::GetWidgetsSearchParams {
+impl crate::pagination::SearchParams for crate::widget::WidgetSearchParams {
     fn set_page(&mut self, page: String) {
         self.page = Some(page);
     }
@@ -17,7 +17,7 @@ impl crate::Client {
     #[doc(alias = "GetWidgets")]
     pub async fn get_widgets(
         &self,
-        params: &crate::widget::GetWidgetsParams,
+        params: &crate::widget::WidgetListParams,
     ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
         params.validate()?;
         let request = crate::client::ApiRequest::new(
@@ -32,7 +32,7 @@ impl crate::Client {
     #[doc(alias = "PostWidgets")]
     pub async fn post_widgets(
         &self,
-        params: &crate::widget::PostWidgetsParams,
+        params: &crate::widget::WidgetCreateParams,
     ) -> Result<crate::widget::Widget, crate::Error> {
         params.validate()?;
         let request = crate::client::ApiRequest::new(
@@ -47,7 +47,7 @@ impl crate::Client {
     #[doc(alias = "GetWidgetsSearch")]
     pub async fn get_widgets_search(
         &self,
-        params: &crate::widget::GetWidgetsSearchParams,
+        params: &crate::widget::WidgetSearchParams,
     ) -> Result<crate::SearchResult<crate::widget::Widget>, crate::Error> {
         params.validate()?;
         let request = crate::client::ApiRequest::new(
@@ -66,7 +66,7 @@ impl crate::Client {
     pub async fn get_widgets_widget(
         &self,
         widget: &str,
-        params: &crate::widget::GetWidgetsWidgetParams,
+        params: &crate::widget::WidgetRetrieveParams,
     ) -> Result<crate::widget::Widget, crate::Error> {
         params.validate()?;
         let request = crate::client::ApiRequest::new(
@@ -92,7 +92,7 @@ impl crate::Client {
     pub async fn post_widgets_widget(
         &self,
         widget: &str,
-        params: &crate::widget::PostWidgetsWidgetParams,
+        params: &crate::widget::WidgetUpdateParams,
     ) -> Result<crate::widget::Widget, crate::Error> {
         params.validate()?;
         let request = crate::client::ApiRequest::new(
@@ -153,7 +153,7 @@ impl crate::Client {
     #[doc(alias = "GetWidgets")]
     pub fn get_widgets_stream(
         &self,
-        params: &crate::widget::GetWidgetsParams,
+        params: &crate::widget::WidgetListParams,
     ) -> crate::pagination::ListStream<crate::widget::Widget> {
         let client = self.clone();
         crate::pagination::list_stream(
@@ -170,7 +170,7 @@ impl crate::Client {
     #[doc(alias = "GetWidgetsSearch")]
     pub fn get_widgets_search_stream(
         &self,
-        params: &crate::widget::GetWidgetsSearchParams,
+        params: &crate::widget::WidgetSearchParams,
     ) -> crate::pagination::ListStream<crate::widget::Widget> {
         let client = self.clone();
         crate::pagination::search_stream(
@@ -188,7 +188,7 @@ impl crate::blocking::Client {
     #[doc(alias = "GetWidgets")]
     pub fn get_widgets(
         &self,
-        params: &crate::widget::GetWidgetsParams,
+        params: &crate::widget::WidgetListParams,
     ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
         self.block_on(self.async_client().get_widgets(params))
     }
@@ -196,7 +196,7 @@ impl crate::blocking::Client {
     #[doc(alias = "PostWidgets")]
     pub fn post_widgets(
         &self,
-        params: &crate::widget::PostWidgetsParams,
+        params: &crate::widget::WidgetCreateParams,
     ) -> Result<crate::widget::Widget, crate::Error> {
         self.block_on(self.async_client().post_widgets(params))
     }
@@ -204,7 +204,7 @@ impl crate::blocking::Client {
     #[doc(alias = "GetWidgetsSearch")]
     pub fn get_widgets_search(
         &self,
-        params: &crate::widget::GetWidgetsSearchParams,
+        params: &crate::widget::WidgetSearchParams,
     ) -> Result<crate::SearchResult<crate::widget::Widget>, crate::Error> {
         self.block_on(self.async_client().get_widgets_search(params))
     }
@@ -215,7 +215,7 @@ impl crate::blocking::Client {
     pub fn get_widgets_widget(
         &self,
         widget: &str,
-        params: &crate::widget::GetWidgetsWidgetParams,
+        params: &crate::widget::WidgetRetrieveParams,
     ) -> Result<crate::widget::Widget, crate::Error> {
         self.block_on(self.async_client().get_widgets_widget(widget, params))
     }
@@ -226,7 +226,7 @@ impl crate::blocking::Client {
     pub fn post_widgets_widget(
         &self,
         widget: &str,
-        params: &crate::widget::PostWidgetsWidgetParams,
+        params: &crate::widget::WidgetUpdateParams,
     ) -> Result<crate::widget::Widget, crate::Error> {
         self.block_on(self.async_client().post_widgets_widget(widget, params))
     }
@@ -251,7 +251,7 @@ impl crate::blocking::Client {
     #[doc(alias = "GetWidgets")]
     pub fn get_widgets_iter(
         &self,
-        params: &crate::widget::GetWidgetsParams,
+        params: &crate::widget::WidgetListParams,
     ) -> crate::blocking::Iter<'_, crate::widget::Widget> {
         crate::blocking::Iter::new(self, self.async_client().get_widgets_stream(params))
     }
@@ -259,7 +259,7 @@ impl crate::blocking::Client {
     #[doc(alias = "GetWidgetsSearch")]
     pub fn get_widgets_search_iter(
         &self,
-        params: &crate::widget::GetWidgetsSearchParams,
+        params: &crate::widget::WidgetSearchParams,
     ) -> crate::blocking::Iter<'_, crate::widget::Widget> {
         crate::blocking::Iter::new(
             self,

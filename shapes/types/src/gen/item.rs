@@ -2,7 +2,7 @@
 //! The `item` resource family's response types.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
-pub enum GetItemsResponseItem {
+pub enum ItemListResponseItem {
     /// An object whose `object` is `widget`.
     Widget(Box<super::widget::Widget>),
     /// An object whose `object` is `gadget`.
@@ -13,7 +13,7 @@ pub enum GetItemsResponseItem {
     Unknown(serde_json::Value),
 }
 #[cfg(feature = "serialize")]
-impl serde::Serialize for GetItemsResponseItem {
+impl serde::Serialize for ItemListResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Widget(value) => serde::Serialize::serialize(value, serializer),
@@ -23,11 +23,11 @@ impl serde::Serialize for GetItemsResponseItem {
         }
     }
 }
-impl crate::decode::Decode for GetItemsResponseItem {
+impl crate::decode::Decode for ItemListResponseItem {
     fn decode(
         reader: &mut crate::decode::Reader<'_>,
     ) -> Result<Self, crate::decode::JsonError> {
-        let (object, deleted) = reader.discriminator("union GetItemsResponseItem")?;
+        let (object, deleted) = reader.discriminator("union ItemListResponseItem")?;
         Ok(
             match (object.as_deref(), deleted) {
                 (Some("widget"), false) => {
@@ -44,8 +44,8 @@ impl crate::decode::Decode for GetItemsResponseItem {
         )
     }
 }
-crate::decode::deserialize_via_decode!(GetItemsResponseItem);
-impl crate::HasId for GetItemsResponseItem {
+crate::decode::deserialize_via_decode!(ItemListResponseItem);
+impl crate::HasId for ItemListResponseItem {
     fn object_id(&self) -> Option<&str> {
         match self {
             Self::Widget(value) => value.object_id(),
@@ -55,3 +55,6 @@ impl crate::HasId for GetItemsResponseItem {
         }
     }
 }
+#[deprecated(note = "renamed to `ItemListResponseItem`")]
+#[doc(hidden)]
+pub type GetItemsResponseItem = ItemListResponseItem;

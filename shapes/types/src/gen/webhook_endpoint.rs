@@ -3,15 +3,18 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct PostWebhookEndpointsResponse {
+pub struct WebhookEndpointCreateResponse {
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 crate::decode::decode_object! {
-    PostWebhookEndpointsResponse, required {}, optional { "id" => id },
+    WebhookEndpointCreateResponse, required {}, optional { "id" => id },
 }
-impl crate::HasId for PostWebhookEndpointsResponse {
+impl crate::HasId for WebhookEndpointCreateResponse {
     fn object_id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 }
+#[deprecated(note = "renamed to `WebhookEndpointCreateResponse`")]
+#[doc(hidden)]
+pub type PostWebhookEndpointsResponse = WebhookEndpointCreateResponse;
