@@ -162,6 +162,7 @@ pub fn emit_each<R: Send>(
         work.push(Work::Client(module, items));
     }
     work.sort_by_key(|item| std::cmp::Reverse(emitted_size(item)));
+    let handles = resources::Handles::new(api);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let emit_one = |item: Work<'_, '_>| match item {
         Work::TypesRoot(side) => EmittedFile {
@@ -170,11 +171,11 @@ pub fn emit_each<R: Send>(
         },
         Work::ClientRoot => EmittedFile {
             path: format!("{CLIENT_DIR}/mod.rs"),
-            tokens: emit_client_root(api, &modules, features),
+            tokens: emit_client_root(api, &modules, features, &handles),
         },
         Work::Resources => EmittedFile {
             path: format!("{CLIENT_DIR}/{}.rs", resources::RESOURCES_MODULE),
-            tokens: resources::emit_resources_module(api, features),
+            tokens: resources::emit_resources_module(api, features, &handles),
         },
         Work::Types(side, module, types) => EmittedFile {
             path: format!("{}/{module}.rs", side.folder()),
@@ -182,7 +183,8 @@ pub fn emit_each<R: Send>(
         },
         Work::Client(module, items) => EmittedFile {
             path: format!("{CLIENT_DIR}/{module}.rs"),
-            tokens: Context::new(api, module, features, Paths::Absolute).emit_client_module(items),
+            tokens: Context::new(api, module, features, Paths::Absolute)
+                .emit_client_module(items, &handles),
         },
     };
     let worker = || {
@@ -290,10 +292,17 @@ fn emit_client_root(
     api: &Api,
     modules: &BTreeMap<&str, ModuleItems<'_>>,
     features: Option<&FeatureMap>,
+    handles: &resources::Handles,
 ) -> TokenStream {
     let version = &api.api_version;
     let items = modules.iter().map(|(module, items)| {
-        let gate = features.map(|features| cfg_any(&module_features(api, module, items, features)));
+        let gate = features.map(|features| {
+            let mut gates = module_features(api, module, items, features);
+            gates.extend(handles.module_gates(api, features, module));
+            gates.sort();
+            gates.dedup();
+            cfg_any(&gates)
+        });
         let name = ident(module);
         // A module that only adds client methods has nothing to re-export, and an empty glob
         // import would be a warning.
@@ -452,7 +461,11 @@ impl Context<'_> {
     /// then the client methods of its operations and the traits they need, and
     /// `Webhook::construct_event` if the event envelope is here (under the gate of the
     /// envelope's decoder, so it exists exactly when `Event` decodes).
-    fn emit_client_module(&self, items: &ModuleItems<'_>) -> TokenStream {
+    fn emit_client_module(
+        &self,
+        items: &ModuleItems<'_>,
+        handles: &resources::Handles,
+    ) -> TokenStream {
         let doc = format!(" The `{}` resource family.", self.module);
         let name = ident(self.module);
         let reexports = [Side::Response, Side::Request]
@@ -480,11 +493,13 @@ impl Context<'_> {
         });
         let operations = &items.operations;
         let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));
+        let handles = resources::emit_module_handles(self.api, self.features, handles, self.module);
         quote! {
             #![doc = #doc]
             #(#reexports)*
             #construct_event
             #client_impl
+            #handles
         }
     }
 
