@@ -11,17 +11,11 @@
 //! what it made; with `STRIPE_API_BASE` it talks to another server, such as the fake Stripe.
 
 use stripe_sdk::{
-    Client, DeleteSubscriptionsSubscriptionExposedIdParams,
-    GetAccountsAccountParams, GetAccountsParams, GetCustomersCustomerParams, GetCustomersParams,
-    GetInvoicesInvoiceParams, GetInvoicesParams, GetPaymentIntentsIntentParams,
-    GetPaymentIntentsParams, GetPaymentMethodsParams, GetPaymentMethodsPaymentMethodParams,
-    GetSubscriptionsParams, GetSubscriptionsSubscriptionExposedIdParams,
-    GetTerminalReadersParams, GetTerminalReadersReaderParams, PostAccountsAccountParams,
+    Client, GetCustomersParams, GetPaymentMethodsParams, PostAccountsAccountParams,
     PostAccountsAccountRejectParams, PostAccountsParams, PostCustomersCustomerParams,
-    PostCustomersParams, PostInvoicesInvoiceFinalizeParams, PostInvoicesInvoiceParams,
-    PostInvoicesParams, PostPaymentIntentsIntentCancelParams, PostPaymentIntentsIntentParams,
-    PostPaymentIntentsParams, PostPaymentMethodsParams, PostPaymentMethodsPaymentMethodAttachParams,
-    PostPaymentMethodsPaymentMethodDetachParams, PostPaymentMethodsPaymentMethodParams,
+    PostCustomersParams, PostInvoicesInvoiceParams, PostInvoicesParams,
+    PostPaymentIntentsIntentParams, PostPaymentIntentsParams, PostPaymentMethodsParams,
+    PostPaymentMethodsPaymentMethodAttachParams, PostPaymentMethodsPaymentMethodParams,
     PostSubscriptionsParams, PostSubscriptionsSubscriptionExposedIdParams,
     PostTerminalReadersParams, PostTerminalReadersReaderParams,
     PostTerminalReadersReaderProcessPaymentIntentParams, RangeQuery,
@@ -44,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await?;
     let customer = customers
-        .retrieve(&customer.id, &GetCustomersCustomerParams::default())
+        .retrieve(&customer.id)
         .await?;
     let customer_id = match &customer {
         stripe_sdk::GetCustomersCustomerResponse::Customer(customer) => customer.id.clone(),
@@ -61,7 +55,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let since = RangeQuery::gte(1_700_000_000);
     let recent = customers
-        .list_stream(&GetCustomersParams {
+        .list_stream_with(&GetCustomersParams {
             created: Some(since),
             limit: Some(100),
             ..Default::default()
@@ -82,12 +76,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .attach(&card.id, &PostPaymentMethodsPaymentMethodAttachParams::new(&customer_id))
         .await?;
     payment_methods
-        .retrieve(&card.id, &GetPaymentMethodsPaymentMethodParams::default())
+        .retrieve(&card.id)
         .await?;
     payment_methods
         .update(&card.id, &PostPaymentMethodsPaymentMethodParams::default())
         .await?;
-    let mut cards = payment_methods.list_stream(&GetPaymentMethodsParams {
+    let mut cards = payment_methods.list_stream_with(&GetPaymentMethodsParams {
         customer: Some(customer_id.clone()),
         ..Default::default()
     });
@@ -105,12 +99,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await?;
     payment_intents
-        .retrieve(&intent.id, &GetPaymentIntentsIntentParams::default())
+        .retrieve(&intent.id)
         .await?;
     payment_intents
         .update(&intent.id, &PostPaymentIntentsIntentParams::default())
         .await?;
-    payment_intents.list(&GetPaymentIntentsParams::default()).await?;
+    payment_intents.list().await?;
 
     // Terminal readers: create, retrieve, update, list, process a payment (the action), delete.
     let readers = client.terminal().readers();
@@ -118,12 +112,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .create(&PostTerminalReadersParams::new("simulated-wpe"))
         .await?;
     readers
-        .retrieve(&reader.id, &GetTerminalReadersReaderParams::default())
+        .retrieve(&reader.id)
         .await?;
     readers
         .update(&reader.id, &PostTerminalReadersReaderParams::default())
         .await?;
-    readers.list(&GetTerminalReadersParams::default()).await?;
+    readers.list().await?;
     readers
         .process_payment_intent(
             &reader.id,
@@ -132,7 +126,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     readers.delete(&reader.id).await?;
     payment_intents
-        .cancel(&intent.id, &PostPaymentIntentsIntentCancelParams::default())
+        .cancel(&intent.id)
         .await?;
 
     // Subscriptions: create, retrieve, update, list, delete (which cancels).
@@ -141,10 +135,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .create(&PostSubscriptionsParams::new(&customer_id))
         .await?;
     subscriptions
-        .retrieve(
-            &subscription.id,
-            &GetSubscriptionsSubscriptionExposedIdParams::default(),
-        )
+        .retrieve(&subscription.id)
         .await?;
     subscriptions
         .update(
@@ -152,12 +143,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             &PostSubscriptionsSubscriptionExposedIdParams::default(),
         )
         .await?;
-    subscriptions.list(&GetSubscriptionsParams::default()).await?;
+    subscriptions.list().await?;
     subscriptions
-        .delete(
-            &subscription.id,
-            &DeleteSubscriptionsSubscriptionExposedIdParams::default(),
-        )
+        .delete(&subscription.id)
         .await?;
 
     // Invoices: create, retrieve, update, list, finalize (the action), delete a draft.
@@ -170,14 +158,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let invoice_id = invoice.id.clone().unwrap_or_default();
     invoices
-        .retrieve(&invoice_id, &GetInvoicesInvoiceParams::default())
+        .retrieve(&invoice_id)
         .await?;
     invoices
         .update(&invoice_id, &PostInvoicesInvoiceParams::default())
         .await?;
-    invoices.list(&GetInvoicesParams::default()).await?;
+    invoices.list().await?;
     invoices
-        .finalize(&invoice_id, &PostInvoicesInvoiceFinalizeParams::default())
+        .finalize(&invoice_id)
         .await?;
     invoices.delete(&invoice_id).await.ok();
 
@@ -185,19 +173,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let accounts = client.accounts();
     let account = accounts.create(&PostAccountsParams::default()).await?;
     accounts
-        .retrieve(&account.id, &GetAccountsAccountParams::default())
+        .retrieve(&account.id)
         .await?;
     accounts
         .update(&account.id, &PostAccountsAccountParams::default())
         .await?;
-    accounts.list(&GetAccountsParams::default()).await?;
+    accounts.list().await?;
     accounts
         .reject(&account.id, &PostAccountsAccountRejectParams::new("fraud"))
         .await?;
     accounts.delete(&account.id).await?;
 
     payment_methods
-        .detach(&card.id, &PostPaymentMethodsPaymentMethodDetachParams::default())
+        .detach(&card.id)
         .await?;
     customers.delete(&customer_id).await?;
     Ok(())

@@ -105,6 +105,7 @@ enum Work<'m, 'a> {
     TypesRoot(Side),
     ClientRoot,
     Resources,
+    FeatureOff,
     Types(Side, &'m str, &'m [(TypeId, &'a TypeDef)]),
     Client(&'m str, &'m ModuleItems<'a>),
 }
@@ -151,6 +152,9 @@ pub fn emit_each<R: Send>(
         Work::ClientRoot,
         Work::Resources,
     ];
+    if features.is_some() {
+        work.push(Work::FeatureOff);
+    }
     for side in [Side::Response, Side::Request] {
         for (module, items) in &modules {
             if !items.types(side).is_empty() {
@@ -176,6 +180,12 @@ pub fn emit_each<R: Send>(
         Work::Resources => EmittedFile {
             path: format!("{CLIENT_DIR}/{}.rs", resources::RESOURCES_MODULE),
             tokens: resources::emit_resources_module(api, features, &handles),
+        },
+        Work::FeatureOff => EmittedFile {
+            path: format!("{CLIENT_DIR}/{}.rs", resources::FEATURE_OFF_MODULE),
+            tokens: features
+                .map(|features| resources::emit_feature_off_module(api, features, &handles))
+                .unwrap_or_default(),
         },
         Work::Types(side, module, types) => EmittedFile {
             path: format!("{}/{module}.rs", side.folder()),
@@ -236,7 +246,7 @@ fn emitted_size(work: &Work<'_, '_>) -> usize {
     };
     match work {
         Work::TypesRoot(_) | Work::ClientRoot => 0,
-        Work::Resources => 0,
+        Work::Resources | Work::FeatureOff => 0,
         Work::Types(_, _, types) => types_size(types),
         Work::Client(_, items) => 8 * items.operations.len(),
     }
@@ -295,21 +305,32 @@ fn emit_client_root(
     handles: &resources::Handles,
 ) -> TokenStream {
     let version = &api.api_version;
+    let feature_off = features.map(|_| {
+        let name = ident(resources::FEATURE_OFF_MODULE);
+        quote! {
+            #[doc(hidden)]
+            pub mod #name;
+        }
+    });
     let items = modules.iter().map(|(module, items)| {
-        let gate = features.map(|features| {
-            let mut gates = module_features(api, module, items, features);
+        let own = features.map(|features| module_features(api, module, items, features));
+        // The module is also compiled for a handle that lives there, but its types are
+        // re-exported only under their own features (an empty glob import would be a warning).
+        let gate = features.zip(own.as_ref()).map(|(features, own)| {
+            let mut gates = own.clone();
             gates.extend(handles.module_gates(api, features, module));
             gates.sort();
             gates.dedup();
             cfg_any(&gates)
         });
+        let reexport_gate = own.as_deref().map(cfg_any);
         let name = ident(module);
         // A module that only adds client methods has nothing to re-export, and an empty glob
         // import would be a warning.
         let has_types = !items.responses.is_empty() || !items.requests.is_empty();
         let reexport = has_types.then(|| {
             quote! {
-                #gate
+                #reexport_gate
                 pub use self::#name::*;
             }
         });
@@ -325,6 +346,7 @@ fn emit_client_root(
         pub const API_VERSION: &str = #version;
         #(#items)*
         pub mod resources;
+        #feature_off
     }
 }
 

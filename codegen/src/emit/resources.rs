@@ -155,11 +155,9 @@ pub(super) fn emit_resources_module(
     let doc = doc.lines().map(|line| format!(" {}", line.trim_start()));
     let asynchronous = emit_root_handles(api, features, handles, Flavour::Async);
     let blocking = emit_root_handles(api, features, handles, Flavour::Blocking);
-    let stubs = features.map(|features| feature_off::emit_stubs(api, features, handles));
     quote! {
         #(#![doc = #doc])*
         #asynchronous
-        #stubs
         /// The same handles for the blocking client (`stripe_sdk::blocking::Client`).
         #[cfg(feature = "blocking")]
         pub mod blocking {
@@ -252,9 +250,11 @@ fn accessor(
         }
     } else {
         let parent = handles.path(parent, flavour);
+        // The parent's path does not resolve where it is configured out, so the whole block
+        // is gated (the parent exists wherever the child does).
         quote! {
+            #gate
             impl<'a> #parent<'a> {
-                #gate
                 #[doc = #doc]
                 pub fn #name(self) -> #ty<'a> {
                     #ty { client: self.client }
@@ -314,15 +314,28 @@ fn emit_homed(
             items.extend(handle_struct(chain, gate.as_ref(), flavour));
             items.extend(accessor(handles, chain, gate.as_ref(), flavour));
         }
-        let methods: Vec<TokenStream> = handle
+        let here: Vec<usize> = handle
             .operations
             .iter()
-            .filter(|index| api.operations[**index].module == module)
+            .copied()
+            .filter(|index| api.operations[*index].module == module)
+            .collect();
+        let methods: Vec<TokenStream> = here
+            .iter()
             .flat_map(|index| emit_handle_methods(&context, *index, flavour))
             .collect();
         if !methods.is_empty() {
             let ty = handles.path(chain, flavour);
+            // The block exists only when one of its methods does, as does the handle then.
+            let gate = features.map(|features| {
+                let gates: BTreeSet<String> = here
+                    .iter()
+                    .filter_map(|index| features.operation_gates.get(*index).cloned())
+                    .collect();
+                cfg_any(&gates.into_iter().collect::<Vec<_>>())
+            });
             items.extend(quote! {
+                #gate
                 impl<'a> #ty<'a> {
                     #(#methods)*
                 }
@@ -330,6 +343,12 @@ fn emit_homed(
         }
     }
     items
+}
+
+/// The name of a method's form with params: `retrieve_with`, and `return_with` for the
+/// keyword-escaped `return_`.
+fn with_name(method: &str) -> String {
+    format!("{}_with", method.trim_end_matches('_'))
 }
 
 /// What a handle method of one operation is called with and calls, for each form it has.
@@ -366,7 +385,7 @@ fn call_forms(context: &Context<'_>, operation: &Operation, method: &str) -> Vec
         args: quote! { #(#ids,)* &#params_type::default() },
         defaulted: true,
     };
-    vec![alone, full(format!("{method}_with"))]
+    vec![alone, full(with_name(method))]
 }
 
 /// The methods of one operation on its handle: each call form, and for a paginated operation
@@ -404,9 +423,8 @@ fn emit_handle_methods(context: &Context<'_>, index: usize, flavour: Flavour) ->
             defaulted,
         } = form;
         let how = if defaulted {
-            format!(
-                " With the params all left out; [`{method}_with`](Self::{method}_with) takes them."
-            )
+            let with = with_name(method);
+            format!(" Sends no params; [`{with}`](Self::{with}) sends them.")
         } else if operation.facts.ids_alone {
             format!(" [`{method}`](Self::{method}), with params.")
         } else {
@@ -565,6 +583,19 @@ fn module_doc(api: &Api, features: Option<&FeatureMap>) -> String {
     doc
 }
 
+/// The module of stubs for accessors whose feature is off (a file of its own,
+/// [`FEATURE_OFF_MODULE`], in a crate with features).
+pub(super) fn emit_feature_off_module(
+    api: &Api,
+    features: &FeatureMap,
+    handles: &Handles,
+) -> TokenStream {
+    feature_off::emit_stubs(api, features, handles)
+}
+
+/// The file's module name in the client folder of the stubs for accessors whose feature is off.
+pub(super) const FEATURE_OFF_MODULE: &str = "feature_off";
+
 /// Accessors whose feature is off: a stub of the same name that the compiler refuses with a
 /// message naming the feature (`#[diagnostic::on_unimplemented]` on a trait that nothing
 /// implements), rather than "no method named `customers`".
@@ -648,11 +679,11 @@ mod feature_off {
                     quote! {
                         impl #client {
                             #[doc(hidden)]
-                            pub fn #name<'a>(&'a self) -> feature_off::FeatureOff
+                            pub fn #name<'a>(&'a self) -> FeatureOff
                             where
-                                &'a Self: feature_off::#trait_name,
+                                &'a Self: #trait_name,
                             {
-                                feature_off::FeatureOff
+                                FeatureOff
                             }
                         }
                     }
@@ -661,11 +692,11 @@ mod feature_off {
                     quote! {
                         impl<'a> #parent<'a> {
                             #[doc(hidden)]
-                            pub fn #name(self) -> feature_off::FeatureOff
+                            pub fn #name(self) -> FeatureOff
                             where
-                                Self: feature_off::#trait_name,
+                                Self: #trait_name,
                             {
-                                feature_off::FeatureOff
+                                FeatureOff
                             }
                         }
                     }
@@ -676,20 +707,15 @@ mod feature_off {
                 });
             }
         }
-        if traits.is_empty() {
-            return TokenStream::new();
-        }
         quote! {
+            #![doc = " Accessors whose Cargo feature is off: each is a stub that the compiler refuses with a"]
+            #![doc = " message naming the feature to enable (a trait per accessor that nothing implements,"]
+            #![doc = " with `#[diagnostic::on_unimplemented]`)."]
+            /// What a stub accessor returns; it has no methods.
+            #[derive(Clone, Copy, Debug)]
+            pub struct FeatureOff;
             #(#stubs)*
-            /// What an accessor whose Cargo feature is off stands on: a trait per accessor
-            /// that nothing implements, whose message names the feature to enable.
-            #[doc(hidden)]
-            pub mod feature_off {
-                /// What a stub accessor returns; it has no methods.
-                #[derive(Clone, Copy, Debug)]
-                pub struct FeatureOff;
-                #(#traits)*
-            }
+            #(#traits)*
         }
     }
 }

@@ -68,7 +68,7 @@ pub mod resources {
     impl<'a> crate::terminal_reader::resources::TerminalReaders<'a> {
         /// Retrieves a reader, with the action it is performing.
         ///
-        /// `GET /v1/terminal/readers/{reader}`; the same as [`get_terminal_readers_reader`](crate::Client::get_terminal_readers_reader). With the params all left out; [`retrieve_with`](Self::retrieve_with) takes them.
+        /// `GET /v1/terminal/readers/{reader}`; the same as [`get_terminal_readers_reader`](crate::Client::get_terminal_readers_reader). Sends no params; [`retrieve_with`](Self::retrieve_with) sends them.
         #[doc(alias = "get_terminal_readers_reader")]
         #[doc(alias = "GetTerminalReadersReader")]
         pub fn retrieve(
@@ -117,7 +117,7 @@ pub mod resources {
         impl<'a> crate::terminal_reader::resources::blocking::TerminalReaders<'a> {
             /// Retrieves a reader, with the action it is performing.
             ///
-            /// `GET /v1/terminal/readers/{reader}`; the same as [`get_terminal_readers_reader`](crate::blocking::Client::get_terminal_readers_reader). With the params all left out; [`retrieve_with`](Self::retrieve_with) takes them.
+            /// `GET /v1/terminal/readers/{reader}`; the same as [`get_terminal_readers_reader`](crate::blocking::Client::get_terminal_readers_reader). Sends no params; [`retrieve_with`](Self::retrieve_with) sends them.
             #[doc(alias = "get_terminal_readers_reader")]
             #[doc(alias = "GetTerminalReadersReader")]
             pub fn retrieve(

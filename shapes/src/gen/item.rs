@@ -89,7 +89,7 @@ pub mod resources {
     impl<'a> crate::item::resources::Items<'a> {
         /// Widgets, gadgets and deleted gadgets, in one list.
         ///
-        /// `GET /v1/items`; the same as [`get_items`](crate::Client::get_items). With the params all left out; [`list_with`](Self::list_with) takes them.
+        /// `GET /v1/items`; the same as [`get_items`](crate::Client::get_items). Sends no params; [`list_with`](Self::list_with) sends them.
         #[doc(alias = "widget")]
         #[doc(alias = "get_items")]
         #[doc(alias = "GetItems")]
@@ -145,7 +145,7 @@ pub mod resources {
         impl<'a> crate::item::resources::blocking::Items<'a> {
             /// Widgets, gadgets and deleted gadgets, in one list.
             ///
-            /// `GET /v1/items`; the same as [`get_items`](crate::blocking::Client::get_items). With the params all left out; [`list_with`](Self::list_with) takes them.
+            /// `GET /v1/items`; the same as [`get_items`](crate::blocking::Client::get_items). Sends no params; [`list_with`](Self::list_with) sends them.
             #[doc(alias = "widget")]
             #[doc(alias = "get_items")]
             #[doc(alias = "GetItems")]

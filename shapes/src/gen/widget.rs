@@ -355,7 +355,7 @@ pub mod resources {
         > + use<'a> {
             self.client.delete_widgets_widget(widget)
         }
-        /// `GET /v1/widgets`; the same as [`get_widgets`](crate::Client::get_widgets). With the params all left out; [`list_with`](Self::list_with) takes them.
+        /// `GET /v1/widgets`; the same as [`get_widgets`](crate::Client::get_widgets). Sends no params; [`list_with`](Self::list_with) sends them.
         #[doc(alias = "get_widgets")]
         #[doc(alias = "GetWidgets")]
         pub fn list(
@@ -401,7 +401,7 @@ pub mod resources {
         }
         /// Retrieves a **widget**.
         ///
-        /// `GET /v1/widgets/{widget}`; the same as [`get_widgets_widget`](crate::Client::get_widgets_widget). With the params all left out; [`retrieve_with`](Self::retrieve_with) takes them.
+        /// `GET /v1/widgets/{widget}`; the same as [`get_widgets_widget`](crate::Client::get_widgets_widget). Sends no params; [`retrieve_with`](Self::retrieve_with) sends them.
         #[doc(alias = "get_widgets_widget")]
         #[doc(alias = "GetWidgetsWidget")]
         pub fn retrieve(
@@ -499,7 +499,7 @@ pub mod resources {
             ) -> Result<crate::widget::DeletedWidget, crate::Error> {
                 self.client.delete_widgets_widget(widget)
             }
-            /// `GET /v1/widgets`; the same as [`get_widgets`](crate::blocking::Client::get_widgets). With the params all left out; [`list_with`](Self::list_with) takes them.
+            /// `GET /v1/widgets`; the same as [`get_widgets`](crate::blocking::Client::get_widgets). Sends no params; [`list_with`](Self::list_with) sends them.
             #[doc(alias = "get_widgets")]
             #[doc(alias = "GetWidgets")]
             pub fn list(
@@ -536,7 +536,7 @@ pub mod resources {
             }
             /// Retrieves a **widget**.
             ///
-            /// `GET /v1/widgets/{widget}`; the same as [`get_widgets_widget`](crate::blocking::Client::get_widgets_widget). With the params all left out; [`retrieve_with`](Self::retrieve_with) takes them.
+            /// `GET /v1/widgets/{widget}`; the same as [`get_widgets_widget`](crate::blocking::Client::get_widgets_widget). Sends no params; [`retrieve_with`](Self::retrieve_with) sends them.
             #[doc(alias = "get_widgets_widget")]
             #[doc(alias = "GetWidgetsWidget")]
             pub fn retrieve(
