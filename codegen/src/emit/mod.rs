@@ -107,6 +107,9 @@ enum Work<'m, 'a> {
     Resources,
     FeatureOff,
     Types(Side, &'m str, &'m [(TypeId, &'a TypeDef)]),
+    /// A module split into parts by initial letter: its file of parts, then each part.
+    SplitTypes(Side, &'m str, &'m [(TypeId, &'a TypeDef)]),
+    TypesPart(Side, &'m str, char, &'m [(TypeId, &'a TypeDef)]),
     Client(&'m str, &'m ModuleItems<'a>),
 }
 
@@ -157,8 +160,17 @@ pub fn emit_each<R: Send>(
     }
     for side in [Side::Response, Side::Request] {
         for (module, items) in &modules {
-            if !items.types(side).is_empty() {
-                work.push(Work::Types(side, module, items.types(side)));
+            let types = items.types(side);
+            if types.is_empty() {
+                continue;
+            }
+            if *module != SPLIT_MODULE {
+                work.push(Work::Types(side, module, types));
+                continue;
+            }
+            work.push(Work::SplitTypes(side, module, types));
+            for (letter, part) in parts_by_letter(types) {
+                work.push(Work::TypesPart(side, module, letter, part));
             }
         }
     }
@@ -190,6 +202,14 @@ pub fn emit_each<R: Send>(
         Work::Types(side, module, types) => EmittedFile {
             path: format!("{}/{module}.rs", side.folder()),
             tokens: Context::new(api, module, features, Paths::Relative).emit_types_module(types),
+        },
+        Work::SplitTypes(side, module, types) => EmittedFile {
+            path: format!("{}/{module}.rs", side.folder()),
+            tokens: emit_split_module(side, module, types, features),
+        },
+        Work::TypesPart(side, module, letter, types) => EmittedFile {
+            path: format!("{}/{module}/{}.rs", side.folder(), part_name(letter)),
+            tokens: Context::new(api, module, features, Paths::Part).emit_types_module(types),
         },
         Work::Client(module, items) => EmittedFile {
             path: format!("{CLIENT_DIR}/{module}.rs"),
@@ -247,8 +267,69 @@ fn emitted_size(work: &Work<'_, '_>) -> usize {
     match work {
         Work::TypesRoot(_) | Work::ClientRoot => 0,
         Work::Resources | Work::FeatureOff => 0,
-        Work::Types(_, _, types) => types_size(types),
+        Work::Types(_, _, types) | Work::TypesPart(_, _, _, types) => types_size(types),
+        Work::SplitTypes(..) => 0,
         Work::Client(_, items) => 8 * items.operations.len(),
+    }
+}
+
+/// The module of the types that several resources share: no resource's alone, it grows with
+/// the API (16,500 lines for the 2023-08-16 spec), so it is split into one file per initial
+/// letter of its types' names. A letter is a stable place: a new type adds to its letter's file
+/// and moves no other.
+const SPLIT_MODULE: &str = "shared";
+
+/// The types of a module (in name order) in runs of one initial letter.
+fn parts_by_letter<'m, 'a>(
+    types: &'m [(TypeId, &'a TypeDef)],
+) -> Vec<(char, &'m [(TypeId, &'a TypeDef)])> {
+    let letter = |def: &TypeDef| def.name.chars().next().unwrap_or('_').to_ascii_lowercase();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while start < types.len() {
+        let first = letter(types[start].1);
+        let end = types[start..]
+            .iter()
+            .position(|(_, def)| letter(def) != first)
+            .map_or(types.len(), |offset| start + offset);
+        parts.push((first, &types[start..end]));
+        start = end;
+    }
+    parts
+}
+
+/// The file and module name of the part of a split module whose types start with `letter`.
+fn part_name(letter: char) -> String {
+    format!("part_{letter}")
+}
+
+/// A split module's own file: each part, declared and re-exported whole under its gate.
+fn emit_split_module(
+    side: Side,
+    module: &str,
+    types: &[(TypeId, &TypeDef)],
+    features: Option<&FeatureMap>,
+) -> TokenStream {
+    let doc = format!(
+        " The `{module}` {}: several resources use them. One file per initial letter of their names.",
+        match side {
+            Side::Request => "request types",
+            Side::Response => "response types",
+        }
+    );
+    let parts = parts_by_letter(types).into_iter().map(|(letter, part)| {
+        let gate = types_gate(part, features);
+        let name = ident(&part_name(letter));
+        quote! {
+            #gate
+            mod #name;
+            #gate
+            pub use self::#name::*;
+        }
+    });
+    quote! {
+        #![doc = #doc]
+        #(#parts)*
     }
 }
 
@@ -400,6 +481,9 @@ struct Context<'a> {
 enum Paths {
     /// From a sibling module in the types folder: `Name` or `super::module::Name`.
     Relative,
+    /// From a part of a split module in the types folder ([`SPLIT_MODULE`]): `super::Name`
+    /// (the module re-exports its parts) or `super::super::module::Name`.
+    Part,
     /// From the client folder, whose modules re-export the types of both types crates:
     /// `crate::module::Name`.
     Absolute,
@@ -666,6 +750,8 @@ impl Context<'_> {
         match self.paths {
             Paths::Relative if def.module == self.module => quote! { #type_ident },
             Paths::Relative => quote! { super::#module::#type_ident },
+            Paths::Part if def.module == self.module => quote! { super::#type_ident },
+            Paths::Part => quote! { super::super::#module::#type_ident },
             Paths::Absolute => quote! { crate::#module::#type_ident },
         }
     }
