@@ -20,8 +20,7 @@ use std::sync::{Arc, Mutex};
 use stripe_sdk::reqwest;
 use stripe_sdk::{
     CheckoutSessionPaymentStatus, CheckoutSessionStatus, EventObject, EventType,
-    GetCheckoutSessionsSessionParams, GetPaymentIntentsIntentParams, PaymentIntentStatus,
-    PostCheckoutSessionsParams, PostCheckoutSessionsParamsLineItems,
+    PaymentIntentStatus, PostCheckoutSessionsParams, PostCheckoutSessionsParamsLineItems,
     PostCheckoutSessionsParamsLineItemsPriceData,
     PostCheckoutSessionsParamsLineItemsPriceDataProductData, PostCheckoutSessionsParamsMode,
     PostCheckoutSessionsSessionExpireParams, Webhook,
@@ -107,7 +106,7 @@ async fn our_helper_completes_an_open_session_once() {
     let stored = client
         .checkout()
         .sessions()
-        .retrieve(&session.id, &GetCheckoutSessionsSessionParams::default())
+        .retrieve(&session.id)
         .await
         .expect("retrieved");
     assert_eq!(stored.status, Some(CheckoutSessionStatus::Complete));
@@ -120,7 +119,7 @@ async fn our_helper_completes_an_open_session_once() {
         .expect("a payment intent");
     let intent = client
         .payment_intents()
-        .retrieve(&intent_id, &GetPaymentIntentsIntentParams::default())
+        .retrieve(&intent_id)
         .await
         .expect("the payment intent");
     assert_eq!(intent.status, PaymentIntentStatus::Succeeded);
