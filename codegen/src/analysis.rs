@@ -52,6 +52,17 @@ pub fn analyse(api: &mut Api) {
             (Some(Pagination::List), Some(item)) => ref_has_id(item, &has_id),
             (Some(_) | None, _) => false,
         };
+        // `create` and `update` say what they send, and `search` needs its query; any other
+        // call whose params are all optional is made with its path ids alone, as Stripe's own
+        // libraries make it (`subscriptions.cancel(id)`), and `<method>_with` passes params.
+        let all_optional = operation
+            .params
+            .is_some_and(|params| api.types[target[params.type_id.index()]].facts.default);
+        let names_its_params = matches!(
+            operation.resource_method.method.as_str(),
+            "create" | "update" | "search"
+        );
+        operation.facts.ids_alone = all_optional && !names_its_params;
     }
 }
 

@@ -132,6 +132,10 @@ pub struct OperationFacts {
     /// Whether the client gets `<method>_stream` (and `<method>_iter`): the operation is
     /// paginated and, for a list, its items have ids to continue after.
     pub streams: bool,
+    /// Whether the resource-style method takes the path ids alone, its params being all
+    /// optional (`client.invoices().pay(id)`), with `<method>_with(ids.., &params)` beside it.
+    /// `create`, `update` and `search` always take their params.
+    pub ids_alone: bool,
 }
 
 /// A path template split at its parameters.

@@ -11,20 +11,12 @@
 //! what it made; with `STRIPE_API_BASE` it talks to another server, such as the fake Stripe.
 
 use stripe_sdk::{
-    Client, SubscriptionCancelParams,
-    AccountRetrieveParams, AccountListParams, CustomerRetrieveParams, CustomerListParams,
-    InvoiceRetrieveParams, InvoiceListParams, PaymentIntentRetrieveParams,
-    PaymentIntentListParams, PaymentMethodListParams, PaymentMethodRetrieveParams,
-    SubscriptionListParams, SubscriptionRetrieveParams,
-    TerminalReaderListParams, TerminalReaderRetrieveParams, AccountUpdateParams,
-    AccountRejectParams, AccountCreateParams, CustomerUpdateParams,
-    CustomerCreateParams, InvoiceFinalizeParams, InvoiceUpdateParams,
-    InvoiceCreateParams, PaymentIntentCancelParams, PaymentIntentUpdateParams,
-    PaymentIntentCreateParams, PaymentMethodCreateParams, PaymentMethodAttachParams,
-    PaymentMethodDetachParams, PaymentMethodUpdateParams,
-    SubscriptionCreateParams, SubscriptionUpdateParams,
-    TerminalReaderCreateParams, TerminalReaderUpdateParams,
-    TerminalReaderProcessPaymentIntentParams, RangeQuery,
+    AccountCreateParams, AccountRejectParams, AccountUpdateParams, Client, CustomerCreateParams,
+    CustomerListParams, CustomerUpdateParams, InvoiceCreateParams, InvoiceUpdateParams,
+    PaymentIntentCreateParams, PaymentIntentUpdateParams, PaymentMethodAttachParams,
+    PaymentMethodCreateParams, PaymentMethodListParams, PaymentMethodUpdateParams, RangeQuery,
+    SubscriptionCreateParams, SubscriptionUpdateParams, TerminalReaderCreateParams,
+    TerminalReaderProcessPaymentIntentParams, TerminalReaderUpdateParams,
 };
 
 #[tokio::main(flavor = "current_thread")]
@@ -43,9 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..Default::default()
         })
         .await?;
-    let customer = customers
-        .retrieve(&customer.id, &CustomerRetrieveParams::default())
-        .await?;
+    let customer = customers.retrieve(&customer.id).await?;
     let customer_id = match &customer {
         stripe_sdk::CustomerOrDeleted::Customer(customer) => customer.id.clone(),
         other => return Err(format!("the customer was deleted: {other:?}").into()),
@@ -61,7 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let since = RangeQuery::gte(1_700_000_000);
     let recent = customers
-        .list_stream(&CustomerListParams {
+        .list_stream_with(&CustomerListParams {
             created: Some(since),
             limit: Some(100),
             ..Default::default()
@@ -81,13 +71,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     payment_methods
         .attach(&card.id, &PaymentMethodAttachParams::new(&customer_id))
         .await?;
-    payment_methods
-        .retrieve(&card.id, &PaymentMethodRetrieveParams::default())
-        .await?;
+    payment_methods.retrieve(&card.id).await?;
     payment_methods
         .update(&card.id, &PaymentMethodUpdateParams::default())
         .await?;
-    let mut cards = payment_methods.list_stream(&PaymentMethodListParams {
+    let mut cards = payment_methods.list_stream_with(&PaymentMethodListParams {
         customer: Some(customer_id.clone()),
         ..Default::default()
     });
@@ -104,26 +92,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..PaymentIntentCreateParams::new(2000, "usd")
         })
         .await?;
-    payment_intents
-        .retrieve(&intent.id, &PaymentIntentRetrieveParams::default())
-        .await?;
+    payment_intents.retrieve(&intent.id).await?;
     payment_intents
         .update(&intent.id, &PaymentIntentUpdateParams::default())
         .await?;
-    payment_intents.list(&PaymentIntentListParams::default()).await?;
+    payment_intents.list().await?;
 
     // Terminal readers: create, retrieve, update, list, process a payment (the action), delete.
     let readers = client.terminal().readers();
     let reader = readers
         .create(&TerminalReaderCreateParams::new("simulated-wpe"))
         .await?;
-    readers
-        .retrieve(&reader.id, &TerminalReaderRetrieveParams::default())
-        .await?;
+    readers.retrieve(&reader.id).await?;
     readers
         .update(&reader.id, &TerminalReaderUpdateParams::default())
         .await?;
-    readers.list(&TerminalReaderListParams::default()).await?;
+    readers.list().await?;
     readers
         .process_payment_intent(
             &reader.id,
@@ -131,34 +115,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await?;
     readers.delete(&reader.id).await?;
-    payment_intents
-        .cancel(&intent.id, &PaymentIntentCancelParams::default())
-        .await?;
+    payment_intents.cancel(&intent.id).await?;
 
     // Subscriptions: create, retrieve, update, list, delete (which cancels).
     let subscriptions = client.subscriptions();
     let subscription = subscriptions
         .create(&SubscriptionCreateParams::new(&customer_id))
         .await?;
+    subscriptions.retrieve(&subscription.id).await?;
     subscriptions
-        .retrieve(
-            &subscription.id,
-            &SubscriptionRetrieveParams::default(),
-        )
+        .update(&subscription.id, &SubscriptionUpdateParams::default())
         .await?;
-    subscriptions
-        .update(
-            &subscription.id,
-            &SubscriptionUpdateParams::default(),
-        )
-        .await?;
-    subscriptions.list(&SubscriptionListParams::default()).await?;
-    subscriptions
-        .cancel(
-            &subscription.id,
-            &SubscriptionCancelParams::default(),
-        )
-        .await?;
+    subscriptions.list().await?;
+    subscriptions.delete(&subscription.id).await?;
 
     // Invoices: create, retrieve, update, list, finalize (the action), delete a draft.
     let invoices = client.invoices();
@@ -169,36 +138,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await?;
     let invoice_id = invoice.id.clone().unwrap_or_default();
-    invoices
-        .retrieve(&invoice_id, &InvoiceRetrieveParams::default())
-        .await?;
+    invoices.retrieve(&invoice_id).await?;
     invoices
         .update(&invoice_id, &InvoiceUpdateParams::default())
         .await?;
-    invoices.list(&InvoiceListParams::default()).await?;
-    invoices
-        .finalize(&invoice_id, &InvoiceFinalizeParams::default())
-        .await?;
+    invoices.list().await?;
+    invoices.finalize(&invoice_id).await?;
     invoices.delete(&invoice_id).await.ok();
 
     // Connected accounts: create, retrieve, update, list, reject (the action), delete.
     let accounts = client.accounts();
     let account = accounts.create(&AccountCreateParams::default()).await?;
-    accounts
-        .retrieve(&account.id, &AccountRetrieveParams::default())
-        .await?;
+    accounts.retrieve(&account.id).await?;
     accounts
         .update(&account.id, &AccountUpdateParams::default())
         .await?;
-    accounts.list(&AccountListParams::default()).await?;
+    accounts.list().await?;
     accounts
         .reject(&account.id, &AccountRejectParams::new("fraud"))
         .await?;
     accounts.delete(&account.id).await?;
 
-    payment_methods
-        .detach(&card.id, &PaymentMethodDetachParams::default())
-        .await?;
+    payment_methods.detach(&card.id).await?;
     customers.delete(&customer_id).await?;
     Ok(())
 }

@@ -281,13 +281,20 @@ impl Client {
     /// Sends `request`, retrying it when that may help, and decodes a success response into
     /// `T`.
     ///
+    /// The request comes as generated code built it, checked and encoded before the call: when
+    /// that failed, the future's output is that error and nothing is sent.
+    ///
     /// Any non-2xx status is an error, whatever the body says: [`Error::Api`], with Stripe's
     /// error envelope when the body is one and the body as text otherwise.
     #[allow(
         dead_code,
         reason = "the runtime serves any selection of operations; one with none (webhook events only) leaves it unused"
     )]
-    pub(crate) async fn execute<T: Decode + Send>(&self, request: ApiRequest) -> Result<T, Error> {
+    pub(crate) async fn execute<T: Decode + Send>(
+        &self,
+        request: Result<ApiRequest, Error>,
+    ) -> Result<T, Error> {
+        let request = request?;
         // The transport and its retries are one non-generic function that hands the success
         // body to `decode`: generic over `T`, they would be compiled again for every response
         // type of every operation a program enables.
@@ -306,7 +313,11 @@ impl Client {
         dead_code,
         reason = "the runtime serves any selection of operations; a small one leaves some of it unused"
     )]
-    pub(crate) async fn execute_bytes(&self, request: ApiRequest) -> Result<Vec<u8>, Error> {
+    pub(crate) async fn execute_bytes(
+        &self,
+        request: Result<ApiRequest, Error>,
+    ) -> Result<Vec<u8>, Error> {
+        let request = request?;
         let mut bytes = None;
         let mut keep = |body: &[u8]| {
             bytes = Some(body.to_vec());

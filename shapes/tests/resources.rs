@@ -5,8 +5,8 @@
 
 use serde_json::json;
 use stripe_shapes::{
-    Client, WidgetListParams, WidgetRetrieveParams, WidgetCreateParamsOwner,
-    WidgetCreateParamsOwnerObject, RangeQuery,
+    Client, RangeQuery, WidgetCreateParamsOwner, WidgetCreateParamsOwnerObject, WidgetListParams,
+    WidgetRetrieveParams,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -43,13 +43,56 @@ async fn handles_call_the_operations_of_their_paths() {
         .await;
     let client = client(&server);
     let widgets = client.widgets();
-    let widget = widgets
-        .retrieve("wd_1", &WidgetRetrieveParams::default())
-        .await
-        .expect("retrieved");
+    let widget = widgets.retrieve("wd_1").await.expect("retrieved");
     assert_eq!(widget.id, "wd_1");
     let deleted = widgets.delete("wd_1").await.expect("deleted");
     assert!(deleted.deleted);
+}
+
+/// A method whose params are all optional is called with its ids alone, which sends none of
+/// them, and `<method>_with` sends the params given.
+#[tokio::test]
+async fn ids_alone_send_no_params_and_with_sends_them() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/widgets/wd_1"))
+        .and(query_param("expand[0]", "owner"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(widget_json("wd_1")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/widgets"))
+        .and(query_param_is_missing("limit"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"object": "list", "data": [], "has_more": false, "url": "/v1/widgets"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let expanded = WidgetRetrieveParams {
+        expand: Some(vec!["owner".to_owned()]),
+        ..Default::default()
+    };
+    let widget = client
+        .widgets()
+        .retrieve_with("wd_1", &expanded)
+        .await
+        .expect("retrieved");
+    assert_eq!(widget.id, "wd_1");
+    let page = client.widgets().list().await.expect("listed");
+    assert!(page.data.is_empty());
+    let received = server.received_requests().await.unwrap_or_default();
+    let list = received
+        .iter()
+        .find(|request| request.url.path() == "/v1/widgets")
+        .expect("the list request");
+    assert_eq!(
+        list.url.query(),
+        None,
+        "no params were given, so none are sent"
+    );
 }
 
 #[tokio::test]
@@ -79,7 +122,7 @@ async fn a_range_filter_is_sent_as_bounds_or_as_one_value() {
     };
     let all = client
         .widgets()
-        .list_stream(&between)
+        .list_stream_with(&between)
         .collect_all()
         .await
         .expect("listed");
@@ -88,7 +131,7 @@ async fn a_range_filter_is_sent_as_bounds_or_as_one_value() {
         created: Some(150.into()),
         ..Default::default()
     };
-    client.widgets().list(&exactly).await.expect("listed");
+    client.widgets().list_with(&exactly).await.expect("listed");
 }
 
 #[test]

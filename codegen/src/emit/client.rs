@@ -25,20 +25,14 @@ impl Context<'_> {
         let mut request = quote! {
             #api_request::new(#operation_id, #http_method, #path_expr)
         };
+        let encode = |encoder: TokenStream, builder: TokenStream| {
+            quote! { .#builder(#encoder(params)?) }
+        };
         let validate = operation.params.map(|params| {
             request.extend(match params.location {
-                ParamsLocation::Query => {
-                    let to_form_string = runtime::to_form_string();
-                    quote! { .query(#to_form_string(params)?) }
-                }
-                ParamsLocation::FormBody => {
-                    let to_form_string = runtime::to_form_string();
-                    quote! { .form(#to_form_string(params)?) }
-                }
-                ParamsLocation::Multipart => {
-                    let to_multipart = runtime::to_multipart();
-                    quote! { .multipart(#to_multipart(params)?) }
-                }
+                ParamsLocation::Query => encode(runtime::to_form_string(), quote! { query }),
+                ParamsLocation::FormBody => encode(runtime::to_form_string(), quote! { form }),
+                ParamsLocation::Multipart => encode(runtime::to_multipart(), quote! { multipart }),
             });
             quote! { params.validate()?; }
         });
@@ -51,14 +45,28 @@ impl Context<'_> {
         };
         let error = runtime::error();
         let aliases = super::resources::aliases(operation, &operation.method_name);
+        // Checking and encoding happen here, before the future exists, so that the future
+        // borrows only the client: a caller may pass temporaries (`&Params::default()`), and
+        // the method adds no state machine of its own to the one of `execute`. A failure is
+        // the future's output, so nothing is sent and the caller sees it where it awaits.
+        let fallible = validate.is_some() || !operation.path_params.is_empty();
+        let build = if fallible {
+            quote! {
+                let request = || -> Result<#api_request, #error> {
+                    #validate
+                    Ok(#request)
+                };
+                self.#execute(request())
+            }
+        } else {
+            quote! { self.#execute(Ok(#request)) }
+        };
         quote! {
             #doc
             #[doc(alias = #operation_id)]
             #(#[doc(alias = #aliases)])*
-            pub async fn #method_name(&self, #method_params) -> Result<#response, #error> {
-                #validate
-                let request = #request;
-                self.#execute(request).await
+            pub fn #method_name<'a>(&'a self, #method_params) -> impl std::future::Future<Output = Result<#response, #error>> + use<'a> {
+                #build
             }
         }
     }

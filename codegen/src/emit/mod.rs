@@ -105,7 +105,11 @@ enum Work<'m, 'a> {
     TypesRoot(Side),
     ClientRoot,
     Resources,
+    FeatureOff,
     Types(Side, &'m str, &'m [(TypeId, &'a TypeDef)]),
+    /// A module split into parts by initial letter: its file of parts, then each part.
+    SplitTypes(Side, &'m str, &'m [(TypeId, &'a TypeDef)]),
+    TypesPart(Side, &'m str, char, &'m [(TypeId, &'a TypeDef)]),
     Client(&'m str, &'m ModuleItems<'a>),
 }
 
@@ -151,10 +155,22 @@ pub fn emit_each<R: Send>(
         Work::ClientRoot,
         Work::Resources,
     ];
+    if features.is_some() {
+        work.push(Work::FeatureOff);
+    }
     for side in [Side::Response, Side::Request] {
         for (module, items) in &modules {
-            if !items.types(side).is_empty() {
-                work.push(Work::Types(side, module, items.types(side)));
+            let types = items.types(side);
+            if types.is_empty() {
+                continue;
+            }
+            if *module != SPLIT_MODULE {
+                work.push(Work::Types(side, module, types));
+                continue;
+            }
+            work.push(Work::SplitTypes(side, module, types));
+            for (letter, part) in parts_by_letter(types) {
+                work.push(Work::TypesPart(side, module, letter, part));
             }
         }
     }
@@ -162,6 +178,7 @@ pub fn emit_each<R: Send>(
         work.push(Work::Client(module, items));
     }
     work.sort_by_key(|item| std::cmp::Reverse(emitted_size(item)));
+    let handles = resources::Handles::new(api);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let emit_one = |item: Work<'_, '_>| match item {
         Work::TypesRoot(side) => EmittedFile {
@@ -170,19 +187,34 @@ pub fn emit_each<R: Send>(
         },
         Work::ClientRoot => EmittedFile {
             path: format!("{CLIENT_DIR}/mod.rs"),
-            tokens: emit_client_root(api, &modules, features),
+            tokens: emit_client_root(api, &modules, features, &handles),
         },
         Work::Resources => EmittedFile {
             path: format!("{CLIENT_DIR}/{}.rs", resources::RESOURCES_MODULE),
-            tokens: resources::emit_resources_module(api, features),
+            tokens: resources::emit_resources_module(api, features, &handles),
+        },
+        Work::FeatureOff => EmittedFile {
+            path: format!("{CLIENT_DIR}/{}.rs", resources::FEATURE_OFF_MODULE),
+            tokens: features
+                .map(|features| resources::emit_feature_off_module(api, features, &handles))
+                .unwrap_or_default(),
         },
         Work::Types(side, module, types) => EmittedFile {
             path: format!("{}/{module}.rs", side.folder()),
             tokens: Context::new(api, module, features, Paths::Relative).emit_types_module(types),
         },
+        Work::SplitTypes(side, module, types) => EmittedFile {
+            path: format!("{}/{module}.rs", side.folder()),
+            tokens: emit_split_module(side, module, types, features),
+        },
+        Work::TypesPart(side, module, letter, types) => EmittedFile {
+            path: format!("{}/{module}/{}.rs", side.folder(), part_name(letter)),
+            tokens: Context::new(api, module, features, Paths::Part).emit_types_module(types),
+        },
         Work::Client(module, items) => EmittedFile {
             path: format!("{CLIENT_DIR}/{module}.rs"),
-            tokens: Context::new(api, module, features, Paths::Absolute).emit_client_module(items),
+            tokens: Context::new(api, module, features, Paths::Absolute)
+                .emit_client_module(items, &handles),
         },
     };
     let worker = || {
@@ -234,9 +266,70 @@ fn emitted_size(work: &Work<'_, '_>) -> usize {
     };
     match work {
         Work::TypesRoot(_) | Work::ClientRoot => 0,
-        Work::Resources => 0,
-        Work::Types(_, _, types) => types_size(types),
+        Work::Resources | Work::FeatureOff => 0,
+        Work::Types(_, _, types) | Work::TypesPart(_, _, _, types) => types_size(types),
+        Work::SplitTypes(..) => 0,
         Work::Client(_, items) => 8 * items.operations.len(),
+    }
+}
+
+/// The module of the types that several resources share: no resource's alone, it grows with
+/// the API (16,500 lines for the 2023-08-16 spec), so it is split into one file per initial
+/// letter of its types' names. A letter is a stable place: a new type adds to its letter's file
+/// and moves no other.
+const SPLIT_MODULE: &str = "shared";
+
+/// The types of a module (in name order) in runs of one initial letter.
+fn parts_by_letter<'m, 'a>(
+    types: &'m [(TypeId, &'a TypeDef)],
+) -> Vec<(char, &'m [(TypeId, &'a TypeDef)])> {
+    let letter = |def: &TypeDef| def.name.chars().next().unwrap_or('_').to_ascii_lowercase();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while start < types.len() {
+        let first = letter(types[start].1);
+        let end = types[start..]
+            .iter()
+            .position(|(_, def)| letter(def) != first)
+            .map_or(types.len(), |offset| start + offset);
+        parts.push((first, &types[start..end]));
+        start = end;
+    }
+    parts
+}
+
+/// The file and module name of the part of a split module whose types start with `letter`.
+fn part_name(letter: char) -> String {
+    format!("part_{letter}")
+}
+
+/// A split module's own file: each part, declared and re-exported whole under its gate.
+fn emit_split_module(
+    side: Side,
+    module: &str,
+    types: &[(TypeId, &TypeDef)],
+    features: Option<&FeatureMap>,
+) -> TokenStream {
+    let doc = format!(
+        " The `{module}` {}: several resources use them. One file per initial letter of their names.",
+        match side {
+            Side::Request => "request types",
+            Side::Response => "response types",
+        }
+    );
+    let parts = parts_by_letter(types).into_iter().map(|(letter, part)| {
+        let gate = types_gate(part, features);
+        let name = ident(&part_name(letter));
+        quote! {
+            #gate
+            mod #name;
+            #gate
+            pub use self::#name::*;
+        }
+    });
+    quote! {
+        #![doc = #doc]
+        #(#parts)*
     }
 }
 
@@ -290,17 +383,35 @@ fn emit_client_root(
     api: &Api,
     modules: &BTreeMap<&str, ModuleItems<'_>>,
     features: Option<&FeatureMap>,
+    handles: &resources::Handles,
 ) -> TokenStream {
     let version = &api.api_version;
+    let feature_off = features.map(|_| {
+        let name = ident(resources::FEATURE_OFF_MODULE);
+        quote! {
+            #[doc(hidden)]
+            pub mod #name;
+        }
+    });
     let items = modules.iter().map(|(module, items)| {
-        let gate = features.map(|features| cfg_any(&module_features(api, module, items, features)));
+        let own = features.map(|features| module_features(api, module, items, features));
+        // The module is also compiled for a handle that lives there, but its types are
+        // re-exported only under their own features (an empty glob import would be a warning).
+        let gate = features.zip(own.as_ref()).map(|(features, own)| {
+            let mut gates = own.clone();
+            gates.extend(handles.module_gates(api, features, module));
+            gates.sort();
+            gates.dedup();
+            cfg_any(&gates)
+        });
+        let reexport_gate = own.as_deref().map(cfg_any);
         let name = ident(module);
         // A module that only adds client methods has nothing to re-export, and an empty glob
         // import would be a warning.
         let has_types = !items.responses.is_empty() || !items.requests.is_empty();
         let reexport = has_types.then(|| {
             quote! {
-                #gate
+                #reexport_gate
                 pub use self::#name::*;
             }
         });
@@ -321,6 +432,7 @@ fn emit_client_root(
         #(#items)*
         pub mod resources;
         #construct_event_off
+        #feature_off
     }
 }
 
@@ -374,6 +486,9 @@ struct Context<'a> {
 enum Paths {
     /// From a sibling module in the types folder: `Name` or `super::module::Name`.
     Relative,
+    /// From a part of a split module in the types folder ([`SPLIT_MODULE`]): `super::Name`
+    /// (the module re-exports its parts) or `super::super::module::Name`.
+    Part,
     /// From the client folder, whose modules re-export the types of both types crates:
     /// `crate::module::Name`.
     Absolute,
@@ -485,7 +600,11 @@ impl Context<'_> {
     /// then the client methods of its operations and the traits they need, and
     /// `Webhook::construct_event` if the event envelope is here (under the gate of the
     /// envelope's decoder, so it exists exactly when `Event` decodes).
-    fn emit_client_module(&self, items: &ModuleItems<'_>) -> TokenStream {
+    fn emit_client_module(
+        &self,
+        items: &ModuleItems<'_>,
+        handles: &resources::Handles,
+    ) -> TokenStream {
         let doc = format!(" The `{}` resource family.", self.module);
         let name = ident(self.module);
         let reexports = [Side::Response, Side::Request]
@@ -513,11 +632,13 @@ impl Context<'_> {
         });
         let operations = &items.operations;
         let client_impl = (!operations.is_empty()).then(|| self.emit_client_impl(operations));
+        let handles = resources::emit_module_handles(self.api, self.features, handles, self.module);
         quote! {
             #![doc = #doc]
             #(#reexports)*
             #construct_event
             #client_impl
+            #handles
         }
     }
 
@@ -662,6 +783,8 @@ impl Context<'_> {
         match self.paths {
             Paths::Relative if def.module == self.module => quote! { #type_ident },
             Paths::Relative => quote! { super::#module::#type_ident },
+            Paths::Part if def.module == self.module => quote! { super::#type_ident },
+            Paths::Part => quote! { super::super::#module::#type_ident },
             Paths::Absolute => quote! { crate::#module::#type_ident },
         }
     }

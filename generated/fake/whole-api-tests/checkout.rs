@@ -19,12 +19,11 @@ use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use stripe_sdk::reqwest;
 use stripe_sdk::{
-    CheckoutSessionPaymentStatus, CheckoutSessionStatus, EventObject, EventType,
-    CheckoutSessionRetrieveParams, PaymentIntentRetrieveParams, PaymentIntentStatus,
     CheckoutSessionCreateParams, CheckoutSessionCreateParamsLineItems,
     CheckoutSessionCreateParamsLineItemsPriceData,
     CheckoutSessionCreateParamsLineItemsPriceDataProductData, CheckoutSessionCreateParamsMode,
-    CheckoutSessionExpireParams, Webhook,
+    CheckoutSessionExpireParams, CheckoutSessionPaymentStatus, CheckoutSessionStatus, EventObject,
+    EventType, PaymentIntentStatus, Webhook,
 };
 use stripe_sdk_fake::{DEFAULT_API_KEY, DeliveryStatus, FakeError, FakeStripe};
 
@@ -107,7 +106,7 @@ async fn our_helper_completes_an_open_session_once() {
     let stored = client
         .checkout()
         .sessions()
-        .retrieve(&session.id, &CheckoutSessionRetrieveParams::default())
+        .retrieve(&session.id)
         .await
         .expect("retrieved");
     assert_eq!(stored.status, Some(CheckoutSessionStatus::Complete));
@@ -120,7 +119,7 @@ async fn our_helper_completes_an_open_session_once() {
         .expect("a payment intent");
     let intent = client
         .payment_intents()
-        .retrieve(&intent_id, &PaymentIntentRetrieveParams::default())
+        .retrieve(&intent_id)
         .await
         .expect("the payment intent");
     assert_eq!(intent.status, PaymentIntentStatus::Succeeded);
@@ -216,10 +215,7 @@ async fn an_open_session_expires_and_then_cannot_complete() {
     let expired = client
         .checkout()
         .sessions()
-        .expire(
-            &session.id,
-            &CheckoutSessionExpireParams::default(),
-        )
+        .expire(&session.id, &CheckoutSessionExpireParams::default())
         .await
         .expect("expired");
     assert_eq!(expired.status, Some(CheckoutSessionStatus::Expired));
@@ -229,10 +225,7 @@ async fn an_open_session_expires_and_then_cannot_complete() {
     let again = client
         .checkout()
         .sessions()
-        .expire(
-            &session.id,
-            &CheckoutSessionExpireParams::default(),
-        )
+        .expire(&session.id, &CheckoutSessionExpireParams::default())
         .await
         .expect_err("already expired");
     assert_eq!(again.status().map(|status| status.as_u16()), Some(400));

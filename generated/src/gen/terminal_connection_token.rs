@@ -8,21 +8,27 @@ impl crate::Client {
     /// `POST /v1/terminal/connection_tokens`; also `terminal().connection_tokens().create()`.
     #[doc(alias = "PostTerminalConnectionTokens")]
     #[doc(alias = "create")]
-    pub async fn post_terminal_connection_tokens(
-        &self,
+    pub fn post_terminal_connection_tokens<'a>(
+        &'a self,
         params: &crate::terminal_connection_token::TerminalConnectionTokenCreateParams,
-    ) -> Result<
-        crate::terminal_connection_token::TerminalConnectionToken,
-        crate::Error,
-    > {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "PostTerminalConnectionTokens",
-                reqwest::Method::POST,
-                "/v1/terminal/connection_tokens".to_owned(),
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::terminal_connection_token::TerminalConnectionToken,
+            crate::Error,
+        >,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            params.validate()?;
+            Ok(
+                crate::client::ApiRequest::new(
+                        "PostTerminalConnectionTokens",
+                        reqwest::Method::POST,
+                        "/v1/terminal/connection_tokens".to_owned(),
+                    )
+                    .form(crate::form::to_form_string(params)?),
             )
-            .form(crate::form::to_form_string(params)?);
-        self.execute(request).await
+        };
+        self.execute(request())
     }
 }
 #[cfg(feature = "blocking")]
@@ -39,5 +45,82 @@ impl crate::blocking::Client {
         crate::Error,
     > {
         self.block_on(self.async_client().post_terminal_connection_tokens(params))
+    }
+}
+/// The resource-style handles and methods of the `terminal_connection_token` resource ([`crate::resources`] lists every call).
+pub mod resources {
+    /// `terminal().connection_tokens()`: the operations on `/v1/terminal/connection_tokens` and below.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TerminalConnectionTokens<'a> {
+        pub(crate) client: &'a crate::Client,
+    }
+    impl<'a> crate::resources::Terminal<'a> {
+        /// The `/terminal/connection_tokens` operations.
+        pub fn connection_tokens(
+            self,
+        ) -> crate::terminal_connection_token::resources::TerminalConnectionTokens<'a> {
+            crate::terminal_connection_token::resources::TerminalConnectionTokens {
+                client: self.client,
+            }
+        }
+    }
+    impl<'a> crate::terminal_connection_token::resources::TerminalConnectionTokens<'a> {
+        /// Creates a short-lived connection token for the Stripe Terminal SDK. A reader's host cannot talk to Stripe with your secret key, so your backend offers an endpoint that calls this operation and returns the token's `secret`.
+        ///
+        /// `POST /v1/terminal/connection_tokens`; the same as [`post_terminal_connection_tokens`](crate::Client::post_terminal_connection_tokens).
+        #[doc(alias = "post_terminal_connection_tokens")]
+        #[doc(alias = "PostTerminalConnectionTokens")]
+        pub fn create(
+            self,
+            params: &crate::terminal_connection_token::TerminalConnectionTokenCreateParams,
+        ) -> impl std::future::Future<
+            Output = Result<
+                crate::terminal_connection_token::TerminalConnectionToken,
+                crate::Error,
+            >,
+        > + use<'a> {
+            self.client.post_terminal_connection_tokens(params)
+        }
+    }
+    /// The same handles for the blocking client (`stripe_sdk::blocking::Client`).
+    #[cfg(feature = "blocking")]
+    pub mod blocking {
+        /// `terminal().connection_tokens()`: the operations on `/v1/terminal/connection_tokens` and below.
+        #[derive(Clone, Copy, Debug)]
+        pub struct TerminalConnectionTokens<'a> {
+            pub(crate) client: &'a crate::blocking::Client,
+        }
+        impl<'a> crate::resources::blocking::Terminal<'a> {
+            /// The `/terminal/connection_tokens` operations.
+            pub fn connection_tokens(
+                self,
+            ) -> crate::terminal_connection_token::resources::blocking::TerminalConnectionTokens<
+                'a,
+            > {
+                crate::terminal_connection_token::resources::blocking::TerminalConnectionTokens {
+                    client: self.client,
+                }
+            }
+        }
+        impl<
+            'a,
+        > crate::terminal_connection_token::resources::blocking::TerminalConnectionTokens<
+            'a,
+        > {
+            /// Creates a short-lived connection token for the Stripe Terminal SDK. A reader's host cannot talk to Stripe with your secret key, so your backend offers an endpoint that calls this operation and returns the token's `secret`.
+            ///
+            /// `POST /v1/terminal/connection_tokens`; the same as [`post_terminal_connection_tokens`](crate::blocking::Client::post_terminal_connection_tokens).
+            #[doc(alias = "post_terminal_connection_tokens")]
+            #[doc(alias = "PostTerminalConnectionTokens")]
+            pub fn create(
+                self,
+                params: &crate::terminal_connection_token::TerminalConnectionTokenCreateParams,
+            ) -> Result<
+                crate::terminal_connection_token::TerminalConnectionToken,
+                crate::Error,
+            > {
+                self.client.post_terminal_connection_tokens(params)
+            }
+        }
     }
 }

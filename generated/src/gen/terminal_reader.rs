@@ -8,26 +8,32 @@ impl crate::Client {
     /// `GET /v1/terminal/readers/{reader}`; also `terminal().readers().retrieve()`.
     #[doc(alias = "GetTerminalReadersReader")]
     #[doc(alias = "retrieve")]
-    pub async fn get_terminal_readers_reader(
-        &self,
+    pub fn get_terminal_readers_reader<'a>(
+        &'a self,
         reader: &str,
         params: &crate::terminal_reader::TerminalReaderRetrieveParams,
-    ) -> Result<crate::terminal_reader::TerminalReader, crate::Error> {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "GetTerminalReadersReader",
-                reqwest::Method::GET,
-                {
-                    let reader = crate::form::path_segment(
-                        "reader",
-                        reader,
-                        Some(5000),
-                    )?;
-                    format!("/v1/terminal/readers/{reader}")
-                },
+    ) -> impl std::future::Future<
+        Output = Result<crate::terminal_reader::TerminalReader, crate::Error>,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            params.validate()?;
+            Ok(
+                crate::client::ApiRequest::new(
+                        "GetTerminalReadersReader",
+                        reqwest::Method::GET,
+                        {
+                            let reader = crate::form::path_segment(
+                                "reader",
+                                reader,
+                                Some(5000),
+                            )?;
+                            format!("/v1/terminal/readers/{reader}")
+                        },
+                    )
+                    .query(crate::form::to_form_string(params)?),
             )
-            .query(crate::form::to_form_string(params)?);
-        self.execute(request).await
+        };
+        self.execute(request())
     }
 }
 #[cfg(feature = "blocking")]
@@ -42,5 +48,98 @@ impl crate::blocking::Client {
         params: &crate::terminal_reader::TerminalReaderRetrieveParams,
     ) -> Result<crate::terminal_reader::TerminalReader, crate::Error> {
         self.block_on(self.async_client().get_terminal_readers_reader(reader, params))
+    }
+}
+/// The resource-style handles and methods of the `terminal_reader` resource ([`crate::resources`] lists every call).
+pub mod resources {
+    /// `terminal().readers()`: the operations on `/v1/terminal/readers` and below.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TerminalReaders<'a> {
+        pub(crate) client: &'a crate::Client,
+    }
+    impl<'a> crate::resources::Terminal<'a> {
+        /// The `/terminal/readers` operations.
+        pub fn readers(self) -> crate::terminal_reader::resources::TerminalReaders<'a> {
+            crate::terminal_reader::resources::TerminalReaders {
+                client: self.client,
+            }
+        }
+    }
+    impl<'a> crate::terminal_reader::resources::TerminalReaders<'a> {
+        /// Retrieves a reader, with the action it is performing.
+        ///
+        /// `GET /v1/terminal/readers/{reader}`; the same as [`get_terminal_readers_reader`](crate::Client::get_terminal_readers_reader). Sends no params; [`retrieve_with`](Self::retrieve_with) sends them.
+        #[doc(alias = "get_terminal_readers_reader")]
+        #[doc(alias = "GetTerminalReadersReader")]
+        pub fn retrieve(
+            self,
+            reader: &str,
+        ) -> impl std::future::Future<
+            Output = Result<crate::terminal_reader::TerminalReader, crate::Error>,
+        > + use<'a> {
+            self.client
+                .get_terminal_readers_reader(
+                    reader,
+                    &crate::terminal_reader::TerminalReaderRetrieveParams::default(),
+                )
+        }
+        /// Retrieves a reader, with the action it is performing.
+        ///
+        /// `GET /v1/terminal/readers/{reader}`; the same as [`get_terminal_readers_reader`](crate::Client::get_terminal_readers_reader). [`retrieve`](Self::retrieve), with params.
+        pub fn retrieve_with(
+            self,
+            reader: &str,
+            params: &crate::terminal_reader::TerminalReaderRetrieveParams,
+        ) -> impl std::future::Future<
+            Output = Result<crate::terminal_reader::TerminalReader, crate::Error>,
+        > + use<'a> {
+            self.client.get_terminal_readers_reader(reader, params)
+        }
+    }
+    /// The same handles for the blocking client (`stripe_sdk::blocking::Client`).
+    #[cfg(feature = "blocking")]
+    pub mod blocking {
+        /// `terminal().readers()`: the operations on `/v1/terminal/readers` and below.
+        #[derive(Clone, Copy, Debug)]
+        pub struct TerminalReaders<'a> {
+            pub(crate) client: &'a crate::blocking::Client,
+        }
+        impl<'a> crate::resources::blocking::Terminal<'a> {
+            /// The `/terminal/readers` operations.
+            pub fn readers(
+                self,
+            ) -> crate::terminal_reader::resources::blocking::TerminalReaders<'a> {
+                crate::terminal_reader::resources::blocking::TerminalReaders {
+                    client: self.client,
+                }
+            }
+        }
+        impl<'a> crate::terminal_reader::resources::blocking::TerminalReaders<'a> {
+            /// Retrieves a reader, with the action it is performing.
+            ///
+            /// `GET /v1/terminal/readers/{reader}`; the same as [`get_terminal_readers_reader`](crate::blocking::Client::get_terminal_readers_reader). Sends no params; [`retrieve_with`](Self::retrieve_with) sends them.
+            #[doc(alias = "get_terminal_readers_reader")]
+            #[doc(alias = "GetTerminalReadersReader")]
+            pub fn retrieve(
+                self,
+                reader: &str,
+            ) -> Result<crate::terminal_reader::TerminalReader, crate::Error> {
+                self.client
+                    .get_terminal_readers_reader(
+                        reader,
+                        &crate::terminal_reader::TerminalReaderRetrieveParams::default(),
+                    )
+            }
+            /// Retrieves a reader, with the action it is performing.
+            ///
+            /// `GET /v1/terminal/readers/{reader}`; the same as [`get_terminal_readers_reader`](crate::blocking::Client::get_terminal_readers_reader). [`retrieve`](Self::retrieve), with params.
+            pub fn retrieve_with(
+                self,
+                reader: &str,
+                params: &crate::terminal_reader::TerminalReaderRetrieveParams,
+            ) -> Result<crate::terminal_reader::TerminalReader, crate::Error> {
+                self.client.get_terminal_readers_reader(reader, params)
+            }
+        }
     }
 }

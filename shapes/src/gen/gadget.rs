@@ -20,19 +20,25 @@ impl crate::Client {
     /// `POST /v1/files`; also `files().create()`.
     #[doc(alias = "PostFiles")]
     #[doc(alias = "upload")]
-    pub async fn post_files(
-        &self,
+    pub fn post_files<'a>(
+        &'a self,
         params: &crate::gadget::FilesCreateParams,
-    ) -> Result<crate::gadget::Gadget, crate::Error> {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "PostFiles",
-                reqwest::Method::POST,
-                "/v1/files".to_owned(),
+    ) -> impl std::future::Future<
+        Output = Result<crate::gadget::Gadget, crate::Error>,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            params.validate()?;
+            Ok(
+                crate::client::ApiRequest::new(
+                        "PostFiles",
+                        reqwest::Method::POST,
+                        "/v1/files".to_owned(),
+                    )
+                    .multipart(crate::multipart::to_multipart(params)?)
+                    .server("https://files.example.com"),
             )
-            .multipart(crate::multipart::to_multipart(params)?)
-            .server("https://files.example.com");
-        self.execute(request).await
+        };
+        self.execute(request())
     }
 }
 #[cfg(feature = "blocking")]
@@ -46,5 +52,68 @@ impl crate::blocking::Client {
         params: &crate::gadget::FilesCreateParams,
     ) -> Result<crate::gadget::Gadget, crate::Error> {
         self.block_on(self.async_client().post_files(params))
+    }
+}
+/// The resource-style handles and methods of the `gadget` resource ([`crate::resources`] lists every call).
+pub mod resources {
+    /// `files()`: the operations on `/v1/files` and below.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Files<'a> {
+        pub(crate) client: &'a crate::Client,
+    }
+    impl crate::Client {
+        /// The `/files` operations.
+        pub fn files(&self) -> crate::gadget::resources::Files<'_> {
+            crate::gadget::resources::Files {
+                client: self,
+            }
+        }
+    }
+    impl<'a> crate::gadget::resources::Files<'a> {
+        /// Uploads a file and its attachments.
+        ///
+        /// `POST /v1/files`; the same as [`post_files`](crate::Client::post_files).
+        #[doc(alias = "upload")]
+        #[doc(alias = "post_files")]
+        #[doc(alias = "PostFiles")]
+        pub fn create(
+            self,
+            params: &crate::gadget::FilesCreateParams,
+        ) -> impl std::future::Future<
+            Output = Result<crate::gadget::Gadget, crate::Error>,
+        > + use<'a> {
+            self.client.post_files(params)
+        }
+    }
+    /// The same handles for the blocking client (`stripe_sdk::blocking::Client`).
+    #[cfg(feature = "blocking")]
+    pub mod blocking {
+        /// `files()`: the operations on `/v1/files` and below.
+        #[derive(Clone, Copy, Debug)]
+        pub struct Files<'a> {
+            pub(crate) client: &'a crate::blocking::Client,
+        }
+        impl crate::blocking::Client {
+            /// The `/files` operations.
+            pub fn files(&self) -> crate::gadget::resources::blocking::Files<'_> {
+                crate::gadget::resources::blocking::Files {
+                    client: self,
+                }
+            }
+        }
+        impl<'a> crate::gadget::resources::blocking::Files<'a> {
+            /// Uploads a file and its attachments.
+            ///
+            /// `POST /v1/files`; the same as [`post_files`](crate::blocking::Client::post_files).
+            #[doc(alias = "upload")]
+            #[doc(alias = "post_files")]
+            #[doc(alias = "PostFiles")]
+            pub fn create(
+                self,
+                params: &crate::gadget::FilesCreateParams,
+            ) -> Result<crate::gadget::Gadget, crate::Error> {
+                self.client.post_files(params)
+            }
+        }
     }
 }

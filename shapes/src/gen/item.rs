@@ -13,18 +13,24 @@ impl crate::Client {
     /// `GET /v1/items`; also `items().list()`.
     #[doc(alias = "GetItems")]
     #[doc(alias = "widget")]
-    pub async fn get_items(
-        &self,
+    pub fn get_items<'a>(
+        &'a self,
         params: &crate::item::ItemListParams,
-    ) -> Result<crate::List<crate::item::ItemListResponseItem>, crate::Error> {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "GetItems",
-                reqwest::Method::GET,
-                "/v1/items".to_owned(),
+    ) -> impl std::future::Future<
+        Output = Result<crate::List<crate::item::ItemListResponseItem>, crate::Error>,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            params.validate()?;
+            Ok(
+                crate::client::ApiRequest::new(
+                        "GetItems",
+                        reqwest::Method::GET,
+                        "/v1/items".to_owned(),
+                    )
+                    .query(crate::form::to_form_string(params)?),
             )
-            .query(crate::form::to_form_string(params)?);
-        self.execute(request).await
+        };
+        self.execute(request())
     }
     /// Every object [`get_items`](Self::get_items) returns, following the pages as the stream is read.
     ///
@@ -63,5 +69,114 @@ impl crate::blocking::Client {
         params: &crate::item::ItemListParams,
     ) -> crate::blocking::Iter<'_, crate::item::ItemListResponseItem> {
         crate::blocking::Iter::new(self, self.async_client().get_items_stream(params))
+    }
+}
+/// The resource-style handles and methods of the `item` resource ([`crate::resources`] lists every call).
+pub mod resources {
+    /// `items()`: the operations on `/v1/items` and below.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Items<'a> {
+        pub(crate) client: &'a crate::Client,
+    }
+    impl crate::Client {
+        /// The `/items` operations.
+        pub fn items(&self) -> crate::item::resources::Items<'_> {
+            crate::item::resources::Items {
+                client: self,
+            }
+        }
+    }
+    impl<'a> crate::item::resources::Items<'a> {
+        /// Widgets, gadgets and deleted gadgets, in one list.
+        ///
+        /// `GET /v1/items`; the same as [`get_items`](crate::Client::get_items). Sends no params; [`list_with`](Self::list_with) sends them.
+        #[doc(alias = "widget")]
+        #[doc(alias = "get_items")]
+        #[doc(alias = "GetItems")]
+        pub fn list(
+            self,
+        ) -> impl std::future::Future<
+            Output = Result<crate::List<crate::item::ItemListResponseItem>, crate::Error>,
+        > + use<'a> {
+            self.client.get_items(&crate::item::ItemListParams::default())
+        }
+        /// Every object [`list`](Self::list) returns, following the pages; the same as `get_items_stream` on the client.
+        #[doc(alias = "GetItems")]
+        pub fn list_stream(
+            self,
+        ) -> crate::pagination::ListStream<crate::item::ItemListResponseItem> {
+            self.client.get_items_stream(&crate::item::ItemListParams::default())
+        }
+        /// Widgets, gadgets and deleted gadgets, in one list.
+        ///
+        /// `GET /v1/items`; the same as [`get_items`](crate::Client::get_items). [`list`](Self::list), with params.
+        pub fn list_with(
+            self,
+            params: &crate::item::ItemListParams,
+        ) -> impl std::future::Future<
+            Output = Result<crate::List<crate::item::ItemListResponseItem>, crate::Error>,
+        > + use<'a> {
+            self.client.get_items(params)
+        }
+        /// Every object [`list_with`](Self::list_with) returns, following the pages; the same as `get_items_stream` on the client.
+        pub fn list_stream_with(
+            self,
+            params: &crate::item::ItemListParams,
+        ) -> crate::pagination::ListStream<crate::item::ItemListResponseItem> {
+            self.client.get_items_stream(params)
+        }
+    }
+    /// The same handles for the blocking client (`stripe_sdk::blocking::Client`).
+    #[cfg(feature = "blocking")]
+    pub mod blocking {
+        /// `items()`: the operations on `/v1/items` and below.
+        #[derive(Clone, Copy, Debug)]
+        pub struct Items<'a> {
+            pub(crate) client: &'a crate::blocking::Client,
+        }
+        impl crate::blocking::Client {
+            /// The `/items` operations.
+            pub fn items(&self) -> crate::item::resources::blocking::Items<'_> {
+                crate::item::resources::blocking::Items {
+                    client: self,
+                }
+            }
+        }
+        impl<'a> crate::item::resources::blocking::Items<'a> {
+            /// Widgets, gadgets and deleted gadgets, in one list.
+            ///
+            /// `GET /v1/items`; the same as [`get_items`](crate::blocking::Client::get_items). Sends no params; [`list_with`](Self::list_with) sends them.
+            #[doc(alias = "widget")]
+            #[doc(alias = "get_items")]
+            #[doc(alias = "GetItems")]
+            pub fn list(
+                self,
+            ) -> Result<crate::List<crate::item::ItemListResponseItem>, crate::Error> {
+                self.client.get_items(&crate::item::ItemListParams::default())
+            }
+            /// Every object [`list`](Self::list) returns, following the pages; the same as `get_items_iter` on the client.
+            #[doc(alias = "GetItems")]
+            pub fn list_iter(
+                self,
+            ) -> crate::blocking::Iter<'a, crate::item::ItemListResponseItem> {
+                self.client.get_items_iter(&crate::item::ItemListParams::default())
+            }
+            /// Widgets, gadgets and deleted gadgets, in one list.
+            ///
+            /// `GET /v1/items`; the same as [`get_items`](crate::blocking::Client::get_items). [`list`](Self::list), with params.
+            pub fn list_with(
+                self,
+                params: &crate::item::ItemListParams,
+            ) -> Result<crate::List<crate::item::ItemListResponseItem>, crate::Error> {
+                self.client.get_items(params)
+            }
+            /// Every object [`list_with`](Self::list_with) returns, following the pages; the same as `get_items_iter` on the client.
+            pub fn list_iter_with(
+                self,
+                params: &crate::item::ItemListParams,
+            ) -> crate::blocking::Iter<'a, crate::item::ItemListResponseItem> {
+                self.client.get_items_iter(params)
+            }
+        }
     }
 }

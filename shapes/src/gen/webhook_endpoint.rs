@@ -5,18 +5,27 @@ pub use stripe_sdk_params::webhook_endpoint::*;
 impl crate::Client {
     /// `POST /v1/webhook_endpoints`; also `webhook_endpoints().create()`.
     #[doc(alias = "PostWebhookEndpoints")]
-    pub async fn post_webhook_endpoints(
-        &self,
+    pub fn post_webhook_endpoints<'a>(
+        &'a self,
         params: &crate::webhook_endpoint::WebhookEndpointCreateParams,
-    ) -> Result<crate::webhook_endpoint::WebhookEndpointCreateResponse, crate::Error> {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "PostWebhookEndpoints",
-                reqwest::Method::POST,
-                "/v1/webhook_endpoints".to_owned(),
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::webhook_endpoint::WebhookEndpointCreateResponse,
+            crate::Error,
+        >,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            params.validate()?;
+            Ok(
+                crate::client::ApiRequest::new(
+                        "PostWebhookEndpoints",
+                        reqwest::Method::POST,
+                        "/v1/webhook_endpoints".to_owned(),
+                    )
+                    .form(crate::form::to_form_string(params)?),
             )
-            .form(crate::form::to_form_string(params)?);
-        self.execute(request).await
+        };
+        self.execute(request())
     }
 }
 #[cfg(feature = "blocking")]
@@ -28,5 +37,72 @@ impl crate::blocking::Client {
         params: &crate::webhook_endpoint::WebhookEndpointCreateParams,
     ) -> Result<crate::webhook_endpoint::WebhookEndpointCreateResponse, crate::Error> {
         self.block_on(self.async_client().post_webhook_endpoints(params))
+    }
+}
+/// The resource-style handles and methods of the `webhook_endpoint` resource ([`crate::resources`] lists every call).
+pub mod resources {
+    /// `webhook_endpoints()`: the operations on `/v1/webhook_endpoints` and below.
+    #[derive(Clone, Copy, Debug)]
+    pub struct WebhookEndpoints<'a> {
+        pub(crate) client: &'a crate::Client,
+    }
+    impl crate::Client {
+        /// The `/webhook_endpoints` operations.
+        pub fn webhook_endpoints(
+            &self,
+        ) -> crate::webhook_endpoint::resources::WebhookEndpoints<'_> {
+            crate::webhook_endpoint::resources::WebhookEndpoints {
+                client: self,
+            }
+        }
+    }
+    impl<'a> crate::webhook_endpoint::resources::WebhookEndpoints<'a> {
+        /// `POST /v1/webhook_endpoints`; the same as [`post_webhook_endpoints`](crate::Client::post_webhook_endpoints).
+        #[doc(alias = "post_webhook_endpoints")]
+        #[doc(alias = "PostWebhookEndpoints")]
+        pub fn create(
+            self,
+            params: &crate::webhook_endpoint::WebhookEndpointCreateParams,
+        ) -> impl std::future::Future<
+            Output = Result<
+                crate::webhook_endpoint::WebhookEndpointCreateResponse,
+                crate::Error,
+            >,
+        > + use<'a> {
+            self.client.post_webhook_endpoints(params)
+        }
+    }
+    /// The same handles for the blocking client (`stripe_sdk::blocking::Client`).
+    #[cfg(feature = "blocking")]
+    pub mod blocking {
+        /// `webhook_endpoints()`: the operations on `/v1/webhook_endpoints` and below.
+        #[derive(Clone, Copy, Debug)]
+        pub struct WebhookEndpoints<'a> {
+            pub(crate) client: &'a crate::blocking::Client,
+        }
+        impl crate::blocking::Client {
+            /// The `/webhook_endpoints` operations.
+            pub fn webhook_endpoints(
+                &self,
+            ) -> crate::webhook_endpoint::resources::blocking::WebhookEndpoints<'_> {
+                crate::webhook_endpoint::resources::blocking::WebhookEndpoints {
+                    client: self,
+                }
+            }
+        }
+        impl<'a> crate::webhook_endpoint::resources::blocking::WebhookEndpoints<'a> {
+            /// `POST /v1/webhook_endpoints`; the same as [`post_webhook_endpoints`](crate::blocking::Client::post_webhook_endpoints).
+            #[doc(alias = "post_webhook_endpoints")]
+            #[doc(alias = "PostWebhookEndpoints")]
+            pub fn create(
+                self,
+                params: &crate::webhook_endpoint::WebhookEndpointCreateParams,
+            ) -> Result<
+                crate::webhook_endpoint::WebhookEndpointCreateResponse,
+                crate::Error,
+            > {
+                self.client.post_webhook_endpoints(params)
+            }
+        }
     }
 }

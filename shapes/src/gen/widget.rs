@@ -15,137 +15,185 @@ impl crate::pagination::SearchParams for crate::widget::WidgetSearchParams {
 impl crate::Client {
     /// `GET /v1/widgets`; also `widgets().list()`.
     #[doc(alias = "GetWidgets")]
-    pub async fn get_widgets(
-        &self,
+    pub fn get_widgets<'a>(
+        &'a self,
         params: &crate::widget::WidgetListParams,
-    ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "GetWidgets",
-                reqwest::Method::GET,
-                "/v1/widgets".to_owned(),
+    ) -> impl std::future::Future<
+        Output = Result<crate::List<crate::widget::Widget>, crate::Error>,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            params.validate()?;
+            Ok(
+                crate::client::ApiRequest::new(
+                        "GetWidgets",
+                        reqwest::Method::GET,
+                        "/v1/widgets".to_owned(),
+                    )
+                    .query(crate::form::to_form_string(params)?),
             )
-            .query(crate::form::to_form_string(params)?);
-        self.execute(request).await
+        };
+        self.execute(request())
     }
     /// `POST /v1/widgets`; also `widgets().create()`.
     #[doc(alias = "PostWidgets")]
-    pub async fn post_widgets(
-        &self,
+    pub fn post_widgets<'a>(
+        &'a self,
         params: &crate::widget::WidgetCreateParams,
-    ) -> Result<crate::widget::Widget, crate::Error> {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "PostWidgets",
-                reqwest::Method::POST,
-                "/v1/widgets".to_owned(),
+    ) -> impl std::future::Future<
+        Output = Result<crate::widget::Widget, crate::Error>,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            params.validate()?;
+            Ok(
+                crate::client::ApiRequest::new(
+                        "PostWidgets",
+                        reqwest::Method::POST,
+                        "/v1/widgets".to_owned(),
+                    )
+                    .form(crate::form::to_form_string(params)?),
             )
-            .form(crate::form::to_form_string(params)?);
-        self.execute(request).await
+        };
+        self.execute(request())
     }
     /// `GET /v1/widgets/search`; also `widgets().search()`.
     #[doc(alias = "GetWidgetsSearch")]
-    pub async fn get_widgets_search(
-        &self,
+    pub fn get_widgets_search<'a>(
+        &'a self,
         params: &crate::widget::WidgetSearchParams,
-    ) -> Result<crate::SearchResult<crate::widget::Widget>, crate::Error> {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "GetWidgetsSearch",
-                reqwest::Method::GET,
-                "/v1/widgets/search".to_owned(),
+    ) -> impl std::future::Future<
+        Output = Result<crate::SearchResult<crate::widget::Widget>, crate::Error>,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            params.validate()?;
+            Ok(
+                crate::client::ApiRequest::new(
+                        "GetWidgetsSearch",
+                        reqwest::Method::GET,
+                        "/v1/widgets/search".to_owned(),
+                    )
+                    .query(crate::form::to_form_string(params)?),
             )
-            .query(crate::form::to_form_string(params)?);
-        self.execute(request).await
+        };
+        self.execute(request())
     }
     /// Retrieves a **widget**.
     ///
     /// `GET /v1/widgets/{widget}`; also `widgets().retrieve()`.
     #[doc(alias = "GetWidgetsWidget")]
     #[doc(alias = "retrieve")]
-    pub async fn get_widgets_widget(
-        &self,
+    pub fn get_widgets_widget<'a>(
+        &'a self,
         widget: &str,
         params: &crate::widget::WidgetRetrieveParams,
-    ) -> Result<crate::widget::Widget, crate::Error> {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "GetWidgetsWidget",
-                reqwest::Method::GET,
-                {
-                    let widget = crate::form::path_segment(
-                        "widget",
-                        widget,
-                        Some(5000),
-                    )?;
-                    format!("/v1/widgets/{widget}")
-                },
+    ) -> impl std::future::Future<
+        Output = Result<crate::widget::Widget, crate::Error>,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            params.validate()?;
+            Ok(
+                crate::client::ApiRequest::new(
+                        "GetWidgetsWidget",
+                        reqwest::Method::GET,
+                        {
+                            let widget = crate::form::path_segment(
+                                "widget",
+                                widget,
+                                Some(5000),
+                            )?;
+                            format!("/v1/widgets/{widget}")
+                        },
+                    )
+                    .query(crate::form::to_form_string(params)?),
             )
-            .query(crate::form::to_form_string(params)?);
-        self.execute(request).await
+        };
+        self.execute(request())
     }
     /// Updates a widget. Its `parts` and `color` are the shapes creating a widget takes (they merge into aliases of create's types); its `owner` allows a longer email, so it stays a type of its own.
     ///
     /// `POST /v1/widgets/{widget}`; also `widgets().update()`.
     #[doc(alias = "PostWidgetsWidget")]
     #[doc(alias = "update")]
-    pub async fn post_widgets_widget(
-        &self,
+    pub fn post_widgets_widget<'a>(
+        &'a self,
         widget: &str,
         params: &crate::widget::WidgetUpdateParams,
-    ) -> Result<crate::widget::Widget, crate::Error> {
-        params.validate()?;
-        let request = crate::client::ApiRequest::new(
-                "PostWidgetsWidget",
-                reqwest::Method::POST,
-                {
-                    let widget = crate::form::path_segment(
-                        "widget",
-                        widget,
-                        Some(5000),
-                    )?;
-                    format!("/v1/widgets/{widget}")
-                },
+    ) -> impl std::future::Future<
+        Output = Result<crate::widget::Widget, crate::Error>,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            params.validate()?;
+            Ok(
+                crate::client::ApiRequest::new(
+                        "PostWidgetsWidget",
+                        reqwest::Method::POST,
+                        {
+                            let widget = crate::form::path_segment(
+                                "widget",
+                                widget,
+                                Some(5000),
+                            )?;
+                            format!("/v1/widgets/{widget}")
+                        },
+                    )
+                    .form(crate::form::to_form_string(params)?),
             )
-            .form(crate::form::to_form_string(params)?);
-        self.execute(request).await
+        };
+        self.execute(request())
     }
     /// Deletes a widget.
     ///
     /// `DELETE /v1/widgets/{widget}`; also `widgets().delete()`.
     #[doc(alias = "DeleteWidgetsWidget")]
     #[doc(alias = "delete")]
-    pub async fn delete_widgets_widget(
-        &self,
+    pub fn delete_widgets_widget<'a>(
+        &'a self,
         widget: &str,
-    ) -> Result<crate::widget::DeletedWidget, crate::Error> {
-        let request = crate::client::ApiRequest::new(
-            "DeleteWidgetsWidget",
-            reqwest::Method::DELETE,
-            {
-                let widget = crate::form::path_segment("widget", widget, Some(5000))?;
-                format!("/v1/widgets/{widget}")
-            },
-        );
-        self.execute(request).await
+    ) -> impl std::future::Future<
+        Output = Result<crate::widget::DeletedWidget, crate::Error>,
+    > + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            Ok(
+                crate::client::ApiRequest::new(
+                    "DeleteWidgetsWidget",
+                    reqwest::Method::DELETE,
+                    {
+                        let widget = crate::form::path_segment(
+                            "widget",
+                            widget,
+                            Some(5000),
+                        )?;
+                        format!("/v1/widgets/{widget}")
+                    },
+                ),
+            )
+        };
+        self.execute(request())
     }
     /// The widget's data sheet.
     ///
     /// `GET /v1/widgets/{widget}/pdf`; also `widgets().pdf()`.
     #[doc(alias = "GetWidgetsWidgetPdf")]
-    pub async fn get_widgets_widget_pdf(
-        &self,
+    pub fn get_widgets_widget_pdf<'a>(
+        &'a self,
         widget: &str,
-    ) -> Result<Vec<u8>, crate::Error> {
-        let request = crate::client::ApiRequest::new(
-            "GetWidgetsWidgetPdf",
-            reqwest::Method::GET,
-            {
-                let widget = crate::form::path_segment("widget", widget, Some(5000))?;
-                format!("/v1/widgets/{widget}/pdf")
-            },
-        );
-        self.execute_bytes(request).await
+    ) -> impl std::future::Future<Output = Result<Vec<u8>, crate::Error>> + use<'a> {
+        let request = || -> Result<crate::client::ApiRequest, crate::Error> {
+            Ok(
+                crate::client::ApiRequest::new(
+                    "GetWidgetsWidgetPdf",
+                    reqwest::Method::GET,
+                    {
+                        let widget = crate::form::path_segment(
+                            "widget",
+                            widget,
+                            Some(5000),
+                        )?;
+                        format!("/v1/widgets/{widget}/pdf")
+                    },
+                ),
+            )
+        };
+        self.execute_bytes(request())
     }
     /// Every object [`get_widgets`](Self::get_widgets) returns, following the pages as the stream is read.
     ///
@@ -265,5 +313,281 @@ impl crate::blocking::Client {
             self,
             self.async_client().get_widgets_search_stream(params),
         )
+    }
+}
+/// The resource-style handles and methods of the `widget` resource ([`crate::resources`] lists every call).
+pub mod resources {
+    /// `widgets()`: the operations on `/v1/widgets` and below.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Widgets<'a> {
+        pub(crate) client: &'a crate::Client,
+    }
+    impl crate::Client {
+        /// The `/widgets` operations.
+        pub fn widgets(&self) -> crate::widget::resources::Widgets<'_> {
+            crate::widget::resources::Widgets {
+                client: self,
+            }
+        }
+    }
+    impl<'a> crate::widget::resources::Widgets<'a> {
+        /// `POST /v1/widgets`; the same as [`post_widgets`](crate::Client::post_widgets).
+        #[doc(alias = "post_widgets")]
+        #[doc(alias = "PostWidgets")]
+        pub fn create(
+            self,
+            params: &crate::widget::WidgetCreateParams,
+        ) -> impl std::future::Future<
+            Output = Result<crate::widget::Widget, crate::Error>,
+        > + use<'a> {
+            self.client.post_widgets(params)
+        }
+        /// Deletes a widget.
+        ///
+        /// `DELETE /v1/widgets/{widget}`; the same as [`delete_widgets_widget`](crate::Client::delete_widgets_widget).
+        #[doc(alias = "delete_widgets_widget")]
+        #[doc(alias = "DeleteWidgetsWidget")]
+        pub fn delete(
+            self,
+            widget: &str,
+        ) -> impl std::future::Future<
+            Output = Result<crate::widget::DeletedWidget, crate::Error>,
+        > + use<'a> {
+            self.client.delete_widgets_widget(widget)
+        }
+        /// `GET /v1/widgets`; the same as [`get_widgets`](crate::Client::get_widgets). Sends no params; [`list_with`](Self::list_with) sends them.
+        #[doc(alias = "get_widgets")]
+        #[doc(alias = "GetWidgets")]
+        pub fn list(
+            self,
+        ) -> impl std::future::Future<
+            Output = Result<crate::List<crate::widget::Widget>, crate::Error>,
+        > + use<'a> {
+            self.client.get_widgets(&crate::widget::WidgetListParams::default())
+        }
+        /// Every object [`list`](Self::list) returns, following the pages; the same as `get_widgets_stream` on the client.
+        #[doc(alias = "GetWidgets")]
+        pub fn list_stream(
+            self,
+        ) -> crate::pagination::ListStream<crate::widget::Widget> {
+            self.client.get_widgets_stream(&crate::widget::WidgetListParams::default())
+        }
+        /// `GET /v1/widgets`; the same as [`get_widgets`](crate::Client::get_widgets). [`list`](Self::list), with params.
+        pub fn list_with(
+            self,
+            params: &crate::widget::WidgetListParams,
+        ) -> impl std::future::Future<
+            Output = Result<crate::List<crate::widget::Widget>, crate::Error>,
+        > + use<'a> {
+            self.client.get_widgets(params)
+        }
+        /// Every object [`list_with`](Self::list_with) returns, following the pages; the same as `get_widgets_stream` on the client.
+        pub fn list_stream_with(
+            self,
+            params: &crate::widget::WidgetListParams,
+        ) -> crate::pagination::ListStream<crate::widget::Widget> {
+            self.client.get_widgets_stream(params)
+        }
+        /// The widget's data sheet.
+        ///
+        /// `GET /v1/widgets/{widget}/pdf`; the same as [`get_widgets_widget_pdf`](crate::Client::get_widgets_widget_pdf).
+        #[doc(alias = "get_widgets_widget_pdf")]
+        #[doc(alias = "GetWidgetsWidgetPdf")]
+        pub fn pdf(
+            self,
+            widget: &str,
+        ) -> impl std::future::Future<Output = Result<Vec<u8>, crate::Error>> + use<'a> {
+            self.client.get_widgets_widget_pdf(widget)
+        }
+        /// Retrieves a **widget**.
+        ///
+        /// `GET /v1/widgets/{widget}`; the same as [`get_widgets_widget`](crate::Client::get_widgets_widget). Sends no params; [`retrieve_with`](Self::retrieve_with) sends them.
+        #[doc(alias = "get_widgets_widget")]
+        #[doc(alias = "GetWidgetsWidget")]
+        pub fn retrieve(
+            self,
+            widget: &str,
+        ) -> impl std::future::Future<
+            Output = Result<crate::widget::Widget, crate::Error>,
+        > + use<'a> {
+            self.client
+                .get_widgets_widget(
+                    widget,
+                    &crate::widget::WidgetRetrieveParams::default(),
+                )
+        }
+        /// Retrieves a **widget**.
+        ///
+        /// `GET /v1/widgets/{widget}`; the same as [`get_widgets_widget`](crate::Client::get_widgets_widget). [`retrieve`](Self::retrieve), with params.
+        pub fn retrieve_with(
+            self,
+            widget: &str,
+            params: &crate::widget::WidgetRetrieveParams,
+        ) -> impl std::future::Future<
+            Output = Result<crate::widget::Widget, crate::Error>,
+        > + use<'a> {
+            self.client.get_widgets_widget(widget, params)
+        }
+        /// `GET /v1/widgets/search`; the same as [`get_widgets_search`](crate::Client::get_widgets_search).
+        #[doc(alias = "get_widgets_search")]
+        #[doc(alias = "GetWidgetsSearch")]
+        pub fn search(
+            self,
+            params: &crate::widget::WidgetSearchParams,
+        ) -> impl std::future::Future<
+            Output = Result<crate::SearchResult<crate::widget::Widget>, crate::Error>,
+        > + use<'a> {
+            self.client.get_widgets_search(params)
+        }
+        /// Every object [`search`](Self::search) returns, following the pages; the same as `get_widgets_search_stream` on the client.
+        #[doc(alias = "GetWidgetsSearch")]
+        pub fn search_stream(
+            self,
+            params: &crate::widget::WidgetSearchParams,
+        ) -> crate::pagination::ListStream<crate::widget::Widget> {
+            self.client.get_widgets_search_stream(params)
+        }
+        /// Updates a widget. Its `parts` and `color` are the shapes creating a widget takes (they merge into aliases of create's types); its `owner` allows a longer email, so it stays a type of its own.
+        ///
+        /// `POST /v1/widgets/{widget}`; the same as [`post_widgets_widget`](crate::Client::post_widgets_widget).
+        #[doc(alias = "post_widgets_widget")]
+        #[doc(alias = "PostWidgetsWidget")]
+        pub fn update(
+            self,
+            widget: &str,
+            params: &crate::widget::WidgetUpdateParams,
+        ) -> impl std::future::Future<
+            Output = Result<crate::widget::Widget, crate::Error>,
+        > + use<'a> {
+            self.client.post_widgets_widget(widget, params)
+        }
+    }
+    /// The same handles for the blocking client (`stripe_sdk::blocking::Client`).
+    #[cfg(feature = "blocking")]
+    pub mod blocking {
+        /// `widgets()`: the operations on `/v1/widgets` and below.
+        #[derive(Clone, Copy, Debug)]
+        pub struct Widgets<'a> {
+            pub(crate) client: &'a crate::blocking::Client,
+        }
+        impl crate::blocking::Client {
+            /// The `/widgets` operations.
+            pub fn widgets(&self) -> crate::widget::resources::blocking::Widgets<'_> {
+                crate::widget::resources::blocking::Widgets {
+                    client: self,
+                }
+            }
+        }
+        impl<'a> crate::widget::resources::blocking::Widgets<'a> {
+            /// `POST /v1/widgets`; the same as [`post_widgets`](crate::blocking::Client::post_widgets).
+            #[doc(alias = "post_widgets")]
+            #[doc(alias = "PostWidgets")]
+            pub fn create(
+                self,
+                params: &crate::widget::WidgetCreateParams,
+            ) -> Result<crate::widget::Widget, crate::Error> {
+                self.client.post_widgets(params)
+            }
+            /// Deletes a widget.
+            ///
+            /// `DELETE /v1/widgets/{widget}`; the same as [`delete_widgets_widget`](crate::blocking::Client::delete_widgets_widget).
+            #[doc(alias = "delete_widgets_widget")]
+            #[doc(alias = "DeleteWidgetsWidget")]
+            pub fn delete(
+                self,
+                widget: &str,
+            ) -> Result<crate::widget::DeletedWidget, crate::Error> {
+                self.client.delete_widgets_widget(widget)
+            }
+            /// `GET /v1/widgets`; the same as [`get_widgets`](crate::blocking::Client::get_widgets). Sends no params; [`list_with`](Self::list_with) sends them.
+            #[doc(alias = "get_widgets")]
+            #[doc(alias = "GetWidgets")]
+            pub fn list(
+                self,
+            ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
+                self.client.get_widgets(&crate::widget::WidgetListParams::default())
+            }
+            /// Every object [`list`](Self::list) returns, following the pages; the same as `get_widgets_iter` on the client.
+            #[doc(alias = "GetWidgets")]
+            pub fn list_iter(self) -> crate::blocking::Iter<'a, crate::widget::Widget> {
+                self.client.get_widgets_iter(&crate::widget::WidgetListParams::default())
+            }
+            /// `GET /v1/widgets`; the same as [`get_widgets`](crate::blocking::Client::get_widgets). [`list`](Self::list), with params.
+            pub fn list_with(
+                self,
+                params: &crate::widget::WidgetListParams,
+            ) -> Result<crate::List<crate::widget::Widget>, crate::Error> {
+                self.client.get_widgets(params)
+            }
+            /// Every object [`list_with`](Self::list_with) returns, following the pages; the same as `get_widgets_iter` on the client.
+            pub fn list_iter_with(
+                self,
+                params: &crate::widget::WidgetListParams,
+            ) -> crate::blocking::Iter<'a, crate::widget::Widget> {
+                self.client.get_widgets_iter(params)
+            }
+            /// The widget's data sheet.
+            ///
+            /// `GET /v1/widgets/{widget}/pdf`; the same as [`get_widgets_widget_pdf`](crate::blocking::Client::get_widgets_widget_pdf).
+            #[doc(alias = "get_widgets_widget_pdf")]
+            #[doc(alias = "GetWidgetsWidgetPdf")]
+            pub fn pdf(self, widget: &str) -> Result<Vec<u8>, crate::Error> {
+                self.client.get_widgets_widget_pdf(widget)
+            }
+            /// Retrieves a **widget**.
+            ///
+            /// `GET /v1/widgets/{widget}`; the same as [`get_widgets_widget`](crate::blocking::Client::get_widgets_widget). Sends no params; [`retrieve_with`](Self::retrieve_with) sends them.
+            #[doc(alias = "get_widgets_widget")]
+            #[doc(alias = "GetWidgetsWidget")]
+            pub fn retrieve(
+                self,
+                widget: &str,
+            ) -> Result<crate::widget::Widget, crate::Error> {
+                self.client
+                    .get_widgets_widget(
+                        widget,
+                        &crate::widget::WidgetRetrieveParams::default(),
+                    )
+            }
+            /// Retrieves a **widget**.
+            ///
+            /// `GET /v1/widgets/{widget}`; the same as [`get_widgets_widget`](crate::blocking::Client::get_widgets_widget). [`retrieve`](Self::retrieve), with params.
+            pub fn retrieve_with(
+                self,
+                widget: &str,
+                params: &crate::widget::WidgetRetrieveParams,
+            ) -> Result<crate::widget::Widget, crate::Error> {
+                self.client.get_widgets_widget(widget, params)
+            }
+            /// `GET /v1/widgets/search`; the same as [`get_widgets_search`](crate::blocking::Client::get_widgets_search).
+            #[doc(alias = "get_widgets_search")]
+            #[doc(alias = "GetWidgetsSearch")]
+            pub fn search(
+                self,
+                params: &crate::widget::WidgetSearchParams,
+            ) -> Result<crate::SearchResult<crate::widget::Widget>, crate::Error> {
+                self.client.get_widgets_search(params)
+            }
+            /// Every object [`search`](Self::search) returns, following the pages; the same as `get_widgets_search_iter` on the client.
+            #[doc(alias = "GetWidgetsSearch")]
+            pub fn search_iter(
+                self,
+                params: &crate::widget::WidgetSearchParams,
+            ) -> crate::blocking::Iter<'a, crate::widget::Widget> {
+                self.client.get_widgets_search_iter(params)
+            }
+            /// Updates a widget. Its `parts` and `color` are the shapes creating a widget takes (they merge into aliases of create's types); its `owner` allows a longer email, so it stays a type of its own.
+            ///
+            /// `POST /v1/widgets/{widget}`; the same as [`post_widgets_widget`](crate::blocking::Client::post_widgets_widget).
+            #[doc(alias = "post_widgets_widget")]
+            #[doc(alias = "PostWidgetsWidget")]
+            pub fn update(
+                self,
+                widget: &str,
+                params: &crate::widget::WidgetUpdateParams,
+            ) -> Result<crate::widget::Widget, crate::Error> {
+                self.client.post_widgets_widget(widget, params)
+            }
+        }
     }
 }
