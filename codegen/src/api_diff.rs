@@ -327,9 +327,7 @@ pub fn diff(old: &Surface, new: &Surface) -> ApiDiff {
                     &mut changes,
                     ChangeClass::Compatible,
                     ChangeKind::TypeRenamed,
-                    format!(
-                        "`{name}` -> `{new_name}`; the old name stays as a deprecated alias"
-                    ),
+                    format!("`{name}` -> `{new_name}`; the old name stays as a deprecated alias"),
                 );
                 (new_name, Some(new_def))
             }

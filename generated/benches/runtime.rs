@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use stripe_sdk::{
-    Client, TerminalConnectionTokenCreateParams, TerminalConnectionToken,
+    Client, TerminalConnectionToken, TerminalConnectionTokenCreateParams,
     TerminalConnectionTokenObject,
 };
 

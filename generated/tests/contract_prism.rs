@@ -29,7 +29,7 @@ use axum::response::Response;
 use stripe_sdk::reqwest;
 use stripe_sdk::{Client, Error, ViolationKind};
 use stripe_sdk::{
-    TerminalConnectionTokenCreateParams, TerminalConnectionToken, TerminalConnectionTokenObject,
+    TerminalConnectionToken, TerminalConnectionTokenCreateParams, TerminalConnectionTokenObject,
 };
 
 /// A test-mode key: Prism only checks that a bearer token is present.

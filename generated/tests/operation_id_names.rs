@@ -6,7 +6,10 @@
 //! and not build at all should one disappear.
 
 #[test]
-#[expect(deprecated, reason = "0.3's operationId names, kept as deprecated aliases")]
+#[expect(
+    deprecated,
+    reason = "0.3's operationId names, kept as deprecated aliases"
+)]
 fn operation_id_names_still_name_the_renamed_types() {
     use stripe_sdk::{GetTerminalReadersReaderParams, PostTerminalConnectionTokensParams};
 

@@ -16,7 +16,7 @@ use stripe_sdk::{
     ApiErrorCategory, AppInfo, Client, ClientBuilder, Error, ErrorKind, RequestOptions,
     ViolationKind,
 };
-use stripe_sdk::{TerminalConnectionTokenCreateParams, TerminalConnectionToken};
+use stripe_sdk::{TerminalConnectionToken, TerminalConnectionTokenCreateParams};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use stripe_sdk::{ApiErrorCategory, ApiErrorType, Client, Error, ErrorKind};
 use stripe_sdk::{
-    TerminalConnectionTokenCreateParams, TerminalConnectionToken, TerminalConnectionTokenObject,
+    TerminalConnectionToken, TerminalConnectionTokenCreateParams, TerminalConnectionTokenObject,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};

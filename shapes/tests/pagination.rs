@@ -3,7 +3,7 @@
 //! collected whole, moved into a task, and iterated by the blocking client.
 
 use serde_json::json;
-use stripe_shapes::{Client, Error, WidgetListParams, WidgetSearchParams, ListStream, Widget};
+use stripe_shapes::{Client, Error, ListStream, Widget, WidgetListParams, WidgetSearchParams};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

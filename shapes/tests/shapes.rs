@@ -6,13 +6,13 @@ use futures_util::StreamExt;
 use serde_json::json;
 use stripe_shapes::decode;
 use stripe_shapes::{
-    Client, Expandable, FileUpload, ItemListParams, ItemListResponseItem, WidgetListParams,
-    WidgetSearchParams, WidgetRetrieveParams, WidgetRetrieveParamsCreated, FilesCreateParams,
-    FilesCreateParamsFileLinkData, FilesCreateParamsPurpose, WidgetCreateParams, WidgetCreateParamsColor,
-    WidgetCreateParamsOwner, WidgetCreateParamsOwnerObject, WidgetCreateParamsParts,
-    WidgetCreateParamsV3dSecure, WidgetUpdateParams, WidgetUpdateParamsColor,
-    WidgetUpdateParamsOwner, WidgetUpdateParamsParts, Unsettable, ViolationKind, Widget,
-    WidgetMeasure, WidgetMeasureObject, WidgetOwner, WidgetStatus, WidgetTimezone,
+    Client, Expandable, FileUpload, FilesCreateParams, FilesCreateParamsFileLinkData,
+    FilesCreateParamsPurpose, ItemListParams, ItemListResponseItem, Unsettable, ViolationKind,
+    Widget, WidgetCreateParams, WidgetCreateParamsColor, WidgetCreateParamsOwner,
+    WidgetCreateParamsOwnerObject, WidgetCreateParamsParts, WidgetCreateParamsV3dSecure,
+    WidgetListParams, WidgetMeasure, WidgetMeasureObject, WidgetOwner, WidgetRetrieveParams,
+    WidgetRetrieveParamsCreated, WidgetSearchParams, WidgetStatus, WidgetTimezone,
+    WidgetUpdateParams, WidgetUpdateParamsColor, WidgetUpdateParamsOwner, WidgetUpdateParamsParts,
 };
 use wiremock::matchers::{body_string, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -27,148 +27,46 @@ const ASYNC_STRIPE_API_CRATES: [&str; 11] = [
 ];
 
 /// The token program with the SDK: create a connection token with the blocking client.
-const TOKEN_PROGRAM: &str = r#"//! Compile-time benchmark: creates one connection token.
-fn main() {
-    let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
-    let result = stripe_sdk::blocking::Client::new(key).and_then(|client| {
-        client.post_terminal_connection_tokens(&stripe_sdk::TerminalConnectionTokenCreateParams::default())
-    });
-    match result {
-        Ok(token) => println!("{token:?}"),
-        Err(error) => eprintln!("{error}"),
-    }
-}
-"#;
+const TOKEN_PROGRAM: &str = include_str!("../templates/bench/token.rs");
 
 /// The floor: the same request as [`TOKEN_PROGRAM`] with raw reqwest (the SDK's features),
 /// serde and tokio, and no SDK.
-const FLOOR_PROGRAM: &str = r#"//! Compile-time benchmark floor: creates one connection token with raw reqwest, no SDK.
-#[derive(Debug, serde::Deserialize)]
-#[allow(dead_code)]
-struct ConnectionToken {
-    object: String,
-    location: Option<String>,
-    secret: String,
-}
-
-async fn create_connection_token(key: &str) -> Result<ConnectionToken, Box<dyn std::error::Error>> {
-    let response = reqwest::Client::new()
-        .post("https://api.stripe.com/v1/terminal/connection_tokens")
-        .bearer_auth(key)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("")
-        .send()
-        .await?
-        .error_for_status()?;
-    let body = response.text().await?;
-    Ok(serde_json::from_str(&body)?)
-}
-
-// The runtime is built by hand, as the SDK's blocking client does: `#[tokio::main]` would add
-// tokio's macros (and `syn`) to the build, which no SDK program needs.
-fn main() {
-    let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => return eprintln!("{error}"),
-    };
-    match runtime.block_on(create_connection_token(&key)) {
-        Ok(token) => println!("{token:?}"),
-        Err(error) => eprintln!("{error}"),
-    }
-}
-"#;
+const FLOOR_PROGRAM: &str = include_str!("../templates/bench/token_floor.rs");
 
 /// The token program against async-stripe (every crate with `full`, for the whole-API pair).
-const ASYNC_STRIPE_TOKEN_PROGRAM: &str = r#"//! Compile-time benchmark: creates one connection token with async-stripe.
-use stripe_terminal::terminal_connection_token::CreateTerminalConnectionToken;
-
-fn main() {
-    let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
-    let client = stripe::blocking::Client::new(key);
-    match CreateTerminalConnectionToken::new().send_blocking(&client) {
-        Ok(token) => println!("{token:?}"),
-        Err(error) => eprintln!("{error}"),
-    }
-}
-"#;
+const ASYNC_STRIPE_TOKEN_PROGRAM: &str = include_str!("../templates/bench/token_async_stripe.rs");
 
 /// The three-resource program with the SDK: a customer, a payment intent for them and a checkout
 /// session, with the blocking client.
 ///
 /// `PaymentIntentCreateParams` and `CheckoutSessionCreateParams` have required fields, so they
 /// are built from their constructors, which take those fields.
-const THREE_RESOURCE_PROGRAM: &str = r#"//! Compile-time benchmark: creates a customer, a payment intent and a checkout session.
-use stripe_sdk::{
-    CheckoutSessionCreateParams, CheckoutSessionCreateParamsLineItems, CheckoutSessionCreateParamsMode,
-    CustomerCreateParams, PaymentIntentCreateParams,
-};
-
-fn main() {
-    let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
-    if let Err(error) = run(key) {
-        eprintln!("{error}");
-    }
-}
-
-fn run(key: String) -> Result<(), stripe_sdk::Error> {
-    let client = stripe_sdk::blocking::Client::new(key)?;
-    let customer = client.post_customers(&CustomerCreateParams {
-        email: Some("jenny.rosen@example.com".to_owned()),
-        ..Default::default()
-    })?;
-    let intent = client.post_payment_intents(&PaymentIntentCreateParams {
-        customer: Some(customer.id.clone()),
-        ..PaymentIntentCreateParams::new(1000, "usd")
-    })?;
-    let session = client.post_checkout_sessions(&CheckoutSessionCreateParams {
-        customer: Some(customer.id.clone()),
-        mode: Some(CheckoutSessionCreateParamsMode::Payment),
-        line_items: Some(vec![CheckoutSessionCreateParamsLineItems {
-            price: Some("price_1234".to_owned()),
-            quantity: Some(1),
-            ..Default::default()
-        }]),
-        ..CheckoutSessionCreateParams::new("https://example.com/success")
-    })?;
-    println!("{} {} {}", customer.id, intent.id, session.id);
-    Ok(())
-}
-"#;
+const THREE_RESOURCE_PROGRAM: &str = include_str!("../templates/bench/three_resource.rs");
 
 /// The three-resource program against async-stripe, with its blocking client.
-const ASYNC_STRIPE_THREE_RESOURCE_PROGRAM: &str = r#"//! Compile-time benchmark: creates a customer, a payment intent and a checkout session with async-stripe.
-use stripe_checkout::CheckoutSessionMode;
-use stripe_checkout::checkout_session::{CreateCheckoutSession, CreateCheckoutSessionLineItems};
-use stripe_core::customer::CreateCustomer;
-use stripe_core::payment_intent::CreatePaymentIntent;
+const ASYNC_STRIPE_THREE_RESOURCE_PROGRAM: &str =
+    include_str!("../templates/bench/three_resource_async_stripe.rs");
 
-fn main() {
-    let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
-    let client = stripe::blocking::Client::new(key);
-    if let Err(error) = run(&client) {
-        eprintln!("{error}");
-    }
-}
+/// The baseline of the webhook handlers: the same retrieval, with no handler and no `event`.
+const CHECKOUT_RETRIEVE_PROGRAM: &str = include_str!("../templates/bench/checkout_retrieve.rs");
 
-fn run(client: &stripe::blocking::Client) -> Result<(), stripe::StripeError> {
-    let customer = CreateCustomer::new().email("jenny.rosen@example.com").send_blocking(client)?;
-    let intent = CreatePaymentIntent::new(1000, stripe_types::Currency::USD)
-        .customer(customer.id.as_str())
-        .send_blocking(client)?;
-    let mut line_item = CreateCheckoutSessionLineItems::new();
-    line_item.price = Some("price_1234".to_owned());
-    line_item.quantity = Some(1);
-    let session = CreateCheckoutSession::new()
-        .success_url("https://example.com/success")
-        .customer(customer.id.as_str())
-        .mode(CheckoutSessionMode::Payment)
-        .line_items(vec![line_item])
-        .send_blocking(client)?;
-    println!("{} {} {}", customer.id.as_str(), intent.id.as_str(), session.id.as_str());
-    Ok(())
-}
-"#;
+/// A webhook handler matching `checkout.session.completed` by name, beside the retrieval.
+const WEBHOOK_ONE_PROGRAM: &str = include_str!("../templates/bench/webhook_one.rs");
+
+/// The same handler with async-stripe's webhook crate.
+const ASYNC_STRIPE_WEBHOOK_ONE_PROGRAM: &str =
+    include_str!("../templates/bench/webhook_one_async_stripe.rs");
+
+/// A webhook handler matching events of six resources by name, beside the retrieval.
+const WEBHOOK_SIX_PROGRAM: &str = include_str!("../templates/bench/webhook_six.rs");
+
+/// The same handler with async-stripe's webhook crate.
+const ASYNC_STRIPE_WEBHOOK_SIX_PROGRAM: &str =
+    include_str!("../templates/bench/webhook_six_async_stripe.rs");
+
+/// The six resources of the six-resource handler, as the whole-API crate's features.
+const SIX_RESOURCES: &str =
+    "\"customer\", \"product\", \"price\", \"checkout_session\", \"subscription\", \"invoice\"";
 
 /// Which measurements a run makes; `--only` picks some, by these names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,14 +79,18 @@ pub enum Group {
     ThreeResource,
     /// The token program with the whole API, ours (`full`) and async-stripe's (`full`).
     WholeApi,
+    /// Webhook handlers: no events, `event` with one resource, with six, with `full`, each beside
+    /// async-stripe's webhook crate with the same resources.
+    Webhooks,
 }
 
 impl Group {
-    pub const ALL: [Group; 4] = [
+    pub const ALL: [Group; 5] = [
         Group::Floor,
         Group::Token,
         Group::ThreeResource,
         Group::WholeApi,
+        Group::Webhooks,
     ];
 
     pub fn name(self) -> &'static str {
@@ -197,6 +99,7 @@ impl Group {
             Group::Token => "token",
             Group::ThreeResource => "three-resource",
             Group::WholeApi => "whole-api",
+            Group::Webhooks => "webhooks",
         }
     }
 
@@ -304,7 +207,7 @@ struct Comparison {
     reference: &'static str,
 }
 
-const COMPARISONS: [Comparison; 4] = [
+const COMPARISONS: [Comparison; 8] = [
     Comparison {
         what: "token program, checked-in crate / raw reqwest floor",
         ours: "token-checked-in",
@@ -325,15 +228,33 @@ const COMPARISONS: [Comparison; 4] = [
         ours: "whole-api-ours",
         reference: "whole-api-async-stripe",
     },
+    Comparison {
+        what: "webhook handler, `event` + `checkout_session` / the same program without the handler and `event`",
+        ours: "webhooks-one",
+        reference: "webhooks-none",
+    },
+    Comparison {
+        what: "webhook handler, one resource: ours / async-stripe",
+        ours: "webhooks-one",
+        reference: "webhooks-one-async-stripe",
+    },
+    Comparison {
+        what: "webhook handler, six resources: ours / async-stripe",
+        ours: "webhooks-six",
+        reference: "webhooks-six-async-stripe",
+    },
+    Comparison {
+        what: "webhook handler, every resource: ours / async-stripe",
+        ours: "webhooks-full",
+        reference: "webhooks-full-async-stripe",
+    },
 ];
 
 pub fn bench_compile(root: &Path, groups: &[Group], profile: Profile) -> Result<()> {
     let bench = root.join(BENCH_DIR);
     fs::create_dir_all(&bench).with_context(|| format!("cannot create {BENCH_DIR}"))?;
     let full_dir = format!("{BENCH_DIR}/full-sdk");
-    let needs_full_crate = groups
-        .iter()
-        .any(|group| matches!(group, Group::Token | Group::ThreeResource | Group::WholeApi));
+    let needs_full_crate = groups.iter().any(|group| *group != Group::Floor);
     if needs_full_crate {
         println!("bench-compile: generating the full-API crate from {FULL_SPEC}");
         write_standalone(
@@ -405,7 +326,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             path.display().to_string()
         )
     };
-    let async_stripe = |api_crates: &[(&str, &str)]| {
+    let async_stripe = |api_crates: &[(&str, &str)], webhook_features: Option<&str>| {
         // The client with rustls, ring and webpki roots, as reqwest's `rustls-tls` gives the SDK,
         // and blocking as the SDK programs use; the shared crates are pinned too, since a
         // prerelease requirement without `=` would accept a later release candidate.
@@ -420,6 +341,11 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
         for (api_crate, features) in api_crates {
             lines.push_str(&format!(
                 "stripe-{api_crate} = {{ package = \"async-stripe-{api_crate}\", version = \"{ASYNC_STRIPE_VERSION}\", features = [{features}] }}\n"
+            ));
+        }
+        if let Some(features) = webhook_features {
+            lines.push_str(&format!(
+                "stripe-webhook = {{ package = \"async-stripe-webhook\", version = \"{ASYNC_STRIPE_VERSION}\", features = [{features}] }}\n"
             ));
         }
         lines
@@ -472,10 +398,13 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             group: Group::ThreeResource,
             label: "the three-resource program with async-stripe's core and checkout crates",
             folder: "three-resource-async-stripe",
-            dependencies: async_stripe(&[
-                ("core", "\"customer\", \"payment_intent\""),
-                ("checkout", "\"checkout_session\""),
-            ]),
+            dependencies: async_stripe(
+                &[
+                    ("core", "\"customer\", \"payment_intent\""),
+                    ("checkout", "\"checkout_session\""),
+                ],
+                None,
+            ),
             builds_sdk: false,
             program: ASYNC_STRIPE_THREE_RESOURCE_PROGRAM,
         },
@@ -491,9 +420,71 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             group: Group::WholeApi,
             label: "the token program with every async-stripe API crate, feature full",
             folder: "whole-api-async-stripe",
-            dependencies: async_stripe(&every_async_stripe_crate),
+            dependencies: async_stripe(&every_async_stripe_crate, None),
             builds_sdk: false,
             program: ASYNC_STRIPE_TOKEN_PROGRAM,
+        },
+        Build {
+            group: Group::Webhooks,
+            label: "the retrieval with no handler, features checkout_session",
+            folder: "webhooks-none",
+            dependencies: sdk(full, "\"blocking\", \"checkout_session\""),
+            builds_sdk: true,
+            program: CHECKOUT_RETRIEVE_PROGRAM,
+        },
+        Build {
+            group: Group::Webhooks,
+            label: "the one-resource handler, features event and checkout_session",
+            folder: "webhooks-one",
+            dependencies: sdk(full, "\"blocking\", \"checkout_session\", \"event\""),
+            builds_sdk: true,
+            program: WEBHOOK_ONE_PROGRAM,
+        },
+        Build {
+            group: Group::Webhooks,
+            label: "the one-resource handler with async-stripe's checkout and webhook crates",
+            folder: "webhooks-one-async-stripe",
+            dependencies: async_stripe(
+                &[("checkout", "\"checkout_session\"")],
+                Some("\"async-stripe-checkout\""),
+            ),
+            builds_sdk: false,
+            program: ASYNC_STRIPE_WEBHOOK_ONE_PROGRAM,
+        },
+        Build {
+            group: Group::Webhooks,
+            label: "the six-resource handler, features event and six resources",
+            folder: "webhooks-six",
+            dependencies: sdk(full, &format!("\"blocking\", \"event\", {SIX_RESOURCES}")),
+            builds_sdk: true,
+            program: WEBHOOK_SIX_PROGRAM,
+        },
+        Build {
+            group: Group::Webhooks,
+            label: "the six-resource handler with async-stripe's webhook crate over core, checkout and billing",
+            folder: "webhooks-six-async-stripe",
+            dependencies: async_stripe(
+                &[("checkout", "\"checkout_session\"")],
+                Some("\"async-stripe-core\", \"async-stripe-checkout\", \"async-stripe-billing\""),
+            ),
+            builds_sdk: false,
+            program: ASYNC_STRIPE_WEBHOOK_SIX_PROGRAM,
+        },
+        Build {
+            group: Group::Webhooks,
+            label: "the six-resource handler, feature full",
+            folder: "webhooks-full",
+            dependencies: sdk(full, "\"blocking\", \"full\""),
+            builds_sdk: true,
+            program: WEBHOOK_SIX_PROGRAM,
+        },
+        Build {
+            group: Group::Webhooks,
+            label: "the six-resource handler with every async-stripe crate and its webhook crate, feature full",
+            folder: "webhooks-full-async-stripe",
+            dependencies: async_stripe(&every_async_stripe_crate, Some("\"full\"")),
+            builds_sdk: false,
+            program: ASYNC_STRIPE_WEBHOOK_SIX_PROGRAM,
         },
     ]
 }
@@ -517,16 +508,17 @@ fn print_table(results: &[(&Build, Measured)], profile: Profile) {
         );
     }
     println!();
-    println!("| ratio | ours | reference | ratio |");
-    println!("| --- | --- | --- | --- |");
+    println!("| comparison | ours | reference | ratio | difference |");
+    println!("| --- | --- | --- | --- | --- |");
     for comparison in &COMPARISONS {
         if let (Some(ours), Some(reference)) =
             (seconds(comparison.ours), seconds(comparison.reference))
         {
             println!(
-                "| {} | {ours:.1} s | {reference:.1} s | {:.2} |",
+                "| {} | {ours:.1} s | {reference:.1} s | {:.2} | {:+.1} s |",
                 comparison.what,
-                ours / reference
+                ours / reference,
+                ours - reference
             );
         }
     }

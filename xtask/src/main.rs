@@ -35,7 +35,10 @@ usage: cargo xtask regen [--check | --bump] [--config FILE]
                      three-resource: a customer, a payment intent and a checkout session with
                        the full-API crate's three features and with async-stripe 1.0.0-rc.10;
                      whole-api: the token program with every feature, ours and async-stripe's
-  --only GROUP       build only that group (repeatable; default: all four)
+                     webhooks: a Checkout Session retrieval with no handler, and with a
+                       handler by event name over one resource, six and every one, ours and
+                       async-stripe-webhook's
+  --only GROUP       build only that group (repeatable; default: all five)
   --profile PROFILE  debug (default), release (`cargo build --release`) or check (`cargo check`)
 
 {API_DIFF_OPTIONS}";

@@ -100,7 +100,11 @@ impl Handles {
             Flavour::Async => quote! { #module::#name },
             Flavour::Blocking => quote! { #module::blocking::#name },
         };
-        match self.by_chain.get(chain).and_then(|handle| handle.home.as_deref()) {
+        match self
+            .by_chain
+            .get(chain)
+            .and_then(|handle| handle.home.as_deref())
+        {
             Some(home) => {
                 let home = ident(home);
                 quote! { crate::#home::#within }
@@ -175,7 +179,11 @@ pub(super) fn emit_module_handles(
     handles: &Handles,
     module: &str,
 ) -> Option<TokenStream> {
-    if !api.operations.iter().any(|operation| operation.module == module) {
+    if !api
+        .operations
+        .iter()
+        .any(|operation| operation.module == module)
+    {
         return None;
     }
     let asynchronous = emit_homed(api, features, handles, module, Flavour::Async);
@@ -199,11 +207,7 @@ pub(super) fn emit_module_handles(
 }
 
 /// A handle's struct, behind the gate of its subtree.
-fn handle_struct(
-    chain: &[String],
-    gate: Option<&TokenStream>,
-    flavour: Flavour,
-) -> TokenStream {
+fn handle_struct(chain: &[String], gate: Option<&TokenStream>, flavour: Flavour) -> TokenStream {
     let client = flavour.client();
     let ty = struct_name(chain);
     let doc = format!(
@@ -271,9 +275,8 @@ fn emit_root_handles(
     handles: &Handles,
     flavour: Flavour,
 ) -> TokenStream {
-    let gate_of = |chain: &[String]| {
-        features.map(|features| cfg_any(&subtree_gates(api, features, chain)))
-    };
+    let gate_of =
+        |chain: &[String]| features.map(|features| cfg_any(&subtree_gates(api, features, chain)));
     let mut items = TokenStream::new();
     for (chain, handle) in &handles.by_chain {
         if chain.is_empty() {
@@ -377,7 +380,10 @@ fn call_forms(context: &Context<'_>, operation: &Operation, method: &str) -> Vec
         return vec![full(method.to_owned())];
     };
     let params_type = context.type_path(operation_params.type_id);
-    let ids = operation.path_params.iter().map(|param| ident(&param.rust_name));
+    let ids = operation
+        .path_params
+        .iter()
+        .map(|param| ident(&param.rust_name));
     let ids_params = ids.clone().map(|id| quote! { #id: &str, });
     let alone = CallForm {
         name: ident(method),
@@ -464,8 +470,7 @@ fn emit_handle_methods(context: &Context<'_>, index: usize, flavour: Flavour) ->
                 }
             },
         });
-        if let Some(stream) =
-            emit_handle_stream(context, operation, &name, &params, &args, flavour)
+        if let Some(stream) = emit_handle_stream(context, operation, &name, &params, &args, flavour)
         {
             methods.push(quote! { #gate #stream });
         }
@@ -609,9 +614,13 @@ mod feature_off {
     /// The crate name a user writes in their manifest.
     const PACKAGE: &str = "stripe-sdk";
 
-    /// `cfg(any(feature = ..))` as a predicate, without the attribute around it.
+    /// `cfg(any(feature = ..))` as a predicate, without the attribute around it, and without
+    /// the `any` around a single feature (clippy's `non_minimal_cfg`).
     fn any_feature(features: &[String]) -> TokenStream {
-        quote! { any(#(feature = #features),*) }
+        match features {
+            [single] => quote! { feature = #single },
+            several => quote! { any(#(feature = #several),*) },
+        }
     }
 
     /// The stubs, their traits and the one type they return, in a hidden module.
@@ -625,7 +634,13 @@ mod feature_off {
             let predicate = if parent.is_empty() {
                 quote! { not(#off) }
             } else {
-                let parent_on = any_feature(&subtree_gates(api, features, parent));
+                let parent_gates = subtree_gates(api, features, parent);
+                // A parent whose every feature is also the child's exists only when the child
+                // does: no build has the parent without the child, so no stub is needed.
+                if parent_gates.iter().all(|gate| gates.contains(gate)) {
+                    continue;
+                }
+                let parent_on = any_feature(&parent_gates);
                 quote! { all(#parent_on, not(#off)) }
             };
             let own: Vec<&String> = handles.by_chain[chain]
@@ -673,7 +688,8 @@ mod feature_off {
             });
             let name = super::ident(&child[0]);
             for flavour in [Flavour::Async, Flavour::Blocking] {
-                let blocking = (flavour == Flavour::Blocking).then(|| quote! { feature = "blocking", });
+                let blocking =
+                    (flavour == Flavour::Blocking).then(|| quote! { feature = "blocking", });
                 let stub = if parent.is_empty() {
                     let client = flavour.client();
                     quote! {
@@ -701,8 +717,12 @@ mod feature_off {
                         }
                     }
                 };
+                let cfg = match blocking {
+                    Some(blocking) => quote! { all(#blocking #predicate) },
+                    None => predicate.clone(),
+                };
                 stubs.push(quote! {
-                    #[cfg(all(#blocking #predicate))]
+                    #[cfg(#cfg)]
                     #stub
                 });
             }

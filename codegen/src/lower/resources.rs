@@ -541,13 +541,15 @@ impl<'a> PathIndex<'a> {
             None => true,
             Some(ReferenceOr::Reference { reference }) => is_stub(reference),
             Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
-                SchemaKind::AnyOf { any_of: alternatives }
-                | SchemaKind::OneOf { one_of: alternatives } => {
-                    alternatives.iter().any(|alternative| match alternative {
-                        ReferenceOr::Reference { reference } => is_stub(reference),
-                        ReferenceOr::Item(_) => false,
-                    })
+                SchemaKind::AnyOf {
+                    any_of: alternatives,
                 }
+                | SchemaKind::OneOf {
+                    one_of: alternatives,
+                } => alternatives.iter().any(|alternative| match alternative {
+                    ReferenceOr::Reference { reference } => is_stub(reference),
+                    ReferenceOr::Item(_) => false,
+                }),
                 _ => false,
             },
         }

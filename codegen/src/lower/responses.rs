@@ -119,7 +119,13 @@ impl<'a> Lowering<'a> {
                 return None;
             };
             let (_, component, _) = self.resolve_component(reference, "").ok()?;
-            ids.push(component.schema_data.extensions.get("x-resourceId")?.as_str()?);
+            ids.push(
+                component
+                    .schema_data
+                    .extensions
+                    .get("x-resourceId")?
+                    .as_str()?,
+            );
         }
         match ids.as_slice() {
             [a, b] if b.strip_prefix("deleted_") == Some(*a) => Some((*a, *b)),

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use stripe_sdk::reqwest;
 use stripe_sdk::{
-    ApiErrorCategory, ErrorKind, TerminalReaderRetrieveParams,
-    TerminalConnectionTokenCreateParams, RequestOptions,
+    ApiErrorCategory, ErrorKind, RequestOptions, TerminalConnectionTokenCreateParams,
+    TerminalReaderRetrieveParams,
 };
 use stripe_sdk_fake::{
     DEFAULT_API_KEY, Failure, FakeError, FakeStripe, IDEMPOTENCY_WINDOW_SECONDS, UnknownIds,

@@ -1,0 +1,31 @@
+//! Compile-time benchmark: retrieves a Checkout Session and handles events of six resources by
+//! name (customer, product, price, Checkout Session, subscription, invoice).
+use stripe_sdk::{EventKind, Webhook};
+
+fn main() {
+    let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
+    let id = std::env::var("SESSION").unwrap_or_default();
+    let result = stripe_sdk::blocking::Client::new(key)
+        .and_then(|client| client.checkout().sessions().retrieve(&id));
+    match result {
+        Ok(session) => println!("{:?}", session.status),
+        Err(error) => eprintln!("{error}"),
+    }
+    let secret = std::env::var("STRIPE_WEBHOOK_SECRET").unwrap_or_default();
+    let signature = std::env::var("STRIPE_SIGNATURE").unwrap_or_default();
+    let payload = std::env::var("PAYLOAD").unwrap_or_default();
+    match Webhook::construct_event(&payload, &signature, &secret) {
+        Ok(event) => match event.kind() {
+            EventKind::CustomerCreated(customer) => println!("welcome {}", customer.id),
+            EventKind::ProductCreated(product) => println!("product {}", product.id),
+            EventKind::PriceCreated(price) => println!("price {}", price.id),
+            EventKind::CheckoutSessionCompleted(session) => println!("fulfil {}", session.id),
+            EventKind::CustomerSubscriptionDeleted(subscription) => {
+                println!("ended {}", subscription.id)
+            }
+            EventKind::InvoicePaid(invoice) => println!("paid {:?}", invoice.id),
+            _ => println!("ignore {}", event.id),
+        },
+        Err(error) => eprintln!("{error}"),
+    }
+}
