@@ -52,7 +52,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use ring::digest;
 use stripe_sdk::TerminalConnectionTokenCreateParams;
-use stripe_sdk::{Client, Error, Event, EventObject, EventType, Webhook, WebhookError};
+use stripe_sdk::{Client, Error, Event, EventKind, EventObject, EventType, Webhook, WebhookError};
 use subtle::ConstantTimeEq;
 
 const USAGE: &str = "usage: terminal_backend [--listen ADDRESS:PORT]
@@ -568,41 +568,11 @@ fn webhook_answer(status: StatusCode, error: &'static str) -> Response {
 /// (failed), a reader event whose object did not decode at WARN with the reason, everything
 /// else at DEBUG.
 fn log_event(event: Event) {
-    let mismatch = event.api_version_mismatch().map(str::to_owned);
-    let Event {
-        id, type_, data, ..
-    } = event;
-    let succeeded = match type_ {
-        EventType::TerminalReaderActionSucceeded => true,
-        EventType::TerminalReaderActionFailed => false,
-        other => {
-            tracing::debug!(event_id = %id, event_type = other.as_str(), "received an event this backend does not handle");
-            return;
-        }
-    };
-    // `construct_event` decoded the object by its `object` value, so a reader event holds a
-    // typed reader, unless the reader did not fit the SDK's type (an endpoint on another API
-    // version): then it is kept as JSON with the reason, and the event is answered 200 all the
-    // same, since retrying would not change it.
-    let reader = match data.object {
-        EventObject::TerminalReader(reader) => reader,
-        EventObject::Undecoded(undecoded) => {
-            let json = &undecoded.json;
-            tracing::warn!(
-                event_id = %id,
-                event_type = type_.as_str(),
-                reader = json.get("id").and_then(serde_json::Value::as_str).unwrap_or("(none)"),
-                action_status = json.pointer("/action/status").and_then(serde_json::Value::as_str).unwrap_or("(none)"),
-                reason = %undecoded.error,
-                endpoint_api_version = mismatch.as_deref().unwrap_or(stripe_sdk::API_VERSION),
-                "a reader event whose reader did not decode; kept as JSON (pin the endpoint to the SDK's API version)"
-            );
-            return;
-        }
-        _ => {
-            tracing::warn!(event_id = %id, event_type = type_.as_str(), "a reader event whose object is not a reader");
-            return;
-        }
+    let id = &event.id;
+    let (reader, succeeded) = match event.kind() {
+        EventKind::TerminalReaderActionSucceeded(reader) => (reader, true),
+        EventKind::TerminalReaderActionFailed(reader) => (reader, false),
+        _ => return log_untyped_event(&event),
     };
     let action = reader.action.as_ref();
     let action_type = action.map_or("(none)", |action| action.type_.as_str());
@@ -617,5 +587,37 @@ fn log_event(event: Event) {
             failure_message = action.and_then(|action| action.failure_message.as_deref()).unwrap_or("(none)"),
             "reader action failed"
         );
+    }
+}
+
+/// An event without a typed variant. A reader event lands here when its reader did not fit the
+/// SDK's type (an endpoint on another API version): it is kept as JSON with the reason, and the
+/// event is answered 200 all the same, since retrying would not change it.
+fn log_untyped_event(event: &Event) {
+    let (id, type_) = (&event.id, &event.type_);
+    let reader_event = matches!(
+        type_,
+        EventType::TerminalReaderActionSucceeded | EventType::TerminalReaderActionFailed
+    );
+    match &event.data.object {
+        EventObject::Undecoded(undecoded) if reader_event => {
+            let json = &undecoded.json;
+            let mismatch = event.api_version_mismatch();
+            tracing::warn!(
+                event_id = %id,
+                event_type = type_.as_str(),
+                reader = json.get("id").and_then(serde_json::Value::as_str).unwrap_or("(none)"),
+                action_status = json.pointer("/action/status").and_then(serde_json::Value::as_str).unwrap_or("(none)"),
+                reason = %undecoded.error,
+                endpoint_api_version = mismatch.unwrap_or(stripe_sdk::API_VERSION),
+                "a reader event whose reader did not decode; kept as JSON (pin the endpoint to the SDK's API version)"
+            );
+        }
+        _ if reader_event => {
+            tracing::warn!(event_id = %id, event_type = type_.as_str(), "a reader event whose object is not a reader");
+        }
+        _ => {
+            tracing::debug!(event_id = %id, event_type = type_.as_str(), "received an event this backend does not handle");
+        }
     }
 }

@@ -39,8 +39,13 @@ pub(super) fn emit_construct_event_off(feature: &str) -> Option<TokenStream> {
         #[doc(hidden)]
         #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
         pub trait EventFeatureIsOff {
-            /// No value has this trait, so a call is never made.
-            fn unreachable(self) -> std::convert::Infallible;
+            /// No value has this trait, so this is never called; the stub hands over to it so
+            /// that its body has no uninhabited expression (which `unreachable_code` warns of).
+            fn construct_event(
+                self,
+                signature_header: &str,
+                secret: &str,
+            ) -> Result<std::convert::Infallible, crate::WebhookError>;
         }
         #[cfg(not(feature = #feature))]
         impl crate::Webhook {
@@ -51,8 +56,7 @@ pub(super) fn emit_construct_event_off(feature: &str) -> Option<TokenStream> {
                 signature_header: &str,
                 secret: &str,
             ) -> Result<std::convert::Infallible, crate::WebhookError> {
-                let _ = (signature_header, secret);
-                match payload.unreachable() {}
+                payload.construct_event(signature_header, secret)
             }
         }
     })

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
-use stripe_sdk::{EventObject, EventType, Webhook};
+use stripe_sdk::{EventKind, Webhook};
 use stripe_sdk_fake::{DeliveryStatus, FakeStripe, WEBHOOK_RETRY_DELAYS};
 
 /// Your code: the webhook handler's state, the signing secret and the readers it saw finish.
@@ -26,9 +26,7 @@ async fn stripe_webhook(State(app): State<App>, headers: HeaderMap, body: Bytes)
     let Ok(event) = Webhook::construct_event(&body, signature, &app.secret) else {
         return StatusCode::BAD_REQUEST;
     };
-    if let (EventType::TerminalReaderActionSucceeded, EventObject::TerminalReader(reader)) =
-        (&event.type_, &event.data.object)
-    {
+    if let EventKind::TerminalReaderActionSucceeded(reader) = event.kind() {
         let Ok(mut finished) = app.finished.lock() else {
             return StatusCode::INTERNAL_SERVER_ERROR;
         };

@@ -22,8 +22,8 @@ use stripe_sdk::{
     CheckoutSessionCreateParams, CheckoutSessionCreateParamsLineItems,
     CheckoutSessionCreateParamsLineItemsPriceData,
     CheckoutSessionCreateParamsLineItemsPriceDataProductData, CheckoutSessionCreateParamsMode,
-    CheckoutSessionExpireParams, CheckoutSessionPaymentStatus, CheckoutSessionStatus, EventObject,
-    EventType, PaymentIntentStatus, Webhook,
+    CheckoutSessionExpireParams, CheckoutSessionPaymentStatus, CheckoutSessionStatus, EventKind,
+    EventObject, EventType, PaymentIntentStatus, Webhook,
 };
 use stripe_sdk_fake::{DEFAULT_API_KEY, DeliveryStatus, FakeError, FakeStripe};
 
@@ -267,8 +267,8 @@ async fn shop_webhook(shop: &Shop, signature: &str, body: &[u8]) -> StatusCode {
         Err(_) => return StatusCode::BAD_REQUEST,
     };
     let fulfil_order = |id: &str, reference: Option<&str>| shop.fulfil(id, reference);
-    match (&event.type_, event.data.object) {
-        (EventType::CheckoutSessionCompleted, EventObject::CheckoutSession(session)) => {
+    match event.kind() {
+        EventKind::CheckoutSessionCompleted(session) => {
             // Delayed payment methods complete the session before the money arrives; fulfil
             // those on `checkout.session.async_payment_succeeded` instead.
             if session.payment_status == CheckoutSessionPaymentStatus::Paid {
@@ -276,12 +276,13 @@ async fn shop_webhook(shop: &Shop, signature: &str, body: &[u8]) -> StatusCode {
                 fulfil_order(&session.id, session.client_reference_id.as_deref()).await;
             }
         }
-        (EventType::CheckoutSessionCompleted, EventObject::Undecoded(session)) => {
+        EventKind::Other(event) if event.type_ == EventType::CheckoutSessionCompleted => {
             // An endpoint on an older version: the fields fulfilment needs are in the JSON.
-            let id = session.json["id"].as_str().unwrap_or_default();
-            let paid = session.json["payment_status"] == "paid";
-            if paid {
-                fulfil_order(id, session.json["client_reference_id"].as_str()).await;
+            if let EventObject::Undecoded(session) = &event.data.object {
+                let id = session.json["id"].as_str().unwrap_or_default();
+                if session.json["payment_status"] == "paid" {
+                    fulfil_order(id, session.json["client_reference_id"].as_str()).await;
+                }
             }
         }
         _ => {}
