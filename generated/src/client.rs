@@ -827,7 +827,7 @@ impl ClientBuilder {
     }
 
     /// Names the application built on this SDK in every request's `User-Agent`, for example
-    /// `stripe-sdk-rust/0.3.0 MyPlugin/1.2.0 (https://example.com)`.
+    /// `stripe-sdk-rust/0.4.0 MyPlugin/1.2.0 (https://example.com)`.
     pub fn app_info(mut self, app_info: AppInfo) -> Self {
         self.app_info = Some(app_info);
         self

@@ -192,7 +192,7 @@ fn header_value(
 }
 
 /// The application built on this SDK, named in every request's `User-Agent` after the SDK's
-/// own product token (`stripe-sdk-rust/0.3.0 MyPlugin/1.2.0 (https://example.com)`), so that
+/// own product token (`stripe-sdk-rust/0.4.0 MyPlugin/1.2.0 (https://example.com)`), so that
 /// Stripe can tell which integration sent a request.
 ///
 /// ```

@@ -5,7 +5,7 @@
 
 use anyhow::{Context, Result, bail};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -134,9 +134,9 @@ impl Profile {
     /// Cargo's arguments for a timed build.
     fn cargo_args(self) -> &'static [&'static str] {
         match self {
-            Profile::Debug => &["build", "--timings"],
-            Profile::Release => &["build", "--release", "--timings"],
-            Profile::Check => &["check", "--timings"],
+            Profile::Debug => &["build"],
+            Profile::Release => &["build", "--release"],
+            Profile::Check => &["check"],
         }
     }
 
@@ -182,11 +182,11 @@ struct Build {
 
 struct Measured {
     total: Duration,
-    /// The SDK's two crates' own times from `--timings`, for programs that build them.
+    /// The SDK's crates' own times, for programs that build them.
     sdk: Option<SdkTimes>,
 }
 
-/// The SDK's units in a cargo timing report.
+/// The SDK's crates' own rustc runs, timed by [`RUSTC_TIMER`].
 #[derive(Debug, Clone, Copy)]
 struct SdkTimes {
     /// `stripe-sdk-types`, from its start to its end.
@@ -524,7 +524,7 @@ fn print_table(results: &[(&Build, Measured)], profile: Profile) {
     }
     println!();
     println!(
-        "| the SDK's crates, from `--timings` | `stripe-sdk-types` | `stripe-sdk-params` | `stripe-sdk` | first start to last end |"
+        "| the SDK's crates, each rustc run timed | `stripe-sdk-types` | `stripe-sdk-params` | `stripe-sdk` | first start to last end |"
     );
     println!("| --- | --- | --- | --- | --- |");
     for (build, measured) in results {
@@ -539,7 +539,7 @@ fn print_table(results: &[(&Build, Measured)], profile: Profile) {
                     sdk.span.as_secs_f64()
                 ),
                 None => println!(
-                    "| `{}` | not found in the --timings report | | | |",
+                    "| `{}` | not found in the rustc timer's lines | | | |",
                     build.folder
                 ),
             }
@@ -578,8 +578,13 @@ fn load_average() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// A build from an empty target folder, wall-clock timed, with the SDK crate's own time read
-/// from cargo's `--timings` report.
+/// A `RUSTC_WRAPPER` (cargo's documented hook for running rustc through another program) that
+/// runs rustc and appends the crate's name, start and end, in seconds since the epoch, to the
+/// file named by `BENCH_RUSTC_TIMES`: each crate's own time, read from no report format.
+const RUSTC_TIMER: &str = include_str!("../templates/bench/rustc-timer.sh");
+
+/// A build from an empty target folder, wall-clock timed, with the SDK crates' own times from
+/// [`RUSTC_TIMER`].
 fn build_cold(app: &Path, profile: Profile) -> Result<Measured> {
     let target = app.join("target");
     if target.exists() {
@@ -596,6 +601,13 @@ fn build_cold(app: &Path, profile: Profile) -> Result<Measured> {
     if !fetch.success() {
         bail!("cargo fetch failed in {}", app.display());
     }
+    let timer = app.join("rustc-timer.sh");
+    fs::write(&timer, RUSTC_TIMER).with_context(|| format!("cannot write {}", timer.display()))?;
+    make_executable(&timer)?;
+    let times = app.join("rustc-times.txt");
+    if times.exists() {
+        fs::remove_file(&times).with_context(|| format!("cannot remove {}", times.display()))?;
+    }
     let started = Instant::now();
     let status = Command::new("cargo")
         .args(profile.cargo_args())
@@ -606,6 +618,8 @@ fn build_cold(app: &Path, profile: Profile) -> Result<Measured> {
         // for the three-resource SDK crate alone). Off for every crate, on both sides.
         .env("CARGO_INCREMENTAL", "0")
         .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTC_WRAPPER", &timer)
+        .env("BENCH_RUSTC_TIMES", &times)
         .current_dir(app)
         .status()
         .context("cannot run cargo")?;
@@ -613,47 +627,50 @@ fn build_cold(app: &Path, profile: Profile) -> Result<Measured> {
     if !status.success() {
         bail!("cargo {} failed in {}", profile.name(), app.display());
     }
+    let times = fs::read_to_string(&times).unwrap_or_default();
     Ok(Measured {
         total,
-        sdk: sdk_times(&target.join("cargo-timings/cargo-timing.html")),
+        sdk: sdk_times(&times),
     })
 }
 
-/// The SDK's two units in a cargo timing report (see [`SdkTimes`]).
-fn sdk_times(report: &PathBuf) -> Option<SdkTimes> {
-    let html = fs::read_to_string(report).ok()?;
-    let compact: String = html.split_whitespace().collect();
-    let (types_start, types) = unit_time(&compact, "stripe-sdk-types")?;
-    let (params_start, params) = unit_time(&compact, "stripe-sdk-params")?;
-    let (client_start, client) = unit_time(&compact, "stripe-sdk")?;
-    let first_start = types_start.min(params_start);
+#[cfg(unix)]
+fn make_executable(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("cannot make {} executable", path.display()))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) -> Result<()> {
+    bail!("bench-compile times each crate with a shell script as RUSTC_WRAPPER, which needs a Unix")
+}
+
+/// The SDK's three crates in the timer's lines (see [`SdkTimes`]).
+fn sdk_times(times: &str) -> Option<SdkTimes> {
+    let (types_start, types_end) = crate_time(times, "stripe_sdk_types")?;
+    let (params_start, params_end) = crate_time(times, "stripe_sdk_params")?;
+    let (client_start, client_end) = crate_time(times, "stripe_sdk")?;
+    let seconds = |from: f64, to: f64| Duration::from_secs_f64((to - from).max(0.0));
     Some(SdkTimes {
-        types: Duration::from_secs_f64(types),
-        params: Duration::from_secs_f64(params),
-        client: Duration::from_secs_f64(client),
-        span: Duration::from_secs_f64((client_start + client - first_start).max(0.0)),
+        types: seconds(types_start, types_end),
+        params: seconds(params_start, params_end),
+        client: seconds(client_start, client_end),
+        span: seconds(types_start.min(params_start), client_end),
     })
 }
 
-/// A unit's start and duration in seconds, from a timing report's `UNIT_DATA` JSON with its
-/// spaces removed (cargo writes it with or without spaces after the colons).
-fn unit_time(compact: &str, name: &str) -> Option<(f64, f64)> {
-    let at = compact.find(&format!("\"name\":\"{name}\""))?;
-    // A unit's object is `{"i":..,"name":..,"version":..,..,"start":..,"duration":..,..}`.
-    let object_start = compact[..at].rfind('{')?;
-    let object_end = at + compact[at..].find('}')?;
-    let object = &compact[object_start..object_end];
-    Some((
-        number_after(object, "\"start\":")?,
-        number_after(object, "\"duration\":")?,
-    ))
-}
-
-fn number_after(text: &str, key: &str) -> Option<f64> {
-    let from = text.find(key)? + key.len();
-    let number: String = text[from..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    number.parse().ok()
+/// A crate's start and end from the timer's `name start end` lines: its library's rustc run
+/// (the longest, where a build script of the same name ran too).
+fn crate_time(times: &str, name: &str) -> Option<(f64, f64)> {
+    times
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            (fields.next()? == name).then_some(())?;
+            let start: f64 = fields.next()?.parse().ok()?;
+            let end: f64 = fields.next()?.parse().ok()?;
+            Some((start, end))
+        })
+        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))
 }
