@@ -117,7 +117,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     readers.delete(&reader.id).await?;
     payment_intents.cancel(&intent.id).await?;
 
-    // Subscriptions: create, retrieve, update, list, delete (which cancels).
+    // Subscriptions: create, retrieve, update, list, cancel.
     let subscriptions = client.subscriptions();
     let subscription = subscriptions
         .create(&SubscriptionCreateParams::new(&customer_id))
@@ -127,7 +127,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .update(&subscription.id, &SubscriptionUpdateParams::default())
         .await?;
     subscriptions.list().await?;
-    subscriptions.delete(&subscription.id).await?;
+    subscriptions.cancel(&subscription.id).await?;
 
     // Invoices: create, retrieve, update, list, finalize (the action), delete a draft.
     let invoices = client.invoices();
