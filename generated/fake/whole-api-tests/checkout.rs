@@ -22,8 +22,8 @@ use stripe_sdk::{
     CheckoutSessionCreateParams, CheckoutSessionCreateParamsLineItems,
     CheckoutSessionCreateParamsLineItemsPriceData,
     CheckoutSessionCreateParamsLineItemsPriceDataProductData, CheckoutSessionCreateParamsMode,
-    CheckoutSessionExpireParams, CheckoutSessionPaymentStatus, CheckoutSessionStatus, EventKind,
-    EventObject, EventType, PaymentIntentStatus, Webhook,
+    CheckoutSessionPaymentStatus, CheckoutSessionStatus, EventKind, EventObject, EventType,
+    PaymentIntentStatus, Webhook,
 };
 use stripe_sdk_fake::{DEFAULT_API_KEY, DeliveryStatus, FakeError, FakeStripe};
 
@@ -215,7 +215,7 @@ async fn an_open_session_expires_and_then_cannot_complete() {
     let expired = client
         .checkout()
         .sessions()
-        .expire(&session.id, &CheckoutSessionExpireParams::default())
+        .expire(&session.id)
         .await
         .expect("expired");
     assert_eq!(expired.status, Some(CheckoutSessionStatus::Expired));
@@ -225,7 +225,7 @@ async fn an_open_session_expires_and_then_cannot_complete() {
     let again = client
         .checkout()
         .sessions()
-        .expire(&session.id, &CheckoutSessionExpireParams::default())
+        .expire(&session.id)
         .await
         .expect_err("already expired");
     assert_eq!(again.status().map(|status| status.as_u16()), Some(400));
