@@ -22,8 +22,8 @@ const MAX_DEPTH: u32 = 128;
 /// A type that can be read from JSON by [`Reader`]. Generated response types implement it.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no decoder in this build",
-    label = "`{Self}` is decoded only with the feature of the module that declares it",
-    note = "a type that the enabled features reach only through expandable fields is declared without its decoder; enable the Cargo feature named after the module that declares `{Self}`, the last segment of its path before the type's name (`stripe_sdk::invoice::Invoice` is decoded with the feature `invoice`)"
+    label = "`{Self}` is decoded only with its own Cargo feature",
+    note = "a type that the enabled features reach only through expandable fields is declared without its decoder; enable the Cargo feature that `{Self}`'s documentation names (\"Needs the Cargo feature `charge`\"): for a resource, its name in snake case (`Invoice` needs `invoice`, `CheckoutSession` needs `checkout_session`)"
 )]
 pub trait Decode: Sized {
     /// Reads one value of this type at the reader's position.
