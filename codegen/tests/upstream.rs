@@ -100,7 +100,7 @@ fn upstream_spec_gives_the_same_public_api() {
     );
     assert_eq!(own, theirs);
     assert!(
-        own.contains("pub async fn post_terminal_connection_tokens"),
+        own.contains("pub fn post_terminal_connection_tokens<'a>("),
         "{own}"
     );
     assert!(own.contains("pub type_: EventType,"), "{own}");
