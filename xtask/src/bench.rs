@@ -3,13 +3,13 @@
 //! three-resource program and the whole API, each beside async-stripe's equivalent) and the
 //! table of their ratios.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{bail, Context, Result};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::{SDK_DIR, Standalone, write_standalone};
+use crate::{write_standalone, Standalone, SDK_DIR};
 use stripe_codegen::Selection;
 
 /// The spec the full-API crate is generated from.
@@ -182,6 +182,9 @@ struct Build {
 
 struct Measured {
     total: Duration,
+    /// Every rustc run's CPU time (user and system), summed: the build's cost, which a loaded
+    /// machine inflates far less than it does the wall clock.
+    cpu: Duration,
     /// The SDK's crates' own times, for programs that build them.
     sdk: Option<SdkTimes>,
 }
@@ -198,6 +201,8 @@ struct SdkTimes {
     /// From the first start to the client's end: what the SDK adds to the build once its
     /// dependencies let it start.
     span: Duration,
+    /// The three crates' rustc CPU time (user and system), summed.
+    cpu: Duration,
 }
 
 /// A ratio row of the table: a measurement and its reference, by the builds' folders.
@@ -287,17 +292,19 @@ pub fn bench_compile(root: &Path, groups: &[Group], profile: Profile) -> Result<
         match build_cold(&app, profile) {
             Ok(measured) => {
                 println!(
-                    "bench-compile: {}: {:.1} s{}",
+                    "bench-compile: {}: {:.1} s ({:.1} s of rustc CPU){}",
                     build.folder,
                     measured.total.as_secs_f64(),
+                    measured.cpu.as_secs_f64(),
                     measured
                         .sdk
                         .map(|sdk| format!(
-                            ", stripe-sdk-types {:.1} s, stripe-sdk-params {:.1} s and stripe-sdk {:.1} s over {:.1} s",
+                            ", stripe-sdk-types {:.1} s, stripe-sdk-params {:.1} s and stripe-sdk {:.1} s over {:.1} s ({:.1} s of CPU)",
                             sdk.types.as_secs_f64(),
                             sdk.params.as_secs_f64(),
                             sdk.client.as_secs_f64(),
-                            sdk.span.as_secs_f64()
+                            sdk.span.as_secs_f64(),
+                            sdk.cpu.as_secs_f64()
                         ))
                         .unwrap_or_default()
                 );
@@ -490,56 +497,65 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
 }
 
 fn print_table(results: &[(&Build, Measured)], profile: Profile) {
-    let seconds = |folder: &str| {
+    let measured = |folder: &str| {
         results
             .iter()
             .find(|(build, _)| build.folder == folder)
-            .map(|(_, measured)| measured.total.as_secs_f64())
+            .map(|(_, measured)| (measured.total.as_secs_f64(), measured.cpu.as_secs_f64()))
     };
     println!();
-    println!("| {}, dependencies included | time |", profile.describe());
-    println!("| --- | --- |");
+    println!(
+        "| {}, dependencies included | time | rustc CPU |",
+        profile.describe()
+    );
+    println!("| --- | --- | --- |");
     for (build, measured) in results {
         println!(
-            "| {} (`{}`) | {:.1} s |",
+            "| {} (`{}`) | {:.1} s | {:.1} s |",
             build.label,
             build.folder,
-            measured.total.as_secs_f64()
+            measured.total.as_secs_f64(),
+            measured.cpu.as_secs_f64()
         );
     }
     println!();
-    println!("| comparison | ours | reference | ratio | difference |");
-    println!("| --- | --- | --- | --- | --- |");
+    println!(
+        "| comparison | ours | reference | ratio | difference | rustc CPU: ours / reference | ratio | difference |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for comparison in &COMPARISONS {
-        if let (Some(ours), Some(reference)) =
-            (seconds(comparison.ours), seconds(comparison.reference))
+        if let (Some((ours, ours_cpu)), Some((reference, reference_cpu))) =
+            (measured(comparison.ours), measured(comparison.reference))
         {
             println!(
-                "| {} | {ours:.1} s | {reference:.1} s | {:.2} | {:+.1} s |",
+                "| {} | {ours:.1} s | {reference:.1} s | {:.2} | {:+.1} s | {ours_cpu:.1} s / {reference_cpu:.1} s | {:.2} | {:+.1} s |",
                 comparison.what,
                 ours / reference,
-                ours - reference
+                ours - reference,
+                ours_cpu / reference_cpu,
+                ours_cpu - reference_cpu
             );
         }
     }
     println!();
     println!(
-        "| the SDK's crates, each rustc run timed | `stripe-sdk-types` | `stripe-sdk-params` | `stripe-sdk` | first start to last end |"
+        "| the SDK's crates, each rustc run timed | `stripe-sdk-types` | `stripe-sdk-params` | `stripe-sdk` | first start to last end | CPU of the three |"
     );
-    println!("| --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- |");
     for (build, measured) in results {
         if build.builds_sdk {
             match measured.sdk {
                 Some(sdk) => println!(
-                    "| `{}` | {:.2} s | {:.2} s | {:.2} s | {:.2} s |",
+                    "| `{}` | {:.2} s | {:.2} s | {:.2} s | {:.2} s | {:.2} s |",
                     build.folder,
                     sdk.types.as_secs_f64(),
                     sdk.params.as_secs_f64(),
                     sdk.client.as_secs_f64(),
-                    sdk.span.as_secs_f64()
+                    sdk.span.as_secs_f64(),
+                    sdk.cpu.as_secs_f64()
                 ),
                 None => println!(
-                    "| `{}` | not found in the rustc timer's lines | | | |",
+                    "| `{}` | not found in the rustc timer's lines | | | | |",
                     build.folder
                 ),
             }
@@ -628,9 +644,11 @@ fn build_cold(app: &Path, profile: Profile) -> Result<Measured> {
         bail!("cargo {} failed in {}", profile.name(), app.display());
     }
     let times = fs::read_to_string(&times).unwrap_or_default();
+    let runs = rustc_runs(&times);
     Ok(Measured {
         total,
-        sdk: sdk_times(&times),
+        cpu: runs.iter().map(|run| run.cpu).sum(),
+        sdk: sdk_times(&runs),
     })
 }
 
@@ -646,31 +664,86 @@ fn make_executable(_path: &Path) -> Result<()> {
     bail!("bench-compile times each crate with a shell script as RUSTC_WRAPPER, which needs a Unix")
 }
 
-/// The SDK's three crates in the timer's lines (see [`SdkTimes`]).
-fn sdk_times(times: &str) -> Option<SdkTimes> {
-    let (types_start, types_end) = crate_time(times, "stripe_sdk_types")?;
-    let (params_start, params_end) = crate_time(times, "stripe_sdk_params")?;
-    let (client_start, client_end) = crate_time(times, "stripe_sdk")?;
-    let seconds = |from: f64, to: f64| Duration::from_secs_f64((to - from).max(0.0));
-    Some(SdkTimes {
-        types: seconds(types_start, types_end),
-        params: seconds(params_start, params_end),
-        client: seconds(client_start, client_end),
-        span: seconds(types_start.min(params_start), client_end),
-    })
+/// One rustc run, as [`RUSTC_TIMER`] recorded it.
+struct RustcRun<'a> {
+    crate_name: &'a str,
+    start: f64,
+    end: f64,
+    cpu: Duration,
 }
 
-/// A crate's start and end from the timer's `name start end` lines: its library's rustc run
-/// (the longest, where a build script of the same name ran too).
-fn crate_time(times: &str, name: &str) -> Option<(f64, f64)> {
+/// The timer's `name start end user sys` lines; a line that does not read is skipped (a
+/// crate the timer could not name).
+fn rustc_runs(times: &str) -> Vec<RustcRun<'_>> {
     times
         .lines()
         .filter_map(|line| {
             let mut fields = line.split_whitespace();
-            (fields.next()? == name).then_some(())?;
+            let crate_name = fields.next()?;
             let start: f64 = fields.next()?.parse().ok()?;
             let end: f64 = fields.next()?.parse().ok()?;
-            Some((start, end))
+            let user = shell_times_seconds(fields.next()?)?;
+            let system = shell_times_seconds(fields.next()?)?;
+            Some(RustcRun {
+                crate_name,
+                start,
+                end,
+                cpu: Duration::from_secs_f64(user + system),
+            })
         })
-        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))
+        .collect()
+}
+
+/// Seconds from the shell's `times` format, `<minutes>m<seconds>s` (`1m2.500000s`).
+fn shell_times_seconds(text: &str) -> Option<f64> {
+    let (minutes, seconds) = text.strip_suffix('s')?.split_once('m')?;
+    Some(minutes.parse::<f64>().ok()? * 60.0 + seconds.parse::<f64>().ok()?)
+}
+
+/// The SDK's three crates in the timer's lines (see [`SdkTimes`]).
+fn sdk_times(runs: &[RustcRun<'_>]) -> Option<SdkTimes> {
+    let types = crate_run(runs, "stripe_sdk_types")?;
+    let params = crate_run(runs, "stripe_sdk_params")?;
+    let client = crate_run(runs, "stripe_sdk")?;
+    let seconds = |from: f64, to: f64| Duration::from_secs_f64((to - from).max(0.0));
+    Some(SdkTimes {
+        types: seconds(types.start, types.end),
+        params: seconds(params.start, params.end),
+        client: seconds(client.start, client.end),
+        span: seconds(types.start.min(params.start), client.end),
+        cpu: types.cpu + params.cpu + client.cpu,
+    })
+}
+
+/// A crate's library run: the longest of its name's runs, where a build script of the same
+/// name ran too.
+fn crate_run<'r, 'a>(runs: &'r [RustcRun<'a>], name: &str) -> Option<&'r RustcRun<'a>> {
+    runs.iter()
+        .filter(|run| run.crate_name == name)
+        .max_by(|a, b| (a.end - a.start).total_cmp(&(b.end - b.start)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_timers_lines_with_their_cpu_time() {
+        let times = "serde 10.0 12.5 0m2.250000s 0m0.250000s\n\
+                     stripe_sdk_types 20.0 50.0 1m0.500000s 0m1.000000s\n\
+                     stripe_sdk_params 20.0 30.0 0m9.000000s 0m0.500000s\n\
+                     stripe_sdk 50.0 60.0 0m8.000000s 0m0.000000s\n\
+                     stripe_sdk 1.0 1.5 0m0.400000s 0m0.000000s\n\
+                     unreadable 1.0\n";
+        let runs = rustc_runs(times);
+        assert_eq!(runs.len(), 5);
+        let total: Duration = runs.iter().map(|run| run.cpu).sum();
+        assert!((total.as_secs_f64() - 81.9).abs() < 1e-6);
+        let sdk = sdk_times(&runs).expect("the three crates are there");
+        assert_eq!(sdk.types, Duration::from_secs(30));
+        // The library run, not the build script's shorter run of the same name.
+        assert_eq!(sdk.client, Duration::from_secs(10));
+        assert_eq!(sdk.span, Duration::from_secs(40));
+        assert!((sdk.cpu.as_secs_f64() - 79.0).abs() < 1e-6);
+    }
 }
