@@ -46,7 +46,7 @@ pub fn fake_files(root: &Path, config_file: &str) -> Result<Vec<GeneratedFile>> 
         spec_file: &config.spec,
         command: REGEN_COMMAND,
     };
-    Ok(stripe_codegen::fake::generate(&spec, &api, None, options)?)
+    Ok(stripe_codegen::fake::generate(&spec, &api, None, None, options)?)
 }
 
 /// `regen` for the checked-in fake: writes (or with `check_only`, compares) its route table,
@@ -124,8 +124,26 @@ pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Resul
         spec_file: request.spec_file,
         command: &command,
     };
-    let generated =
-        stripe_codegen::fake::generate(request.spec, request.api, Some(request.features), options)?;
+    // The fixtures' ids give the fake its id prefixes.
+    let fixture_objects = match request.fixtures {
+        Some(fixtures) => {
+            let path = crate::absolute(root, fixtures);
+            let text = fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Some(
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .with_context(|| format!("{} is not JSON", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    let generated = stripe_codegen::fake::generate(
+        request.spec,
+        request.api,
+        Some(request.features),
+        fixture_objects.as_ref(),
+        options,
+    )?;
     let out = format!("{}/{STANDALONE_FAKE}", request.out_dir);
     let mut report = sync(root, &format!("{out}/src/gen"), &generated, false)?;
 

@@ -46,60 +46,27 @@ impl Ids {
         out
     }
 
-    /// A fresh id with `prefix` (`cus_NffrFeUfNV2Hib`).
+    /// A fresh id with `prefix` (`cus_NffrFeUfNV2Hib`), or without one where the prefix is
+    /// empty, as coupons' ids are.
     pub fn id(&mut self, prefix: &str) -> String {
+        if prefix.is_empty() {
+            return self.token(14);
+        }
         format!("{prefix}_{}", self.token(14))
     }
 }
 
-/// The id prefix Stripe uses for a resource, for when no fixture shows it.
-pub(crate) fn default_prefix(resource: &str) -> String {
-    let known = match resource {
-        "account" => "acct",
-        "application_fee" => "fee",
-        "balance_transaction" => "txn",
-        "bank_account" => "ba",
-        "card" => "card",
-        "charge" => "ch",
-        "checkout.session" => "cs_test",
-        "coupon" => "co",
-        "credit_note" => "cn",
-        "customer" => "cus",
-        "dispute" => "dp",
-        "event" => "evt",
-        "file" => "file",
-        "file_link" => "link",
-        "invoice" => "in",
-        "invoiceitem" => "ii",
-        "payment_intent" => "pi",
-        "payment_link" => "plink",
-        "payment_method" => "pm",
-        "payout" => "po",
-        "price" => "price",
-        "product" => "prod",
-        "promotion_code" => "promo",
-        "quote" => "qt",
-        "refund" => "re",
-        "setup_intent" => "seti",
-        "source" => "src",
-        "subscription" => "sub",
-        "subscription_item" => "si",
-        "subscription_schedule" => "sub_sched",
-        "tax_id" => "txi",
-        "tax_rate" => "txr",
-        "terminal.configuration" => "tmc",
-        "terminal.location" => "tml",
-        "terminal.reader" => "tmr",
-        "token" => "tok",
-        "topup" => "tu",
-        "transfer" => "tr",
-        "webhook_endpoint" => "we",
-        _ => "",
-    };
-    if !known.is_empty() {
-        return known.to_owned();
+/// The id prefix of `resource`'s objects: the one the generator read from the spec's examples
+/// or Stripe's fixtures (`ID_PREFIXES`), otherwise the initials of its name's words
+/// (`issuing.cardholder` -> `ic`, where no example or fixture shows its ids), or its first four letters where that is one letter.
+pub(crate) fn id_prefix(resource: &str) -> String {
+    let known = crate::r#gen::ID_PREFIXES
+        .binary_search_by(|(name, _)| (*name).cmp(resource))
+        .ok()
+        .and_then(|index| crate::r#gen::ID_PREFIXES.get(index));
+    if let Some((_, prefix)) = known {
+        return (*prefix).to_owned();
     }
-    // Otherwise the initials of the resource's last name (`issuing.cardholder` -> `ich`).
     let mut prefix: String = resource
         .split(['.', '_'])
         .filter_map(|word| word.chars().next())
@@ -138,7 +105,7 @@ impl Builder<'_> {
             .and_then(|fixture| fixture.get("id"))
             .and_then(Value::as_str)
             .and_then(prefix_of)
-            .map_or_else(|| default_prefix(resource), str::to_owned)
+            .map_or_else(|| id_prefix(resource), str::to_owned)
     }
 
     /// A new object of `schema` (usually a `{"$ref": name}`), with a fresh id and `created`
@@ -516,7 +483,9 @@ mod tests {
     fn prefixes_come_from_fixtures_or_the_name() {
         assert_eq!(prefix_of("cs_test_a1b2"), Some("cs_test"));
         assert_eq!(prefix_of("cus_Oaxlz8kB0PJWGa"), Some("cus"));
-        assert_eq!(default_prefix("customer"), "cus");
-        assert_eq!(default_prefix("issuing.cardholder"), "ic");
+        // The checked-in spec shows a reader's id in an example; the rest have no id shown.
+        assert_eq!(id_prefix("terminal.reader"), "tmr");
+        assert_eq!(id_prefix("widget.gizmo_part"), "wgp");
+        assert_eq!(id_prefix("payment_method"), "pm");
     }
 }
