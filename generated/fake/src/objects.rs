@@ -81,6 +81,44 @@ pub(crate) fn id_prefix(resource: &str) -> String {
     prefix.to_ascii_lowercase()
 }
 
+/// Gives an object `id`, and its nested lists' URLs with it (`/v1/charges/ch_.../refunds`),
+/// which name the id it had (a fixture's) before.
+pub(crate) fn set_id(fields: &mut Map<String, Value>, id: String) {
+    let old = fields
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|old| !old.is_empty())
+        .map(str::to_owned);
+    if let Some(old) = old {
+        for field in fields.values_mut() {
+            replace_in_urls(field, &old, &id);
+        }
+    }
+    fields.insert("id".to_owned(), Value::String(id));
+}
+
+/// Replaces `old` with `new` in every `url` string within `value`.
+fn replace_in_urls(value: &mut Value, old: &str, new: &str) {
+    match value {
+        Value::Object(fields) => {
+            for (name, field) in fields.iter_mut() {
+                match field {
+                    Value::String(url) if name == "url" && url.contains(old) => {
+                        *url = url.replace(old, new);
+                    }
+                    _ => replace_in_urls(field, old, new),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                replace_in_urls(item, old, new);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The prefix of a fixture's id: everything before its random part (`cs_test` of
 /// `cs_test_a1b2`).
 pub(crate) fn prefix_of(id: &str) -> Option<&str> {
@@ -142,7 +180,8 @@ impl Builder<'_> {
                 && fields.get("id").is_some_and(Value::is_string)
             {
                 let prefix = self.prefix(name);
-                fields.insert("id".to_owned(), Value::String(self.ids.id(&prefix)));
+                let id = self.ids.id(&prefix);
+                set_id(fields, id);
             }
             if fields.get("created").is_some_and(Value::is_number) {
                 fields.insert("created".to_owned(), Value::from(self.now));
@@ -477,6 +516,22 @@ mod tests {
         assert!(first.starts_with("cus_"));
         assert_eq!(first.len(), 18);
         assert_ne!(a.id("cus"), first);
+    }
+
+    #[test]
+    fn a_new_id_reaches_the_nested_lists_urls() {
+        let mut object = serde_json::json!({
+            "id": "ch_fixture",
+            "refunds": {"object": "list", "url": "/v1/charges/ch_fixture/refunds", "data": []},
+            "description": "ch_fixture stays where it is not a URL",
+        });
+        let Value::Object(fields) = &mut object else {
+            unreachable!("an object")
+        };
+        set_id(fields, "ch_123".to_owned());
+        assert_eq!(object["id"], "ch_123");
+        assert_eq!(object["refunds"]["url"], "/v1/charges/ch_123/refunds");
+        assert_eq!(object["description"], "ch_fixture stays where it is not a URL");
     }
 
     #[test]
