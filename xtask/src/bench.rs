@@ -3,13 +3,14 @@
 //! three-resource program and the whole API, each beside async-stripe's equivalent) and the
 //! table of their ratios.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::{write_standalone, Standalone, SDK_DIR};
+use crate::templates::Template;
+use crate::{SDK_DIR, Standalone, template, write_standalone};
 use stripe_codegen::Selection;
 
 /// The spec the full-API crate is generated from.
@@ -27,42 +28,117 @@ const ASYNC_STRIPE_API_CRATES: [&str; 11] = [
 ];
 
 /// The token program with the SDK: create a connection token with the blocking client.
-const TOKEN_PROGRAM: &str = include_str!("../templates/bench/token.rs");
+const TOKEN_PROGRAM: Template = template!("bench/token.rs");
 
 /// The floor: the same request as [`TOKEN_PROGRAM`] with raw reqwest (the SDK's features),
 /// serde and tokio, and no SDK.
-const FLOOR_PROGRAM: &str = include_str!("../templates/bench/token_floor.rs");
+const FLOOR_PROGRAM: Template = template!("bench/token_floor.rs");
 
 /// The token program against async-stripe (every crate with `full`, for the whole-API pair).
-const ASYNC_STRIPE_TOKEN_PROGRAM: &str = include_str!("../templates/bench/token_async_stripe.rs");
+const ASYNC_STRIPE_TOKEN_PROGRAM: Template = template!("bench/token_async_stripe.rs");
 
 /// The three-resource program with the SDK: a customer, a payment intent for them and a checkout
 /// session, with the blocking client.
 ///
 /// `PaymentIntentCreateParams` and `CheckoutSessionCreateParams` have required fields, so they
 /// are built from their constructors, which take those fields.
-const THREE_RESOURCE_PROGRAM: &str = include_str!("../templates/bench/three_resource.rs");
+const THREE_RESOURCE_PROGRAM: Template = template!("bench/three_resource.rs");
 
 /// The three-resource program against async-stripe, with its blocking client.
-const ASYNC_STRIPE_THREE_RESOURCE_PROGRAM: &str =
-    include_str!("../templates/bench/three_resource_async_stripe.rs");
+const ASYNC_STRIPE_THREE_RESOURCE_PROGRAM: Template =
+    template!("bench/three_resource_async_stripe.rs");
 
 /// The baseline of the webhook handlers: the same retrieval, with no handler and no `event`.
-const CHECKOUT_RETRIEVE_PROGRAM: &str = include_str!("../templates/bench/checkout_retrieve.rs");
+const CHECKOUT_RETRIEVE_PROGRAM: Template = template!("bench/checkout_retrieve.rs");
 
-/// A webhook handler matching `checkout.session.completed` by name, beside the retrieval.
-const WEBHOOK_ONE_PROGRAM: &str = include_str!("../templates/bench/webhook_one.rs");
-
-/// The same handler with async-stripe's webhook crate.
-const ASYNC_STRIPE_WEBHOOK_ONE_PROGRAM: &str =
-    include_str!("../templates/bench/webhook_one_async_stripe.rs");
-
-/// A webhook handler matching events of six resources by name, beside the retrieval.
-const WEBHOOK_SIX_PROGRAM: &str = include_str!("../templates/bench/webhook_six.rs");
+/// A webhook handler beside the retrieval, matching events by name: `{{handled}}` says which,
+/// and `{{arms}}` takes one match arm per event (see [`webhook_program`]).
+const WEBHOOK_PROGRAM: Template = template!("bench/webhook.rs");
 
 /// The same handler with async-stripe's webhook crate.
-const ASYNC_STRIPE_WEBHOOK_SIX_PROGRAM: &str =
-    include_str!("../templates/bench/webhook_six_async_stripe.rs");
+const ASYNC_STRIPE_WEBHOOK_PROGRAM: Template = template!("bench/webhook_async_stripe.rs");
+
+/// An event a webhook handler matches by name, and what its arm does in each SDK.
+struct HandledEvent {
+    /// The variant in our `EventKind` and in async-stripe's `EventObject` alike.
+    variant: &'static str,
+    /// The name the arm binds the event's object to.
+    object: &'static str,
+    /// The arm's body with our SDK, and with async-stripe (whose ids are newtypes).
+    ours: &'static str,
+    async_stripe: &'static str,
+}
+
+/// The one-resource handler's event.
+const CHECKOUT_SESSION_COMPLETED: HandledEvent = HandledEvent {
+    variant: "CheckoutSessionCompleted",
+    object: "session",
+    ours: "println!(\"fulfil {}\", session.id)",
+    async_stripe: "println!(\"fulfil {}\", session.id.as_str())",
+};
+
+/// The six-resource handler's events, one per resource of [`SIX_RESOURCES`].
+const SIX_RESOURCE_EVENTS: [HandledEvent; 6] = [
+    HandledEvent {
+        variant: "CustomerCreated",
+        object: "customer",
+        ours: "println!(\"welcome {}\", customer.id)",
+        async_stripe: "println!(\"welcome {}\", customer.id.as_str())",
+    },
+    HandledEvent {
+        variant: "ProductCreated",
+        object: "product",
+        ours: "println!(\"product {}\", product.id)",
+        async_stripe: "println!(\"product {}\", product.id.as_str())",
+    },
+    HandledEvent {
+        variant: "PriceCreated",
+        object: "price",
+        ours: "println!(\"price {}\", price.id)",
+        async_stripe: "println!(\"price {}\", price.id.as_str())",
+    },
+    CHECKOUT_SESSION_COMPLETED,
+    HandledEvent {
+        variant: "CustomerSubscriptionDeleted",
+        object: "subscription",
+        ours: "println!(\"ended {}\", subscription.id)",
+        async_stripe: "println!(\"ended {}\", subscription.id.as_str())",
+    },
+    HandledEvent {
+        variant: "InvoicePaid",
+        object: "invoice",
+        ours: "println!(\"paid {:?}\", invoice.id)",
+        async_stripe: "println!(\"paid {:?}\", invoice.id)",
+    },
+];
+
+/// What the six-resource handler's doc line says it handles.
+const SIX_RESOURCES_HANDLED: &str =
+    "events of six resources (customer, product, price, Checkout Session, subscription, invoice)";
+
+/// The webhook program handling `events`, with our SDK or with async-stripe.
+fn webhook_program(handled: &str, events: &[HandledEvent], async_stripe: bool) -> Result<String> {
+    let (template, enum_name) = if async_stripe {
+        (ASYNC_STRIPE_WEBHOOK_PROGRAM, "EventObject")
+    } else {
+        (WEBHOOK_PROGRAM, "EventKind")
+    };
+    let arms: Vec<String> = events
+        .iter()
+        .map(|event| {
+            let body = if async_stripe {
+                event.async_stripe
+            } else {
+                event.ours
+            };
+            format!(
+                "            {enum_name}::{}({}) => {body},",
+                event.variant, event.object
+            )
+        })
+        .collect();
+    template.fill(&[("handled", handled), ("arms", &arms.join("\n"))])
+}
 
 /// The six resources of the six-resource handler, as the whole-API crate's features.
 const SIX_RESOURCES: &str =
@@ -177,7 +253,8 @@ struct Build {
     dependencies: String,
     /// Whether it builds `stripe-sdk`, whose own time the table reports.
     builds_sdk: bool,
-    program: &'static str,
+    /// Its `src/main.rs`.
+    program: String,
 }
 
 struct Measured {
@@ -273,7 +350,7 @@ pub fn bench_compile(root: &Path, groups: &[Group], profile: Profile) -> Result<
         )?;
     }
 
-    let builds: Vec<Build> = builds(&root.join(SDK_DIR), &root.join(&full_dir))
+    let builds: Vec<Build> = builds(&root.join(SDK_DIR), &root.join(&full_dir))?
         .into_iter()
         .filter(|build| groups.contains(&build.group))
         .collect();
@@ -326,7 +403,7 @@ pub fn bench_compile(root: &Path, groups: &[Group], profile: Profile) -> Result<
 
 /// Every program, in the order they are built: each comparison's two sides one after the other,
 /// so that the machine's drift between them is small.
-fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
+fn builds(checked_in: &Path, full: &Path) -> Result<Vec<Build>> {
     let sdk = |path: &Path, features: &str| {
         format!(
             "stripe-sdk = {{ path = {:?}, default-features = false, features = [{features}] }}\n",
@@ -361,7 +438,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
         .iter()
         .map(|api_crate| (*api_crate, "\"full\""))
         .collect();
-    vec![
+    Ok(vec![
         Build {
             group: Group::Floor,
             label: "the token program with raw reqwest + serde + tokio (the floor)",
@@ -372,7 +449,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
                  tokio = { version = \"1\", default-features = false, features = [\"rt\", \"time\", \"net\"] }\n"
                 .to_owned(),
             builds_sdk: false,
-            program: FLOOR_PROGRAM,
+            program: FLOOR_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::Token,
@@ -380,7 +457,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "token-checked-in",
             dependencies: sdk(checked_in, "\"blocking\""),
             builds_sdk: true,
-            program: TOKEN_PROGRAM,
+            program: TOKEN_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::Token,
@@ -388,7 +465,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "token-full-api-one-feature",
             dependencies: sdk(full, "\"blocking\", \"terminal_connection_token\""),
             builds_sdk: true,
-            program: TOKEN_PROGRAM,
+            program: TOKEN_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::ThreeResource,
@@ -399,7 +476,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
                 "\"blocking\", \"customer\", \"payment_intent\", \"checkout_session\"",
             ),
             builds_sdk: true,
-            program: THREE_RESOURCE_PROGRAM,
+            program: THREE_RESOURCE_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::ThreeResource,
@@ -413,7 +490,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
                 None,
             ),
             builds_sdk: false,
-            program: ASYNC_STRIPE_THREE_RESOURCE_PROGRAM,
+            program: ASYNC_STRIPE_THREE_RESOURCE_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::WholeApi,
@@ -421,7 +498,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "whole-api-ours",
             dependencies: sdk(full, "\"blocking\", \"full\""),
             builds_sdk: true,
-            program: TOKEN_PROGRAM,
+            program: TOKEN_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::WholeApi,
@@ -429,7 +506,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "whole-api-async-stripe",
             dependencies: async_stripe(&every_async_stripe_crate, None),
             builds_sdk: false,
-            program: ASYNC_STRIPE_TOKEN_PROGRAM,
+            program: ASYNC_STRIPE_TOKEN_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::Webhooks,
@@ -437,7 +514,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "webhooks-none",
             dependencies: sdk(full, "\"blocking\", \"checkout_session\""),
             builds_sdk: true,
-            program: CHECKOUT_RETRIEVE_PROGRAM,
+            program: CHECKOUT_RETRIEVE_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::Webhooks,
@@ -445,7 +522,11 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "webhooks-one",
             dependencies: sdk(full, "\"blocking\", \"checkout_session\", \"event\""),
             builds_sdk: true,
-            program: WEBHOOK_ONE_PROGRAM,
+            program: webhook_program(
+                "`checkout.session.completed`",
+                &[CHECKOUT_SESSION_COMPLETED],
+                false,
+            )?,
         },
         Build {
             group: Group::Webhooks,
@@ -456,7 +537,11 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
                 Some("\"async-stripe-checkout\""),
             ),
             builds_sdk: false,
-            program: ASYNC_STRIPE_WEBHOOK_ONE_PROGRAM,
+            program: webhook_program(
+                "`checkout.session.completed`",
+                &[CHECKOUT_SESSION_COMPLETED],
+                true,
+            )?,
         },
         Build {
             group: Group::Webhooks,
@@ -464,7 +549,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "webhooks-six",
             dependencies: sdk(full, &format!("\"blocking\", \"event\", {SIX_RESOURCES}")),
             builds_sdk: true,
-            program: WEBHOOK_SIX_PROGRAM,
+            program: webhook_program(SIX_RESOURCES_HANDLED, &SIX_RESOURCE_EVENTS, false)?,
         },
         Build {
             group: Group::Webhooks,
@@ -475,7 +560,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
                 Some("\"async-stripe-core\", \"async-stripe-checkout\", \"async-stripe-billing\""),
             ),
             builds_sdk: false,
-            program: ASYNC_STRIPE_WEBHOOK_SIX_PROGRAM,
+            program: webhook_program(SIX_RESOURCES_HANDLED, &SIX_RESOURCE_EVENTS, true)?,
         },
         Build {
             group: Group::Webhooks,
@@ -483,7 +568,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "webhooks-full",
             dependencies: sdk(full, "\"blocking\", \"full\""),
             builds_sdk: true,
-            program: WEBHOOK_SIX_PROGRAM,
+            program: webhook_program(SIX_RESOURCES_HANDLED, &SIX_RESOURCE_EVENTS, false)?,
         },
         Build {
             group: Group::Webhooks,
@@ -491,9 +576,9 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "webhooks-full-async-stripe",
             dependencies: async_stripe(&every_async_stripe_crate, Some("\"full\"")),
             builds_sdk: false,
-            program: ASYNC_STRIPE_WEBHOOK_SIX_PROGRAM,
+            program: webhook_program(SIX_RESOURCES_HANDLED, &SIX_RESOURCE_EVENTS, true)?,
         },
-    ]
+    ])
 }
 
 fn print_table(results: &[(&Build, Measured)], profile: Profile) {
@@ -573,7 +658,7 @@ fn write_program(root: &Path, app: &Path, build: &Build) -> Result<()> {
     );
     fs::write(app.join("Cargo.toml"), manifest)
         .with_context(|| format!("cannot write {}/Cargo.toml", app.display()))?;
-    fs::write(app.join("src/main.rs"), build.program)
+    fs::write(app.join("src/main.rs"), &build.program)
         .with_context(|| format!("cannot write {}/src/main.rs", app.display()))?;
     // The workspace's lock file pins the dependencies every program shares (serde, tokio,
     // reqwest, ...) to the same versions; cargo adds what only async-stripe needs.
@@ -745,5 +830,41 @@ mod tests {
         assert_eq!(sdk.client, Duration::from_secs(10));
         assert_eq!(sdk.span, Duration::from_secs(40));
         assert!((sdk.cpu.as_secs_f64() - 79.0).abs() < 1e-6);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_program_is_filled_and_each_handler_has_its_arms() {
+        let builds = builds(Path::new("sdk"), Path::new("full")).expect("every template fills");
+        let program = |folder: &str| -> &str {
+            let build = builds.iter().find(|build| build.folder == folder);
+            &build.expect("the build exists").program
+        };
+        for build in &builds {
+            assert!(!build.program.contains("{{"), "{}", build.program);
+        }
+        assert!(program("webhooks-one").contains(
+            "        Ok(event) => match event.kind() {\n            \
+             EventKind::CheckoutSessionCompleted(session) => println!(\"fulfil {}\", session.id),\n            \
+             _ => println!(\"ignore {}\", event.id),\n"
+        ));
+        for (folder, arms) in [
+            ("webhooks-six", "EventKind::"),
+            ("webhooks-full", "EventKind::"),
+            ("webhooks-six-async-stripe", "EventObject::"),
+        ] {
+            let handled = program(folder)
+                .matches(&format!("            {arms}"))
+                .count();
+            assert_eq!(handled, 6, "{}", program(folder));
+        }
+        assert!(
+            program("webhooks-one-async-stripe")
+                .contains("EventObject::CheckoutSessionCompleted(session) => println!(\"fulfil {}\", session.id.as_str()),")
+        );
     }
 }
