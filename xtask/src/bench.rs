@@ -4,6 +4,7 @@
 //! table of their ratios.
 
 use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -264,6 +265,30 @@ struct Measured {
     cpu: Duration,
     /// The SDK's crates' own times, for programs that build them.
     sdk: Option<SdkTimes>,
+    /// Each crate's rustc CPU time by crate name (its runs summed), for comparing two builds
+    /// on the crates only one of them compiles.
+    crates: BTreeMap<String, f64>,
+}
+
+impl Measured {
+    /// This build's CPU time as it would be at the reference's load: the reference's own
+    /// total, less what only the reference compiles, plus what only this build compiles. The
+    /// dependencies both compile (tokio, serde, reqwest...) are counted at the reference's
+    /// cost, so a change of load between the two builds moves only the crates that differ.
+    /// The SDK's crates always differ: two programs build them with other features.
+    fn cpu_at_reference_load(&self, reference: &Measured) -> f64 {
+        let only = |build: &Measured, other: &Measured| -> f64 {
+            build
+                .crates
+                .iter()
+                .filter(|(name, _)| {
+                    SDK_CRATES.contains(&name.as_str()) || !other.crates.contains_key(*name)
+                })
+                .map(|(_, cpu)| cpu)
+                .sum()
+        };
+        reference.cpu.as_secs_f64() - only(reference, self) + only(self, reference)
+    }
 }
 
 /// The SDK's crates' own rustc runs, timed by [`RUSTC_TIMER`].
@@ -586,7 +611,7 @@ fn print_table(results: &[(&Build, Measured)], profile: Profile) {
         results
             .iter()
             .find(|(build, _)| build.folder == folder)
-            .map(|(_, measured)| (measured.total.as_secs_f64(), measured.cpu.as_secs_f64()))
+            .map(|(_, measured)| measured)
     };
     println!();
     println!(
@@ -605,20 +630,23 @@ fn print_table(results: &[(&Build, Measured)], profile: Profile) {
     }
     println!();
     println!(
-        "| comparison | ours | reference | ratio | difference | rustc CPU: ours / reference | ratio | difference |"
+        "| comparison | ours | reference | ratio | difference | rustc CPU: ours / reference | ratio | difference | CPU ratio at the reference's load |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for comparison in &COMPARISONS {
-        if let (Some((ours, ours_cpu)), Some((reference, reference_cpu))) =
+        if let (Some(ours), Some(reference)) =
             (measured(comparison.ours), measured(comparison.reference))
         {
+            let (time, reference_time) = (ours.total.as_secs_f64(), reference.total.as_secs_f64());
+            let (cpu, reference_cpu) = (ours.cpu.as_secs_f64(), reference.cpu.as_secs_f64());
             println!(
-                "| {} | {ours:.1} s | {reference:.1} s | {:.2} | {:+.1} s | {ours_cpu:.1} s / {reference_cpu:.1} s | {:.2} | {:+.1} s |",
+                "| {} | {time:.1} s | {reference_time:.1} s | {:.2} | {:+.1} s | {cpu:.1} s / {reference_cpu:.1} s | {:.2} | {:+.1} s | {:.2} |",
                 comparison.what,
-                ours / reference,
-                ours - reference,
-                ours_cpu / reference_cpu,
-                ours_cpu - reference_cpu
+                time / reference_time,
+                time - reference_time,
+                cpu / reference_cpu,
+                cpu - reference_cpu,
+                ours.cpu_at_reference_load(reference) / reference_cpu
             );
         }
     }
@@ -734,6 +762,7 @@ fn build_cold(app: &Path, profile: Profile) -> Result<Measured> {
         total,
         cpu: runs.iter().map(|run| run.cpu).sum(),
         sdk: sdk_times(&runs),
+        crates: crate_cpu(&runs),
     })
 }
 
@@ -779,6 +808,18 @@ fn rustc_runs(times: &str) -> Vec<RustcRun<'_>> {
         .collect()
 }
 
+/// The SDK's crates, by the names rustc knows them.
+const SDK_CRATES: [&str; 3] = ["stripe_sdk", "stripe_sdk_types", "stripe_sdk_params"];
+
+/// Each crate's CPU seconds, its runs (a build script's and its library's) summed.
+fn crate_cpu(runs: &[RustcRun<'_>]) -> BTreeMap<String, f64> {
+    let mut crates = BTreeMap::new();
+    for run in runs {
+        *crates.entry(run.crate_name.to_owned()).or_insert(0.0) += run.cpu.as_secs_f64();
+    }
+    crates
+}
+
 /// Seconds from the shell's `times` format, `<minutes>m<seconds>s` (`1m2.500000s`).
 fn shell_times_seconds(text: &str) -> Option<f64> {
     let (minutes, seconds) = text.strip_suffix('s')?.split_once('m')?;
@@ -813,6 +854,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_build_is_compared_at_its_references_load() {
+        let build = |crates: &[(&str, f64)]| Measured {
+            total: Duration::ZERO,
+            cpu: Duration::from_secs_f64(crates.iter().map(|(_, cpu)| cpu).sum()),
+            sdk: None,
+            crates: crates
+                .iter()
+                .map(|(name, cpu)| ((*name).to_owned(), *cpu))
+                .collect(),
+        };
+        // The shared crates took half again as long in our build (the machine was busier):
+        // only what differs counts.
+        let ours = build(&[
+            ("tokio", 15.0),
+            ("serde", 6.0),
+            ("stripe_sdk", 3.0),
+            ("app", 1.0),
+        ]);
+        let reference = build(&[("tokio", 10.0), ("serde", 4.0), ("app_floor", 0.5)]);
+        let at_load = ours.cpu_at_reference_load(&reference);
+        assert!((at_load - 18.0).abs() < 1e-9, "{at_load}");
+        // The SDK's crates count on both sides: the features differ, not the dependencies.
+        let with_sdk = build(&[
+            ("tokio", 10.0),
+            ("serde", 4.0),
+            ("stripe_sdk", 2.0),
+            ("app_floor", 0.5),
+        ]);
+        let at_load = ours.cpu_at_reference_load(&with_sdk);
+        assert!((at_load - 18.0).abs() < 1e-9, "{at_load}");
+    }
+
+    #[test]
     fn reads_the_timers_lines_with_their_cpu_time() {
         let times = "serde 10.0 12.5 0m2.250000s 0m0.250000s\n\
                      stripe_sdk_types 20.0 50.0 1m0.500000s 0m1.000000s\n\
@@ -831,11 +905,6 @@ mod tests {
         assert_eq!(sdk.span, Duration::from_secs(40));
         assert!((sdk.cpu.as_secs_f64() - 79.0).abs() < 1e-6);
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn every_program_is_filled_and_each_handler_has_its_arms() {
