@@ -132,6 +132,14 @@ impl Engine {
                 request.params,
                 request.path,
             ),
+            // The balance is the sum of the balance transactions, as they stand now.
+            _ if route.def.id == "GetBalance" => Ok(lifecycle::balance(
+                account
+                    .objects
+                    .values()
+                    .filter(|stored| stored.resource == "balance_transaction")
+                    .map(|stored| &stored.value),
+            )),
             _ => Ok(builder.object(&response_schema)),
         }
     }
@@ -285,14 +293,31 @@ fn create(
             fields.insert("id".to_owned(), Value::String(id.to_owned()));
         }
     }
-    let effects = {
-        let lookup = |id: &str, kind: &str| account.value(kind, id);
-        let mut context = Context {
-            builder,
-            lookup: &lookup,
-        };
-        lifecycle::created(resource, &mut object, request.params, &mut context)
-    };
+    // A nested collection's create (`POST /v1/charges/{charge}/refunds`) names its parent
+    // in the path; the lifecycle reads it as the param of the same name.
+    let mut with_parent = None;
+    if let Some(parent) = request.path_values.last() {
+        let name = request
+            .route
+            .def
+            .path
+            .rsplit('{')
+            .next()
+            .and_then(|rest| rest.split_once('}'))
+            .map_or("", |(name, _)| name);
+        if !name.is_empty() && !request.params.contains_key(name) {
+            let mut params = request.params.clone();
+            params.insert(name.to_owned(), Value::String(parent.clone()));
+            with_parent = Some(params);
+        }
+    }
+    let params = with_parent.as_ref().unwrap_or(request.params);
+    let effects = in_context(builder, account, |context| {
+        lifecycle::created(resource, &mut object, params, context)
+    });
+    if effects.refused_outright() {
+        return apply_effects(account, effects, writes).map(|()| object);
+    }
     account.store_new(resource, request.path, &object, writes);
     apply_effects(account, effects, writes)?;
     Ok(object)
@@ -331,14 +356,9 @@ fn delete(
     writes: &mut Vec<Write>,
 ) -> Result<Value, (u16, Value)> {
     let resource = request.route.def.resource;
-    let deletion = {
-        let lookup = |other: &str, kind: &str| account.value(kind, other);
-        let mut context = Context {
-            builder,
-            lookup: &lookup,
-        };
-        lifecycle::deleted(resource, &mut object, &mut context)
-    };
+    let deletion = in_context(builder, account, |context| {
+        lifecycle::deleted(resource, &mut object, context)
+    });
     if let Deletion::Kept(effects) = deletion {
         if let Some(stored) = account.get_mut(resource, id) {
             stored.value = object.clone();
@@ -401,21 +421,16 @@ fn step(
     writes: &mut Vec<Write>,
 ) -> Result<Value, (u16, Value)> {
     let resource = request.route.def.resource;
-    let effects = {
-        let lookup = |other: &str, kind: &str| account.value(kind, other);
-        let mut context = Context {
-            builder,
-            lookup: &lookup,
-        };
+    let effects = in_context(builder, account, |context| {
         lifecycle::act(
             resource,
             request.route.def.verb(),
             &mut object,
             request.params,
-            &mut context,
+            context,
         )
         .unwrap_or_default()
-    };
+    });
     if let Some(stored) = account.get_mut(resource, id) {
         stored.value = object.clone();
     }
@@ -423,9 +438,25 @@ fn step(
     Ok(object)
 }
 
+/// Runs `body` with a lifecycle's context over the account's stored objects.
+pub(crate) fn in_context<T>(
+    builder: &mut Builder<'_>,
+    account: &Account,
+    body: impl FnOnce(&mut Context<'_, '_>) -> T,
+) -> T {
+    let lookup = |id: &str, kind: &str| account.value(kind, id);
+    let scan = |kind: &str| account.values_of(kind);
+    let mut context = Context {
+        builder,
+        lookup: &lookup,
+        scan: &scan,
+    };
+    body(&mut context)
+}
+
 /// Stores what a lifecycle step changed and made, and adds its events after the created
 /// objects' own; its refusal, if any, is the answer.
-fn apply_effects(
+pub(crate) fn apply_effects(
     account: &mut Account,
     effects: Effects,
     writes: &mut Vec<Write>,

@@ -546,9 +546,11 @@ impl FakeStripe {
     /// returns the session: `status` `complete`, `payment_status` `paid` (in setup mode it
     /// stays `no_payment_required`), and `checkout.session.completed` recorded and delivered
     /// like any event. In payment mode the session also gets a `succeeded` payment intent for
-    /// its amount (recording `payment_intent.created` and `payment_intent.succeeded` first),
-    /// when the fake routes payment intents and the session's amount is known (its line items
-    /// carry `price_data`); no subscription, invoice or setup intent is made.
+    /// its amount, with its charge (recording `payment_intent.created`, `charge.succeeded`
+    /// and `payment_intent.succeeded` first), when the fake routes payment intents and the
+    /// session's amount is known. In subscription mode the customer is made when the session
+    /// named none, and the subscription of its line items starts with its first invoice paid
+    /// (`session.subscription`, `session.invoice`). No setup intent is made.
     ///
     /// Stripe has no such endpoint (only the customer completes a session there); the fake
     /// also routes it over HTTP, for other clients of its binary, as `POST
@@ -564,20 +566,53 @@ impl FakeStripe {
     /// otherwise: `404 resource_missing` for an unknown id, and `400 invalid_request_error`
     /// for a session that is not `open` (already completed, or expired).
     pub fn complete_checkout_session(&self, id: &str) -> Result<Value, FakeError> {
-        if self
-            .engine
-            .table
-            .route(helpers::COMPLETE_CHECKOUT_SESSION)
-            .is_none()
-        {
-            return Err(FakeError::MissingFeature {
-                helper: "complete_checkout_session",
-                feature: helpers::CHECKOUT_SESSION_FEATURE,
-            });
+        self.call_helper(
+            helpers::COMPLETE_CHECKOUT_SESSION,
+            (
+                "complete_checkout_session",
+                helpers::CHECKOUT_SESSION_FEATURE,
+            ),
+            helpers::complete_checkout_session_path(id),
+        )
+    }
+
+    /// Completes a connected account's onboarding as if its owner had finished Stripe's hosted
+    /// form, and returns the account: `charges_enabled`, `payouts_enabled` and
+    /// `details_submitted` true, every capability requested `active`, nothing due, and
+    /// `account.updated` recorded. Until then the account cannot receive the transfer of a
+    /// destination charge, which Stripe refuses with `insufficient_capabilities_for_transfer`.
+    ///
+    /// Stripe has no such endpoint; the fake also routes it over HTTP, as `POST
+    /// /v1/test_helpers/accounts/{account}/complete_onboarding`, and this call is that request
+    /// without the network, as [`complete_checkout_session`](Self::complete_checkout_session)
+    /// is.
+    ///
+    /// # Errors
+    ///
+    /// [`FakeError::MissingFeature`] when the fake was built without the `account` family;
+    /// [`FakeError::Refused`] with `404 resource_missing` for an unknown id.
+    pub fn complete_account_onboarding(&self, id: &str) -> Result<Value, FakeError> {
+        self.call_helper(
+            helpers::COMPLETE_ACCOUNT_ONBOARDING,
+            ("complete_account_onboarding", helpers::ACCOUNT_FEATURE),
+            helpers::complete_account_onboarding_path(id),
+        )
+    }
+
+    /// One of our test helpers' requests, made without the network on the platform account:
+    /// the answer's object, or its refusal.
+    fn call_helper(
+        &self,
+        operation: &str,
+        (helper, feature): (&'static str, &'static str),
+        path: String,
+    ) -> Result<Value, FakeError> {
+        if self.engine.table.route(operation).is_none() {
+            return Err(FakeError::MissingFeature { helper, feature });
         }
         let incoming = engine::Incoming {
             method: "POST".to_owned(),
-            path: helpers::complete_checkout_session_path(id),
+            path,
             query: String::new(),
             authorization: Some(format!("Bearer {}", self.client_key)),
             idempotency_key: None,

@@ -64,9 +64,15 @@ pub(crate) fn page(
         .as_deref()
         .and_then(|schema| schema.get("properties"))
         .and_then(Value::as_object);
+    // Subscriptions are listed without the canceled ones unless `status` asks for them, and
+    // `status=all` lists every one, as on Stripe.
+    let subscriptions = resource == "subscription";
+    let all_statuses = subscriptions && params.get("status").and_then(Value::as_str) == Some("all");
+    let hide_canceled = subscriptions && !params.contains_key("status");
     let filters: Vec<(&String, &Value)> = params
         .iter()
         .filter(|(name, _)| !LIST_CONTROLS.contains(&name.as_str()))
+        .filter(|(name, _)| !(all_statuses && *name == "status"))
         .filter(|(name, _)| {
             item_properties.is_some_and(|properties| properties.contains_key(*name))
         })
@@ -78,6 +84,9 @@ pub(crate) fn page(
         .map(|names| names.iter().collect());
     let matching: Vec<(&String, &Stored)> = newest_first
         .into_iter()
+        .filter(|(_, stored)| {
+            !hide_canceled || stored.value.get("status").and_then(Value::as_str) != Some("canceled")
+        })
         .filter(|(_, stored)| {
             filters
                 .iter()

@@ -47,6 +47,20 @@ impl Account {
         self.get(resource, id).map(|stored| stored.value.clone())
     }
 
+    /// Copies of every stored object of `resource`, collection by collection (in path
+    /// order), each collection oldest first, so that the order does not depend on hashing.
+    pub fn values_of(&self, resource: &str) -> Vec<Value> {
+        let mut paths: Vec<&String> = self.collections.keys().collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .filter_map(|path| self.collections.get(path))
+            .flatten()
+            .filter_map(|id| self.get(resource, id))
+            .map(|stored| stored.value.clone())
+            .collect()
+    }
+
     /// Whether an object of `resource` with `id` was deleted.
     pub fn was_deleted(&self, resource: &'static str, id: &str) -> bool {
         self.deleted.contains(&(resource, id.to_owned()))

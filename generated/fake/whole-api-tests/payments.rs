@@ -81,7 +81,11 @@ async fn a_visa_payment_succeeds_and_cannot_then_be_canceled() {
     );
     assert_eq!(
         event_types(&fake),
-        ["payment_intent.created", "payment_intent.succeeded"]
+        [
+            "payment_intent.created",
+            "charge.succeeded",
+            "payment_intent.succeeded"
+        ]
     );
 }
 
@@ -138,7 +142,9 @@ async fn a_manual_capture_is_authorized_then_captured() {
         event_types(&fake),
         [
             "payment_intent.created",
+            "charge.succeeded",
             "payment_intent.amount_capturable_updated",
+            "charge.captured",
             "payment_intent.succeeded"
         ]
     );
@@ -188,6 +194,7 @@ async fn a_declined_card_is_a_card_error_and_can_be_retried() {
         [
             "payment_intent.created",
             "payment_intent.payment_failed",
+            "charge.succeeded",
             "payment_intent.succeeded"
         ]
     );
@@ -245,6 +252,7 @@ async fn a_simulated_reader_processes_a_payment() {
         event_types(&fake),
         [
             "payment_intent.created",
+            "charge.succeeded",
             "payment_intent.succeeded",
             "terminal.reader.action_succeeded"
         ]
