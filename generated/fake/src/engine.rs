@@ -176,7 +176,13 @@ impl Engine {
     /// test clock renew (those on one wait for its `advance`).
     fn time_passes(&self, state: &mut State) {
         let now = state.now;
-        let mut keys: Vec<String> = state.store.accounts.keys().cloned().collect();
+        let mut keys: Vec<String> = state
+            .store
+            .accounts
+            .iter()
+            .filter(|(_, account)| account.moves_with_time)
+            .map(|(key, _)| key.clone())
+            .collect();
         keys.sort();
         for key in keys {
             let mut writes = Vec::new();

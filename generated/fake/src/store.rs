@@ -25,6 +25,10 @@ pub(crate) struct Account {
     /// The ids deleted, per resource: deleting coupon `250FF` leaves plan `250FF` alone, as
     /// on Stripe, where each resource has its own ids.
     deleted: HashSet<(&'static str, String)>,
+    /// Whether the account holds objects that change as time passes (subscriptions, which
+    /// renew, and balance transactions, which become available), so that a move of the clock
+    /// skips the accounts that hold none without looking through their objects.
+    pub moves_with_time: bool,
 }
 
 impl Account {
@@ -109,6 +113,7 @@ impl Account {
         let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned) else {
             return;
         };
+        self.moves_with_time |= matches!(resource, "subscription" | "balance_transaction");
         self.insert(resource, collection, id, object.clone(), false);
         writes.push(Write {
             resource,

@@ -158,7 +158,7 @@ async fn our_helper_completes_an_open_session_once() {
     );
     assert_eq!(status, 400);
     assert_eq!(error["error"]["type"], "invalid_request_error");
-    assert_eq!(fake.events().len(), 3);
+    assert_eq!(fake.events().len(), 4);
 
     let (status, error) = refused(
         fake.complete_checkout_session("cs_test_unknown")

@@ -226,7 +226,10 @@ fn item_line(item: &Value, context: &mut Context<'_, '_>) -> Value {
     set(
         &mut line,
         "metadata",
-        item.get("metadata").cloned().unwrap_or(json!({})),
+        item.get("metadata")
+            .filter(|metadata| metadata.is_object())
+            .cloned()
+            .unwrap_or(json!({})),
     );
     line
 }
