@@ -24,6 +24,9 @@ pub(crate) struct Request<'a> {
     pub params: &'a Params,
     /// The concrete path (`/v1/customers/cus_1/sources`), the collection a create lists in.
     pub path: &'a str,
+    /// Whether ids that name no stored object are Stripe's 404 (not the stripe-mock-like
+    /// mode).
+    pub strict: bool,
 }
 
 impl Engine {
@@ -61,6 +64,7 @@ impl Engine {
             path_values,
             params: params.as_object().unwrap_or(&empty),
             path,
+            strict: self.config.unknown_ids == UnknownIds::Missing,
         };
         let State {
             store, ids, now, ..
@@ -312,7 +316,7 @@ fn create(
         }
     }
     let params = with_parent.as_ref().unwrap_or(request.params);
-    let effects = in_context(builder, account, |context| {
+    let effects = in_context(builder, account, request.strict, |context| {
         lifecycle::created(resource, &mut object, params, context)
     });
     if effects.refused_outright() {
@@ -356,7 +360,7 @@ fn delete(
     writes: &mut Vec<Write>,
 ) -> Result<Value, (u16, Value)> {
     let resource = request.route.def.resource;
-    let deletion = in_context(builder, account, |context| {
+    let deletion = in_context(builder, account, request.strict, |context| {
         lifecycle::deleted(resource, &mut object, context)
     });
     if let Deletion::Kept(effects) = deletion {
@@ -421,7 +425,7 @@ fn step(
     writes: &mut Vec<Write>,
 ) -> Result<Value, (u16, Value)> {
     let resource = request.route.def.resource;
-    let effects = in_context(builder, account, |context| {
+    let effects = in_context(builder, account, request.strict, |context| {
         lifecycle::act(
             resource,
             request.route.def.verb(),
@@ -442,6 +446,7 @@ fn step(
 pub(crate) fn in_context<T>(
     builder: &mut Builder<'_>,
     account: &Account,
+    strict: bool,
     body: impl FnOnce(&mut Context<'_, '_>) -> T,
 ) -> T {
     let lookup = |id: &str, kind: &str| account.value(kind, id);
@@ -450,6 +455,7 @@ pub(crate) fn in_context<T>(
         builder,
         lookup: &lookup,
         scan: &scan,
+        strict,
     };
     body(&mut context)
 }

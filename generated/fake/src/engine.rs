@@ -203,7 +203,7 @@ impl Engine {
                     ids,
                     now,
                 };
-                let effects = in_context(&mut builder, account, |context| {
+                let effects = in_context(&mut builder, account, true, |context| {
                     lifecycle::renew_due(context, None, now)
                 });
                 // Renewals refuse nothing: a failed payment is recorded, not answered.

@@ -8,7 +8,7 @@
 //! and `mark_uncollectible` close an open invoice.
 
 use super::cards::{approve_intent, card_error, decline_intent, decline_of};
-use super::money::charge_intent;
+use super::money::{charge_intent, failed_charge};
 use super::{
     Context, Effects, Lifecycle, Params, id_of, invalid_request, missing_object, number, set, text,
 };
@@ -414,7 +414,14 @@ pub(super) fn pay(invoice: &mut Value, params: &Params, context: &mut Context<'_
     match decline_of(&payment_method, stored.as_ref()) {
         Some(decline) => {
             decline_intent(&mut intent, &decline, &payment_method);
+            let failed = failed_charge(&mut intent, &decline, &payment_method, context);
+            set(
+                invoice,
+                "charge",
+                intent.get("latest_charge").cloned().unwrap_or(Value::Null),
+            );
             effects.create("payment_intent", PAYMENT_INTENTS, &intent);
+            effects.merge(failed);
             effects.record("payment_intent", "payment_intent.payment_failed", &intent);
             effects.record("invoice", "invoice.payment_failed", invoice);
             let error = card_error(&decline, &payment_method);
@@ -528,7 +535,7 @@ impl Lifecycle for InvoiceItem {
             return Effects::default();
         };
         let Some(mut invoice) = (context.lookup)(invoice_id, "invoice") else {
-            return missing_object("invoice", invoice_id, "invoice");
+            return context.missing("invoice", invoice_id, "invoice");
         };
         if text(&invoice, "status") != "draft" {
             return not_in_status(&invoice, "add items to", "draft");

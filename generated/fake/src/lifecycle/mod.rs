@@ -44,6 +44,22 @@ pub(crate) struct Context<'a, 'b> {
     pub builder: &'a mut Builder<'b>,
     pub lookup: &'a dyn Fn(&str, &str) -> Option<Value>,
     pub scan: &'a dyn Fn(&str) -> Vec<Value>,
+    /// Whether an id that names no stored object is Stripe's 404 (the default), rather than
+    /// taken as it is (the stripe-mock-like mode, `UnknownIds::Synthesize`).
+    pub strict: bool,
+}
+
+impl Context<'_, '_> {
+    /// Stripe's 404 for another object a step names that does not exist; in the
+    /// stripe-mock-like mode, where any id is taken, nothing, so that the step goes on without
+    /// it.
+    pub fn missing(&self, resource: &str, id: &str, param: &str) -> Effects {
+        if self.strict {
+            missing_object(resource, id, param)
+        } else {
+            Effects::default()
+        }
+    }
 }
 
 /// What a step did, besides changing the object it acted on.

@@ -6,10 +6,9 @@
 //! account and its ApplicationFee. The Charge lifecycle follows `POST /v1/charges` (with a
 //! test token or payment method) and its `capture` and `refund` actions.
 
+use super::cards::Decline;
 use super::refund::refund_charge;
-use super::{
-    Context, Effects, Lifecycle, Params, id_of, invalid_request, missing_object, number, set, text,
-};
+use super::{Context, Effects, Lifecycle, Params, id_of, invalid_request, number, set, text};
 use crate::error::envelope;
 use crate::objects::Builder;
 use serde_json::{Map, Value, json};
@@ -74,21 +73,19 @@ pub(super) fn balance_transaction(
     transaction
 }
 
-/// The charge a payment intent's succeeded (or authorized, with `capture_method=manual`)
-/// payment makes, named by its `latest_charge`; captured at once unless the intent waits for
-/// its capture. Returns the charge's objects and events.
-pub(super) fn charge_intent(intent: &mut Value, context: &mut Context<'_, '_>) -> Effects {
+/// A new charge of `amount` for the intent's payment with `payment_method`, approved (the
+/// caller changes what a decline changes); `None` when the fake has no charge schema.
+fn charge_of(
+    intent: &Value,
+    amount: i64,
+    payment_method: &str,
+    context: &mut Context<'_, '_>,
+) -> Option<Value> {
     let mut charge = context.builder.object(&json!({"$ref": "charge"}));
     if text(&charge, "id").is_empty() {
-        return Effects::default();
+        return None;
     }
-    let captured = text(intent, "status") == "succeeded";
-    let amount = if captured {
-        number(intent, "amount_received")
-    } else {
-        number(intent, "amount_capturable")
-    };
-    let payment_method = id_of(intent, "payment_method").to_owned();
+    let copied = |name: &str| intent.get(name).cloned().unwrap_or(Value::Null);
     for (name, value) in [
         ("amount", json!(amount)),
         ("amount_captured", json!(0)),
@@ -101,43 +98,21 @@ pub(super) fn charge_intent(intent: &mut Value, context: &mut Context<'_, '_>) -
             "currency",
             intent.get("currency").cloned().unwrap_or(json!("usd")),
         ),
-        (
-            "customer",
-            intent.get("customer").cloned().unwrap_or(Value::Null),
-        ),
-        (
-            "description",
-            intent.get("description").cloned().unwrap_or(Value::Null),
-        ),
-        (
-            "invoice",
-            intent.get("invoice").cloned().unwrap_or(Value::Null),
-        ),
+        ("customer", copied("customer")),
+        ("description", copied("description")),
+        ("invoice", copied("invoice")),
         (
             "metadata",
             intent.get("metadata").cloned().unwrap_or(json!({})),
         ),
-        (
-            "payment_intent",
-            intent.get("id").cloned().unwrap_or(Value::Null),
-        ),
+        ("payment_intent", copied("id")),
         ("payment_method", json!(payment_method)),
         ("balance_transaction", Value::Null),
-        (
-            "application_fee_amount",
-            intent
-                .get("application_fee_amount")
-                .cloned()
-                .unwrap_or(Value::Null),
-        ),
-        (
-            "transfer_data",
-            intent.get("transfer_data").cloned().unwrap_or(Value::Null),
-        ),
-        (
-            "on_behalf_of",
-            intent.get("on_behalf_of").cloned().unwrap_or(Value::Null),
-        ),
+        ("application_fee_amount", copied("application_fee_amount")),
+        ("transfer_data", copied("transfer_data")),
+        ("on_behalf_of", copied("on_behalf_of")),
+        ("failure_code", Value::Null),
+        ("failure_message", Value::Null),
         (
             "outcome",
             json!({
@@ -148,6 +123,78 @@ pub(super) fn charge_intent(intent: &mut Value, context: &mut Context<'_, '_>) -
     ] {
         set(&mut charge, name, value);
     }
+    Some(charge)
+}
+
+/// The failed charge a declined payment leaves, as Stripe keeps one (`status: failed`, the
+/// decline's code and message, `charge.failed`), named by the intent's `latest_charge`.
+pub(super) fn failed_charge(
+    intent: &mut Value,
+    decline: &Decline,
+    payment_method: &str,
+    context: &mut Context<'_, '_>,
+) -> Effects {
+    failed_charge_of(
+        intent,
+        (decline.code, decline.decline_code, decline.message),
+        payment_method,
+        context,
+    )
+}
+
+/// [`failed_charge`] from a decline's code, decline code and message, as a 402's card error
+/// carries them.
+pub(super) fn failed_charge_of(
+    intent: &mut Value,
+    (code, decline_code, message): (&str, &str, &str),
+    payment_method: &str,
+    context: &mut Context<'_, '_>,
+) -> Effects {
+    let amount = number(intent, "amount");
+    let Some(mut charge) = charge_of(intent, amount, payment_method, context) else {
+        return Effects::default();
+    };
+    for (name, value) in [
+        ("paid", json!(false)),
+        ("status", json!("failed")),
+        ("failure_code", json!(code)),
+        ("failure_message", json!(message)),
+        (
+            "outcome",
+            json!({
+                "network_status": "declined_by_network", "reason": decline_code,
+                "risk_level": "normal", "risk_score": 20, "type": "issuer_declined",
+                "seller_message": "The bank did not return any further details with this decline.",
+            }),
+        ),
+    ] {
+        set(&mut charge, name, value);
+    }
+    set(
+        intent,
+        "latest_charge",
+        charge.get("id").cloned().unwrap_or(Value::Null),
+    );
+    let mut effects = Effects::default();
+    effects.create("charge", CHARGES, &charge);
+    effects.record("charge", "charge.failed", &charge);
+    effects
+}
+
+/// The charge a payment intent's succeeded (or authorized, with `capture_method=manual`)
+/// payment makes, named by its `latest_charge`; captured at once unless the intent waits for
+/// its capture. Returns the charge's objects and events.
+pub(super) fn charge_intent(intent: &mut Value, context: &mut Context<'_, '_>) -> Effects {
+    let captured = text(intent, "status") == "succeeded";
+    let amount = if captured {
+        number(intent, "amount_received")
+    } else {
+        number(intent, "amount_capturable")
+    };
+    let payment_method = id_of(intent, "payment_method").to_owned();
+    let Some(mut charge) = charge_of(intent, amount, &payment_method, context) else {
+        return Effects::default();
+    };
     set(
         intent,
         "latest_charge",
@@ -307,11 +354,8 @@ pub(super) fn refuse_destination(params: &Params, context: &Context<'_, '_>) -> 
         .and_then(|data| data.get("destination"))
         .and_then(Value::as_str)?;
     let Some(account) = (context.lookup)(destination, "account") else {
-        return Some(missing_object(
-            "destination",
-            destination,
-            "transfer_data[destination]",
-        ));
+        let missing = context.missing("destination", destination, "transfer_data[destination]");
+        return missing.refusal.is_some().then_some(missing);
     };
     let active = |name: &str| {
         account

@@ -4,7 +4,7 @@
 use super::cards::{
     approve_intent, decline_intent, decline_of, is_test_payment_method, payment_method_from_token,
 };
-use super::money::{capture_intent_charge, charge_intent, refuse_destination};
+use super::money::{capture_intent_charge, charge_intent, failed_charge_of, refuse_destination};
 use super::{Context, Effects, Lifecycle, Params, set, text, unexpected_state};
 use crate::error::envelope;
 use serde_json::{Value, json};
@@ -92,6 +92,42 @@ impl Lifecycle for PaymentIntent {
 /// routes payment methods); an approved payment makes its charge.
 fn confirm_made(intent: &mut Value, params: &Params, context: &mut Context<'_, '_>) -> Effects {
     let mut effects = confirm_with_token(intent, params, context);
+    if let Some((402, body)) = &mut effects.refusal {
+        // A decline leaves its failed charge, named by the intent in the 402 too.
+        let error = &body["error"];
+        let decline = (
+            error["code"].as_str().unwrap_or("").to_owned(),
+            error["decline_code"].as_str().unwrap_or("").to_owned(),
+            error["message"].as_str().unwrap_or("").to_owned(),
+        );
+        let method = params
+            .get("payment_method")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let failed = failed_charge_of(
+            intent,
+            (&decline.0, &decline.1, &decline.2),
+            method,
+            context,
+        );
+        if let Some(error) = body.get_mut("error") {
+            set(error, "payment_intent", intent.clone());
+            set(
+                error,
+                "charge",
+                intent.get("latest_charge").cloned().unwrap_or(Value::Null),
+            );
+        }
+        for (resource, _, object) in &mut effects.events {
+            if *resource == "payment_intent" {
+                *object = intent.clone();
+            }
+        }
+        let intent_events = std::mem::take(&mut effects.events);
+        effects.merge(failed);
+        effects.events.extend(intent_events);
+        return effects;
+    }
     if effects.refusal.is_none() && approved(intent) {
         let charged = charge_intent(intent, context);
         // The charge's events come first, as Stripe sends them, and the intent's carry it as

@@ -5,9 +5,7 @@
 //! and records `charge.refunded`.
 
 use super::money::{BALANCE_TRANSACTIONS, balance_transaction};
-use super::{
-    Context, Effects, Lifecycle, Params, id_of, invalid_request, missing_object, number, set, text,
-};
+use super::{Context, Effects, Lifecycle, Params, id_of, invalid_request, number, set, text};
 use serde_json::{Value, json};
 use std::convert::Infallible;
 
@@ -127,7 +125,7 @@ impl Lifecycle for Refund {
                     .and_then(Value::as_str)
                     .unwrap_or("");
                 let Some(intent) = (context.lookup)(intent_id, "payment_intent") else {
-                    return missing_object("payment_intent", intent_id, "payment_intent");
+                    return context.missing("payment_intent", intent_id, "payment_intent");
                 };
                 let charge = id_of(&intent, "latest_charge").to_owned();
                 if charge.is_empty() {
@@ -143,7 +141,7 @@ impl Lifecycle for Refund {
             }
         };
         let Some(mut charge) = (context.lookup)(&charge_id, "charge") else {
-            return missing_object("charge", &charge_id, param);
+            return context.missing("charge", &charge_id, param);
         };
         let mut effects = refund_into(&mut charge, object, params, context);
         if effects.refusal.is_none() {

@@ -2,7 +2,7 @@
 //! payment intent until the test helper presents a card or the action is canceled.
 
 use super::cards::{approve_intent, decline_intent, decline_of_card_number};
-use super::money::charge_intent;
+use super::money::{charge_intent, failed_charge};
 use super::{Context, Effects, Lifecycle, Params, missing_object, set, text, unexpected_state};
 use crate::error::envelope;
 use serde_json::{Value, json};
@@ -155,6 +155,12 @@ fn present_payment_method(
     let action = match decline_of_card_number(number) {
         Some(decline) => {
             decline_intent(&mut intent, &decline, &payment_method);
+            effects.merge(failed_charge(
+                &mut intent,
+                &decline,
+                &payment_method,
+                context,
+            ));
             effects.events.push((
                 "payment_intent",
                 "payment_intent.payment_failed",

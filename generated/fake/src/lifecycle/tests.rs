@@ -30,6 +30,7 @@ fn in_table<T>(table: &Table, now: i64, body: impl FnOnce(&mut Context<'_, '_>) 
         builder: &mut builder,
         lookup: &lookup,
         scan: &scan,
+        strict: true,
     };
     body(&mut context)
 }
@@ -249,7 +250,7 @@ fn stripe_fee_is_two_point_nine_percent_and_thirty_cents() {
 
 #[test]
 fn the_balance_sums_net_amounts_by_status_and_time_makes_them_available() {
-    let mut transactions = vec![
+    let mut transactions = [
         json!({"status": "pending", "currency": "usd", "net": 1912, "available_on": 10}),
         json!({"status": "available", "currency": "usd", "net": -500, "available_on": 0}),
         json!({"status": "pending", "currency": "eur", "net": 100, "available_on": 20}),
