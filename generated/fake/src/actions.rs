@@ -323,6 +323,15 @@ fn create(
         return apply_effects(account, effects, writes).map(|()| object);
     }
     account.store_new(resource, request.path, &object, writes);
+    // An object created under a parent (`POST /v1/charges/{charge}/refunds`) is listed in its
+    // resource's own collection too (`GET /v1/refunds`), as on Stripe.
+    if with_parent.is_some()
+        && let Some(top) = builder.table.create_path(resource)
+        && top != request.path
+        && let Some(id) = object.get("id").and_then(Value::as_str)
+    {
+        account.list_also(top, id);
+    }
     apply_effects(account, effects, writes)?;
     Ok(object)
 }

@@ -37,10 +37,14 @@ pub(crate) fn page(
         }
     };
     let newest_first: Vec<(&String, &Stored)> = if route.def.action == Action::Search {
+        // An object listed in two collections (a refund under its charge and in
+        // `/v1/refunds`) is found once.
+        let mut seen = std::collections::HashSet::new();
         let mut all: Vec<(&String, &Stored)> = account
             .collections
             .values()
             .flatten()
+            .filter(|id| seen.insert(id.as_str()))
             .filter_map(|id| account.objects.get_key_value(id))
             .filter(|(_, stored)| stored.resource == resource)
             .collect();

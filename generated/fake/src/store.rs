@@ -52,17 +52,28 @@ impl Account {
     }
 
     /// Copies of every stored object of `resource`, collection by collection (in path
-    /// order), each collection oldest first, so that the order does not depend on hashing.
+    /// order), each collection oldest first, so that the order does not depend on hashing;
+    /// an object listed in two collections is copied once.
     pub fn values_of(&self, resource: &str) -> Vec<Value> {
         let mut paths: Vec<&String> = self.collections.keys().collect();
         paths.sort();
+        let mut seen = HashSet::new();
         paths
             .into_iter()
             .filter_map(|path| self.collections.get(path))
             .flatten()
+            .filter(|id| seen.insert(id.as_str()))
             .filter_map(|id| self.get(resource, id))
             .map(|stored| stored.value.clone())
             .collect()
+    }
+
+    /// Lists a stored object in one more collection.
+    pub fn list_also(&mut self, collection: &str, id: &str) {
+        self.collections
+            .entry(collection.to_owned())
+            .or_default()
+            .push(id.to_owned());
     }
 
     /// Whether an object of `resource` with `id` was deleted.

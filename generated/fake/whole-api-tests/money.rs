@@ -178,6 +178,9 @@ async fn refunds_go_through_three_routes_until_nothing_is_left() {
     assert_eq!(status, 400);
     assert_eq!(again["error"]["code"], "charge_already_refunded");
 
+    // Each refund is listed in `/v1/refunds`, whichever route made it.
+    let refunds = client.refunds().list().await.expect("listed");
+    assert_eq!(refunds.data.len(), 3);
     let refunded = event_types(&fake)
         .iter()
         .filter(|name| *name == "charge.refunded")
