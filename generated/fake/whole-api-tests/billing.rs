@@ -227,6 +227,18 @@ async fn a_subscription_starts_by_its_card_and_stays_listed_when_canceled() {
         .await
         .expect("subscribed");
     assert_eq!(incomplete.status, SubscriptionStatus::Incomplete);
+    // With `error_if_incomplete`, a first payment that cannot be made refuses the
+    // subscription, and none is made.
+    let (status, refused) = raw(
+        &fake,
+        "POST",
+        "/v1/subscriptions",
+        &format!(
+            "customer={without_card}&items[0][price]={price}&payment_behavior=error_if_incomplete"
+        ),
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
 
     let trial = client
         .subscriptions()

@@ -12,7 +12,7 @@ mod wire;
 
 use std::time::Duration;
 use stripe_sdk::{
-    AccountLinkCreateParams, AccountLinkCreateParamsType, PaymentIntentCreateParams,
+    AccountLinkCreateParams, AccountLinkCreateParamsType, PaymentIntent, PaymentIntentCreateParams,
     PaymentIntentCreateParamsTransferData, PaymentIntentParamsCaptureMethod, RefundCreateParams,
 };
 use stripe_sdk_fake::FakeStripe;
@@ -24,6 +24,15 @@ async fn fake() -> FakeStripe {
         .start()
         .await
         .expect("the fake starts")
+}
+
+/// The id of the charge a payment intent names.
+fn charge_of(intent: &PaymentIntent) -> String {
+    intent
+        .latest_charge
+        .as_ref()
+        .map(|charge| charge.id().to_owned())
+        .expect("a latest_charge")
 }
 
 /// A payment of `amount` cents confirmed with `pm_card_visa`.
@@ -44,12 +53,7 @@ async fn a_succeeded_payment_makes_its_charge_and_balance_transaction() {
         .create(&visa_payment(2000))
         .await
         .expect("paid");
-    let charge_id = intent
-        .latest_charge
-        .as_ref()
-        .expect("a latest_charge")
-        .id()
-        .to_owned();
+    let charge_id = charge_of(&intent);
     assert!(charge_id.starts_with("ch_"), "{charge_id}");
     let charge = client
         .charges()
@@ -125,12 +129,7 @@ async fn refunds_go_through_three_routes_until_nothing_is_left() {
         .create(&visa_payment(2000))
         .await
         .expect("paid");
-    let charge = intent
-        .latest_charge
-        .as_ref()
-        .expect("charged")
-        .id()
-        .to_owned();
+    let charge = charge_of(&intent);
 
     let partial = client
         .refunds()
@@ -214,12 +213,7 @@ async fn a_manual_capture_charges_at_authorization_and_moves_money_at_capture() 
         })
         .await
         .expect("authorized");
-    let charge = intent
-        .latest_charge
-        .as_ref()
-        .expect("charged")
-        .id()
-        .to_owned();
+    let charge = charge_of(&intent);
     let authorized = ok(&fake, "GET", &format!("/v1/charges/{charge}"), "").await;
     assert_eq!(authorized["captured"], false);
     assert!(authorized["balance_transaction"].is_null());
@@ -302,12 +296,7 @@ async fn a_destination_charge_waits_for_onboarding_then_transfers() {
         .create(&destination)
         .await
         .expect("paid");
-    let charge_id = intent
-        .latest_charge
-        .as_ref()
-        .expect("charged")
-        .id()
-        .to_owned();
+    let charge_id = charge_of(&intent);
     let charge = ok(
         &fake,
         "GET",

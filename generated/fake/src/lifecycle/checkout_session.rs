@@ -288,7 +288,7 @@ fn subscribe(session: &mut Value, context: &mut Context<'_, '_>) -> Effects {
         trial_end: None,
         default_incomplete: false,
     };
-    let started = start_subscription(&mut subscription, start, context);
+    let (started, _) = start_subscription(&mut subscription, start, context);
     set(
         &mut subscription,
         "default_payment_method",

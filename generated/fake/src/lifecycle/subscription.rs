@@ -81,7 +81,17 @@ impl Lifecycle for Subscription {
             trial_end,
             default_incomplete,
         };
-        start_subscription(object, start, context)
+        let (effects, refusal) = start_subscription(object, start, context);
+        // With `payment_behavior=error_if_incomplete`, a first payment that fails refuses the
+        // subscription, which is then not made, as on Stripe.
+        let strict =
+            params.get("payment_behavior").and_then(Value::as_str) == Some("error_if_incomplete");
+        match refusal {
+            Some((status, body)) if strict && text(object, "status") == "incomplete" => {
+                Effects::refused(status, body)
+            }
+            _ => effects,
+        }
     }
 
     fn act(
@@ -153,11 +163,12 @@ fn interval_of(subscription: &Value) -> (String, i64) {
 
 /// Starts `subscription` (whose customer and params are set): its items, its first period
 /// and its first invoice, finalized and, unless the payment is left to the caller, paid.
+/// Returns what it made, and the first payment's refusal when it failed.
 pub(super) fn start_subscription(
     subscription: &mut Value,
     start: Start,
     context: &mut Context<'_, '_>,
-) -> Effects {
+) -> (Effects, Option<(u16, Value)>) {
     let customer_id = id_of(subscription, "customer").to_owned();
     let now = clock_of(&customer_id, context);
     let id = text(subscription, "id").to_owned();
@@ -234,9 +245,10 @@ pub(super) fn start_subscription(
         "incomplete"
     };
     set(subscription, "status", json!(status));
-    // A payment that failed leaves the subscription incomplete rather than refusing it.
-    effects.refusal = None;
-    effects
+    // A payment that failed leaves the subscription incomplete rather than refusing it; the
+    // refusal is returned beside, for `error_if_incomplete`.
+    let refusal = effects.refusal.take();
+    (effects, refusal)
 }
 
 /// A subscription's invoice for the period `(start, end)`: a line per item (at $0 in a
