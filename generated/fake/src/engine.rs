@@ -197,17 +197,25 @@ impl Engine {
                         .map(|stored| &mut stored.value),
                     now,
                 );
-                let mut builder = Builder {
-                    table: &self.table,
-                    fixtures: self.config.fixtures.as_ref(),
-                    ids,
-                    now,
-                };
-                let effects = in_context(&mut builder, account, true, |context| {
-                    lifecycle::renew_due(context, None, now)
+                // The binary moves its clock every second: the subscriptions are copied and
+                // renewed only when one is due.
+                let due = account.objects.values().any(|stored| {
+                    stored.resource == "subscription"
+                        && lifecycle::renewal_due(&stored.value, None, now)
                 });
-                // Renewals refuse nothing: a failed payment is recorded, not answered.
-                let _ = apply_effects(account, effects, &mut writes);
+                if due {
+                    let mut builder = Builder {
+                        table: &self.table,
+                        fixtures: self.config.fixtures.as_ref(),
+                        ids,
+                        now,
+                    };
+                    let effects = in_context(&mut builder, account, true, |context| {
+                        lifecycle::renew_due(context, None, now)
+                    });
+                    // Renewals refuse nothing: a failed payment is recorded, not answered.
+                    let _ = apply_effects(account, effects, &mut writes);
+                }
             }
             let cause = Cause {
                 request_id: None,

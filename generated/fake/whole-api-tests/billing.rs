@@ -351,6 +351,36 @@ async fn time_renews_subscriptions_paid_or_failed_by_the_card() {
         .expect("still there");
     assert_eq!(past_due.status, SubscriptionStatus::PastDue);
     assert!(event_types(&fake).contains(&"invoice.payment_failed".to_owned()));
+
+    // One set to cancel at its period's end ends then, with no new invoice.
+    let leaving = customer(&fake, "pm_card_visa", "").await;
+    let ending = client
+        .subscriptions()
+        .create(&subscription_to(&leaving, &price))
+        .await
+        .expect("subscribed");
+    let path = format!("/v1/subscriptions/{}", ending.id);
+    ok(&fake, "POST", &path, "cancel_at_period_end=true").await;
+    let deleted_before = count(&event_types(&fake), "customer.subscription.deleted");
+    fake.advance(Duration::from_secs(31 * 86_400));
+    let ended = client
+        .subscriptions()
+        .retrieve(&ending.id)
+        .await
+        .expect("still there");
+    assert_eq!(ended.status, SubscriptionStatus::Canceled);
+    assert_eq!(
+        ended
+            .latest_invoice
+            .as_ref()
+            .map(|invoice| invoice.id().to_owned()),
+        ending
+            .latest_invoice
+            .as_ref()
+            .map(|invoice| invoice.id().to_owned())
+    );
+    let deleted = count(&event_types(&fake), "customer.subscription.deleted");
+    assert_eq!(deleted, deleted_before + 1);
 }
 
 #[tokio::test]

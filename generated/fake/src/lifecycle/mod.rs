@@ -32,7 +32,7 @@ use std::marker::PhantomData;
 
 pub(crate) use cards::{is_test_payment_method, payment_method_from_token};
 pub(crate) use money::{balance, settle_balance_transactions};
-pub(crate) use subscription::renew_due;
+pub(crate) use subscription::{renew_due, renewal_due};
 
 /// A request's params, decoded and typed by the operation's schema.
 pub(crate) type Params = Map<String, Value>;

@@ -402,12 +402,7 @@ fn renew(subscription: &mut Value, now: i64, context: &mut Context<'_, '_>) -> E
 pub(crate) fn renew_due(context: &mut Context<'_, '_>, clock: Option<&str>, now: i64) -> Effects {
     let mut effects = Effects::default();
     for mut subscription in (context.scan)("subscription") {
-        let own_clock = id_of(&subscription, "test_clock");
-        let on_clock = match clock {
-            Some(clock) => own_clock == clock,
-            None => own_clock.is_empty(),
-        };
-        if !on_clock || number(&subscription, "current_period_end") > now {
+        if !renewal_due(&subscription, clock, now) {
             continue;
         }
         let renewed = renew(&mut subscription, now, context);
@@ -420,4 +415,21 @@ pub(crate) fn renew_due(context: &mut Context<'_, '_>, clock: Option<&str>, now:
             .push((text(&subscription, "id").to_owned(), subscription));
     }
     effects
+}
+
+/// Whether a subscription's period has ended by `now` while it still renews, on test clock
+/// `clock` (or, with `None`, on none): a check that copies nothing, made before the
+/// subscriptions are looked through each time the clock moves.
+pub(crate) fn renewal_due(subscription: &Value, clock: Option<&str>, now: i64) -> bool {
+    let own_clock = id_of(subscription, "test_clock");
+    let on_clock = match clock {
+        Some(clock) => own_clock == clock,
+        None => own_clock.is_empty(),
+    };
+    on_clock
+        && number(subscription, "current_period_end") <= now
+        && matches!(
+            text(subscription, "status"),
+            "active" | "trialing" | "past_due"
+        )
 }
