@@ -66,11 +66,14 @@ struct Row {
 /// Generates the fake's `src/gen/` files (paths relative to that folder) for the operations
 /// of `api`, reading their schemas from `spec`. With `features`, each family's operations are
 /// gated on the SDK's feature for them (a standalone crate); without, nothing is gated (the
-/// checked-in crate, whose SDK has no family features).
+/// checked-in crate, whose SDK has no family features). `fixtures` is Stripe's
+/// `fixtures3.json`, parsed, where the caller has it: the ids of its objects give the fake its
+/// id prefixes (see [`id_prefixes`]).
 pub fn generate(
     spec: &openapiv3::OpenAPI,
     api: &Api,
     features: Option<&FeatureMap>,
+    fixtures: Option<&Value>,
     options: Options<'_>,
 ) -> Result<Vec<GeneratedFile>, Error> {
     let document = serde_json::to_value(spec).map_err(|error| Error::Render {
@@ -196,6 +199,9 @@ pub fn generate(
     )?);
     let api_version = &api.api_version;
     let event_types = event_types(paths);
+    let prefix_entries = id_prefixes(components, fixtures)
+        .into_iter()
+        .map(|(name, prefix)| quote! { (#name, #prefix) });
     files.push(render(
         EmittedFile {
             path: "mod.rs".to_owned(),
@@ -212,6 +218,12 @@ pub fn generate(
                 /// The event names a webhook endpoint's `enabled_events` takes (without `*`),
                 /// sorted: the only types the fake gives its events.
                 pub(crate) const EVENT_TYPES: &[&str] = &[#(#event_types),*];
+
+                /// The id prefix of each resource whose objects' ids the spec's examples or
+                /// Stripe's fixtures show, sorted by resource; `""` where Stripe's ids have
+                /// none (coupons). Read whatever the selection, as the lifecycles make objects
+                /// of resources that no selected operation returns (charges, events).
+                pub(crate) const ID_PREFIXES: &[(&str, &str)] = &[#(#prefix_entries),*];
 
                 /// The operations of every enabled family.
                 pub(crate) fn operations() -> Vec<&'static [crate::table::OperationDef]> {
@@ -247,6 +259,37 @@ fn event_types(paths: &Map<String, Value>) -> Vec<String> {
         .map(str::to_owned)
         .collect();
     names.into_iter().collect()
+}
+
+/// The id prefix of every component schema with an `id` property whose ids are shown: by an
+/// `example` on that property (the spec's own word), or else by the component's object in
+/// Stripe's fixtures. The prefix is the id up to its last `_` (`cs_test` of `cs_test_a1b2`),
+/// and empty for an id with no `_` (a coupon's `Z4OV52SU`).
+fn id_prefixes(
+    components: &Map<String, Value>,
+    fixtures: Option<&Value>,
+) -> BTreeMap<String, String> {
+    let fixture_resources = fixtures
+        .and_then(|fixtures| fixtures.get("resources"))
+        .and_then(Value::as_object);
+    let mut prefixes = BTreeMap::new();
+    for (name, schema) in components {
+        let Some(id) = schema.pointer("/properties/id") else {
+            continue;
+        };
+        let example = id.get("example").and_then(Value::as_str);
+        let fixture = || {
+            fixture_resources?
+                .get(name)?
+                .get("id")
+                .and_then(Value::as_str)
+        };
+        if let Some(shown) = example.or_else(fixture) {
+            let prefix = shown.rfind('_').map_or("", |end| &shown[..end]);
+            prefixes.insert(name.clone(), prefix.to_owned());
+        }
+    }
+    prefixes
 }
 
 /// A group's file name: its name with anything but ASCII letters, digits and `_` replaced.
@@ -610,6 +653,40 @@ mod tests {
             prune(&schema, false),
             serde_json::json!({"anyOf": [{"type": "string", "maxLength": 5000}, {"$ref": "customer"}], "nullable": true})
         );
+    }
+
+    #[test]
+    fn id_prefixes_come_from_examples_then_fixtures() {
+        let components = serde_json::json!({
+            "charge": {"properties": {"id": {"type": "string"}}},
+            "checkout.session": {"properties": {"id": {"type": "string"}}},
+            "coupon": {"properties": {"id": {"type": "string"}}},
+            "terminal.reader": {"properties": {"id": {"type": "string", "example": "tmr_FDOt2wlRZEdpd7"}}},
+            "unseen": {"properties": {"id": {"type": "string"}}},
+            "no_id": {"properties": {"object": {"type": "string"}}},
+        });
+        let fixtures = serde_json::json!({"resources": {
+            "charge": {"id": "ch_1NnlpSGPxmnHQRkJcYsK19E8"},
+            "checkout.session": {"id": "cs_test_a1GY7ro6JZfWvbmb"},
+            "coupon": {"id": "Z4OV52SU"},
+            "terminal.reader": {"id": "rdr_from_the_fixture"},
+            "no_id": {"id": "x_1"},
+        }});
+        let components = components.as_object().expect("an object");
+        let prefixes: Vec<(String, String)> =
+            id_prefixes(components, Some(&fixtures)).into_iter().collect();
+        let expected = [
+            ("charge", "ch"),
+            ("checkout.session", "cs_test"),
+            ("coupon", ""),
+            ("terminal.reader", "tmr"),
+        ];
+        assert_eq!(
+            prefixes,
+            expected.map(|(name, prefix)| (name.to_owned(), prefix.to_owned()))
+        );
+        // Without fixtures, only the spec's examples speak.
+        assert_eq!(id_prefixes(components, None).len(), 1);
     }
 
     #[test]

@@ -178,9 +178,20 @@ pub fn surface_of_spec(
     skip_missing: bool,
 ) -> Result<Surface, Error> {
     let spec = crate::load::parse_spec(spec_file, spec_text)?;
-    let selection = match selection {
-        Selection::Operations(ids) if skip_missing => {
-            let defined = operation_ids(&spec);
+    let selection = if skip_missing {
+        defined_selection(&spec, selection)
+    } else {
+        selection.clone()
+    };
+    let api = crate::lower::lower(&spec, spec_file, &selection)?;
+    Ok(surface(&api, with_features))
+}
+
+/// `selection` without the operationIds `spec` does not define (all of a [`Selection::All`]).
+pub fn defined_selection(spec: &OpenAPI, selection: &Selection) -> Selection {
+    match selection {
+        Selection::Operations(ids) => {
+            let defined = operation_ids(spec);
             Selection::Operations(
                 ids.iter()
                     .filter(|id| defined.contains(id.as_str()))
@@ -188,10 +199,8 @@ pub fn surface_of_spec(
                     .collect(),
             )
         }
-        other => other.clone(),
-    };
-    let api = crate::lower::lower(&spec, spec_file, &selection)?;
-    Ok(surface(&api, with_features))
+        Selection::All => Selection::All,
+    }
 }
 
 /// Every operationId the spec defines.

@@ -7,9 +7,11 @@
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::Path;
+use stripe_codegen::Selection;
 use stripe_codegen::api_diff::{self, ApiDiff};
-use stripe_codegen::surface::{Surface, surface_of_spec};
-use stripe_codegen::{Config, Selection};
+use stripe_codegen::surface::{Surface, surface};
+
+use crate::pipeline::{ApiSource, lower_api, read_config};
 
 /// The command line, as `cargo xtask help` lists it.
 pub const SYNOPSIS: &str = "cargo xtask api-diff --from OLD --to NEW [--all | --operation ID...] \
@@ -128,8 +130,14 @@ pub fn diff_specs(root: &Path, request: &DiffRequest<'_>) -> Result<ApiDiff> {
     {
         // An operation neither spec defines: lowering strictly gives the generator's own error
         // (with a suggestion for a misspelling).
-        let text = read_spec(root, request.to)?;
-        surface_of_spec(request.to, &text, &selection, with_features, false)?;
+        lower_api(
+            root,
+            &ApiSource::Spec {
+                spec_file: request.to,
+                selection: &selection,
+                skip_undefined: false,
+            },
+        )?;
     }
     let mut diff = api_diff::diff(&old, &new);
     // A change at a place where the spec is the same in both documents is the generator's.
@@ -149,20 +157,23 @@ fn spec_json(root: &Path, spec_file: &str) -> Result<serde_json::Value> {
     )?)
 }
 
+/// The public API generated from `spec_file`; the document and its IR are dropped before
+/// returning.
 fn load_surface(
     root: &Path,
     spec_file: &str,
     selection: &Selection,
     with_features: bool,
 ) -> Result<Surface> {
-    let text = read_spec(root, spec_file)?;
-    Ok(surface_of_spec(
-        spec_file,
-        &text,
-        selection,
-        with_features,
-        true,
-    )?)
+    let lowered = lower_api(
+        root,
+        &ApiSource::Spec {
+            spec_file,
+            selection,
+            skip_undefined: true,
+        },
+    )?;
+    Ok(surface(&lowered.api, with_features))
 }
 
 fn read_spec(root: &Path, spec_file: &str) -> Result<String> {
@@ -172,10 +183,7 @@ fn read_spec(root: &Path, spec_file: &str) -> Result<String> {
 
 /// The operations the generator config selects.
 pub fn config_operations(root: &Path, config_file: &str) -> Result<Vec<String>> {
-    let path = root.join(config_file);
-    let text = fs::read_to_string(&path)
-        .with_context(|| format!("cannot read the generator config {}", path.display()))?;
-    Ok(Config::parse(config_file, &text)?.operations)
+    Ok(read_config(root, config_file)?.operations)
 }
 
 /// The checked-in crate's version, from its manifest.

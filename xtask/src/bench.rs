@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::{SDK_DIR, Standalone, write_standalone};
+use crate::templates::Template;
+use crate::{SDK_DIR, Standalone, template, write_standalone};
 use stripe_codegen::Selection;
 
 /// The spec the full-API crate is generated from.
@@ -27,42 +28,117 @@ const ASYNC_STRIPE_API_CRATES: [&str; 11] = [
 ];
 
 /// The token program with the SDK: create a connection token with the blocking client.
-const TOKEN_PROGRAM: &str = include_str!("../templates/bench/token.rs");
+const TOKEN_PROGRAM: Template = template!("bench/token.rs");
 
 /// The floor: the same request as [`TOKEN_PROGRAM`] with raw reqwest (the SDK's features),
 /// serde and tokio, and no SDK.
-const FLOOR_PROGRAM: &str = include_str!("../templates/bench/token_floor.rs");
+const FLOOR_PROGRAM: Template = template!("bench/token_floor.rs");
 
 /// The token program against async-stripe (every crate with `full`, for the whole-API pair).
-const ASYNC_STRIPE_TOKEN_PROGRAM: &str = include_str!("../templates/bench/token_async_stripe.rs");
+const ASYNC_STRIPE_TOKEN_PROGRAM: Template = template!("bench/token_async_stripe.rs");
 
 /// The three-resource program with the SDK: a customer, a payment intent for them and a checkout
 /// session, with the blocking client.
 ///
 /// `PaymentIntentCreateParams` and `CheckoutSessionCreateParams` have required fields, so they
 /// are built from their constructors, which take those fields.
-const THREE_RESOURCE_PROGRAM: &str = include_str!("../templates/bench/three_resource.rs");
+const THREE_RESOURCE_PROGRAM: Template = template!("bench/three_resource.rs");
 
 /// The three-resource program against async-stripe, with its blocking client.
-const ASYNC_STRIPE_THREE_RESOURCE_PROGRAM: &str =
-    include_str!("../templates/bench/three_resource_async_stripe.rs");
+const ASYNC_STRIPE_THREE_RESOURCE_PROGRAM: Template =
+    template!("bench/three_resource_async_stripe.rs");
 
 /// The baseline of the webhook handlers: the same retrieval, with no handler and no `event`.
-const CHECKOUT_RETRIEVE_PROGRAM: &str = include_str!("../templates/bench/checkout_retrieve.rs");
+const CHECKOUT_RETRIEVE_PROGRAM: Template = template!("bench/checkout_retrieve.rs");
 
-/// A webhook handler matching `checkout.session.completed` by name, beside the retrieval.
-const WEBHOOK_ONE_PROGRAM: &str = include_str!("../templates/bench/webhook_one.rs");
-
-/// The same handler with async-stripe's webhook crate.
-const ASYNC_STRIPE_WEBHOOK_ONE_PROGRAM: &str =
-    include_str!("../templates/bench/webhook_one_async_stripe.rs");
-
-/// A webhook handler matching events of six resources by name, beside the retrieval.
-const WEBHOOK_SIX_PROGRAM: &str = include_str!("../templates/bench/webhook_six.rs");
+/// A webhook handler beside the retrieval, matching events by name: `{{handled}}` says which,
+/// and `{{arms}}` takes one match arm per event (see [`webhook_program`]).
+const WEBHOOK_PROGRAM: Template = template!("bench/webhook.rs");
 
 /// The same handler with async-stripe's webhook crate.
-const ASYNC_STRIPE_WEBHOOK_SIX_PROGRAM: &str =
-    include_str!("../templates/bench/webhook_six_async_stripe.rs");
+const ASYNC_STRIPE_WEBHOOK_PROGRAM: Template = template!("bench/webhook_async_stripe.rs");
+
+/// An event a webhook handler matches by name, and what its arm does in each SDK.
+struct HandledEvent {
+    /// The variant in our `EventKind` and in async-stripe's `EventObject` alike.
+    variant: &'static str,
+    /// The name the arm binds the event's object to.
+    object: &'static str,
+    /// The arm's body with our SDK, and with async-stripe (whose ids are newtypes).
+    ours: &'static str,
+    async_stripe: &'static str,
+}
+
+/// The one-resource handler's event.
+const CHECKOUT_SESSION_COMPLETED: HandledEvent = HandledEvent {
+    variant: "CheckoutSessionCompleted",
+    object: "session",
+    ours: "println!(\"fulfil {}\", session.id)",
+    async_stripe: "println!(\"fulfil {}\", session.id.as_str())",
+};
+
+/// The six-resource handler's events, one per resource of [`SIX_RESOURCES`].
+const SIX_RESOURCE_EVENTS: [HandledEvent; 6] = [
+    HandledEvent {
+        variant: "CustomerCreated",
+        object: "customer",
+        ours: "println!(\"welcome {}\", customer.id)",
+        async_stripe: "println!(\"welcome {}\", customer.id.as_str())",
+    },
+    HandledEvent {
+        variant: "ProductCreated",
+        object: "product",
+        ours: "println!(\"product {}\", product.id)",
+        async_stripe: "println!(\"product {}\", product.id.as_str())",
+    },
+    HandledEvent {
+        variant: "PriceCreated",
+        object: "price",
+        ours: "println!(\"price {}\", price.id)",
+        async_stripe: "println!(\"price {}\", price.id.as_str())",
+    },
+    CHECKOUT_SESSION_COMPLETED,
+    HandledEvent {
+        variant: "CustomerSubscriptionDeleted",
+        object: "subscription",
+        ours: "println!(\"ended {}\", subscription.id)",
+        async_stripe: "println!(\"ended {}\", subscription.id.as_str())",
+    },
+    HandledEvent {
+        variant: "InvoicePaid",
+        object: "invoice",
+        ours: "println!(\"paid {:?}\", invoice.id)",
+        async_stripe: "println!(\"paid {:?}\", invoice.id)",
+    },
+];
+
+/// What the six-resource handler's doc line says it handles.
+const SIX_RESOURCES_HANDLED: &str =
+    "events of six resources (customer, product, price, Checkout Session, subscription, invoice)";
+
+/// The webhook program handling `events`, with our SDK or with async-stripe.
+fn webhook_program(handled: &str, events: &[HandledEvent], async_stripe: bool) -> Result<String> {
+    let (template, enum_name) = if async_stripe {
+        (ASYNC_STRIPE_WEBHOOK_PROGRAM, "EventObject")
+    } else {
+        (WEBHOOK_PROGRAM, "EventKind")
+    };
+    let arms: Vec<String> = events
+        .iter()
+        .map(|event| {
+            let body = if async_stripe {
+                event.async_stripe
+            } else {
+                event.ours
+            };
+            format!(
+                "            {enum_name}::{}({}) => {body},",
+                event.variant, event.object
+            )
+        })
+        .collect();
+    template.fill(&[("handled", handled), ("arms", &arms.join("\n"))])
+}
 
 /// The six resources of the six-resource handler, as the whole-API crate's features.
 const SIX_RESOURCES: &str =
@@ -177,11 +253,15 @@ struct Build {
     dependencies: String,
     /// Whether it builds `stripe-sdk`, whose own time the table reports.
     builds_sdk: bool,
-    program: &'static str,
+    /// Its `src/main.rs`.
+    program: String,
 }
 
 struct Measured {
     total: Duration,
+    /// Every rustc run's CPU time (user and system), summed: the build's cost, which a loaded
+    /// machine inflates far less than it does the wall clock.
+    cpu: Duration,
     /// The SDK's crates' own times, for programs that build them.
     sdk: Option<SdkTimes>,
 }
@@ -198,6 +278,8 @@ struct SdkTimes {
     /// From the first start to the client's end: what the SDK adds to the build once its
     /// dependencies let it start.
     span: Duration,
+    /// The three crates' rustc CPU time (user and system), summed.
+    cpu: Duration,
 }
 
 /// A ratio row of the table: a measurement and its reference, by the builds' folders.
@@ -268,7 +350,7 @@ pub fn bench_compile(root: &Path, groups: &[Group], profile: Profile) -> Result<
         )?;
     }
 
-    let builds: Vec<Build> = builds(&root.join(SDK_DIR), &root.join(&full_dir))
+    let builds: Vec<Build> = builds(&root.join(SDK_DIR), &root.join(&full_dir))?
         .into_iter()
         .filter(|build| groups.contains(&build.group))
         .collect();
@@ -287,17 +369,19 @@ pub fn bench_compile(root: &Path, groups: &[Group], profile: Profile) -> Result<
         match build_cold(&app, profile) {
             Ok(measured) => {
                 println!(
-                    "bench-compile: {}: {:.1} s{}",
+                    "bench-compile: {}: {:.1} s ({:.1} s of rustc CPU){}",
                     build.folder,
                     measured.total.as_secs_f64(),
+                    measured.cpu.as_secs_f64(),
                     measured
                         .sdk
                         .map(|sdk| format!(
-                            ", stripe-sdk-types {:.1} s, stripe-sdk-params {:.1} s and stripe-sdk {:.1} s over {:.1} s",
+                            ", stripe-sdk-types {:.1} s, stripe-sdk-params {:.1} s and stripe-sdk {:.1} s over {:.1} s ({:.1} s of CPU)",
                             sdk.types.as_secs_f64(),
                             sdk.params.as_secs_f64(),
                             sdk.client.as_secs_f64(),
-                            sdk.span.as_secs_f64()
+                            sdk.span.as_secs_f64(),
+                            sdk.cpu.as_secs_f64()
                         ))
                         .unwrap_or_default()
                 );
@@ -319,7 +403,7 @@ pub fn bench_compile(root: &Path, groups: &[Group], profile: Profile) -> Result<
 
 /// Every program, in the order they are built: each comparison's two sides one after the other,
 /// so that the machine's drift between them is small.
-fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
+fn builds(checked_in: &Path, full: &Path) -> Result<Vec<Build>> {
     let sdk = |path: &Path, features: &str| {
         format!(
             "stripe-sdk = {{ path = {:?}, default-features = false, features = [{features}] }}\n",
@@ -354,7 +438,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
         .iter()
         .map(|api_crate| (*api_crate, "\"full\""))
         .collect();
-    vec![
+    Ok(vec![
         Build {
             group: Group::Floor,
             label: "the token program with raw reqwest + serde + tokio (the floor)",
@@ -365,7 +449,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
                  tokio = { version = \"1\", default-features = false, features = [\"rt\", \"time\", \"net\"] }\n"
                 .to_owned(),
             builds_sdk: false,
-            program: FLOOR_PROGRAM,
+            program: FLOOR_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::Token,
@@ -373,7 +457,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "token-checked-in",
             dependencies: sdk(checked_in, "\"blocking\""),
             builds_sdk: true,
-            program: TOKEN_PROGRAM,
+            program: TOKEN_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::Token,
@@ -381,7 +465,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "token-full-api-one-feature",
             dependencies: sdk(full, "\"blocking\", \"terminal_connection_token\""),
             builds_sdk: true,
-            program: TOKEN_PROGRAM,
+            program: TOKEN_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::ThreeResource,
@@ -392,7 +476,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
                 "\"blocking\", \"customer\", \"payment_intent\", \"checkout_session\"",
             ),
             builds_sdk: true,
-            program: THREE_RESOURCE_PROGRAM,
+            program: THREE_RESOURCE_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::ThreeResource,
@@ -406,7 +490,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
                 None,
             ),
             builds_sdk: false,
-            program: ASYNC_STRIPE_THREE_RESOURCE_PROGRAM,
+            program: ASYNC_STRIPE_THREE_RESOURCE_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::WholeApi,
@@ -414,7 +498,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "whole-api-ours",
             dependencies: sdk(full, "\"blocking\", \"full\""),
             builds_sdk: true,
-            program: TOKEN_PROGRAM,
+            program: TOKEN_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::WholeApi,
@@ -422,7 +506,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "whole-api-async-stripe",
             dependencies: async_stripe(&every_async_stripe_crate, None),
             builds_sdk: false,
-            program: ASYNC_STRIPE_TOKEN_PROGRAM,
+            program: ASYNC_STRIPE_TOKEN_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::Webhooks,
@@ -430,7 +514,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "webhooks-none",
             dependencies: sdk(full, "\"blocking\", \"checkout_session\""),
             builds_sdk: true,
-            program: CHECKOUT_RETRIEVE_PROGRAM,
+            program: CHECKOUT_RETRIEVE_PROGRAM.fill(&[])?,
         },
         Build {
             group: Group::Webhooks,
@@ -438,7 +522,11 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "webhooks-one",
             dependencies: sdk(full, "\"blocking\", \"checkout_session\", \"event\""),
             builds_sdk: true,
-            program: WEBHOOK_ONE_PROGRAM,
+            program: webhook_program(
+                "`checkout.session.completed`",
+                &[CHECKOUT_SESSION_COMPLETED],
+                false,
+            )?,
         },
         Build {
             group: Group::Webhooks,
@@ -449,7 +537,11 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
                 Some("\"async-stripe-checkout\""),
             ),
             builds_sdk: false,
-            program: ASYNC_STRIPE_WEBHOOK_ONE_PROGRAM,
+            program: webhook_program(
+                "`checkout.session.completed`",
+                &[CHECKOUT_SESSION_COMPLETED],
+                true,
+            )?,
         },
         Build {
             group: Group::Webhooks,
@@ -457,7 +549,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "webhooks-six",
             dependencies: sdk(full, &format!("\"blocking\", \"event\", {SIX_RESOURCES}")),
             builds_sdk: true,
-            program: WEBHOOK_SIX_PROGRAM,
+            program: webhook_program(SIX_RESOURCES_HANDLED, &SIX_RESOURCE_EVENTS, false)?,
         },
         Build {
             group: Group::Webhooks,
@@ -468,7 +560,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
                 Some("\"async-stripe-core\", \"async-stripe-checkout\", \"async-stripe-billing\""),
             ),
             builds_sdk: false,
-            program: ASYNC_STRIPE_WEBHOOK_SIX_PROGRAM,
+            program: webhook_program(SIX_RESOURCES_HANDLED, &SIX_RESOURCE_EVENTS, true)?,
         },
         Build {
             group: Group::Webhooks,
@@ -476,7 +568,7 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "webhooks-full",
             dependencies: sdk(full, "\"blocking\", \"full\""),
             builds_sdk: true,
-            program: WEBHOOK_SIX_PROGRAM,
+            program: webhook_program(SIX_RESOURCES_HANDLED, &SIX_RESOURCE_EVENTS, false)?,
         },
         Build {
             group: Group::Webhooks,
@@ -484,62 +576,71 @@ fn builds(checked_in: &Path, full: &Path) -> Vec<Build> {
             folder: "webhooks-full-async-stripe",
             dependencies: async_stripe(&every_async_stripe_crate, Some("\"full\"")),
             builds_sdk: false,
-            program: ASYNC_STRIPE_WEBHOOK_SIX_PROGRAM,
+            program: webhook_program(SIX_RESOURCES_HANDLED, &SIX_RESOURCE_EVENTS, true)?,
         },
-    ]
+    ])
 }
 
 fn print_table(results: &[(&Build, Measured)], profile: Profile) {
-    let seconds = |folder: &str| {
+    let measured = |folder: &str| {
         results
             .iter()
             .find(|(build, _)| build.folder == folder)
-            .map(|(_, measured)| measured.total.as_secs_f64())
+            .map(|(_, measured)| (measured.total.as_secs_f64(), measured.cpu.as_secs_f64()))
     };
     println!();
-    println!("| {}, dependencies included | time |", profile.describe());
-    println!("| --- | --- |");
+    println!(
+        "| {}, dependencies included | time | rustc CPU |",
+        profile.describe()
+    );
+    println!("| --- | --- | --- |");
     for (build, measured) in results {
         println!(
-            "| {} (`{}`) | {:.1} s |",
+            "| {} (`{}`) | {:.1} s | {:.1} s |",
             build.label,
             build.folder,
-            measured.total.as_secs_f64()
+            measured.total.as_secs_f64(),
+            measured.cpu.as_secs_f64()
         );
     }
     println!();
-    println!("| comparison | ours | reference | ratio | difference |");
-    println!("| --- | --- | --- | --- | --- |");
+    println!(
+        "| comparison | ours | reference | ratio | difference | rustc CPU: ours / reference | ratio | difference |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for comparison in &COMPARISONS {
-        if let (Some(ours), Some(reference)) =
-            (seconds(comparison.ours), seconds(comparison.reference))
+        if let (Some((ours, ours_cpu)), Some((reference, reference_cpu))) =
+            (measured(comparison.ours), measured(comparison.reference))
         {
             println!(
-                "| {} | {ours:.1} s | {reference:.1} s | {:.2} | {:+.1} s |",
+                "| {} | {ours:.1} s | {reference:.1} s | {:.2} | {:+.1} s | {ours_cpu:.1} s / {reference_cpu:.1} s | {:.2} | {:+.1} s |",
                 comparison.what,
                 ours / reference,
-                ours - reference
+                ours - reference,
+                ours_cpu / reference_cpu,
+                ours_cpu - reference_cpu
             );
         }
     }
     println!();
     println!(
-        "| the SDK's crates, each rustc run timed | `stripe-sdk-types` | `stripe-sdk-params` | `stripe-sdk` | first start to last end |"
+        "| the SDK's crates, each rustc run timed | `stripe-sdk-types` | `stripe-sdk-params` | `stripe-sdk` | first start to last end | CPU of the three |"
     );
-    println!("| --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- |");
     for (build, measured) in results {
         if build.builds_sdk {
             match measured.sdk {
                 Some(sdk) => println!(
-                    "| `{}` | {:.2} s | {:.2} s | {:.2} s | {:.2} s |",
+                    "| `{}` | {:.2} s | {:.2} s | {:.2} s | {:.2} s | {:.2} s |",
                     build.folder,
                     sdk.types.as_secs_f64(),
                     sdk.params.as_secs_f64(),
                     sdk.client.as_secs_f64(),
-                    sdk.span.as_secs_f64()
+                    sdk.span.as_secs_f64(),
+                    sdk.cpu.as_secs_f64()
                 ),
                 None => println!(
-                    "| `{}` | not found in the rustc timer's lines | | | |",
+                    "| `{}` | not found in the rustc timer's lines | | | | |",
                     build.folder
                 ),
             }
@@ -557,7 +658,7 @@ fn write_program(root: &Path, app: &Path, build: &Build) -> Result<()> {
     );
     fs::write(app.join("Cargo.toml"), manifest)
         .with_context(|| format!("cannot write {}/Cargo.toml", app.display()))?;
-    fs::write(app.join("src/main.rs"), build.program)
+    fs::write(app.join("src/main.rs"), &build.program)
         .with_context(|| format!("cannot write {}/src/main.rs", app.display()))?;
     // The workspace's lock file pins the dependencies every program shares (serde, tokio,
     // reqwest, ...) to the same versions; cargo adds what only async-stripe needs.
@@ -628,9 +729,11 @@ fn build_cold(app: &Path, profile: Profile) -> Result<Measured> {
         bail!("cargo {} failed in {}", profile.name(), app.display());
     }
     let times = fs::read_to_string(&times).unwrap_or_default();
+    let runs = rustc_runs(&times);
     Ok(Measured {
         total,
-        sdk: sdk_times(&times),
+        cpu: runs.iter().map(|run| run.cpu).sum(),
+        sdk: sdk_times(&runs),
     })
 }
 
@@ -646,31 +749,122 @@ fn make_executable(_path: &Path) -> Result<()> {
     bail!("bench-compile times each crate with a shell script as RUSTC_WRAPPER, which needs a Unix")
 }
 
-/// The SDK's three crates in the timer's lines (see [`SdkTimes`]).
-fn sdk_times(times: &str) -> Option<SdkTimes> {
-    let (types_start, types_end) = crate_time(times, "stripe_sdk_types")?;
-    let (params_start, params_end) = crate_time(times, "stripe_sdk_params")?;
-    let (client_start, client_end) = crate_time(times, "stripe_sdk")?;
-    let seconds = |from: f64, to: f64| Duration::from_secs_f64((to - from).max(0.0));
-    Some(SdkTimes {
-        types: seconds(types_start, types_end),
-        params: seconds(params_start, params_end),
-        client: seconds(client_start, client_end),
-        span: seconds(types_start.min(params_start), client_end),
-    })
+/// One rustc run, as [`RUSTC_TIMER`] recorded it.
+struct RustcRun<'a> {
+    crate_name: &'a str,
+    start: f64,
+    end: f64,
+    cpu: Duration,
 }
 
-/// A crate's start and end from the timer's `name start end` lines: its library's rustc run
-/// (the longest, where a build script of the same name ran too).
-fn crate_time(times: &str, name: &str) -> Option<(f64, f64)> {
+/// The timer's `name start end user sys` lines; a line that does not read is skipped (a
+/// crate the timer could not name).
+fn rustc_runs(times: &str) -> Vec<RustcRun<'_>> {
     times
         .lines()
         .filter_map(|line| {
             let mut fields = line.split_whitespace();
-            (fields.next()? == name).then_some(())?;
+            let crate_name = fields.next()?;
             let start: f64 = fields.next()?.parse().ok()?;
             let end: f64 = fields.next()?.parse().ok()?;
-            Some((start, end))
+            let user = shell_times_seconds(fields.next()?)?;
+            let system = shell_times_seconds(fields.next()?)?;
+            Some(RustcRun {
+                crate_name,
+                start,
+                end,
+                cpu: Duration::from_secs_f64(user + system),
+            })
         })
-        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))
+        .collect()
+}
+
+/// Seconds from the shell's `times` format, `<minutes>m<seconds>s` (`1m2.500000s`).
+fn shell_times_seconds(text: &str) -> Option<f64> {
+    let (minutes, seconds) = text.strip_suffix('s')?.split_once('m')?;
+    Some(minutes.parse::<f64>().ok()? * 60.0 + seconds.parse::<f64>().ok()?)
+}
+
+/// The SDK's three crates in the timer's lines (see [`SdkTimes`]).
+fn sdk_times(runs: &[RustcRun<'_>]) -> Option<SdkTimes> {
+    let types = crate_run(runs, "stripe_sdk_types")?;
+    let params = crate_run(runs, "stripe_sdk_params")?;
+    let client = crate_run(runs, "stripe_sdk")?;
+    let seconds = |from: f64, to: f64| Duration::from_secs_f64((to - from).max(0.0));
+    Some(SdkTimes {
+        types: seconds(types.start, types.end),
+        params: seconds(params.start, params.end),
+        client: seconds(client.start, client.end),
+        span: seconds(types.start.min(params.start), client.end),
+        cpu: types.cpu + params.cpu + client.cpu,
+    })
+}
+
+/// A crate's library run: the longest of its name's runs, where a build script of the same
+/// name ran too.
+fn crate_run<'r, 'a>(runs: &'r [RustcRun<'a>], name: &str) -> Option<&'r RustcRun<'a>> {
+    runs.iter()
+        .filter(|run| run.crate_name == name)
+        .max_by(|a, b| (a.end - a.start).total_cmp(&(b.end - b.start)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_timers_lines_with_their_cpu_time() {
+        let times = "serde 10.0 12.5 0m2.250000s 0m0.250000s\n\
+                     stripe_sdk_types 20.0 50.0 1m0.500000s 0m1.000000s\n\
+                     stripe_sdk_params 20.0 30.0 0m9.000000s 0m0.500000s\n\
+                     stripe_sdk 50.0 60.0 0m8.000000s 0m0.000000s\n\
+                     stripe_sdk 1.0 1.5 0m0.400000s 0m0.000000s\n\
+                     unreadable 1.0\n";
+        let runs = rustc_runs(times);
+        assert_eq!(runs.len(), 5);
+        let total: Duration = runs.iter().map(|run| run.cpu).sum();
+        assert!((total.as_secs_f64() - 81.9).abs() < 1e-6);
+        let sdk = sdk_times(&runs).expect("the three crates are there");
+        assert_eq!(sdk.types, Duration::from_secs(30));
+        // The library run, not the build script's shorter run of the same name.
+        assert_eq!(sdk.client, Duration::from_secs(10));
+        assert_eq!(sdk.span, Duration::from_secs(40));
+        assert!((sdk.cpu.as_secs_f64() - 79.0).abs() < 1e-6);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_program_is_filled_and_each_handler_has_its_arms() {
+        let builds = builds(Path::new("sdk"), Path::new("full")).expect("every template fills");
+        let program = |folder: &str| -> &str {
+            let build = builds.iter().find(|build| build.folder == folder);
+            &build.expect("the build exists").program
+        };
+        for build in &builds {
+            assert!(!build.program.contains("{{"), "{}", build.program);
+        }
+        assert!(program("webhooks-one").contains(
+            "        Ok(event) => match event.kind() {\n            \
+             EventKind::CheckoutSessionCompleted(session) => println!(\"fulfil {}\", session.id),\n            \
+             _ => println!(\"ignore {}\", event.id),\n"
+        ));
+        for (folder, arms) in [
+            ("webhooks-six", "EventKind::"),
+            ("webhooks-full", "EventKind::"),
+            ("webhooks-six-async-stripe", "EventObject::"),
+        ] {
+            let handled = program(folder)
+                .matches(&format!("            {arms}"))
+                .count();
+            assert_eq!(handled, 6, "{}", program(folder));
+        }
+        assert!(
+            program("webhooks-one-async-stripe")
+                .contains("EventObject::CheckoutSessionCompleted(session) => println!(\"fulfil {}\", session.id.as_str()),")
+        );
+    }
 }

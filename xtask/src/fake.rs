@@ -3,13 +3,14 @@
 //! folders, and `regen --out` writes a whole-API fake into the standalone crate's `fake/`,
 //! with a feature per resource family and a test that calls every operation through the SDK.
 
+use crate::pipeline::LoweredApi;
 use crate::{REGEN_COMMAND, Report, sync, sync_files};
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::Path;
 use stripe_codegen::features::FeatureMap;
 use stripe_codegen::ir::Api;
-use stripe_codegen::{Config, GeneratedFile, Options, Selection};
+use stripe_codegen::{GeneratedFile, Options};
 
 /// The checked-in fake's folder, relative to the workspace root.
 pub const FAKE_DIR: &str = "generated/fake";
@@ -30,29 +31,31 @@ const SUPPORT_FROM_THE_SDK: &[(&str, &str)] = &[
 /// The standalone fake's folder inside the standalone crate.
 const STANDALONE_FAKE: &str = "fake";
 
-/// The checked-in fake's route table, generated from the spec `config_file` names.
-pub fn fake_files(root: &Path, config_file: &str) -> Result<Vec<GeneratedFile>> {
-    let config_path = root.join(config_file);
-    let config_text = fs::read_to_string(&config_path)
-        .with_context(|| format!("cannot read the generator config {}", config_path.display()))?;
-    let config = Config::parse(config_file, &config_text)?;
-    let spec_path = root.join(&config.spec);
-    let spec_text = fs::read_to_string(&spec_path)
-        .with_context(|| format!("cannot read the spec {}", spec_path.display()))?;
-    let spec = stripe_codegen::load::parse_spec(&config.spec, &spec_text)?;
-    let selection = Selection::Operations(config.operations.clone());
-    let api = stripe_codegen::lower::lower(&spec, &config.spec, &selection)?;
+/// The checked-in fake's route table, generated from the API the project's config lowers to.
+pub fn fake_files(lowered: &LoweredApi) -> Result<Vec<GeneratedFile>> {
     let options = Options {
-        spec_file: &config.spec,
+        spec_file: &lowered.spec_file,
         command: REGEN_COMMAND,
     };
-    Ok(stripe_codegen::fake::generate(&spec, &api, None, options)?)
+    Ok(stripe_codegen::fake::generate(
+        &lowered.spec,
+        &lowered.api,
+        None,
+        None,
+        options,
+    )?)
 }
 
-/// `regen` for the checked-in fake: writes (or with `check_only`, compares) its route table,
-/// printing what differs; with `check_only`, fails when anything does.
-pub fn regen_fake(root: &Path, config_file: &str, check_only: bool) -> Result<()> {
-    let files = fake_files(root, config_file)?;
+/// `regen` for the checked-in fake: writes (or with `check_only`, compares) its route table
+/// from the API `config_file` lowered to, printing what differs; with `check_only`, fails when
+/// anything does.
+pub fn regen_fake(
+    root: &Path,
+    config_file: &str,
+    lowered: &LoweredApi,
+    check_only: bool,
+) -> Result<()> {
+    let files = fake_files(lowered)?;
     let report = sync(root, FAKE_GENERATED_DIR, &files, check_only)?;
     if check_only {
         if report.drift.is_empty() {
@@ -124,8 +127,26 @@ pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Resul
         spec_file: request.spec_file,
         command: &command,
     };
-    let generated =
-        stripe_codegen::fake::generate(request.spec, request.api, Some(request.features), options)?;
+    // The fixtures' ids give the fake its id prefixes.
+    let fixture_objects = match request.fixtures {
+        Some(fixtures) => {
+            let path = crate::absolute(root, fixtures);
+            let text = fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Some(
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .with_context(|| format!("{} is not JSON", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    let generated = stripe_codegen::fake::generate(
+        request.spec,
+        request.api,
+        Some(request.features),
+        fixture_objects.as_ref(),
+        options,
+    )?;
     let out = format!("{}/{STANDALONE_FAKE}", request.out_dir);
     let mut report = sync(root, &format!("{out}/src/gen"), &generated, false)?;
 
@@ -426,7 +447,12 @@ mod tests {
     #[test]
     fn the_checked_in_fake_matches_the_spec() {
         let root = workspace_root();
-        let files = fake_files(&root, crate::DEFAULT_CONFIG).expect("the project's spec generates");
+        let lowered = crate::pipeline::lower_api(
+            &root,
+            &crate::pipeline::ApiSource::Config(crate::DEFAULT_CONFIG),
+        )
+        .expect("the project's spec lowers");
+        let files = fake_files(&lowered).expect("the project's spec generates");
         let report = sync(&root, FAKE_GENERATED_DIR, &files, true).expect("readable");
         assert!(
             report.drift.is_empty(),

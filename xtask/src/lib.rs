@@ -1,8 +1,10 @@
 //! The xtask library: where the generated folders are, and the tasks that keep them in step
-//! with the spec, one module each: [`sync`] (compare and write a generated folder), [`regen`]
-//! (the checked-in SDK: generate, record the API, bump), [`standalone`] (`regen --out`: a
-//! whole-API crate of its own), and the tasks beside them ([`api_diff`], [`bench`], [`fake`],
-//! [`shapes`], [`events_test`]).
+//! with the spec, one module each: [`pipeline`] (the one way from a config or a spec to the
+//! lowered API, which every task below starts from), [`sync`] (compare and write a generated
+//! folder), [`regen`] (the checked-in SDK: generate, record the API, bump, and the fake and the
+//! shapes with it), [`standalone`] (`regen --out`: a whole-API crate of its own), the tasks
+//! beside them ([`api_diff`], [`bench`], [`fake`], [`shapes`], [`events_test`]), and
+//! [`templates`] (the one way to write a file from a template in `xtask/templates/`).
 //!
 //! The codegen library never touches the file system; this crate owns every path and write.
 
@@ -11,14 +13,16 @@ pub mod bench;
 pub mod events_test;
 // The fake Stripe's regen and standalone crate (stripe-sdk-fake).
 pub mod fake;
+pub mod pipeline;
 pub mod regen;
 pub mod shapes;
 pub mod standalone;
 pub mod sync;
+pub mod templates;
 
 use std::path::{Path, PathBuf};
 
-pub use regen::{RegenMode, RegenOutcome, generate, generate_with_surface, regen, run_regen};
+pub use regen::{RegenMode, RegenOutcome, generate, regen, render_sdk, run_regen};
 pub use standalone::{Standalone, write_standalone};
 pub(crate) use standalone::{absolute, relative_path};
 pub(crate) use sync::sync_files;

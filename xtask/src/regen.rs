@@ -8,41 +8,24 @@ use stripe_codegen::api_diff::{
     ApiDiff, Semver, SurfaceRecord, diff, next_version, parse_record, record_text,
     render_change_lines, semver_summary,
 };
-use stripe_codegen::surface::{Surface, surface};
-use stripe_codegen::{Config, GeneratedFile, Options, Selection};
+use stripe_codegen::surface::surface;
+use stripe_codegen::{GeneratedFile, Options};
 
+use crate::pipeline::{ApiSource, LoweredApi, lower_api};
 use crate::*;
 
 /// Generates the SDK as `config` (relative to `root`) says, returning the files for `out_dir`.
 pub fn generate(root: &Path, config_file: &str) -> Result<Vec<GeneratedFile>> {
-    Ok(generate_with_surface(root, config_file)?.0)
+    render_sdk(&lower_api(root, &ApiSource::Config(config_file))?)
 }
 
-/// [`generate`], with the public API surface of what it generates.
-pub fn generate_with_surface(
-    root: &Path,
-    config_file: &str,
-) -> Result<(Vec<GeneratedFile>, Surface)> {
-    let config_path = root.join(config_file);
-    let config_text = fs::read_to_string(&config_path)
-        .with_context(|| format!("cannot read the generator config {}", config_path.display()))?;
-    let config = Config::parse(config_file, &config_text)?;
-    let spec_path = root.join(&config.spec);
-    let spec_text = fs::read_to_string(&spec_path).with_context(|| {
-        format!(
-            "cannot read the spec {} named by {config_file}",
-            spec_path.display()
-        )
-    })?;
+/// The SDK's generated files for an API already lowered.
+pub fn render_sdk(lowered: &LoweredApi) -> Result<Vec<GeneratedFile>> {
     let options = Options {
-        spec_file: &config.spec,
+        spec_file: &lowered.spec_file,
         command: REGEN_COMMAND,
     };
-    let selection = Selection::Operations(config.operations.clone());
-    let spec = stripe_codegen::load::parse_spec(&config.spec, &spec_text)?;
-    let api = stripe_codegen::lower::lower(&spec, &config.spec, &selection)?;
-    let files = stripe_codegen::render_api(&api, options)?;
-    Ok((files, surface(&api, false)))
+    Ok(stripe_codegen::render_api(&lowered.api, options)?)
 }
 
 /// What `cargo xtask regen` is asked to do.
@@ -85,24 +68,46 @@ fn read_record(root: &Path) -> Result<RecordOnDisk> {
     })
 }
 
-/// `cargo xtask regen [--check] [--bump] [--config FILE]`: prints the report, and fails when
-/// `--check` finds something out of date.
+/// `cargo xtask regen [--check] [--bump] [--config FILE]`: lowers the config's spec once and
+/// keeps the SDK and, for the project's own config, the fake Stripe in step with that one IR
+/// (and the shapes crates with theirs). Prints the reports, and fails when `--check` finds
+/// something out of date; every part is checked before any failure is reported.
 pub fn regen(root: &Path, config_file: &str, mode: RegenMode) -> Result<()> {
-    let outcome = run_regen(root, config_file, mode)?;
-    if mode.check && !outcome.up_to_date {
-        eprint!("{}", outcome.message);
-        bail!("the generated code or its API record is out of date");
+    let lowered = lower_api(root, &ApiSource::Config(config_file))?;
+    let sdk = run_regen_lowered(root, config_file, &lowered, mode).and_then(|outcome| {
+        if mode.check && !outcome.up_to_date {
+            eprint!("{}", outcome.message);
+            bail!("the generated code or its API record is out of date");
+        }
+        print!("{}", outcome.message);
+        Ok(())
+    });
+    if config_file != DEFAULT_CONFIG {
+        return sdk;
     }
-    print!("{}", outcome.message);
-    Ok(())
+    let shapes = shapes::regen_shapes(root, mode.check);
+    let fake = fake::regen_fake(root, config_file, &lowered, mode.check);
+    sdk.and(shapes).and(fake)
 }
 
-/// Runs `regen` and returns its report instead of printing it.
+/// Runs `regen` for the SDK alone and returns its report instead of printing it.
 pub fn run_regen(root: &Path, config_file: &str, mode: RegenMode) -> Result<RegenOutcome> {
+    let lowered = lower_api(root, &ApiSource::Config(config_file))?;
+    run_regen_lowered(root, config_file, &lowered, mode)
+}
+
+/// [`run_regen`] on the API `config_file` lowers to, already lowered.
+fn run_regen_lowered(
+    root: &Path,
+    config_file: &str,
+    lowered: &LoweredApi,
+    mode: RegenMode,
+) -> Result<RegenOutcome> {
     if mode.check && mode.bump {
         bail!("--bump edits {SDK_MANIFEST}; it does not go with --check");
     }
-    let (files, new_surface) = generate_with_surface(root, config_file)?;
+    let files = render_sdk(lowered)?;
+    let new_surface = surface(&lowered.api, false);
     let record = read_record(root)?;
     let api_changes = match &record {
         RecordOnDisk::Read(record) => Some(diff(&record.surface, &new_surface)),

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use stripe_codegen::runtime::RuntimeCrate;
 use stripe_codegen::{GeneratedFile, Options, Selection};
 
+use crate::pipeline::{ApiSource, LoweredApi, lower_api};
+use crate::templates::Template;
 use crate::*;
 
 /// What `regen --out` generates.
@@ -24,11 +26,14 @@ pub struct Standalone<'a> {
 /// Writes a standalone SDK crate: the checked-in crate's manifest and hand-written runtime,
 /// with generated modules for `selection` and, given fixtures, a round-trip test.
 pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report> {
-    let spec_path = root.join(request.spec_file);
-    let spec_text = fs::read_to_string(&spec_path)
-        .with_context(|| format!("cannot read the spec {}", spec_path.display()))?;
-    let spec = stripe_codegen::load::parse_spec(request.spec_file, &spec_text)?;
-    let api = stripe_codegen::lower::lower(&spec, request.spec_file, &request.selection)?;
+    let LoweredApi { spec, api, .. } = lower_api(
+        root,
+        &ApiSource::Spec {
+            spec_file: request.spec_file,
+            selection: &request.selection,
+            skip_undefined: false,
+        },
+    )?;
     let command = format!("{REGEN_COMMAND} --out");
     let options = Options {
         spec_file: request.spec_file,
@@ -102,7 +107,7 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
                     &relative,
                     &kinds,
                     &named,
-                ),
+                )?,
             });
         }
     }
@@ -265,7 +270,7 @@ fn inherited_key(table: &dyn toml_edit::TableLike) -> Option<String> {
 }
 
 /// The round-trip test's source, with `{{name}}` placeholders that [`roundtrip_test`] fills.
-const ROUNDTRIP_TEMPLATE: &str = include_str!("../templates/roundtrip.rs");
+const ROUNDTRIP_TEMPLATE: Template = template!("roundtrip.rs");
 
 /// A test that decodes every fixture object into its generated type and checks that
 /// re-encoding it loses nothing; each disagreement between fixture and spec is judged by the
@@ -284,43 +289,13 @@ fn roundtrip_test(
             )
         })
         .collect();
-    fill_template(
-        "xtask/templates/roundtrip.rs",
-        ROUNDTRIP_TEMPLATE,
-        &[
-            ("command", command),
-            ("spec_file", spec_file),
-            ("fixtures", fixtures),
-            // The template puts the placeholder on a line of its own.
-            ("checks", checks.trim_end_matches('\n')),
-        ],
-    )
-}
-
-/// `template` with each `{{name}}` replaced by its value. Every placeholder must be given and
-/// every value used, so a template and its caller cannot drift apart silently.
-fn fill_template(file: &str, template: &str, values: &[(&str, &str)]) -> Result<String> {
-    let mut filled = String::with_capacity(template.len());
-    let mut rest = template;
-    let mut used = vec![false; values.len()];
-    while let Some(start) = rest.find("{{") {
-        let Some(length) = rest[start..].find("}}") else {
-            bail!("{file}: `{{{{` without a closing `}}}}`");
-        };
-        let name = &rest[start + 2..start + length];
-        let Some(index) = values.iter().position(|(key, _)| *key == name) else {
-            bail!("{file}: unknown placeholder `{{{{{name}}}}}`");
-        };
-        used[index] = true;
-        filled.push_str(&rest[..start]);
-        filled.push_str(values[index].1);
-        rest = &rest[start + length + 2..];
-    }
-    filled.push_str(rest);
-    if let Some(index) = used.iter().position(|used| !used) {
-        bail!("{file} has no placeholder `{{{{{}}}}}`", values[index].0);
-    }
-    Ok(filled)
+    ROUNDTRIP_TEMPLATE.fill(&[
+        ("command", command),
+        ("spec_file", spec_file),
+        ("fixtures", fixtures),
+        // The template puts the placeholder on a line of its own.
+        ("checks", checks.trim_end_matches('\n')),
+    ])
 }
 
 /// The structure of the spec's component schemas, as the round-trip test walks fixtures
@@ -484,21 +459,6 @@ mod tests {
             assert!(error.starts_with("sdk/Cargo.toml"), "{error}");
             assert!(error.contains(expected), "{error} lacks {expected}");
         }
-    }
-
-    #[test]
-    fn templates_are_filled_exactly() {
-        let values = [("a", "1"), ("b", "2")];
-        assert_eq!(
-            fill_template("t", "{{a}} and {{b}}, {{a}}", &values).expect("fills"),
-            "1 and 2, 1"
-        );
-        let unknown = fill_template("t", "{{c}}", &values).expect_err("unknown");
-        assert_eq!(unknown.to_string(), "t: unknown placeholder `{{c}}`");
-        let unused = fill_template("t", "{{a}}", &values).expect_err("unused");
-        assert_eq!(unused.to_string(), "t has no placeholder `{{b}}`");
-        let unclosed = fill_template("t", "{{a", &values).expect_err("unclosed");
-        assert_eq!(unclosed.to_string(), "t: `{{` without a closing `}}`");
     }
 
     #[test]

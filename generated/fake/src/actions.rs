@@ -197,7 +197,7 @@ impl Engine {
         // object from now on.
         let mut object = builder.object(&json!({ "$ref": resource }));
         if let Value::Object(fields) = &mut object {
-            fields.insert("id".to_owned(), Value::String(id.clone()));
+            crate::objects::set_id(fields, id.clone());
         }
         let parent = request
             .path

@@ -435,7 +435,7 @@ impl Engine {
         if !events::is_known(self.config.event_types, event_type) {
             return None;
         }
-        let id = state.ids.id("evt");
+        let id = state.ids.id(&crate::objects::id_prefix("event"));
         let targets: Vec<usize> = state
             .deliveries
             .endpoints

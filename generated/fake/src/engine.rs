@@ -86,6 +86,32 @@ pub(crate) struct Engine {
     pub settled: Notify,
 }
 
+/// The store a new instance starts with: empty, or, in the stripe-mock-like mode (fixtures
+/// and `UnknownIds::Synthesize`), each fixture object stored in the platform account as
+/// stripe-mock serves them, listed in its resource's top-level list and retrievable by its id.
+fn fixtures_stored(table: &Table, config: &Config) -> Store {
+    let mut store = Store::default();
+    let Some(fixtures) = config
+        .fixtures
+        .as_ref()
+        .filter(|_| config.unknown_ids == UnknownIds::Synthesize)
+    else {
+        return store;
+    };
+    for (name, fixture) in fixtures {
+        let Some(id) = fixture.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some((resource, path)) = table.top_level_list(name) else {
+            continue;
+        };
+        store
+            .account("")
+            .insert(resource, path, id.to_owned(), fixture.clone(), false);
+    }
+    store
+}
+
 impl Engine {
     pub fn new(
         table: Table,
@@ -95,11 +121,12 @@ impl Engine {
         endpoints: Vec<Endpoint>,
     ) -> Engine {
         let retention = config.retention;
+        let store = fixtures_stored(&table, &config);
         Engine {
             table,
             config,
             state: Mutex::new(State {
-                store: Store::default(),
+                store,
                 deliveries: Deliveries::new(endpoints),
                 idempotency: IdempotencyStore::new(retention.idempotency_keys),
                 log: BoundedLog::new(retention.requests),

@@ -46,60 +46,27 @@ impl Ids {
         out
     }
 
-    /// A fresh id with `prefix` (`cus_NffrFeUfNV2Hib`).
+    /// A fresh id with `prefix` (`cus_NffrFeUfNV2Hib`), or without one where the prefix is
+    /// empty, as coupons' ids are.
     pub fn id(&mut self, prefix: &str) -> String {
+        if prefix.is_empty() {
+            return self.token(14);
+        }
         format!("{prefix}_{}", self.token(14))
     }
 }
 
-/// The id prefix Stripe uses for a resource, for when no fixture shows it.
-pub(crate) fn default_prefix(resource: &str) -> String {
-    let known = match resource {
-        "account" => "acct",
-        "application_fee" => "fee",
-        "balance_transaction" => "txn",
-        "bank_account" => "ba",
-        "card" => "card",
-        "charge" => "ch",
-        "checkout.session" => "cs_test",
-        "coupon" => "co",
-        "credit_note" => "cn",
-        "customer" => "cus",
-        "dispute" => "dp",
-        "event" => "evt",
-        "file" => "file",
-        "file_link" => "link",
-        "invoice" => "in",
-        "invoiceitem" => "ii",
-        "payment_intent" => "pi",
-        "payment_link" => "plink",
-        "payment_method" => "pm",
-        "payout" => "po",
-        "price" => "price",
-        "product" => "prod",
-        "promotion_code" => "promo",
-        "quote" => "qt",
-        "refund" => "re",
-        "setup_intent" => "seti",
-        "source" => "src",
-        "subscription" => "sub",
-        "subscription_item" => "si",
-        "subscription_schedule" => "sub_sched",
-        "tax_id" => "txi",
-        "tax_rate" => "txr",
-        "terminal.configuration" => "tmc",
-        "terminal.location" => "tml",
-        "terminal.reader" => "tmr",
-        "token" => "tok",
-        "topup" => "tu",
-        "transfer" => "tr",
-        "webhook_endpoint" => "we",
-        _ => "",
-    };
-    if !known.is_empty() {
-        return known.to_owned();
+/// The id prefix of `resource`'s objects: the one the generator read from the spec's examples
+/// or Stripe's fixtures (`ID_PREFIXES`), otherwise the initials of its name's words
+/// (`issuing.cardholder` -> `ic`, where no example or fixture shows its ids), or its first four letters where that is one letter.
+pub(crate) fn id_prefix(resource: &str) -> String {
+    let known = crate::r#gen::ID_PREFIXES
+        .binary_search_by(|(name, _)| (*name).cmp(resource))
+        .ok()
+        .and_then(|index| crate::r#gen::ID_PREFIXES.get(index));
+    if let Some((_, prefix)) = known {
+        return (*prefix).to_owned();
     }
-    // Otherwise the initials of the resource's last name (`issuing.cardholder` -> `ich`).
     let mut prefix: String = resource
         .split(['.', '_'])
         .filter_map(|word| word.chars().next())
@@ -112,6 +79,44 @@ pub(crate) fn default_prefix(resource: &str) -> String {
             .collect();
     }
     prefix.to_ascii_lowercase()
+}
+
+/// Gives an object `id`, and its nested lists' URLs with it (`/v1/charges/ch_.../refunds`),
+/// which name the id it had (a fixture's) before.
+pub(crate) fn set_id(fields: &mut Map<String, Value>, id: String) {
+    let old = fields
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|old| !old.is_empty())
+        .map(str::to_owned);
+    if let Some(old) = old {
+        for field in fields.values_mut() {
+            replace_in_urls(field, &old, &id);
+        }
+    }
+    fields.insert("id".to_owned(), Value::String(id));
+}
+
+/// Replaces `old` with `new` in every `url` string within `value`.
+fn replace_in_urls(value: &mut Value, old: &str, new: &str) {
+    match value {
+        Value::Object(fields) => {
+            for (name, field) in fields.iter_mut() {
+                match field {
+                    Value::String(url) if name == "url" && url.contains(old) => {
+                        *url = url.replace(old, new);
+                    }
+                    _ => replace_in_urls(field, old, new),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                replace_in_urls(item, old, new);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The prefix of a fixture's id: everything before its random part (`cs_test` of
@@ -138,7 +143,7 @@ impl Builder<'_> {
             .and_then(|fixture| fixture.get("id"))
             .and_then(Value::as_str)
             .and_then(prefix_of)
-            .map_or_else(|| default_prefix(resource), str::to_owned)
+            .map_or_else(|| id_prefix(resource), str::to_owned)
     }
 
     /// A new object of `schema` (usually a `{"$ref": name}`), with a fresh id and `created`
@@ -175,7 +180,8 @@ impl Builder<'_> {
                 && fields.get("id").is_some_and(Value::is_string)
             {
                 let prefix = self.prefix(name);
-                fields.insert("id".to_owned(), Value::String(self.ids.id(&prefix)));
+                let id = self.ids.id(&prefix);
+                set_id(fields, id);
             }
             if fields.get("created").is_some_and(Value::is_number) {
                 fields.insert("created".to_owned(), Value::from(self.now));
@@ -513,10 +519,28 @@ mod tests {
     }
 
     #[test]
+    fn a_new_id_reaches_the_nested_lists_urls() {
+        let mut object = serde_json::json!({
+            "id": "ch_fixture",
+            "refunds": {"object": "list", "url": "/v1/charges/ch_fixture/refunds", "data": []},
+            "description": "ch_fixture stays where it is not a URL",
+        });
+        let Value::Object(fields) = &mut object else {
+            unreachable!("an object")
+        };
+        set_id(fields, "ch_123".to_owned());
+        assert_eq!(object["id"], "ch_123");
+        assert_eq!(object["refunds"]["url"], "/v1/charges/ch_123/refunds");
+        assert_eq!(object["description"], "ch_fixture stays where it is not a URL");
+    }
+
+    #[test]
     fn prefixes_come_from_fixtures_or_the_name() {
         assert_eq!(prefix_of("cs_test_a1b2"), Some("cs_test"));
         assert_eq!(prefix_of("cus_Oaxlz8kB0PJWGa"), Some("cus"));
-        assert_eq!(default_prefix("customer"), "cus");
-        assert_eq!(default_prefix("issuing.cardholder"), "ic");
+        // The checked-in spec shows a reader's id in an example; the rest have no id shown.
+        assert_eq!(id_prefix("terminal.reader"), "tmr");
+        assert_eq!(id_prefix("widget.gizmo_part"), "wgp");
+        assert_eq!(id_prefix("payment_method"), "pm");
     }
 }

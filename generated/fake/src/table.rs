@@ -259,6 +259,20 @@ impl Table {
         Some(creates.find(|path| !path.contains('{')).unwrap_or(first))
     }
 
+    /// The resource's name as the table holds it and the path of its top-level list
+    /// (`/v1/customers`), if an enabled family routes one: where the stripe-mock-like mode
+    /// lists its fixture.
+    pub fn top_level_list(&self, resource: &str) -> Option<(&'static str, &'static str)> {
+        self.routes
+            .iter()
+            .find(|route| {
+                route.def.resource == resource
+                    && route.def.action == Action::List
+                    && !route.def.path.contains('{')
+            })
+            .map(|route| (route.def.resource, route.def.path))
+    }
+
     /// The resource the retrieve at path template `path` reads (`customer` for
     /// `/v1/customers/{customer}`), if an enabled family routes one. Parameters match
     /// whatever their names (`/v1/transfers/{id}/reversals` is below

@@ -427,3 +427,58 @@ async fn a_canceled_subscription_stays_retrievable() {
             .any(|event| event["type"] == "customer.subscription.deleted")
     );
 }
+
+/// Stripe's `fixtures3.json` for the fake's API version: `STRIPE_FIXTURES` when set, otherwise
+/// where `scripts/fake-tests` generates this crate (`target/full-VERSION/fake`, four folders
+/// below the repository's parent, which holds `shared/`).
+fn fixtures_file() -> String {
+    std::env::var("STRIPE_FIXTURES").unwrap_or_else(|_| {
+        format!(
+            "{}/../../../../shared/stripe-openapi/{}/fixtures3.json",
+            env!("CARGO_MANIFEST_DIR"),
+            stripe_sdk_fake::API_VERSION
+        )
+    })
+}
+
+#[tokio::test]
+async fn the_stripe_mock_like_mode_serves_its_fixtures() {
+    let path = fixtures_file();
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("{path}: {error}; set STRIPE_FIXTURES to fixtures3.json"));
+    let fixtures: Value = serde_json::from_str(&text).expect("the fixtures are JSON");
+    let fixture_customer = fixtures["resources"]["customer"]["id"]
+        .as_str()
+        .expect("a customer fixture")
+        .to_owned();
+    let fake = FakeStripe::builder()
+        .fixtures_file(&path)
+        .expect("the fixtures read")
+        .unknown_ids(stripe_sdk_fake::UnknownIds::Synthesize)
+        .start()
+        .await
+        .expect("the fake starts");
+    let client = fake.client();
+
+    // The fixtures are stored objects: listed from the start, and retrieved by their ids.
+    let customers = client.customers().list().await.expect("lists");
+    assert!(
+        customers
+            .data
+            .iter()
+            .any(|customer| customer.id == fixture_customer),
+        "the fixture's customer is listed"
+    );
+    let retrieved = client
+        .customers()
+        .retrieve(&fixture_customer)
+        .await
+        .expect("the fixture's customer retrieves");
+    assert!(matches!(retrieved, CustomerOrDeleted::Customer(customer) if customer.id == fixture_customer));
+
+    // An object made up for an unknown id names that id in its nested lists' URLs.
+    let (status, charge) = raw(&fake, "GET", "/v1/charges/ch_123", "").await;
+    assert_eq!(status, 200, "{charge}");
+    assert_eq!(charge["id"], "ch_123");
+    assert_eq!(charge["refunds"]["url"], "/v1/charges/ch_123/refunds");
+}

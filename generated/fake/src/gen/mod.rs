@@ -18,6 +18,15 @@ pub(crate) const EVENT_TYPES: &[&str] = &[
     "terminal.reader.action_failed",
     "terminal.reader.action_succeeded",
 ];
+/// The id prefix of each resource whose objects' ids the spec's examples or
+/// Stripe's fixtures show, sorted by resource; `""` where Stripe's ids have
+/// none (coupons). Read whatever the selection, as the lifecycles make objects
+/// of resources that no selected operation returns (charges, events).
+pub(crate) const ID_PREFIXES: &[(&str, &str)] = &[
+    ("event", "evt"),
+    ("terminal.reader", "tmr"),
+    ("webhook_endpoint", "we"),
+];
 /// The operations of every enabled family.
 pub(crate) fn operations() -> Vec<&'static [crate::table::OperationDef]> {
     #[allow(unused_mut, reason = "no family may be enabled")]

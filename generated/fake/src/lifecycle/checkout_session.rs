@@ -160,7 +160,6 @@ fn set_line_items(session: &mut Value, params: &Params, context: &mut Context<'_
             }),
         };
         let mut item = context.builder.object(&json!({"$ref": "item"}));
-        set(&mut item, "id", json!(context.builder.ids.id("li")));
         let amount = number(&price, "unit_amount").saturating_mul(quantity);
         for (name, value) in [
             ("quantity", json!(quantity)),
@@ -322,7 +321,7 @@ fn paid_intent(session: &Value, builder: &mut Builder<'_>) -> Option<(&'static s
     let mut intent = builder.object(&json!({"$ref": "payment_intent"}));
     let id = text(&intent, "id").to_owned();
     let secret = format!("{id}_secret_{}", builder.ids.token(25));
-    let payment_method = builder.ids.id("pm");
+    let payment_method = builder.ids.id(&crate::objects::id_prefix("payment_method"));
     for (name, value) in [
         ("amount", json!(amount)),
         ("amount_received", json!(amount)),

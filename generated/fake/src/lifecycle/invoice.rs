@@ -170,6 +170,8 @@ pub(super) fn line(
     period: (i64, i64),
 ) -> Value {
     let mut line = context.builder.object(&json!({"$ref": "line_item"}));
+    // An invoice's line is `il_...`; the spec's example shows an upcoming invoice's
+    // (`il_tmp_...`), which the builder would take.
     let id = context.builder.ids.id("il");
     let description = price
         .get("nickname")

@@ -1,5 +1,5 @@
-//! Compile-time benchmark: retrieves a Checkout Session and handles `checkout.session.completed`
-//! by name.
+//! Compile-time benchmark: retrieves a Checkout Session and handles {{handled}} by name.
+//! (Template: `xtask/templates/bench/webhook.rs`; `xtask/src/bench.rs` writes one arm per event.)
 use stripe_sdk::{EventKind, Webhook};
 
 fn main() {
@@ -16,7 +16,7 @@ fn main() {
     let payload = std::env::var("PAYLOAD").unwrap_or_default();
     match Webhook::construct_event(&payload, &signature, &secret) {
         Ok(event) => match event.kind() {
-            EventKind::CheckoutSessionCompleted(session) => println!("fulfil {}", session.id),
+{{arms}}
             _ => println!("ignore {}", event.id),
         },
         Err(error) => eprintln!("{error}"),

@@ -1,5 +1,6 @@
-//! Compile-time benchmark: retrieves a Checkout Session and handles `checkout.session.completed`
-//! with async-stripe.
+//! Compile-time benchmark: retrieves a Checkout Session and handles {{handled}} with
+//! async-stripe. (Template: `xtask/templates/bench/webhook_async_stripe.rs`; `xtask/src/bench.rs`
+//! writes one arm per event.)
 use stripe_checkout::checkout_session::RetrieveCheckoutSession;
 use stripe_webhook::{EventObject, Webhook};
 
@@ -16,9 +17,7 @@ fn main() {
     let payload = std::env::var("PAYLOAD").unwrap_or_default();
     match Webhook::construct_event(&payload, &signature, &secret) {
         Ok(event) => match event.data.object {
-            EventObject::CheckoutSessionCompleted(session) => {
-                println!("fulfil {}", session.id.as_str())
-            }
+{{arms}}
             _ => println!("ignore {}", event.id.as_str()),
         },
         Err(error) => eprintln!("{error}"),
