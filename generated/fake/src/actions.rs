@@ -298,7 +298,9 @@ fn create(
         }
     }
     // A nested collection's create (`POST /v1/charges/{charge}/refunds`) names its parent
-    // in the path; the lifecycle reads it as the param of the same name.
+    // in the path; the lifecycle reads it as the param of the same name, and the object's
+    // field of that name, where it has one unset, names it too (a subscription made under
+    // `/v1/customers/{customer}/subscriptions` is that customer's).
     let mut with_parent = None;
     if let Some(parent) = request.path_values.last() {
         let name = request
@@ -313,6 +315,13 @@ fn create(
             let mut params = request.params.clone();
             params.insert(name.to_owned(), Value::String(parent.clone()));
             with_parent = Some(params);
+            if let Value::Object(fields) = &mut object
+                && fields
+                    .get(name)
+                    .is_some_and(|field| field.is_null() || field.as_str() == Some(""))
+            {
+                fields.insert(name.to_owned(), Value::String(parent.clone()));
+            }
         }
     }
     let params = with_parent.as_ref().unwrap_or(request.params);

@@ -220,6 +220,26 @@ async fn a_subscription_starts_by_its_card_and_stays_listed_when_canceled() {
     assert_eq!(invoice.status, Some(InvoiceStatus::Paid));
     assert_eq!(invoice.amount_paid, 1500);
 
+    // One made under its customer's path is that customer's, paid the same way, and listed
+    // with the others.
+    let nested = ok(
+        &fake,
+        "POST",
+        &format!("/v1/customers/{paying}/subscriptions"),
+        &format!("items[0][price]={price}"),
+    )
+    .await;
+    assert_eq!(nested["customer"], paying.as_str());
+    assert_eq!(nested["status"], "active");
+    let listed = ok(
+        &fake,
+        "GET",
+        "/v1/subscriptions",
+        &format!("customer={paying}"),
+    )
+    .await;
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(2));
+
     let without_card = customer(&fake, "", "").await;
     let incomplete = client
         .subscriptions()
@@ -285,7 +305,7 @@ async fn a_subscription_starts_by_its_card_and_stays_listed_when_canceled() {
         .collect();
     assert_eq!(ids, [&Value::String(active.id.clone())]);
     let names = event_types(&fake);
-    assert_eq!(count(&names, "customer.subscription.created"), 3);
+    assert_eq!(count(&names, "customer.subscription.created"), 4);
     assert_eq!(count(&names, "customer.subscription.deleted"), 1);
 }
 
