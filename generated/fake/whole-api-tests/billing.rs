@@ -259,6 +259,21 @@ async fn a_subscription_starts_by_its_card_and_stays_listed_when_canceled() {
     )
     .await;
     assert_eq!(status, 400, "{refused}");
+    // One whose invoices are sent is active while its first invoice waits, open, to be paid.
+    let sent = ok(
+        &fake,
+        "POST",
+        "/v1/subscriptions",
+        &format!(
+            "customer={without_card}&items[0][price]={price}&collection_method=send_invoice&days_until_due=30"
+        ),
+    )
+    .await;
+    assert_eq!(sent["status"], "active");
+    let invoice = sent["latest_invoice"].as_str().unwrap_or("");
+    let invoice = ok(&fake, "GET", &format!("/v1/invoices/{invoice}"), "").await;
+    assert_eq!(invoice["status"], "open");
+    assert_eq!(invoice["due_date"], CLOCK + 30 * 86_400);
 
     let trial = client
         .subscriptions()
@@ -305,7 +320,7 @@ async fn a_subscription_starts_by_its_card_and_stays_listed_when_canceled() {
         .collect();
     assert_eq!(ids, [&Value::String(active.id.clone())]);
     let names = event_types(&fake);
-    assert_eq!(count(&names, "customer.subscription.created"), 4);
+    assert_eq!(count(&names, "customer.subscription.created"), 5);
     assert_eq!(count(&names, "customer.subscription.deleted"), 1);
 }
 

@@ -239,7 +239,7 @@ pub(super) fn start_subscription(
     );
     let status = if trial {
         "trialing"
-    } else if text(&invoice, "status") == "paid" {
+    } else if text(&invoice, "status") == "paid" || sends_invoices(subscription) {
         "active"
     } else {
         "incomplete"
@@ -251,8 +251,15 @@ pub(super) fn start_subscription(
     (effects, refusal)
 }
 
+/// Whether a subscription's invoices are sent for the customer to pay
+/// (`collection_method=send_invoice`) rather than charged: it is active while they are open.
+fn sends_invoices(subscription: &Value) -> bool {
+    text(subscription, "collection_method") == "send_invoice"
+}
+
 /// A subscription's invoice for the period `(start, end)`: a line per item (at $0 in a
-/// trial), finalized, and paid when `collect`. Names it as `latest_invoice`; returns it and
+/// trial), finalized, and paid when `collect` (never when it is sent: it is then due
+/// `days_until_due` days on). Names it as `latest_invoice`; returns it and
 /// its effects (the payment's refusal included, for the caller to judge).
 fn bill(
     subscription: &mut Value,
@@ -283,6 +290,15 @@ fn bill(
         ),
     ] {
         set(&mut invoice, name, value);
+    }
+    if sends_invoices(subscription) {
+        set(&mut invoice, "collection_method", json!("send_invoice"));
+        let days = number(subscription, "days_until_due");
+        set(
+            &mut invoice,
+            "due_date",
+            json!(start.saturating_add(days.saturating_mul(86_400))),
+        );
     }
     let mut lines = Vec::new();
     for item in subscription
@@ -322,7 +338,7 @@ fn bill(
         invoice.get("id").cloned().unwrap_or(Value::Null),
     );
     let mut effects = invoice::finalize(&mut invoice, context);
-    if collect && text(&invoice, "status") == "open" {
+    if collect && !sends_invoices(subscription) && text(&invoice, "status") == "open" {
         // The subscription is not stored yet (or is being changed): the invoice names it, so
         // its default payment method is read from it here.
         let mut params = Params::new();
@@ -382,7 +398,7 @@ fn renew(subscription: &mut Value, now: i64, context: &mut Context<'_, '_>) -> E
         );
         billed.refusal = None;
         effects.merge(billed);
-        let status = if text(&invoice, "status") == "paid" {
+        let status = if text(&invoice, "status") == "paid" || sends_invoices(subscription) {
             "active"
         } else {
             "past_due"
