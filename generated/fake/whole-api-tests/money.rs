@@ -35,6 +35,16 @@ fn charge_of(intent: &PaymentIntent) -> String {
         .expect("a latest_charge")
 }
 
+/// The payment `params` make, succeeded, and the id of its charge.
+async fn pay(
+    client: &stripe_sdk::Client,
+    params: &PaymentIntentCreateParams,
+) -> (PaymentIntent, String) {
+    let intent = client.payment_intents().create(params).await.expect("paid");
+    let charge = charge_of(&intent);
+    (intent, charge)
+}
+
 /// A payment of `amount` cents confirmed with `pm_card_visa`.
 fn visa_payment(amount: i64) -> PaymentIntentCreateParams {
     PaymentIntentCreateParams {
@@ -48,12 +58,7 @@ fn visa_payment(amount: i64) -> PaymentIntentCreateParams {
 async fn a_succeeded_payment_makes_its_charge_and_balance_transaction() {
     let fake = fake().await;
     let client = fake.client();
-    let intent = client
-        .payment_intents()
-        .create(&visa_payment(2000))
-        .await
-        .expect("paid");
-    let charge_id = charge_of(&intent);
+    let (intent, charge_id) = pay(&client, &visa_payment(2000)).await;
     assert!(charge_id.starts_with("ch_"), "{charge_id}");
     let charge = client
         .charges()
@@ -124,12 +129,7 @@ async fn a_succeeded_payment_makes_its_charge_and_balance_transaction() {
 async fn refunds_go_through_three_routes_until_nothing_is_left() {
     let fake = fake().await;
     let client = fake.client();
-    let intent = client
-        .payment_intents()
-        .create(&visa_payment(2000))
-        .await
-        .expect("paid");
-    let charge = charge_of(&intent);
+    let (intent, charge) = pay(&client, &visa_payment(2000)).await;
 
     let partial = client
         .refunds()
@@ -291,12 +291,7 @@ async fn a_destination_charge_waits_for_onboarding_then_transfers() {
     .await;
     assert_eq!(over_http["details_submitted"], true);
 
-    let intent = client
-        .payment_intents()
-        .create(&destination)
-        .await
-        .expect("paid");
-    let charge_id = charge_of(&intent);
+    let (_, charge_id) = pay(&client, &destination).await;
     let charge = ok(
         &fake,
         "GET",
