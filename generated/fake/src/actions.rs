@@ -77,7 +77,7 @@ impl Engine {
         };
         let account = store.account(account_key);
         let result = self.act(&mut builder, account, &request, writes);
-        match result {
+        let answer = match result {
             Ok(mut value) => {
                 for expand in request
                     .params
@@ -93,7 +93,17 @@ impl Engine {
                 (200, Answer::Json(value))
             }
             Err((status, body)) => (status, Answer::Json(body)),
+        };
+        // What the request made in other accounts (a destination charge's payment to the
+        // connected account) is stored there, without events of its own.
+        if !account.outbox.is_empty() {
+            for (other, resource, collection, object) in std::mem::take(&mut account.outbox) {
+                store
+                    .account(&other)
+                    .store_new(resource, collection, &object, &mut Vec::new());
+            }
         }
+        answer
     }
 
     fn act(
@@ -493,6 +503,7 @@ pub(crate) fn apply_effects(
     for (resource, collection, object) in effects.created {
         account.store_new(resource, collection, &object, writes);
     }
+    account.outbox.extend(effects.elsewhere);
     for (kind, name, object) in effects.events {
         writes.push(Write {
             resource: kind,

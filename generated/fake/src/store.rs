@@ -29,6 +29,10 @@ pub(crate) struct Account {
     /// renew, and balance transactions, which become available), so that a move of the clock
     /// skips the accounts that hold none without looking through their objects.
     pub moves_with_time: bool,
+    /// Objects a request of this account made for other accounts (the connected account a
+    /// destination charge pays), by account id, resource and collection, stored there once
+    /// the request is done.
+    pub outbox: Vec<(String, &'static str, &'static str, Value)>,
 }
 
 impl Account {

@@ -14,6 +14,7 @@ use std::time::Duration;
 use stripe_sdk::{
     AccountLinkCreateParams, AccountLinkCreateParamsType, PaymentIntent, PaymentIntentCreateParams,
     PaymentIntentCreateParamsTransferData, PaymentIntentParamsCaptureMethod, RefundCreateParams,
+    RequestOptions,
 };
 use stripe_sdk_fake::FakeStripe;
 use wire::{event_types, ok, raw};
@@ -303,6 +304,21 @@ async fn a_destination_charge_waits_for_onboarding_then_transfers() {
     assert_eq!(charge["transfer"]["destination"], account_id.as_str());
     assert_eq!(charge["application_fee"]["amount"], 200);
     assert_eq!(charge["application_fee"]["account"], account_id.as_str());
+    // The connected account sees the payment the transfer made, pending in its balance.
+    let seller = fake
+        .client()
+        .with_options(RequestOptions::new().stripe_account(&account_id));
+    let seller_balance = seller.balance().retrieve().await.expect("its balance");
+    assert_eq!(seller_balance.pending[0].amount, 1800);
+    let payment = charge["transfer"]["destination_payment"]
+        .as_str()
+        .unwrap_or("");
+    assert!(payment.starts_with("py_"), "{payment}");
+    seller
+        .charges()
+        .retrieve(payment)
+        .await
+        .expect("the payment");
     let transfers = client.transfers().list().await.expect("listed");
     assert_eq!(transfers.data.len(), 1);
     let fees = client.application_fees().list().await.expect("listed");

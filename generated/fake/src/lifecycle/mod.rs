@@ -73,6 +73,9 @@ pub(crate) struct Effects {
     pub created: Vec<(&'static str, &'static str, Value)>,
     /// The events it causes, in order: the resource, the event's name and its object.
     pub events: Vec<(&'static str, &'static str, Value)>,
+    /// New objects it made in another account's store (the connected account a destination
+    /// charge pays): the account's id, the resource, the collection and the object.
+    pub elsewhere: Vec<(String, &'static str, &'static str, Value)>,
     /// The error to answer instead of the object, when the step was refused or declined
     /// (what it changed is still stored, as a decline's `last_payment_error` is).
     pub refusal: Option<(u16, Value)>,
@@ -100,6 +103,7 @@ impl Effects {
         self.others.extend(later.others);
         self.created.extend(later.created);
         self.events.extend(later.events);
+        self.elsewhere.extend(later.elsewhere);
         if later.refusal.is_some() {
             self.refusal = later.refusal;
         }
@@ -122,6 +126,7 @@ impl Effects {
             && self.others.is_empty()
             && self.created.is_empty()
             && self.events.is_empty()
+            && self.elsewhere.is_empty()
     }
 }
 

@@ -273,7 +273,12 @@ fn destination_payment(
         "transfer",
         &transfer_id,
     );
-    let payment = builder.ids.id("py");
+    let payment = connected_payment(
+        builder,
+        &mut effects,
+        destination,
+        (&transfer_id, transferred, &currency),
+    );
     for (name, value) in [
         ("amount", json!(transferred)),
         ("amount_reversed", json!(0)),
@@ -322,6 +327,52 @@ fn destination_payment(
         effects.create("application_fee", APPLICATION_FEES, &fee);
     }
     effects
+}
+
+/// The payment a destination charge's transfer makes in the connected account (`py_...`, a
+/// charge there, with its balance transaction, pending for two days as the platform's is), so
+/// that the connected account's balance shows it; returns its id.
+fn connected_payment(
+    builder: &mut Builder<'_>,
+    effects: &mut Effects,
+    destination: &str,
+    (transfer, amount, currency): (&str, i64, &str),
+) -> String {
+    let mut payment = builder.object(&json!({"$ref": "charge"}));
+    let id = builder.ids.id("py");
+    let mut transaction = balance_transaction(builder, amount, 0, currency, "charge", &id);
+    set(&mut transaction, "type", json!("payment"));
+    for (name, value) in [
+        ("id", json!(id)),
+        ("amount", json!(amount)),
+        ("amount_captured", json!(amount)),
+        ("amount_refunded", json!(0)),
+        ("captured", json!(true)),
+        ("paid", json!(true)),
+        ("refunded", json!(false)),
+        ("status", json!("succeeded")),
+        ("currency", json!(currency)),
+        ("source_transfer", json!(transfer)),
+        (
+            "balance_transaction",
+            transaction.get("id").cloned().unwrap_or(Value::Null),
+        ),
+    ] {
+        set(&mut payment, name, value);
+    }
+    if !id.is_empty() && payment.get("object").is_some() {
+        let account = destination.to_owned();
+        effects
+            .elsewhere
+            .push((account.clone(), "charge", CHARGES, payment));
+        effects.elsewhere.push((
+            account,
+            "balance_transaction",
+            BALANCE_TRANSACTIONS,
+            transaction,
+        ));
+    }
+    id
 }
 
 /// Points a nested list object's `url` at the object's own collection.
