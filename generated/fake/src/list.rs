@@ -55,7 +55,7 @@ pub(crate) fn page(
     } else {
         account
             .collections
-            .get(path)
+            .get(listed_at(path))
             .into_iter()
             .flatten()
             .rev()
@@ -176,6 +176,16 @@ pub(crate) fn page(
         }
     }
     Ok(value)
+}
+
+/// The collection a list path reads: its own, except `/v1/balance/history`, the older name
+/// of `/v1/balance_transactions`, which lists the same transactions.
+fn listed_at(path: &str) -> &str {
+    if path == "/v1/balance/history" {
+        "/v1/balance_transactions"
+    } else {
+        path
+    }
 }
 
 /// Whether a field's value passes a list filter: equal, the id of an expanded object, or

@@ -95,6 +95,8 @@ async fn a_succeeded_payment_makes_its_charge_and_balance_transaction() {
     assert_eq!(balance.available[0].amount, 0);
     let listed = client.balance_transactions().list().await.expect("listed");
     assert_eq!(listed.data.len(), 1);
+    let history = ok(&fake, "GET", "/v1/balance/history", "").await;
+    assert_eq!(history["data"][0]["id"], transaction_id.as_str());
     assert!(event_types(&fake).contains(&"charge.succeeded".to_owned()));
 
     // Two days on, the funds are available.
