@@ -3,15 +3,18 @@ money moves and billing runs (issue 28).
 
 Run by scripts/fake-tests with STRIPE_FAKE_URL set to the binary's base URL: a payment's Charge
 and BalanceTransaction (2.9% + 30 cents), the balance, refunds in part and in full and the
-balance transactions they make; invoice items onto a draft, finalized and paid with the
+balance transactions they make; a destination charge refused until our helper completes the
+account's onboarding, then its Transfer and the connected account's balance; invoice items onto a draft, finalized and paid with the
 customer's default payment method, another voided; a subscription active with its first
 invoice paid, canceled and still listed with `status=canceled`; and a Test Clock advanced past
 the period's end renewing the subscription of its customer with a second invoice.
 """
 
+import json
 import os
 import sys
 import unittest
+import urllib.request
 
 import stripe
 
@@ -60,6 +63,44 @@ class MoneyAndBillingFromPython(unittest.TestCase):
         sources = [t.source for t in stripe.BalanceTransaction.list(limit=100).auto_paging_iter()]
         self.assertIn(charge.id, sources)
         self.assertIn(partial.id, sources)
+
+    def test_a_destination_charge_waits_for_the_account_s_onboarding(self):
+        account = stripe.Account.create(
+            type="express",
+            capabilities={"card_payments": {"requested": True}, "transfers": {"requested": True}},
+        )
+        self.assertFalse(account.charges_enabled)
+        self.assertEqual(account.capabilities["transfers"], "inactive")
+        destination = dict(
+            amount=10000,
+            currency="usd",
+            payment_method="pm_card_visa",
+            confirm=True,
+            application_fee_amount=1000,
+            transfer_data={"destination": account.id},
+        )
+        with self.assertRaises(stripe.InvalidRequestError) as caught:
+            stripe.PaymentIntent.create(**destination)
+        self.assertEqual(caught.exception.code, "insufficient_capabilities_for_transfer")
+
+        # Our helper, which Stripe does not have, over HTTP as any client of the binary calls it.
+        request = urllib.request.Request(
+            f"{URL}/v1/test_helpers/accounts/{account.id}/complete_onboarding",
+            data=b"",
+            method="POST",
+            headers={"Authorization": f"Bearer {KEY}"},
+        )
+        with urllib.request.urlopen(request) as response:
+            onboarded = json.loads(response.read())
+        self.assertTrue(onboarded["charges_enabled"])
+        self.assertEqual(onboarded["capabilities"]["transfers"], "active")
+
+        intent = stripe.PaymentIntent.create(**destination)
+        charge = stripe.Charge.retrieve(intent.latest_charge)
+        transfer = stripe.Transfer.retrieve(charge.transfer)
+        self.assertEqual((transfer.amount, transfer.destination), (9000, account.id))
+        seller = stripe.Balance.retrieve(stripe_account=account.id)
+        self.assertEqual({e.currency: e.amount for e in seller.pending}["usd"], 9000)
 
     def test_an_invoice_is_finalized_and_paid_with_the_default_card(self):
         customer = self.paying_customer()
