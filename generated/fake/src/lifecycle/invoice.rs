@@ -7,11 +7,11 @@
 //! intent and its charge, or records `invoice.payment_failed` for a declining card; `void`
 //! and `mark_uncollectible` close an open invoice.
 
-use super::cards::{approve_intent, card_error, decline_intent, decline_of};
-use super::money::{charge_intent, failed_charge};
-use super::{
-    Context, Effects, Lifecycle, Params, id_of, invalid_request, missing_object, number, set, text,
+use super::cards::{
+    approve_intent, card_error, decline_intent, decline_of, is_test_payment_method,
 };
+use super::money::{charge_intent, failed_charge};
+use super::{Context, Effects, Lifecycle, Params, id_of, invalid_request, number, set, text};
 use serde_json::{Value, json};
 
 /// Where new invoices are listed.
@@ -376,9 +376,17 @@ pub(super) fn pay(invoice: &mut Value, params: &Params, context: &mut Context<'_
         ));
         return effects;
     }
+    // A payment method must exist (or be one of Stripe's test ones); a customer's default
+    // source (`card_...`, `src_...`) is charged as it is.
     let stored = (context.lookup)(&payment_method, "payment_method");
-    if stored.is_none() && !payment_method.starts_with("pm_card_") {
-        return missing_object("payment_method", &payment_method, "payment_method");
+    if stored.is_none()
+        && payment_method.starts_with("pm_")
+        && !is_test_payment_method(&payment_method)
+    {
+        let missing = context.missing("payment_method", &payment_method, "payment_method");
+        if missing.refusal.is_some() {
+            return missing;
+        }
     }
     let mut intent = context.builder.object(&json!({"$ref": "payment_intent"}));
     for (name, value) in [
