@@ -24,6 +24,9 @@ pub(crate) struct Request<'a> {
     pub params: &'a Params,
     /// The concrete path (`/v1/customers/cus_1/sources`), the collection a create lists in.
     pub path: &'a str,
+    /// Whether ids that name no stored object are Stripe's 404 (not the stripe-mock-like
+    /// mode).
+    pub strict: bool,
 }
 
 impl Engine {
@@ -61,6 +64,7 @@ impl Engine {
             path_values,
             params: params.as_object().unwrap_or(&empty),
             path,
+            strict: self.config.unknown_ids == UnknownIds::Missing,
         };
         let State {
             store, ids, now, ..
@@ -73,7 +77,7 @@ impl Engine {
         };
         let account = store.account(account_key);
         let result = self.act(&mut builder, account, &request, writes);
-        match result {
+        let answer = match result {
             Ok(mut value) => {
                 for expand in request
                     .params
@@ -89,7 +93,17 @@ impl Engine {
                 (200, Answer::Json(value))
             }
             Err((status, body)) => (status, Answer::Json(body)),
+        };
+        // What the request made in other accounts (a destination charge's payment to the
+        // connected account) is stored there, without events of its own.
+        if !account.outbox.is_empty() {
+            for (other, resource, collection, object) in std::mem::take(&mut account.outbox) {
+                store
+                    .account(&other)
+                    .store_new(resource, collection, &object, &mut Vec::new());
+            }
         }
+        answer
     }
 
     fn act(
@@ -132,6 +146,14 @@ impl Engine {
                 request.params,
                 request.path,
             ),
+            // The balance is the sum of the balance transactions, as they stand now.
+            _ if route.def.id == "GetBalance" => Ok(lifecycle::balance(
+                account
+                    .objects
+                    .values()
+                    .filter(|stored| stored.resource == "balance_transaction")
+                    .map(|stored| &stored.value),
+            )),
             _ => Ok(builder.object(&response_schema)),
         }
     }
@@ -285,15 +307,50 @@ fn create(
             fields.insert("id".to_owned(), Value::String(id.to_owned()));
         }
     }
-    let effects = {
-        let lookup = |id: &str, kind: &str| account.value(kind, id);
-        let mut context = Context {
-            builder,
-            lookup: &lookup,
-        };
-        lifecycle::created(resource, &mut object, request.params, &mut context)
-    };
+    // A nested collection's create (`POST /v1/charges/{charge}/refunds`) names its parent
+    // in the path; the lifecycle reads it as the param of the same name, and the object's
+    // field of that name, where it has one unset, names it too (a subscription made under
+    // `/v1/customers/{customer}/subscriptions` is that customer's).
+    let mut with_parent = None;
+    if let Some(parent) = request.path_values.last() {
+        let name = request
+            .route
+            .def
+            .path
+            .rsplit('{')
+            .next()
+            .and_then(|rest| rest.split_once('}'))
+            .map_or("", |(name, _)| name);
+        if !name.is_empty() && !request.params.contains_key(name) {
+            let mut params = request.params.clone();
+            params.insert(name.to_owned(), Value::String(parent.clone()));
+            with_parent = Some(params);
+            if let Value::Object(fields) = &mut object
+                && fields
+                    .get(name)
+                    .is_some_and(|field| field.is_null() || field.as_str() == Some(""))
+            {
+                fields.insert(name.to_owned(), Value::String(parent.clone()));
+            }
+        }
+    }
+    let params = with_parent.as_ref().unwrap_or(request.params);
+    let effects = in_context(builder, account, request.strict, |context| {
+        lifecycle::created(resource, &mut object, params, context)
+    });
+    if effects.refused_outright() {
+        return apply_effects(account, effects, writes).map(|()| object);
+    }
     account.store_new(resource, request.path, &object, writes);
+    // An object created under a parent (`POST /v1/charges/{charge}/refunds`) is listed in its
+    // resource's own collection too (`GET /v1/refunds`), as on Stripe.
+    if with_parent.is_some()
+        && let Some(top) = builder.table.create_path(resource)
+        && top != request.path
+        && let Some(id) = object.get("id").and_then(Value::as_str)
+    {
+        account.list_also(top, id);
+    }
     apply_effects(account, effects, writes)?;
     Ok(object)
 }
@@ -331,14 +388,9 @@ fn delete(
     writes: &mut Vec<Write>,
 ) -> Result<Value, (u16, Value)> {
     let resource = request.route.def.resource;
-    let deletion = {
-        let lookup = |other: &str, kind: &str| account.value(kind, other);
-        let mut context = Context {
-            builder,
-            lookup: &lookup,
-        };
-        lifecycle::deleted(resource, &mut object, &mut context)
-    };
+    let deletion = in_context(builder, account, request.strict, |context| {
+        lifecycle::deleted(resource, &mut object, context)
+    });
     if let Deletion::Kept(effects) = deletion {
         if let Some(stored) = account.get_mut(resource, id) {
             stored.value = object.clone();
@@ -401,21 +453,16 @@ fn step(
     writes: &mut Vec<Write>,
 ) -> Result<Value, (u16, Value)> {
     let resource = request.route.def.resource;
-    let effects = {
-        let lookup = |other: &str, kind: &str| account.value(kind, other);
-        let mut context = Context {
-            builder,
-            lookup: &lookup,
-        };
+    let effects = in_context(builder, account, request.strict, |context| {
         lifecycle::act(
             resource,
             request.route.def.verb(),
             &mut object,
             request.params,
-            &mut context,
+            context,
         )
         .unwrap_or_default()
-    };
+    });
     if let Some(stored) = account.get_mut(resource, id) {
         stored.value = object.clone();
     }
@@ -423,9 +470,27 @@ fn step(
     Ok(object)
 }
 
+/// Runs `body` with a lifecycle's context over the account's stored objects.
+pub(crate) fn in_context<T>(
+    builder: &mut Builder<'_>,
+    account: &Account,
+    strict: bool,
+    body: impl FnOnce(&mut Context<'_, '_>) -> T,
+) -> T {
+    let lookup = |id: &str, kind: &str| account.value(kind, id);
+    let scan = |kind: &str| account.values_of(kind);
+    let mut context = Context {
+        builder,
+        lookup: &lookup,
+        scan: &scan,
+        strict,
+    };
+    body(&mut context)
+}
+
 /// Stores what a lifecycle step changed and made, and adds its events after the created
 /// objects' own; its refusal, if any, is the answer.
-fn apply_effects(
+pub(crate) fn apply_effects(
     account: &mut Account,
     effects: Effects,
     writes: &mut Vec<Write>,
@@ -438,6 +503,7 @@ fn apply_effects(
     for (resource, collection, object) in effects.created {
         account.store_new(resource, collection, &object, writes);
     }
+    account.outbox.extend(effects.elsewhere);
     for (kind, name, object) in effects.events {
         writes.push(Write {
             resource: kind,

@@ -3,10 +3,12 @@
 //! it. Answering a request is `pipeline.rs`; what an operation does to the store is
 //! `actions.rs`; HTTP framing is `server.rs`.
 
+use crate::actions::{apply_effects, in_context};
 use crate::deliveries::{Deliveries, Delivery, Endpoint};
 use crate::events::Cause;
 use crate::failure::{Failure, RandomFailures};
-use crate::objects::Ids;
+use crate::lifecycle;
+use crate::objects::{Builder, Ids};
 use crate::retention::{BoundedLog, IdempotencyStore, Retention};
 use crate::store::Store;
 use crate::table::Table;
@@ -185,16 +187,71 @@ impl Engine {
         self.state().now
     }
 
-    /// Moves the clock, and wakes the delivery task: retries may have come due.
+    /// Moves the clock, and wakes the delivery task: retries may have come due. Time passing
+    /// also makes pending funds available and renews the subscriptions whose periods ended.
     pub fn advance_clock(&self, seconds: i64) {
         {
             let mut state = self.state();
             state.now = state.now.saturating_add(seconds);
+            self.time_passes(&mut state);
         }
         self.wake.notify_one();
     }
 
-    /// How many objects are stored, over all accounts, not counting events.
+    /// What the clock's move does to each account's objects, with the events it records:
+    /// balance transactions whose `available_on` came are available, and subscriptions on no
+    /// test clock renew (those on one wait for its `advance`).
+    fn time_passes(&self, state: &mut State) {
+        let now = state.now;
+        let mut keys: Vec<String> = state
+            .store
+            .accounts
+            .iter()
+            .filter(|(_, account)| account.moves_with_time)
+            .map(|(key, _)| key.clone())
+            .collect();
+        keys.sort();
+        for key in keys {
+            let mut writes = Vec::new();
+            {
+                let State { store, ids, .. } = &mut *state;
+                let account = store.account(&key);
+                lifecycle::settle_balance_transactions(
+                    account
+                        .objects
+                        .values_mut()
+                        .filter(|stored| stored.resource == "balance_transaction")
+                        .map(|stored| &mut stored.value),
+                    now,
+                );
+                // The binary moves its clock every second: the subscriptions are copied and
+                // renewed only when one is due.
+                let due = account.objects.values().any(|stored| {
+                    stored.resource == "subscription"
+                        && lifecycle::renewal_due(&stored.value, None, now)
+                });
+                if due {
+                    let mut builder = Builder {
+                        table: &self.table,
+                        fixtures: self.config.fixtures.as_ref(),
+                        ids,
+                        now,
+                    };
+                    let effects = in_context(&mut builder, account, true, |context| {
+                        lifecycle::renew_due(context, None, now)
+                    });
+                    // Renewals refuse nothing: a failed payment is recorded, not answered.
+                    let _ = apply_effects(account, effects, &mut writes);
+                }
+            }
+            let cause = Cause {
+                request_id: None,
+                idempotency_key: None,
+            };
+            self.after_writes(state, &key, writes, &Value::Null, &cause, &mut Value::Null);
+        }
+    }
+
     /// How many objects are stored, over all accounts, not counting events.
     pub fn stored_objects(&self) -> usize {
         self.state().store.count()

@@ -2,7 +2,9 @@
 //! the spec's, so that a test (or any client of the fake's binary, such as stripe-python) can
 //! do what only a customer could do on Stripe. `POST
 //! /v1/test_helpers/checkout/sessions/{session}/complete` completes a Checkout Session as if
-//! its customer had paid on the hosted page.
+//! its customer had paid on the hosted page; `POST
+//! /v1/test_helpers/accounts/{account}/complete_onboarding` completes a connected account's
+//! onboarding as if its owner had finished Stripe's hosted form.
 //!
 //! They are routed only when the family of their resource is compiled in, and they take the
 //! API key like every request; `lifecycle.rs` holds what they do.
@@ -29,24 +31,50 @@ const CHECKOUT_SESSION_HELPERS: &[OperationDef] = &[OperationDef {
     binary: "",
 }];
 
+/// The operation id of an account's onboarding completion.
+pub(crate) const COMPLETE_ACCOUNT_ONBOARDING: &str =
+    "PostTestHelpersAccountsAccountCompleteOnboarding";
+
+/// The Cargo feature of the family the onboarding completion belongs to.
+pub(crate) const ACCOUNT_FEATURE: &str = "account";
+
+/// The helpers of connected accounts; the answer is the account.
+const ACCOUNT_HELPERS: &[OperationDef] = &[OperationDef {
+    id: COMPLETE_ACCOUNT_ONBOARDING,
+    method: "POST",
+    path: "/v1/test_helpers/accounts/{account}/complete_onboarding",
+    body: BodyKind::Form,
+    action: Action::Other,
+    resource: "account",
+    params: r#"{"additionalProperties":false,"properties":{"expand":{"items":{"maxLength":5000,"type":"string"},"type":"array"}},"type":"object"}"#,
+    response: r#"{"$ref":"account"}"#,
+    binary: "",
+}];
+
 /// The generated families' operations with ours added where their resource is routed.
 pub(crate) fn with_ours(
     mut families: Vec<&'static [OperationDef]>,
 ) -> Vec<&'static [OperationDef]> {
-    let routes_sessions = families
-        .iter()
-        .flat_map(|family| family.iter())
-        .any(|def| def.resource == "checkout.session");
-    if routes_sessions {
+    let routes = |resource: &str| {
+        families
+            .iter()
+            .flat_map(|family| family.iter())
+            .any(|def| def.resource == resource && def.action == Action::Create)
+    };
+    let (sessions, accounts) = (routes("checkout.session"), routes("account"));
+    if sessions {
         families.push(CHECKOUT_SESSION_HELPERS);
+    }
+    if accounts {
+        families.push(ACCOUNT_HELPERS);
     }
     families
 }
 
-/// The completion's path for a session id, the id percent-encoded so that no character of it
-/// can change which route the path reaches.
-pub(crate) fn complete_checkout_session_path(id: &str) -> String {
-    let mut path = String::from("/v1/test_helpers/checkout/sessions/");
+/// A helper's path: `prefix`, the id percent-encoded so that no character of it can change
+/// which route the path reaches, and `suffix`.
+pub(crate) fn helper_path(prefix: &str, id: &str, suffix: &str) -> String {
+    let mut path = String::from(prefix);
     for byte in id.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.') {
             path.push(char::from(byte));
@@ -54,8 +82,18 @@ pub(crate) fn complete_checkout_session_path(id: &str) -> String {
             path.push_str(&format!("%{byte:02X}"));
         }
     }
-    path.push_str("/complete");
+    path.push_str(suffix);
     path
+}
+
+/// The completion's path for a session id.
+pub(crate) fn complete_checkout_session_path(id: &str) -> String {
+    helper_path("/v1/test_helpers/checkout/sessions/", id, "/complete")
+}
+
+/// The onboarding completion's path for an account id.
+pub(crate) fn complete_account_onboarding_path(id: &str) -> String {
+    helper_path("/v1/test_helpers/accounts/", id, "/complete_onboarding")
 }
 
 #[cfg(test)]

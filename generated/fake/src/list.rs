@@ -37,10 +37,14 @@ pub(crate) fn page(
         }
     };
     let newest_first: Vec<(&String, &Stored)> = if route.def.action == Action::Search {
+        // An object listed in two collections (a refund under its charge and in
+        // `/v1/refunds`) is found once.
+        let mut seen = std::collections::HashSet::new();
         let mut all: Vec<(&String, &Stored)> = account
             .collections
             .values()
             .flatten()
+            .filter(|id| seen.insert(id.as_str()))
             .filter_map(|id| account.objects.get_key_value(id))
             .filter(|(_, stored)| stored.resource == resource)
             .collect();
@@ -51,7 +55,7 @@ pub(crate) fn page(
     } else {
         account
             .collections
-            .get(path)
+            .get(listed_at(path))
             .into_iter()
             .flatten()
             .rev()
@@ -64,9 +68,15 @@ pub(crate) fn page(
         .as_deref()
         .and_then(|schema| schema.get("properties"))
         .and_then(Value::as_object);
+    // Subscriptions are listed without the canceled ones unless `status` asks for them, and
+    // `status=all` lists every one, as on Stripe.
+    let subscriptions = resource == "subscription";
+    let all_statuses = subscriptions && params.get("status").and_then(Value::as_str) == Some("all");
+    let hide_canceled = subscriptions && !params.contains_key("status");
     let filters: Vec<(&String, &Value)> = params
         .iter()
         .filter(|(name, _)| !LIST_CONTROLS.contains(&name.as_str()))
+        .filter(|(name, _)| !(all_statuses && *name == "status"))
         .filter(|(name, _)| {
             item_properties.is_some_and(|properties| properties.contains_key(*name))
         })
@@ -78,6 +88,9 @@ pub(crate) fn page(
         .map(|names| names.iter().collect());
     let matching: Vec<(&String, &Stored)> = newest_first
         .into_iter()
+        .filter(|(_, stored)| {
+            !hide_canceled || stored.value.get("status").and_then(Value::as_str) != Some("canceled")
+        })
         .filter(|(_, stored)| {
             filters
                 .iter()
@@ -163,6 +176,16 @@ pub(crate) fn page(
         }
     }
     Ok(value)
+}
+
+/// The collection a list path reads: its own, except `/v1/balance/history`, the older name
+/// of `/v1/balance_transactions`, which lists the same transactions.
+fn listed_at(path: &str) -> &str {
+    if path == "/v1/balance/history" {
+        "/v1/balance_transactions"
+    } else {
+        path
+    }
 }
 
 /// Whether a field's value passes a list filter: equal, the id of an expanded object, or

@@ -25,6 +25,14 @@ pub(crate) struct Account {
     /// The ids deleted, per resource: deleting coupon `250FF` leaves plan `250FF` alone, as
     /// on Stripe, where each resource has its own ids.
     deleted: HashSet<(&'static str, String)>,
+    /// Whether the account holds objects that change as time passes (subscriptions, which
+    /// renew, and balance transactions, which become available), so that a move of the clock
+    /// skips the accounts that hold none without looking through their objects.
+    pub moves_with_time: bool,
+    /// Objects a request of this account made for other accounts (the connected account a
+    /// destination charge pays), by account id, resource and collection, stored there once
+    /// the request is done.
+    pub outbox: Vec<(String, &'static str, &'static str, Value)>,
 }
 
 impl Account {
@@ -45,6 +53,31 @@ impl Account {
     /// The value of the stored object of `resource` with `id`, copied.
     pub fn value(&self, resource: &str, id: &str) -> Option<Value> {
         self.get(resource, id).map(|stored| stored.value.clone())
+    }
+
+    /// Copies of every stored object of `resource`, collection by collection (in path
+    /// order), each collection oldest first, so that the order does not depend on hashing;
+    /// an object listed in two collections is copied once.
+    pub fn values_of(&self, resource: &str) -> Vec<Value> {
+        let mut paths: Vec<&String> = self.collections.keys().collect();
+        paths.sort();
+        let mut seen = HashSet::new();
+        paths
+            .into_iter()
+            .filter_map(|path| self.collections.get(path))
+            .flatten()
+            .filter(|id| seen.insert(id.as_str()))
+            .filter_map(|id| self.get(resource, id))
+            .map(|stored| stored.value.clone())
+            .collect()
+    }
+
+    /// Lists a stored object in one more collection.
+    pub fn list_also(&mut self, collection: &str, id: &str) {
+        self.collections
+            .entry(collection.to_owned())
+            .or_default()
+            .push(id.to_owned());
     }
 
     /// Whether an object of `resource` with `id` was deleted.
@@ -95,6 +128,7 @@ impl Account {
         let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned) else {
             return;
         };
+        self.moves_with_time |= matches!(resource, "subscription" | "balance_transaction");
         self.insert(resource, collection, id, object.clone(), false);
         writes.push(Write {
             resource,

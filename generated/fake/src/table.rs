@@ -243,12 +243,20 @@ impl Table {
     }
 
     /// The path of the operation that creates objects of `resource` (`/v1/payment_intents`,
-    /// the collection they are listed in), or `None` when no enabled family creates them.
+    /// the collection they are listed in), or `None` when no enabled family creates them: the
+    /// resource's own collection (`/v1/refunds`) rather than one under a parent
+    /// (`/v1/charges/{charge}/refunds`) where it has both.
     pub fn create_path(&self, resource: &str) -> Option<&'static str> {
-        self.routes
+        let mut creates = self
+            .routes
             .iter()
-            .find(|route| route.def.resource == resource && route.def.action == Action::Create)
-            .map(|route| route.def.path)
+            .filter(|route| route.def.resource == resource && route.def.action == Action::Create)
+            .map(|route| route.def.path);
+        let first = creates.next()?;
+        if !first.contains('{') {
+            return Some(first);
+        }
+        Some(creates.find(|path| !path.contains('{')).unwrap_or(first))
     }
 
     /// The resource's name as the table holds it and the path of its top-level list

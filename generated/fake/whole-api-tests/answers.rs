@@ -383,7 +383,15 @@ async fn test_payment_methods_work_where_an_id_goes() {
 #[tokio::test]
 async fn a_canceled_subscription_stays_retrievable() {
     let fake = fake().await;
-    let (_, customer) = raw(&fake, "POST", "/v1/customers", "").await;
+    // A customer with a card to pay with: the subscription starts `active` (without one, it
+    // would be `incomplete`, its first invoice open).
+    let (_, customer) = raw(
+        &fake,
+        "POST",
+        "/v1/customers",
+        "payment_method=pm_card_visa&invoice_settings[default_payment_method]=pm_card_visa",
+    )
+    .await;
     let (_, price) = raw(
         &fake,
         "POST",

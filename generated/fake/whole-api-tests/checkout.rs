@@ -131,6 +131,7 @@ async fn our_helper_completes_an_open_session_once() {
         event_types(&fake),
         [
             "payment_intent.created",
+            "charge.succeeded",
             "payment_intent.succeeded",
             "checkout.session.completed"
         ]
@@ -157,7 +158,7 @@ async fn our_helper_completes_an_open_session_once() {
     );
     assert_eq!(status, 400);
     assert_eq!(error["error"]["type"], "invalid_request_error");
-    assert_eq!(fake.events().len(), 3);
+    assert_eq!(fake.events().len(), 4);
 
     let (status, error) = refused(
         fake.complete_checkout_session("cs_test_unknown")
@@ -330,9 +331,9 @@ async fn the_shop_fulfils_a_completed_checkout_once() {
         [(session.id.clone(), Some("order_6735".to_owned()))]
     );
     // Every event was genuine, so every delivery was answered 200 at its first attempt,
-    // including the payment intent's, which the shop ignores.
+    // including the payment intent's and the charge's, which the shop ignores.
     let deliveries = fake.deliveries();
-    assert_eq!(deliveries.len(), 3);
+    assert_eq!(deliveries.len(), 4);
     for delivery in &deliveries {
         assert_eq!(delivery.status, DeliveryStatus::Succeeded, "{delivery:?}");
         assert_eq!(delivery.attempts.len(), 1, "{delivery:?}");

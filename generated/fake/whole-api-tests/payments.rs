@@ -81,7 +81,11 @@ async fn a_visa_payment_succeeds_and_cannot_then_be_canceled() {
     );
     assert_eq!(
         event_types(&fake),
-        ["payment_intent.created", "payment_intent.succeeded"]
+        [
+            "payment_intent.created",
+            "charge.succeeded",
+            "payment_intent.succeeded"
+        ]
     );
 }
 
@@ -138,7 +142,9 @@ async fn a_manual_capture_is_authorized_then_captured() {
         event_types(&fake),
         [
             "payment_intent.created",
+            "charge.succeeded",
             "payment_intent.amount_capturable_updated",
+            "charge.captured",
             "payment_intent.succeeded"
         ]
     );
@@ -169,6 +175,21 @@ async fn a_declined_card_is_a_card_error_and_can_be_retried() {
         Some("requires_payment_method")
     );
 
+    // The decline left its failed charge, as Stripe keeps one.
+    let failed_charge = api
+        .payment_intent
+        .as_ref()
+        .and_then(|intent| intent["latest_charge"].as_str())
+        .expect("a failed charge")
+        .to_owned();
+    let failed_charge = client
+        .charges()
+        .retrieve(&failed_charge)
+        .await
+        .expect("the failed charge");
+    assert!(!failed_charge.paid);
+    assert_eq!(failed_charge.failure_code.as_deref(), Some("card_declined"));
+
     // The intent keeps the error, and a good card still pays it.
     let stored = client
         .get_payment_intents_intent(&intent.id, &Default::default())
@@ -187,7 +208,9 @@ async fn a_declined_card_is_a_card_error_and_can_be_retried() {
         event_types(&fake),
         [
             "payment_intent.created",
+            "charge.failed",
             "payment_intent.payment_failed",
+            "charge.succeeded",
             "payment_intent.succeeded"
         ]
     );
@@ -245,6 +268,7 @@ async fn a_simulated_reader_processes_a_payment() {
         event_types(&fake),
         [
             "payment_intent.created",
+            "charge.succeeded",
             "payment_intent.succeeded",
             "terminal.reader.action_succeeded"
         ]
@@ -306,6 +330,7 @@ async fn a_declining_card_fails_the_action_and_cancel_action_clears_it() {
         event_types(&fake),
         [
             "payment_intent.created",
+            "charge.failed",
             "payment_intent.payment_failed",
             "terminal.reader.action_failed"
         ]

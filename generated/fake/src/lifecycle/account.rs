@@ -1,6 +1,9 @@
 //! Connect accounts and account links. A new account has not been onboarded: charges and
 //! payouts are not enabled, no details are submitted, and each capability requested is listed
-//! as `inactive`. An account link is a one-time `https://` URL that expires after five
+//! as `inactive`, until our test helper completes its onboarding (`POST
+//! /v1/test_helpers/accounts/{account}/complete_onboarding`, as if its owner had finished
+//! Stripe's hosted onboarding): then charges and payouts are enabled, and every capability is
+//! `active`. An account link is a one-time `https://` URL that expires after five
 //! minutes, as Stripe's do.
 
 use super::{Context, Effects, Lifecycle, Params, set, text};
@@ -12,12 +15,18 @@ const ACCOUNT_LINK_LIFETIME: i64 = 300;
 
 pub(crate) struct Account;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Our test helper's completion of the account's onboarding.
+    CompleteOnboarding,
+}
+
 impl Lifecycle for Account {
     const RESOURCE: &'static str = "account";
-    type Step = Infallible;
+    type Step = Step;
 
-    fn step(_action: &str) -> Option<Infallible> {
-        None
+    fn step(action: &str) -> Option<Step> {
+        (action == "complete_onboarding").then_some(Step::CompleteOnboarding)
     }
 
     fn created(object: &mut Value, params: &Params, context: &mut Context<'_, '_>) -> Effects {
@@ -40,8 +49,35 @@ impl Lifecycle for Account {
         Effects::default()
     }
 
-    fn act(step: Infallible, _: &mut Value, _: &Params, _: &mut Context<'_, '_>) -> Effects {
-        match step {}
+    fn act(step: Step, object: &mut Value, _: &Params, _: &mut Context<'_, '_>) -> Effects {
+        match step {
+            Step::CompleteOnboarding => {
+                for name in ["charges_enabled", "payouts_enabled", "details_submitted"] {
+                    set(object, name, Value::Bool(true));
+                }
+                let mut capabilities = object
+                    .get("capabilities")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                for status in capabilities.values_mut() {
+                    *status = json!("active");
+                }
+                set(object, "capabilities", Value::Object(capabilities));
+                if let Some(requirements) = object.get_mut("requirements") {
+                    for name in [
+                        "currently_due",
+                        "eventually_due",
+                        "past_due",
+                        "pending_verification",
+                    ] {
+                        set(requirements, name, json!([]));
+                    }
+                    set(requirements, "disabled_reason", Value::Null);
+                }
+                Effects::event("account", "account.updated", object)
+            }
+        }
     }
 }
 

@@ -2,7 +2,10 @@
 //! the customer had paid (Stripe has no such endpoint: on Stripe only the customer completes a
 //! session).
 
-use super::{Context, Effects, Lifecycle, Params, set, text};
+use super::cards::payment_method_from_token;
+use super::money::charge_intent;
+use super::subscription::{SUBSCRIPTIONS, Start, start_subscription};
+use super::{Context, Effects, Lifecycle, Params, id_of, number, set, text};
 use crate::error::envelope;
 use crate::objects::Builder;
 use serde_json::{Value, json};
@@ -32,8 +35,9 @@ impl Lifecycle for CheckoutSession {
         }
     }
 
-    fn created(object: &mut Value, params: &Params, _context: &mut Context<'_, '_>) -> Effects {
+    fn created(object: &mut Value, params: &Params, context: &mut Context<'_, '_>) -> Effects {
         session_created(object, params);
+        set_line_items(object, params, context);
         Effects::default()
     }
 
@@ -44,7 +48,7 @@ impl Lifecycle for CheckoutSession {
         context: &mut Context<'_, '_>,
     ) -> Effects {
         match step {
-            Step::Complete => complete_session(object, context.builder),
+            Step::Complete => complete_session(object, context),
             Step::Expire => expire_session(object),
         }
     }
@@ -133,12 +137,70 @@ fn session_not_open(session: &Value, step: &str) -> Effects {
     }
 }
 
+/// The session's `line_items`, each with its price (stored, or made from `price_data`) and
+/// amounts, so that completing a subscription-mode session can start the subscription.
+/// Stripe answers them only when expanded; the fake always does.
+fn set_line_items(session: &mut Value, params: &Params, context: &mut Context<'_, '_>) {
+    let Some(given) = params.get("line_items").and_then(Value::as_array) else {
+        return;
+    };
+    let id = text(session, "id").to_owned();
+    let mut items = Vec::new();
+    for line in given {
+        let quantity = line.get("quantity").and_then(Value::as_i64).unwrap_or(1);
+        let price = match line.get("price").and_then(Value::as_str) {
+            Some(price) => (context.lookup)(price, "price").unwrap_or(Value::Null),
+            None => line.get("price_data").map_or(Value::Null, |data| {
+                json!({
+                    "object": "price", "type": if data.get("recurring").is_some() { "recurring" } else { "one_time" },
+                    "currency": data.get("currency").cloned().unwrap_or(json!("usd")),
+                    "unit_amount": data.get("unit_amount").cloned().unwrap_or(json!(0)),
+                    "recurring": data.get("recurring").cloned().unwrap_or(Value::Null),
+                })
+            }),
+        };
+        let mut item = context.builder.object(&json!({"$ref": "item"}));
+        let amount = number(&price, "unit_amount").saturating_mul(quantity);
+        for (name, value) in [
+            ("quantity", json!(quantity)),
+            ("amount_subtotal", json!(amount)),
+            ("amount_total", json!(amount)),
+            (
+                "currency",
+                price.get("currency").cloned().unwrap_or(json!("usd")),
+            ),
+        ] {
+            set(&mut item, name, value);
+        }
+        if price.get("id").is_some() {
+            set(&mut item, "price", price);
+        }
+        items.push(item);
+    }
+    let total: i64 = items.iter().map(|item| number(item, "amount_total")).sum();
+    if number(session, "amount_total") == 0 && total > 0 {
+        set(session, "amount_subtotal", json!(total));
+        set(session, "amount_total", json!(total));
+        let currency = items.first().and_then(|item| item.get("currency")).cloned();
+        set(session, "currency", currency.unwrap_or(json!("usd")));
+    }
+    let count = items.len();
+    set(
+        session,
+        "line_items",
+        json!({"object": "list", "data": items, "has_more": false, "total_count": count,
+               "url": format!("/v1/checkout/sessions/{id}/line_items")}),
+    );
+}
+
 /// Our test helper: the customer paid (or, in setup mode, set up) on the hosted page. The
 /// session is `complete`, and `paid` in payment and subscription mode; in payment mode a
 /// succeeded payment intent for its amount is made and named by `payment_intent`, when the
-/// fake routes payment intents and the session's amount is known. No subscription, invoice or
-/// setup intent is made.
-pub(super) fn complete_session(session: &mut Value, builder: &mut Builder<'_>) -> Effects {
+/// fake routes payment intents and the session's amount is known, with its charge. In
+/// subscription mode the customer is made if the session named none, with the card paid
+/// with as its default payment method, and the subscription of the session's line items
+/// starts with its first invoice paid. No setup intent is made.
+pub(super) fn complete_session(session: &mut Value, context: &mut Context<'_, '_>) -> Effects {
     if text(session, "status") != "open" {
         return session_not_open(session, "complete");
     }
@@ -151,25 +213,101 @@ pub(super) fn complete_session(session: &mut Value, builder: &mut Builder<'_>) -
     }
     let mut effects = Effects::default();
     if mode == "payment"
-        && let Some((collection, intent)) = paid_intent(session, builder)
+        && let Some((collection, mut intent)) = paid_intent(session, context.builder)
     {
         set(
             session,
             "payment_intent",
             intent.get("id").cloned().unwrap_or(Value::Null),
         );
+        let charged = charge_intent(&mut intent, context);
         effects
             .created
             .push(("payment_intent", collection, intent.clone()));
+        effects.merge(charged);
         effects
             .events
             .push(("payment_intent", "payment_intent.succeeded", intent));
+    }
+    if mode == "subscription" {
+        effects.merge(subscribe(session, context));
     }
     effects.events.push((
         "checkout.session",
         "checkout.session.completed",
         session.clone(),
     ));
+    effects
+}
+
+/// A subscription-mode session's completion: the customer (made when the session named
+/// none), the card paid with, attached to the customer as its default, and the subscription
+/// with its first invoice.
+fn subscribe(session: &mut Value, context: &mut Context<'_, '_>) -> Effects {
+    let mut effects = Effects::default();
+    let mut customer_id = id_of(session, "customer").to_owned();
+    if customer_id.is_empty() {
+        let mut customer = context.builder.object(&json!({"$ref": "customer"}));
+        let email = session
+            .get("customer_email")
+            .filter(|email| email.is_string())
+            .cloned()
+            .unwrap_or(Value::Null);
+        set(&mut customer, "email", email);
+        customer_id = text(&customer, "id").to_owned();
+        effects.create("customer", "/v1/customers", &customer);
+        set(session, "customer", json!(customer_id));
+    }
+    let blank = context.builder.object(&json!({"$ref": "payment_method"}));
+    let mut method = payment_method_from_token(blank, "pm_card_visa", context.builder.now);
+    set(&mut method, "customer", json!(customer_id));
+    let method_id = text(&method, "id").to_owned();
+    effects.create("payment_method", "/v1/payment_methods", &method);
+    let items: Vec<(Value, i64)> = session
+        .pointer("/line_items/data")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|item| item.get("price").is_some_and(Value::is_object))
+        .map(|item| (item["price"].clone(), number(item, "quantity").max(1)))
+        .collect();
+    let mut subscription = context.builder.object(&json!({"$ref": "subscription"}));
+    set(&mut subscription, "customer", json!(customer_id));
+    // The first invoice is paid with the card as the test token it was made from (the new
+    // payment method is stored only once the step is done); renewals use the new one.
+    set(
+        &mut subscription,
+        "default_payment_method",
+        json!("pm_card_visa"),
+    );
+    set(&mut subscription, "cancel_at_period_end", json!(false));
+    set(&mut subscription, "metadata", json!({}));
+    let start = Start {
+        items,
+        trial_end: None,
+        default_incomplete: false,
+    };
+    let (started, _) = start_subscription(&mut subscription, start, context);
+    set(
+        &mut subscription,
+        "default_payment_method",
+        json!(method_id),
+    );
+    set(
+        session,
+        "subscription",
+        subscription.get("id").cloned().unwrap_or(Value::Null),
+    );
+    set(
+        session,
+        "invoice",
+        subscription
+            .get("latest_invoice")
+            .cloned()
+            .unwrap_or(Value::Null),
+    );
+    effects.create("subscription", SUBSCRIPTIONS, &subscription);
+    effects.merge(started);
     effects
 }
 

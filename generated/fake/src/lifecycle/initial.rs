@@ -1,7 +1,6 @@
 //! Stripe's documented starting values where the spec gives no `default` and the state is
-//! not the params': a product and a price are active unless the params say otherwise, a
-//! price's `type` follows `recurring`, and a new invoice is a `draft`. These resources have
-//! no steps of their own yet (finalizing and paying an invoice is issue 28's billing).
+//! not the params': a product and a price are active unless the params say otherwise, and a
+//! price's `type` follows `recurring`. These resources have no steps of their own.
 
 use super::{Context, Effects, Lifecycle, Params, set};
 use serde_json::{Value, json};
@@ -59,47 +58,6 @@ impl Lifecycle for Price {
         }
         if !params.contains_key("billing_scheme") {
             set(object, "billing_scheme", json!("per_unit"));
-        }
-        Effects::default()
-    }
-
-    fn act(step: Infallible, _: &mut Value, _: &Params, _: &mut Context<'_, '_>) -> Effects {
-        match step {}
-    }
-}
-
-pub(crate) struct Invoice;
-
-impl Lifecycle for Invoice {
-    const RESOURCE: &'static str = "invoice";
-    type Step = Infallible;
-
-    fn step(_action: &str) -> Option<Infallible> {
-        None
-    }
-
-    /// A draft, for the customer given, collected automatically unless the params say, with
-    /// nothing due yet.
-    fn created(object: &mut Value, params: &Params, _context: &mut Context<'_, '_>) -> Effects {
-        set(object, "status", json!("draft"));
-        if !params.contains_key("collection_method") {
-            set(object, "collection_method", json!("charge_automatically"));
-        }
-        if !params.contains_key("auto_advance") {
-            set(object, "auto_advance", Value::Bool(true));
-        }
-        set(object, "paid", Value::Bool(false));
-        let id = object
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned();
-        if let Some(lines) = object.get_mut("lines") {
-            set(
-                lines,
-                "url",
-                Value::String(format!("/v1/invoices/{id}/lines")),
-            );
         }
         Effects::default()
     }

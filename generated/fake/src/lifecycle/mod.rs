@@ -15,10 +15,15 @@ mod account;
 mod cards;
 mod checkout_session;
 mod initial;
+mod invoice;
+mod money;
 mod payment_intent;
 mod payment_method;
+mod period;
+mod refund;
 mod subscription;
 mod terminal_reader;
+mod test_clock;
 
 use crate::error::envelope;
 use crate::objects::Builder;
@@ -26,16 +31,35 @@ use serde_json::{Map, Value};
 use std::marker::PhantomData;
 
 pub(crate) use cards::{is_test_payment_method, payment_method_from_token};
+pub(crate) use money::{balance, settle_balance_transactions};
+pub(crate) use subscription::{renew_due, renewal_due};
 
 /// A request's params, decoded and typed by the operation's schema.
 pub(crate) type Params = Map<String, Value>;
 
 /// What a lifecycle may read and make besides the object it acts on: new objects, ids and
 /// the clock (`builder`), and the account's other stored objects (`lookup`, by id and
-/// resource).
+/// resource; `scan`, every object of a resource, oldest first).
 pub(crate) struct Context<'a, 'b> {
     pub builder: &'a mut Builder<'b>,
     pub lookup: &'a dyn Fn(&str, &str) -> Option<Value>,
+    pub scan: &'a dyn Fn(&str) -> Vec<Value>,
+    /// Whether an id that names no stored object is Stripe's 404 (the default), rather than
+    /// taken as it is (the stripe-mock-like mode, `UnknownIds::Synthesize`).
+    pub strict: bool,
+}
+
+impl Context<'_, '_> {
+    /// Stripe's 404 for another object a step names that does not exist; in the
+    /// stripe-mock-like mode, where any id is taken, nothing, so that the step goes on without
+    /// it.
+    pub fn missing(&self, resource: &str, id: &str, param: &str) -> Effects {
+        if self.strict {
+            missing_object(resource, id, param)
+        } else {
+            Effects::default()
+        }
+    }
 }
 
 /// What a step did, besides changing the object it acted on.
@@ -49,6 +73,9 @@ pub(crate) struct Effects {
     pub created: Vec<(&'static str, &'static str, Value)>,
     /// The events it causes, in order: the resource, the event's name and its object.
     pub events: Vec<(&'static str, &'static str, Value)>,
+    /// New objects it made in another account's store (the connected account a destination
+    /// charge pays): the account's id, the resource, the collection and the object.
+    pub elsewhere: Vec<(String, &'static str, &'static str, Value)>,
     /// The error to answer instead of the object, when the step was refused or declined
     /// (what it changed is still stored, as a decline's `last_payment_error` is).
     pub refusal: Option<(u16, Value)>,
@@ -69,6 +96,37 @@ impl Effects {
             events: vec![(resource, name, object.clone())],
             ..Effects::default()
         }
+    }
+
+    /// Adds what `later` did after what these effects did; its refusal, if any, wins.
+    pub fn merge(&mut self, later: Effects) {
+        self.others.extend(later.others);
+        self.created.extend(later.created);
+        self.events.extend(later.events);
+        self.elsewhere.extend(later.elsewhere);
+        if later.refusal.is_some() {
+            self.refusal = later.refusal;
+        }
+    }
+
+    /// Stores `object` as new, listed in `collection`.
+    pub fn create(&mut self, resource: &'static str, collection: &'static str, object: &Value) {
+        self.created.push((resource, collection, object.clone()));
+    }
+
+    /// Records event `name` about `object` of `resource`.
+    pub fn record(&mut self, resource: &'static str, name: &'static str, object: &Value) {
+        self.events.push((resource, name, object.clone()));
+    }
+
+    /// Whether the step was refused before it changed or made anything, so that a create
+    /// refused this way stores nothing.
+    pub fn refused_outright(&self) -> bool {
+        self.refusal.is_some()
+            && self.others.is_empty()
+            && self.created.is_empty()
+            && self.events.is_empty()
+            && self.elsewhere.is_empty()
     }
 }
 
@@ -179,7 +237,11 @@ static LIFECYCLES: &[&dyn Dispatch] = &[
     &Typed::<account::AccountLink>(PhantomData),
     &Typed::<initial::Product>(PhantomData),
     &Typed::<initial::Price>(PhantomData),
-    &Typed::<initial::Invoice>(PhantomData),
+    &Typed::<invoice::Invoice>(PhantomData),
+    &Typed::<invoice::InvoiceItem>(PhantomData),
+    &Typed::<money::Charge>(PhantomData),
+    &Typed::<refund::Refund>(PhantomData),
+    &Typed::<test_clock::TestClock>(PhantomData),
 ];
 
 fn lifecycle_of(resource: &str) -> Option<&'static dyn Dispatch> {
@@ -237,6 +299,25 @@ pub(crate) fn set(object: &mut Value, name: &str, value: Value) {
     if let Value::Object(fields) = object {
         fields.insert(name.to_owned(), value);
     }
+}
+
+/// An integer field, 0 when absent.
+pub(crate) fn number(object: &Value, name: &str) -> i64 {
+    object.get(name).and_then(Value::as_i64).unwrap_or(0)
+}
+
+/// The id a field holds, whether as an id or as an expanded object.
+pub(crate) fn id_of<'a>(object: &'a Value, name: &str) -> &'a str {
+    match object.get(name) {
+        Some(Value::String(id)) => id,
+        Some(expanded) => text(expanded, "id"),
+        None => "",
+    }
+}
+
+/// A Stripe error envelope of `invalid_request_error` with a 400.
+pub(crate) fn invalid_request(code: Option<&str>, message: &str, param: Option<&str>) -> Effects {
+    Effects::refused(400, envelope("invalid_request_error", code, message, param))
 }
 
 /// Stripe's 400 for a payment step the object's status does not allow.

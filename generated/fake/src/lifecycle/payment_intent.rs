@@ -4,6 +4,7 @@
 use super::cards::{
     approve_intent, decline_intent, decline_of, is_test_payment_method, payment_method_from_token,
 };
+use super::money::{capture_intent_charge, charge_intent, failed_charge_of, refuse_destination};
 use super::{Context, Effects, Lifecycle, Params, set, text, unexpected_state};
 use crate::error::envelope;
 use serde_json::{Value, json};
@@ -33,6 +34,9 @@ impl Lifecycle for PaymentIntent {
     /// A new payment intent waits for a payment method or for confirmation, and is confirmed
     /// at once with `confirm=true`.
     fn created(object: &mut Value, params: &Params, context: &mut Context<'_, '_>) -> Effects {
+        if let Some(refusal) = refuse_destination(params, context) {
+            return refusal;
+        }
         let id = text(object, "id").to_owned();
         let secret = format!("{id}_secret_{}", context.builder.ids.token(25));
         set(object, "client_secret", Value::String(secret));
@@ -68,7 +72,16 @@ impl Lifecycle for PaymentIntent {
     ) -> Effects {
         match step {
             Step::Confirm => confirm_made(object, params, context),
-            Step::Capture => capture(object, params),
+            Step::Capture => {
+                let captured = capture(object, params);
+                if captured.refusal.is_some() {
+                    return captured;
+                }
+                // The charge's capture comes first, as Stripe sends it.
+                let mut effects = capture_intent_charge(object, context);
+                effects.merge(captured);
+                effects
+            }
             Step::Cancel => cancel(object, params, context.builder.now),
         }
     }
@@ -76,8 +89,72 @@ impl Lifecycle for PaymentIntent {
 
 /// [`confirm`], with a test payment method in the params (`pm_card_visa`) first made into a
 /// new `pm_...`, as Stripe makes one of each use, stored beside the intent (where the fake
-/// routes payment methods).
+/// routes payment methods); an approved payment makes its charge.
 fn confirm_made(intent: &mut Value, params: &Params, context: &mut Context<'_, '_>) -> Effects {
+    let mut effects = confirm_with_token(intent, params, context);
+    if let Some((402, body)) = &mut effects.refusal {
+        // A decline leaves its failed charge, named by the intent in the 402 too.
+        let error = &body["error"];
+        let decline = (
+            error["code"].as_str().unwrap_or("").to_owned(),
+            error["decline_code"].as_str().unwrap_or("").to_owned(),
+            error["message"].as_str().unwrap_or("").to_owned(),
+        );
+        let method = params
+            .get("payment_method")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let failed = failed_charge_of(
+            intent,
+            (&decline.0, &decline.1, &decline.2),
+            method,
+            context,
+        );
+        if let Some(error) = body.get_mut("error") {
+            set(error, "payment_intent", intent.clone());
+            set(
+                error,
+                "charge",
+                intent.get("latest_charge").cloned().unwrap_or(Value::Null),
+            );
+        }
+        for (resource, _, object) in &mut effects.events {
+            if *resource == "payment_intent" {
+                *object = intent.clone();
+            }
+        }
+        let intent_events = std::mem::take(&mut effects.events);
+        effects.merge(failed);
+        effects.events.extend(intent_events);
+        return effects;
+    }
+    if effects.refusal.is_none() && approved(intent) {
+        let charged = charge_intent(intent, context);
+        // The charge's events come first, as Stripe sends them, and the intent's carry it as
+        // it ends, with its `latest_charge`.
+        let mut intent_events = std::mem::take(&mut effects.events);
+        for (resource, _, object) in &mut intent_events {
+            if *resource == "payment_intent" {
+                *object = intent.clone();
+            }
+        }
+        effects.merge(charged);
+        effects.events.extend(intent_events);
+    }
+    effects
+}
+
+/// Whether an intent's payment was approved: succeeded, or authorized and waiting for its
+/// capture.
+pub(super) fn approved(intent: &Value) -> bool {
+    matches!(text(intent, "status"), "succeeded" | "requires_capture")
+}
+
+fn confirm_with_token(
+    intent: &mut Value,
+    params: &Params,
+    context: &mut Context<'_, '_>,
+) -> Effects {
     let token = params
         .get("payment_method")
         .and_then(Value::as_str)

@@ -2,9 +2,9 @@
 //! payment intent until the test helper presents a card or the action is canceled.
 
 use super::cards::{approve_intent, decline_intent, decline_of_card_number};
+use super::money::{charge_intent, failed_charge};
 use super::{Context, Effects, Lifecycle, Params, missing_object, set, text, unexpected_state};
 use crate::error::envelope;
-use crate::objects::Ids;
 use serde_json::{Value, json};
 
 pub(crate) struct TerminalReader;
@@ -50,9 +50,7 @@ impl Lifecycle for TerminalReader {
     ) -> Effects {
         match step {
             Step::ProcessPaymentIntent => process_payment_intent(object, params, context.lookup),
-            Step::PresentPaymentMethod => {
-                present_payment_method(object, params, context.builder.ids, context.lookup)
-            }
+            Step::PresentPaymentMethod => present_payment_method(object, params, context),
             Step::CancelAction => {
                 set(object, "action", Value::Null);
                 Effects::default()
@@ -120,9 +118,9 @@ fn process_payment_intent(
 fn present_payment_method(
     reader: &mut Value,
     params: &Params,
-    ids: &mut Ids,
-    lookup: &dyn Fn(&str, &str) -> Option<Value>,
+    context: &mut Context<'_, '_>,
 ) -> Effects {
+    let lookup = context.lookup;
     let intent_id = busy_with(reader)
         .filter(|action| {
             action.get("type").and_then(Value::as_str) == Some("process_payment_intent")
@@ -152,11 +150,20 @@ fn present_payment_method(
         .and_then(|card| card.get("number"))
         .and_then(Value::as_str)
         .unwrap_or("4242424242424242");
-    let payment_method = ids.id(&crate::objects::id_prefix("payment_method"));
+    let payment_method = context
+        .builder
+        .ids
+        .id(&crate::objects::id_prefix("payment_method"));
     let mut effects = Effects::default();
     let action = match decline_of_card_number(number) {
         Some(decline) => {
             decline_intent(&mut intent, &decline, &payment_method);
+            effects.merge(failed_charge(
+                &mut intent,
+                &decline,
+                &payment_method,
+                context,
+            ));
             effects.events.push((
                 "payment_intent",
                 "payment_intent.payment_failed",
@@ -166,6 +173,7 @@ fn present_payment_method(
         }
         None => {
             let event = approve_intent(&mut intent, &payment_method);
+            effects.merge(charge_intent(&mut intent, context));
             effects
                 .events
                 .push(("payment_intent", event, intent.clone()));

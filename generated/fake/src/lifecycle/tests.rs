@@ -12,17 +12,25 @@ use serde_json::json;
 /// Runs `body` with a context over an empty table and no other objects.
 fn with_context<T>(body: impl FnOnce(&mut Context<'_, '_>) -> T) -> T {
     let table = Table::new(&[], &[]);
-    let mut ids = Ids::new(0);
+    in_table(&table, 1_700_000_000, body)
+}
+
+/// Runs `body` with a context over `table`, no other objects, and the clock at `now`.
+fn in_table<T>(table: &Table, now: i64, body: impl FnOnce(&mut Context<'_, '_>) -> T) -> T {
+    let mut ids = Ids::new(1);
     let mut builder = Builder {
-        table: &table,
+        table,
         fixtures: None,
         ids: &mut ids,
-        now: 1_700_000_000,
+        now,
     };
     let lookup = |_: &str, _: &str| None;
+    let scan = |_: &str| Vec::new();
     let mut context = Context {
         builder: &mut builder,
         lookup: &lookup,
+        scan: &scan,
+        strict: true,
     };
     body(&mut context)
 }
@@ -177,15 +185,11 @@ const SCHEMAS: &[(&str, &str)] = &[(
 #[test]
 fn completing_pays_once_with_a_payment_intent_where_one_is_routed() {
     let table = crate::table::Table::new(&[PAYMENT_INTENTS], SCHEMAS);
-    let mut ids = Ids::new(1);
-    let mut builder = Builder {
-        table: &table,
-        fixtures: None,
-        ids: &mut ids,
-        now: 1_700_000_060,
-    };
     let mut session = new_session(&shop_params());
-    let effects = complete_session(&mut session, &mut builder);
+    let (effects, again) = in_table(&table, 1_700_000_060, |context| {
+        let first = complete_session(&mut session, context);
+        (first, complete_session(&mut session, context))
+    });
     assert!(effects.refusal.is_none());
     assert_eq!(session["status"], "complete");
     assert_eq!(session["payment_status"], "paid");
@@ -201,11 +205,10 @@ fn completing_pays_once_with_a_payment_intent_where_one_is_routed() {
     assert_eq!(session["payment_intent"], intent["id"]);
     let names: Vec<&str> = effects.events.iter().map(|event| event.1).collect();
     assert_eq!(
-        names,
+        names[names.len() - 2..],
         ["payment_intent.succeeded", "checkout.session.completed"]
     );
 
-    let again = complete_session(&mut session, &mut builder);
     let (status, body) = again.refusal.unwrap_or_default();
     assert_eq!(status, 400);
     assert_eq!(body["error"]["type"], "invalid_request_error");
@@ -216,15 +219,8 @@ fn completing_pays_once_with_a_payment_intent_where_one_is_routed() {
 #[test]
 fn without_payment_intents_a_session_completes_without_one() {
     let table = crate::table::Table::new(&[], &[]);
-    let mut ids = Ids::new(1);
-    let mut builder = Builder {
-        table: &table,
-        fixtures: None,
-        ids: &mut ids,
-        now: 0,
-    };
     let mut session = new_session(&shop_params());
-    let effects = complete_session(&mut session, &mut builder);
+    let effects = in_table(&table, 0, |context| complete_session(&mut session, context));
     assert!(effects.created.is_empty());
     assert_eq!(session["payment_intent"], Value::Null);
     assert_eq!(session["payment_status"], "paid");
@@ -241,5 +237,97 @@ fn an_open_session_expires_once() {
             .refusal
             .map(|(status, _)| status),
         Some(400)
+    );
+}
+
+#[test]
+fn stripe_fee_is_two_point_nine_percent_and_thirty_cents() {
+    assert_eq!(super::money::stripe_fee(2000), 88);
+    assert_eq!(super::money::stripe_fee(1000), 59);
+    // 2.9% of 0.50 is 1.45 cents, rounded to 1.
+    assert_eq!(super::money::stripe_fee(50), 31);
+}
+
+#[test]
+fn the_balance_sums_net_amounts_by_status_and_time_makes_them_available() {
+    let mut transactions = [
+        json!({"status": "pending", "currency": "usd", "net": 1912, "available_on": 10}),
+        json!({"status": "available", "currency": "usd", "net": -500, "available_on": 0}),
+        json!({"status": "pending", "currency": "eur", "net": 100, "available_on": 20}),
+    ];
+    let sums = |balance: &Value, kind: &str, currency: &str| {
+        balance[kind]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|entry| entry["currency"] == currency)
+            .map(|entry| entry["amount"].clone())
+    };
+    let balance = balance(transactions.iter());
+    assert_eq!(sums(&balance, "pending", "usd"), Some(json!(1912)));
+    assert_eq!(sums(&balance, "available", "usd"), Some(json!(-500)));
+    assert_eq!(sums(&balance, "pending", "eur"), Some(json!(100)));
+    settle_balance_transactions(transactions.iter_mut(), 15);
+    let balance = super::money::balance(transactions.iter());
+    assert_eq!(sums(&balance, "available", "usd"), Some(json!(1412)));
+    assert_eq!(sums(&balance, "pending", "eur"), Some(json!(100)));
+}
+
+#[test]
+fn refunds_add_up_until_the_charge_is_refunded() {
+    let mut charge = json!({
+        "id": "ch_1", "object": "charge", "amount": 2000, "amount_captured": 2000,
+        "amount_refunded": 0, "refunded": false, "currency": "usd",
+    });
+    with_context(|context| {
+        let (refund, effects) =
+            super::refund::refund_charge(&mut charge, &params(json!({"amount": 500})), context);
+        assert!(effects.refusal.is_none());
+        assert_eq!(
+            refund.map(|refund| refund["amount"].clone()),
+            Some(json!(500))
+        );
+        assert_eq!(
+            (
+                charge["amount_refunded"].clone(),
+                charge["refunded"].clone()
+            ),
+            (json!(500), json!(false))
+        );
+        let names: Vec<&str> = effects.events.iter().map(|event| event.1).collect();
+        assert_eq!(names, ["charge.refunded"]);
+        let too_much =
+            super::refund::refund_charge(&mut charge, &params(json!({"amount": 1600})), context).1;
+        assert_eq!(
+            too_much
+                .refusal
+                .map(|(status, body)| (status, body["error"]["code"].clone())),
+            Some((400, json!("amount_too_large")))
+        );
+        let (_, rest) = super::refund::refund_charge(&mut charge, &Map::new(), context);
+        assert!(rest.refusal.is_none());
+        assert_eq!(charge["refunded"], true);
+        let again = super::refund::refund_charge(&mut charge, &Map::new(), context).1;
+        assert!(again.refused_outright());
+    });
+}
+
+#[test]
+fn an_invoice_is_numbered_when_finalized_and_paid_at_once_when_nothing_is_due() {
+    let mut invoice = json!({"id": "in_1", "object": "invoice", "customer": "cus_Abc12345xyz"});
+    super::invoice::draft(&mut invoice, &Map::new());
+    assert_eq!(invoice["status"], "draft");
+    assert_eq!(invoice["amount_due"], 0);
+    let effects = with_context(|context| super::invoice::finalize(&mut invoice, context));
+    assert_eq!(invoice["number"], "ABC12345-0001");
+    assert_eq!(invoice["status"], "paid");
+    let names: Vec<&str> = effects.events.iter().map(|event| event.1).collect();
+    assert_eq!(
+        names,
+        [
+            "invoice.finalized",
+            "invoice.paid",
+            "invoice.payment_succeeded"
+        ]
     );
 }
