@@ -29,10 +29,100 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-/// One generated file before rendering: its path inside the generated folder and its tokens.
+/// One generated file before rendering: its path inside the generated folder, its tokens, and
+/// the doc comments its tokens hold placeholders for.
 pub struct EmittedFile {
     pub path: String,
     pub tokens: TokenStream,
+    pub docs: DocTable,
+}
+
+impl EmittedFile {
+    /// The file of `tokens`, with the docs set aside on this thread while they were emitted.
+    pub fn new(path: String, tokens: TokenStream) -> EmittedFile {
+        EmittedFile {
+            path,
+            tokens,
+            docs: DocTable::take(),
+        }
+    }
+}
+
+/// The doc comments of one file, set aside while it is emitted. Docs are a third of the
+/// generated text, and each line as a `#[doc = "..."]` attribute would be escaped into a
+/// literal, parsed by syn and unescaped by prettyplease only to come out as `/// line`; instead
+/// each doc is one short placeholder attribute, and [`DocTable::restore`] writes its lines in
+/// after formatting, exactly as prettyplease prints a doc attribute.
+#[derive(Debug, Default)]
+pub struct DocTable {
+    docs: Vec<String>,
+}
+
+/// Starts a placeholder doc (a private-use character no spec text is given to emit: every doc
+/// line the emitter writes starts with a space, or is empty).
+const DOC_PLACEHOLDER: &str = "\u{E000}";
+
+thread_local! {
+    /// The docs emitted on this thread since the last file took them.
+    static PENDING_DOCS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl DocTable {
+    /// Sets `text` aside and returns the placeholder attribute that stands for its lines.
+    fn placeholder(text: &str) -> TokenStream {
+        let index = PENDING_DOCS.with(|docs| {
+            let mut docs = docs.borrow_mut();
+            docs.push(text.to_owned());
+            docs.len() - 1
+        });
+        let placeholder = format!("{DOC_PLACEHOLDER}{index}");
+        quote! { #[doc = #placeholder] }
+    }
+
+    /// The docs set aside on this thread, leaving none.
+    fn take() -> DocTable {
+        DocTable {
+            docs: PENDING_DOCS.with(|docs| std::mem::take(&mut *docs.borrow_mut())),
+        }
+    }
+
+    /// `text` (formatted) with every placeholder line replaced by its doc's lines, each as
+    /// prettyplease prints `#[doc = " line"]`: `///` and the line without trailing spaces, at the
+    /// placeholder's indentation. An error names a placeholder the table does not have.
+    pub fn restore(&self, text: String) -> Result<String, String> {
+        if self.docs.is_empty() {
+            return Ok(text);
+        }
+        let marker = format!("///{DOC_PLACEHOLDER}");
+        let mut restored = String::with_capacity(
+            text.len() + self.docs.iter().map(String::len).sum::<usize>() * 2,
+        );
+        for line in text.split_inclusive('\n') {
+            let content = line.trim_start_matches(' ');
+            let Some(index) = content.strip_prefix(marker.as_str()) else {
+                restored.push_str(line);
+                continue;
+            };
+            let index = index.trim_end_matches('\n');
+            let doc = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| self.docs.get(index))
+                .ok_or_else(|| format!("no doc for the placeholder `{index}`"))?;
+            let indent = &line[..line.len() - content.len()];
+            for doc_line in doc.lines() {
+                restored.push_str(indent);
+                restored.push_str("///");
+                if !doc_line.is_empty() {
+                    restored.push(' ');
+                    restored.push_str(doc_line);
+                    restored.truncate(restored.trim_end_matches(' ').len());
+                }
+                restored.push('\n');
+            }
+        }
+        Ok(restored)
+    }
 }
 
 /// The folder of the generated response types (and their decoders), for the crate of their
@@ -181,41 +271,41 @@ pub fn emit_each<R: Send>(
     let handles = resources::Handles::new(api);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let emit_one = |item: Work<'_, '_>| match item {
-        Work::TypesRoot(side) => EmittedFile {
-            path: format!("{}/mod.rs", side.folder()),
-            tokens: emit_types_root(side, &modules, features),
-        },
-        Work::ClientRoot => EmittedFile {
-            path: format!("{CLIENT_DIR}/mod.rs"),
-            tokens: emit_client_root(api, &modules, features, &handles),
-        },
-        Work::Resources => EmittedFile {
-            path: format!("{CLIENT_DIR}/{}.rs", resources::RESOURCES_MODULE),
-            tokens: resources::emit_resources_module(api, features, &handles),
-        },
-        Work::FeatureOff => EmittedFile {
-            path: format!("{CLIENT_DIR}/{}.rs", resources::FEATURE_OFF_MODULE),
-            tokens: features
+        Work::TypesRoot(side) => EmittedFile::new(
+            format!("{}/mod.rs", side.folder()),
+            emit_types_root(side, &modules, features),
+        ),
+        Work::ClientRoot => EmittedFile::new(
+            format!("{CLIENT_DIR}/mod.rs"),
+            emit_client_root(api, &modules, features, &handles),
+        ),
+        Work::Resources => EmittedFile::new(
+            format!("{CLIENT_DIR}/{}.rs", resources::RESOURCES_MODULE),
+            resources::emit_resources_module(api, features, &handles),
+        ),
+        Work::FeatureOff => EmittedFile::new(
+            format!("{CLIENT_DIR}/{}.rs", resources::FEATURE_OFF_MODULE),
+            features
                 .map(|features| resources::emit_feature_off_module(api, features, &handles))
                 .unwrap_or_default(),
-        },
-        Work::Types(side, module, types) => EmittedFile {
-            path: format!("{}/{module}.rs", side.folder()),
-            tokens: Context::new(api, module, features, Paths::Relative).emit_types_module(types),
-        },
-        Work::SplitTypes(side, module, types) => EmittedFile {
-            path: format!("{}/{module}.rs", side.folder()),
-            tokens: emit_split_module(side, module, types, features),
-        },
-        Work::TypesPart(side, module, letter, types) => EmittedFile {
-            path: format!("{}/{module}/{}.rs", side.folder(), part_name(letter)),
-            tokens: Context::new(api, module, features, Paths::Part).emit_types_module(types),
-        },
-        Work::Client(module, items) => EmittedFile {
-            path: format!("{CLIENT_DIR}/{module}.rs"),
-            tokens: Context::new(api, module, features, Paths::Absolute)
+        ),
+        Work::Types(side, module, types) => EmittedFile::new(
+            format!("{}/{module}.rs", side.folder()),
+            Context::new(api, module, features, Paths::Relative).emit_types_module(types),
+        ),
+        Work::SplitTypes(side, module, types) => EmittedFile::new(
+            format!("{}/{module}.rs", side.folder()),
+            emit_split_module(side, module, types, features),
+        ),
+        Work::TypesPart(side, module, letter, types) => EmittedFile::new(
+            format!("{}/{module}/{}.rs", side.folder(), part_name(letter)),
+            Context::new(api, module, features, Paths::Part).emit_types_module(types),
+        ),
+        Work::Client(module, items) => EmittedFile::new(
+            format!("{CLIENT_DIR}/{module}.rs"),
+            Context::new(api, module, features, Paths::Absolute)
                 .emit_client_module(items, &handles),
-        },
+        ),
     };
     let worker = || {
         let mut done = Vec::new();
@@ -877,19 +967,13 @@ fn cfg_any(features: &[String]) -> TokenStream {
     }
 }
 
-/// `///` lines for a doc, one attribute per line so prettyplease prints them as comments.
+/// `///` lines for a doc: a placeholder attribute that rendering replaces by the doc's lines
+/// (see [`DocTable`]).
 fn doc_attrs(doc: &Doc) -> TokenStream {
-    let Some(text) = &doc.0 else {
-        return TokenStream::new();
-    };
-    let lines = text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
-    quote! { #(#[doc = #lines])* }
+    match &doc.0 {
+        Some(text) if text.lines().next().is_some() => DocTable::placeholder(text),
+        _ => TokenStream::new(),
+    }
 }
 
 fn ident(name: &str) -> Ident {
