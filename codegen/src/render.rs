@@ -21,7 +21,7 @@ pub fn render(file: EmittedFile, header: &str) -> Result<GeneratedFile, Error> {
         message: error.to_string(),
     })?;
     let formatted = file
-        .docs
+        .set_aside
         .restore(prettyplease::unparse(&syntax))
         .map_err(|message| Error::Render {
             path: file.path.clone(),
