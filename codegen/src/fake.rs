@@ -167,14 +167,14 @@ pub fn generate(
             }
         );
         files.push(render(
-            EmittedFile {
-                path: file_name.clone(),
-                tokens: quote! {
+            EmittedFile::new(
+                file_name.clone(),
+                quote! {
                     #![doc = #doc]
                     use crate::table::{Action, BodyKind, OperationDef};
                     pub(crate) const OPERATIONS: &[OperationDef] = &[#(#entries),*];
                 },
-            },
+            ),
             &header,
         )?);
         let path_attribute = (file_stem(group) != module.to_string().trim_start_matches("r#"))
@@ -187,14 +187,14 @@ pub fn generate(
         quote! { (#name, #text) }
     });
     files.push(render(
-        EmittedFile {
-            path: "schemas.rs".to_owned(),
-            tokens: quote! {
+        EmittedFile::new(
+            "schemas.rs".to_owned(),
+            quote! {
                 //! The component schemas the operations' params and responses reach, by name,
                 //! pruned to what the fake reads; each is parsed the first time it is needed.
                 pub(crate) const SCHEMAS: &[(&str, &str)] = &[#(#schema_entries),*];
             },
-        },
+        ),
         &header,
     )?);
     let api_version = &api.api_version;
@@ -203,9 +203,9 @@ pub fn generate(
         .into_iter()
         .map(|(name, prefix)| quote! { (#name, #prefix) });
     files.push(render(
-        EmittedFile {
-            path: "mod.rs".to_owned(),
-            tokens: quote! {
+        EmittedFile::new(
+            "mod.rs".to_owned(),
+            quote! {
                 //! The fake's route table, generated from the spec: one module per resource
                 //! family, and the schemas they reach.
                 mod schemas;
@@ -233,7 +233,7 @@ pub fn generate(
                     all
                 }
             },
-        },
+        ),
         &header,
     )?);
     Ok(files)

@@ -20,9 +20,16 @@ pub fn render(file: EmittedFile, header: &str) -> Result<GeneratedFile, Error> {
         path: file.path.clone(),
         message: error.to_string(),
     })?;
-    let mut contents = String::with_capacity(header.len() + 4096);
+    let formatted = file
+        .set_aside
+        .restore(prettyplease::unparse(&syntax))
+        .map_err(|message| Error::Render {
+            path: file.path.clone(),
+            message,
+        })?;
+    let mut contents = String::with_capacity(header.len() + formatted.len());
     contents.push_str(header);
-    contents.push_str(&prettyplease::unparse(&syntax));
+    contents.push_str(&formatted);
     Ok(GeneratedFile {
         path: file.path,
         contents,

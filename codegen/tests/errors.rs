@@ -226,3 +226,35 @@ fn an_event_schema_without_a_type_is_refused() {
          without a string `type` property"
     );
 }
+
+/// A duplicate key in a map (which the direct parse would keep the last of) is refused as
+/// parsing into `serde_yaml::Value` refuses it: the same message and the same line and column,
+/// wherever the map is. (A struct's duplicate field fails the direct parse itself, and so does
+/// a key that is not a string.)
+#[test]
+fn duplicate_keys_are_refused_as_the_value_parse_refuses_them() {
+    let documents = [
+        "openapi: 3.0.0\ninfo:\n  title: t\n  version: '1'\npaths:\n  /v1/a: {}\n  /v1/a: {}\n",
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-seq: [{a: 1, a: 2}]\n",
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    a: {}\n    b: {}\n    a: {type: string}\n",
+    ];
+    for document in documents {
+        let value_error = serde_yaml::from_str::<serde_yaml::Value>(document)
+            .expect_err("the Value parse refuses a duplicate key");
+        let location = value_error.location().expect("a located error");
+        let message = value_error.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(index) => &message[..index],
+            None => message.as_str(),
+        };
+        let expected = format!(
+            "spec.yaml:{}:{}: {message}",
+            location.line(),
+            location.column()
+        );
+        let error = stripe_codegen::load::parse_spec("spec.yaml", document)
+            .expect_err("the loader refuses a duplicate key")
+            .to_string();
+        assert_eq!(error, expected, "{document}");
+    }
+}

@@ -29,10 +29,133 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-/// One generated file before rendering: its path inside the generated folder and its tokens.
+/// One generated file before rendering: its path inside the generated folder, its tokens, and
+/// the text its tokens hold placeholders for.
 pub struct EmittedFile {
     pub path: String,
     pub tokens: TokenStream,
+    pub set_aside: SetAside,
+}
+
+impl EmittedFile {
+    /// The file of `tokens`, with the text set aside on this thread while they were emitted.
+    pub fn new(path: String, tokens: TokenStream) -> EmittedFile {
+        EmittedFile {
+            path,
+            tokens,
+            set_aside: SetAside::take(),
+        }
+    }
+}
+
+/// Text of one file set aside while it is emitted, and written in after formatting. Docs are a
+/// third of the generated text, and each line as a `#[doc = "..."]` attribute would be escaped
+/// into a literal, parsed by syn and unescaped by prettyplease only to come out as `/// line`;
+/// a field's serde attribute is one of a handful, each parsed and laid out again for every
+/// field. Instead each is one short placeholder attribute, and [`SetAside::restore`] writes
+/// the text in, exactly as prettyplease prints it.
+#[derive(Debug, Default)]
+pub struct SetAside {
+    texts: Vec<SetAsideText>,
+}
+
+#[derive(Debug)]
+enum SetAsideText {
+    /// A doc, printed as `///` lines.
+    Doc(String),
+    /// Lines prettyplease printed already (see [`prerendered_field_attribute`]), each without
+    /// the indentation of the place it goes.
+    Formatted(std::sync::Arc<str>),
+}
+
+/// Starts a placeholder (a private-use character no spec text is given to emit: every doc line
+/// the emitter writes starts with a space, or is empty).
+const PLACEHOLDER: &str = "\u{E000}";
+
+thread_local! {
+    /// The text set aside on this thread since the last file took it.
+    static PENDING: std::cell::RefCell<Vec<SetAsideText>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The field attributes formatted on this thread, by their tokens' text.
+    static FORMATTED_FIELD_ATTRIBUTES: std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<str>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+impl SetAside {
+    /// Sets `text` aside and returns the placeholder attribute that stands for it.
+    fn placeholder(text: SetAsideText) -> TokenStream {
+        let index = PENDING.with(|pending| {
+            let mut pending = pending.borrow_mut();
+            pending.push(text);
+            pending.len() - 1
+        });
+        let placeholder = format!("{PLACEHOLDER}{index}");
+        quote! { #[doc = #placeholder] }
+    }
+
+    /// The text set aside on this thread, leaving none.
+    fn take() -> SetAside {
+        SetAside {
+            texts: PENDING.with(|pending| std::mem::take(&mut *pending.borrow_mut())),
+        }
+    }
+
+    /// `text` (formatted) with every placeholder line replaced by its text at the
+    /// placeholder's indentation: a doc's lines as prettyplease prints `#[doc = " line"]`
+    /// (`///` and the line without trailing spaces), formatted lines as they are. An error
+    /// names a placeholder the table does not have.
+    pub fn restore(&self, text: String) -> Result<String, String> {
+        if self.texts.is_empty() {
+            return Ok(text);
+        }
+        let marker = format!("///{PLACEHOLDER}");
+        let set_aside_length: usize = self
+            .texts
+            .iter()
+            .map(|text| match text {
+                SetAsideText::Doc(doc) => doc.len(),
+                SetAsideText::Formatted(lines) => lines.len(),
+            })
+            .sum();
+        let mut restored = String::with_capacity(text.len() + set_aside_length * 2);
+        for line in text.split_inclusive('\n') {
+            let content = line.trim_start_matches(' ');
+            let Some(index) = content.strip_prefix(marker.as_str()) else {
+                restored.push_str(line);
+                continue;
+            };
+            let index = index.trim_end_matches('\n');
+            let set_aside = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| self.texts.get(index))
+                .ok_or_else(|| format!("nothing was set aside for the placeholder `{index}`"))?;
+            let indent = &line[..line.len() - content.len()];
+            match set_aside {
+                SetAsideText::Doc(doc) => {
+                    for doc_line in doc.lines() {
+                        restored.push_str(indent);
+                        restored.push_str("///");
+                        if !doc_line.is_empty() {
+                            restored.push(' ');
+                            restored.push_str(doc_line);
+                            restored.truncate(restored.trim_end_matches(' ').len());
+                        }
+                        restored.push('\n');
+                    }
+                }
+                SetAsideText::Formatted(lines) => {
+                    for formatted_line in lines.lines() {
+                        if !formatted_line.is_empty() {
+                            restored.push_str(indent);
+                            restored.push_str(formatted_line);
+                        }
+                        restored.push('\n');
+                    }
+                }
+            }
+        }
+        Ok(restored)
+    }
 }
 
 /// The folder of the generated response types (and their decoders), for the crate of their
@@ -181,41 +304,41 @@ pub fn emit_each<R: Send>(
     let handles = resources::Handles::new(api);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let emit_one = |item: Work<'_, '_>| match item {
-        Work::TypesRoot(side) => EmittedFile {
-            path: format!("{}/mod.rs", side.folder()),
-            tokens: emit_types_root(side, &modules, features),
-        },
-        Work::ClientRoot => EmittedFile {
-            path: format!("{CLIENT_DIR}/mod.rs"),
-            tokens: emit_client_root(api, &modules, features, &handles),
-        },
-        Work::Resources => EmittedFile {
-            path: format!("{CLIENT_DIR}/{}.rs", resources::RESOURCES_MODULE),
-            tokens: resources::emit_resources_module(api, features, &handles),
-        },
-        Work::FeatureOff => EmittedFile {
-            path: format!("{CLIENT_DIR}/{}.rs", resources::FEATURE_OFF_MODULE),
-            tokens: features
+        Work::TypesRoot(side) => EmittedFile::new(
+            format!("{}/mod.rs", side.folder()),
+            emit_types_root(side, &modules, features),
+        ),
+        Work::ClientRoot => EmittedFile::new(
+            format!("{CLIENT_DIR}/mod.rs"),
+            emit_client_root(api, &modules, features, &handles),
+        ),
+        Work::Resources => EmittedFile::new(
+            format!("{CLIENT_DIR}/{}.rs", resources::RESOURCES_MODULE),
+            resources::emit_resources_module(api, features, &handles),
+        ),
+        Work::FeatureOff => EmittedFile::new(
+            format!("{CLIENT_DIR}/{}.rs", resources::FEATURE_OFF_MODULE),
+            features
                 .map(|features| resources::emit_feature_off_module(api, features, &handles))
                 .unwrap_or_default(),
-        },
-        Work::Types(side, module, types) => EmittedFile {
-            path: format!("{}/{module}.rs", side.folder()),
-            tokens: Context::new(api, module, features, Paths::Relative).emit_types_module(types),
-        },
-        Work::SplitTypes(side, module, types) => EmittedFile {
-            path: format!("{}/{module}.rs", side.folder()),
-            tokens: emit_split_module(side, module, types, features),
-        },
-        Work::TypesPart(side, module, letter, types) => EmittedFile {
-            path: format!("{}/{module}/{}.rs", side.folder(), part_name(letter)),
-            tokens: Context::new(api, module, features, Paths::Part).emit_types_module(types),
-        },
-        Work::Client(module, items) => EmittedFile {
-            path: format!("{CLIENT_DIR}/{module}.rs"),
-            tokens: Context::new(api, module, features, Paths::Absolute)
+        ),
+        Work::Types(side, module, types) => EmittedFile::new(
+            format!("{}/{module}.rs", side.folder()),
+            Context::new(api, module, features, Paths::Relative).emit_types_module(types),
+        ),
+        Work::SplitTypes(side, module, types) => EmittedFile::new(
+            format!("{}/{module}.rs", side.folder()),
+            emit_split_module(side, module, types, features),
+        ),
+        Work::TypesPart(side, module, letter, types) => EmittedFile::new(
+            format!("{}/{module}/{}.rs", side.folder(), part_name(letter)),
+            Context::new(api, module, features, Paths::Part).emit_types_module(types),
+        ),
+        Work::Client(module, items) => EmittedFile::new(
+            format!("{CLIENT_DIR}/{module}.rs"),
+            Context::new(api, module, features, Paths::Absolute)
                 .emit_client_module(items, &handles),
-        },
+        ),
     };
     let worker = || {
         let mut done = Vec::new();
@@ -877,19 +1000,46 @@ fn cfg_any(features: &[String]) -> TokenStream {
     }
 }
 
-/// `///` lines for a doc, one attribute per line so prettyplease prints them as comments.
+/// `///` lines for a doc: a placeholder attribute that rendering replaces by the doc's lines
+/// (see [`SetAside`]).
 fn doc_attrs(doc: &Doc) -> TokenStream {
-    let Some(text) = &doc.0 else {
-        return TokenStream::new();
-    };
-    let lines = text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
+    match &doc.0 {
+        Some(text) if text.lines().next().is_some() => {
+            SetAside::placeholder(SetAsideText::Doc(text.clone()))
         }
+        _ => TokenStream::new(),
+    }
+}
+
+/// A field's attribute, formatted once per thread for every field that has it, set aside (see
+/// [`SetAside`]) and written in at the field's indentation. Prettyplease lays an attribute out
+/// by the width left at its indentation, and generated fields are always one level in (the
+/// fields of top-level items), as the attribute is formatted here. Tokens that do not format
+/// as a field attribute stay tokens.
+fn prerendered_field_attribute(attribute: TokenStream) -> TokenStream {
+    let key = attribute.to_string();
+    let formatted = FORMATTED_FIELD_ATTRIBUTES.with(|formatted| {
+        if let Some(lines) = formatted.borrow().get(&key) {
+            return Some(lines.clone());
+        }
+        let file: syn::File =
+            syn::parse2(quote! { struct Formatted { #attribute field: (), } }).ok()?;
+        let printed = prettyplease::unparse(&file);
+        let body = printed
+            .strip_prefix("struct Formatted {\n")?
+            .strip_suffix("    field: (),\n}\n")?;
+        let lines: String = body
+            .lines()
+            .map(|line| format!("{}\n", line.strip_prefix("    ").unwrap_or(line)))
+            .collect();
+        let lines: std::sync::Arc<str> = lines.into();
+        formatted.borrow_mut().insert(key, lines.clone());
+        Some(lines)
     });
-    quote! { #(#[doc = #lines])* }
+    match formatted {
+        Some(lines) => SetAside::placeholder(SetAsideText::Formatted(lines)),
+        None => attribute,
+    }
 }
 
 fn ident(name: &str) -> Ident {

@@ -1,7 +1,9 @@
 //! Structs: objects and params, their fields' serde attributes, the serde directions each
 //! side needs, constructors, redacting `Debug`, and `HasId` for objects with an id.
 
-use super::{Context, DeriveGate, TypeItems, doc_attrs, ident, runtime};
+use super::{
+    Context, DeriveGate, TypeItems, doc_attrs, ident, prerendered_field_attribute, runtime,
+};
 use crate::ir::{DebugImpl, Direction, Field, HasId, StructDef, TypeDef, TypeRef, Validation};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -125,6 +127,7 @@ impl Context<'_> {
                     .then(|| quote! { #[cfg_attr(#serialize, serde(#(#attributes),*))] })
             }
         };
+        let serde = serde.map(prerendered_field_attribute);
         quote! {
             #doc
             #serde
