@@ -76,8 +76,12 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
             path: manifest.clone(),
             contents: runtime_manifest(root, &manifest)?,
         });
-        let sources = std::iter::once("lib".to_owned())
-            .chain(library.modules().iter().map(|module| module.name.to_owned()));
+        let sources = std::iter::once("lib".to_owned()).chain(
+            library
+                .modules()
+                .iter()
+                .map(|module| module.name.to_owned()),
+        );
         for name in sources {
             let source = format!("{folder}src/{name}.rs");
             let contents = fs::read_to_string(root.join(&source))
