@@ -1,9 +1,10 @@
-//! The SDK's hand-written runtime as the generator and xtask see it: each crate's modules, in
-//! lists that its `lib.rs` must match (`regen` checks it when it writes the shapes crates), and
-//! the names generated modules must not take.
+//! The SDK's crates as the generator and xtask see them: the three generated crates, each
+//! with the hand-written modules its `lib.rs` declares (in lists it must match: `regen` checks
+//! it when it writes the shapes crates), the hand-written runtime crates they wire to, and the
+//! names generated modules must not take.
 
-/// The three crates of the SDK, each with hand-written runtime modules beside its generated
-/// folder.
+/// The three generated crates of the SDK, each with a generated folder and a hand-written
+/// `lib.rs` (and, for the client crate, hand-written modules beside it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuntimeCrate {
     /// `stripe-sdk-types` (`generated/types/`): the response types and their decoding, needing
@@ -43,12 +44,61 @@ impl RuntimeCrate {
         }
     }
 
-    /// The runtime modules of this crate, in the order its `lib.rs` declares them.
+    /// The hand-written modules of this crate, in the order its `lib.rs` declares them.
     pub fn modules(self) -> &'static [RuntimeModule] {
         match self {
-            RuntimeCrate::Types => TYPES_MODULES,
-            RuntimeCrate::Params => PARAMS_MODULES,
+            RuntimeCrate::Types | RuntimeCrate::Params => &[],
             RuntimeCrate::Client => CLIENT_MODULES,
+        }
+    }
+
+    /// The runtime crates this crate's manifest depends on by path.
+    pub fn libraries(self) -> &'static [RuntimeLibrary] {
+        match self {
+            RuntimeCrate::Types => &[RuntimeLibrary::Json],
+            RuntimeCrate::Params => &[RuntimeLibrary::Form],
+            RuntimeCrate::Client => &[],
+        }
+    }
+}
+
+/// The hand-written runtime crates (in `runtime/`), which the generated crates depend on and
+/// re-export under the paths generated code names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeLibrary {
+    /// `stripe-sdk-json` (`runtime/json/`): the JSON decoder and the generic response shapes.
+    Json,
+    /// `stripe-sdk-form` (`runtime/form/`): form encoding, validation and the generic request
+    /// shapes.
+    Form,
+}
+
+impl RuntimeLibrary {
+    /// Every runtime crate.
+    pub const ALL: [RuntimeLibrary; 2] = [RuntimeLibrary::Json, RuntimeLibrary::Form];
+
+    /// The crate's folder relative to the workspace root (and to a standalone crate set's
+    /// root), as a prefix for paths in it.
+    pub fn folder(self) -> &'static str {
+        match self {
+            RuntimeLibrary::Json => "runtime/json/",
+            RuntimeLibrary::Form => "runtime/form/",
+        }
+    }
+
+    /// The crate's package name.
+    pub fn package(self) -> &'static str {
+        match self {
+            RuntimeLibrary::Json => "stripe-sdk-json",
+            RuntimeLibrary::Form => "stripe-sdk-form",
+        }
+    }
+
+    /// The crate's modules (`src/<name>.rs`), which the generated crate re-exports by name.
+    pub fn modules(self) -> &'static [RuntimeModule] {
+        match self {
+            RuntimeLibrary::Json => JSON_MODULES,
+            RuntimeLibrary::Form => FORM_MODULES,
         }
     }
 }
@@ -71,13 +121,11 @@ const fn module(name: &'static str, public: bool) -> RuntimeModule {
     }
 }
 
-/// The response types crate's runtime modules, in the order `generated/types/src/lib.rs`
-/// declares them.
-pub const TYPES_MODULES: &[RuntimeModule] = &[module("decode", true), module("types", true)];
+/// The JSON runtime's modules, in the order `runtime/json/src/lib.rs` declares them.
+pub const JSON_MODULES: &[RuntimeModule] = &[module("decode", true), module("types", true)];
 
-/// The request types crate's runtime modules, in the order `generated/params/src/lib.rs`
-/// declares them.
-pub const PARAMS_MODULES: &[RuntimeModule] = &[
+/// The form runtime's modules, in the order `runtime/form/src/lib.rs` declares them.
+pub const FORM_MODULES: &[RuntimeModule] = &[
     module("form", true),
     module("types", true),
     module("validate", true),
@@ -112,6 +160,8 @@ const CRATES: &[&str] = &[
     "serde",
     "serde_json",
     "std",
+    "stripe_sdk_form",
+    "stripe_sdk_json",
     "stripe_sdk_params",
     "stripe_sdk_types",
     "thiserror",
@@ -123,9 +173,9 @@ const CRATES: &[&str] = &[
 /// `shared_runtime` is kept free for the runtime's future use, and `resources` is the generated
 /// module of resource-style handles.
 pub fn is_taken_module_name(name: &str) -> bool {
-    TYPES_MODULES
+    JSON_MODULES
         .iter()
-        .chain(PARAMS_MODULES)
+        .chain(FORM_MODULES)
         .chain(CLIENT_MODULES)
         .any(|module| module.name == name)
         || CRATES.contains(&name)

@@ -303,7 +303,8 @@ struct SdkTimes {
     /// From the first start to the client's end: what the SDK adds to the build once its
     /// dependencies let it start.
     span: Duration,
-    /// The three crates' rustc CPU time (user and system), summed.
+    /// The SDK's crates' rustc CPU time (user and system), summed: the generated three and
+    /// the runtime crates.
     cpu: Duration,
 }
 
@@ -808,8 +809,15 @@ fn rustc_runs(times: &str) -> Vec<RustcRun<'_>> {
         .collect()
 }
 
-/// The SDK's crates, by the names rustc knows them.
-const SDK_CRATES: [&str; 3] = ["stripe_sdk", "stripe_sdk_types", "stripe_sdk_params"];
+/// The SDK's crates, by the names rustc knows them: the generated three and the runtime they
+/// depend on.
+const SDK_CRATES: [&str; 5] = [
+    "stripe_sdk",
+    "stripe_sdk_types",
+    "stripe_sdk_params",
+    "stripe_sdk_json",
+    "stripe_sdk_form",
+];
 
 /// Each crate's CPU seconds, its runs (a build script's and its library's) summed.
 fn crate_cpu(runs: &[RustcRun<'_>]) -> BTreeMap<String, f64> {
@@ -826,18 +834,28 @@ fn shell_times_seconds(text: &str) -> Option<f64> {
     Some(minutes.parse::<f64>().ok()? * 60.0 + seconds.parse::<f64>().ok()?)
 }
 
-/// The SDK's three crates in the timer's lines (see [`SdkTimes`]).
+/// The SDK's crates in the timer's lines (see [`SdkTimes`]).
 fn sdk_times(runs: &[RustcRun<'_>]) -> Option<SdkTimes> {
     let types = crate_run(runs, "stripe_sdk_types")?;
     let params = crate_run(runs, "stripe_sdk_params")?;
     let client = crate_run(runs, "stripe_sdk")?;
     let seconds = |from: f64, to: f64| Duration::from_secs_f64((to - from).max(0.0));
+    // The runtime crates are counted when the build has them (a build of a commit from
+    // before they were split out has not).
+    let crates: Vec<&RustcRun<'_>> = SDK_CRATES
+        .iter()
+        .filter_map(|name| crate_run(runs, name))
+        .collect();
+    let first_start = crates
+        .iter()
+        .map(|run| run.start)
+        .fold(f64::INFINITY, f64::min);
     Some(SdkTimes {
         types: seconds(types.start, types.end),
         params: seconds(params.start, params.end),
         client: seconds(client.start, client.end),
-        span: seconds(types.start.min(params.start), client.end),
-        cpu: types.cpu + params.cpu + client.cpu,
+        span: seconds(first_start, client.end),
+        cpu: crates.iter().map(|run| run.cpu).sum(),
     })
 }
 

@@ -276,6 +276,7 @@ fn standalone_manifest(root: &Path, features: &FeatureMap) -> Result<String> {
         _ => toml_edit::Table::new(),
     };
     document.remove("bench");
+    crate::standalone::make_packageable(&mut document);
     let Some(table) = document.get_mut("features").and_then(Item::as_table_mut) else {
         bail!("{file} has no [features] table to add the resource families to");
     };

@@ -1,17 +1,16 @@
-//! The request types (params) of `stripe-sdk`, generated from Stripe's OpenAPI document, with
-//! the hand-written runtime they are built on: form encoding ([`form`]), validation
-//! ([`validate`]) and the generic shapes ([`types`]).
+//! The request types (params) of `stripe-sdk`, generated from Stripe's OpenAPI document, wired
+//! to their hand-written runtime in `stripe-sdk-form` (form encoding, validation and the
+//! generic shapes).
 //!
 //! Use them through `stripe-sdk`, which re-exports them. They live in a crate of their own so
 //! that cargo compiles them on one core while the response types (`stripe-sdk-types`) compile
 //! on another: the two never refer to each other, and need serde alone.
 //!
-//! Generated code lives in `src/gen/` and is rewritten by `cargo xtask regen` (in the repository
-//! that generates it); everything else in this crate is written by hand.
+//! Everything in `src/gen/` is rewritten by `cargo xtask regen` (in the repository that
+//! generates it); this file only wires it to the runtime.
 
-pub mod form;
-pub mod types;
-pub mod validate;
+// The runtime's modules, under the paths the generated code names (`crate::form::Encode`).
+pub use stripe_sdk_form::{form, types, validate};
 
 // `gen` is a reserved keyword in the 2024 edition, hence the raw identifier; the folder keeps
 // its plain name. Every generated module and type is re-exported at the crate root. The

@@ -1,16 +1,15 @@
-//! The response types of `stripe-sdk`, generated from Stripe's OpenAPI document, with the
-//! hand-written runtime they are built on: JSON decoding ([`decode`]) and the generic shapes
-//! ([`types`]).
+//! The response types of `stripe-sdk`, generated from Stripe's OpenAPI document, wired to
+//! their hand-written runtime in `stripe-sdk-json` (the JSON decoder and the generic shapes).
 //!
 //! Use them through `stripe-sdk`, which re-exports them. They live in a crate of their own so
 //! that cargo compiles them on one core while the request types (`stripe-sdk-params`) compile
 //! on another: the two never refer to each other, and need serde alone.
 //!
-//! Generated code lives in `src/gen/` and is rewritten by `cargo xtask regen` (in the repository
-//! that generates it); everything else in this crate is written by hand.
+//! Everything in `src/gen/` is rewritten by `cargo xtask regen` (in the repository that
+//! generates it); this file only wires it to the runtime.
 
-pub mod decode;
-pub mod types;
+// The runtime's modules, under the paths the generated code names (`crate::decode::Decode`).
+pub use stripe_sdk_json::{decode, types};
 
 // `gen` is a reserved keyword in the 2024 edition, hence the raw identifier; the folder keeps
 // its plain name. Every generated module and type is re-exported at the crate root. The

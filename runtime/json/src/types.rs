@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use std::sync::OnceLock;
 
 /// What generated `Debug` impls print in place of a secret field's value. The same text as
-/// `stripe_sdk_params::REDACTED`, which request types print (the two crates do not depend on
+/// `stripe_sdk_form::REDACTED`, which request types print (the two crates do not depend on
 /// each other; stripe-sdk's tests check that the texts agree).
 pub const REDACTED: &str = "[redacted]";
 
@@ -556,10 +556,9 @@ impl Serialize for Undecoded {
 
 /// Gives the generated webhook `Event` its methods, with the API version the SDK was generated
 /// for.
-#[allow(
-    unused_macros,
-    reason = "a document without Stripe's `event` schema generates no `Event`"
-)]
+// Exported (and hidden) for the generated types, which name it through the re-export below.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! impl_event_envelope {
     ($event:ident, $api_version:literal) => {
         impl $event {
@@ -582,8 +581,5 @@ macro_rules! impl_event_envelope {
         }
     };
 }
-#[allow(
-    unused_imports,
-    reason = "a document without Stripe's `event` schema generates no `Event`"
-)]
-pub(crate) use impl_event_envelope;
+#[doc(hidden)]
+pub use crate::impl_event_envelope;

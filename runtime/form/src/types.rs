@@ -56,7 +56,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Unsettable<T> {
 /// ...): one exact value, or bounds, sent as `created=<n>` or `created[gte]=<n>&created[lt]=<m>`.
 ///
 /// ```
-/// use stripe_sdk_params::RangeQuery;
+/// use stripe_sdk_form::RangeQuery;
 ///
 /// let last_week = RangeQuery::gte(1_765_000_000).and_lt(1_765_604_800);
 /// let exactly: RangeQuery = 1_765_000_000.into();

@@ -884,10 +884,9 @@ impl<T: Decode> Decode for BTreeMap<String, T> {
 /// one "duplicate field `x`", an absent or `null` optional field is `None`: what serde's derive
 /// does, in one non-generic function per struct. The field types are not named: each is
 /// inferred from the struct's own definition.
-#[allow(
-    unused_macros,
-    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
-)]
+// Exported (and hidden) for the generated types, which name it through the re-export below.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! decode_object {
     // The decoder's body: `$reader` is the decode function's parameter, named by the caller
     // because a macro's own identifiers do not reach code it did not write.
@@ -983,18 +982,14 @@ macro_rules! decode_object {
         }
     };
 }
-#[allow(
-    unused_imports,
-    reason = "the runtime serves any selection of operations; one without response structs leaves it unused"
-)]
-pub(crate) use decode_object;
+#[doc(hidden)]
+pub use crate::decode_object;
 
 /// Implements serde's `Deserialize` for a generated response type through its [`Decode`]
 /// impl (see [`deserialize`]).
-#[allow(
-    unused_macros,
-    reason = "the runtime serves any selection of operations; one without response types leaves it unused"
-)]
+// Exported (and hidden) for the generated types, which name it through the re-export below.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! deserialize_via_decode {
     ($name:ident) => {
         // Only with its feature: each impl is a generic function whose MIR goes into the
@@ -1009,19 +1004,15 @@ macro_rules! deserialize_via_decode {
         }
     };
 }
-#[allow(
-    unused_imports,
-    reason = "the runtime serves any selection of operations; one without response types leaves it unused"
-)]
-pub(crate) use deserialize_via_decode;
+#[doc(hidden)]
+pub use crate::deserialize_via_decode;
 
 /// Implements [`Decode`], serde's `Deserialize` and (with the `serialize` feature) `Serialize`
 /// for a generated response enum with an `Unknown` variant, through its infallible `FromStr` and
 /// its `as_str`.
-#[allow(
-    unused_macros,
-    reason = "the runtime serves any selection of operations; one without response enums leaves it unused"
-)]
+// Exported (and hidden) for the generated types, which name it through the re-export below.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! decode_via_str {
     ($name:ident) => {
         impl $crate::decode::Decode for $name {
@@ -1047,11 +1038,8 @@ macro_rules! decode_via_str {
         }
     };
 }
-#[allow(
-    unused_imports,
-    reason = "the runtime serves any selection of operations; one without response enums leaves it unused"
-)]
-pub(crate) use decode_via_str;
+#[doc(hidden)]
+pub use crate::decode_via_str;
 
 /// The path (`data[0].customer`, `.` for the top level) of the value being read at `offset`
 /// in the JSON `text`: the keys and indices of the containers still open there. Public (and
