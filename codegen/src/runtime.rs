@@ -4,7 +4,7 @@
 //! names generated modules must not take.
 
 /// The three generated crates of the SDK, each with a generated folder and a hand-written
-/// `lib.rs` (and, for the client crate, hand-written modules beside it).
+/// `lib.rs` that wires it to the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuntimeCrate {
     /// `stripe-sdk-types` (`generated/types/`): the response types and their decoding, needing
@@ -44,20 +44,12 @@ impl RuntimeCrate {
         }
     }
 
-    /// The hand-written modules of this crate, in the order its `lib.rs` declares them.
-    pub fn modules(self) -> &'static [RuntimeModule] {
-        match self {
-            RuntimeCrate::Types | RuntimeCrate::Params => &[],
-            RuntimeCrate::Client => CLIENT_MODULES,
-        }
-    }
-
     /// The runtime crates this crate's manifest depends on by path.
     pub fn libraries(self) -> &'static [RuntimeLibrary] {
         match self {
             RuntimeCrate::Types => &[RuntimeLibrary::Json],
             RuntimeCrate::Params => &[RuntimeLibrary::Form],
-            RuntimeCrate::Client => &[],
+            RuntimeCrate::Client => &[RuntimeLibrary::Client],
         }
     }
 }
@@ -71,11 +63,18 @@ pub enum RuntimeLibrary {
     /// `stripe-sdk-form` (`runtime/form/`): form encoding, validation and the generic request
     /// shapes.
     Form,
+    /// `stripe-sdk-client` (`runtime/client/`): the transport, its errors and retries, request
+    /// options, pagination, multipart uploads, webhook verification and the blocking runner.
+    Client,
 }
 
 impl RuntimeLibrary {
     /// Every runtime crate.
-    pub const ALL: [RuntimeLibrary; 2] = [RuntimeLibrary::Json, RuntimeLibrary::Form];
+    pub const ALL: [RuntimeLibrary; 3] = [
+        RuntimeLibrary::Json,
+        RuntimeLibrary::Form,
+        RuntimeLibrary::Client,
+    ];
 
     /// The crate's folder relative to the workspace root (and to a standalone crate set's
     /// root), as a prefix for paths in it.
@@ -83,6 +82,7 @@ impl RuntimeLibrary {
         match self {
             RuntimeLibrary::Json => "runtime/json/",
             RuntimeLibrary::Form => "runtime/form/",
+            RuntimeLibrary::Client => "runtime/client/",
         }
     }
 
@@ -91,6 +91,7 @@ impl RuntimeLibrary {
         match self {
             RuntimeLibrary::Json => "stripe-sdk-json",
             RuntimeLibrary::Form => "stripe-sdk-form",
+            RuntimeLibrary::Client => "stripe-sdk-client",
         }
     }
 
@@ -99,6 +100,7 @@ impl RuntimeLibrary {
         match self {
             RuntimeLibrary::Json => JSON_MODULES,
             RuntimeLibrary::Form => FORM_MODULES,
+            RuntimeLibrary::Client => CLIENT_MODULES,
         }
     }
 }
@@ -127,11 +129,14 @@ pub const JSON_MODULES: &[RuntimeModule] = &[module("decode", true), module("typ
 /// The form runtime's modules, in the order `runtime/form/src/lib.rs` declares them.
 pub const FORM_MODULES: &[RuntimeModule] = &[
     module("form", true),
+    module("multipart", true),
+    module("pagination", true),
     module("types", true),
     module("validate", true),
 ];
 
-/// The client crate's runtime modules, in the order `generated/src/lib.rs` declares them.
+/// The client runtime's modules, in the order `runtime/client/src/lib.rs` declares them; the
+/// SDK's crate re-exports or wraps the public ones under the same names.
 pub const CLIENT_MODULES: &[RuntimeModule] = &[
     RuntimeModule {
         name: "blocking",
@@ -160,6 +165,7 @@ const CRATES: &[&str] = &[
     "serde",
     "serde_json",
     "std",
+    "stripe_sdk_client",
     "stripe_sdk_form",
     "stripe_sdk_json",
     "stripe_sdk_params",

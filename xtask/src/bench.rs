@@ -811,12 +811,13 @@ fn rustc_runs(times: &str) -> Vec<RustcRun<'_>> {
 
 /// The SDK's crates, by the names rustc knows them: the generated three and the runtime they
 /// depend on.
-const SDK_CRATES: [&str; 5] = [
+const SDK_CRATES: [&str; 6] = [
     "stripe_sdk",
     "stripe_sdk_types",
     "stripe_sdk_params",
     "stripe_sdk_json",
     "stripe_sdk_form",
+    "stripe_sdk_client",
 ];
 
 /// Each crate's CPU seconds, its runs (a build script's and its library's) summed.

@@ -43,29 +43,21 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
     let generated = stripe_codegen::render_with_features(&api, options, Some(&features))?;
 
     let mut files = Vec::new();
-    // Each crate is its manifest, its `lib.rs` and the runtime modules the generator knows it
-    // by, one list for both.
+    // Each crate is its manifest and its `lib.rs`, which wires the generated modules to the
+    // runtime crates.
     for krate in RuntimeCrate::ALL {
         let folder = krate.prefix();
         files.push(GeneratedFile {
             path: format!("{folder}Cargo.toml"),
             contents: standalone_manifest(root, krate, &features)?,
         });
-        let runtime = std::iter::once("lib.rs".to_owned()).chain(
-            krate
-                .modules()
-                .iter()
-                .map(|module| format!("{}.rs", module.name)),
-        );
-        for name in runtime {
-            let source = format!("{SDK_DIR}/{folder}src/{name}");
-            let contents = fs::read_to_string(root.join(&source))
-                .with_context(|| format!("cannot read {source}"))?;
-            files.push(GeneratedFile {
-                path: format!("{folder}src/{name}"),
-                contents,
-            });
-        }
+        let source = format!("{SDK_DIR}/{folder}src/lib.rs");
+        let contents = fs::read_to_string(root.join(&source))
+            .with_context(|| format!("cannot read {source}"))?;
+        files.push(GeneratedFile {
+            path: format!("{folder}src/lib.rs"),
+            contents,
+        });
     }
     // The hand-written runtime crates are copied beside the generated ones, at the same
     // paths below the crate set's root as below the workspace's (docs/whole-api.md says why).
@@ -265,23 +257,6 @@ fn edit_manifest(
     if let Some(inherited) = inherited_key(document.as_table()) {
         bail!("{file} inherits `{inherited}` from the workspace; a standalone crate cannot");
     }
-    // The runtime crates sit at the same paths below the crate set's root as below the
-    // workspace's, which is one folder further up from `generated/`.
-    let up = "../".repeat(krate.prefix().matches('/').count());
-    for library in krate.libraries() {
-        let Some(path) = document
-            .get_mut("dependencies")
-            .and_then(|dependencies| dependencies.get_mut(library.package()))
-            .and_then(|dependency| dependency.get_mut("path"))
-        else {
-            bail!(
-                "{file} has no path dependency on {}, the runtime its generated code names",
-                library.package()
-            );
-        };
-        let folder = library.folder().trim_end_matches('/');
-        *path = value(format!("{up}{folder}"));
-    }
     let Some(table) = document.get_mut("features").and_then(Item::as_table_mut) else {
         bail!("{file} has no [features] table to add the resource families to");
     };
@@ -327,6 +302,23 @@ fn edit_manifest(
     }
     for (key, item) in own {
         table.insert_formatted(&key, item);
+    }
+    // The runtime crates sit at the same paths below the crate set's root as below the
+    // workspace's, which is one folder further up from `generated/`.
+    let up = "../".repeat(krate.prefix().matches('/').count());
+    for library in krate.libraries() {
+        let Some(path) = document
+            .get_mut("dependencies")
+            .and_then(|dependencies| dependencies.get_mut(library.package()))
+            .and_then(|dependency| dependency.get_mut("path"))
+        else {
+            bail!(
+                "{file} has no path dependency on {}, the runtime its generated code names",
+                library.package()
+            );
+        };
+        let folder = library.folder().trim_end_matches('/');
+        *path = value(format!("{up}{folder}"));
     }
     if krate == RuntimeCrate::Client {
         document.insert("workspace", Item::Table(Table::new()));

@@ -688,6 +688,7 @@ impl Context<'_> {
                 definition,
                 mut impls,
             } = self.emit_type(def, derives);
+            impls.extend(self.emit_operation_params_impls(*id, def));
             if let Some(events) = self
                 .api
                 .events
@@ -717,6 +718,33 @@ impl Context<'_> {
             #![doc = #doc]
             #(#items)*
         }
+    }
+
+    /// The traits that an operation's params implement for the client's runtime, beside the
+    /// params type (the traits come from the params' runtime): the cursor setter of a
+    /// paginated operation's params, the file parts of a multipart operation's. Each impl
+    /// once, however many operations share the type.
+    fn emit_operation_params_impls(&self, id: TypeId, def: &TypeDef) -> Vec<TokenStream> {
+        let name = ident(&def.name);
+        let name = quote! { #name };
+        let using = || {
+            self.api
+                .operations
+                .iter()
+                .filter(move |operation| operation.params.is_some_and(|p| p.type_id == id))
+        };
+        let cursor = using().find_map(|operation| self.emit_cursor_impl(&name, operation));
+        let multipart = using()
+            .find(|operation| {
+                operation
+                    .params
+                    .is_some_and(|params| params.location == ParamsLocation::Multipart)
+            })
+            .and_then(|_| match &def.kind {
+                TypeKind::Struct(body) => Some(client::emit_multipart_files(&name, def, body)),
+                TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Alias(_) => None,
+            });
+        cursor.into_iter().chain(multipart).collect()
     }
 
     /// A module of the client folder: the family's types, re-exported from both types crates,
@@ -851,8 +879,8 @@ impl Context<'_> {
         Some(quote! { #[cfg(feature = #gate)] })
     }
 
-    /// The module's operations: the params' trait impls, then every method on the async
-    /// client and its blocking twin on the blocking client, each behind its operation's gate.
+    /// The module's operations: every method on the async client and its blocking twin on
+    /// the blocking client, each behind its operation's gate.
     fn emit_client_impl(&self, operations: &[(usize, &Operation)]) -> TokenStream {
         let gated = |index: usize, item: TokenStream| {
             let gate = self.operation_gate(index);
@@ -871,27 +899,9 @@ impl Context<'_> {
                 Some((gated(*index, stream), gated(*index, iter)))
             })
             .unzip();
-        let cursor_impls = operations.iter().filter_map(|(index, operation)| {
-            Some(gated(*index, self.emit_cursor_impl(operation)?))
-        });
-        let multipart_impls = operations.iter().filter_map(|(index, operation)| {
-            let params = operation
-                .params
-                .filter(|params| params.location == ParamsLocation::Multipart)?;
-            let def = self.api.type_def(params.type_id);
-            match &def.kind {
-                TypeKind::Struct(body) => Some(gated(
-                    *index,
-                    client::emit_multipart_files(&self.type_path(params.type_id), def, body),
-                )),
-                TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Alias(_) => None,
-            }
-        });
         let client = runtime::client();
         let blocking_client = runtime::blocking_client();
         quote! {
-            #(#cursor_impls)*
-            #(#multipart_impls)*
             impl #client { #(#methods)* #(#streams)* }
             #[cfg(feature = "blocking")]
             impl #blocking_client { #(#blocking_methods)* #(#blocking_iters)* }

@@ -7,9 +7,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 impl Context<'_> {
-    /// For a paginated operation, the params' cursor setter.
-    pub(super) fn emit_cursor_impl(&self, operation: &Operation) -> Option<TokenStream> {
-        let params = self.type_path(operation.params?.type_id);
+    /// For a paginated operation, its params' cursor setter; `params` names the params type
+    /// where the impl goes.
+    pub(super) fn emit_cursor_impl(
+        &self,
+        params: &TokenStream,
+        operation: &Operation,
+    ) -> Option<TokenStream> {
         Some(match operation.pagination? {
             Pagination::List => {
                 let list_params = runtime::list_params();

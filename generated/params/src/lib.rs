@@ -10,7 +10,7 @@
 //! generates it); this file only wires it to the runtime.
 
 // The runtime's modules, under the paths the generated code names (`crate::form::Encode`).
-pub use stripe_sdk_form::{form, types, validate};
+pub use stripe_sdk_form::{form, multipart, pagination, types, validate};
 
 // `gen` is a reserved keyword in the 2024 edition, hence the raw identifier; the folder keeps
 // its plain name. Every generated module and type is re-exported at the crate root. The

@@ -2,18 +2,6 @@
 //! The `gadget` resource family.
 pub use stripe_sdk_types::gadget::*;
 pub use stripe_sdk_params::gadget::*;
-impl crate::multipart::MultipartParams for crate::gadget::FilesCreateParams {
-    fn files(&self) -> Vec<(String, &crate::FileUpload)> {
-        let mut files = Vec::new();
-        crate::multipart::FileField::add_parts(&self.file, "file", &mut files);
-        crate::multipart::FileField::add_parts(
-            &self.attachments,
-            "attachments",
-            &mut files,
-        );
-        files
-    }
-}
 impl crate::Client {
     /// Uploads a file and its attachments.
     ///

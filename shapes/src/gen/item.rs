@@ -2,11 +2,6 @@
 //! The `item` resource family.
 pub use stripe_sdk_types::item::*;
 pub use stripe_sdk_params::item::*;
-impl crate::pagination::ListParams for crate::item::ItemListParams {
-    fn set_starting_after(&mut self, id: String) {
-        self.starting_after = Some(id);
-    }
-}
 impl crate::Client {
     /// Widgets, gadgets and deleted gadgets, in one list.
     ///

@@ -2,16 +2,6 @@
 //! The `widget` resource family.
 pub use stripe_sdk_types::widget::*;
 pub use stripe_sdk_params::widget::*;
-impl crate::pagination::ListParams for crate::widget::WidgetListParams {
-    fn set_starting_after(&mut self, id: String) {
-        self.starting_after = Some(id);
-    }
-}
-impl crate::pagination::SearchParams for crate::widget::WidgetSearchParams {
-    fn set_page(&mut self, page: String) {
-        self.page = Some(page);
-    }
-}
 impl crate::Client {
     /// `GET /v1/widgets`; also `widgets().list()`.
     #[doc(alias = "GetWidgets")]

@@ -58,6 +58,18 @@ impl crate::validate::Validate for FilesCreateParams {
         );
     }
 }
+impl crate::multipart::MultipartParams for FilesCreateParams {
+    fn files(&self) -> Vec<(String, &crate::FileUpload)> {
+        let mut files = Vec::new();
+        crate::multipart::FileField::add_parts(&self.file, "file", &mut files);
+        crate::multipart::FileField::add_parts(
+            &self.attachments,
+            "attachments",
+            &mut files,
+        );
+        files
+    }
+}
 #[deprecated(note = "renamed to `FilesCreateParams`")]
 #[doc(hidden)]
 pub type PostFilesParams = FilesCreateParams;

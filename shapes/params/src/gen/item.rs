@@ -40,6 +40,11 @@ impl crate::validate::Validate for ItemListParams {
         );
     }
 }
+impl crate::pagination::ListParams for ItemListParams {
+    fn set_starting_after(&mut self, id: String) {
+        self.starting_after = Some(id);
+    }
+}
 #[deprecated(note = "renamed to `ItemListParams`")]
 #[doc(hidden)]
 pub type GetItemsParams = ItemListParams;

@@ -322,6 +322,11 @@ impl crate::validate::Validate for WidgetListParams {
         );
     }
 }
+impl crate::pagination::ListParams for WidgetListParams {
+    fn set_starting_after(&mut self, id: String) {
+        self.starting_after = Some(id);
+    }
+}
 #[deprecated(note = "renamed to `WidgetListParams`")]
 #[doc(hidden)]
 pub type GetWidgetsParams = WidgetListParams;
@@ -544,6 +549,11 @@ impl crate::validate::Validate for WidgetSearchParams {
             violations,
             5000,
         );
+    }
+}
+impl crate::pagination::SearchParams for WidgetSearchParams {
+    fn set_page(&mut self, page: String) {
+        self.page = Some(page);
     }
 }
 #[deprecated(note = "renamed to `WidgetSearchParams`")]

@@ -1,6 +1,5 @@
-//! Hand-written: the HTTP client that generated operations call, with its configuration, the
-//! headers every request carries, retries with backoff, and the mapping of responses to
-//! results and errors.
+//! The HTTP client that generated operations call, with its configuration, the headers every
+//! request carries, retries with backoff, and the mapping of responses to results and errors.
 //!
 //! One call of an operation is validated and encoded once, then sent up to `max_retries + 1`
 //! times with identical bytes (the same `Idempotency-Key` included). Each call is a `tracing`
@@ -10,6 +9,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,8 +36,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
 /// the client builds its own HTTP client. This is the official SDKs' default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
 
-/// The `User-Agent` product token: this SDK and its version.
-const USER_AGENT_VALUE: &str = concat!("stripe-sdk-rust/", env!("CARGO_PKG_VERSION"));
+/// The `User-Agent` product token's name; its version is the SDK's ([`Api::SDK_VERSION`]).
+const USER_AGENT_PRODUCT: &str = "stripe-sdk-rust";
 
 // Header names and values are built where they are used: `HeaderValue` holds `Bytes`, whose
 // atomic pointer makes a `const` of it a fresh copy at every use anyway (and clippy flags it).
@@ -48,8 +48,26 @@ const REQUEST_ID: &str = "request-id";
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";
 
-/// One API call as generated code describes it; [`Client::execute`] sends it.
-pub(crate) struct ApiRequest {
+/// What a generated SDK crate tells the runtime about itself. Its client type, whose inherent
+/// methods are the generated operations, wraps this crate's [`Client`].
+pub trait Api: Sized {
+    /// The API version the SDK was generated for, sent as `Stripe-Version`.
+    const API_VERSION: &'static str;
+
+    /// The SDK crate's version, sent in the `User-Agent`.
+    const SDK_VERSION: &'static str;
+
+    /// The SDK's client around a runtime client.
+    fn from_runtime(client: Client) -> Self;
+
+    /// The runtime client inside the SDK's.
+    fn runtime(&self) -> &Client;
+}
+
+/// One API call as generated code describes it; [`Client::execute`] sends it. Public (and
+/// hidden) for the generated crate, which builds one per call.
+#[doc(hidden)]
+pub struct ApiRequest {
     /// The operation's `operationId` in the API document, kept for error messages.
     pub(crate) operation_id: &'static str,
     pub(crate) method: Method,
@@ -79,7 +97,7 @@ pub(crate) enum RequestBody {
     reason = "the runtime serves any selection of operations; a small one leaves some of it unused"
 )]
 impl ApiRequest {
-    pub(crate) fn new(operation_id: &'static str, method: Method, path: String) -> Self {
+    pub fn new(operation_id: &'static str, method: Method, path: String) -> Self {
         ApiRequest {
             operation_id,
             method,
@@ -90,22 +108,22 @@ impl ApiRequest {
         }
     }
 
-    pub(crate) fn query(mut self, query: String) -> Self {
+    pub fn query(mut self, query: String) -> Self {
         self.query = Some(query);
         self
     }
 
-    pub(crate) fn form(mut self, form: String) -> Self {
+    pub fn form(mut self, form: String) -> Self {
         self.body = Some(RequestBody::Form(form));
         self
     }
 
-    pub(crate) fn multipart(mut self, body: crate::multipart::MultipartBody) -> Self {
+    pub fn multipart(mut self, body: crate::multipart::MultipartBody) -> Self {
         self.body = Some(RequestBody::Multipart(body));
         self
     }
 
-    pub(crate) fn server(mut self, server: &'static str) -> Self {
+    pub fn server(mut self, server: &'static str) -> Self {
         self.server = Some(server);
         self
     }
@@ -145,22 +163,9 @@ impl fmt::Debug for SecretKey {
 /// What the client awaits between attempts; see [`ClientBuilder::retry_sleep`].
 type SleepFn = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
-/// A Stripe API client. Cheap to clone: clones share one connection pool and configuration.
-///
-/// ```no_run
-/// # async fn run() -> Result<(), stripe_sdk::Error> {
-/// let client = stripe_sdk::Client::new("sk_test_...")?;
-/// let params = stripe_sdk::TerminalConnectionTokenCreateParams::default();
-/// let token = client.post_terminal_connection_tokens(&params).await?;
-/// # drop(token);
-/// # Ok(())
-/// # }
-/// ```
-///
-/// Failed requests are retried (see [`ClientBuilder::max_retries`]); per-request settings go
-/// through [`with_options`](Self::with_options). Calls need a Tokio runtime with its time and
-/// I/O drivers enabled (`#[tokio::main]` enables both), as the HTTP client does; without one,
-/// use `blocking::Client` (feature `blocking`).
+/// The transport that the SDK's client wraps (see [`Api`]): the connection pool, the
+/// configuration and the per-handle request options. Cheap to clone: clones share the pool and
+/// the configuration.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -175,6 +180,8 @@ struct Inner {
     /// `Bearer <key>`, marked sensitive so that HTTP-level logging leaves it out.
     authorization: HeaderValue,
     stripe_version: HeaderValue,
+    /// The version `stripe_version` holds, for `Debug`.
+    api_version: &'static str,
     user_agent: HeaderValue,
     /// Kept to blank the key out of error bodies, should a server or proxy echo it.
     secret_key: SecretKey,
@@ -187,7 +194,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("api_version", &crate::API_VERSION)
+            .field("api_version", &self.inner.api_version)
             .field("secret_key", &self.inner.secret_key)
             .field("timeout", &self.inner.timeout)
             .field("max_retries", &self.inner.max_retries)
@@ -219,31 +226,6 @@ struct Attempt {
 }
 
 impl Client {
-    /// A client for the live API (`https://api.stripe.com`) with the default settings.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Config`] when the key is empty or contains anything but printable ASCII (a key
-    /// read from a file often ends in a newline), or when the HTTP client cannot be
-    /// initialised.
-    pub fn new(secret_key: impl Into<String>) -> Result<Self, Error> {
-        Self::builder(secret_key).build()
-    }
-
-    /// A builder for a client with a different base URL, timeout, retry limit, application
-    /// information or HTTP client.
-    pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            secret_key: SecretKey(secret_key.into()),
-            base_url: None,
-            http_client: None,
-            timeout: None,
-            max_retries: None,
-            app_info: None,
-            sleep: None,
-        }
-    }
-
     /// The base URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -290,7 +272,8 @@ impl Client {
         dead_code,
         reason = "the runtime serves any selection of operations; one with none (webhook events only) leaves it unused"
     )]
-    pub(crate) async fn execute<T: Decode + Send>(
+    #[doc(hidden)]
+    pub async fn execute<T: Decode + Send>(
         &self,
         request: Result<ApiRequest, Error>,
     ) -> Result<T, Error> {
@@ -313,7 +296,8 @@ impl Client {
         dead_code,
         reason = "the runtime serves any selection of operations; a small one leaves some of it unused"
     )]
-    pub(crate) async fn execute_bytes(
+    #[doc(hidden)]
+    pub async fn execute_bytes(
         &self,
         request: Result<ApiRequest, Error>,
     ) -> Result<Vec<u8>, Error> {
@@ -763,8 +747,8 @@ pub(crate) fn byte_offset(text: &[u8], line: usize, column: usize) -> usize {
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
-/// Configures a [`Client`]; see [`Client::builder`].
-pub struct ClientBuilder {
+/// Configures a client; `C` is the SDK's client type, which [`build`](Self::build) returns.
+pub struct ClientBuilder<C> {
     secret_key: SecretKey,
     base_url: Option<String>,
     http_client: Option<reqwest::Client>,
@@ -772,9 +756,10 @@ pub struct ClientBuilder {
     max_retries: Option<u32>,
     app_info: Option<AppInfo>,
     sleep: Option<SleepFn>,
+    client: PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("secret_key", &self.secret_key)
@@ -788,7 +773,21 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<C: Api> ClientBuilder<C> {
+    /// A builder for a client with `secret_key` and the default settings.
+    pub fn new(secret_key: impl Into<String>) -> Self {
+        ClientBuilder {
+            secret_key: SecretKey(secret_key.into()),
+            base_url: None,
+            http_client: None,
+            timeout: None,
+            max_retries: None,
+            app_info: None,
+            sleep: None,
+            client: PhantomData,
+        }
+    }
+
     /// Sends requests to `base_url` instead of `https://api.stripe.com`, for example a local
     /// mock server. A trailing slash is ignored; a path prefix (`http://host/stripe`) is kept.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
@@ -854,7 +853,11 @@ impl ClientBuilder {
     /// [`Error::Config`] when the key is empty or not a valid header value, when the base URL
     /// does not parse or is not a plain `http`/`https` URL, when the application information
     /// does not fit in a `User-Agent`, or when the HTTP client cannot be initialised.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error> {
+        self.build_runtime().map(C::from_runtime)
+    }
+
+    fn build_runtime(self) -> Result<Client, Error> {
         let config = |message: String| Error::Config(ConfigError::new(message));
         let key = &self.secret_key.0;
         if key.is_empty() {
@@ -873,10 +876,10 @@ impl ClientBuilder {
             config("the secret key contains characters not allowed in an HTTP header".to_owned())
         })?;
         authorization.set_sensitive(true);
-        let stripe_version = HeaderValue::from_str(crate::API_VERSION)
+        let stripe_version = HeaderValue::from_str(C::API_VERSION)
             .map_err(|_| config("the API version is not a valid HTTP header value".to_owned()))?;
 
-        let mut user_agent = USER_AGENT_VALUE.to_owned();
+        let mut user_agent = format!("{USER_AGENT_PRODUCT}/{}", C::SDK_VERSION);
         if let Some(app_info) = &self.app_info {
             user_agent.push(' ');
             user_agent.push_str(&app_info.user_agent_suffix().map_err(config)?);
@@ -909,6 +912,7 @@ impl ClientBuilder {
                 base_url,
                 authorization,
                 stripe_version,
+                api_version: C::API_VERSION,
                 user_agent,
                 secret_key: self.secret_key,
                 timeout,
@@ -919,15 +923,19 @@ impl ClientBuilder {
         })
     }
 
-    /// Checks the configuration and builds a [`blocking::Client`](crate::blocking::Client)
-    /// with it, which owns a single-threaded Tokio runtime to run requests on.
+    /// Checks the configuration and builds the SDK's blocking client with it, which owns a
+    /// single-threaded Tokio runtime to run requests on.
     ///
     /// # Errors
     ///
     /// As [`build`](Self::build), and [`Error::Config`] when the runtime cannot be created.
     #[cfg(feature = "blocking")]
-    pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
-        crate::blocking::Client::from_async(self.build()?)
+    pub fn build_blocking(self) -> Result<C::Blocking, Error>
+    where
+        C: crate::blocking::BlockingApi,
+    {
+        let client = self.build()?;
+        Ok(C::blocking(client, crate::blocking::Runner::new()?))
     }
 }
 
@@ -961,8 +969,32 @@ fn normalize_base_url(input: &str) -> Result<String, String> {
 mod tests {
     use reqwest::Method;
 
-    use super::{ApiRequest, Client, normalize_base_url};
+    use super::{Api, ApiRequest, Client, ClientBuilder, normalize_base_url};
     use crate::{Error, RequestOptions};
+
+    /// The runtime's client stands for an SDK's in its own tests.
+    impl Api for Client {
+        const API_VERSION: &'static str = "2023-08-16";
+        const SDK_VERSION: &'static str = "0.0.0";
+
+        fn from_runtime(client: Client) -> Self {
+            client
+        }
+
+        fn runtime(&self) -> &Client {
+            self
+        }
+    }
+
+    impl Client {
+        fn new(secret_key: &str) -> Result<Client, Error> {
+            Self::builder(secret_key).build()
+        }
+
+        fn builder(secret_key: &str) -> ClientBuilder<Client> {
+            ClientBuilder::new(secret_key)
+        }
+    }
 
     fn request(method: Method) -> ApiRequest {
         ApiRequest::new("Op", method, "/v1/things".to_owned()).query("expand[0]=a".to_owned())

@@ -72,9 +72,9 @@ impl RequestOptions {
         self
     }
 
-    /// Sends `version` as `Stripe-Version` instead of [`API_VERSION`](crate::API_VERSION).
+    /// Sends `version` as `Stripe-Version` instead of the SDK's `API_VERSION`.
     ///
-    /// The response types are generated for [`API_VERSION`](crate::API_VERSION); under another
+    /// The response types are generated for the SDK's `API_VERSION`; under another
     /// version a response may not decode, which gives [`Error::Decode`](crate::Error::Decode)
     /// naming the field.
     pub fn api_version(mut self, version: impl Into<String>) -> Self {

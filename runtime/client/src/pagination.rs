@@ -26,8 +26,8 @@
 //! ```
 //!
 //! [`ListStream`] implements [`futures_core::Stream`], so the adapters of
-//! [`StreamExt`](crate::StreamExt) and [`TryStreamExt`](crate::TryStreamExt), which this crate
-//! re-exports (also through [`prelude`](crate::prelude)), work on it too.
+//! [`StreamExt`](futures_util::StreamExt) and [`TryStreamExt`](futures_util::TryStreamExt), which this crate
+//! re-exports (also through `stripe_sdk::prelude`), work on it too.
 
 use crate::Error;
 use crate::types::HasId;
@@ -41,15 +41,7 @@ use std::task::{Context, Poll};
 // The envelopes live with the other response types; their old path still names them.
 pub use crate::types::{List, SearchResult};
 
-/// List params that can start after an object: generated for every list operation.
-pub trait ListParams: Clone {
-    fn set_starting_after(&mut self, id: String);
-}
-
-/// Search params that take a page cursor: generated for every search operation.
-pub trait SearchParams: Clone {
-    fn set_page(&mut self, page: String);
-}
+pub use stripe_sdk_form::pagination::{ListParams, SearchParams};
 
 /// One page of a paginated operation as its generated method returns it, boxed: what the
 /// closure given to [`list_stream`] and [`search_stream`] returns.
@@ -95,8 +87,8 @@ enum State<T> {
 ///
 /// It is `Unpin`, `Send` and `'static`: [`next`](Self::next) needs no pinning, and the
 /// stream can be stored or moved into a spawned task. [`collect_all`](Self::collect_all)
-/// gathers every object; the adapters of [`StreamExt`](crate::StreamExt) and
-/// [`TryStreamExt`](crate::TryStreamExt) (re-exported by this crate) apply as well.
+/// gathers every object; the adapters of [`StreamExt`](futures_util::StreamExt) and
+/// [`TryStreamExt`](futures_util::TryStreamExt) (re-exported by this crate) apply as well.
 #[must_use = "a stream does nothing until it is polled"]
 pub struct ListStream<T> {
     fetch: Fetch<T>,
@@ -122,7 +114,7 @@ impl<T> ListStream<T> {
     /// The next object, fetching the next page first when the current one is used up; `None`
     /// after the last object or after an error.
     ///
-    /// The same as [`StreamExt::next`](crate::StreamExt::next), without importing it.
+    /// The same as [`StreamExt::next`](futures_util::StreamExt::next), without importing it.
     pub async fn next(&mut self) -> Option<Result<T, Error>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
@@ -132,8 +124,8 @@ impl<T> ListStream<T> {
     ///
     /// Every object is held in memory at once, so the vector grows with the list: for lists
     /// that can be long (every charge of an account), read the stream object by object
-    /// instead, or bound it first with [`StreamExt::take`](crate::StreamExt::take) and
-    /// [`TryStreamExt::try_collect`](crate::TryStreamExt::try_collect).
+    /// instead, or bound it first with [`StreamExt::take`](futures_util::StreamExt::take) and
+    /// [`TryStreamExt::try_collect`](futures_util::TryStreamExt::try_collect).
     pub async fn collect_all(mut self) -> Result<Vec<T>, Error> {
         let mut all = Vec::new();
         while let Some(item) = self.next().await {

@@ -1,69 +1,14 @@
-//! Hand-written: verification of Stripe's webhook signatures (the `Stripe-Signature` header),
-//! with the semantics of Stripe's official libraries, and decoding of a verified payload.
-//!
-//! ```no_run
-//! # fn handle(body: &[u8], stripe_signature: &str) -> Result<(), stripe_sdk::WebhookError> {
-//! use stripe_sdk::{EventObject, EventType, Webhook};
-//!
-//! let secret = std::env::var("STRIPE_WEBHOOK_SECRET").unwrap_or_default();
-//! let event = Webhook::construct_event(body, stripe_signature, &secret)?;
-//! match (&event.type_, &event.data.object) {
-//!     (EventType::TerminalReaderActionFailed, EventObject::TerminalReader(reader)) => {
-//!         println!("{}: reader {} failed its action", event.id, reader.id);
-//!     }
-//!     // Genuine, but rendered in an API version whose object does not fit the SDK's type:
-//!     // the JSON is kept whole, with the reason.
-//!     (_, EventObject::Undecoded(object)) => {
-//!         eprintln!("{}: {} kept as JSON: {}", event.id, object.object, object.error);
-//!     }
-//!     _ => {}
-//! }
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! `Webhook::construct_event` returns the generated `Event`; it is defined beside that type, by
-//! the macro `impl_construct_event` below, so that it carries the type's feature gate.
-//! [`Webhook::construct_event_as`] decodes into a type of your own. Verification and decoding
-//! are separate outcomes: a delivery is refused only when the signature, its age or the
-//! envelope is wrong, never because its object does not fit the SDK's type for it.
-//!
-//! The rules, as in stripe-node and stripe-go:
-//! - The header is a comma-separated list of `key=value` pairs, split at the first `=` and
-//!   never trimmed: `t=<unix seconds>` and one or more `v1=<hex>`. Other schemes (`v0`, and
-//!   any a later API adds) are ignored, as are items without `=`. When `t` appears more than
-//!   once the last one counts. `t = 1`, ` v1=...` and `t= 1` are not `t` and `v1` (the first
-//!   two have other keys, the last is not an integer). A bare `t` or `v1` (without `=`) makes
-//!   the header malformed, as in stripe-python and stripe-go.
-//! - The signed text is `"<t>.<payload>"`, with `t` written as a plain decimal integer and the
-//!   payload exactly as received: re-encoding the JSON before verifying breaks the signature.
-//!   The signature is HMAC-SHA256 keyed with the endpoint's signing secret (`whsec_...`, the
-//!   whole string as UTF-8 bytes), in lower-case hex.
-//! - Any `v1` that matches passes: while a secret is being rolled, Stripe signs with both and
-//!   sends two `v1` values. Every candidate is compared in constant time.
-//! - The signature is checked first, then the age: a timestamp older than `now - tolerance`
-//!   (strictly) is refused. A timestamp in the future is accepted, as the official libraries
-//!   accept it; a captured request cannot be replayed later than `t + tolerance`, whichever
-//!   clock skew made `t` lie ahead.
-//!
-//! Differences from the official libraries, both on the side of refusing: an empty secret is
-//! an error of its own ([`WebhookError::EmptySecret`]) rather than a key anyone can sign with,
-//! and a zero tolerance means "only this second or later" rather than "no check"; to switch the
-//! age check off, pass [`Duration::MAX`].
-//!
-//! Where stripe-python 16.1.0 reads a header otherwise (the table test in `tests/webhook.rs`
-//! holds its recorded verdicts):
-//! - it takes the first `t`, here (as in stripe-node and stripe-go) the last counts;
-//! - its `int()` reads `t=1_765_000_000`, `t= 1765000000` and `t=1765000000 ` as numbers,
-//!   here they are malformed (as in stripe-go);
-//! - it splits an item at its first two `=`, so `v1=<sig>=x` is read as `<sig>`, here as
-//!   `<sig>=x`, which matches nothing (as in stripe-go);
-//! - it refuses a secret of only whitespace, as here, where an empty secret is refused too.
+//! Webhook signature verification (the `Stripe-Signature` header) with the semantics of
+//! Stripe's official libraries, decoding of verified payloads, and test events. The rules and
+//! the differences from the official libraries are documented on `stripe_sdk::webhook`, whose
+//! `Webhook` calls these functions.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::client::Api;
 use crate::decode::Decode;
 use ring::hmac;
 use serde::de::DeserializeOwned;
@@ -72,85 +17,48 @@ use subtle::ConstantTimeEq;
 /// The only signature scheme Stripe signs live events with; others in the header are ignored.
 const SCHEME: &str = "v1";
 
-/// Verifies webhook signatures and decodes verified payloads. It holds nothing: the secret is
-/// passed to each call, so no value of this crate keeps a copy of it.
-#[derive(Debug, Clone, Copy)]
-pub struct Webhook;
+/// How old a signature's timestamp may be, by default: 300 seconds, as in every official
+/// Stripe library.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
-impl Webhook {
-    /// How old a signature's timestamp may be, by default: 300 seconds, as in every official
-    /// Stripe library.
-    pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+// What `stripe_sdk::Webhook` does, documented there: the SDK's `Webhook` is a type of the
+// generated crate, because `construct_event` is generated beside the `Event` it returns.
 
-    /// Checks `signature_header` (the `Stripe-Signature` header's value) against `payload` (the
-    /// raw request body) and `secret` (the endpoint's signing secret).
-    ///
-    /// `now` is the current time in Unix seconds, passed explicitly so that tests and replays
-    /// can fix the clock; [`Webhook::construct_event_as`] passes the system clock. `tolerance`
-    /// counts whole seconds: the timestamp passes when `t >= now - tolerance`.
-    ///
-    /// `payload` is the body as received, as bytes or text (`axum::body::Bytes`, `&[u8]`,
-    /// `&str`). A body that verifies but is not UTF-8 (which no Stripe delivery is) is
-    /// [`WebhookError::NotUtf8`].
-    pub fn verify_signature(
-        payload: impl AsRef<[u8]>,
-        signature_header: &str,
-        secret: &str,
-        tolerance: Duration,
-        now: i64,
-    ) -> Result<(), WebhookError> {
-        verify(payload.as_ref(), signature_header, secret, tolerance, now).map(|_| ())
-    }
-
-    /// Builds a `Stripe-Signature` header value that signs `payload` with `secret` at
-    /// `timestamp` (Unix seconds): `t=<timestamp>,v1=<hex>`. Use it to test your own webhook
-    /// handler, as the official libraries' `generate_test_header_string` allows; [`TestEvent`]
-    /// builds the body as well.
-    pub fn generate_test_header(payload: impl AsRef<[u8]>, secret: &str, timestamp: i64) -> String {
-        format!(
-            "t={timestamp},{SCHEME}={}",
-            signature_hex(payload.as_ref(), secret, timestamp)
-        )
-    }
-
-    /// Verifies the signature with [`Webhook::DEFAULT_TOLERANCE`] against the system clock,
-    /// then decodes the payload into `T`.
-    ///
-    /// `T` is whatever part of the event the handler needs, and decides how strict decoding
-    /// is: a payload that verifies but does not decode into `T` is
-    /// [`WebhookError::NotAnEvent`]. Fields typed `serde_json::Value` accept any object;
-    /// the generated `Event` keeps an object that does not fit its type as
-    /// `EventObject::Undecoded`.
-    pub fn construct_event_as<T: DeserializeOwned>(
-        payload: impl AsRef<[u8]>,
-        signature_header: &str,
-        secret: &str,
-    ) -> Result<T, WebhookError> {
-        Self::construct_event_as_with(
-            payload,
-            signature_header,
-            secret,
-            Self::DEFAULT_TOLERANCE,
-            unix_now(),
-        )
-    }
-
-    /// [`Webhook::construct_event_as`] with an explicit tolerance and clock (`now` in Unix
-    /// seconds), as [`Webhook::verify_signature`] takes them.
-    pub fn construct_event_as_with<T: DeserializeOwned>(
-        payload: impl AsRef<[u8]>,
-        signature_header: &str,
-        secret: &str,
-        tolerance: Duration,
-        now: i64,
-    ) -> Result<T, WebhookError> {
-        let payload = verify(payload.as_ref(), signature_header, secret, tolerance, now)?;
-        decode_event(payload)
-    }
+/// `stripe_sdk::Webhook::verify_signature`.
+pub fn verify_signature(
+    payload: &[u8],
+    signature_header: &str,
+    secret: &str,
+    tolerance: Duration,
+    now: i64,
+) -> Result<(), WebhookError> {
+    verify(payload, signature_header, secret, tolerance, now).map(|_| ())
 }
 
-/// [`Webhook::verify_signature`] on the bytes, returning them as text once they verify.
-pub(crate) fn verify<'a>(
+/// `stripe_sdk::Webhook::generate_test_header`.
+pub fn generate_test_header(payload: &[u8], secret: &str, timestamp: i64) -> String {
+    format!(
+        "t={timestamp},{SCHEME}={}",
+        signature_hex(payload, secret, timestamp)
+    )
+}
+
+/// `stripe_sdk::Webhook::construct_event_as_with`.
+pub fn construct_event_as_with<T: DeserializeOwned>(
+    payload: &[u8],
+    signature_header: &str,
+    secret: &str,
+    tolerance: Duration,
+    now: i64,
+) -> Result<T, WebhookError> {
+    let payload = verify(payload, signature_header, secret, tolerance, now)?;
+    decode_event(payload)
+}
+
+/// [`verify_signature`] on the bytes, returning them as text once they verify. Public (and
+/// hidden) for the generated `construct_event`.
+#[doc(hidden)]
+pub fn verify<'a>(
     payload: &'a [u8],
     signature_header: &str,
     secret: &str,
@@ -199,13 +107,17 @@ pub(crate) fn verify<'a>(
 /// The generator invokes this with the module and name of the `Event` type it generates from
 /// the spec's `event` schema, under the feature gate of that type's decoder, so the method
 /// exists exactly when `Event` decodes (in a standalone crate, with the `event` feature).
+// Exported (and hidden) for the generated crate, which names it through the re-export below.
+// `crate` in its body is the invoking crate, whose `Webhook` and `Event` it names.
+#[doc(hidden)]
+#[macro_export]
 #[allow(
-    unused_macros,
-    reason = "a standalone crate built without the `event` feature has no `Event` to define it for"
+    clippy::crate_in_macro_def,
+    reason = "it defines a method of the invoking crate's `Webhook`, for that crate's `Event`"
 )]
 macro_rules! impl_construct_event {
     ($module:ident, $event:ident) => {
-        impl $crate::Webhook {
+        impl crate::Webhook {
             /// Verifies the signature with [`Webhook::DEFAULT_TOLERANCE`](crate::Webhook::DEFAULT_TOLERANCE)
             /// against the system clock, then decodes the payload into an [`Event`](crate::Event), whose
             /// `data.object` is the resource it is about (or raw JSON for a kind this SDK does
@@ -226,12 +138,12 @@ macro_rules! impl_construct_event {
                 payload: impl AsRef<[u8]>,
                 signature_header: &str,
                 secret: &str,
-            ) -> Result<$crate::$module::$event, $crate::WebhookError> {
+            ) -> Result<crate::$module::$event, $crate::WebhookError> {
                 let payload = $crate::webhook::verify(
                     payload.as_ref(),
                     signature_header,
                     secret,
-                    Self::DEFAULT_TOLERANCE,
+                    $crate::webhook::DEFAULT_TOLERANCE,
                     $crate::webhook::unix_now(),
                 )?;
                 $crate::webhook::decode_generated_event(payload)
@@ -239,11 +151,8 @@ macro_rules! impl_construct_event {
         }
     };
 }
-#[allow(
-    unused_imports,
-    reason = "a standalone crate built without the `event` feature has no `Event` to define it for"
-)]
-pub(crate) use impl_construct_event;
+#[doc(hidden)]
+pub use crate::impl_construct_event;
 
 /// Why a webhook was refused. No variant holds the secret, the header or the payload, so
 /// neither `Display` nor `Debug` can show a signature or the secret.
@@ -384,7 +293,8 @@ fn decode_event<T: DeserializeOwned>(payload: &str) -> Result<T, WebhookError> {
     dead_code,
     reason = "a standalone crate built without the `event` feature has no `Event` to decode"
 )]
-pub(crate) fn decode_generated_event<T: Decode>(payload: &str) -> Result<T, WebhookError> {
+#[doc(hidden)]
+pub fn decode_generated_event<T: Decode>(payload: &str) -> Result<T, WebhookError> {
     crate::decode::from_str(payload).map_err(|error| WebhookError::NotAnEvent {
         path: crate::decode::json_path_at(payload.as_bytes(), error.offset()),
         source: serde::de::Error::custom(error.located(payload)),
@@ -394,7 +304,8 @@ pub(crate) fn decode_generated_event<T: Decode>(payload: &str) -> Result<T, Webh
 /// The system clock in Unix seconds. A clock set before 1970 gives a negative number, under
 /// which every real timestamp is in the future and passes the age check, as it would in the
 /// official libraries; such a clock breaks TLS long before it matters here.
-pub(crate) fn unix_now() -> i64 {
+#[doc(hidden)]
+pub fn unix_now() -> i64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
         Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |secs| -secs),
@@ -418,14 +329,13 @@ pub(crate) fn unix_now() -> i64 {
 ///
 /// The envelope gets an id (`evt_test_<n>`, distinct within the process, unless
 /// [`TestEvent::id`] sets one), `created` (now, unless set), `livemode: false`,
-/// `pending_webhooks: 1`, `request: null` and the SDK's [`API_VERSION`](crate::API_VERSION).
+/// `pending_webhooks: 1`, `request: null` and the SDK's API version ([`Api::API_VERSION`]).
 /// The object is sent as given: one with fewer fields than its generated type requires
 /// arrives in `construct_event` as `EventObject::Undecoded`, exactly as such an object from
 /// Stripe would, so a handler can be tested on that path too. To get the typed variant, give
 /// the object every field its type requires (a fixture from Stripe's `fixtures3.json`, or an
 /// object the fake Stripe returned).
-#[derive(Clone, Debug)]
-pub struct TestEvent {
+pub struct TestEvent<A> {
     event_type: String,
     object: serde_json::Value,
     id: Option<String>,
@@ -434,9 +344,43 @@ pub struct TestEvent {
     livemode: bool,
     account: Option<String>,
     previous_attributes: Option<serde_json::Value>,
+    /// The SDK whose API version the event is rendered in unless [`api_version`](Self::api_version) says otherwise.
+    sdk: PhantomData<fn() -> A>,
 }
 
-impl TestEvent {
+// Written out rather than derived: a derive would require `A: Clone` and `A: Debug`.
+impl<A> Clone for TestEvent<A> {
+    fn clone(&self) -> Self {
+        Self {
+            event_type: self.event_type.clone(),
+            object: self.object.clone(),
+            id: self.id.clone(),
+            created: self.created,
+            api_version: self.api_version.clone(),
+            livemode: self.livemode,
+            account: self.account.clone(),
+            previous_attributes: self.previous_attributes.clone(),
+            sdk: PhantomData,
+        }
+    }
+}
+
+impl<A> fmt::Debug for TestEvent<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestEvent")
+            .field("event_type", &self.event_type)
+            .field("object", &self.object)
+            .field("id", &self.id)
+            .field("created", &self.created)
+            .field("api_version", &self.api_version)
+            .field("livemode", &self.livemode)
+            .field("account", &self.account)
+            .field("previous_attributes", &self.previous_attributes)
+            .finish()
+    }
+}
+
+impl<A: Api> TestEvent<A> {
     /// An event of `event_type` (such as `terminal.reader.action_succeeded`) about `object`
     /// (`data.object`).
     pub fn new(event_type: impl Into<String>, object: serde_json::Value) -> Self {
@@ -449,6 +393,7 @@ impl TestEvent {
             livemode: false,
             account: None,
             previous_attributes: None,
+            sdk: PhantomData,
         }
     }
 
@@ -506,7 +451,7 @@ impl TestEvent {
         if let Some(account) = &self.account {
             event.insert("account".to_owned(), account.as_str().into());
         }
-        let api_version = self.api_version.as_deref().unwrap_or(crate::API_VERSION);
+        let api_version = self.api_version.as_deref().unwrap_or(A::API_VERSION);
         event.insert("api_version".to_owned(), api_version.into());
         event.insert(
             "created".to_owned(),
@@ -521,10 +466,10 @@ impl TestEvent {
     }
 
     /// The body and its `Stripe-Signature` header value, signed with `secret` at `timestamp`
-    /// (Unix seconds) by [`Webhook::generate_test_header`].
+    /// (Unix seconds) by [`generate_test_header`].
     pub fn sign(&self, secret: &str, timestamp: i64) -> (String, String) {
         let payload = self.payload();
-        let header = Webhook::generate_test_header(&payload, secret, timestamp);
+        let header = generate_test_header(payload.as_bytes(), secret, timestamp);
         (payload, header)
     }
 }

@@ -1,31 +1,7 @@
-//! Hand-written: a synchronous client (feature `blocking`) for programs without an async
-//! runtime. It wraps the async [`Client`](crate::Client) and runs each call to completion on a
-//! single-threaded Tokio runtime that it owns, so it behaves exactly like the async client:
-//! same validation, headers, retries, idempotency keys, errors and tracing.
-//!
-//! ```no_run
-//! use stripe_sdk::{RequestOptions, TerminalConnectionTokenCreateParams};
-//!
-//! # fn run() -> Result<(), stripe_sdk::Error> {
-//! let client = stripe_sdk::blocking::Client::new("sk_test_...")?;
-//! let params = TerminalConnectionTokenCreateParams::default();
-//! let token = client
-//!     .with_options(RequestOptions::new().stripe_account("acct_1"))
-//!     .post_terminal_connection_tokens(&params)?;
-//! # drop(token);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Not inside an async runtime
-//!
-//! A blocking call parks its thread until the response arrives, which would stall every task
-//! of an async runtime scheduled on that thread, and Tokio refuses to start one runtime inside
-//! another. So when a call is made where a Tokio runtime is current (inside a task, inside
-//! `block_on`, or in a `spawn_blocking` closure, where the runtime's handle is entered too),
-//! it sends nothing and returns [`Error::Config`] saying so. Use the
-//! async [`Client`](crate::Client) there, or call it through `Handle::block_on` in
-//! `spawn_blocking`. Creating and dropping a blocking client is allowed anywhere.
+//! The blocking client's runtime (feature `blocking`): a [`Runner`] owns a single-threaded
+//! Tokio runtime and runs each call of the async client to completion on it, so the blocking
+//! client behaves exactly like the async one. `stripe_sdk::blocking` explains its rules, such as
+//! refusing to block inside an async runtime.
 
 use futures_core::Stream;
 use std::cell::Cell;
@@ -35,46 +11,39 @@ use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use crate::client::Api;
 use crate::error::{ConfigError, Error};
-use crate::{ClientBuilder, RequestOptions};
 
-/// A synchronous Stripe API client; every operation of [`crate::Client`] is here as a plain
-/// method that blocks until the response arrives.
-///
-/// Cheap to clone, and usable from several threads at once: clones share one connection pool,
-/// configuration and runtime (concurrent calls take turns driving the runtime's I/O).
+/// What a generated SDK crate with a blocking client adds to [`Api`]: its blocking client
+/// type, made of its async client and a [`Runner`].
+pub trait BlockingApi: Api {
+    /// The SDK's blocking client.
+    type Blocking;
+
+    /// The blocking client around `client`, running its calls on `runner`.
+    fn blocking(client: Self, runner: Runner) -> Self::Blocking;
+}
+
+/// The single-threaded Tokio runtime a blocking client owns, and the one way calls are run on
+/// it. Cheap to clone: clones share the runtime.
 #[derive(Clone)]
-pub struct Client {
-    client: crate::Client,
+pub struct Runner {
     runtime: Arc<OwnedRuntime>,
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for Runner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::Client")
-            .field("client", &self.client)
-            .finish_non_exhaustive()
+        f.debug_struct("Runner").finish_non_exhaustive()
     }
 }
 
-impl Client {
-    /// A client for the live API (`https://api.stripe.com`) with the default settings.
+impl Runner {
+    /// A runner with a runtime of its own.
     ///
     /// # Errors
     ///
-    /// As [`crate::Client::new`], and [`Error::Config`] when the runtime cannot be created.
-    pub fn new(secret_key: impl Into<String>) -> Result<Self, Error> {
-        Self::builder(secret_key).build_blocking()
-    }
-
-    /// The same builder as [`crate::Client::builder`]; finish it with
-    /// [`build_blocking`](ClientBuilder::build_blocking).
-    pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
-        crate::Client::builder(secret_key)
-    }
-
-    /// Wraps an async client, giving it a runtime of its own.
-    pub(crate) fn from_async(client: crate::Client) -> Result<Self, Error> {
+    /// [`Error::Config`] when the runtime cannot be created.
+    pub fn new() -> Result<Self, Error> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -84,33 +53,13 @@ impl Client {
                 )))
             })?;
         Ok(Self {
-            client,
             runtime: Arc::new(OwnedRuntime {
                 runtime: Some(runtime),
             }),
         })
     }
 
-    /// A handle whose requests use `options`; see [`crate::Client::with_options`].
-    pub fn with_options(&self, options: RequestOptions) -> Client {
-        Client {
-            client: self.client.with_options(options),
-            runtime: Arc::clone(&self.runtime),
-        }
-    }
-
-    /// The base URL requests go to, without a trailing slash.
-    pub fn base_url(&self) -> &str {
-        self.client.base_url()
-    }
-
-    /// The async client that generated methods call through [`block_on`](Self::block_on).
-    pub(crate) fn async_client(&self) -> &crate::Client {
-        &self.client
-    }
-
-    /// Runs `future`, an operation of [`async_client`](Self::async_client), to completion on
-    /// this client's runtime.
+    /// Runs `future`, an operation of the SDK's async client, to completion on this runtime.
     ///
     /// The future is wrapped in one that stores its output, and that wrapper is driven as a
     /// trait object by [`run`](Self::run): Tokio's `block_on` is then compiled once for the
@@ -120,7 +69,7 @@ impl Client {
     /// # Panics
     ///
     /// As [`run`](Self::run) does, when a generated operation breaks its contract.
-    pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let mut output = None;
         {
             let task = pin!(async {
@@ -168,7 +117,7 @@ impl Client {
 /// `for object in client.get_customers_iter(&params) { let object = object?; ... }` reads
 /// one page at a time; [`collect_all`](Self::collect_all) gathers every object.
 pub struct Iter<'a, T> {
-    client: &'a Client,
+    runner: &'a Runner,
     stream: Pin<Box<dyn Stream<Item = Result<T, Error>> + 'a>>,
 }
 
@@ -177,12 +126,15 @@ impl<'a, T> Iter<'a, T> {
         dead_code,
         reason = "the runtime serves any selection of operations; one without lists leaves it unused"
     )]
-    pub(crate) fn new(
-        client: &'a Client,
+    /// The objects of `stream`, fetched on the runtime of `client` (the SDK's blocking client).
+    /// Public (and hidden) for the generated `<operation>_iter` methods.
+    #[doc(hidden)]
+    pub fn new(
+        client: &'a impl AsRef<Runner>,
         stream: impl Stream<Item = Result<T, Error>> + 'a,
     ) -> Self {
         Self {
-            client,
+            runner: client.as_ref(),
             stream: Box::pin(stream),
         }
     }
@@ -203,26 +155,24 @@ impl<T> Iterator for Iter<'_, T> {
     type Item = Result<T, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let Self { client, stream } = self;
-        client.block_on(std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)))
+        let Self { runner, stream } = self;
+        runner.block_on(std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)))
     }
 }
 
 impl<T> fmt::Debug for Iter<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Iter")
-            .field("client", self.client)
-            .finish_non_exhaustive()
+        f.debug_struct("Iter").finish_non_exhaustive()
     }
 }
 
 thread_local! {
-    /// Set while [`Client::block_on`] polls a future inside an async runtime.
+    /// Set while [`Runner::block_on`] polls a future inside an async runtime.
     static REFUSING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Whether the blocking client is refusing to run on this thread right now; see
-/// [`Client::block_on`].
+/// [`Runner::block_on`].
 pub(crate) fn refusing_on_this_thread() -> bool {
     REFUSING.with(Cell::get)
 }
@@ -281,12 +231,18 @@ impl Drop for OwnedRuntime {
 
 #[cfg(test)]
 mod tests {
-    use super::{Client, Iter};
+    use super::{Iter, Runner};
     use crate::Error;
+
+    impl AsRef<Runner> for Runner {
+        fn as_ref(&self) -> &Runner {
+            self
+        }
+    }
 
     #[test]
     fn an_iterator_yields_what_its_stream_yields_then_stops() {
-        let client = Client::new("sk_test_123").expect("a client");
+        let client = Runner::new().expect("a runner");
         let error = crate::form::path_segment("id", "..", None).expect_err("refused");
         let items: Vec<Result<u32, Error>> = vec![Ok(1), Ok(2), Err(Error::InvalidParams(error))];
         let mut iter = Iter::new(&client, futures_util::stream::iter(items));
@@ -298,7 +254,7 @@ mod tests {
 
     #[test]
     fn collect_all_returns_every_object_or_the_first_error() {
-        let client = Client::new("sk_test_123").expect("a client");
+        let client = Runner::new().expect("a runner");
         let items: Vec<Result<u32, Error>> = vec![Ok(1), Ok(2)];
         let all = Iter::new(&client, futures_util::stream::iter(items)).collect_all();
         assert_eq!(all.ok(), Some(vec![1, 2]));
