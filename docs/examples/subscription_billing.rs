@@ -1,11 +1,11 @@
 //! Subscription billing with the features `product`, `price`, `customer`, `checkout_session`
 //! and `subscription`: a customer's Checkout Session for a monthly price, cancelled once paid.
 
-use stripe_sdk::PriceCreateParamsRecurringInterval::Month;
 use stripe_sdk::{
     CheckoutSession, CheckoutSessionCreateParams, CheckoutSessionCreateParamsLineItems,
     CheckoutSessionCreateParamsMode, Client, CustomerCreateParams, PriceCreateParams,
-    PriceCreateParamsRecurring, ProductCreateParams, Subscription,
+    PriceCreateParamsRecurring, PriceCreateParamsRecurringInterval as Interval,
+    ProductCreateParams, Subscription,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -26,7 +26,7 @@ pub async fn subscribe(client: &Client) -> Result<CheckoutSession> {
     let monthly = PriceCreateParams {
         product: Some(product.id),
         unit_amount: Some(2000),
-        recurring: Some(PriceCreateParamsRecurring::new(Month)),
+        recurring: Some(PriceCreateParamsRecurring::new(Interval::Month)),
         ..PriceCreateParams::new("usd")
     };
     let price = client.prices().create(&monthly).await?;

@@ -8,9 +8,6 @@
 //! `cargo xtask regen --out DIR` copies this file into `DIR/fake/tests/` with the programs in
 //! `support/`; `scripts/fake-tests` runs it.
 
-#[path = "support/wire.rs"]
-mod wire;
-
 #[path = "support/subscription_billing.rs"]
 #[allow(
     dead_code,
@@ -37,7 +34,6 @@ use stripe_sdk::{
     SubscriptionStatus, TerminalReaderReaderResourceReaderActionStatus,
 };
 use stripe_sdk_fake::FakeStripe;
-use wire::event_types;
 
 async fn fake() -> FakeStripe {
     FakeStripe::start().await.expect("the fake starts")
@@ -45,7 +41,11 @@ async fn fake() -> FakeStripe {
 
 /// Asserts that every one of `names` was recorded.
 fn assert_events(fake: &FakeStripe, names: &[&str]) {
-    let recorded = event_types(fake);
+    let recorded: Vec<String> = fake
+        .events()
+        .iter()
+        .map(|event| event["type"].as_str().unwrap_or("").to_owned())
+        .collect();
     for name in names {
         assert!(
             recorded.iter().any(|event| event == name),
@@ -227,10 +227,19 @@ async fn connect_marketplace_pays_the_seller_once_it_is_onboarded() {
             .any(|transaction| transaction.id == charge_transaction),
         "{transactions:?}"
     );
+    // Stripe records no event when an account is created; its onboarding updates it.
+    let names: Vec<String> = fake
+        .events()
+        .iter()
+        .map(|event| event["type"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|name| name.contains("account.created")),
+        "{names:?}"
+    );
     assert_events(
         &fake,
         &[
-            "account.created",
             "account.updated",
             "payment_intent.created",
             "payment_intent.succeeded",
@@ -281,7 +290,7 @@ async fn terminal_payment_is_collected_on_the_reader_then_captured() {
         .await
         .expect("captured");
     assert_eq!(captured.status, PaymentIntentStatus::Succeeded);
-    assert_eq!(captured.amount_received, 1500);
+    assert_eq!(captured.amount_received, Some(1500));
     let charge = captured
         .latest_charge
         .as_ref()
