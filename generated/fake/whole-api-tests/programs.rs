@@ -30,8 +30,8 @@ mod connect_marketplace;
 mod terminal_payment;
 
 use stripe_sdk::{
-    BalanceTransactionType, Charge, ChargeStatus, Client, InvoiceStatus, PaymentIntentStatus,
-    SubscriptionStatus, TerminalReaderReaderResourceReaderActionStatus,
+    BalanceTransactionType, Charge, ChargeStatus, Client, Expandable, InvoiceStatus,
+    PaymentIntentStatus, SubscriptionStatus, TerminalReaderReaderResourceReaderActionStatus,
 };
 use stripe_sdk_fake::FakeStripe;
 
@@ -54,6 +54,14 @@ fn assert_events(fake: &FakeStripe, names: &[&str]) {
     }
 }
 
+/// The id an expandable field names, which must be set.
+fn id_of<T>(field: &Option<Expandable<T>>, what: &str) -> String {
+    field
+        .as_ref()
+        .map(|field| field.id().to_owned())
+        .expect(what)
+}
+
 /// The charge `id`, asserted succeeded, paid and captured for `amount`, with a balance
 /// transaction whose fee and net add up to the amount.
 async fn assert_charge_succeeded(client: &Client, id: &str, amount: i64) -> Charge {
@@ -61,11 +69,7 @@ async fn assert_charge_succeeded(client: &Client, id: &str, amount: i64) -> Char
     assert_eq!(charge.status, ChargeStatus::Succeeded);
     assert!(charge.paid && charge.captured && !charge.refunded);
     assert_eq!((charge.amount, charge.amount_captured), (amount, amount));
-    let transaction = charge
-        .balance_transaction
-        .as_ref()
-        .map(|transaction| transaction.id().to_owned())
-        .expect("a balance transaction");
+    let transaction = id_of(&charge.balance_transaction, "a balance transaction");
     let transaction = client
         .balance_transactions()
         .retrieve(&transaction)
@@ -112,11 +116,7 @@ async fn subscription_billing_subscribes_through_checkout_then_cancels() {
     assert!(format!("{customer:?}").contains("jenny.rosen@example.com"));
 
     // The first invoice was paid with its charge for the month's 20.00.
-    let invoice = retrieved
-        .latest_invoice
-        .as_ref()
-        .map(|invoice| invoice.id().to_owned())
-        .expect("a first invoice");
+    let invoice = id_of(&retrieved.latest_invoice, "a first invoice");
     let invoice = client
         .invoices()
         .retrieve(&invoice)
@@ -124,11 +124,7 @@ async fn subscription_billing_subscribes_through_checkout_then_cancels() {
         .expect("the invoice");
     assert_eq!(invoice.status, Some(InvoiceStatus::Paid));
     assert_eq!(invoice.amount_paid, 2000);
-    let charge = invoice
-        .charge
-        .as_ref()
-        .map(|charge| charge.id().to_owned())
-        .expect("the invoice's charge");
+    let charge = id_of(&invoice.charge, "the invoice's charge");
     assert_charge_succeeded(&client, &charge, 2000).await;
 
     assert_events(
@@ -176,22 +172,14 @@ async fn connect_marketplace_pays_the_seller_once_it_is_onboarded() {
     let charges = client.charges().list().await.expect("listed");
     assert_eq!(charges.data.len(), 1, "one payment went through");
     let charge = assert_charge_succeeded(&client, &charges.data[0].id, 10_000).await;
-    let payment = charge
-        .payment_intent
-        .as_ref()
-        .map(|payment| payment.id().to_owned())
-        .expect("the payment intent");
+    let payment = id_of(&charge.payment_intent, "the payment intent");
     let payment = client
         .payment_intents()
         .retrieve(&payment)
         .await
         .expect("the payment");
     assert_eq!(payment.status, PaymentIntentStatus::Succeeded);
-    let transfer = charge
-        .transfer
-        .as_ref()
-        .map(|transfer| transfer.id().to_owned())
-        .expect("a transfer");
+    let transfer = id_of(&charge.transfer, "a transfer");
     let transfer = client
         .transfers()
         .retrieve(&transfer)
@@ -202,11 +190,7 @@ async fn connect_marketplace_pays_the_seller_once_it_is_onboarded() {
         Some(seller.as_str())
     );
     assert_eq!(transfer.amount, 9000, "100.00 less the platform's 10.00");
-    let fee = charge
-        .application_fee
-        .as_ref()
-        .map(|fee| fee.id().to_owned())
-        .expect("an application fee");
+    let fee = id_of(&charge.application_fee, "an application fee");
     let fee = client
         .application_fees()
         .retrieve(&fee)
@@ -216,11 +200,10 @@ async fn connect_marketplace_pays_the_seller_once_it_is_onboarded() {
     assert_eq!(fee.account.id(), seller);
 
     // The program's last day of balance transactions holds the charge's.
-    let charge_transaction = charge
-        .balance_transaction
-        .as_ref()
-        .map(|transaction| transaction.id().to_owned())
-        .expect("the charge's balance transaction");
+    let charge_transaction = id_of(
+        &charge.balance_transaction,
+        "the charge's balance transaction",
+    );
     assert!(
         transactions
             .iter()
@@ -291,11 +274,7 @@ async fn terminal_payment_is_collected_on_the_reader_then_captured() {
         .expect("captured");
     assert_eq!(captured.status, PaymentIntentStatus::Succeeded);
     assert_eq!(captured.amount_received, Some(1500));
-    let charge = captured
-        .latest_charge
-        .as_ref()
-        .map(|charge| charge.id().to_owned())
-        .expect("a charge");
+    let charge = id_of(&captured.latest_charge, "a charge");
     assert_charge_succeeded(&client, &charge, 1500).await;
 
     let reader = client
