@@ -1,17 +1,25 @@
-//! A Connect marketplace against the whole-API crate with the features `account`,
-//! `account_link`, `payment_intent` and `balance_transaction`: an Express account, its
-//! onboarding link, a destination payment with an application fee, the last day's transactions.
+//! A Connect marketplace with the features `account`, `account_link`, `payment_intent` and
+//! `balance_transaction`: an Express seller onboarded, paid less a fee, the day's transactions.
 
 use stripe_sdk::{
     AccountCreateParams, AccountCreateParamsCapabilities, AccountCreateParamsType,
     AccountLinkCreateParams, AccountLinkCreateParamsType, AccountParamsCapabilitiesCardPayments,
-    AccountParamsCapabilitiesTransfers, BalanceTransactionListParams, Client,
-    PaymentIntentCreateParams, PaymentIntentCreateParamsTransferData, RangeQuery,
+    AccountParamsCapabilitiesTransfers, BalanceTransaction, BalanceTransactionListParams, Client,
+    Error, PaymentIntentCreateParams, PaymentIntentCreateParamsTransferData, RangeQuery,
 };
 
+/// Run once to create the seller, then again with its id once it has finished onboarding.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(std::env::var("STRIPE_SECRET_KEY")?)?;
+    match std::env::args().nth(1) {
+        None => println!("seller and onboarding: {:?}", create_seller(&client).await?),
+        Some(seller) => println!("{:#?}", pay_seller(&client, &seller).await?),
+    }
+    Ok(())
+}
+
+pub async fn create_seller(client: &Client) -> Result<(String, String), Error> {
     let requested = Some(true);
     let express = AccountCreateParams {
         type_: Some(AccountCreateParamsType::Express),
@@ -31,28 +39,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..AccountLinkCreateParams::new(&seller.id, AccountLinkCreateParamsType::AccountOnboarding)
     };
     let link = client.account_links().create(&onboarding).await?;
-    println!("onboard the seller at {}", link.url);
+    Ok((seller.id, link.url))
+}
 
-    // A buyer pays 100.00; the seller receives it less the platform's 10.00 fee.
+/// A buyer pays 100.00 by card, the seller gets it less a 10.00 fee; the day's transactions.
+pub async fn pay_seller(client: &Client, seller: &str) -> Result<Vec<BalanceTransaction>, Error> {
     let destination = PaymentIntentCreateParams {
+        payment_method_types: Some(vec!["card".into()]),
+        payment_method: Some("pm_card_visa".into()),
+        confirm: Some(true),
         application_fee_amount: Some(1000),
-        transfer_data: Some(PaymentIntentCreateParamsTransferData::new(&seller.id)),
+        transfer_data: Some(PaymentIntentCreateParamsTransferData::new(seller)),
         ..PaymentIntentCreateParams::new(10_000, "usd")
     };
-    let intent = client.payment_intents().create(&destination).await?;
-    println!("payment {} is {:?}", intent.id, intent.status);
-
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
+    let payment = client.payment_intents().create(&destination).await?;
     let last_day = BalanceTransactionListParams {
-        created: Some(RangeQuery::gte(now.as_secs() as i64 - 24 * 60 * 60)),
+        created: Some(RangeQuery::gte(payment.created - 24 * 60 * 60)),
         ..Default::default()
     };
     let transactions = client.balance_transactions().list_stream_with(&last_day);
-    for transaction in transactions.collect_all().await? {
-        println!(
-            "{} {} {}",
-            transaction.id, transaction.amount, transaction.currency
-        );
-    }
-    Ok(())
+    transactions.collect_all().await
 }

@@ -1,24 +1,32 @@
-//! Subscription billing against the whole-API crate with the features `product`, `price`,
-//! `customer`, `checkout_session` and `subscription`: a product, its monthly price, a customer,
-//! a subscription-mode Checkout Session, and the subscription cancelled once it is paid.
+//! Subscription billing with the features `product`, `price`, `customer`, `checkout_session`
+//! and `subscription`: a customer's Checkout Session for a monthly price, cancelled once paid.
 
 use stripe_sdk::{
-    CheckoutSessionCreateParams, CheckoutSessionCreateParamsLineItems,
+    CheckoutSession, CheckoutSessionCreateParams, CheckoutSessionCreateParamsLineItems,
     CheckoutSessionCreateParamsMode, Client, CustomerCreateParams, PriceCreateParams,
-    PriceCreateParamsRecurring, PriceCreateParamsRecurringInterval, ProductCreateParams,
+    PriceCreateParamsRecurring, PriceCreateParamsRecurringInterval as Interval,
+    ProductCreateParams, Subscription,
 };
 
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<()> {
     let client = Client::new(std::env::var("STRIPE_SECRET_KEY")?)?;
+    let session = subscribe(&client).await?;
+    println!("pay at {:?}, then press Enter", session.url);
+    std::io::stdin().read_line(&mut String::new())?;
+    println!("{:?}", cancel(&client, &session.id).await?.status);
+    Ok(())
+}
+
+pub async fn subscribe(client: &Client) -> Result<CheckoutSession> {
     let gold = ProductCreateParams::new("Gold plan");
     let product = client.products().create(&gold).await?;
     let monthly = PriceCreateParams {
         product: Some(product.id),
         unit_amount: Some(2000),
-        recurring: Some(PriceCreateParamsRecurring::new(
-            PriceCreateParamsRecurringInterval::Month,
-        )),
+        recurring: Some(PriceCreateParamsRecurring::new(Interval::Month)),
         ..PriceCreateParams::new("usd")
     };
     let price = client.prices().create(&monthly).await?;
@@ -27,26 +35,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Default::default()
     };
     let customer = client.customers().create(&jenny).await?;
-    let line_item = CheckoutSessionCreateParamsLineItems {
-        price: Some(price.id),
-        quantity: Some(1),
-        ..Default::default()
-    };
     let checkout = CheckoutSessionCreateParams {
         mode: Some(CheckoutSessionCreateParamsMode::Subscription),
         customer: Some(customer.id),
-        line_items: Some(vec![line_item]),
+        line_items: Some(vec![CheckoutSessionCreateParamsLineItems {
+            price: Some(price.id),
+            quantity: Some(1),
+            ..Default::default()
+        }]),
         ..CheckoutSessionCreateParams::new("https://example.com/success")
     };
-    let sessions = client.checkout().sessions();
-    let session = sessions.create(&checkout).await?;
-    println!("pay at {}", session.url.unwrap_or_default());
+    Ok(client.checkout().sessions().create(&checkout).await?)
+}
 
-    // Once the customer has paid, the session names the subscription it started.
-    let session = sessions.retrieve(&session.id).await?;
-    if let Some(subscription) = session.subscription {
-        let cancelled = client.subscriptions().cancel(subscription.id()).await?;
-        println!("subscription {} is {:?}", cancelled.id, cancelled.status);
-    }
-    Ok(())
+pub async fn cancel(client: &Client, paid: &str) -> Result<Subscription> {
+    let session = client.checkout().sessions().retrieve(paid).await?;
+    let subscription = session.subscription.ok_or("the session is not paid yet")?;
+    Ok(client.subscriptions().cancel(subscription.id()).await?)
 }

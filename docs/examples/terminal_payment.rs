@@ -1,9 +1,7 @@
-//! A Stripe Terminal payment against the whole-API crate with the features `terminal_location`,
-//! `terminal_reader` and `payment_intent`: a location, a simulated reader, a `card_present`
-//! payment processed on it, the test card presented, and the payment captured.
+//! A Terminal payment (features `terminal_location`, `terminal_reader`, `payment_intent`).
 
 use stripe_sdk::{
-    Client, PaymentIntentCreateParams, PaymentIntentParamsCaptureMethod,
+    Client, Error, PaymentIntentCreateParams, PaymentIntentParamsCaptureMethod,
     TerminalLocationCreateParams, TerminalLocationCreateParamsAddress, TerminalReaderCreateParams,
     TerminalReaderProcessPaymentIntentParams,
 };
@@ -11,6 +9,16 @@ use stripe_sdk::{
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(std::env::var("STRIPE_SECRET_KEY")?)?;
+    let reader = set_up_reader(&client).await?;
+    let payment = process_payment(&client, &reader).await?;
+    // The simulated reader waits for a card: present its test card, then capture.
+    let test_readers = client.test_helpers().terminal().readers();
+    test_readers.present_payment_method(&reader).await?;
+    println!("{:?}", client.payment_intents().capture(&payment).await?);
+    Ok(())
+}
+
+pub async fn set_up_reader(client: &Client) -> Result<String, Error> {
     let address = TerminalLocationCreateParamsAddress {
         line1: Some("1234 Main Street".into()),
         city: Some("San Francisco".into()),
@@ -20,25 +28,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let shop = TerminalLocationCreateParams::new(address, "Main Street shop");
     let location = client.terminal().locations().create(&shop).await?;
-    let readers = client.terminal().readers();
     let simulated = TerminalReaderCreateParams {
         location: Some(location.id),
         ..TerminalReaderCreateParams::new("simulated-wpe")
     };
-    let reader = readers.create(&simulated).await?;
+    Ok(client.terminal().readers().create(&simulated).await?.id)
+}
+
+pub async fn process_payment(client: &Client, reader: &str) -> Result<String, Error> {
     let card_present = PaymentIntentCreateParams {
         payment_method_types: Some(vec!["card_present".into()]),
         capture_method: Some(PaymentIntentParamsCaptureMethod::Manual),
         ..PaymentIntentCreateParams::new(1500, "usd")
     };
-    let intent = client.payment_intents().create(&card_present).await?;
-    let process = TerminalReaderProcessPaymentIntentParams::new(&intent.id);
-    readers.process_payment_intent(&reader.id, &process).await?;
-
-    // A simulated reader waits for a card: present the test card, then capture.
-    let test_readers = client.test_helpers().terminal().readers();
-    test_readers.present_payment_method(&reader.id).await?;
-    let captured = client.payment_intents().capture(&intent.id).await?;
-    println!("captured {}: {:?}", captured.id, captured.status);
-    Ok(())
+    let payment = client.payment_intents().create(&card_present).await?;
+    let process = TerminalReaderProcessPaymentIntentParams::new(&payment.id);
+    let readers = client.terminal().readers();
+    readers.process_payment_intent(reader, &process).await?;
+    Ok(payment.id)
 }

@@ -19,14 +19,27 @@ pub const FAKE_GENERATED_DIR: &str = "generated/fake/src/gen";
 /// The hand-written tests copied into a standalone fake (they need the whole API's families),
 /// relative to [`FAKE_DIR`].
 const WHOLE_API_TESTS: &str = "whole-api-tests";
-/// Files of the checked-in SDK's tree the whole-API tests include by path, and where they go
-/// in the standalone fake.
+/// Files of the repository the whole-API tests include by path, and where they go in the
+/// standalone fake: the Terminal backend example, the SDK tests' log capture, and the three
+/// users' programs of `docs/examples/` that `tests/programs.rs` runs against the fake.
 const SUPPORT_FROM_THE_SDK: &[(&str, &str)] = &[
     (
         "generated/examples/terminal_backend.rs",
         "tests/support/terminal_backend.rs",
     ),
     ("generated/tests/common/mod.rs", "tests/support/logs.rs"),
+    (
+        "docs/examples/subscription_billing.rs",
+        "tests/support/subscription_billing.rs",
+    ),
+    (
+        "docs/examples/connect_marketplace.rs",
+        "tests/support/connect_marketplace.rs",
+    ),
+    (
+        "docs/examples/terminal_payment.rs",
+        "tests/support/terminal_payment.rs",
+    ),
 ];
 /// The standalone fake's folder inside the standalone crate.
 const STANDALONE_FAKE: &str = "fake";

@@ -47,6 +47,24 @@ pub(crate) fn is_known(event_types: &[&str], event_type: &str) -> bool {
 /// The first of these the list has for this verb wins; the exact name comes first, so a
 /// resource named like its events never takes another's.
 pub(crate) fn name(event_types: &[&str], resource: &str, change: &Change) -> String {
+    name_among(event_types, crate::r#gen::ID_PREFIXES, resource, change)
+}
+
+/// [`name`], where `objects` (sorted by name, as the generated `ID_PREFIXES` is) are the
+/// resources' object names: a parent segment that makes another resource's object name is that
+/// resource's namespace, not a parent (`financial_connections.account.created` is not a Connect
+/// `account`'s, which Stripe records no event for at creation).
+fn name_among(
+    event_types: &[&str],
+    objects: &[(&str, &str)],
+    resource: &str,
+    change: &Change,
+) -> String {
+    let is_object = |name: &str| {
+        objects
+            .binary_search_by(|(object, _)| (*object).cmp(name))
+            .is_ok()
+    };
     let verb = match change {
         Change::Created => "created",
         Change::Updated(_) => "updated",
@@ -65,9 +83,11 @@ pub(crate) fn name(event_types: &[&str], resource: &str, change: &Change) -> Str
     // `billing_portal.session`'s events.
     let suffix = format!(".{resource}.{verb}");
     let depth = resource.matches('.').count() + 2;
-    let mut nested = event_types
-        .iter()
-        .filter(|name| name.ends_with(&suffix) && name.matches('.').count() == depth);
+    let mut nested = event_types.iter().filter(|name| {
+        name.ends_with(&suffix)
+            && name.matches('.').count() == depth
+            && !is_object(&name[..name.len() - verb.len() - 1])
+    });
     match (nested.next(), nested.next()) {
         (Some(only), None) => (*only).to_owned(),
         // None, or several (ambiguous): the exact name, which the caller finds unknown and
@@ -189,6 +209,26 @@ mod tests {
         );
         // Another namespace's resource of the same last name is not a parent of it.
         assert_eq!(created("checkout.session"), "checkout.session.created");
+        // Nor is another resource's namespace: a Connect account's creation is not a
+        // Financial Connections account's.
+        let objects = [
+            ("account", "acct"),
+            ("financial_connections.account", "fca"),
+        ];
+        let listed = ["account.updated", "financial_connections.account.created"];
+        assert_eq!(
+            name_among(&listed, &objects, "account", &Change::Created),
+            "account.created"
+        );
+        assert_eq!(
+            name_among(
+                &listed,
+                &objects,
+                "financial_connections.account",
+                &Change::Created
+            ),
+            "financial_connections.account.created"
+        );
         // Nothing listed: the exact name, which records nothing.
         assert_eq!(created("product"), "product.created");
         assert!(!is_known(EVENT_TYPES, &created("product")));
