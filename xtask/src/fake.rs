@@ -43,6 +43,10 @@ const SUPPORT_FROM_THE_SDK: &[(&str, &str)] = &[
 ];
 /// The standalone fake's folder inside the standalone crate.
 const STANDALONE_FAKE: &str = "fake";
+/// The checked-in fake's bench that a standalone fake keeps (`benches/<name>.rs`): the
+/// throughput, memory and webhook figures of BENCHMARKS.md, which are reported for the
+/// whole-API fake.
+const STANDALONE_BENCH: &str = "fake";
 
 /// The checked-in fake's route table, generated from the API the project's config lowers to.
 pub fn fake_files(lowered: &LoweredApi) -> Result<Vec<GeneratedFile>> {
@@ -132,8 +136,8 @@ pub struct StandaloneFake<'a> {
 }
 
 /// Writes the whole-API fake into `<out_dir>/fake/`: the checked-in fake's manifest (with a
-/// feature per family) and engine, its route table for the selection, the whole-API tests, and
-/// a test calling every operation through the SDK.
+/// feature per family) and engine, its route table for the selection, the whole-API tests, a
+/// test calling every operation through the SDK, and the throughput bench.
 pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Result<Report> {
     let command = format!("{REGEN_COMMAND} --out");
     let options = Options {
@@ -207,6 +211,10 @@ pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Resul
     for (source, path) in SUPPORT_FROM_THE_SDK {
         copies.push(((*source).to_owned(), (*path).to_owned()));
     }
+    copies.push((
+        format!("{FAKE_DIR}/benches/{STANDALONE_BENCH}.rs"),
+        format!("benches/{STANDALONE_BENCH}.rs"),
+    ));
     for (source, path) in copies {
         files.push(GeneratedFile {
             path,
@@ -271,8 +279,8 @@ fn rust_files(dir: &Path) -> Result<Vec<String>> {
 }
 
 /// The checked-in fake's manifest for a standalone crate: a feature per family forwarding to
-/// the SDK's, all on by default; no dev-dependencies but the SDK with params that deserialize
-/// (the every-operation test reads params from JSON).
+/// the SDK's, all on by default; its dev-dependencies, with the SDK's params made to
+/// deserialize (the every-operation test reads params from JSON); and its throughput bench.
 fn standalone_manifest(root: &Path, features: &FeatureMap) -> Result<String> {
     use toml_edit::{Array, DocumentMut, Item, value};
 
@@ -283,12 +291,17 @@ fn standalone_manifest(root: &Path, features: &FeatureMap) -> Result<String> {
         .parse()
         .with_context(|| format!("{file} is not valid TOML"))?;
     // The checked-in fake's dev-dependencies serve the whole-API tests too (the Terminal
-    // backend example they include needs axum and tracing); its benches stay behind.
+    // backend example they include needs axum and tracing) and the throughput bench (its
+    // bare axum reference). That bench comes along, so that BENCHMARKS.md's whole-API
+    // figures are measured where they are reported; the soak stays behind, as it drives the
+    // checked-in fake's Terminal operations.
     let mut dev = match document.remove("dev-dependencies") {
         Some(Item::Table(table)) => table,
         _ => toml_edit::Table::new(),
     };
-    document.remove("bench");
+    if let Some(Item::ArrayOfTables(benches)) = document.get_mut("bench") {
+        benches.retain(|bench| bench.get("name").and_then(Item::as_str) == Some(STANDALONE_BENCH));
+    }
     crate::standalone::make_packageable(&mut document);
     let Some(table) = document.get_mut("features").and_then(Item::as_table_mut) else {
         bail!("{file} has no [features] table to add the resource families to");

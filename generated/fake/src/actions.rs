@@ -100,7 +100,7 @@ impl Engine {
             for (other, resource, collection, object) in std::mem::take(&mut account.outbox) {
                 store
                     .account(&other)
-                    .store_new(resource, collection, &object, &mut Vec::new());
+                    .store_created(resource, collection, object);
             }
         }
         answer
@@ -341,7 +341,7 @@ fn create(
     if effects.refused_outright() {
         return apply_effects(account, effects, writes).map(|()| object);
     }
-    account.store_new(resource, request.path, &object, writes);
+    account.store_new(resource, request.path, object.clone(), writes);
     // An object created under a parent (`POST /v1/charges/{charge}/refunds`) is listed in its
     // resource's own collection too (`GET /v1/refunds`), as on Stripe.
     if with_parent.is_some()
@@ -501,7 +501,7 @@ pub(crate) fn apply_effects(
         }
     }
     for (resource, collection, object) in effects.created {
-        account.store_new(resource, collection, &object, writes);
+        account.store_new(resource, collection, object, writes);
     }
     account.outbox.extend(effects.elsewhere);
     for (kind, name, object) in effects.events {

@@ -2,7 +2,8 @@
 //! `customer.updated` with `previous_attributes`, `customer.deleted`), named only with the
 //! names the spec lists for a webhook endpoint's `enabled_events`, in Stripe's envelope.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// What a request did to a stored object, for its event.
 pub(crate) enum Change {
@@ -34,6 +35,35 @@ pub(crate) fn is_known(event_types: &[&str], event_type: &str) -> bool {
     event_types.binary_search(&event_type).is_ok()
 }
 
+/// The listed name that is `parts` joined, found without joining them: a request's event is
+/// named while the engine's lock is held, and the name it finds is the list's own
+/// `&'static str`, so that naming allocates nothing.
+fn listed(event_types: &[&'static str], parts: &[&str]) -> Option<&'static str> {
+    let index = event_types
+        .binary_search_by(|candidate| {
+            // Compares `candidate` with the parts' concatenation, byte by byte.
+            let mut rest = candidate.as_bytes();
+            for part in parts {
+                let part = part.as_bytes();
+                let shared = rest.len().min(part.len());
+                match rest[..shared].cmp(&part[..shared]) {
+                    std::cmp::Ordering::Equal if shared < part.len() => {
+                        return std::cmp::Ordering::Less;
+                    }
+                    std::cmp::Ordering::Equal => rest = &rest[shared..],
+                    unequal => return unequal,
+                }
+            }
+            if rest.is_empty() {
+                std::cmp::Ordering::Equal
+            } else {
+                std::cmp::Ordering::Greater
+            }
+        })
+        .ok()?;
+    event_types.get(index).copied()
+}
+
 /// The event name for a change to an object of `resource` (`customer.updated`), among the
 /// names the spec lists. Most events are named after the object's `object` value; where none
 /// is, the name Stripe gives it instead is found by its form in the list, so that no table of
@@ -45,8 +75,13 @@ pub(crate) fn is_known(event_types: &[&str], event_type: &str) -> bool {
 ///   `scheduled_query_run`: `sigma.scheduled_query_run.created`).
 ///
 /// The first of these the list has for this verb wins; the exact name comes first, so a
-/// resource named like its events never takes another's.
-pub(crate) fn name(event_types: &[&str], resource: &str, change: &Change) -> String {
+/// resource named like its events never takes another's. A name the list has is borrowed
+/// from it; one it lacks is the exact name, made for the caller to find unknown.
+pub(crate) fn name(
+    event_types: &[&'static str],
+    resource: &str,
+    change: &Change,
+) -> Cow<'static, str> {
     name_among(event_types, crate::r#gen::ID_PREFIXES, resource, change)
 }
 
@@ -55,11 +90,11 @@ pub(crate) fn name(event_types: &[&str], resource: &str, change: &Change) -> Str
 /// resource's namespace, not a parent (`financial_connections.account.created` is not a Connect
 /// `account`'s, which Stripe records no event for at creation).
 fn name_among(
-    event_types: &[&str],
+    event_types: &[&'static str],
     objects: &[(&str, &str)],
     resource: &str,
     change: &Change,
-) -> String {
+) -> Cow<'static, str> {
     let is_object = |name: &str| {
         objects
             .binary_search_by(|(object, _)| (*object).cmp(name))
@@ -69,15 +104,15 @@ fn name_among(
         Change::Created => "created",
         Change::Updated(_) => "updated",
         Change::Deleted => "deleted",
-        Change::Event(name) => return (*name).to_owned(),
+        Change::Event(name) => return Cow::Borrowed(*name),
     };
-    let exact = format!("{resource}.{verb}");
-    if is_known(event_types, &exact) {
-        return exact;
+    if let Some(exact) = listed(event_types, &[resource, ".", verb]) {
+        return Cow::Borrowed(exact);
     }
-    let joined = format!("{}.{verb}", resource.replacen('.', "_", 1));
-    if is_known(event_types, &joined) {
-        return joined;
+    if let Some((namespace, rest)) = resource.split_once('.')
+        && let Some(joined) = listed(event_types, &[namespace, "_", rest, ".", verb])
+    {
+        return Cow::Borrowed(joined);
     }
     // One parent segment before the whole resource name: `checkout.session` must not take
     // `billing_portal.session`'s events.
@@ -89,10 +124,10 @@ fn name_among(
             && !is_object(&name[..name.len() - verb.len() - 1])
     });
     match (nested.next(), nested.next()) {
-        (Some(only), None) => (*only).to_owned(),
+        (Some(only), None) => Cow::Borrowed(only),
         // None, or several (ambiguous): the exact name, which the caller finds unknown and
         // records nothing for.
-        _ => exact,
+        _ => Cow::Owned(format!("{resource}.{verb}")),
     }
 }
 
@@ -132,33 +167,47 @@ pub(crate) fn envelope(
     pending_webhooks: usize,
     cause: &Cause<'_>,
 ) -> Value {
+    // Built field by field: `json!` would serialize `data`, a deep copy of the object, into
+    // a new value.
     let mut data = Map::new();
     data.insert("object".to_owned(), object);
     if let Some(previous) = previous {
         data.insert("previous_attributes".to_owned(), Value::Object(previous));
     }
-    let mut event = json!({
-        "id": id,
-        "object": "event",
-        "api_version": api_version,
-        "created": created,
-        "data": data,
-        "livemode": false,
-        "pending_webhooks": pending_webhooks,
-        "request": {"id": cause.request_id, "idempotency_key": cause.idempotency_key},
-        "type": event_type,
-    });
-    if !account.is_empty()
-        && let Value::Object(fields) = &mut event
-    {
-        fields.insert("account".to_owned(), Value::String(account.to_owned()));
+    let mut request = Map::new();
+    request.insert("id".to_owned(), optional_text(cause.request_id));
+    request.insert(
+        "idempotency_key".to_owned(),
+        optional_text(cause.idempotency_key),
+    );
+    let mut event = Map::new();
+    event.insert("id".to_owned(), Value::String(id.to_owned()));
+    event.insert("object".to_owned(), Value::String("event".to_owned()));
+    event.insert(
+        "api_version".to_owned(),
+        Value::String(api_version.to_owned()),
+    );
+    event.insert("created".to_owned(), Value::from(created));
+    event.insert("data".to_owned(), Value::Object(data));
+    event.insert("livemode".to_owned(), Value::Bool(false));
+    event.insert("pending_webhooks".to_owned(), Value::from(pending_webhooks));
+    event.insert("request".to_owned(), Value::Object(request));
+    event.insert("type".to_owned(), Value::String(event_type.to_owned()));
+    if !account.is_empty() {
+        event.insert("account".to_owned(), Value::String(account.to_owned()));
     }
-    event
+    Value::Object(event)
+}
+
+/// A string, or `null` for none.
+fn optional_text(text: Option<&str>) -> Value {
+    text.map_or(Value::Null, |text| Value::String(text.to_owned()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// Part of 2023-08-16's list, sorted as the generated one is.
     const EVENT_TYPES: &[&str] = &[
@@ -232,6 +281,80 @@ mod tests {
         // Nothing listed: the exact name, which records nothing.
         assert_eq!(created("product"), "product.created");
         assert!(!is_known(EVENT_TYPES, &created("product")));
+    }
+
+    #[test]
+    fn names_are_found_in_the_list_without_joining() {
+        // Neighbours in the sorted list that share a prefix with the name looked for.
+        let listed_types = ["customer.created", "customer.createdx", "customer.create"];
+        let mut sorted = listed_types;
+        sorted.sort_unstable();
+        assert_eq!(
+            listed(&sorted, &["customer", ".", "created"]),
+            Some("customer.created")
+        );
+        assert_eq!(
+            listed(&sorted, &["customer", ".", "create"]),
+            Some("customer.create")
+        );
+        assert_eq!(listed(&sorted, &["customer", ".", "creat"]), None);
+        assert_eq!(
+            listed(&sorted, &["customer.", "", "created"]),
+            Some("customer.created")
+        );
+        assert_eq!(listed(&sorted, &[]), None);
+    }
+
+    #[test]
+    fn the_envelope_is_stripes() {
+        let cause = Cause {
+            request_id: Some("req_1"),
+            idempotency_key: None,
+        };
+        let mut previous = Map::new();
+        previous.insert("email".to_owned(), Value::Null);
+        let event = envelope(
+            "evt_1",
+            "customer.updated",
+            json!({"id": "cus_1", "object": "customer"}),
+            Some(previous),
+            "acct_1",
+            "2023-08-16",
+            1_680_000_000,
+            2,
+            &cause,
+        );
+        assert_eq!(
+            event,
+            json!({
+                "id": "evt_1",
+                "object": "event",
+                "api_version": "2023-08-16",
+                "created": 1_680_000_000,
+                "data": {
+                    "object": {"id": "cus_1", "object": "customer"},
+                    "previous_attributes": {"email": null},
+                },
+                "livemode": false,
+                "pending_webhooks": 2,
+                "request": {"id": "req_1", "idempotency_key": null},
+                "type": "customer.updated",
+                "account": "acct_1",
+            })
+        );
+        let platform = envelope(
+            "evt_2",
+            "customer.created",
+            json!({}),
+            None,
+            "",
+            "v",
+            0,
+            0,
+            &cause,
+        );
+        assert!(platform.get("account").is_none());
+        assert!(platform["data"].get("previous_attributes").is_none());
     }
 
     #[test]

@@ -626,7 +626,7 @@ impl FakeStripe {
             content_type: Some("application/x-www-form-urlencoded".to_owned()),
             body: bytes::Bytes::new(),
         };
-        let outgoing = self.engine.handle(&incoming, None);
+        let outgoing = self.engine.handle(incoming, None);
         let body: Value = serde_json::from_slice(&outgoing.body).unwrap_or(Value::Null);
         if (200..300).contains(&outgoing.status) {
             return Ok(body);

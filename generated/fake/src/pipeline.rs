@@ -18,7 +18,16 @@ use serde_json::Value;
 /// A body to answer with.
 pub(crate) enum Answer {
     Json(Value),
+    /// JSON already serialized (for an idempotency key's replay), with the value it was
+    /// serialized from, for the request log.
+    Serialized(Bytes, Value),
     Bytes(Bytes, &'static str),
+}
+
+/// `value` as the JSON bytes of a body: the same bytes as its `to_string`, written without
+/// going through `fmt`.
+pub(crate) fn json_bytes(value: &Value) -> Bytes {
+    Bytes::from(serde_json::to_vec(value).unwrap_or_default())
 }
 
 /// A stage's refusal: the status and Stripe's error envelope.
@@ -48,7 +57,7 @@ fn invalid(param: &str, code: Option<&str>, message: &str) -> Refusal {
 
 impl Engine {
     /// Answers `incoming`; `failure` is an injected status failure to answer with instead.
-    pub fn handle(&self, incoming: &Incoming, failure: Option<&Failure>) -> Outgoing {
+    pub fn handle(&self, incoming: Incoming, failure: Option<&Failure>) -> Outgoing {
         let mut exchange = Exchange {
             operation_id: None,
             params: Value::Null,
@@ -57,7 +66,7 @@ impl Engine {
             request_id: None,
         };
         let (status, answer) = self
-            .run_pipeline(incoming, failure, &mut exchange)
+            .run_pipeline(&incoming, failure, &mut exchange)
             .unwrap_or_else(refused);
         self.finish(incoming, exchange, status, answer)
     }
@@ -111,21 +120,29 @@ impl Engine {
         let mut no_body = Value::Null;
         let body = match &mut answer {
             Answer::Json(body) => body,
-            Answer::Bytes(..) => &mut no_body,
+            Answer::Serialized(..) | Answer::Bytes(..) => &mut no_body,
         };
         self.after_writes(&mut state, &account, writes, params, &cause, body);
-        if let (Some((key, fingerprint)), Answer::Json(body)) = (key, &answer) {
-            let now = state.now;
-            state.idempotency.insert(
-                (account, key),
-                Replay {
-                    fingerprint,
-                    status,
-                    body: Bytes::from(body.to_string()),
-                },
-                now,
-            );
-        }
+        let answer = match (key, answer) {
+            (Some((key, fingerprint)), Answer::Json(value)) => {
+                // Serialized here, under the lock, so that a retry with the key finds the
+                // answer as soon as the operation is done; the answer is sent as these same
+                // bytes rather than serialized a second time.
+                let body = json_bytes(&value);
+                let now = state.now;
+                state.idempotency.insert(
+                    (account, key),
+                    Replay {
+                        fingerprint,
+                        status,
+                        body: body.clone(),
+                    },
+                    now,
+                );
+                Answer::Serialized(body, value)
+            }
+            (_, answer) => answer,
+        };
         exchange.request_id = Some(request_id);
         Ok((status, answer))
     }
@@ -138,7 +155,7 @@ impl Engine {
             .map(|(route, _)| route.def.id);
         let mut state = self.state();
         let request_id = format!("req_{}", state.ids.token(14));
-        state.log.push(RecordedRequest {
+        let _forgotten = state.log.push(RecordedRequest {
             operation_id,
             method: incoming.method.clone(),
             path: incoming.path.clone(),
@@ -152,19 +169,20 @@ impl Engine {
         });
     }
 
-    /// Logs the request and builds the answer with Stripe's headers.
+    /// Logs the request and builds the answer with Stripe's headers. The request's strings
+    /// move into the log rather than being copied, and the entry the log forgets to make room
+    /// is freed after the lock is released: freeing a whole answered object is the largest
+    /// part of logging.
     fn finish(
         &self,
-        incoming: &Incoming,
+        incoming: Incoming,
         exchange: Exchange,
         status: u16,
         answer: Answer,
     ) -> Outgoing {
         let (body, content_type, response) = match answer {
-            Answer::Json(value) => {
-                let body = Bytes::from(value.to_string());
-                (body, "application/json", value)
-            }
+            Answer::Json(value) => (json_bytes(&value), "application/json", value),
+            Answer::Serialized(body, value) => (body, "application/json", value),
             Answer::Bytes(body, content_type) => {
                 let response = if content_type == "application/json" {
                     serde_json::from_slice(&body).unwrap_or(Value::Null)
@@ -181,36 +199,41 @@ impl Engine {
             replayed,
             request_id,
         } = exchange;
+        let Incoming {
+            method,
+            path,
+            idempotency_key,
+            stripe_account,
+            stripe_version,
+            ..
+        } = incoming;
         let mut state = self.state();
         let request_id = request_id.unwrap_or_else(|| format!("req_{}", state.ids.token(14)));
-        state.log.push(RecordedRequest {
-            operation_id,
-            method: incoming.method.clone(),
-            path: incoming.path.clone(),
-            params,
-            idempotency_key: incoming.idempotency_key.clone(),
-            stripe_account: incoming.stripe_account.clone(),
-            status: Some(status),
-            replayed,
-            request_id: request_id.clone(),
-            response,
-        });
-        drop(state);
-        headers.push(("Request-Id", request_id));
+        headers.push(("Request-Id", request_id.clone()));
         headers.push((
             "Stripe-Version",
-            incoming
-                .stripe_version
-                .clone()
-                .unwrap_or_else(|| self.config.api_version.to_owned()),
+            stripe_version.unwrap_or_else(|| self.config.api_version.to_owned()),
         ));
-        if let Some(key) = incoming
-            .idempotency_key
+        if let Some(key) = idempotency_key
             .as_ref()
             .filter(|key| key.chars().count() <= IDEMPOTENCY_KEY_MAX)
         {
             headers.push(("Idempotency-Key", key.clone()));
         }
+        let forgotten = state.log.push(RecordedRequest {
+            operation_id,
+            method,
+            path,
+            params,
+            idempotency_key,
+            stripe_account,
+            status: Some(status),
+            replayed,
+            request_id,
+            response,
+        });
+        drop(state);
+        drop(forgotten);
         Outgoing {
             status,
             content_type,

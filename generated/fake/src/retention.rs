@@ -61,14 +61,21 @@ impl<T: Clone> BoundedLog<T> {
         }
     }
 
-    pub fn push(&mut self, item: T) {
+    /// Appends `item`, and gives back what the log forgot to make room for it (or `item`
+    /// itself, when the log keeps nothing), for the caller to free once it has released the
+    /// engine's lock.
+    #[must_use = "the forgotten item is freed where it is dropped"]
+    pub fn push(&mut self, item: T) -> Option<T> {
         if self.capacity == 0 {
-            return;
+            return Some(item);
         }
-        if self.items.len() == self.capacity {
-            self.items.pop_front();
-        }
+        let forgotten = if self.items.len() == self.capacity {
+            self.items.pop_front()
+        } else {
+            None
+        };
         self.items.push_back(item);
+        forgotten
     }
 
     pub fn to_vec(&self) -> Vec<T> {
@@ -210,14 +217,13 @@ mod tests {
     #[test]
     fn a_log_keeps_its_newest_items() {
         let mut log = BoundedLog::new(3);
-        for item in 0..5 {
-            log.push(item);
-        }
+        let forgotten: Vec<Option<i32>> = (0..5).map(|item| log.push(item)).collect();
+        assert_eq!(forgotten, vec![None, None, None, Some(0), Some(1)]);
         assert_eq!(log.to_vec(), vec![2, 3, 4]);
         assert_eq!(log.take(), vec![2, 3, 4]);
         assert!(log.to_vec().is_empty());
         let mut none = BoundedLog::new(0);
-        none.push(1);
+        assert_eq!(none.push(1), Some(1));
         assert!(none.to_vec().is_empty());
     }
 }

@@ -115,7 +115,7 @@ async fn answer(
         },
         None => None,
     };
-    let outgoing = engine.handle(&incoming, status_failure.as_ref());
+    let outgoing = engine.handle(incoming, status_failure.as_ref());
     // After the operation has run: the client that gave up waiting retries an operation that
     // was performed, which is what idempotency keys are for.
     if let Some(duration) = late {

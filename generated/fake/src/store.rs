@@ -117,24 +117,35 @@ impl Account {
     }
 
     /// Stores a new object in `collection` and records its creation; an object without an id
-    /// (a connection token) is answered but not stored.
+    /// (a connection token) is answered but not stored. The object is moved into the store
+    /// and copied once, for its event.
     pub fn store_new(
         &mut self,
         resource: &'static str,
         collection: &str,
-        object: &Value,
+        object: Value,
         writes: &mut Vec<Write>,
     ) {
-        let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned) else {
+        if object.get("id").and_then(Value::as_str).is_none() {
             return;
-        };
-        self.moves_with_time |= matches!(resource, "subscription" | "balance_transaction");
-        self.insert(resource, collection, id, object.clone(), false);
+        }
         writes.push(Write {
             resource,
             change: Change::Created,
             object: object.clone(),
         });
+        self.store_created(resource, collection, object);
+    }
+
+    /// Stores a new object in `collection` without recording its creation (what a request
+    /// made in another account, which has no events of its own); an object without an id is
+    /// not stored.
+    pub fn store_created(&mut self, resource: &'static str, collection: &str, object: Value) {
+        let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned) else {
+            return;
+        };
+        self.moves_with_time |= matches!(resource, "subscription" | "balance_transaction");
+        self.insert(resource, collection, id, object, false);
     }
 
     /// Sets one field of a stored object.
