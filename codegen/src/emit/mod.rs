@@ -18,6 +18,7 @@ mod events;
 mod pagination;
 mod resources;
 mod runtime;
+mod text;
 mod types;
 mod validate;
 
@@ -66,15 +67,24 @@ enum SetAsideText {
     /// Lines prettyplease printed already (see [`prerendered_field_attribute`]), each without
     /// the indentation of the place it goes.
     Formatted(std::sync::Arc<str>),
+    /// A whole top-level item, written as text exactly as prettyplease prints it (see
+    /// [`text`]); it stands in for the placeholder and the empty item that carries it.
+    Item(String),
 }
 
 /// Starts a placeholder (a private-use character no spec text is given to emit: every doc line
 /// the emitter writes starts with a space, or is empty).
 const PLACEHOLDER: &str = "\u{E000}";
 
+/// The empty item that carries an item placeholder, as prettyplease prints it.
+const ITEM_CARRIER: &str = "const _: () = ();\n";
+
 thread_local! {
     /// The text set aside on this thread since the last file took it.
     static PENDING: std::cell::RefCell<Vec<SetAsideText>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Whether the emitter on this thread writes the items [`text`] knows as text (on unless a
+    /// test compares both ways).
+    static ITEMS_AS_TEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
     /// The field attributes formatted on this thread, by their tokens' text.
     static FORMATTED_FIELD_ATTRIBUTES: std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<str>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
@@ -90,6 +100,13 @@ impl SetAside {
         });
         let placeholder = format!("{PLACEHOLDER}{index}");
         quote! { #[doc = #placeholder] }
+    }
+
+    /// An item written as text: the placeholder, on an empty item that prettyplease prints on
+    /// the line after it, where the attributes already before it (its gate) stay.
+    fn item(text: String) -> TokenStream {
+        let placeholder = SetAside::placeholder(SetAsideText::Item(text));
+        quote! { #placeholder const _: () = (); }
     }
 
     /// The text set aside on this thread, leaving none.
@@ -114,10 +131,12 @@ impl SetAside {
             .map(|text| match text {
                 SetAsideText::Doc(doc) => doc.len(),
                 SetAsideText::Formatted(lines) => lines.len(),
+                SetAsideText::Item(item) => item.len(),
             })
             .sum();
         let mut restored = String::with_capacity(text.len() + set_aside_length * 2);
-        for line in text.split_inclusive('\n') {
+        let mut lines = text.split_inclusive('\n');
+        while let Some(line) = lines.next() {
             let content = line.trim_start_matches(' ');
             let Some(index) = content.strip_prefix(marker.as_str()) else {
                 restored.push_str(line);
@@ -143,13 +162,24 @@ impl SetAside {
                         restored.push('\n');
                     }
                 }
-                SetAsideText::Formatted(lines) => {
-                    for formatted_line in lines.lines() {
+                SetAsideText::Formatted(formatted) => {
+                    for formatted_line in formatted.lines() {
                         if !formatted_line.is_empty() {
                             restored.push_str(indent);
                             restored.push_str(formatted_line);
                         }
                         restored.push('\n');
+                    }
+                }
+                SetAsideText::Item(item) => {
+                    // Items written as text are top-level items only, so they need no
+                    // indentation.
+                    if !indent.is_empty() {
+                        return Err(format!("the item `{index}` is not at the top level"));
+                    }
+                    restored.push_str(item);
+                    if lines.next() != Some(ITEM_CARRIER) {
+                        return Err(format!("the item `{index}` lost the item that carries it"));
                     }
                 }
             }
@@ -242,11 +272,13 @@ enum Work<'m, 'a> {
 /// output order never varies.
 ///
 /// Token streams cannot cross threads, so each file is emitted and finished on the thread that
-/// made it; only the results come back.
+/// made it; only the results come back. With `items_as_text`, the items [`text`] knows are
+/// written as text instead of tokens (the output is the same; tests compare the two).
 pub fn emit_each<R: Send>(
     api: &Api,
     features: Option<&FeatureMap>,
     threads: usize,
+    items_as_text: bool,
     finish: impl Fn(EmittedFile) -> R + Sync,
 ) -> Vec<R> {
     let mut modules: BTreeMap<&str, ModuleItems<'_>> = BTreeMap::new();
@@ -341,6 +373,7 @@ pub fn emit_each<R: Send>(
         ),
     };
     let worker = || {
+        ITEMS_AS_TEXT.with(|flag| flag.set(items_as_text));
         let mut done = Vec::new();
         loop {
             let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -1040,6 +1073,15 @@ fn prerendered_field_attribute(attribute: TokenStream) -> TokenStream {
         Some(lines) => SetAside::placeholder(SetAsideText::Formatted(lines)),
         None => attribute,
     }
+}
+
+/// The item that `write` writes as text, as its placeholder, when this thread writes items as
+/// text and `write` knows the item's layout (see [`text`]); `None` leaves it to tokens.
+fn text_item(write: impl FnOnce() -> Option<String>) -> Option<TokenStream> {
+    if !ITEMS_AS_TEXT.with(std::cell::Cell::get) {
+        return None;
+    }
+    write().map(SetAside::item)
 }
 
 fn ident(name: &str) -> Ident {

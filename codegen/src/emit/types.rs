@@ -1,8 +1,11 @@
 //! Structs: objects and params, their fields' serde attributes, the serde directions each
 //! side needs, constructors, redacting `Debug`, and `HasId` for objects with an id.
 
+use super::enums::encode_head;
+use super::text::{self, string_literal};
 use super::{
     Context, DeriveGate, TypeItems, doc_attrs, ident, prerendered_field_attribute, runtime,
+    text_item,
 };
 use crate::ir::{DebugImpl, Direction, Field, HasId, StructDef, TypeDef, TypeRef, Validation};
 use proc_macro2::TokenStream;
@@ -217,20 +220,25 @@ pub(super) fn request_serde_attribute(attributes: &TokenStream) -> TokenStream {
 /// the whole impl is one call. File fields are left out: they travel as parts of their own
 /// (see `crate::multipart`).
 fn emit_encode_struct(def: &TypeDef, body: &StructDef) -> TokenStream {
+    let encoded = || {
+        body.fields
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !def.facts.file_fields.contains(index))
+            .map(|(_, field)| field)
+    };
+    if let Some(item) = text_item(|| encode_struct_text(&def.name, encoded())) {
+        return item;
+    }
     let name = ident(&def.name);
     let encode = runtime::form_encode();
     let encoder = runtime::form_encoder();
     let form_error = runtime::form_error();
-    let fields = body
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| !def.facts.file_fields.contains(index))
-        .map(|(_, field)| {
-            let field_ident = ident(&field.rust_name);
-            let wire = &field.wire_name;
-            quote! { (#wire, &self.#field_ident) }
-        });
+    let fields = encoded().map(|field| {
+        let field_ident = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        quote! { (#wire, &self.#field_ident) }
+    });
     quote! {
         impl #encode for #name {
             fn encode(&self, form: &mut #encoder) -> Result<(), #form_error> {
@@ -238,6 +246,41 @@ fn emit_encode_struct(def: &TypeDef, body: &StructDef) -> TokenStream {
             }
         }
     }
+}
+
+/// [`emit_encode_struct`]'s impl as text (see [`text`]): the array of fields on the line of
+/// the call when it fits, otherwise one field a line.
+fn encode_struct_text<'a>(name: &str, fields: impl Iterator<Item = &'a Field>) -> Option<String> {
+    let entries = fields
+        .map(|field| {
+            let wire = string_literal(&field.wire_name)?;
+            Some(format!("({wire}, &self.{})", field.rust_name))
+        })
+        .collect::<Option<Vec<String>>>()?;
+    let mut item = text::Item::new();
+    encode_head(&mut item, name);
+    let array = format!("&[{}]", entries.join(", "));
+    // `form.fields(` and `)` around the array on one line, or the array (and its comma) on
+    // a line of its own, or broken too.
+    let whole = 8 + "form.fields(".len() + array.len() + 1;
+    let array_line = 12 + array.len() + 1;
+    if whole <= text::SURE_FIT {
+        item.line(8, &["form.fields(", &array, ")"]);
+    } else if array_line < text::SURE_BREAK {
+        // The array may fit on a line of its own; that layout is left to prettyplease.
+        return None;
+    } else {
+        item.line(8, &["form.fields("]);
+        item.line(12, &["&["]);
+        for entry in &entries {
+            item.line(16, &[entry, ","]);
+        }
+        item.line(12, &["],"]);
+        item.line(8, &[")"]);
+    }
+    item.line(4, &["}"]);
+    item.line(0, &["}"]);
+    item.finish()
 }
 
 /// The decoder and `Deserialize` for a response struct, through the runtime's
