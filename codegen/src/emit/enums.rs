@@ -2,7 +2,10 @@
 //! unions, dispatched on `object` where every variant has a distinct one.
 
 use super::text::{self, string_literal};
-use super::types::{request_serde_attribute, request_serde_derives};
+use super::types::{
+    request_serde_attribute, request_serde_derives, request_serde_derives_text,
+    request_serde_predicate_text,
+};
 use super::{Context, DeriveGate, TypeItems, doc_attrs, ident, runtime, text_item};
 use crate::ir::{Direction, Discriminator, EnumDef, TypeDef, UnionDef, UnionVariant, Validation};
 use proc_macro2::{Ident, TokenStream};
@@ -11,7 +14,6 @@ use quote::quote;
 /// The enum and its impls.
 pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef, derives: DeriveGate<'_>) -> TypeItems {
     let name = ident(&def.name);
-    let doc = doc_attrs(&def.doc);
     let variant_idents: Vec<Ident> = body
         .variants
         .iter()
@@ -37,19 +39,24 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef, derives: DeriveGate<'_>) 
             let encode = runtime::form_encode();
             let encoder = runtime::form_encoder();
             let form_error = runtime::form_error();
-            TypeItems {
-                definition: quote! {
-                    #doc
-                    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-                    #serde
-                    pub enum #name {
-                        #(
-                            #[doc = #variant_docs]
-                            #renames
-                            #variant_idents,
-                        )*
+            let definition = text_item(|| request_enum_text(def, &variant_names, &wire_values))
+                .unwrap_or_else(|| {
+                    let doc = doc_attrs(&def.doc);
+                    quote! {
+                        #doc
+                        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+                        #serde
+                        pub enum #name {
+                            #(
+                                #[doc = #variant_docs]
+                                #renames
+                                #variant_idents,
+                            )*
+                        }
                     }
-                },
+                });
+            TypeItems {
+                definition,
                 impls: vec![
                     text_item(|| request_as_str_text(&def.name, &variant_names, &wire_values))
                         .unwrap_or_else(|| {
@@ -79,19 +86,25 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef, derives: DeriveGate<'_>) 
         Direction::Response => {
             let decode_via_str = runtime::decode_via_str();
             let derive = derives.derive(quote! { Clone, Debug, PartialEq, Eq, Hash });
+            let definition =
+                text_item(|| response_enum_text(def, &variant_names, &wire_values, derives))
+                    .unwrap_or_else(|| {
+                        let doc = doc_attrs(&def.doc);
+                        quote! {
+                            #doc
+                            #derive
+                            pub enum #name {
+                                #(
+                                    #[doc = #variant_docs]
+                                    #variant_idents,
+                                )*
+                                /// A value this SDK does not know yet, kept as received.
+                                Unknown(String),
+                            }
+                        }
+                    });
             TypeItems {
-                definition: quote! {
-                    #doc
-                    #derive
-                    pub enum #name {
-                        #(
-                            #[doc = #variant_docs]
-                            #variant_idents,
-                        )*
-                        /// A value this SDK does not know yet, kept as received.
-                        Unknown(String),
-                    }
-                },
+                definition,
                 impls: vec![
                     text_item(|| response_as_str_text(&def.name, &variant_names, &wire_values))
                         .unwrap_or_else(|| {
@@ -126,6 +139,53 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef, derives: DeriveGate<'_>) 
             }
         }
     }
+}
+
+/// A request enum's definition as text (see [`text`]).
+fn request_enum_text(def: &TypeDef, variants: &[&str], wire_values: &[&str]) -> Option<String> {
+    // prettyplease writes an enum without variants on one line.
+    if variants.is_empty() {
+        return None;
+    }
+    let mut item = text::Item::new();
+    item.docs(&def.doc);
+    item.line(0, &["#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]"]);
+    request_serde_derives_text(&mut item);
+    item.line(0, &["pub enum ", &def.name, " {"]);
+    let serde_on = request_serde_predicate_text();
+    for (variant, wire) in variants.iter().zip(wire_values) {
+        let literal = string_literal(wire)?;
+        item.doc(4, &format!("/// `{wire}`"));
+        item.cfg_attr(4, &serde_on, &format!("serde(rename = {literal})"));
+        item.line(4, &[variant, ","]);
+    }
+    item.line(0, &["}"]);
+    item.finish()
+}
+
+/// A response enum's definition as text (see [`text`]).
+fn response_enum_text(
+    def: &TypeDef,
+    variants: &[&str],
+    wire_values: &[&str],
+    derives: DeriveGate<'_>,
+) -> Option<String> {
+    let mut item = text::Item::new();
+    item.docs(&def.doc);
+    derives.derive_text(&mut item, "Clone, Debug, PartialEq, Eq, Hash")?;
+    item.line(0, &["pub enum ", &def.name, " {"]);
+    for (variant, wire) in variants.iter().zip(wire_values) {
+        string_literal(wire)?;
+        item.doc(4, &format!("/// `{wire}`"));
+        item.line(4, &[variant, ","]);
+    }
+    item.doc(
+        4,
+        "/// A value this SDK does not know yet, kept as received.",
+    );
+    item.line(4, &["Unknown(String),"]);
+    item.line(0, &["}"]);
+    item.finish()
 }
 
 /// `impl Name { fn as_str(self) }` of a request enum, as text (see [`text`]).

@@ -150,18 +150,7 @@ impl SetAside {
                 .ok_or_else(|| format!("nothing was set aside for the placeholder `{index}`"))?;
             let indent = &line[..line.len() - content.len()];
             match set_aside {
-                SetAsideText::Doc(doc) => {
-                    for doc_line in doc.lines() {
-                        restored.push_str(indent);
-                        restored.push_str("///");
-                        if !doc_line.is_empty() {
-                            restored.push(' ');
-                            restored.push_str(doc_line);
-                            restored.truncate(restored.trim_end_matches(' ').len());
-                        }
-                        restored.push('\n');
-                    }
-                }
+                SetAsideText::Doc(doc) => push_doc_lines(&mut restored, indent, doc),
                 SetAsideText::Formatted(formatted) => {
                     for formatted_line in formatted.lines() {
                         if !formatted_line.is_empty() {
@@ -185,6 +174,21 @@ impl SetAside {
             }
         }
         Ok(restored)
+    }
+}
+
+/// A doc's lines as prettyplease prints `#[doc = " line"]` at `indent`: `///` and the line
+/// without trailing spaces.
+fn push_doc_lines(text: &mut String, indent: &str, doc: &str) {
+    for doc_line in doc.lines() {
+        text.push_str(indent);
+        text.push_str("///");
+        if !doc_line.is_empty() {
+            text.push(' ');
+            text.push_str(doc_line);
+            text.truncate(text.trim_end_matches(' ').len());
+        }
+        text.push('\n');
     }
 }
 
@@ -1001,6 +1005,23 @@ impl DeriveGate<'_> {
                 quote! { #[cfg_attr(feature = #feature, derive(#traits))] }
             }
         }
+    }
+
+    /// [`DeriveGate::derive`] as a line of text (see [`text`]); `None` for a feature that
+    /// would need escaping.
+    fn derive_text(self, item: &mut text::Item, traits: &str) -> Option<()> {
+        match self {
+            DeriveGate::Always => item.line(0, &["#[derive(", traits, ")]"]),
+            DeriveGate::Feature(feature) => {
+                let feature = text::string_literal(feature)?;
+                item.cfg_attr(
+                    0,
+                    &format!("feature = {feature}"),
+                    &format!("derive({traits})"),
+                );
+            }
+        }
+        Some(())
     }
 
     /// The `cfg` predicate under which a response type derives `Serialize`.

@@ -49,6 +49,29 @@ impl Item {
         self.text.push('\n');
     }
 
+    /// A doc as `///` lines.
+    pub(super) fn docs(&mut self, doc: &crate::ir::Doc) {
+        if let Some(text) = &doc.0 {
+            super::push_doc_lines(&mut self.text, "", text);
+        }
+    }
+
+    /// `#[cfg_attr(predicate, inner)]` at `indent`: on one line when it fits, otherwise the
+    /// predicate and the attribute on lines of their own.
+    pub(super) fn cfg_attr(&mut self, indent: usize, predicate: &str, inner: &str) {
+        let one_line = indent + "#[cfg_attr(".len() + predicate.len() + 2 + inner.len() + 2;
+        if one_line <= SURE_FIT {
+            self.line(indent, &["#[cfg_attr(", predicate, ", ", inner, ")]"]);
+        } else if one_line >= SURE_BREAK {
+            self.line(indent, &["#[cfg_attr("]);
+            self.line(indent + 4, &[predicate, ","]);
+            self.line(indent + 4, &[inner]);
+            self.line(indent, &[")]"]);
+        } else {
+            self.known = false;
+        }
+    }
+
     /// A call `head(arguments)` followed by `tail`: on one line when it fits, otherwise one
     /// argument a line, each with a comma, and the closing parenthesis on its own line.
     pub(super) fn call(&mut self, indent: usize, head: &str, arguments: &[&str], tail: &str) {

@@ -206,6 +206,29 @@ pub(super) fn request_serde_derives() -> TokenStream {
     }
 }
 
+/// [`request_serde_derives`] as text lines (see [`text`]).
+pub(super) fn request_serde_derives_text(item: &mut text::Item) {
+    let serialize = runtime::SERIALIZE_FEATURE;
+    let deserialize = runtime::DESERIALIZE_FEATURE;
+    item.cfg_attr(
+        0,
+        &format!("feature = \"{serialize}\""),
+        "derive(serde::Serialize)",
+    );
+    item.cfg_attr(
+        0,
+        &format!("feature = \"{deserialize}\""),
+        "derive(serde::Deserialize)",
+    );
+}
+
+/// The predicate of [`request_serde_attribute`] as text.
+pub(super) fn request_serde_predicate_text() -> String {
+    let serialize = runtime::SERIALIZE_FEATURE;
+    let deserialize = runtime::DESERIALIZE_FEATURE;
+    format!("any(feature = \"{serialize}\", feature = \"{deserialize}\")")
+}
+
 /// `#[serde(attributes)]` on a request type or its fields, present whenever one of its serde
 /// derives is (an attribute without its derive does not compile).
 pub(super) fn request_serde_attribute(attributes: &TokenStream) -> TokenStream {
