@@ -148,7 +148,7 @@ fn request_enum_text(def: &TypeDef, variants: &[&str], wire_values: &[&str]) -> 
         return None;
     }
     let mut item = text::Item::new();
-    item.docs(&def.doc);
+    item.docs(0, &def.doc);
     item.line(0, &["#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]"]);
     request_serde_derives_text(&mut item);
     item.line(0, &["pub enum ", &def.name, " {"]);
@@ -171,7 +171,7 @@ fn response_enum_text(
     derives: DeriveGate<'_>,
 ) -> Option<String> {
     let mut item = text::Item::new();
-    item.docs(&def.doc);
+    item.docs(0, &def.doc);
     derives.derive_text(&mut item, "Clone, Debug, PartialEq, Eq, Hash")?;
     item.line(0, &["pub enum ", &def.name, " {"]);
     for (variant, wire) in variants.iter().zip(wire_values) {

@@ -1035,6 +1035,18 @@ impl DeriveGate<'_> {
         quote! { #[cfg_attr(#predicate, derive(PartialEq))] }
     }
 
+    /// [`DeriveGate::with_feature`] as text; `None` for a feature that would need escaping.
+    fn with_feature_text(self, optional: &str) -> Option<String> {
+        let optional = text::string_literal(optional)?;
+        Some(match self {
+            DeriveGate::Always => format!("feature = {optional}"),
+            DeriveGate::Feature(feature) => {
+                let feature = text::string_literal(feature)?;
+                format!("all(feature = {optional}, feature = {feature})")
+            }
+        })
+    }
+
     /// The `cfg` predicate for an optional derive's `feature` together with this gate.
     fn with_feature(self, optional: &str) -> TokenStream {
         match self {
@@ -1071,8 +1083,17 @@ fn doc_attrs(doc: &Doc) -> TokenStream {
 /// fields of top-level items), as the attribute is formatted here. Tokens that do not format
 /// as a field attribute stay tokens.
 fn prerendered_field_attribute(attribute: TokenStream) -> TokenStream {
+    match formatted_field_attribute(&attribute) {
+        Some(lines) => SetAside::placeholder(SetAsideText::Formatted(lines)),
+        None => attribute,
+    }
+}
+
+/// A field attribute's lines as prettyplease prints them one level in, each without that
+/// indentation; formatted once per thread (see [`prerendered_field_attribute`]).
+fn formatted_field_attribute(attribute: &TokenStream) -> Option<std::sync::Arc<str>> {
     let key = attribute.to_string();
-    let formatted = FORMATTED_FIELD_ATTRIBUTES.with(|formatted| {
+    FORMATTED_FIELD_ATTRIBUTES.with(|formatted| {
         if let Some(lines) = formatted.borrow().get(&key) {
             return Some(lines.clone());
         }
@@ -1089,11 +1110,7 @@ fn prerendered_field_attribute(attribute: TokenStream) -> TokenStream {
         let lines: std::sync::Arc<str> = lines.into();
         formatted.borrow_mut().insert(key, lines.clone());
         Some(lines)
-    });
-    match formatted {
-        Some(lines) => SetAside::placeholder(SetAsideText::Formatted(lines)),
-        None => attribute,
-    }
+    })
 }
 
 /// The item that `write` writes as text, as its placeholder, when this thread writes items as

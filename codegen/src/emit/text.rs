@@ -49,10 +49,22 @@ impl Item {
         self.text.push('\n');
     }
 
-    /// A doc as `///` lines.
-    pub(super) fn docs(&mut self, doc: &crate::ir::Doc) {
+    /// A doc as `///` lines at `indent` (0 or 4).
+    pub(super) fn docs(&mut self, indent: usize, doc: &crate::ir::Doc) {
         if let Some(text) = &doc.0 {
-            super::push_doc_lines(&mut self.text, "", text);
+            super::push_doc_lines(&mut self.text, &"    "[..indent.min(4)], text);
+        }
+    }
+
+    /// Lines prettyplease printed already, each without the `indent` they go at; an empty
+    /// line stays empty.
+    pub(super) fn formatted(&mut self, indent: usize, lines: &str) {
+        for line in lines.lines() {
+            if !line.is_empty() {
+                self.text.extend(std::iter::repeat_n(' ', indent));
+                self.text.push_str(line);
+            }
+            self.text.push('\n');
         }
     }
 
@@ -143,4 +155,33 @@ pub(super) fn path_text(tokens: TokenStream) -> String {
         }
     }
     text
+}
+
+/// A type's tokens (`Option<crate::Expandable<super::customer::Customer>>`) as prettyplease
+/// prints them on one line; `None` for tokens other than paths and generic arguments.
+pub(super) fn type_text(tokens: TokenStream) -> Option<String> {
+    let mut text = String::new();
+    let mut after_ident = false;
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => {
+                // Two words in a row (`impl Trait`, `dyn Trait`) are laid out otherwise.
+                if after_ident {
+                    return None;
+                }
+                text.push_str(&ident.to_string());
+                after_ident = true;
+            }
+            TokenTree::Punct(punct) => {
+                match punct.as_char() {
+                    ',' => text.push_str(", "),
+                    character @ (':' | '<' | '>') => text.push(character),
+                    _ => return None,
+                }
+                after_ident = false;
+            }
+            TokenTree::Group(_) | TokenTree::Literal(_) => return None,
+        }
+    }
+    Some(text)
 }
