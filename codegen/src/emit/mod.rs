@@ -672,8 +672,11 @@ fn emit_deprecated_names(def: &TypeDef, gate: Option<&TokenStream>) -> Vec<Token
     def.deprecated_names
         .iter()
         .map(|old| {
-            let old = ident(old);
             let note = format!("renamed to `{}`", def.name);
+            if let Some(item) = text_item(|| deprecated_name_text(old, &def.name, &note)) {
+                return quote! { #gate #item };
+            }
+            let old = ident(old);
             quote! {
                 #gate
                 #[deprecated(note = #note)]
@@ -682,6 +685,17 @@ fn emit_deprecated_names(def: &TypeDef, gate: Option<&TokenStream>) -> Vec<Token
             }
         })
         .collect()
+}
+
+/// A deprecated name as text (see [`text`]).
+fn deprecated_name_text(old: &str, name: &str, note: &str) -> Option<String> {
+    let note = text::string_literal(note)?;
+    let mut item = text::Item::new();
+    item.attribute(0, "deprecated", &[&format!("note = {note}")]);
+    item.line(0, &["#[doc(hidden)]"]);
+    // prettyplease never breaks a type alias of a plain name, however long.
+    item.doc(0, &format!("pub type {old} = {name};"));
+    item.finish()
 }
 
 impl Context<'_> {

@@ -68,16 +68,24 @@ impl Item {
         }
     }
 
-    /// `#[cfg_attr(predicate, inner)]` at `indent`: on one line when it fits, otherwise the
-    /// predicate and the attribute on lines of their own.
+    /// `#[cfg_attr(predicate, inner)]` at `indent` (see [`Item::attribute`]).
     pub(super) fn cfg_attr(&mut self, indent: usize, predicate: &str, inner: &str) {
-        let one_line = indent + "#[cfg_attr(".len() + predicate.len() + 2 + inner.len() + 2;
+        self.attribute(indent, "cfg_attr", &[predicate, inner]);
+    }
+
+    /// `#[name(arguments)]` at `indent`: on one line when it fits, otherwise one argument a
+    /// line, with commas between them (none after the last).
+    pub(super) fn attribute(&mut self, indent: usize, name: &str, arguments: &[&str]) {
+        let joined: usize = arguments.iter().map(|argument| argument.len() + 2).sum();
+        let one_line = indent + 2 + name.len() + 1 + joined.saturating_sub(2) + 2;
         if one_line <= SURE_FIT {
-            self.line(indent, &["#[cfg_attr(", predicate, ", ", inner, ")]"]);
+            self.line(indent, &["#[", name, "(", &arguments.join(", "), ")]"]);
         } else if one_line >= SURE_BREAK {
-            self.line(indent, &["#[cfg_attr("]);
-            self.line(indent + 4, &[predicate, ","]);
-            self.line(indent + 4, &[inner]);
+            self.line(indent, &["#[", name, "("]);
+            for (index, argument) in arguments.iter().enumerate() {
+                let comma = if index + 1 < arguments.len() { "," } else { "" };
+                self.line(indent + 4, &[argument, comma]);
+            }
             self.line(indent, &[")]"]);
         } else {
             self.known = false;
