@@ -8,7 +8,9 @@
 //! [`load`] parses the document; [`lower`] checks it and builds the IR ([`ir`]): a registry of
 //! types that refer to each other by [`ir::TypeId`], with every name final; [`analysis`] stores
 //! each derived fact on the IR once; [`emit`] formats the IR as tokens, one file per module in
-//! each of the SDK's three crates; [`render`] prints them with prettyplease. [`runtime`] lists
+//! each of the SDK's three crates (the most repetitive items, half the functions, as the text
+//! prettyplease would print, with a placeholder in the tokens; see `emit/text.rs`); [`render`]
+//! prints them with prettyplease and writes the text in. [`runtime`] lists
 //! the SDK's hand-written modules, which generated code reaches only through the paths in
 //! `emit/runtime.rs`.
 //!
