@@ -8,7 +8,9 @@
 //! [`load`] parses the document; [`lower`] checks it and builds the IR ([`ir`]): a registry of
 //! types that refer to each other by [`ir::TypeId`], with every name final; [`analysis`] stores
 //! each derived fact on the IR once; [`emit`] formats the IR as tokens, one file per module in
-//! each of the SDK's three crates; [`render`] prints them with prettyplease. [`runtime`] lists
+//! each of the SDK's three crates (the most repetitive items, half the functions, as the text
+//! prettyplease would print, with a placeholder in the tokens; see `emit/text.rs`); [`render`]
+//! prints them with prettyplease and writes the text in. [`runtime`] lists
 //! the SDK's hand-written modules, which generated code reaches only through the paths in
 //! `emit/runtime.rs`.
 //!
@@ -128,19 +130,40 @@ pub fn render_api(api: &ir::Api, options: Options<'_>) -> Result<Vec<GeneratedFi
     render_with_features(api, options, None)
 }
 
+/// [`render_with_features`] with every item formatted from tokens by prettyplease, none
+/// written as text: the reference that the items written as text are tested against.
+pub fn render_all_from_tokens(
+    api: &ir::Api,
+    options: Options<'_>,
+    features: Option<&features::FeatureMap>,
+) -> Result<Vec<GeneratedFile>, Error> {
+    render_files(api, options, features, false)
+}
+
 /// [`render_api`], gating each module on its Cargo feature (for standalone crates).
 pub fn render_with_features(
     api: &ir::Api,
     options: Options<'_>,
     features: Option<&features::FeatureMap>,
 ) -> Result<Vec<GeneratedFile>, Error> {
+    render_files(api, options, features, true)
+}
+
+fn render_files(
+    api: &ir::Api,
+    options: Options<'_>,
+    features: Option<&features::FeatureMap>,
+    items_as_text: bool,
+) -> Result<Vec<GeneratedFile>, Error> {
     let header = render::header(options.command, options.spec_file);
     // Rendering dominates generation time and each file is independent, so files are emitted
     // and rendered on every core; the output does not depend on the order they finish in.
     let threads = std::thread::available_parallelism().map_or(1, |count| count.get());
-    emit::emit_each(api, features, threads, |file| render::render(file, &header))
-        .into_iter()
-        .collect()
+    emit::emit_each(api, features, threads, items_as_text, |file| {
+        render::render(file, &header)
+    })
+    .into_iter()
+    .collect()
 }
 
 /// The generator's output split by folder ([`emit::TYPES_DIR`], [`emit::PARAMS_DIR`],

@@ -1,8 +1,12 @@
 //! Enums and unions: closed request enums, response enums that keep unknown values, and
 //! unions, dispatched on `object` where every variant has a distinct one.
 
-use super::types::{request_serde_attribute, request_serde_derives};
-use super::{Context, DeriveGate, TypeItems, doc_attrs, ident, runtime};
+use super::text::{self, string_literal};
+use super::types::{
+    request_serde_attribute, request_serde_derives, request_serde_derives_text,
+    request_serde_predicate_text,
+};
+use super::{Context, DeriveGate, TypeItems, doc_attrs, ident, runtime, text_item};
 use crate::ir::{Direction, Discriminator, EnumDef, TypeDef, UnionDef, UnionVariant, Validation};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -10,7 +14,6 @@ use quote::quote;
 /// The enum and its impls.
 pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef, derives: DeriveGate<'_>) -> TypeItems {
     let name = ident(&def.name);
-    let doc = doc_attrs(&def.doc);
     let variant_idents: Vec<Ident> = body
         .variants
         .iter()
@@ -20,6 +23,11 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef, derives: DeriveGate<'_>) 
         .variants
         .iter()
         .map(|variant| variant.wire_value.as_str())
+        .collect();
+    let variant_names: Vec<&str> = body
+        .variants
+        .iter()
+        .map(|variant| variant.rust_name.as_str())
         .collect();
     let variant_docs = wire_values.iter().map(|value| format!(" `{value}`"));
     match body.direction {
@@ -31,84 +39,238 @@ pub(super) fn emit_enum(def: &TypeDef, body: &EnumDef, derives: DeriveGate<'_>) 
             let encode = runtime::form_encode();
             let encoder = runtime::form_encoder();
             let form_error = runtime::form_error();
-            TypeItems {
-                definition: quote! {
-                    #doc
-                    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-                    #serde
-                    pub enum #name {
-                        #(
-                            #[doc = #variant_docs]
-                            #renames
-                            #variant_idents,
-                        )*
-                    }
-                },
-                impls: vec![
+            let definition = text_item(|| request_enum_text(def, &variant_names, &wire_values))
+                .unwrap_or_else(|| {
+                    let doc = doc_attrs(&def.doc);
                     quote! {
-                        impl #name {
-                            /// The value as the API spells it.
-                            pub fn as_str(self) -> &'static str {
-                                match self {
-                                    #(Self::#variant_idents => #wire_values,)*
+                        #doc
+                        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+                        #serde
+                        pub enum #name {
+                            #(
+                                #[doc = #variant_docs]
+                                #renames
+                                #variant_idents,
+                            )*
+                        }
+                    }
+                });
+            TypeItems {
+                definition,
+                impls: vec![
+                    text_item(|| request_as_str_text(&def.name, &variant_names, &wire_values))
+                        .unwrap_or_else(|| {
+                            quote! {
+                                impl #name {
+                                    /// The value as the API spells it.
+                                    pub fn as_str(self) -> &'static str {
+                                        match self {
+                                            #(Self::#variant_idents => #wire_values,)*
+                                        }
+                                    }
+                                }
+                            }
+                        }),
+                    text_item(|| encode_as_str_text(&def.name)).unwrap_or_else(|| {
+                        quote! {
+                            impl #encode for #name {
+                                fn encode(&self, form: &mut #encoder) -> Result<(), #form_error> {
+                                    form.str(self.as_str())
                                 }
                             }
                         }
-                    },
-                    quote! {
-                        impl #encode for #name {
-                            fn encode(&self, form: &mut #encoder) -> Result<(), #form_error> {
-                                form.str(self.as_str())
-                            }
-                        }
-                    },
+                    }),
                 ],
             }
         }
         Direction::Response => {
             let decode_via_str = runtime::decode_via_str();
             let derive = derives.derive(quote! { Clone, Debug, PartialEq, Eq, Hash });
+            let definition =
+                text_item(|| response_enum_text(def, &variant_names, &wire_values, derives))
+                    .unwrap_or_else(|| {
+                        let doc = doc_attrs(&def.doc);
+                        quote! {
+                            #doc
+                            #derive
+                            pub enum #name {
+                                #(
+                                    #[doc = #variant_docs]
+                                    #variant_idents,
+                                )*
+                                /// A value this SDK does not know yet, kept as received.
+                                Unknown(String),
+                            }
+                        }
+                    });
             TypeItems {
-                definition: quote! {
-                    #doc
-                    #derive
-                    pub enum #name {
-                        #(
-                            #[doc = #variant_docs]
-                            #variant_idents,
-                        )*
-                        /// A value this SDK does not know yet, kept as received.
-                        Unknown(String),
-                    }
-                },
+                definition,
                 impls: vec![
-                    quote! {
-                        impl #name {
-                            /// The value as the API spells it.
-                            pub fn as_str(&self) -> &str {
-                                match self {
-                                    #(Self::#variant_idents => #wire_values,)*
-                                    Self::Unknown(value) => value,
+                    text_item(|| response_as_str_text(&def.name, &variant_names, &wire_values))
+                        .unwrap_or_else(|| {
+                            quote! {
+                                impl #name {
+                                    /// The value as the API spells it.
+                                    pub fn as_str(&self) -> &str {
+                                        match self {
+                                            #(Self::#variant_idents => #wire_values,)*
+                                            Self::Unknown(value) => value,
+                                        }
+                                    }
                                 }
                             }
-                        }
-                    },
-                    quote! {
-                        impl std::str::FromStr for #name {
-                            type Err = std::convert::Infallible;
-                            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                                Ok(match value {
-                                    #(#wire_values => Self::#variant_idents,)*
-                                    _ => Self::Unknown(value.to_owned()),
-                                })
+                        }),
+                    text_item(|| from_str_text(&def.name, &variant_names, &wire_values))
+                        .unwrap_or_else(|| {
+                            quote! {
+                                impl std::str::FromStr for #name {
+                                    type Err = std::convert::Infallible;
+                                    fn from_str(value: &str) -> Result<Self, Self::Err> {
+                                        Ok(match value {
+                                            #(#wire_values => Self::#variant_idents,)*
+                                            _ => Self::Unknown(value.to_owned()),
+                                        })
+                                    }
+                                }
                             }
-                        }
-                    },
+                        }),
                     quote! { #decode_via_str!(#name); },
                 ],
             }
         }
     }
+}
+
+/// A request enum's definition as text (see [`text`]).
+fn request_enum_text(def: &TypeDef, variants: &[&str], wire_values: &[&str]) -> Option<String> {
+    // prettyplease writes an enum without variants on one line.
+    if variants.is_empty() {
+        return None;
+    }
+    let mut item = text::Item::new();
+    item.docs(0, &def.doc);
+    item.line(0, &["#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]"]);
+    request_serde_derives_text(&mut item);
+    item.line(0, &["pub enum ", &def.name, " {"]);
+    let serde_on = request_serde_predicate_text();
+    for (variant, wire) in variants.iter().zip(wire_values) {
+        let literal = string_literal(wire)?;
+        item.doc(4, &format!("/// `{wire}`"));
+        item.cfg_attr(4, &serde_on, &format!("serde(rename = {literal})"));
+        item.line(4, &[variant, ","]);
+    }
+    item.line(0, &["}"]);
+    item.finish()
+}
+
+/// A response enum's definition as text (see [`text`]).
+fn response_enum_text(
+    def: &TypeDef,
+    variants: &[&str],
+    wire_values: &[&str],
+    derives: DeriveGate<'_>,
+) -> Option<String> {
+    let mut item = text::Item::new();
+    item.docs(0, &def.doc);
+    derives.derive_text(&mut item, "Clone, Debug, PartialEq, Eq, Hash")?;
+    item.line(0, &["pub enum ", &def.name, " {"]);
+    for (variant, wire) in variants.iter().zip(wire_values) {
+        string_literal(wire)?;
+        item.doc(4, &format!("/// `{wire}`"));
+        item.line(4, &[variant, ","]);
+    }
+    item.doc(
+        4,
+        "/// A value this SDK does not know yet, kept as received.",
+    );
+    item.line(4, &["Unknown(String),"]);
+    item.line(0, &["}"]);
+    item.finish()
+}
+
+/// `impl Name { fn as_str(self) }` of a request enum, as text (see [`text`]).
+fn request_as_str_text(name: &str, variants: &[&str], wire_values: &[&str]) -> Option<String> {
+    // prettyplease writes a match without arms on one line.
+    if variants.is_empty() {
+        return None;
+    }
+    let mut item = text::Item::new();
+    item.line(0, &["impl ", name, " {"]);
+    item.doc(4, "/// The value as the API spells it.");
+    item.line(4, &["pub fn as_str(self) -> &'static str {"]);
+    item.line(8, &["match self {"]);
+    as_str_arms(&mut item, variants, wire_values)?;
+    item.line(8, &["}"]);
+    item.line(4, &["}"]);
+    item.line(0, &["}"]);
+    item.finish()
+}
+
+/// `impl Name { fn as_str(&self) }` of a response enum, as text (see [`text`]).
+fn response_as_str_text(name: &str, variants: &[&str], wire_values: &[&str]) -> Option<String> {
+    let mut item = text::Item::new();
+    item.line(0, &["impl ", name, " {"]);
+    item.doc(4, "/// The value as the API spells it.");
+    item.line(4, &["pub fn as_str(&self) -> &str {"]);
+    item.line(8, &["match self {"]);
+    as_str_arms(&mut item, variants, wire_values)?;
+    item.line(12, &["Self::Unknown(value) => value,"]);
+    item.line(8, &["}"]);
+    item.line(4, &["}"]);
+    item.line(0, &["}"]);
+    item.finish()
+}
+
+/// `Self::Variant => "wire",` for each variant, in an `as_str`.
+fn as_str_arms(item: &mut text::Item, variants: &[&str], wire_values: &[&str]) -> Option<()> {
+    for (variant, wire) in variants.iter().zip(wire_values) {
+        item.arm(12, &format!("Self::{variant}"), &string_literal(wire)?);
+    }
+    Some(())
+}
+
+/// `FromStr` for a response enum, as text (see [`text`]).
+fn from_str_text(name: &str, variants: &[&str], wire_values: &[&str]) -> Option<String> {
+    let mut item = text::Item::new();
+    item.line(0, &["impl std::str::FromStr for ", name, " {"]);
+    item.line(4, &["type Err = std::convert::Infallible;"]);
+    item.line(
+        4,
+        &["fn from_str(value: &str) -> Result<Self, Self::Err> {"],
+    );
+    item.line(8, &["Ok("]);
+    item.line(12, &["match value {"]);
+    for (variant, wire) in variants.iter().zip(wire_values) {
+        item.arm(16, &string_literal(wire)?, &format!("Self::{variant}"));
+    }
+    item.line(16, &["_ => Self::Unknown(value.to_owned()),"]);
+    item.line(12, &["},"]);
+    item.line(8, &[")"]);
+    item.line(4, &["}"]);
+    item.line(0, &["}"]);
+    item.finish()
+}
+
+/// `Encode` for a request enum, through its `as_str`, as text (see [`text`]).
+fn encode_as_str_text(name: &str) -> Option<String> {
+    let mut item = text::Item::new();
+    encode_head(&mut item, name);
+    item.line(8, &["form.str(self.as_str())"]);
+    item.line(4, &["}"]);
+    item.line(0, &["}"]);
+    item.finish()
+}
+
+/// The first lines of an `Encode` impl, to the opening of `encode`'s body.
+pub(super) fn encode_head(item: &mut text::Item, name: &str) {
+    let encode = text::path_text(runtime::form_encode());
+    let encoder = text::path_text(runtime::form_encoder());
+    let form_error = text::path_text(runtime::form_error());
+    item.line(0, &["impl ", &encode, " for ", name, " {"]);
+    item.line(4, &["fn encode("]);
+    item.line(8, &["&self,"]);
+    item.line(8, &["form: &mut ", &encoder, ","]);
+    item.line(4, &[") -> Result<(), ", &form_error, "> {"]);
 }
 
 impl Context<'_> {

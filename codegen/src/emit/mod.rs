@@ -18,6 +18,7 @@ mod events;
 mod pagination;
 mod resources;
 mod runtime;
+mod text;
 mod types;
 mod validate;
 
@@ -66,15 +67,24 @@ enum SetAsideText {
     /// Lines prettyplease printed already (see [`prerendered_field_attribute`]), each without
     /// the indentation of the place it goes.
     Formatted(std::sync::Arc<str>),
+    /// A whole top-level item, written as text exactly as prettyplease prints it (see
+    /// [`text`]); it stands in for the placeholder and the empty item that carries it.
+    Item(String),
 }
 
 /// Starts a placeholder (a private-use character no spec text is given to emit: every doc line
 /// the emitter writes starts with a space, or is empty).
 const PLACEHOLDER: &str = "\u{E000}";
 
+/// The empty item that carries an item placeholder, as prettyplease prints it.
+const ITEM_CARRIER: &str = "const _: () = ();\n";
+
 thread_local! {
     /// The text set aside on this thread since the last file took it.
     static PENDING: std::cell::RefCell<Vec<SetAsideText>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Whether the emitter on this thread writes the items [`text`] knows as text (on unless a
+    /// test compares both ways).
+    static ITEMS_AS_TEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
     /// The field attributes formatted on this thread, by their tokens' text.
     static FORMATTED_FIELD_ATTRIBUTES: std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<str>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
@@ -90,6 +100,13 @@ impl SetAside {
         });
         let placeholder = format!("{PLACEHOLDER}{index}");
         quote! { #[doc = #placeholder] }
+    }
+
+    /// An item written as text: the placeholder, on an empty item that prettyplease prints on
+    /// the line after it, where the attributes already before it (its gate) stay.
+    fn item(text: String) -> TokenStream {
+        let placeholder = SetAside::placeholder(SetAsideText::Item(text));
+        quote! { #placeholder const _: () = (); }
     }
 
     /// The text set aside on this thread, leaving none.
@@ -114,10 +131,12 @@ impl SetAside {
             .map(|text| match text {
                 SetAsideText::Doc(doc) => doc.len(),
                 SetAsideText::Formatted(lines) => lines.len(),
+                SetAsideText::Item(item) => item.len(),
             })
             .sum();
         let mut restored = String::with_capacity(text.len() + set_aside_length * 2);
-        for line in text.split_inclusive('\n') {
+        let mut lines = text.split_inclusive('\n');
+        while let Some(line) = lines.next() {
             let content = line.trim_start_matches(' ');
             let Some(index) = content.strip_prefix(marker.as_str()) else {
                 restored.push_str(line);
@@ -131,20 +150,9 @@ impl SetAside {
                 .ok_or_else(|| format!("nothing was set aside for the placeholder `{index}`"))?;
             let indent = &line[..line.len() - content.len()];
             match set_aside {
-                SetAsideText::Doc(doc) => {
-                    for doc_line in doc.lines() {
-                        restored.push_str(indent);
-                        restored.push_str("///");
-                        if !doc_line.is_empty() {
-                            restored.push(' ');
-                            restored.push_str(doc_line);
-                            restored.truncate(restored.trim_end_matches(' ').len());
-                        }
-                        restored.push('\n');
-                    }
-                }
-                SetAsideText::Formatted(lines) => {
-                    for formatted_line in lines.lines() {
+                SetAsideText::Doc(doc) => push_doc_lines(&mut restored, indent, doc),
+                SetAsideText::Formatted(formatted) => {
+                    for formatted_line in formatted.lines() {
                         if !formatted_line.is_empty() {
                             restored.push_str(indent);
                             restored.push_str(formatted_line);
@@ -152,9 +160,35 @@ impl SetAside {
                         restored.push('\n');
                     }
                 }
+                SetAsideText::Item(item) => {
+                    // Items written as text are top-level items only, so they need no
+                    // indentation.
+                    if !indent.is_empty() {
+                        return Err(format!("the item `{index}` is not at the top level"));
+                    }
+                    restored.push_str(item);
+                    if lines.next() != Some(ITEM_CARRIER) {
+                        return Err(format!("the item `{index}` lost the item that carries it"));
+                    }
+                }
             }
         }
         Ok(restored)
+    }
+}
+
+/// A doc's lines as prettyplease prints `#[doc = " line"]` at `indent`: `///` and the line
+/// without trailing spaces.
+fn push_doc_lines(text: &mut String, indent: &str, doc: &str) {
+    for doc_line in doc.lines() {
+        text.push_str(indent);
+        text.push_str("///");
+        if !doc_line.is_empty() {
+            text.push(' ');
+            text.push_str(doc_line);
+            text.truncate(text.trim_end_matches(' ').len());
+        }
+        text.push('\n');
     }
 }
 
@@ -242,11 +276,13 @@ enum Work<'m, 'a> {
 /// output order never varies.
 ///
 /// Token streams cannot cross threads, so each file is emitted and finished on the thread that
-/// made it; only the results come back.
+/// made it; only the results come back. With `items_as_text`, the items [`text`] knows are
+/// written as text instead of tokens (the output is the same; tests compare the two).
 pub fn emit_each<R: Send>(
     api: &Api,
     features: Option<&FeatureMap>,
     threads: usize,
+    items_as_text: bool,
     finish: impl Fn(EmittedFile) -> R + Sync,
 ) -> Vec<R> {
     let mut modules: BTreeMap<&str, ModuleItems<'_>> = BTreeMap::new();
@@ -341,6 +377,7 @@ pub fn emit_each<R: Send>(
         ),
     };
     let worker = || {
+        ITEMS_AS_TEXT.with(|flag| flag.set(items_as_text));
         let mut done = Vec::new();
         loop {
             let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -635,8 +672,11 @@ fn emit_deprecated_names(def: &TypeDef, gate: Option<&TokenStream>) -> Vec<Token
     def.deprecated_names
         .iter()
         .map(|old| {
-            let old = ident(old);
             let note = format!("renamed to `{}`", def.name);
+            if let Some(item) = text_item(|| deprecated_name_text(old, &def.name, &note)) {
+                return quote! { #gate #item };
+            }
+            let old = ident(old);
             quote! {
                 #gate
                 #[deprecated(note = #note)]
@@ -645,6 +685,17 @@ fn emit_deprecated_names(def: &TypeDef, gate: Option<&TokenStream>) -> Vec<Token
             }
         })
         .collect()
+}
+
+/// A deprecated name as text (see [`text`]).
+fn deprecated_name_text(old: &str, name: &str, note: &str) -> Option<String> {
+    let note = text::string_literal(note)?;
+    let mut item = text::Item::new();
+    item.attribute(0, "deprecated", &[&format!("note = {note}")]);
+    item.line(0, &["#[doc(hidden)]"]);
+    // prettyplease never breaks a type alias of a plain name, however long.
+    item.doc(0, &format!("pub type {old} = {name};"));
+    item.finish()
 }
 
 impl Context<'_> {
@@ -980,6 +1031,23 @@ impl DeriveGate<'_> {
         }
     }
 
+    /// [`DeriveGate::derive`] as a line of text (see [`text`]); `None` for a feature that
+    /// would need escaping.
+    fn derive_text(self, item: &mut text::Item, traits: &str) -> Option<()> {
+        match self {
+            DeriveGate::Always => item.line(0, &["#[derive(", traits, ")]"]),
+            DeriveGate::Feature(feature) => {
+                let feature = text::string_literal(feature)?;
+                item.cfg_attr(
+                    0,
+                    &format!("feature = {feature}"),
+                    &format!("derive({traits})"),
+                );
+            }
+        }
+        Some(())
+    }
+
     /// The `cfg` predicate under which a response type derives `Serialize`.
     fn serialize(self) -> TokenStream {
         self.with_feature(runtime::SERIALIZE_FEATURE)
@@ -989,6 +1057,18 @@ impl DeriveGate<'_> {
     fn partial_eq(self) -> TokenStream {
         let predicate = self.with_feature(runtime::PARTIAL_EQ_FEATURE);
         quote! { #[cfg_attr(#predicate, derive(PartialEq))] }
+    }
+
+    /// [`DeriveGate::with_feature`] as text; `None` for a feature that would need escaping.
+    fn with_feature_text(self, optional: &str) -> Option<String> {
+        let optional = text::string_literal(optional)?;
+        Some(match self {
+            DeriveGate::Always => format!("feature = {optional}"),
+            DeriveGate::Feature(feature) => {
+                let feature = text::string_literal(feature)?;
+                format!("all(feature = {optional}, feature = {feature})")
+            }
+        })
     }
 
     /// The `cfg` predicate for an optional derive's `feature` together with this gate.
@@ -1027,8 +1107,17 @@ fn doc_attrs(doc: &Doc) -> TokenStream {
 /// fields of top-level items), as the attribute is formatted here. Tokens that do not format
 /// as a field attribute stay tokens.
 fn prerendered_field_attribute(attribute: TokenStream) -> TokenStream {
+    match formatted_field_attribute(&attribute) {
+        Some(lines) => SetAside::placeholder(SetAsideText::Formatted(lines)),
+        None => attribute,
+    }
+}
+
+/// A field attribute's lines as prettyplease prints them one level in, each without that
+/// indentation; formatted once per thread (see [`prerendered_field_attribute`]).
+fn formatted_field_attribute(attribute: &TokenStream) -> Option<std::sync::Arc<str>> {
     let key = attribute.to_string();
-    let formatted = FORMATTED_FIELD_ATTRIBUTES.with(|formatted| {
+    FORMATTED_FIELD_ATTRIBUTES.with(|formatted| {
         if let Some(lines) = formatted.borrow().get(&key) {
             return Some(lines.clone());
         }
@@ -1045,11 +1134,16 @@ fn prerendered_field_attribute(attribute: TokenStream) -> TokenStream {
         let lines: std::sync::Arc<str> = lines.into();
         formatted.borrow_mut().insert(key, lines.clone());
         Some(lines)
-    });
-    match formatted {
-        Some(lines) => SetAside::placeholder(SetAsideText::Formatted(lines)),
-        None => attribute,
+    })
+}
+
+/// The item that `write` writes as text, as its placeholder, when this thread writes items as
+/// text and `write` knows the item's layout (see [`text`]); `None` leaves it to tokens.
+fn text_item(write: impl FnOnce() -> Option<String>) -> Option<TokenStream> {
+    if !ITEMS_AS_TEXT.with(std::cell::Cell::get) {
+        return None;
     }
+    write().map(SetAside::item)
 }
 
 fn ident(name: &str) -> Ident {

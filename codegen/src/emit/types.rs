@@ -1,8 +1,11 @@
 //! Structs: objects and params, their fields' serde attributes, the serde directions each
 //! side needs, constructors, redacting `Debug`, and `HasId` for objects with an id.
 
+use super::enums::encode_head;
+use super::text::{self, string_literal};
 use super::{
-    Context, DeriveGate, TypeItems, doc_attrs, ident, prerendered_field_attribute, runtime,
+    Context, DeriveGate, TypeItems, doc_attrs, formatted_field_attribute, ident,
+    prerendered_field_attribute, runtime, text_item,
 };
 use crate::ir::{DebugImpl, Direction, Field, HasId, StructDef, TypeDef, TypeRef, Validation};
 use proc_macro2::TokenStream;
@@ -18,11 +21,14 @@ impl Context<'_> {
     ) -> TypeItems {
         let facts = &def.facts;
         let name = ident(&def.name);
-        let doc = doc_attrs(&def.doc);
-        let fields = body.fields.iter().enumerate().map(|(index, field)| {
-            let is_file = facts.file_fields.contains(&index);
-            self.emit_field(field, body.direction, is_file, derives)
-        });
+        let as_text = text_item(|| self.struct_text(def, body, derives));
+        let doc = || doc_attrs(&def.doc);
+        let fields = || {
+            body.fields.iter().enumerate().map(|(index, field)| {
+                let is_file = facts.file_fields.contains(&index);
+                self.emit_field(field, body.direction, is_file, derives)
+            })
+        };
         let debug = match facts.debug {
             DebugImpl::Derived => Some(quote! { Debug, }),
             DebugImpl::Redacted => None,
@@ -40,15 +46,18 @@ impl Context<'_> {
                     || quote! { #[cfg_attr(feature = #deserialize, serde(deny_unknown_fields))] },
                 );
                 impls.push(emit_encode_struct(def, body));
-                quote! {
-                    #doc
-                    #[derive(Clone, #debug #default PartialEq)]
-                    #serde
-                    #deny
-                    pub struct #name {
-                        #(#fields)*
+                as_text.unwrap_or_else(|| {
+                    let (doc, fields) = (doc(), fields());
+                    quote! {
+                        #doc
+                        #[derive(Clone, #debug #default PartialEq)]
+                        #serde
+                        #deny
+                        pub struct #name {
+                            #(#fields)*
+                        }
                     }
-                }
+                })
             }
             // A response struct is read by the runtime's decoder (`decode_object!`, which also
             // gives it `Deserialize` with that feature), which compiles to much less than
@@ -58,15 +67,18 @@ impl Context<'_> {
                 let partial_eq = derives.partial_eq();
                 let serialize = derives.serialize();
                 impls.push(emit_decode_object(def, body));
-                quote! {
-                    #doc
-                    #derive
-                    #partial_eq
-                    #[cfg_attr(#serialize, derive(serde::Serialize))]
-                    pub struct #name {
-                        #(#fields)*
+                as_text.unwrap_or_else(|| {
+                    let (doc, fields) = (doc(), fields());
+                    quote! {
+                        #doc
+                        #derive
+                        #partial_eq
+                        #[cfg_attr(#serialize, derive(serde::Serialize))]
+                        pub struct #name {
+                            #(#fields)*
+                        }
                     }
-                }
+                })
             }
         };
         if let Some(arguments) = &facts.constructor {
@@ -97,42 +109,70 @@ impl Context<'_> {
         let name = ident(&field.rust_name);
         let doc = doc_attrs(&field.doc);
         let ty = self.field_type(field);
-        let mut attributes = Vec::new();
-        if field.rust_name != field.wire_name {
-            let wire = &field.wire_name;
-            attributes.push(quote! { rename = #wire });
-        }
-        let serde = match direction {
-            // Files travel as parts of their own, not through the serializer that writes the
-            // other fields (see `crate::multipart`). Absent optional fields are omitted on
-            // the wire.
-            Direction::Request => {
-                if is_file {
-                    attributes.push(quote! { skip });
-                } else if field.optional {
-                    attributes.push(quote! { default, skip_serializing_if = "Option::is_none" });
-                }
-                (!attributes.is_empty())
-                    .then(|| request_serde_attribute(&quote! { #(#attributes),* }))
-            }
-            // These attributes are only for the derived `Serialize` (see `emit_struct`). A
-            // nullable field keeps its explicit `null`, so that a decoded object
-            // re-serializes without losing the field.
-            Direction::Response => {
-                if field.optional && !field.nullable {
-                    attributes.push(quote! { skip_serializing_if = "Option::is_none" });
-                }
-                let serialize = derives.serialize();
-                (!attributes.is_empty())
-                    .then(|| quote! { #[cfg_attr(#serialize, serde(#(#attributes),*))] })
-            }
-        };
-        let serde = serde.map(prerendered_field_attribute);
+        let serde = field_serde_attribute(field, direction, is_file, derives)
+            .map(prerendered_field_attribute);
         quote! {
             #doc
             #serde
             pub #name: #ty,
         }
+    }
+
+    /// The struct's definition as text (see [`text`]).
+    fn struct_text(
+        &self,
+        def: &TypeDef,
+        body: &StructDef,
+        derives: DeriveGate<'_>,
+    ) -> Option<String> {
+        // prettyplease writes a struct without fields on one line.
+        if body.fields.is_empty() {
+            return None;
+        }
+        let facts = &def.facts;
+        let mut traits = String::from("Clone");
+        if facts.debug == DebugImpl::Derived {
+            traits.push_str(", Debug");
+        }
+        if facts.default {
+            traits.push_str(", Default");
+        }
+        let mut item = text::Item::new();
+        item.docs(0, &def.doc);
+        match body.direction {
+            Direction::Request => {
+                item.line(0, &["#[derive(", &traits, ", PartialEq)]"]);
+                request_serde_derives_text(&mut item);
+                if body.deny_unknown_fields {
+                    let deserialize = runtime::DESERIALIZE_FEATURE;
+                    item.cfg_attr(
+                        0,
+                        &format!("feature = \"{deserialize}\""),
+                        "serde(deny_unknown_fields)",
+                    );
+                }
+            }
+            Direction::Response => {
+                derives.derive_text(&mut item, &traits)?;
+                let partial_eq = derives.with_feature_text(runtime::PARTIAL_EQ_FEATURE)?;
+                item.cfg_attr(0, &partial_eq, "derive(PartialEq)");
+                let serialize = derives.with_feature_text(runtime::SERIALIZE_FEATURE)?;
+                item.cfg_attr(0, &serialize, "derive(serde::Serialize)");
+            }
+        }
+        item.line(0, &["pub struct ", &def.name, " {"]);
+        for (index, field) in body.fields.iter().enumerate() {
+            item.docs(4, &field.doc);
+            let is_file = facts.file_fields.contains(&index);
+            if let Some(attribute) = field_serde_attribute(field, body.direction, is_file, derives)
+            {
+                item.formatted(4, &formatted_field_attribute(&attribute)?);
+            }
+            let ty = text::type_text(self.field_type(field))?;
+            item.line(4, &["pub ", &field.rust_name, ": ", &ty, ","]);
+        }
+        item.line(0, &["}"]);
+        item.finish()
     }
 
     /// A field's type: `Option<...>` when it may be absent or null.
@@ -203,6 +243,67 @@ pub(super) fn request_serde_derives() -> TokenStream {
     }
 }
 
+/// A field's serde attribute, if it needs one.
+fn field_serde_attribute(
+    field: &Field,
+    direction: Direction,
+    is_file: bool,
+    derives: DeriveGate<'_>,
+) -> Option<TokenStream> {
+    let mut attributes = Vec::new();
+    if field.rust_name != field.wire_name {
+        let wire = &field.wire_name;
+        attributes.push(quote! { rename = #wire });
+    }
+    match direction {
+        // Files travel as parts of their own, not through the serializer that writes the
+        // other fields (see `crate::multipart`). Absent optional fields are omitted on the
+        // wire.
+        Direction::Request => {
+            if is_file {
+                attributes.push(quote! { skip });
+            } else if field.optional {
+                attributes.push(quote! { default, skip_serializing_if = "Option::is_none" });
+            }
+            (!attributes.is_empty()).then(|| request_serde_attribute(&quote! { #(#attributes),* }))
+        }
+        // These attributes are only for the derived `Serialize` (see `emit_struct`). A
+        // nullable field keeps its explicit `null`, so that a decoded object re-serializes
+        // without losing the field.
+        Direction::Response => {
+            if field.optional && !field.nullable {
+                attributes.push(quote! { skip_serializing_if = "Option::is_none" });
+            }
+            let serialize = derives.serialize();
+            (!attributes.is_empty())
+                .then(|| quote! { #[cfg_attr(#serialize, serde(#(#attributes),*))] })
+        }
+    }
+}
+
+/// [`request_serde_derives`] as text lines (see [`text`]).
+pub(super) fn request_serde_derives_text(item: &mut text::Item) {
+    let serialize = runtime::SERIALIZE_FEATURE;
+    let deserialize = runtime::DESERIALIZE_FEATURE;
+    item.cfg_attr(
+        0,
+        &format!("feature = \"{serialize}\""),
+        "derive(serde::Serialize)",
+    );
+    item.cfg_attr(
+        0,
+        &format!("feature = \"{deserialize}\""),
+        "derive(serde::Deserialize)",
+    );
+}
+
+/// The predicate of [`request_serde_attribute`] as text.
+pub(super) fn request_serde_predicate_text() -> String {
+    let serialize = runtime::SERIALIZE_FEATURE;
+    let deserialize = runtime::DESERIALIZE_FEATURE;
+    format!("any(feature = \"{serialize}\", feature = \"{deserialize}\")")
+}
+
 /// `#[serde(attributes)]` on a request type or its fields, present whenever one of its serde
 /// derives is (an attribute without its derive does not compile).
 pub(super) fn request_serde_attribute(attributes: &TokenStream) -> TokenStream {
@@ -217,20 +318,25 @@ pub(super) fn request_serde_attribute(attributes: &TokenStream) -> TokenStream {
 /// the whole impl is one call. File fields are left out: they travel as parts of their own
 /// (see `crate::multipart`).
 fn emit_encode_struct(def: &TypeDef, body: &StructDef) -> TokenStream {
+    let encoded = || {
+        body.fields
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !def.facts.file_fields.contains(index))
+            .map(|(_, field)| field)
+    };
+    if let Some(item) = text_item(|| encode_struct_text(&def.name, encoded())) {
+        return item;
+    }
     let name = ident(&def.name);
     let encode = runtime::form_encode();
     let encoder = runtime::form_encoder();
     let form_error = runtime::form_error();
-    let fields = body
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| !def.facts.file_fields.contains(index))
-        .map(|(_, field)| {
-            let field_ident = ident(&field.rust_name);
-            let wire = &field.wire_name;
-            quote! { (#wire, &self.#field_ident) }
-        });
+    let fields = encoded().map(|field| {
+        let field_ident = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        quote! { (#wire, &self.#field_ident) }
+    });
     quote! {
         impl #encode for #name {
             fn encode(&self, form: &mut #encoder) -> Result<(), #form_error> {
@@ -238,6 +344,41 @@ fn emit_encode_struct(def: &TypeDef, body: &StructDef) -> TokenStream {
             }
         }
     }
+}
+
+/// [`emit_encode_struct`]'s impl as text (see [`text`]): the array of fields on the line of
+/// the call when it fits, otherwise one field a line.
+fn encode_struct_text<'a>(name: &str, fields: impl Iterator<Item = &'a Field>) -> Option<String> {
+    let entries = fields
+        .map(|field| {
+            let wire = string_literal(&field.wire_name)?;
+            Some(format!("({wire}, &self.{})", field.rust_name))
+        })
+        .collect::<Option<Vec<String>>>()?;
+    let mut item = text::Item::new();
+    encode_head(&mut item, name);
+    let array = format!("&[{}]", entries.join(", "));
+    // `form.fields(` and `)` around the array on one line, or the array (and its comma) on
+    // a line of its own, or broken too.
+    let whole = 8 + "form.fields(".len() + array.len() + 1;
+    let array_line = 12 + array.len() + 1;
+    if whole <= text::SURE_FIT {
+        item.line(8, &["form.fields(", &array, ")"]);
+    } else if array_line < text::SURE_BREAK {
+        // The array may fit on a line of its own; that layout is left to prettyplease.
+        return None;
+    } else {
+        item.line(8, &["form.fields("]);
+        item.line(12, &["&["]);
+        for entry in &entries {
+            item.line(16, &[entry, ","]);
+        }
+        item.line(12, &["],"]);
+        item.line(8, &[")"]);
+    }
+    item.line(4, &["}"]);
+    item.line(0, &["}"]);
+    item.finish()
 }
 
 /// The decoder and `Deserialize` for a response struct, through the runtime's

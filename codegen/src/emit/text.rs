@@ -1,0 +1,197 @@
+//! Items written as text: the repetitive top-level items of the types folders (`as_str`,
+//! `FromStr`, `Encode`, `Validate`, which are half the generated functions, enum and struct
+//! definitions, deprecated names) printed here exactly as prettyplease prints their tokens, so
+//! that rendering does not parse and lay them out again (syn's parse was the largest part of
+//! generation). Only the layouts below are written; an item with a line near prettyplease's
+//! margin, where its choice of layout would need its own algorithm, is left as tokens for
+//! prettyplease (each function returns `None`). `tests/text_items.rs` renders every item both
+//! ways and compares.
+
+use proc_macro2::{TokenStream, TokenTree};
+
+/// The longest line prettyplease keeps whole: it breaks a line that would pass column 89.
+/// Lines of this length or one or two more are left to prettyplease (see [`Item::call`]).
+pub(super) const SURE_FIT: usize = 88;
+/// The shortest line that prettyplease surely breaks.
+pub(super) const SURE_BREAK: usize = 91;
+
+/// A top-level item's text as it is written, with whether every line is one whose layout this
+/// module knows.
+pub(super) struct Item {
+    text: String,
+    known: bool,
+}
+
+impl Item {
+    pub(super) fn new() -> Item {
+        Item {
+            text: String::with_capacity(512),
+            known: true,
+        }
+    }
+
+    /// One line at `indent` columns, made of `parts`; a line too long to be sure prettyplease
+    /// keeps it whole makes the item unknown.
+    pub(super) fn line(&mut self, indent: usize, parts: &[&str]) {
+        let length: usize = indent + parts.iter().map(|part| part.len()).sum::<usize>();
+        if length > SURE_FIT {
+            self.known = false;
+        }
+        self.text.extend(std::iter::repeat_n(' ', indent));
+        for part in parts {
+            self.text.push_str(part);
+        }
+        self.text.push('\n');
+    }
+
+    /// A doc line, which prettyplease prints whole however long it is.
+    pub(super) fn doc(&mut self, indent: usize, line: &str) {
+        self.text.extend(std::iter::repeat_n(' ', indent));
+        self.text.push_str(line);
+        self.text.push('\n');
+    }
+
+    /// A doc as `///` lines at `indent` (0 or 4).
+    pub(super) fn docs(&mut self, indent: usize, doc: &crate::ir::Doc) {
+        if let Some(text) = &doc.0 {
+            super::push_doc_lines(&mut self.text, &"    "[..indent.min(4)], text);
+        }
+    }
+
+    /// Lines prettyplease printed already, each without the `indent` they go at; an empty
+    /// line stays empty.
+    pub(super) fn formatted(&mut self, indent: usize, lines: &str) {
+        for line in lines.lines() {
+            if !line.is_empty() {
+                self.text.extend(std::iter::repeat_n(' ', indent));
+                self.text.push_str(line);
+            }
+            self.text.push('\n');
+        }
+    }
+
+    /// `#[cfg_attr(predicate, inner)]` at `indent` (see [`Item::attribute`]).
+    pub(super) fn cfg_attr(&mut self, indent: usize, predicate: &str, inner: &str) {
+        self.attribute(indent, "cfg_attr", &[predicate, inner]);
+    }
+
+    /// `#[name(arguments)]` at `indent`: on one line when it fits, otherwise one argument a
+    /// line, with commas between them (none after the last).
+    pub(super) fn attribute(&mut self, indent: usize, name: &str, arguments: &[&str]) {
+        let joined: usize = arguments.iter().map(|argument| argument.len() + 2).sum();
+        let one_line = indent + 2 + name.len() + 1 + joined.saturating_sub(2) + 2;
+        if one_line <= SURE_FIT {
+            self.line(indent, &["#[", name, "(", &arguments.join(", "), ")]"]);
+        } else if one_line >= SURE_BREAK {
+            self.line(indent, &["#[", name, "("]);
+            for (index, argument) in arguments.iter().enumerate() {
+                let comma = if index + 1 < arguments.len() { "," } else { "" };
+                self.line(indent + 4, &[argument, comma]);
+            }
+            self.line(indent, &[")]"]);
+        } else {
+            self.known = false;
+        }
+    }
+
+    /// A call `head(arguments)` followed by `tail`: on one line when it fits, otherwise one
+    /// argument a line, each with a comma, and the closing parenthesis on its own line.
+    pub(super) fn call(&mut self, indent: usize, head: &str, arguments: &[&str], tail: &str) {
+        let joined: usize = arguments.iter().map(|argument| argument.len() + 2).sum();
+        let one_line = indent + head.len() + 1 + joined.saturating_sub(2) + 1 + tail.len();
+        if one_line <= SURE_FIT {
+            let mut line = String::with_capacity(one_line);
+            line.push_str(head);
+            line.push('(');
+            line.push_str(&arguments.join(", "));
+            line.push(')');
+            line.push_str(tail);
+            self.line(indent, &[&line]);
+        } else if one_line >= SURE_BREAK {
+            self.line(indent, &[head, "("]);
+            for argument in arguments {
+                self.line(indent + 4, &[argument, ","]);
+            }
+            self.line(indent, &[")", tail]);
+        } else {
+            self.known = false;
+        }
+    }
+
+    /// A match arm `pattern => value,`, whose value prettyplease moves into a block on the
+    /// next line when the arm does not fit.
+    pub(super) fn arm(&mut self, indent: usize, pattern: &str, value: &str) {
+        let one_line = indent + pattern.len() + 4 + value.len() + 1;
+        if one_line <= SURE_FIT {
+            self.line(indent, &[pattern, " => ", value, ","]);
+        } else if one_line >= SURE_BREAK {
+            self.line(indent, &[pattern, " => {"]);
+            self.line(indent + 4, &[value]);
+            self.line(indent, &["}"]);
+        } else {
+            self.known = false;
+        }
+    }
+
+    /// Adds the lines of `other` after these.
+    pub(super) fn append(&mut self, other: Item) {
+        self.known &= other.known;
+        self.text.push_str(&other.text);
+    }
+
+    /// The text, when every line of it is one whose layout is known.
+    pub(super) fn finish(self) -> Option<String> {
+        self.known.then_some(self.text)
+    }
+}
+
+/// A string literal as `quote!` writes a `&str`, for the strings that need no escape (the
+/// others are left to tokens).
+pub(super) fn string_literal(value: &str) -> Option<String> {
+    value
+        .bytes()
+        .all(|byte| (b' '..=b'~').contains(&byte) && byte != b'"' && byte != b'\\')
+        .then(|| format!("\"{value}\""))
+}
+
+/// A path's tokens (`crate::form::Encode`) as prettyplease prints them.
+pub(super) fn path_text(tokens: TokenStream) -> String {
+    let mut text = String::new();
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => text.push_str(&ident.to_string()),
+            TokenTree::Punct(punct) => text.push(punct.as_char()),
+            TokenTree::Group(_) | TokenTree::Literal(_) => {}
+        }
+    }
+    text
+}
+
+/// A type's tokens (`Option<crate::Expandable<super::customer::Customer>>`) as prettyplease
+/// prints them on one line; `None` for tokens other than paths and generic arguments.
+pub(super) fn type_text(tokens: TokenStream) -> Option<String> {
+    let mut text = String::new();
+    let mut after_ident = false;
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => {
+                // Two words in a row (`impl Trait`, `dyn Trait`) are laid out otherwise.
+                if after_ident {
+                    return None;
+                }
+                text.push_str(&ident.to_string());
+                after_ident = true;
+            }
+            TokenTree::Punct(punct) => {
+                match punct.as_char() {
+                    ',' => text.push_str(", "),
+                    character @ (':' | '<' | '>') => text.push(character),
+                    _ => return None,
+                }
+                after_ident = false;
+            }
+            TokenTree::Group(_) | TokenTree::Literal(_) => return None,
+        }
+    }
+    Some(text)
+}
