@@ -95,63 +95,27 @@ impl RuntimeLibrary {
         }
     }
 
-    /// The crate's modules (`src/<name>.rs`), which the generated crate re-exports by name.
-    pub fn modules(self) -> &'static [RuntimeModule] {
+    /// The names of the crate's modules (`src/<name>.rs`), in the order its `lib.rs` declares
+    /// them: the generated crates re-export or wrap them under the same names, so generated
+    /// modules must not take them.
+    pub fn modules(self) -> &'static [&'static str] {
         match self {
-            RuntimeLibrary::Json => JSON_MODULES,
-            RuntimeLibrary::Form => FORM_MODULES,
-            RuntimeLibrary::Client => CLIENT_MODULES,
+            RuntimeLibrary::Json => &["decode", "types"],
+            RuntimeLibrary::Form => &["form", "multipart", "pagination", "types", "validate"],
+            RuntimeLibrary::Client => &[
+                "blocking",
+                "client",
+                "error",
+                "multipart",
+                "options",
+                "pagination",
+                "random",
+                "retry",
+                "webhook",
+            ],
         }
     }
 }
-
-/// One module of the hand-written runtime (`<crate folder>/src/<name>.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuntimeModule {
-    pub name: &'static str,
-    /// Declared `pub mod` (part of the SDK's API) rather than `mod`.
-    pub public: bool,
-    /// The Cargo feature the module is compiled under, if any.
-    pub feature: Option<&'static str>,
-}
-
-const fn module(name: &'static str, public: bool) -> RuntimeModule {
-    RuntimeModule {
-        name,
-        public,
-        feature: None,
-    }
-}
-
-/// The JSON runtime's modules, in the order `runtime/json/src/lib.rs` declares them.
-pub const JSON_MODULES: &[RuntimeModule] = &[module("decode", true), module("types", true)];
-
-/// The form runtime's modules, in the order `runtime/form/src/lib.rs` declares them.
-pub const FORM_MODULES: &[RuntimeModule] = &[
-    module("form", true),
-    module("multipart", true),
-    module("pagination", true),
-    module("types", true),
-    module("validate", true),
-];
-
-/// The client runtime's modules, in the order `runtime/client/src/lib.rs` declares them; the
-/// SDK's crate re-exports or wraps the public ones under the same names.
-pub const CLIENT_MODULES: &[RuntimeModule] = &[
-    RuntimeModule {
-        name: "blocking",
-        public: true,
-        feature: Some("blocking"),
-    },
-    module("client", true),
-    module("error", true),
-    module("multipart", true),
-    module("options", false),
-    module("pagination", true),
-    module("random", false),
-    module("retry", false),
-    module("webhook", true),
-];
 
 /// The crates the runtime and the generated code name by path; a module of the same name at
 /// the crate root would make those paths ambiguous.
@@ -179,11 +143,9 @@ const CRATES: &[&str] = &[
 /// `shared_runtime` is kept free for the runtime's future use, and `resources` is the generated
 /// module of resource-style handles.
 pub fn is_taken_module_name(name: &str) -> bool {
-    JSON_MODULES
+    RuntimeLibrary::ALL
         .iter()
-        .chain(FORM_MODULES)
-        .chain(CLIENT_MODULES)
-        .any(|module| module.name == name)
+        .any(|library| library.modules().contains(&name))
         || CRATES.contains(&name)
         || name == "shared_runtime"
         || name == "resources"

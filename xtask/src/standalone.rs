@@ -68,14 +68,19 @@ pub fn write_standalone(root: &Path, request: &Standalone<'_>) -> Result<Report>
             path: manifest.clone(),
             contents: runtime_manifest(root, &manifest)?,
         });
-        let sources = std::iter::once("lib".to_owned()).chain(
-            library
-                .modules()
-                .iter()
-                .map(|module| module.name.to_owned()),
-        );
+        // Every source file of the crate, whatever its `lib.rs` declares, in name order.
+        let src = format!("{folder}src");
+        let mut sources: Vec<String> = fs::read_dir(root.join(&src))
+            .with_context(|| format!("cannot read {src}"))?
+            .map(|entry| {
+                let entry = entry.with_context(|| format!("cannot read {src}"))?;
+                Ok(entry.file_name().to_string_lossy().into_owned())
+            })
+            .collect::<Result<_>>()?;
+        sources.retain(|name| name.ends_with(".rs"));
+        sources.sort();
         for name in sources {
-            let source = format!("{folder}src/{name}.rs");
+            let source = format!("{src}/{name}");
             let contents = fs::read_to_string(root.join(&source))
                 .with_context(|| format!("cannot read {source}"))?;
             files.push(GeneratedFile {

@@ -192,3 +192,27 @@ fn the_shapes_crates_have_the_sdk_dependencies() {
          crates as the shapes crates"
     );
 }
+
+/// The generator keeps generated modules off the runtime's module names (they are re-exported
+/// under those names), so each runtime crate's list must be what its `lib.rs` declares.
+#[test]
+fn the_runtime_module_lists_match_the_runtime_crates() {
+    let root = workspace_root();
+    for library in stripe_codegen::runtime::RuntimeLibrary::ALL {
+        let file = format!("{}src/lib.rs", library.folder());
+        let text = fs::read_to_string(root.join(&file)).expect("the runtime's lib.rs");
+        let declared: Vec<&str> = text
+            .lines()
+            .filter_map(|line| {
+                let line = line.trim();
+                let line = line.strip_prefix("pub ").unwrap_or(line);
+                line.strip_prefix("mod ")?.strip_suffix(';')
+            })
+            .collect();
+        assert_eq!(
+            declared,
+            library.modules(),
+            "{file}: update stripe_codegen::runtime::RuntimeLibrary::modules"
+        );
+    }
+}
