@@ -98,29 +98,40 @@ impl Context<'_> {
     /// [`Context::check`] as text: the function a check calls, and its last argument (the
     /// maximum length) if it has one.
     fn check_text(&self, ty: &TypeRef) -> Option<(String, Option<String>)> {
-        match ty {
-            TypeRef::String {
-                max_length: Some(max),
-            } => Some((
+        Some(match self.check_kind(ty)? {
+            Check::MaxLength(max) => (
                 format!(
                     "{}::check_max_length",
                     text::path_text(runtime::max_length_trait())
                 ),
                 Some(max.to_string()),
-            )),
+            ),
+            Check::Nested => (
+                format!(
+                    "{}::validate_at",
+                    text::path_text(runtime::validate_trait())
+                ),
+                None,
+            ),
+        })
+    }
+
+    /// What a value of `ty` is checked for, if anything can be wrong with it: the one decision
+    /// that [`Context::check`] writes as tokens and [`Context::check_text`] as text. Options,
+    /// lists, maps and unsettable values are looked through by the runtime's traits, so one
+    /// call checks any of them.
+    fn check_kind(&self, ty: &TypeRef) -> Option<Check> {
+        match ty {
+            TypeRef::String {
+                max_length: Some(max),
+            } => Some(Check::MaxLength(*max)),
             TypeRef::Array(item) | TypeRef::Map(item) | TypeRef::Unsettable(item) => {
-                self.check_text(item)
+                self.check_kind(item)
             }
             TypeRef::Named(id) | TypeRef::Boxed(id) => {
                 match self.api.type_def(*id).facts.validation {
                     Validation::None => None,
-                    Validation::Trait | Validation::TraitAndInherent => Some((
-                        format!(
-                            "{}::validate_at",
-                            text::path_text(runtime::validate_trait())
-                        ),
-                        None,
-                    )),
+                    Validation::Trait | Validation::TraitAndInherent => Some(Check::Nested),
                 }
             }
             TypeRef::Expandable(_)
@@ -169,42 +180,19 @@ impl Context<'_> {
     }
 
     /// The check of `value` (an expression of type `&ty`) at `path` (a `&FieldPath`), or
-    /// `None` when nothing can be wrong with a `ty`. Options, lists, maps and unsettable values
-    /// are looked through by the runtime's traits, so one call checks any of them.
+    /// `None` when nothing can be wrong with a `ty` (see [`Context::check_kind`]).
     fn check(&self, ty: &TypeRef, value: TokenStream, path: TokenStream) -> Option<TokenStream> {
-        match ty {
-            TypeRef::String {
-                max_length: Some(max),
-            } => {
-                let max = Literal::usize_unsuffixed(*max);
+        Some(match self.check_kind(ty)? {
+            Check::MaxLength(max) => {
+                let max = Literal::usize_unsuffixed(max);
                 let max_length_trait = runtime::max_length_trait();
-                Some(
-                    quote! { #max_length_trait::check_max_length(#value, #path, violations, #max); },
-                )
+                quote! { #max_length_trait::check_max_length(#value, #path, violations, #max); }
             }
-            TypeRef::Array(item) | TypeRef::Map(item) | TypeRef::Unsettable(item) => {
-                self.check(item, value, path)
+            Check::Nested => {
+                let validate_trait = runtime::validate_trait();
+                quote! { #validate_trait::validate_at(#value, #path, violations); }
             }
-            TypeRef::Named(id) | TypeRef::Boxed(id) => {
-                match self.api.type_def(*id).facts.validation {
-                    Validation::None => None,
-                    Validation::Trait | Validation::TraitAndInherent => {
-                        let validate_trait = runtime::validate_trait();
-                        Some(quote! { #validate_trait::validate_at(#value, #path, violations); })
-                    }
-                }
-            }
-            TypeRef::Expandable(_)
-            | TypeRef::List(_)
-            | TypeRef::SearchResult(_)
-            | TypeRef::File
-            | TypeRef::String { max_length: None }
-            | TypeRef::Integer { .. }
-            | TypeRef::Number
-            | TypeRef::Boolean
-            | TypeRef::Json
-            | TypeRef::RangeQuery => None,
-        }
+        })
     }
 }
 
@@ -245,4 +233,12 @@ fn inherent_validate_text(name: &str) -> Option<String> {
     item.line(4, &["}"]);
     item.line(0, &["}"]);
     item.finish()
+}
+
+/// What a field's value is checked for (see [`Context::check_kind`]).
+enum Check {
+    /// A string's length against the spec's `maxLength`.
+    MaxLength(usize),
+    /// A params type of its own, checked by its `Validate` impl.
+    Nested,
 }
