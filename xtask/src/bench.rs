@@ -653,7 +653,7 @@ fn print_table(results: &[(&Build, Measured)], profile: Profile) {
     }
     println!();
     println!(
-        "| the SDK's crates, each rustc run timed | `stripe-sdk-types` | `stripe-sdk-params` | `stripe-sdk` | first start to last end | CPU of the three |"
+        "| the SDK's crates, each rustc run timed | `stripe-sdk-types` | `stripe-sdk-params` | `stripe-sdk` | first start to last end | CPU of all the SDK's crates (runtime included) |"
     );
     println!("| --- | --- | --- | --- | --- | --- |");
     for (build, measured) in results {
