@@ -171,7 +171,7 @@ pub fn generate(
                 file_name.clone(),
                 quote! {
                     #![doc = #doc]
-                    use crate::table::{Action, BodyKind, OperationDef};
+                    use stripe_sdk_fake_engine::{Action, BodyKind, OperationDef};
                     pub(crate) const OPERATIONS: &[OperationDef] = &[#(#entries),*];
                 },
             ),
@@ -226,9 +226,9 @@ pub fn generate(
                 pub(crate) const ID_PREFIXES: &[(&str, &str)] = &[#(#prefix_entries),*];
 
                 /// The operations of every enabled family.
-                pub(crate) fn operations() -> Vec<&'static [crate::table::OperationDef]> {
+                pub(crate) fn operations() -> Vec<&'static [stripe_sdk_fake_engine::OperationDef]> {
                     #[allow(unused_mut, reason = "no family may be enabled")]
-                    let mut all: Vec<&'static [crate::table::OperationDef]> = Vec::new();
+                    let mut all: Vec<&'static [stripe_sdk_fake_engine::OperationDef]> = Vec::new();
                     #(#pushes)*
                     all
                 }

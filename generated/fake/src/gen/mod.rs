@@ -28,9 +28,9 @@ pub(crate) const ID_PREFIXES: &[(&str, &str)] = &[
     ("webhook_endpoint", "we"),
 ];
 /// The operations of every enabled family.
-pub(crate) fn operations() -> Vec<&'static [crate::table::OperationDef]> {
+pub(crate) fn operations() -> Vec<&'static [stripe_sdk_fake_engine::OperationDef]> {
     #[allow(unused_mut, reason = "no family may be enabled")]
-    let mut all: Vec<&'static [crate::table::OperationDef]> = Vec::new();
+    let mut all: Vec<&'static [stripe_sdk_fake_engine::OperationDef]> = Vec::new();
     all.push(terminal_connection_token::OPERATIONS);
     all.push(terminal_reader::OPERATIONS);
     all

@@ -321,7 +321,10 @@ fn paid_intent(session: &Value, builder: &mut Builder<'_>) -> Option<(&'static s
     let mut intent = builder.object(&json!({"$ref": "payment_intent"}));
     let id = text(&intent, "id").to_owned();
     let secret = format!("{id}_secret_{}", builder.ids.token(25));
-    let payment_method = builder.ids.id(&crate::objects::id_prefix("payment_method"));
+    let payment_method = builder.ids.id(&crate::objects::id_prefix(
+        builder.table.id_prefixes,
+        "payment_method",
+    ));
     for (name, value) in [
         ("amount", json!(amount)),
         ("amount_received", json!(amount)),

@@ -23,7 +23,7 @@ pub enum FakeError {
     NotLoopback(SocketAddr),
     /// The client for the fake could not be built (an API key the SDK refuses).
     #[error("cannot build a client for the fake: {0}")]
-    Client(#[from] stripe_sdk::Error),
+    Client(#[from] stripe_sdk_client::Error),
     /// The fixtures could not be read or are not Stripe's `fixtures3.json` shape.
     #[error("cannot use the fixtures: {0}")]
     Fixtures(String),

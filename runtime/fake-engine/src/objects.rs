@@ -59,11 +59,11 @@ impl Ids {
 /// The id prefix of `resource`'s objects: the one the generator read from the spec's examples
 /// or Stripe's fixtures (`ID_PREFIXES`), otherwise the initials of its name's words
 /// (`issuing.cardholder` -> `ic`, where no example or fixture shows its ids), or its first four letters where that is one letter.
-pub(crate) fn id_prefix(resource: &str) -> String {
-    let known = crate::r#gen::ID_PREFIXES
+pub(crate) fn id_prefix(id_prefixes: &[(&str, &'static str)], resource: &str) -> String {
+    let known = id_prefixes
         .binary_search_by(|(name, _)| (*name).cmp(resource))
         .ok()
-        .and_then(|index| crate::r#gen::ID_PREFIXES.get(index));
+        .and_then(|index| id_prefixes.get(index));
     if let Some((_, prefix)) = known {
         return (*prefix).to_owned();
     }
@@ -143,7 +143,10 @@ impl Builder<'_> {
             .and_then(|fixture| fixture.get("id"))
             .and_then(Value::as_str)
             .and_then(prefix_of)
-            .map_or_else(|| id_prefix(resource), str::to_owned)
+            .map_or_else(
+                || id_prefix(self.table.id_prefixes, resource),
+                str::to_owned,
+            )
     }
 
     /// A new object of `schema` (usually a `{"$ref": name}`), with a fresh id and `created`
@@ -531,16 +534,25 @@ mod tests {
         set_id(fields, "ch_123".to_owned());
         assert_eq!(object["id"], "ch_123");
         assert_eq!(object["refunds"]["url"], "/v1/charges/ch_123/refunds");
-        assert_eq!(object["description"], "ch_fixture stays where it is not a URL");
+        assert_eq!(
+            object["description"],
+            "ch_fixture stays where it is not a URL"
+        );
     }
 
     #[test]
     fn prefixes_come_from_fixtures_or_the_name() {
         assert_eq!(prefix_of("cs_test_a1b2"), Some("cs_test"));
         assert_eq!(prefix_of("cus_Oaxlz8kB0PJWGa"), Some("cus"));
-        // The checked-in spec shows a reader's id in an example; the rest have no id shown.
-        assert_eq!(id_prefix("terminal.reader"), "tmr");
-        assert_eq!(id_prefix("widget.gizmo_part"), "wgp");
-        assert_eq!(id_prefix("payment_method"), "pm");
+        // The checked-in spec's generated table: it shows a reader's id in an example; the
+        // rest have no id shown.
+        const ID_PREFIXES: &[(&str, &str)] = &[
+            ("event", "evt"),
+            ("terminal.reader", "tmr"),
+            ("webhook_endpoint", "we"),
+        ];
+        assert_eq!(id_prefix(ID_PREFIXES, "terminal.reader"), "tmr");
+        assert_eq!(id_prefix(ID_PREFIXES, "widget.gizmo_part"), "wgp");
+        assert_eq!(id_prefix(ID_PREFIXES, "payment_method"), "pm");
     }
 }

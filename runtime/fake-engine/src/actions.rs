@@ -526,7 +526,7 @@ fn check_webhook_url(route: &Route, params: &Value) -> Option<(u16, Value)> {
         return None;
     }
     let url = params.get("url").and_then(Value::as_str)?;
-    let fine = stripe_sdk::reqwest::Url::parse(url)
+    let fine = reqwest::Url::parse(url)
         .is_ok_and(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.has_host());
     (!fine).then(|| {
         (

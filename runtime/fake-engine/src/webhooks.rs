@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use stripe_sdk::reqwest;
 use tokio::task::{Id, JoinSet};
 
 /// How long one attempt may take before it counts as failed (the endpoint is treated as
@@ -153,8 +152,8 @@ mod tests {
             hex.chars()
                 .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
         );
-        let sdk = stripe_sdk::Webhook::generate_test_header(
-            "{\"id\":\"evt_1\"}",
+        let sdk = stripe_sdk_client::webhook::generate_test_header(
+            b"{\"id\":\"evt_1\"}",
             "whsec_test",
             1_700_000_000,
         );

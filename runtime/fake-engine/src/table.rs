@@ -131,6 +131,9 @@ pub(crate) struct Table {
     schemas: HashMap<&'static str, LazySchema>,
     /// By operation id, its index in `routes`.
     by_id: HashMap<&'static str, usize>,
+    /// The id prefix of each resource whose ids the spec's examples or Stripe's fixtures show,
+    /// sorted by resource (the generated `ID_PREFIXES`); see [`Table::with_id_prefixes`].
+    pub id_prefixes: &'static [(&'static str, &'static str)],
 }
 
 impl Table {
@@ -205,7 +208,19 @@ impl Table {
             by_shape,
             schemas,
             by_id,
+            id_prefixes: &[],
         }
+    }
+
+    /// The table with the generated API's id prefixes (sorted by resource), which new objects'
+    /// ids and events' names are made from; without them every prefix is made from the
+    /// resource's name.
+    pub fn with_id_prefixes(
+        mut self,
+        id_prefixes: &'static [(&'static str, &'static str)],
+    ) -> Table {
+        self.id_prefixes = id_prefixes;
+        self
     }
 
     /// The route for `method` and `path` (without the query), with its path parameters'

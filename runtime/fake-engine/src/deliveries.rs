@@ -435,7 +435,9 @@ impl Engine {
         if !events::is_known(self.config.event_types, event_type) {
             return None;
         }
-        let id = state.ids.id(&crate::objects::id_prefix("event"));
+        let id = state
+            .ids
+            .id(&crate::objects::id_prefix(self.table.id_prefixes, "event"));
         let targets: Vec<usize> = state
             .deliveries
             .endpoints
@@ -546,7 +548,12 @@ impl Engine {
             if write.resource == "webhook_endpoint" {
                 sync_endpoint(state, account, &write, params, answer);
             }
-            let event_type = events::name(self.config.event_types, write.resource, &write.change);
+            let event_type = events::name(
+                self.config.event_types,
+                self.table.id_prefixes,
+                write.resource,
+                &write.change,
+            );
             let previous = match write.change {
                 // Nothing changed: Stripe records no event.
                 Change::Updated(previous) if previous.is_empty() => continue,

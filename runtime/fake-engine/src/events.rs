@@ -79,10 +79,11 @@ fn listed(event_types: &[&'static str], parts: &[&str]) -> Option<&'static str> 
 /// from it; one it lacks is the exact name, made for the caller to find unknown.
 pub(crate) fn name(
     event_types: &[&'static str],
+    id_prefixes: &[(&str, &str)],
     resource: &str,
     change: &Change,
 ) -> Cow<'static, str> {
-    name_among(event_types, crate::r#gen::ID_PREFIXES, resource, change)
+    name_among(event_types, id_prefixes, resource, change)
 }
 
 /// [`name`], where `objects` (sorted by name, as the generated `ID_PREFIXES` is) are the
@@ -209,6 +210,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The checked-in spec's generated id prefixes, whose resources are object names.
+    const ID_PREFIXES: &[(&str, &str)] = &[
+        ("event", "evt"),
+        ("terminal.reader", "tmr"),
+        ("webhook_endpoint", "we"),
+    ];
+
     /// Part of 2023-08-16's list, sorted as the generated one is.
     const EVENT_TYPES: &[&str] = &[
         "application_fee.refund.updated",
@@ -229,11 +237,11 @@ mod tests {
 
     #[test]
     fn events_are_named_as_stripe_names_them() {
-        let created = |resource| name(EVENT_TYPES, resource, &Change::Created);
+        let created = |resource| name(EVENT_TYPES, ID_PREFIXES, resource, &Change::Created);
         assert_eq!(created("customer"), "customer.created");
         assert_eq!(created("subscription"), "customer.subscription.created");
         assert_eq!(
-            name(EVENT_TYPES, "subscription", &Change::Deleted),
+            name(EVENT_TYPES, ID_PREFIXES, "subscription", &Change::Deleted),
             "customer.subscription.deleted"
         );
         assert_eq!(
@@ -253,7 +261,12 @@ mod tests {
         );
         // `refund.updated` is not listed, and two prefixes end in `refund`: no guess.
         assert_eq!(
-            name(EVENT_TYPES, "refund", &Change::Updated(Map::new())),
+            name(
+                EVENT_TYPES,
+                ID_PREFIXES,
+                "refund",
+                &Change::Updated(Map::new())
+            ),
             "refund.updated"
         );
         // Another namespace's resource of the same last name is not a parent of it.
@@ -378,7 +391,7 @@ mod tests {
         assert!(is_known(&listed, "customer.updated"));
         assert!(!is_known(&listed, "terminal.connection_token.created"));
         assert_eq!(
-            name(&listed, "customer", &Change::Deleted),
+            name(&listed, ID_PREFIXES, "customer", &Change::Deleted),
             "customer.deleted"
         );
     }

@@ -150,10 +150,10 @@ fn present_payment_method(
         .and_then(|card| card.get("number"))
         .and_then(Value::as_str)
         .unwrap_or("4242424242424242");
-    let payment_method = context
-        .builder
-        .ids
-        .id(&crate::objects::id_prefix("payment_method"));
+    let payment_method = context.builder.ids.id(&crate::objects::id_prefix(
+        context.builder.table.id_prefixes,
+        "payment_method",
+    ));
     let mut effects = Effects::default();
     let action = match decline_of_card_number(number) {
         Some(decline) => {
