@@ -122,7 +122,7 @@ fn the_webhook_guides_shop_is_the_handler_the_fake_tests_end_to_end() {
     // test that serves it against the fake Stripe, which scripts/fake-tests runs.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let guide = std::fs::read_to_string(root.join("webhooks.md")).expect("docs/webhooks.md");
-    let test_path = root.join("../generated/fake/whole-api-tests/checkout.rs");
+    let test_path = root.join("../tests/fake/whole-api-tests/checkout.rs");
     let test = std::fs::read_to_string(&test_path).expect("whole-api-tests/checkout.rs");
     let test: Vec<&str> = test.lines().map(str::trim).collect();
     let blocks: Vec<String> = rust_blocks(&guide)
@@ -136,7 +136,7 @@ fn the_webhook_guides_shop_is_the_handler_the_fake_tests_end_to_end() {
         assert!(
             test.windows(lines.len())
                 .any(|window| window == lines.as_slice()),
-            "not a run of lines of generated/fake/whole-api-tests/checkout.rs:\n{block}"
+            "not a run of lines of tests/fake/whole-api-tests/checkout.rs:\n{block}"
         );
     }
 }

@@ -1,7 +1,8 @@
 //! The fake Stripe (`stripe-sdk-fake`, `generated/fake/`): `regen` writes and `regen --check`
 //! checks its generated route table (`generated/fake/src/gen/`) like the SDK's generated
 //! folders, and `regen --out` writes a whole-API fake into the standalone crate's `fake/`,
-//! with a feature per resource family and a test that calls every operation through the SDK.
+//! with a feature per resource family, the fake's engine (`runtime/fake-engine/`) beside it,
+//! the whole-API tests of `tests/fake/` and a test that calls every operation through the SDK.
 
 use crate::pipeline::LoweredApi;
 use crate::{REGEN_COMMAND, Report, sync, sync_files};
@@ -16,18 +17,23 @@ use stripe_codegen::{GeneratedFile, Options};
 pub const FAKE_DIR: &str = "generated/fake";
 /// Its generated route table, which the drift check owns completely.
 pub const FAKE_GENERATED_DIR: &str = "generated/fake/src/gen";
+/// The fake's engine, a hand-written runtime crate: copied to the same path below a standalone
+/// crate set's root as below the workspace's, as the SDK's runtime crates are.
+const FAKE_ENGINE_DIR: &str = "runtime/fake-engine";
+/// The package of the fake's hand-written tests and benches, relative to the workspace root.
+const FAKE_TESTS_DIR: &str = "tests/fake";
 /// The hand-written tests copied into a standalone fake (they need the whole API's families),
-/// relative to [`FAKE_DIR`].
+/// relative to [`FAKE_TESTS_DIR`].
 const WHOLE_API_TESTS: &str = "whole-api-tests";
 /// Files of the repository the whole-API tests include by path, and where they go in the
 /// standalone fake: the Terminal backend example, the SDK tests' log capture, and the three
 /// users' programs of `docs/examples/` that `tests/programs.rs` runs against the fake.
 const SUPPORT_FROM_THE_SDK: &[(&str, &str)] = &[
     (
-        "generated/examples/terminal_backend.rs",
+        "tests/sdk/examples/terminal_backend.rs",
         "tests/support/terminal_backend.rs",
     ),
-    ("generated/tests/common/mod.rs", "tests/support/logs.rs"),
+    ("tests/sdk/tests/common/mod.rs", "tests/support/logs.rs"),
     (
         "docs/examples/subscription_billing.rs",
         "tests/support/subscription_billing.rs",
@@ -43,7 +49,7 @@ const SUPPORT_FROM_THE_SDK: &[(&str, &str)] = &[
 ];
 /// The standalone fake's folder inside the standalone crate.
 const STANDALONE_FAKE: &str = "fake";
-/// The checked-in fake's bench that a standalone fake keeps (`benches/<name>.rs`): the
+/// The bench of [`FAKE_TESTS_DIR`] that a standalone fake keeps (`benches/<name>.rs`): the
 /// throughput, memory and webhook figures of BENCHMARKS.md, which are reported for the
 /// whole-API fake.
 const STANDALONE_BENCH: &str = "fake";
@@ -136,8 +142,9 @@ pub struct StandaloneFake<'a> {
 }
 
 /// Writes the whole-API fake into `<out_dir>/fake/`: the checked-in fake's manifest (with a
-/// feature per family) and engine, its route table for the selection, the whole-API tests, a
-/// test calling every operation through the SDK, and the throughput bench.
+/// feature per family) and `lib.rs` and `main.rs`, its route table for the selection, the
+/// whole-API tests, a test calling every operation through the SDK, and the throughput bench;
+/// and the fake's engine into `<out_dir>/runtime/fake-engine/`.
 pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Result<Report> {
     let command = format!("{REGEN_COMMAND} --out");
     let options = Options {
@@ -171,40 +178,19 @@ pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Resul
         path: "Cargo.toml".to_owned(),
         contents: standalone_manifest(root, request.features)?,
     }];
-    // The engine: every hand-written source file of the checked-in fake, its modules'
-    // folders (`src/lifecycle/`) included; `src/gen/` is the route table, generated above.
-    let engine_files = rust_files_within(&root.join(FAKE_DIR).join("src"), "gen")?;
-    // An engine file the checked-in fake no longer has (a module that became a folder) would
-    // leave two definitions of one module behind, so it is removed.
-    let out_src = crate::absolute(root, &format!("{out}/src"));
-    if out_src.is_dir() {
-        for name in rust_files_within(&out_src, "gen")? {
-            if !engine_files.contains(&name) {
-                let stale = out_src.join(&name);
-                fs::remove_file(&stale)
-                    .with_context(|| format!("cannot remove {}", stale.display()))?;
-            }
-        }
-    }
-    for name in engine_files {
-        let source = format!("{FAKE_DIR}/src/{name}");
-        files.push(GeneratedFile {
-            path: format!("src/{name}"),
-            contents: fs::read_to_string(root.join(&source))
-                .with_context(|| format!("cannot read {source}"))?,
-        });
-    }
-    // The whole-API tests, the module they share, and what they take from the checked-in
-    // crate's tree: the Terminal backend example they serve against the fake, and the log
-    // capture of the SDK's tests.
+    // The hand-written files of the checked-in fake (`lib.rs`, which wires the route table to
+    // the engine, and `main.rs`); `src/gen/` is the route table, generated above.
+    files.extend(copy_sources(root, FAKE_DIR, &out, "src/")?);
+    // The whole-API tests, the module they share, and what they take from the SDK's tests:
+    // the Terminal backend example they serve against the fake, and the log capture.
     let mut copies = Vec::new();
-    for name in rust_files(&root.join(FAKE_DIR).join(WHOLE_API_TESTS))? {
+    for name in rust_files(&root.join(FAKE_TESTS_DIR).join(WHOLE_API_TESTS))? {
         copies.push((
-            format!("{FAKE_DIR}/{WHOLE_API_TESTS}/{name}"),
+            format!("{FAKE_TESTS_DIR}/{WHOLE_API_TESTS}/{name}"),
             format!("tests/{name}"),
         ));
     }
-    let support = format!("{FAKE_DIR}/{WHOLE_API_TESTS}/support");
+    let support = format!("{FAKE_TESTS_DIR}/{WHOLE_API_TESTS}/support");
     for name in rust_files(&root.join(&support))? {
         copies.push((format!("{support}/{name}"), format!("tests/support/{name}")));
     }
@@ -212,7 +198,7 @@ pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Resul
         copies.push(((*source).to_owned(), (*path).to_owned()));
     }
     copies.push((
-        format!("{FAKE_DIR}/benches/{STANDALONE_BENCH}.rs"),
+        format!("{FAKE_TESTS_DIR}/benches/{STANDALONE_BENCH}.rs"),
         format!("benches/{STANDALONE_BENCH}.rs"),
     ));
     for (source, path) in copies {
@@ -240,7 +226,62 @@ pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Resul
     let rest = sync_files(root, &out, &files, false, false)?;
     report.drift.extend(rest.drift);
     report.unchanged += rest.unchanged;
+    // The engine, beside the SDK's runtime crates (docs/whole-api.md says why).
+    let mut engine = vec![GeneratedFile {
+        path: format!("{FAKE_ENGINE_DIR}/Cargo.toml"),
+        contents: crate::standalone::runtime_manifest(
+            root,
+            &format!("{FAKE_ENGINE_DIR}/Cargo.toml"),
+        )?,
+    }];
+    let engine_out = format!("{}/{FAKE_ENGINE_DIR}", request.out_dir);
+    engine.extend(
+        copy_sources(root, FAKE_ENGINE_DIR, &engine_out, "src/")?
+            .into_iter()
+            .map(|file| GeneratedFile {
+                path: format!("{FAKE_ENGINE_DIR}/{}", file.path),
+                contents: file.contents,
+            }),
+    );
+    let rest = sync_files(root, request.out_dir, &engine, false, false)?;
+    report.drift.extend(rest.drift);
+    report.unchanged += rest.unchanged;
     Ok(report)
+}
+
+/// Every hand-written `.rs` file of `crate_dir`'s `src/` (relative to the workspace root), its
+/// modules' folders (`src/lifecycle/`) included and `src/gen/` left out, as files at `prefix`
+/// plus their path below `src/`. A file that `out_dir`'s `src/` has and the crate no longer
+/// has (a module that became a folder, or moved to another crate) would leave two definitions
+/// of one module behind, so it is removed.
+fn copy_sources(
+    root: &Path,
+    crate_dir: &str,
+    out_dir: &str,
+    prefix: &str,
+) -> Result<Vec<GeneratedFile>> {
+    let names = rust_files_within(&root.join(crate_dir).join("src"), "gen")?;
+    let out_src = crate::absolute(root, &format!("{out_dir}/src"));
+    if out_src.is_dir() {
+        for name in rust_files_within(&out_src, "gen")? {
+            if !names.contains(&name) {
+                let stale = out_src.join(&name);
+                fs::remove_file(&stale)
+                    .with_context(|| format!("cannot remove {}", stale.display()))?;
+            }
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let source = format!("{crate_dir}/src/{name}");
+            Ok(GeneratedFile {
+                path: format!("{prefix}{name}"),
+                contents: fs::read_to_string(root.join(&source))
+                    .with_context(|| format!("cannot read {source}"))?,
+            })
+        })
+        .collect()
 }
 
 /// The `.rs` files in `dir` and its folders but `skipped`, by path relative to `dir` (with
@@ -279,30 +320,55 @@ fn rust_files(dir: &Path) -> Result<Vec<String>> {
 }
 
 /// The checked-in fake's manifest for a standalone crate: a feature per family forwarding to
-/// the SDK's, all on by default; its dev-dependencies, with the SDK's params made to
-/// deserialize (the every-operation test reads params from JSON); and its throughput bench.
+/// the SDK's, all on by default; its engine at its place in the crate set; the
+/// dev-dependencies of the fake's tests, with the SDK's params made to deserialize (the
+/// every-operation test reads params from JSON); and the throughput bench.
 fn standalone_manifest(root: &Path, features: &FeatureMap) -> Result<String> {
     use toml_edit::{Array, DocumentMut, Item, value};
 
+    let read = |file: &str| -> Result<DocumentMut> {
+        let text =
+            fs::read_to_string(root.join(file)).with_context(|| format!("cannot read {file}"))?;
+        text.parse()
+            .with_context(|| format!("{file} is not valid TOML"))
+    };
     let file = format!("{FAKE_DIR}/Cargo.toml");
-    let text =
-        fs::read_to_string(root.join(&file)).with_context(|| format!("cannot read {file}"))?;
-    let mut document: DocumentMut = text
-        .parse()
-        .with_context(|| format!("{file} is not valid TOML"))?;
-    // The checked-in fake's dev-dependencies serve the whole-API tests too (the Terminal
-    // backend example they include needs axum and tracing) and the throughput bench (its
-    // bare axum reference). That bench comes along, so that BENCHMARKS.md's whole-API
-    // figures are measured where they are reported; the soak stays behind, as it drives the
-    // checked-in fake's Terminal operations.
-    let mut dev = match document.remove("dev-dependencies") {
+    let mut document = read(&file)?;
+    // The fake's tests' dev-dependencies serve the whole-API tests too (the Terminal backend
+    // example they include needs axum and tracing) and the throughput bench (its bare axum
+    // reference); their path dependencies are the fake and its SDK, which the whole-API fake
+    // is and has. That bench comes along, so that BENCHMARKS.md's whole-API figures are
+    // measured where they are reported; the soak stays behind, as it drives the checked-in
+    // fake's Terminal operations.
+    let tests_file = format!("{FAKE_TESTS_DIR}/Cargo.toml");
+    let mut tests = read(&tests_file)?;
+    let mut dev = match tests.remove("dev-dependencies") {
         Some(Item::Table(table)) => table,
         _ => toml_edit::Table::new(),
     };
-    if let Some(Item::ArrayOfTables(benches)) = document.get_mut("bench") {
+    dev.retain(|_, dependency| dependency.get("path").is_none());
+    if let Some(inherited) = dev.iter().find_map(|(name, dependency)| {
+        (dependency.get("workspace").and_then(Item::as_bool) == Some(true)).then_some(name)
+    }) {
+        bail!(
+            "{tests_file}: `{inherited}` is inherited from the workspace; a standalone fake cannot"
+        );
+    }
+    if let Some(Item::ArrayOfTables(mut benches)) = tests.remove("bench") {
         benches.retain(|bench| bench.get("name").and_then(Item::as_str) == Some(STANDALONE_BENCH));
+        document.insert("bench", Item::ArrayOfTables(benches));
     }
     crate::standalone::make_packageable(&mut document);
+    // The engine sits at the same path below the crate set's root as below the workspace's,
+    // which is one folder further up from `generated/fake/`.
+    let Some(engine) = document
+        .get_mut("dependencies")
+        .and_then(|dependencies| dependencies.get_mut("stripe-sdk-fake-engine"))
+        .and_then(|dependency| dependency.get_mut("path"))
+    else {
+        bail!("{file} has no path dependency on stripe-sdk-fake-engine");
+    };
+    *engine = value(format!("../{FAKE_ENGINE_DIR}"));
     let Some(table) = document.get_mut("features").and_then(Item::as_table_mut) else {
         bail!("{file} has no [features] table to add the resource families to");
     };

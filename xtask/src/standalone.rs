@@ -210,7 +210,7 @@ fn standalone_manifest(
 
 /// A runtime crate's manifest (`file`, relative to the workspace root) for a standalone crate
 /// set: as checked in, without the sections that name files it does not copy.
-fn runtime_manifest(root: &Path, file: &str) -> Result<String> {
+pub(crate) fn runtime_manifest(root: &Path, file: &str) -> Result<String> {
     let path = root.join(file);
     let manifest =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;

@@ -154,7 +154,8 @@ fn the_shapes_crates_have_the_sdk_dependencies() {
             .expect("a [dependencies] section");
         let rest = &text[start..];
         let end = rest.find("\n[").map_or(rest.len(), |end| end + 1);
-        rest[..end].to_owned()
+        // The blank lines before the next section, or none at the end of the file.
+        format!("{}\n", rest[..end].trim_end())
     };
     for folder in ["types/", "params/"] {
         // The shapes manifest's comment names its source; the dependencies are the same.

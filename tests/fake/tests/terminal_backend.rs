@@ -1,14 +1,14 @@
-//! The Terminal backend example (`generated/examples/terminal_backend.rs`) end to end against
+//! The Terminal backend example (`tests/sdk/examples/terminal_backend.rs`) end to end against
 //! the checked-in fake: a reader's host calls `POST /connection_token`, the backend asks the
 //! fake for a token through the SDK, and the secret that comes back is the one the fake
 //! issued; and the fake delivers reader events, signed, to the backend's `POST /webhook`,
 //! which verifies and logs them.
 
-#[path = "../../examples/terminal_backend.rs"]
+#[path = "../../sdk/examples/terminal_backend.rs"]
 #[allow(dead_code)]
 mod backend;
 
-#[path = "../../tests/common/mod.rs"]
+#[path = "../../sdk/tests/common/mod.rs"]
 mod common;
 
 use serde_json::Value;

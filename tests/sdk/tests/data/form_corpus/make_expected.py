@@ -6,13 +6,13 @@ Writes, next to this script:
   expected.json  the stripe-python version and, per case, the exact request body that
                  stripe-python's own request builder produced for a POST with those params.
 
-generated/tests/form_corpus.rs encodes corpus.json with stripe_sdk's form encoder and compares
+tests/sdk/tests/form_corpus.rs encodes corpus.json with stripe_sdk's form encoder and compares
 the bytes with expected.json; that test needs no Python.
 
 Regenerate (from the repository root; the version pin keeps the recorded bytes reproducible):
 
     python3 -m venv /tmp/stripe-python && /tmp/stripe-python/bin/pip install stripe==16.1.0 \
-        && /tmp/stripe-python/bin/python generated/tests/data/form_corpus/make_expected.py
+        && /tmp/stripe-python/bin/python tests/sdk/tests/data/form_corpus/make_expected.py
 
 The body comes from stripe-python's `_APIRequestor._args_for_request_with_retries`, the
 function that builds every request it sends (`_api_encode`, then `urlencode`, then `%5B`/`%5D`

@@ -1,7 +1,8 @@
 //! Hand-written example: creates a Stripe Terminal connection token and prints it as JSON.
 //!
 //! ```text
-//! STRIPE_SECRET_KEY=sk_test_... cargo run -p stripe-sdk --example create_connection_token -- \
+//! STRIPE_SECRET_KEY=sk_test_... cargo run -p stripe-sdk-tests --features serialize \
+//!     --example create_connection_token -- \
 //!     [--location ID] [--expand FIELD]...
 //! ```
 //!

@@ -3,7 +3,7 @@
 //! fixed body (the floor any HTTP server on this machine pays), memory with 100,000
 //! stored objects, and webhook deliveries per second to a bare receiver on loopback.
 //!
-//! Run: `cargo bench -p stripe-sdk-fake --bench fake`. `cargo xtask regen --out DIR` writes
+//! Run: `cargo bench -p stripe-sdk-fake-tests --bench fake`. `cargo xtask regen --out DIR` writes
 //! this bench into the whole-API fake too (`DIR/fake/`), where `--no-default-features
 //! --features customer` gives the customer figures. `FAKE_BENCH=startup` or
 //! `FAKE_BENCH=throughput` stops after that part; `FAKE_BENCH_ROUNDS` and

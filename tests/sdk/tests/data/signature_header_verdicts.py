@@ -8,8 +8,8 @@ ones it marks as documented differences. The output is checked in; regenerate it
 deterministic) with
 
     python3 -m venv /tmp/stripe-python && /tmp/stripe-python/bin/pip install stripe==16.1.0
-    /tmp/stripe-python/bin/python generated/tests/data/signature_header_verdicts.py \
-        > generated/tests/data/signature_header_verdicts.json
+    /tmp/stripe-python/bin/python tests/sdk/tests/data/signature_header_verdicts.py \
+        > tests/sdk/tests/data/signature_header_verdicts.json
 
 Placeholders: {t} the signing timestamp, {sig} the valid signature, {bad} a signature of the
 same length that matches nothing, {t1} the timestamp plus one.
@@ -82,7 +82,7 @@ def main():
     print(
         json.dumps(
             {
-                "generated_by": "stripe-python %s: generated/tests/data/signature_header_verdicts.py"
+                "generated_by": "stripe-python %s: tests/sdk/tests/data/signature_header_verdicts.py"
                 % stripe.VERSION,
                 "secret": SECRET,
                 "timestamp": T,

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! STRIPE_SECRET_KEY=sk_test_... STRIPE_WEBHOOK_SECRET=whsec_... \
-//!     cargo run -p stripe-sdk --example terminal_backend -- [--listen 127.0.0.1:4242]
+//!     cargo run -p stripe-sdk-tests --example terminal_backend -- [--listen 127.0.0.1:4242]
 //! ```
 //!
 //! `POST /connection_token` answers `200 {"secret": "..."}`, the body Stripe's Terminal SDKs

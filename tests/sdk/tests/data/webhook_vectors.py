@@ -5,7 +5,7 @@ They are an implementation independent of the Rust crate under test: tests/webho
 that stripe_sdk::Webhook accepts exactly these signatures and produces the same headers. The
 output is checked in; regenerate it (it is deterministic) with
 
-    python3 generated/tests/data/webhook_vectors.py > generated/tests/data/webhook_vectors.json
+    python3 tests/sdk/tests/data/webhook_vectors.py > tests/sdk/tests/data/webhook_vectors.json
 
 The signing rule is Stripe's: HMAC-SHA256 keyed with the whole secret as UTF-8 bytes, over
 "<timestamp>.<payload>", in lower-case hex.
@@ -75,7 +75,7 @@ def main() -> None:
                 "header": f"t={case['timestamp']},v1={signature}",
             }
         )
-    print(json.dumps({"generated_by": "python3 generated/tests/data/webhook_vectors.py",
+    print(json.dumps({"generated_by": "python3 tests/sdk/tests/data/webhook_vectors.py",
                       "vectors": vectors}, indent=2, ensure_ascii=False))
 
 

@@ -4,7 +4,7 @@
 //! verifying endpoints, once with an event per create and once with one per ten. Prints a
 //! table per run (`SOAK_EVENT_EVERY=N` runs only that one); exits non-zero when an invariant
 //! fails. Run:
-//! `cargo bench -p stripe-sdk-fake --bench soak`.
+//! `cargo bench -p stripe-sdk-fake-tests --bench soak`.
 
 mod run;
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use stripe_sdk::{Webhook, WebhookError};
 
-/// Vectors computed once by `python3 generated/tests/data/webhook_vectors.py`.
+/// Vectors computed once by `python3 tests/sdk/tests/data/webhook_vectors.py`.
 const VECTORS_JSON: &str = include_str!("data/webhook_vectors.json");
 
 #[derive(Debug, Deserialize)]

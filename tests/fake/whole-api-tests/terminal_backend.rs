@@ -1,4 +1,4 @@
-//! The Terminal backend example (`generated/examples/terminal_backend.rs`) against the
+//! The Terminal backend example (`tests/sdk/examples/terminal_backend.rs`) against the
 //! whole-API fake, as a Terminal integration runs: a reader's host gets a connection token
 //! from the backend, a simulated reader processes a payment intent until the test helper
 //! presents a card, and the fake delivers `terminal.reader.action_succeeded` (then, for a
