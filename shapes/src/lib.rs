@@ -412,8 +412,8 @@ pub mod webhook {
     //! and a zero tolerance means "only this second or later" rather than "no check"; to switch the
     //! age check off, pass [`Duration::MAX`].
     //!
-    //! Where stripe-python 16.1.0 reads a header otherwise (the table test in `tests/webhook.rs`
-    //! holds its recorded verdicts):
+    //! Where stripe-python 16.1.0 reads a header otherwise (the table test in
+    //! `tests/sdk/tests/webhook.rs` holds its recorded verdicts):
     //! - it takes the first `t`, here (as in stripe-node and stripe-go) the last counts;
     //! - its `int()` reads `t=1_765_000_000`, `t= 1765000000` and `t=1765000000 ` as numbers,
     //!   here they are malformed (as in stripe-go);

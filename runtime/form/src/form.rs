@@ -9,8 +9,8 @@
 //!
 //! stripe-python percent-encodes the whole body with `urlencode` and then turns every `%5B` and
 //! `%5D` back into `[` and `]`, so a bracket inside a value or a map key goes out literally too
-//! (`v=[x]`). This encoder does the same, byte for byte: `tests/form_corpus.rs` compares it
-//! with bytes recorded from stripe-python's own encoder. Where stripe-python's output depends
+//! (`v=[x]`). This encoder does the same, byte for byte: `tests/sdk/tests/form_corpus.rs`
+//! compares it with bytes recorded from stripe-python's own encoder. Where stripe-python's output depends
 //! on Python itself rather than on the encoding, this encoder does not follow it: a float is
 //! written by Rust's `Display` (`0.00000025`, where Python's `str` writes `2.5e-07`), and a
 //! boolean directly inside an array is `true`/`false` (stripe-python lowercases booleans
