@@ -142,7 +142,7 @@ pub struct StandaloneFake<'a> {
 }
 
 /// Writes the whole-API fake into `<out_dir>/fake/`: the checked-in fake's manifest (with a
-/// feature per family) and `lib.rs` and `main.rs`, its route table for the selection, the
+/// feature per family), root and binary, its route table for the selection, the
 /// whole-API tests, a test calling every operation through the SDK, and the throughput bench;
 /// and the fake's engine into `<out_dir>/runtime/fake-engine/`.
 pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Result<Report> {
@@ -178,8 +178,9 @@ pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Resul
         path: "Cargo.toml".to_owned(),
         contents: standalone_manifest(root, request.features)?,
     }];
-    // The hand-written files of the checked-in fake (`lib.rs`, which wires the route table to
-    // the engine, and `main.rs`); `src/gen/` is the route table, generated above.
+    // The hand-written files of the checked-in fake (`api.rs`, which wires the route table to
+    // the engine, and the binary's `bin/stripe-sdk-fake.rs`); `src/gen/` is the route table,
+    // generated above.
     files.extend(copy_sources(root, FAKE_DIR, &out, "src/")?);
     // The whole-API tests, the module they share, and what they take from the SDK's tests:
     // the Terminal backend example they serve against the fake, and the log capture.
