@@ -139,6 +139,11 @@ const CRATES: &[&str] = &[
     "tracing",
 ];
 
+/// The modules the SDK's hand-written `lib.rs` declares at its root. The generated modules are
+/// glob re-exported beside them, and a declared module silently hides a glob-imported one of
+/// the same name, so a generated module must not take these either.
+pub const SDK_ROOT_MODULES: &[&str] = &["blocking", "client", "prelude", "types", "webhook"];
+
 /// Whether a generated module called `name` would clash with the runtime or a crate it uses.
 /// `shared_runtime` is kept free for the runtime's future use, and `resources` is the generated
 /// module of resource-style handles.
@@ -147,6 +152,7 @@ pub fn is_taken_module_name(name: &str) -> bool {
         .iter()
         .any(|library| library.modules().contains(&name))
         || CRATES.contains(&name)
+        || SDK_ROOT_MODULES.contains(&name)
         || name == "shared_runtime"
         || name == "resources"
 }

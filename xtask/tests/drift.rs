@@ -217,3 +217,21 @@ fn the_runtime_module_lists_match_the_runtime_crates() {
         );
     }
 }
+
+/// The SDK's own `lib.rs` declares modules at the crate root beside the generated ones, which
+/// it glob re-exports; each must be on the generator's list of names it keeps free.
+#[test]
+fn the_sdk_root_modules_are_kept_free_by_the_generator() {
+    let text = fs::read_to_string(workspace_root().join("generated/src/lib.rs"))
+        .expect("the SDK's lib.rs");
+    let mut declared: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub mod ")?.strip_suffix(" {"))
+        .collect();
+    declared.sort_unstable();
+    assert_eq!(
+        declared,
+        stripe_codegen::runtime::SDK_ROOT_MODULES,
+        "generated/src/lib.rs: update stripe_codegen::runtime::SDK_ROOT_MODULES"
+    );
+}
