@@ -20,20 +20,29 @@ pub(super) const SURE_BREAK: usize = 91;
 pub(super) struct Item {
     text: String,
     known: bool,
+    /// The column the item starts at where it is printed (inside an impl or a module), which
+    /// its lines are measured from; the text itself starts at column 0.
+    base: usize,
 }
 
 impl Item {
     pub(super) fn new() -> Item {
+        Item::at(0)
+    }
+
+    /// An item printed at column `base`, such as a method inside an impl block.
+    pub(super) fn at(base: usize) -> Item {
         Item {
             text: String::with_capacity(512),
             known: true,
+            base,
         }
     }
 
     /// One line at `indent` columns, made of `parts`; a line too long to be sure prettyplease
     /// keeps it whole makes the item unknown.
     pub(super) fn line(&mut self, indent: usize, parts: &[&str]) {
-        let length: usize = indent + parts.iter().map(|part| part.len()).sum::<usize>();
+        let length: usize = self.base + indent + parts.iter().map(|part| part.len()).sum::<usize>();
         if length > SURE_FIT {
             self.known = false;
         }
@@ -79,7 +88,7 @@ impl Item {
     /// line, with commas between them (none after the last).
     pub(super) fn attribute(&mut self, indent: usize, name: &str, arguments: &[&str]) {
         let joined: usize = arguments.iter().map(|argument| argument.len() + 2).sum();
-        let one_line = indent + 2 + name.len() + 1 + joined.saturating_sub(2) + 2;
+        let one_line = self.base + indent + 2 + name.len() + 1 + joined.saturating_sub(2) + 2;
         if one_line <= SURE_FIT {
             self.line(indent, &["#[", name, "(", &arguments.join(", "), ")]"]);
         } else if one_line >= SURE_BREAK {
@@ -98,7 +107,8 @@ impl Item {
     /// argument a line, each with a comma, and the closing parenthesis on its own line.
     pub(super) fn call(&mut self, indent: usize, head: &str, arguments: &[&str], tail: &str) {
         let joined: usize = arguments.iter().map(|argument| argument.len() + 2).sum();
-        let one_line = indent + head.len() + 1 + joined.saturating_sub(2) + 1 + tail.len();
+        let one_line =
+            self.base + indent + head.len() + 1 + joined.saturating_sub(2) + 1 + tail.len();
         if one_line <= SURE_FIT {
             let mut line = String::with_capacity(one_line);
             line.push_str(head);
@@ -121,7 +131,7 @@ impl Item {
     /// A match arm `pattern => value,`, whose value prettyplease moves into a block on the
     /// next line when the arm does not fit.
     pub(super) fn arm(&mut self, indent: usize, pattern: &str, value: &str) {
-        let one_line = indent + pattern.len() + 4 + value.len() + 1;
+        let one_line = self.base + indent + pattern.len() + 4 + value.len() + 1;
         if one_line <= SURE_FIT {
             self.line(indent, &[pattern, " => ", value, ","]);
         } else if one_line >= SURE_BREAK {
@@ -130,6 +140,94 @@ impl Item {
             self.line(indent, &["}"]);
         } else {
             self.known = false;
+        }
+    }
+
+    /// Whether a line of `length` columns at `indent` is one prettyplease keeps whole: `Some`
+    /// with the answer when it is sure, `None` (and the item unknown) when the line is within
+    /// a column or two of the margin.
+    fn fits(&mut self, indent: usize, length: usize) -> Option<bool> {
+        let end = self.base + indent + length;
+        if end <= SURE_FIT {
+            Some(true)
+        } else if end >= SURE_BREAK {
+            Some(false)
+        } else {
+            self.known = false;
+            None
+        }
+    }
+
+    /// A function's signature and the brace that opens its body: `head(parameters) -> returns {`
+    /// on one line when it fits; otherwise one parameter a line, each with a comma, then
+    /// `) -> returns {`, with a future's output on a line of its own when that does not fit.
+    pub(super) fn signature(
+        &mut self,
+        indent: usize,
+        head: &str,
+        parameters: &[&str],
+        returns: &Returns,
+    ) {
+        let returns_text = returns.one_line();
+        let joined = parameters.join(", ");
+        let one_line = head.len() + 1 + joined.len() + 5 + returns_text.len() + 2;
+        match self.fits(indent, one_line) {
+            Some(true) => {
+                self.line(indent, &[head, "(", &joined, ") -> ", &returns_text, " {"]);
+                return;
+            }
+            Some(false) => {}
+            None => return,
+        }
+        self.line(indent, &[head, "("]);
+        for parameter in parameters {
+            self.line(indent + 4, &[parameter, ","]);
+        }
+        match self.fits(indent, 5 + returns_text.len() + 2) {
+            Some(true) => self.line(indent, &[") -> ", &returns_text, " {"]),
+            Some(false) => match returns {
+                Returns::Future(output) => {
+                    self.line(indent, &[") -> impl std::future::Future<"]);
+                    self.line(indent + 4, &["Output = ", output, ","]);
+                    self.line(indent, &["> + use<'a> {"]);
+                }
+                Returns::Type(_) => self.known = false,
+            },
+            None => {}
+        }
+    }
+
+    /// A method call on `receiver` (`self.client.method(arguments)`): on one line when it
+    /// fits; otherwise the call on the next line, four columns in, and its arguments one a
+    /// line when that does not fit either.
+    pub(super) fn method_call(
+        &mut self,
+        indent: usize,
+        receiver: &str,
+        method: &str,
+        arguments: &[&str],
+    ) {
+        let joined = arguments.join(", ");
+        let call = method.len() + 1 + joined.len() + 1;
+        match self.fits(indent, receiver.len() + 1 + call) {
+            Some(true) => {
+                self.line(indent, &[receiver, ".", method, "(", &joined, ")"]);
+                return;
+            }
+            Some(false) => {}
+            None => return,
+        }
+        self.line(indent, &[receiver]);
+        match self.fits(indent + 4, 1 + call) {
+            Some(true) => self.line(indent + 4, &[".", method, "(", &joined, ")"]),
+            Some(false) if !arguments.is_empty() => {
+                self.line(indent + 4, &[".", method, "("]);
+                for argument in arguments {
+                    self.line(indent + 8, &[argument, ","]);
+                }
+                self.line(indent + 4, &[")"]);
+            }
+            Some(false) | None => self.known = false,
         }
     }
 
@@ -142,6 +240,30 @@ impl Item {
     /// The text, when every line of it is one whose layout is known.
     pub(super) fn finish(self) -> Option<String> {
         self.known.then_some(self.text)
+    }
+
+    /// The text with the column it is printed at, when every line of it is known.
+    pub(super) fn finish_at(self) -> Option<(String, usize)> {
+        self.known.then_some((self.text, self.base))
+    }
+}
+
+/// What a function returns, for [`Item::signature`].
+pub(super) enum Returns {
+    /// A type printed on one line.
+    Type(String),
+    /// `impl std::future::Future<Output = output> + use<'a>`, with the output's text.
+    Future(String),
+}
+
+impl Returns {
+    fn one_line(&self) -> String {
+        match self {
+            Returns::Type(text) => text.clone(),
+            Returns::Future(output) => {
+                format!("impl std::future::Future<Output = {output}> + use<'a>")
+            }
+        }
     }
 }
 
