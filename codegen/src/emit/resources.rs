@@ -382,17 +382,7 @@ fn call_forms(context: &Context<'_>, operation: &Operation, method: &str) -> Vec
     let params_type_text = operation.params.map(|operation_params| {
         super::text::type_text(context.type_path(operation_params.type_id))
     });
-    let full_text = match params_type_text.clone() {
-        None => Some((ids_params.clone().collect(), ids.clone())),
-        Some(None) => None,
-        Some(Some(params_type)) => Some((
-            ids_params
-                .clone()
-                .chain([format!("params: &{params_type}")])
-                .collect(),
-            ids.iter().cloned().chain(["params".to_owned()]).collect(),
-        )),
-    };
+    let full_text = context.method_params_text(operation);
     let full = |name: String| CallForm {
         name: ident(&name),
         params: params.clone(),

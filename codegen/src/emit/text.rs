@@ -146,7 +146,7 @@ impl Item {
     /// Whether a line of `length` columns at `indent` is one prettyplease keeps whole: `Some`
     /// with the answer when it is sure, `None` (and the item unknown) when the line is within
     /// a column or two of the margin.
-    fn fits(&mut self, indent: usize, length: usize) -> Option<bool> {
+    pub(super) fn fits(&mut self, indent: usize, length: usize) -> Option<bool> {
         let end = self.base + indent + length;
         if end <= SURE_FIT {
             Some(true)
