@@ -733,6 +733,7 @@ pub(super) const FEATURE_OFF_MODULE: &str = "feature_off";
 /// message naming the feature (`#[diagnostic::on_unimplemented]` on a trait that nothing
 /// implements), rather than "no method named `customers`".
 mod feature_off {
+    use super::super::text::{Item, Predicate, string_literal};
     use super::{Flavour, Handles, subtree_gates};
     use crate::features::FeatureMap;
     use crate::ir::Api;
@@ -809,13 +810,78 @@ mod feature_off {
                 "enable it in Cargo.toml: {PACKAGE} = {{{{ version = \"..\", features = [\"{enable}\"] }}}}"
             );
             let trait_name = format_ident!("{}FeatureOff", super::struct_name(chain));
-            traits.push(quote! {
-                #[cfg(#predicate)]
-                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-                pub trait #trait_name {}
+            let predicate_text = if parent.is_empty() {
+                Predicate::Not(Box::new(Predicate::any_feature(&gates)))
+            } else {
+                Predicate::All(vec![
+                    Predicate::any_feature(&subtree_gates(api, features, parent)),
+                    Predicate::Not(Box::new(Predicate::any_feature(&gates))),
+                ])
+            };
+            let trait_text = super::super::text_item(|| {
+                let mut item = Item::new();
+                item.cfg(0, &predicate_text);
+                let arguments = [("message", &message), ("label", &label), ("note", &note)].map(
+                    |(name, value)| {
+                        string_literal(value).map(|literal| format!("{name} = {literal}"))
+                    },
+                );
+                let [Some(message), Some(label), Some(note)] = arguments else {
+                    return None;
+                };
+                item.attribute_of_literals(
+                    0,
+                    "diagnostic::on_unimplemented",
+                    &[&message, &label, &note],
+                );
+                item.line(0, &["pub trait ", &trait_name.to_string(), " {}"]);
+                item.finish()
             });
+            traits.push(trait_text.unwrap_or_else(|| {
+                quote! {
+                    #[cfg(#predicate)]
+                    #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                    pub trait #trait_name {}
+                }
+            }));
             let name = super::ident(&child[0]);
             for flavour in [Flavour::Async, Flavour::Blocking] {
+                let stub_text = super::super::text_item(|| {
+                    let mut item = Item::new();
+                    let predicate = match flavour {
+                        Flavour::Async => &predicate_text,
+                        Flavour::Blocking => &Predicate::All(vec![
+                            Predicate::Feature("blocking".to_owned()),
+                            predicate_text.clone(),
+                        ]),
+                    };
+                    item.cfg(0, predicate);
+                    let trait_name = trait_name.to_string();
+                    if parent.is_empty() {
+                        let client = super::super::text::path_text(flavour.client());
+                        item.line(0, &["impl ", &client, " {"]);
+                        item.line(4, &["#[doc(hidden)]"]);
+                        item.line(4, &["pub fn ", &child[0], "<'a>(&'a self) -> FeatureOff"]);
+                        item.line(4, &["where"]);
+                        item.line(8, &["&'a Self: ", &trait_name, ","]);
+                    } else {
+                        let parent = super::super::text::path_text(handles.path(parent, flavour));
+                        item.line(0, &["impl<'a> ", &parent, "<'a> {"]);
+                        item.line(4, &["#[doc(hidden)]"]);
+                        item.line(4, &["pub fn ", &child[0], "(self) -> FeatureOff"]);
+                        item.line(4, &["where"]);
+                        item.line(8, &["Self: ", &trait_name, ","]);
+                    }
+                    item.line(4, &["{"]);
+                    item.line(8, &["FeatureOff"]);
+                    item.line(4, &["}"]);
+                    item.line(0, &["}"]);
+                    item.finish()
+                });
+                if let Some(stub) = stub_text {
+                    stubs.push(stub);
+                    continue;
+                }
                 let blocking =
                     (flavour == Flavour::Blocking).then(|| quote! { feature = "blocking", });
                 let stub = if parent.is_empty() {

@@ -87,6 +87,16 @@ impl Item {
     /// `#[name(arguments)]` at `indent`: on one line when it fits, otherwise one argument a
     /// line, with commas between them (none after the last).
     pub(super) fn attribute(&mut self, indent: usize, name: &str, arguments: &[&str]) {
+        self.attribute_with(indent, name, arguments, false);
+    }
+
+    /// [`Item::attribute`] whose arguments are each `name = "literal"`, which has nowhere to
+    /// break: broken, each stays whole on its line however long.
+    pub(super) fn attribute_of_literals(&mut self, indent: usize, name: &str, arguments: &[&str]) {
+        self.attribute_with(indent, name, arguments, true);
+    }
+
+    fn attribute_with(&mut self, indent: usize, name: &str, arguments: &[&str], whole: bool) {
         let joined: usize = arguments.iter().map(|argument| argument.len() + 2).sum();
         let one_line = self.base + indent + 2 + name.len() + 1 + joined.saturating_sub(2) + 2;
         if one_line <= SURE_FIT {
@@ -95,7 +105,11 @@ impl Item {
             self.line(indent, &["#[", name, "("]);
             for (index, argument) in arguments.iter().enumerate() {
                 let comma = if index + 1 < arguments.len() { "," } else { "" };
-                self.line(indent + 4, &[argument, comma]);
+                if whole {
+                    self.doc(indent + 4, &format!("{argument}{comma}"));
+                } else {
+                    self.line(indent + 4, &[argument, comma]);
+                }
             }
             self.line(indent, &[")]"]);
         } else {
@@ -231,6 +245,56 @@ impl Item {
         }
     }
 
+    /// `#[cfg(predicate)]` at `indent`: on one line when it fits; otherwise each operator that
+    /// does not fit opens a line of its own, its operands one a line, four columns further in,
+    /// with commas between them (none after the last).
+    pub(super) fn cfg(&mut self, indent: usize, predicate: &Predicate) {
+        let Some(one_line) = predicate.one_line() else {
+            self.known = false;
+            return;
+        };
+        match self.fits(indent, "#[cfg(".len() + one_line.len() + ")]".len()) {
+            Some(true) => self.line(indent, &["#[cfg(", &one_line, ")]"]),
+            Some(false) => {
+                self.line(indent, &["#[cfg("]);
+                self.predicate(indent + 4, predicate, "");
+                self.line(indent, &[")]"]);
+            }
+            None => {}
+        }
+    }
+
+    /// One operand of a broken `cfg` predicate, followed by `trailing` (a comma or nothing).
+    fn predicate(&mut self, indent: usize, predicate: &Predicate, trailing: &str) {
+        let Some(one_line) = predicate.one_line() else {
+            self.known = false;
+            return;
+        };
+        match self.fits(indent, one_line.len() + trailing.len()) {
+            Some(true) => {
+                self.line(indent, &[&one_line, trailing]);
+                return;
+            }
+            Some(false) => {}
+            None => return,
+        }
+        let (name, operands): (&str, &[Predicate]) = match predicate {
+            Predicate::Feature(_) => {
+                self.known = false;
+                return;
+            }
+            Predicate::Not(operand) => ("not", std::slice::from_ref(&**operand)),
+            Predicate::Any(operands) => ("any", operands),
+            Predicate::All(operands) => ("all", operands),
+        };
+        self.line(indent, &[name, "("]);
+        for (index, operand) in operands.iter().enumerate() {
+            let comma = if index + 1 < operands.len() { "," } else { "" };
+            self.predicate(indent + 4, operand, comma);
+        }
+        self.line(indent, &[")", trailing]);
+    }
+
     /// Adds the lines of `other` after these.
     pub(super) fn append(&mut self, other: Item) {
         self.known &= other.known;
@@ -267,13 +331,56 @@ impl Returns {
     }
 }
 
-/// A string literal as `quote!` writes a `&str`, for the strings that need no escape (the
-/// others are left to tokens).
+/// A string literal as `quote!` writes a `&str`, for printable ASCII (a quote and a backslash
+/// escaped with a backslash, as `char::escape_debug` does); other strings are left to tokens.
 pub(super) fn string_literal(value: &str) -> Option<String> {
-    value
-        .bytes()
-        .all(|byte| (b' '..=b'~').contains(&byte) && byte != b'"' && byte != b'\\')
-        .then(|| format!("\"{value}\""))
+    if !value.bytes().all(|byte| (b' '..=b'~').contains(&byte)) {
+        return None;
+    }
+    let mut literal = String::with_capacity(value.len() + 2);
+    literal.push('"');
+    for character in value.chars() {
+        if matches!(character, '"' | '\\') {
+            literal.push('\\');
+        }
+        literal.push(character);
+    }
+    literal.push('"');
+    Some(literal)
+}
+
+/// A `cfg` predicate, to write `#[cfg(..)]` as text (see [`Item::cfg`]).
+#[derive(Clone)]
+pub(super) enum Predicate {
+    /// `feature = "name"`.
+    Feature(String),
+    Not(Box<Predicate>),
+    Any(Vec<Predicate>),
+    All(Vec<Predicate>),
+}
+
+impl Predicate {
+    /// `any(feature = "a", ..)` for several features, `feature = "a"` for one.
+    pub(super) fn any_feature(features: &[String]) -> Predicate {
+        match features {
+            [single] => Predicate::Feature(single.clone()),
+            several => Predicate::Any(several.iter().cloned().map(Predicate::Feature).collect()),
+        }
+    }
+
+    /// The predicate on one line.
+    fn one_line(&self) -> Option<String> {
+        let (name, operands) = match self {
+            Predicate::Feature(feature) => {
+                return Some(format!("feature = {}", string_literal(feature)?));
+            }
+            Predicate::Not(operand) => return Some(format!("not({})", operand.one_line()?)),
+            Predicate::Any(operands) => ("any", operands),
+            Predicate::All(operands) => ("all", operands),
+        };
+        let operands: Option<Vec<String>> = operands.iter().map(Predicate::one_line).collect();
+        Some(format!("{name}({})", operands?.join(", ")))
+    }
 }
 
 /// A path's tokens (`crate::form::Encode`) as prettyplease prints them.
