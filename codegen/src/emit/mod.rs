@@ -15,6 +15,7 @@
 mod client;
 mod enums;
 mod events;
+mod merge;
 mod pagination;
 mod resources;
 mod runtime;
@@ -41,10 +42,12 @@ pub struct EmittedFile {
 impl EmittedFile {
     /// The file of `tokens`, with the text set aside on this thread while they were emitted.
     pub fn new(path: String, tokens: TokenStream) -> EmittedFile {
+        let mut set_aside = SetAside::take();
+        let tokens = set_aside.merge_runs(tokens);
         EmittedFile {
             path,
             tokens,
-            set_aside: SetAside::take(),
+            set_aside,
         }
     }
 }
