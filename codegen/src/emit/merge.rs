@@ -28,6 +28,9 @@ impl SetAside {
         let mut changed = false;
         // The item written as text that the following ones may join, by its index.
         let mut open: Option<usize> = None;
+        // Whether the item being read so far is a module or an impl block, whose braces hold
+        // items.
+        let mut holds_items = false;
         let mut at = 0;
         while at < trees.len() {
             if let Some(head) = open {
@@ -50,7 +53,9 @@ impl SetAside {
             open = None;
             let tree = &trees[at];
             match tree {
-                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                // Only the braces of a module or an impl block hold items: a function's body,
+                // a struct's fields and the rest are copied as they are, without a look inside.
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace && holds_items => {
                     match self.merge_in(group.stream(), indent + 4) {
                         Ok(stream) => {
                             let mut inner = Group::new(Delimiter::Brace, stream);
@@ -63,6 +68,18 @@ impl SetAside {
                 }
                 _ => merged.push(tree.clone()),
             }
+            holds_items = match tree {
+                TokenTree::Ident(word) => {
+                    if word == "impl" || word == "mod" {
+                        true
+                    } else {
+                        holds_items && word != "fn"
+                    }
+                }
+                TokenTree::Group(group) => holds_items && group.delimiter() != Delimiter::Brace,
+                TokenTree::Punct(punct) => holds_items && punct.as_char() != ';',
+                TokenTree::Literal(_) => holds_items,
+            };
             at += 1;
         }
         if changed {
