@@ -1,8 +1,10 @@
-//! Items written as text: the repetitive top-level items of the types folders (`as_str`,
-//! `FromStr`, `Encode`, `Validate`, which are half the generated functions, enum and struct
-//! definitions, deprecated names) printed here exactly as prettyplease prints their tokens, so
-//! that rendering does not parse and lay them out again (syn's parse was the largest part of
-//! generation). Only the layouts below are written; an item with a line near prettyplease's
+//! Items written as text: the repetitive items of the types folders (`as_str`, `FromStr`,
+//! `Encode`, `Validate`, which are half the generated functions, enum and struct definitions,
+//! deprecated names) and of the client folder (the client's methods and their blocking twins,
+//! the handle methods, the stubs of `feature_off.rs`) printed here exactly as prettyplease
+//! prints their tokens, so that rendering does not parse and lay them out again (syn's parse
+//! was the largest part of generation). An item inside an impl block or a module is measured
+//! from the column it is printed at. Only the layouts below are written; an item with a line near prettyplease's
 //! margin, where its choice of layout would need its own algorithm, is left as tokens for
 //! prettyplease (each function returns `None`). `tests/text_items.rs` renders every item both
 //! ways and compares.
