@@ -5,6 +5,8 @@ use crate::pointer::escape_segment;
 use openapiv3::OpenAPI;
 use serde::de::DeserializeOwned;
 
+mod unique_keys;
+
 /// The formats the loader reads, chosen by the file's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -70,135 +72,23 @@ fn parse_unguarded<T: DeserializeOwned>(
     text: &str,
     format: Format,
 ) -> Result<T, Error> {
-    let fast = match format {
+    match format {
         Format::Yaml => {
-            // A direct parse into maps silently keeps the last of two equal keys; a walk that
-            // compares each mapping's keys, as parsing into `Value` does, refuses them without
-            // building the document a second time. Both run at once, on two threads, so the
-            // check costs no time where a second core is free.
-            let (direct, checked) = std::thread::scope(|scope| {
-                let check = scope.spawn(|| serde_yaml::from_str::<UniqueKeys>(text).map(drop));
-                (serde_yaml::from_str::<T>(text), check.join())
-            });
-            match checked {
-                Ok(Ok(())) => direct.map_err(|_| ()),
-                // The path-tracking parse names where a syntax error is; a duplicate key passes
-                // it, so that one is reported as the `Value` parse saw it.
-                Ok(Err(error)) => {
-                    return Err(locate_error::<T>(file, text, format)
-                        .unwrap_or_else(|| yaml_error(file, &error, None)));
-                }
-                // The YAML parser panicked on the checking thread; `guard` would have caught
-                // the same panic on this one.
-                Err(_) => return Err(openapiv3_gave_up(file)),
-            }
+            // A direct parse into maps would keep the last of two equal keys; the wrapper
+            // compares each mapping's keys as they are read and refuses the second, as
+            // parsing into `Value` does, within this one parse.
+            let deserializer = serde_yaml::Deserializer::from_str(text);
+            unique_keys::deserialize::<T, _>(deserializer).map_err(|error| {
+                // The path-tracking parse names where the document is wrong; a duplicate key
+                // passes it (it does not compare keys), so that one is reported as this parse
+                // saw it, with the mapping's line and column.
+                locate_error::<T>(file, text, format)
+                    .unwrap_or_else(|| yaml_error(file, &error, None))
+            })
         }
-        Format::Json => serde_json::from_str(text).map_err(|_| ()),
-    };
-    match fast {
-        Ok(document) => Ok(document),
-        Err(()) => {
-            Err(locate_error::<T>(file, text, format)
-                .unwrap_or_else(|| internal_inconsistency(file)))
-        }
-    }
-}
-
-/// A YAML document walked for duplicate keys and dropped: each mapping's keys are compared as
-/// `serde_yaml::Value`s, and two equal keys are refused with the error (and, as a custom error
-/// raised in the same place, the location) that parsing into `Value` gives.
-struct UniqueKeys;
-
-impl<'de> serde::Deserialize<'de> for UniqueKeys {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(UniqueKeysVisitor)
-    }
-}
-
-struct UniqueKeysVisitor;
-
-impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
-    type Value = UniqueKeys;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-        formatter.write_str("any YAML value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-
-    fn visit_i128<E>(self, _: i128) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-
-    fn visit_u128<E>(self, _: u128) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-
-    fn visit_unit<E>(self) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-
-    fn visit_none<E>(self) -> Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(self, inner: D) -> Result<UniqueKeys, D::Error> {
-        inner.deserialize_any(UniqueKeysVisitor)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
-        while seq.next_element::<UniqueKeys>()?.is_some() {}
-        Ok(UniqueKeys)
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
-        let mut keys = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<serde_yaml::Value>()? {
-            if keys.contains(&key) {
-                return Err(serde::de::Error::custom(duplicate_key_message(&key)));
-            }
-            map.next_value::<UniqueKeys>()?;
-            keys.insert(key);
-        }
-        Ok(UniqueKeys)
-    }
-
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<UniqueKeys, A::Error> {
-        // A tagged value (`!Tag value`): its tag, then its value.
-        let (serde::de::IgnoredAny, contents) = data.variant()?;
-        serde::de::VariantAccess::newtype_variant::<UniqueKeys>(contents)
-    }
-}
-
-/// What `serde_yaml::Mapping` says of a duplicate key.
-fn duplicate_key_message(key: &serde_yaml::Value) -> String {
-    use serde_yaml::Value;
-    match key {
-        Value::Null => "duplicate entry with null key".to_owned(),
-        Value::Bool(boolean) => format!("duplicate entry with key `{boolean}`"),
-        Value::Number(number) => format!("duplicate entry with key {number}"),
-        Value::String(string) => format!("duplicate entry with key {string:?}"),
-        Value::Sequence(_) | Value::Mapping(_) | Value::Tagged(_) => {
-            "duplicate entry in YAML map".to_owned()
-        }
+        Format::Json => serde_json::from_str(text).map_err(|_| {
+            locate_error::<T>(file, text, format).unwrap_or_else(|| internal_inconsistency(file))
+        }),
     }
 }
 

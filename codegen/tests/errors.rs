@@ -237,6 +237,12 @@ fn duplicate_keys_are_refused_as_the_value_parse_refuses_them() {
         "openapi: 3.0.0\ninfo:\n  title: t\n  version: '1'\npaths:\n  /v1/a: {}\n  /v1/a: {}\n",
         "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-seq: [{a: 1, a: 2}]\n",
         "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    a: {}\n    b: {}\n    a: {type: string}\n",
+        // Inside a schema, which openapiv3 reads twice (an untagged reference or item).
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    a:\n      properties:\n        p: {type: string}\n        p: {type: integer}\n",
+        // Inside a field openapiv3 does not know, which it skips.
+        "openapi: 3.0.0\ninfo: {title: t, version: '1', unknown: {a: 1, b: [{c: 1, c: 2}]}}\npaths: {}\n",
+        // Status codes, read as numbers.
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /v1/a:\n    get:\n      responses:\n        200: {description: a}\n        200: {description: b}\n",
     ];
     for document in documents {
         let value_error = serde_yaml::from_str::<serde_yaml::Value>(document)

@@ -1,5 +1,6 @@
-//! The items the emitter writes as text (`as_str`, `FromStr`, `Encode`, `Validate`) must come
-//! out exactly as prettyplease prints their tokens: every file is rendered both ways and
+//! The items the emitter writes as text (`as_str`, `FromStr`, `Encode`, `Validate`, the
+//! client's methods, the handle methods, the feature-off stubs, and runs of them joined into
+//! one) must come out exactly as prettyplease prints their tokens: every file is rendered both ways and
 //! compared, for the project's document and, beside `../shared`, Stripe's full spec.
 
 use stripe_codegen::{GeneratedFile, Options, Selection};

@@ -149,8 +149,9 @@ fn a_spec_update_changes_only_what_the_spec_changed() {
     );
 }
 
-/// The loader parses YAML straight into `openapiv3` and, beside it, into `Value` to refuse
-/// duplicate keys; the direct parse must build exactly what going through `Value` builds.
+/// The loader parses YAML straight into `openapiv3`, comparing each mapping's keys as it reads
+/// them to refuse duplicates; the direct parse must build exactly what going through `Value`
+/// builds.
 #[test]
 #[ignore = "needs ../shared/stripe-openapi: run with --include-ignored beside ../shared (CI does)"]
 fn the_direct_yaml_parse_builds_what_the_value_route_builds() {

@@ -1,6 +1,7 @@
 //! Client methods: one `async` method per operation on the client, its blocking twin, the
 //! request path with its escaped parameters, and the file parts of multipart params.
 
+use super::text::{self, Returns, path_text, string_literal, type_text};
 use super::{Context, doc_attrs, ident, runtime};
 use crate::ir::{
     Doc, HttpMethod, Operation, ParamsLocation, PathSegment, ResponseBody, StructDef, TypeDef,
@@ -10,9 +11,15 @@ use quote::quote;
 
 impl Context<'_> {
     pub(super) fn emit_method(&self, operation: &Operation) -> TokenStream {
+        let doc_text = self.method_doc_text(operation);
+        let aliases = super::resources::aliases(operation, &operation.method_name);
+        if let Some(item) = super::text_item_at(|| self.method_text(operation, &doc_text, &aliases))
+        {
+            return item;
+        }
         let method_name = ident(&operation.method_name);
         let operation_id = &operation.operation_id;
-        let doc = self.method_doc(operation);
+        let doc = doc_attrs(&doc_text);
         let (method_params, _) = self.method_params(operation);
         let path_expr = path_expression(operation);
         let http_method = match operation.http_method {
@@ -44,7 +51,6 @@ impl Context<'_> {
             ResponseBody::Binary { .. } => quote! { execute_bytes },
         };
         let error = runtime::error();
-        let aliases = super::resources::aliases(operation, &operation.method_name);
         // Checking and encoding happen here, before the future exists, so that the future
         // borrows only the client: a caller may pass temporaries (`&Params::default()`), and
         // the method adds no state machine of its own to the one of `execute`. A failure is
@@ -74,9 +80,14 @@ impl Context<'_> {
     /// The blocking twin of [`Self::emit_method`]: same name, arguments and docs, run to
     /// completion on the blocking client's own runtime.
     pub(super) fn emit_blocking_method(&self, operation: &Operation) -> TokenStream {
+        let doc_text = self.method_doc_text(operation);
+        if let Some(item) = super::text_item_at(|| self.blocking_method_text(operation, &doc_text))
+        {
+            return item;
+        }
         let method_name = ident(&operation.method_name);
         let operation_id = &operation.operation_id;
-        let doc = self.method_doc(operation);
+        let doc = doc_attrs(&doc_text);
         let (params, args) = self.method_params(operation);
         let response = self.response_type(&operation.response);
         let error = runtime::error();
@@ -87,6 +98,199 @@ impl Context<'_> {
                 self.block_on(self.async_client().#method_name(#args))
             }
         }
+    }
+
+    /// [`Self::emit_method`] as text (see [`text`]), for a method that checks its params or
+    /// escapes its path before sending (the few that do neither stay tokens).
+    fn method_text(
+        &self,
+        operation: &Operation,
+        doc: &Doc,
+        aliases: &[String],
+    ) -> Option<(String, usize)> {
+        if operation.params.is_none() && operation.path_params.is_empty() {
+            return None;
+        }
+        let (params, _) = self.method_params_text(operation)?;
+        let response = type_text(self.response_type(&operation.response))?;
+        let error = path_text(runtime::error());
+        let api_request = path_text(runtime::api_request());
+        let mut item = text::Item::at(METHOD_COLUMN);
+        item.docs(0, doc);
+        for alias in std::iter::once(&operation.operation_id).chain(aliases) {
+            let alias = string_literal(alias)?;
+            item.attribute(0, "doc", &[&format!("alias = {alias}")]);
+        }
+        let head = format!("pub fn {}<'a>", operation.method_name);
+        let parameters: Vec<&str> = std::iter::once("&'a self")
+            .chain(params.iter().map(String::as_str))
+            .collect();
+        let output = format!("Result<{response}, {error}>");
+        item.signature(0, &head, &parameters, &Returns::Future(output));
+        item.line(
+            4,
+            &[
+                "let request = || -> Result<",
+                &api_request,
+                ", ",
+                &error,
+                "> {",
+            ],
+        );
+        let mut chain = Vec::new();
+        if let Some(params) = operation.params {
+            item.line(8, &["params.validate()?;"]);
+            let (encoder, builder) = match params.location {
+                ParamsLocation::Query => (runtime::to_form_string(), "query"),
+                ParamsLocation::FormBody => (runtime::to_form_string(), "form"),
+                ParamsLocation::Multipart => (runtime::to_multipart(), "multipart"),
+            };
+            chain.push(format!(".{builder}({}(params)?)", path_text(encoder)));
+        }
+        if let Some(server) = &operation.server {
+            chain.push(format!(".server({})", string_literal(server)?));
+        }
+        item.line(8, &["Ok("]);
+        item.line(12, &[&api_request, "::new("]);
+        // The constructor's arguments go one a line, eight columns further in when a chain of
+        // builder calls follows it, as prettyplease indents a receiver that spans lines.
+        let arguments = if chain.is_empty() { 16 } else { 20 };
+        let operation_id = string_literal(&operation.operation_id)?;
+        let http_method = match operation.http_method {
+            HttpMethod::Get => "reqwest::Method::GET",
+            HttpMethod::Post => "reqwest::Method::POST",
+            HttpMethod::Delete => "reqwest::Method::DELETE",
+        };
+        item.line(arguments, &[&operation_id, ","]);
+        item.line(arguments, &[http_method, ","]);
+        if operation.path_params.is_empty() {
+            let path = string_literal(&operation.path.template)?;
+            // A constructor whose arguments would fit on one line is laid out otherwise.
+            let one_line = api_request.len()
+                + "::new(".len()
+                + operation_id.len()
+                + http_method.len()
+                + path.len()
+                + ".to_owned())".len()
+                + 4;
+            if one_line + 12 + METHOD_COLUMN < text::SURE_BREAK {
+                return None;
+            }
+            item.line(arguments, &[&path, ".to_owned(),"]);
+        } else {
+            self.path_block_text(&mut item, arguments, operation)?;
+        }
+        if chain.is_empty() {
+            item.line(12, &["),"]);
+        } else {
+            item.line(16, &[")"]);
+            let last = chain.len() - 1;
+            for (index, call) in chain.iter().enumerate() {
+                item.line(16, &[call, if index == last { "," } else { "" }]);
+            }
+        }
+        item.line(8, &[")"]);
+        item.line(4, &["};"]);
+        let execute = match &operation.response {
+            ResponseBody::Json(_) => "execute",
+            ResponseBody::Binary { .. } => "execute_bytes",
+        };
+        item.line(4, &["self.", execute, "(request())"]);
+        item.line(0, &["}"]);
+        item.finish_at()
+    }
+
+    /// The block that checks and escapes each path parameter and formats the path, as text
+    /// at `indent` (see [`path_expression`]).
+    fn path_block_text(
+        &self,
+        item: &mut text::Item,
+        indent: usize,
+        operation: &Operation,
+    ) -> Option<()> {
+        let path_segment = path_text(runtime::path_segment());
+        item.line(indent, &["{"]);
+        for param in &operation.path_params {
+            let wire = string_literal(&param.wire_name)?;
+            let max_length = match param.max_length {
+                Some(max) => format!("Some({max})"),
+                None => "None".to_owned(),
+            };
+            item.call(
+                indent + 4,
+                &format!("let {} = {path_segment}", param.rust_name),
+                &[&wire, &param.rust_name, &max_length],
+                "?;",
+            );
+        }
+        let template = string_literal(&path_template(operation))?;
+        item.line(indent + 4, &["format!(", &template, ")"]);
+        item.line(indent, &["},"]);
+        Some(())
+    }
+
+    /// [`Self::emit_blocking_method`] as text (see [`text`]).
+    fn blocking_method_text(&self, operation: &Operation, doc: &Doc) -> Option<(String, usize)> {
+        let (params, args) = self.method_params_text(operation)?;
+        let response = type_text(self.response_type(&operation.response))?;
+        let error = path_text(runtime::error());
+        let mut item = text::Item::at(METHOD_COLUMN);
+        item.docs(0, doc);
+        let operation_id = string_literal(&operation.operation_id)?;
+        item.attribute(0, "doc", &[&format!("alias = {operation_id}")]);
+        let head = format!("pub fn {}", operation.method_name);
+        let parameters: Vec<&str> = std::iter::once("&self")
+            .chain(params.iter().map(String::as_str))
+            .collect();
+        item.signature(
+            0,
+            &head,
+            &parameters,
+            &Returns::Type(format!("Result<{response}, {error}>")),
+        );
+        // `self.block_on(self.async_client().method(args))`: on one line when it fits, else
+        // the inner call on a line of its own, else that call's chain broken at each dot.
+        let call = format!("{}({})", operation.method_name, args.join(", "));
+        let inner = format!("self.async_client().{call}");
+        match item.fits(4, "self.block_on(".len() + inner.len() + 1) {
+            Some(true) => item.line(4, &["self.block_on(", &inner, ")"]),
+            Some(false) => {
+                item.line(4, &["self.block_on("]);
+                match item.fits(8, inner.len() + 1) {
+                    Some(true) => item.line(8, &[&inner, ","]),
+                    Some(false) => {
+                        item.line(8, &["self"]);
+                        item.line(12, &[".async_client()"]);
+                        item.line(12, &[".", &call, ","]);
+                    }
+                    None => return None,
+                }
+                item.line(4, &[")"]);
+            }
+            None => return None,
+        }
+        item.line(0, &["}"]);
+        item.finish_at()
+    }
+
+    /// [`Self::method_params`] as text: the parameters (`customer: &str`) and the arguments;
+    /// `None` where the params type's text is not known.
+    pub(super) fn method_params_text(
+        &self,
+        operation: &Operation,
+    ) -> Option<(Vec<String>, Vec<String>)> {
+        let mut params = Vec::new();
+        let mut args = Vec::new();
+        for param in &operation.path_params {
+            params.push(format!("{}: &str", param.rust_name));
+            args.push(param.rust_name.clone());
+        }
+        if let Some(operation_params) = &operation.params {
+            let params_type = type_text(self.type_path(operation_params.type_id))?;
+            params.push(format!("params: &{params_type}"));
+            args.push("params".to_owned());
+        }
+        Some((params, args))
     }
 
     /// The method's parameters (`customer: &str, params: &Params,`) and the matching arguments.
@@ -118,7 +322,7 @@ impl Context<'_> {
 impl Context<'_> {
     /// The operation's docs, ending with its method and path, its resource-style method, and
     /// (with features) the Cargo feature that enables it.
-    fn method_doc(&self, operation: &Operation) -> TokenStream {
+    fn method_doc_text(&self, operation: &Operation) -> Doc {
         let mut text = operation.doc.0.clone().unwrap_or_default();
         if !text.is_empty() {
             text.push_str("\n\n");
@@ -132,7 +336,7 @@ impl Context<'_> {
         if let Some(feature) = self.operation_feature(operation) {
             text.push_str(&format!("\n\nNeeds the Cargo feature `{feature}`."));
         }
-        doc_attrs(&Doc(Some(text)))
+        Doc(Some(text))
     }
 
     /// The Cargo feature of an operation, in a standalone crate with features.
@@ -153,19 +357,7 @@ fn path_expression(operation: &Operation) -> TokenStream {
         let path = &operation.path.template;
         return quote! { #path.to_owned() };
     }
-    let mut template = String::new();
-    for segment in &operation.path.segments {
-        match segment {
-            PathSegment::Literal(text) => {
-                template.push_str(&text.replace('{', "{{").replace('}', "}}"));
-            }
-            PathSegment::Param(index) => {
-                template.push('{');
-                template.push_str(&operation.path_params[*index].rust_name);
-                template.push('}');
-            }
-        }
-    }
+    let template = path_template(operation);
     let path_segment = runtime::path_segment();
     let bindings = operation.path_params.iter().map(|param| {
         let name = ident(&param.rust_name);
@@ -181,6 +373,27 @@ fn path_expression(operation: &Operation) -> TokenStream {
     });
     quote! { { #(#bindings)* format!(#template) } }
 }
+
+/// The `format!` template of a path with parameters: `/v1/customers/{customer}`.
+fn path_template(operation: &Operation) -> String {
+    let mut template = String::new();
+    for segment in &operation.path.segments {
+        match segment {
+            PathSegment::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"));
+            }
+            PathSegment::Param(index) => {
+                template.push('{');
+                template.push_str(&operation.path_params[*index].rust_name);
+                template.push('}');
+            }
+        }
+    }
+    template
+}
+
+/// The column the client's methods are printed at, in their `impl` blocks.
+const METHOD_COLUMN: usize = 4;
 
 /// For multipart params, the file parts that `crate::multipart` adds beside the other fields
 /// (none when the spec declares no binary field).

@@ -15,6 +15,7 @@
 mod client;
 mod enums;
 mod events;
+mod merge;
 mod pagination;
 mod resources;
 mod runtime;
@@ -41,10 +42,12 @@ pub struct EmittedFile {
 impl EmittedFile {
     /// The file of `tokens`, with the text set aside on this thread while they were emitted.
     pub fn new(path: String, tokens: TokenStream) -> EmittedFile {
+        let mut set_aside = SetAside::take();
+        let tokens = set_aside.merge_runs(tokens);
         EmittedFile {
             path,
             tokens,
-            set_aside: SetAside::take(),
+            set_aside,
         }
     }
 }
@@ -67,9 +70,10 @@ enum SetAsideText {
     /// Lines prettyplease printed already (see [`prerendered_field_attribute`]), each without
     /// the indentation of the place it goes.
     Formatted(std::sync::Arc<str>),
-    /// A whole top-level item, written as text exactly as prettyplease prints it (see
-    /// [`text`]); it stands in for the placeholder and the empty item that carries it.
-    Item(String),
+    /// A whole item, written as text exactly as prettyplease prints it at the column `indent`
+    /// (see [`text`]) but starting at column 0; it stands in for the placeholder and the empty
+    /// item that carries it, each of its lines indented as the placeholder is.
+    Item { text: String, indent: usize },
 }
 
 /// Starts a placeholder (a private-use character no spec text is given to emit: every doc line
@@ -105,7 +109,13 @@ impl SetAside {
     /// An item written as text: the placeholder, on an empty item that prettyplease prints on
     /// the line after it, where the attributes already before it (its gate) stay.
     fn item(text: String) -> TokenStream {
-        let placeholder = SetAside::placeholder(SetAsideText::Item(text));
+        SetAside::item_at((text, 0))
+    }
+
+    /// An item written as text for the column `indent` (a method, one level or more in); its
+    /// carrier is an item where it stands, in an impl block as at the top level.
+    fn item_at((text, indent): (String, usize)) -> TokenStream {
+        let placeholder = SetAside::placeholder(SetAsideText::Item { text, indent });
         quote! { #placeholder const _: () = (); }
     }
 
@@ -131,7 +141,7 @@ impl SetAside {
             .map(|text| match text {
                 SetAsideText::Doc(doc) => doc.len(),
                 SetAsideText::Formatted(lines) => lines.len(),
-                SetAsideText::Item(item) => item.len(),
+                SetAsideText::Item { text, .. } => text.len() * 2,
             })
             .sum();
         let mut restored = String::with_capacity(text.len() + set_aside_length * 2);
@@ -160,14 +170,27 @@ impl SetAside {
                         restored.push('\n');
                     }
                 }
-                SetAsideText::Item(item) => {
-                    // Items written as text are top-level items only, so they need no
-                    // indentation.
-                    if !indent.is_empty() {
-                        return Err(format!("the item `{index}` is not at the top level"));
+                SetAsideText::Item {
+                    text,
+                    indent: column,
+                } => {
+                    // An item measured for one column and printed at another would be laid
+                    // out wrongly.
+                    if indent.len() != *column {
+                        return Err(format!(
+                            "the item `{index}` was written for column {column} and is printed at \
+                             column {}",
+                            indent.len()
+                        ));
                     }
-                    restored.push_str(item);
-                    if lines.next() != Some(ITEM_CARRIER) {
+                    for item_line in text.split_inclusive('\n') {
+                        if item_line != "\n" {
+                            restored.push_str(indent);
+                        }
+                        restored.push_str(item_line);
+                    }
+                    let carrier = lines.next().and_then(|line| line.strip_prefix(indent));
+                    if carrier != Some(ITEM_CARRIER) {
                         return Err(format!("the item `{index}` lost the item that carries it"));
                     }
                 }
@@ -1144,6 +1167,15 @@ fn text_item(write: impl FnOnce() -> Option<String>) -> Option<TokenStream> {
         return None;
     }
     write().map(SetAside::item)
+}
+
+/// [`text_item`] for an item printed at a column of its own (`write` gives the column with the
+/// text): a method in an impl block.
+fn text_item_at(write: impl FnOnce() -> Option<(String, usize)>) -> Option<TokenStream> {
+    if !ITEMS_AS_TEXT.with(std::cell::Cell::get) {
+        return None;
+    }
+    write().map(SetAside::item_at)
 }
 
 fn ident(name: &str) -> Ident {

@@ -364,34 +364,101 @@ struct CallForm {
     args: TokenStream,
     /// Whether this is the form that leaves the params out, `Default` being sent.
     defaulted: bool,
+    /// The parameters and arguments as text, for the method written as text (see
+    /// [`super::text`]); `None` where a type's text is not known.
+    text: Option<(Vec<String>, Vec<String>)>,
 }
 
 /// The forms of a handle method called `method`: `method(ids.., &params)`, or, when the
 /// operation's params are all optional, `method(ids..)` and `method_with(ids.., &params)`.
 fn call_forms(context: &Context<'_>, operation: &Operation, method: &str) -> Vec<CallForm> {
     let (params, args) = context.method_params(operation);
+    let ids: Vec<String> = operation
+        .path_params
+        .iter()
+        .map(|param| param.rust_name.clone())
+        .collect();
+    let ids_params = ids.iter().map(|id| format!("{id}: &str"));
+    let params_type_text = operation.params.map(|operation_params| {
+        super::text::type_text(context.type_path(operation_params.type_id))
+    });
+    let full_text = context.method_params_text(operation);
     let full = |name: String| CallForm {
         name: ident(&name),
         params: params.clone(),
         args: args.clone(),
         defaulted: false,
+        text: full_text.clone(),
     };
     let Some(operation_params) = operation.params.filter(|_| operation.facts.ids_alone) else {
         return vec![full(method.to_owned())];
     };
     let params_type = context.type_path(operation_params.type_id);
-    let ids = operation
+    let id_idents = operation
         .path_params
         .iter()
         .map(|param| ident(&param.rust_name));
-    let ids_params = ids.clone().map(|id| quote! { #id: &str, });
+    let id_params = id_idents.clone().map(|id| quote! { #id: &str, });
     let alone = CallForm {
         name: ident(method),
-        params: quote! { #(#ids_params)* },
-        args: quote! { #(#ids,)* &#params_type::default() },
+        params: quote! { #(#id_params)* },
+        args: quote! { #(#id_idents,)* &#params_type::default() },
         defaulted: true,
+        text: params_type_text.flatten().map(|params_type| {
+            (
+                ids_params.collect(),
+                ids.iter()
+                    .cloned()
+                    .chain([format!("&{params_type}::default()")])
+                    .collect(),
+            )
+        }),
     };
     vec![alone, full(with_name(method))]
+}
+
+/// What a handle method is, for writing it as text (see [`handle_method_text`]).
+struct HandleMethodText<'t> {
+    /// The column the method is printed at: inside `resources { impl { } }`, or one module
+    /// further in for the blocking client's.
+    column: usize,
+    doc: &'t crate::ir::Doc,
+    aliases: &'t [String],
+    name: &'t str,
+    /// The parameters after `self`.
+    params: &'t [String],
+    returns: super::text::Returns,
+    /// The client's method it calls.
+    target: &'t str,
+    args: &'t [String],
+}
+
+/// A handle method as text: its docs and aliases, its signature, and its one call.
+fn handle_method_text(method: HandleMethodText<'_>) -> Option<(String, usize)> {
+    let mut item = super::text::Item::at(method.column);
+    item.docs(0, method.doc);
+    for alias in method.aliases {
+        let alias = super::text::string_literal(alias)?;
+        item.attribute(0, "doc", &[&format!("alias = {alias}")]);
+    }
+    let head = format!("pub fn {}", method.name);
+    let params: Vec<&str> = std::iter::once("self")
+        .chain(method.params.iter().map(String::as_str))
+        .collect();
+    item.signature(0, &head, &params, &method.returns);
+    let args: Vec<&str> = method.args.iter().map(String::as_str).collect();
+    item.method_call(4, "self.client", method.target, &args);
+    item.line(0, &["}"]);
+    item.finish_at()
+}
+
+/// The column a handle method is printed at for each client: `pub mod resources { impl .. {`,
+/// and `pub mod blocking` inside it for the blocking client.
+fn handle_method_column(flavour: Flavour) -> usize {
+    match flavour {
+        Flavour::Async => 8,
+        Flavour::Blocking => 12,
+    }
 }
 
 /// The methods of one operation on its handle: each call form, and for a paginated operation
@@ -420,6 +487,8 @@ fn emit_handle_methods(context: &Context<'_>, index: usize, flavour: Flavour) ->
     let feature_line = feature
         .map(|feature| format!("\n\nNeeds the Cargo feature `{feature}`."))
         .unwrap_or_default();
+    let response_text = super::text::type_text(response.clone());
+    let error_text = super::text::path_text(error.clone());
     let mut methods = Vec::new();
     for form in call_forms(context, operation, method) {
         let CallForm {
@@ -427,6 +496,7 @@ fn emit_handle_methods(context: &Context<'_>, index: usize, flavour: Flavour) ->
             params,
             args,
             defaulted,
+            text,
         } = form;
         let how = if defaulted {
             let with = with_name(method);
@@ -443,7 +513,7 @@ fn emit_handle_methods(context: &Context<'_>, index: usize, flavour: Flavour) ->
             operation.method_name,
             operation.method_name,
         );
-        let docs = super::doc_attrs(&crate::ir::Doc(Some(doc.trim_start().to_owned())));
+        let doc = crate::ir::Doc(Some(doc.trim_start().to_owned()));
         // The aliases go on the method a reader finds first.
         let aliases = if defaulted || !operation.facts.ids_alone {
             let mut aliases = aliases(operation, method);
@@ -452,30 +522,63 @@ fn emit_handle_methods(context: &Context<'_>, index: usize, flavour: Flavour) ->
         } else {
             Vec::new()
         };
-        methods.push(match flavour {
-            Flavour::Async => quote! {
-                #gate
-                #docs
-                #(#[doc(alias = #aliases)])*
-                pub fn #name(self, #params) -> impl std::future::Future<Output = Result<#response, #error>> + use<'a> {
-                    self.client.#target(#args)
-                }
-            },
-            Flavour::Blocking => quote! {
-                #gate
-                #docs
-                #(#[doc(alias = #aliases)])*
-                pub fn #name(self, #params) -> Result<#response, #error> {
-                    self.client.#target(#args)
-                }
-            },
+        let as_text = super::text_item_at(|| {
+            let (text_params, text_args) = text.as_ref()?;
+            let output = format!("Result<{}, {error_text}>", response_text.as_ref()?);
+            handle_method_text(HandleMethodText {
+                column: handle_method_column(flavour),
+                doc: &doc,
+                aliases: &aliases,
+                name: &name.to_string(),
+                params: text_params,
+                returns: match flavour {
+                    Flavour::Async => super::text::Returns::Future(output),
+                    Flavour::Blocking => super::text::Returns::Type(output),
+                },
+                target: &operation.method_name,
+                args: text_args,
+            })
         });
-        if let Some(stream) = emit_handle_stream(context, operation, &name, &params, &args, flavour)
-        {
+        let method_item = as_text.unwrap_or_else(|| {
+            let docs = super::doc_attrs(&doc);
+            match flavour {
+                Flavour::Async => quote! {
+                    #docs
+                    #(#[doc(alias = #aliases)])*
+                    pub fn #name(self, #params) -> impl std::future::Future<Output = Result<#response, #error>> + use<'a> {
+                        self.client.#target(#args)
+                    }
+                },
+                Flavour::Blocking => quote! {
+                    #docs
+                    #(#[doc(alias = #aliases)])*
+                    pub fn #name(self, #params) -> Result<#response, #error> {
+                        self.client.#target(#args)
+                    }
+                },
+            }
+        });
+        methods.push(quote! { #gate #method_item });
+        let call = HandleCall {
+            name: &name,
+            params: &params,
+            args: &args,
+            text: text.as_ref(),
+        };
+        if let Some(stream) = emit_handle_stream(context, operation, call, flavour) {
             methods.push(quote! { #gate #stream });
         }
     }
     methods
+}
+
+/// One call form of a handle method, as [`emit_handle_stream`] takes it.
+struct HandleCall<'c> {
+    name: &'c proc_macro2::Ident,
+    params: &'c TokenStream,
+    args: &'c TokenStream,
+    /// The parameters and arguments as text (see [`CallForm::text`]).
+    text: Option<&'c (Vec<String>, Vec<String>)>,
 }
 
 /// For a paginated operation, `<name>_stream` (every object, following the pages) on an async
@@ -484,9 +587,7 @@ fn emit_handle_methods(context: &Context<'_>, index: usize, flavour: Flavour) ->
 fn emit_handle_stream(
     context: &Context<'_>,
     operation: &Operation,
-    name: &proc_macro2::Ident,
-    params: &TokenStream,
-    args: &TokenStream,
+    call: HandleCall<'_>,
     flavour: Flavour,
 ) -> Option<TokenStream> {
     if !operation.facts.streams {
@@ -499,18 +600,23 @@ fn emit_handle_stream(
         return None;
     };
     let item = context.rust_type(item);
-    let (suffix, returns) = match flavour {
+    let item_text = super::text::type_text(item.clone());
+    let (suffix, returns, returns_text) = match flavour {
         Flavour::Async => {
             let stream = runtime::list_stream_type();
-            ("stream", quote! { #stream<#item> })
+            let text =
+                item_text.map(|item| format!("{}<{item}>", super::text::path_text(stream.clone())));
+            ("stream", quote! { #stream<#item> }, text)
         }
         Flavour::Blocking => {
             let iter = runtime::blocking_iter();
-            ("iter", quote! { #iter<'a, #item> })
+            let text = item_text
+                .map(|item| format!("{}<'a, {item}>", super::text::path_text(iter.clone())));
+            ("iter", quote! { #iter<'a, #item> }, text)
         }
     };
     // `list_with` streams as `list_stream_with`: the form's suffix stays last.
-    let name = name.to_string();
+    let name = call.name.to_string();
     let stream_name = match name.strip_suffix("_with") {
         Some(method) => format_ident!("{method}_{suffix}_with"),
         None => format_ident!("{name}_{suffix}"),
@@ -518,15 +624,37 @@ fn emit_handle_stream(
     let method = &operation.resource_method.method;
     let target = format_ident!("{}_{suffix}", operation.method_name);
     let doc = format!(
-        " Every object [`{name}`](Self::{name}) returns, following the pages; the same as \
+        "Every object [`{name}`](Self::{name}) returns, following the pages; the same as \
          `{}_{suffix}` on the client.",
         operation.method_name
     );
     let operation_id = &operation.operation_id;
-    let alias = (name == *method).then(|| quote! { #[doc(alias = #operation_id)] });
+    let aliases: Vec<String> = (name == *method)
+        .then(|| operation_id.clone())
+        .into_iter()
+        .collect();
+    let doc = crate::ir::Doc(Some(doc));
+    let as_text = super::text_item_at(|| {
+        let (params, args) = call.text?;
+        handle_method_text(HandleMethodText {
+            column: handle_method_column(flavour),
+            doc: &doc,
+            aliases: &aliases,
+            name: &stream_name.to_string(),
+            params,
+            returns: super::text::Returns::Type(returns_text?),
+            target: &target.to_string(),
+            args,
+        })
+    });
+    if as_text.is_some() {
+        return as_text;
+    }
+    let doc = format!(" {}", doc.0.unwrap_or_default());
+    let (params, args) = (call.params, call.args);
     Some(quote! {
         #[doc = #doc]
-        #alias
+        #(#[doc(alias = #aliases)])*
         pub fn #stream_name(self, #params) -> #returns {
             self.client.#target(#args)
         }
@@ -605,6 +733,7 @@ pub(super) const FEATURE_OFF_MODULE: &str = "feature_off";
 /// message naming the feature (`#[diagnostic::on_unimplemented]` on a trait that nothing
 /// implements), rather than "no method named `customers`".
 mod feature_off {
+    use super::super::text::{Item, Predicate, string_literal};
     use super::{Flavour, Handles, subtree_gates};
     use crate::features::FeatureMap;
     use crate::ir::Api;
@@ -681,13 +810,78 @@ mod feature_off {
                 "enable it in Cargo.toml: {PACKAGE} = {{{{ version = \"..\", features = [\"{enable}\"] }}}}"
             );
             let trait_name = format_ident!("{}FeatureOff", super::struct_name(chain));
-            traits.push(quote! {
-                #[cfg(#predicate)]
-                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-                pub trait #trait_name {}
+            let predicate_text = if parent.is_empty() {
+                Predicate::Not(Box::new(Predicate::any_feature(&gates)))
+            } else {
+                Predicate::All(vec![
+                    Predicate::any_feature(&subtree_gates(api, features, parent)),
+                    Predicate::Not(Box::new(Predicate::any_feature(&gates))),
+                ])
+            };
+            let trait_text = super::super::text_item(|| {
+                let mut item = Item::new();
+                item.cfg(0, &predicate_text);
+                let arguments = [("message", &message), ("label", &label), ("note", &note)].map(
+                    |(name, value)| {
+                        string_literal(value).map(|literal| format!("{name} = {literal}"))
+                    },
+                );
+                let [Some(message), Some(label), Some(note)] = arguments else {
+                    return None;
+                };
+                item.attribute_of_literals(
+                    0,
+                    "diagnostic::on_unimplemented",
+                    &[&message, &label, &note],
+                );
+                item.line(0, &["pub trait ", &trait_name.to_string(), " {}"]);
+                item.finish()
             });
+            traits.push(trait_text.unwrap_or_else(|| {
+                quote! {
+                    #[cfg(#predicate)]
+                    #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                    pub trait #trait_name {}
+                }
+            }));
             let name = super::ident(&child[0]);
             for flavour in [Flavour::Async, Flavour::Blocking] {
+                let stub_text = super::super::text_item(|| {
+                    let mut item = Item::new();
+                    let predicate = match flavour {
+                        Flavour::Async => &predicate_text,
+                        Flavour::Blocking => &Predicate::All(vec![
+                            Predicate::Feature("blocking".to_owned()),
+                            predicate_text.clone(),
+                        ]),
+                    };
+                    item.cfg(0, predicate);
+                    let trait_name = trait_name.to_string();
+                    if parent.is_empty() {
+                        let client = super::super::text::path_text(flavour.client());
+                        item.line(0, &["impl ", &client, " {"]);
+                        item.line(4, &["#[doc(hidden)]"]);
+                        item.line(4, &["pub fn ", &child[0], "<'a>(&'a self) -> FeatureOff"]);
+                        item.line(4, &["where"]);
+                        item.line(8, &["&'a Self: ", &trait_name, ","]);
+                    } else {
+                        let parent = super::super::text::path_text(handles.path(parent, flavour));
+                        item.line(0, &["impl<'a> ", &parent, "<'a> {"]);
+                        item.line(4, &["#[doc(hidden)]"]);
+                        item.line(4, &["pub fn ", &child[0], "(self) -> FeatureOff"]);
+                        item.line(4, &["where"]);
+                        item.line(8, &["Self: ", &trait_name, ","]);
+                    }
+                    item.line(4, &["{"]);
+                    item.line(8, &["FeatureOff"]);
+                    item.line(4, &["}"]);
+                    item.line(0, &["}"]);
+                    item.finish()
+                });
+                if let Some(stub) = stub_text {
+                    stubs.push(stub);
+                    continue;
+                }
                 let blocking =
                     (flavour == Flavour::Blocking).then(|| quote! { feature = "blocking", });
                 let stub = if parent.is_empty() {

@@ -1,8 +1,10 @@
-//! Items written as text: the repetitive top-level items of the types folders (`as_str`,
-//! `FromStr`, `Encode`, `Validate`, which are half the generated functions, enum and struct
-//! definitions, deprecated names) printed here exactly as prettyplease prints their tokens, so
-//! that rendering does not parse and lay them out again (syn's parse was the largest part of
-//! generation). Only the layouts below are written; an item with a line near prettyplease's
+//! Items written as text: the repetitive items of the types folders (`as_str`, `FromStr`,
+//! `Encode`, `Validate`, which are half the generated functions, enum and struct definitions,
+//! deprecated names) and of the client folder (the client's methods and their blocking twins,
+//! the handle methods, the stubs of `feature_off.rs`) printed here exactly as prettyplease
+//! prints their tokens, so that rendering does not parse and lay them out again (syn's parse
+//! was the largest part of generation). An item inside an impl block or a module is measured
+//! from the column it is printed at. Only the layouts below are written; an item with a line near prettyplease's
 //! margin, where its choice of layout would need its own algorithm, is left as tokens for
 //! prettyplease (each function returns `None`). `tests/text_items.rs` renders every item both
 //! ways and compares.
@@ -20,20 +22,29 @@ pub(super) const SURE_BREAK: usize = 91;
 pub(super) struct Item {
     text: String,
     known: bool,
+    /// The column the item starts at where it is printed (inside an impl or a module), which
+    /// its lines are measured from; the text itself starts at column 0.
+    base: usize,
 }
 
 impl Item {
     pub(super) fn new() -> Item {
+        Item::at(0)
+    }
+
+    /// An item printed at column `base`, such as a method inside an impl block.
+    pub(super) fn at(base: usize) -> Item {
         Item {
             text: String::with_capacity(512),
             known: true,
+            base,
         }
     }
 
     /// One line at `indent` columns, made of `parts`; a line too long to be sure prettyplease
     /// keeps it whole makes the item unknown.
     pub(super) fn line(&mut self, indent: usize, parts: &[&str]) {
-        let length: usize = indent + parts.iter().map(|part| part.len()).sum::<usize>();
+        let length: usize = self.base + indent + parts.iter().map(|part| part.len()).sum::<usize>();
         if length > SURE_FIT {
             self.known = false;
         }
@@ -78,15 +89,29 @@ impl Item {
     /// `#[name(arguments)]` at `indent`: on one line when it fits, otherwise one argument a
     /// line, with commas between them (none after the last).
     pub(super) fn attribute(&mut self, indent: usize, name: &str, arguments: &[&str]) {
+        self.attribute_with(indent, name, arguments, false);
+    }
+
+    /// [`Item::attribute`] whose arguments are each `name = "literal"`, which has nowhere to
+    /// break: broken, each stays whole on its line however long.
+    pub(super) fn attribute_of_literals(&mut self, indent: usize, name: &str, arguments: &[&str]) {
+        self.attribute_with(indent, name, arguments, true);
+    }
+
+    fn attribute_with(&mut self, indent: usize, name: &str, arguments: &[&str], whole: bool) {
         let joined: usize = arguments.iter().map(|argument| argument.len() + 2).sum();
-        let one_line = indent + 2 + name.len() + 1 + joined.saturating_sub(2) + 2;
+        let one_line = self.base + indent + 2 + name.len() + 1 + joined.saturating_sub(2) + 2;
         if one_line <= SURE_FIT {
             self.line(indent, &["#[", name, "(", &arguments.join(", "), ")]"]);
         } else if one_line >= SURE_BREAK {
             self.line(indent, &["#[", name, "("]);
             for (index, argument) in arguments.iter().enumerate() {
                 let comma = if index + 1 < arguments.len() { "," } else { "" };
-                self.line(indent + 4, &[argument, comma]);
+                if whole {
+                    self.doc(indent + 4, &format!("{argument}{comma}"));
+                } else {
+                    self.line(indent + 4, &[argument, comma]);
+                }
             }
             self.line(indent, &[")]"]);
         } else {
@@ -98,7 +123,8 @@ impl Item {
     /// argument a line, each with a comma, and the closing parenthesis on its own line.
     pub(super) fn call(&mut self, indent: usize, head: &str, arguments: &[&str], tail: &str) {
         let joined: usize = arguments.iter().map(|argument| argument.len() + 2).sum();
-        let one_line = indent + head.len() + 1 + joined.saturating_sub(2) + 1 + tail.len();
+        let one_line =
+            self.base + indent + head.len() + 1 + joined.saturating_sub(2) + 1 + tail.len();
         if one_line <= SURE_FIT {
             let mut line = String::with_capacity(one_line);
             line.push_str(head);
@@ -121,7 +147,7 @@ impl Item {
     /// A match arm `pattern => value,`, whose value prettyplease moves into a block on the
     /// next line when the arm does not fit.
     pub(super) fn arm(&mut self, indent: usize, pattern: &str, value: &str) {
-        let one_line = indent + pattern.len() + 4 + value.len() + 1;
+        let one_line = self.base + indent + pattern.len() + 4 + value.len() + 1;
         if one_line <= SURE_FIT {
             self.line(indent, &[pattern, " => ", value, ","]);
         } else if one_line >= SURE_BREAK {
@@ -131,6 +157,144 @@ impl Item {
         } else {
             self.known = false;
         }
+    }
+
+    /// Whether a line of `length` columns at `indent` is one prettyplease keeps whole: `Some`
+    /// with the answer when it is sure, `None` (and the item unknown) when the line is within
+    /// a column or two of the margin.
+    pub(super) fn fits(&mut self, indent: usize, length: usize) -> Option<bool> {
+        let end = self.base + indent + length;
+        if end <= SURE_FIT {
+            Some(true)
+        } else if end >= SURE_BREAK {
+            Some(false)
+        } else {
+            self.known = false;
+            None
+        }
+    }
+
+    /// A function's signature and the brace that opens its body: `head(parameters) -> returns {`
+    /// on one line when it fits; otherwise one parameter a line, each with a comma, then
+    /// `) -> returns {`, with a future's output on a line of its own when that does not fit.
+    pub(super) fn signature(
+        &mut self,
+        indent: usize,
+        head: &str,
+        parameters: &[&str],
+        returns: &Returns,
+    ) {
+        let returns_text = returns.one_line();
+        let joined = parameters.join(", ");
+        let one_line = head.len() + 1 + joined.len() + 5 + returns_text.len() + 2;
+        match self.fits(indent, one_line) {
+            Some(true) => {
+                self.line(indent, &[head, "(", &joined, ") -> ", &returns_text, " {"]);
+                return;
+            }
+            Some(false) => {}
+            None => return,
+        }
+        self.line(indent, &[head, "("]);
+        for parameter in parameters {
+            self.line(indent + 4, &[parameter, ","]);
+        }
+        match self.fits(indent, 5 + returns_text.len() + 2) {
+            Some(true) => self.line(indent, &[") -> ", &returns_text, " {"]),
+            Some(false) => match returns {
+                Returns::Future(output) => {
+                    self.line(indent, &[") -> impl std::future::Future<"]);
+                    self.line(indent + 4, &["Output = ", output, ","]);
+                    self.line(indent, &["> + use<'a> {"]);
+                }
+                Returns::Type(_) => self.known = false,
+            },
+            None => {}
+        }
+    }
+
+    /// A method call on `receiver` (`self.client.method(arguments)`): on one line when it
+    /// fits; otherwise the call on the next line, four columns in, and its arguments one a
+    /// line when that does not fit either.
+    pub(super) fn method_call(
+        &mut self,
+        indent: usize,
+        receiver: &str,
+        method: &str,
+        arguments: &[&str],
+    ) {
+        let joined = arguments.join(", ");
+        let call = method.len() + 1 + joined.len() + 1;
+        match self.fits(indent, receiver.len() + 1 + call) {
+            Some(true) => {
+                self.line(indent, &[receiver, ".", method, "(", &joined, ")"]);
+                return;
+            }
+            Some(false) => {}
+            None => return,
+        }
+        self.line(indent, &[receiver]);
+        match self.fits(indent + 4, 1 + call) {
+            Some(true) => self.line(indent + 4, &[".", method, "(", &joined, ")"]),
+            Some(false) if !arguments.is_empty() => {
+                self.line(indent + 4, &[".", method, "("]);
+                for argument in arguments {
+                    self.line(indent + 8, &[argument, ","]);
+                }
+                self.line(indent + 4, &[")"]);
+            }
+            Some(false) | None => self.known = false,
+        }
+    }
+
+    /// `#[cfg(predicate)]` at `indent`: on one line when it fits; otherwise each operator that
+    /// does not fit opens a line of its own, its operands one a line, four columns further in,
+    /// with commas between them (none after the last).
+    pub(super) fn cfg(&mut self, indent: usize, predicate: &Predicate) {
+        let Some(one_line) = predicate.one_line() else {
+            self.known = false;
+            return;
+        };
+        match self.fits(indent, "#[cfg(".len() + one_line.len() + ")]".len()) {
+            Some(true) => self.line(indent, &["#[cfg(", &one_line, ")]"]),
+            Some(false) => {
+                self.line(indent, &["#[cfg("]);
+                self.predicate(indent + 4, predicate, "");
+                self.line(indent, &[")]"]);
+            }
+            None => {}
+        }
+    }
+
+    /// One operand of a broken `cfg` predicate, followed by `trailing` (a comma or nothing).
+    fn predicate(&mut self, indent: usize, predicate: &Predicate, trailing: &str) {
+        let Some(one_line) = predicate.one_line() else {
+            self.known = false;
+            return;
+        };
+        match self.fits(indent, one_line.len() + trailing.len()) {
+            Some(true) => {
+                self.line(indent, &[&one_line, trailing]);
+                return;
+            }
+            Some(false) => {}
+            None => return,
+        }
+        let (name, operands): (&str, &[Predicate]) = match predicate {
+            Predicate::Feature(_) => {
+                self.known = false;
+                return;
+            }
+            Predicate::Not(operand) => ("not", std::slice::from_ref(&**operand)),
+            Predicate::Any(operands) => ("any", operands),
+            Predicate::All(operands) => ("all", operands),
+        };
+        self.line(indent, &[name, "("]);
+        for (index, operand) in operands.iter().enumerate() {
+            let comma = if index + 1 < operands.len() { "," } else { "" };
+            self.predicate(indent + 4, operand, comma);
+        }
+        self.line(indent, &[")", trailing]);
     }
 
     /// Adds the lines of `other` after these.
@@ -143,15 +307,82 @@ impl Item {
     pub(super) fn finish(self) -> Option<String> {
         self.known.then_some(self.text)
     }
+
+    /// The text with the column it is printed at, when every line of it is known.
+    pub(super) fn finish_at(self) -> Option<(String, usize)> {
+        self.known.then_some((self.text, self.base))
+    }
 }
 
-/// A string literal as `quote!` writes a `&str`, for the strings that need no escape (the
-/// others are left to tokens).
+/// What a function returns, for [`Item::signature`].
+pub(super) enum Returns {
+    /// A type printed on one line.
+    Type(String),
+    /// `impl std::future::Future<Output = output> + use<'a>`, with the output's text.
+    Future(String),
+}
+
+impl Returns {
+    fn one_line(&self) -> String {
+        match self {
+            Returns::Type(text) => text.clone(),
+            Returns::Future(output) => {
+                format!("impl std::future::Future<Output = {output}> + use<'a>")
+            }
+        }
+    }
+}
+
+/// A string literal as `quote!` writes a `&str`, for printable ASCII (a quote and a backslash
+/// escaped with a backslash, as `char::escape_debug` does); other strings are left to tokens.
 pub(super) fn string_literal(value: &str) -> Option<String> {
-    value
-        .bytes()
-        .all(|byte| (b' '..=b'~').contains(&byte) && byte != b'"' && byte != b'\\')
-        .then(|| format!("\"{value}\""))
+    if !value.bytes().all(|byte| (b' '..=b'~').contains(&byte)) {
+        return None;
+    }
+    let mut literal = String::with_capacity(value.len() + 2);
+    literal.push('"');
+    for character in value.chars() {
+        if matches!(character, '"' | '\\') {
+            literal.push('\\');
+        }
+        literal.push(character);
+    }
+    literal.push('"');
+    Some(literal)
+}
+
+/// A `cfg` predicate, to write `#[cfg(..)]` as text (see [`Item::cfg`]).
+#[derive(Clone)]
+pub(super) enum Predicate {
+    /// `feature = "name"`.
+    Feature(String),
+    Not(Box<Predicate>),
+    Any(Vec<Predicate>),
+    All(Vec<Predicate>),
+}
+
+impl Predicate {
+    /// `any(feature = "a", ..)` for several features, `feature = "a"` for one.
+    pub(super) fn any_feature(features: &[String]) -> Predicate {
+        match features {
+            [single] => Predicate::Feature(single.clone()),
+            several => Predicate::Any(several.iter().cloned().map(Predicate::Feature).collect()),
+        }
+    }
+
+    /// The predicate on one line.
+    fn one_line(&self) -> Option<String> {
+        let (name, operands) = match self {
+            Predicate::Feature(feature) => {
+                return Some(format!("feature = {}", string_literal(feature)?));
+            }
+            Predicate::Not(operand) => return Some(format!("not({})", operand.one_line()?)),
+            Predicate::Any(operands) => ("any", operands),
+            Predicate::All(operands) => ("all", operands),
+        };
+        let operands: Option<Vec<String>> = operands.iter().map(Predicate::one_line).collect();
+        Some(format!("{name}({})", operands?.join(", ")))
+    }
 }
 
 /// A path's tokens (`crate::form::Encode`) as prettyplease prints them.
