@@ -178,8 +178,8 @@ pub fn write_standalone_fake(root: &Path, request: &StandaloneFake<'_>) -> Resul
         path: "Cargo.toml".to_owned(),
         contents: standalone_manifest(root, request.features)?,
     }];
-    // The hand-written files of the checked-in fake (`api.rs`, which wires the route table to
-    // the engine, and the binary's `bin/stripe-sdk-fake.rs`); `src/gen/` is the route table,
+    // The hand-written files of the checked-in fake (`lib.rs`, which wires the route table to
+    // the engine, and the binary's `main.rs`); `src/gen/` is the route table,
     // generated above.
     files.extend(copy_sources(root, FAKE_DIR, &out, "src/")?);
     // The whole-API tests, the module they share, and what they take from the SDK's tests:

@@ -1,6 +1,6 @@
 //! The `stripe-sdk-fake` binary's program: the fake Stripe as a server for tests in any
 //! language, used as stripe-mock is (`stripe.api_base = "http://127.0.0.1:12111"`). The
-//! generated fake crate's binary (`src/bin/stripe-sdk-fake.rs`) calls [`main`] with its API.
+//! generated fake crate's binary (`src/main.rs`) calls [`main`] with its API.
 
 use crate::{FakeApi, FakeStripe, UnknownIds};
 use std::net::SocketAddr;
