@@ -102,6 +102,18 @@ pub(crate) fn set_id(fields: &mut Map<String, Value>, id: String) {
     }
 }
 
+/// Whether a `url` string within `value` contains `id` (what [`replace_in_urls`] changes).
+fn names_in_urls(value: &Value, id: &str) -> bool {
+    match value {
+        Value::Object(fields) => fields.iter().any(|(name, field)| match field {
+            Value::String(url) if name == "url" => url.contains(id),
+            _ => names_in_urls(field, id),
+        }),
+        Value::Array(items) => items.iter().any(|item| names_in_urls(item, id)),
+        _ => false,
+    }
+}
+
 /// Replaces `old` with `new` in every `url` string within `value`.
 fn replace_in_urls(value: &mut Value, old: &str, new: &str) {
     match value {
@@ -142,6 +154,9 @@ pub(crate) struct Blank {
     /// The top-level secrets (`secret`, `client_secret`), each with its property's schema, made
     /// anew in the schema's order.
     secrets: Vec<(String, Value)>,
+    /// Whether a nested list's URL names the blank's id, so that a copy's new id must be
+    /// written into it too ([`set_id`]).
+    urls_name_id: bool,
 }
 
 /// What building needs: the schemas, Stripe's fixtures (if given), ids and the clock.
@@ -177,6 +192,9 @@ impl Builder<'_> {
             .as_deref()
             .and_then(|name| self.fixtures?.get(name))
             .cloned();
+        // Whether the object's id can be set without looking for it in nested URLs: a blank
+        // whose URLs do not name its id.
+        let mut fresh_id = false;
         let mut value = match (fixture, name.as_deref()) {
             (Some(fixture), _) => {
                 let mut holder = None;
@@ -191,6 +209,7 @@ impl Builder<'_> {
                 });
                 let mut value = blank.value.clone();
                 self.refresh(&mut value, &blank);
+                fresh_id = !blank.urls_name_id;
                 value
             }
             (None, None) => self.build(schema, None, 0),
@@ -201,7 +220,10 @@ impl Builder<'_> {
             {
                 let prefix = self.prefix(name);
                 let id = self.ids.id(&prefix);
-                set_id(fields, id);
+                match fields.get_mut("id") {
+                    Some(slot) if fresh_id => *slot = Value::String(id),
+                    _ => set_id(fields, id),
+                }
             }
             // Set in place: the fields are there already, and `insert` would allocate their
             // names again.
@@ -222,7 +244,16 @@ impl Builder<'_> {
             value,
             timestamps: Vec::new(),
             secrets: Vec::new(),
+            urls_name_id: false,
         };
+        if let Value::Object(fields) = &blank.value
+            && let Some(id) = fields
+                .get("id")
+                .and_then(Value::as_str)
+                .filter(|id| !id.is_empty())
+        {
+            blank.urls_name_id = fields.values().any(|field| names_in_urls(field, id));
+        }
         let schema = self.table.schema(name);
         let (Value::Object(fields), Some(properties)) = (
             &blank.value,
