@@ -349,9 +349,8 @@ fn create(
     // secret. Otherwise the event's copy is also the answer (`Answer::Written`), and the
     // object is moved into the store, not copied for it.
     let written = writes.len();
-    let shared = id.is_some()
-        && resource != "webhook_endpoint"
-        && !request.params.contains_key("expand");
+    let shared =
+        id.is_some() && resource != "webhook_endpoint" && !request.params.contains_key("expand");
     let answer = if shared {
         account.store_new(resource, request.path, object, writes);
         Answer::Written(written)

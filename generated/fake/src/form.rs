@@ -118,7 +118,11 @@ impl Tree {
         if count <= INDEXED_FROM {
             return;
         }
-        let from = if count == INDEXED_FROM + 1 { 0 } else { count - 1 };
+        let from = if count == INDEXED_FROM + 1 {
+            0
+        } else {
+            count - 1
+        };
         for (position, (key, _)) in self.children.iter().enumerate().skip(from) {
             self.index.insert(key.clone(), position);
         }
@@ -273,6 +277,15 @@ mod tests {
         };
         assert_eq!(expand[1], ("1".to_owned(), Node::Leaf("b".to_owned())));
         assert!(decode("a=1&a[b]=2").is_err());
+        // A few siblings, looked through rather than indexed, behave the same; `+` is a space
+        // and an escaped `%2B` a plus.
+        assert_eq!(
+            decode("a=1&b=x+y&a=%2B3").ok(),
+            Some(Node::Branch(vec![
+                ("a".to_owned(), Node::Leaf("+3".to_owned())),
+                ("b".to_owned(), Node::Leaf("x y".to_owned())),
+            ]))
+        );
     }
 
     fn leaf(text: &str) -> Node {

@@ -145,9 +145,10 @@ impl Engine {
         );
         // Serialized before `after_writes` moves the write's object into its event.
         if let Answer::Written(index) = answer {
-            let body = writes
-                .get(index)
-                .map_or_else(|| json_bytes(&Value::Null), |write| json_bytes(&write.object));
+            let body = writes.get(index).map_or_else(
+                || json_bytes(&Value::Null),
+                |write| json_bytes(&write.object),
+            );
             answer = Answer::Serialized(body, Value::Null);
         }
         // Also after a refusal: a declined payment records its `payment_failed`.

@@ -106,7 +106,8 @@ impl Account {
         match self.collections.get_mut(collection) {
             Some(ids) => ids.push(id.clone()),
             None => {
-                self.collections.insert(collection.to_owned(), vec![id.clone()]);
+                self.collections
+                    .insert(collection.to_owned(), vec![id.clone()]);
             }
         }
         self.objects.insert(
