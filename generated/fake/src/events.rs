@@ -167,40 +167,36 @@ pub(crate) fn envelope(
     pending_webhooks: usize,
     cause: &Cause<'_>,
 ) -> Value {
-    // Built from its fields: `json!` would serialize `data`, a deep copy of the object, into
-    // a new value; and a map collected from its fields is built in one pass, where inserting
-    // them one by one searches the map for each.
-    let data = std::iter::once(("object".to_owned(), object))
-        .chain(previous.map(|previous| ("previous_attributes".to_owned(), Value::Object(previous))))
-        .collect();
-    let request = [
-        ("id".to_owned(), optional_text(cause.request_id)),
-        (
-            "idempotency_key".to_owned(),
-            optional_text(cause.idempotency_key),
-        ),
-    ]
-    .into_iter()
-    .collect();
-    let fields = [
-        ("id", Value::String(id.to_owned())),
-        ("object", Value::String("event".to_owned())),
-        ("api_version", Value::String(api_version.to_owned())),
-        ("created", Value::from(created)),
-        ("data", Value::Object(data)),
-        ("livemode", Value::Bool(false)),
-        ("pending_webhooks", Value::from(pending_webhooks)),
-        ("request", Value::Object(request)),
-        ("type", Value::String(event_type.to_owned())),
-    ];
-    let account = (!account.is_empty()).then(|| ("account", Value::String(account.to_owned())));
-    Value::Object(
-        fields
-            .into_iter()
-            .chain(account)
-            .map(|(name, value)| (name.to_owned(), value))
-            .collect(),
-    )
+    // Built field by field: `json!` would serialize `data`, a deep copy of the object, into
+    // a new value.
+    let mut data = Map::new();
+    data.insert("object".to_owned(), object);
+    if let Some(previous) = previous {
+        data.insert("previous_attributes".to_owned(), Value::Object(previous));
+    }
+    let mut request = Map::new();
+    request.insert("id".to_owned(), optional_text(cause.request_id));
+    request.insert(
+        "idempotency_key".to_owned(),
+        optional_text(cause.idempotency_key),
+    );
+    let mut event = Map::new();
+    event.insert("id".to_owned(), Value::String(id.to_owned()));
+    event.insert("object".to_owned(), Value::String("event".to_owned()));
+    event.insert(
+        "api_version".to_owned(),
+        Value::String(api_version.to_owned()),
+    );
+    event.insert("created".to_owned(), Value::from(created));
+    event.insert("data".to_owned(), Value::Object(data));
+    event.insert("livemode".to_owned(), Value::Bool(false));
+    event.insert("pending_webhooks".to_owned(), Value::from(pending_webhooks));
+    event.insert("request".to_owned(), Value::Object(request));
+    event.insert("type".to_owned(), Value::String(event_type.to_owned()));
+    if !account.is_empty() {
+        event.insert("account".to_owned(), Value::String(account.to_owned()));
+    }
+    Value::Object(event)
 }
 
 /// A string, or `null` for none.
