@@ -162,39 +162,25 @@ impl Engine {
             Answer::Serialized(..) | Answer::Bytes(..) | Answer::Written(_) => &mut no_body,
         };
         self.after_writes(&mut state, &account, writes, params, &cause, body);
-        let answer = match (key, answer) {
-            (Some((key, fingerprint)), Answer::Json(value)) => {
-                // Serialized here, under the lock, so that a retry with the key finds the
-                // answer as soon as the operation is done; the answer is sent as these same
-                // bytes rather than serialized a second time.
-                let body = json_bytes(&value);
-                let now = state.now;
-                state.idempotency.insert(
-                    (account, key),
-                    Replay {
-                        fingerprint,
-                        status,
-                        body: body.clone(),
-                    },
-                    now,
-                );
-                Answer::Serialized(body, value)
-            }
-            (Some((key, fingerprint)), Answer::Serialized(body, value)) => {
-                let now = state.now;
-                state.idempotency.insert(
-                    (account, key),
-                    Replay {
-                        fingerprint,
-                        status,
-                        body: body.clone(),
-                    },
-                    now,
-                );
-                Answer::Serialized(body, value)
-            }
-            (_, answer) => answer,
+        // With a key, the answer is serialized here, under the lock, so that a retry with the
+        // key finds it as soon as the operation is done; it is sent as these same bytes rather
+        // than serialized a second time.
+        let answer = match answer {
+            Answer::Json(value) if key.is_some() => Answer::Serialized(json_bytes(&value), value),
+            answer => answer,
         };
+        if let (Some((key, fingerprint)), Answer::Serialized(body, _)) = (key, &answer) {
+            let now = state.now;
+            state.idempotency.insert(
+                (account, key),
+                Replay {
+                    fingerprint,
+                    status,
+                    body: body.clone(),
+                },
+                now,
+            );
+        }
         exchange.request_id = Some(request_id);
         Ok((status, answer))
     }
