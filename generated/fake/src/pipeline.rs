@@ -52,7 +52,7 @@ impl Logged {
 /// `value` as the JSON bytes of a body: the same bytes as its `to_string`, written without
 /// going through `fmt`.
 pub(crate) fn json_bytes(value: &Value) -> Bytes {
-    // Room for a whole object from the start (a new customer is about 700 bytes), rather than
+    // Room for a whole object from the start (a new customer is about 640 bytes), rather than
     // growing from `to_vec`'s 128 by copying three times; a small answer gives back what it
     // did not use, since the log and the idempotency keys keep these bytes.
     let mut bytes = Vec::with_capacity(1024);
