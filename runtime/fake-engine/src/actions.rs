@@ -78,7 +78,7 @@ impl Engine {
         let account = store.account(account_key);
         let result = self.act(&mut builder, account, &request, writes);
         let answer = match result {
-            Ok(mut value) => {
+            Ok(Answer::Json(mut value)) => {
                 for expand in request
                     .params
                     .get("expand")
@@ -92,6 +92,7 @@ impl Engine {
                 }
                 (200, Answer::Json(value))
             }
+            Ok(answer) => (200, answer),
             Err((status, body)) => (status, Answer::Json(body)),
         };
         // What the request made in other accounts (a destination charge's payment to the
@@ -112,7 +113,7 @@ impl Engine {
         account: &mut Account,
         request: &Request<'_>,
         writes: &mut Vec<Write>,
-    ) -> Result<Value, (u16, Value)> {
+    ) -> Result<Answer, (u16, Value)> {
         let route = request.route;
         let resource = route.def.resource;
         let response_schema = route.response();
@@ -120,8 +121,8 @@ impl Engine {
         if self.config.unknown_ids == UnknownIds::Missing {
             self.check_parents(account, request)?;
         }
-        match route.def.action {
-            Action::Create if answers_resource => create(builder, account, request, writes),
+        let answer = match route.def.action {
+            Action::Create if answers_resource => return create(builder, account, request, writes),
             Action::Retrieve | Action::Update | Action::Delete | Action::Other
                 if !resource.is_empty() && !request.path_values.is_empty() =>
             {
@@ -155,7 +156,8 @@ impl Engine {
                     .map(|stored| &stored.value),
             )),
             _ => Ok(builder.object(&response_schema)),
-        }
+        };
+        answer.map(Answer::Json)
     }
 
     /// The stored object the path's last parameter names, or one made up for it in the
@@ -294,7 +296,7 @@ fn create(
     account: &mut Account,
     request: &Request<'_>,
     writes: &mut Vec<Write>,
-) -> Result<Value, (u16, Value)> {
+) -> Result<Answer, (u16, Value)> {
     let resource = request.route.def.resource;
     let mut object = builder.object(&json!({ "$ref": resource }));
     if let (Value::Object(fields), Some(schema)) = (&mut object, builder.table.schema(resource)) {
@@ -339,20 +341,34 @@ fn create(
         lifecycle::created(resource, &mut object, params, context)
     });
     if effects.refused_outright() {
-        return apply_effects(account, effects, writes).map(|()| object);
+        return apply_effects(account, effects, writes).map(|()| Answer::Json(object));
     }
-    account.store_new(resource, request.path, object.clone(), writes);
+    let id = object.get("id").and_then(Value::as_str).map(str::to_owned);
+    // The answer is the object as its `created` event has it, unless the answer will differ:
+    // `expand` replaces ids with objects in it, and a webhook endpoint's create answers its
+    // secret. Otherwise the event's copy is also the answer (`Answer::Written`), and the
+    // object is moved into the store, not copied for it.
+    let written = writes.len();
+    let shared =
+        id.is_some() && resource != "webhook_endpoint" && !request.params.contains_key("expand");
+    let answer = if shared {
+        account.store_new(resource, request.path, object, writes);
+        Answer::Written(written)
+    } else {
+        account.store_new(resource, request.path, object.clone(), writes);
+        Answer::Json(object)
+    };
     // An object created under a parent (`POST /v1/charges/{charge}/refunds`) is listed in its
     // resource's own collection too (`GET /v1/refunds`), as on Stripe.
     if with_parent.is_some()
         && let Some(top) = builder.table.create_path(resource)
         && top != request.path
-        && let Some(id) = object.get("id").and_then(Value::as_str)
+        && let Some(id) = &id
     {
         account.list_also(top, id);
     }
     apply_effects(account, effects, writes)?;
-    Ok(object)
+    Ok(answer)
 }
 
 fn update(

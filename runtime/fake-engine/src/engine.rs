@@ -9,6 +9,7 @@ use crate::events::Cause;
 use crate::failure::{Failure, RandomFailures};
 use crate::lifecycle;
 use crate::objects::{Builder, Ids};
+use crate::pipeline::Logged;
 use crate::retention::{BoundedLog, IdempotencyStore, Retention};
 use crate::store::Store;
 use crate::table::Table;
@@ -65,7 +66,7 @@ pub(crate) struct State {
     pub store: Store,
     pub deliveries: Deliveries,
     pub idempotency: IdempotencyStore,
-    pub log: BoundedLog<RecordedRequest>,
+    pub log: BoundedLog<Logged>,
     failures: VecDeque<Failure>,
     /// Failures injected at random, after the queued ones are used up.
     random: Option<RandomFailures>,
@@ -172,11 +173,13 @@ impl Engine {
     }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.state().log.to_vec()
+        let logged = self.state().log.to_vec();
+        logged.into_iter().map(Logged::into_recorded).collect()
     }
 
     pub fn take_requests(&self) -> Vec<RecordedRequest> {
-        self.state().log.take()
+        let logged = self.state().log.take();
+        logged.into_iter().map(Logged::into_recorded).collect()
     }
 
     pub fn clear_requests(&self) {

@@ -25,16 +25,20 @@ pub(crate) fn decode(text: &str) -> Result<Node, FormError> {
     let mut root = Tree::default();
     for pair in text.split('&').filter(|pair| !pair.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = percent_decode(&key.replace('+', " "));
-        let value = percent_decode(&value.replace('+', " "));
+        let key = form_decode(key);
+        let value = form_decode(value);
         root.insert(&key, value)?;
     }
     Ok(root.into_node())
 }
 
-/// The tree as it is being decoded: each branch indexes its children by key, so that adding
-/// a param costs the same however many siblings it has, and decoding is linear in the number
-/// of params (50,000 metadata keys included).
+/// How many children a branch looks through before it indexes them by key: a hash map costs
+/// more than comparing a few keys.
+const INDEXED_FROM: usize = 8;
+
+/// The tree as it is being decoded: a branch with more than [`INDEXED_FROM`] children indexes
+/// them by key, so that adding a param costs the same however many siblings it has, and
+/// decoding is linear in the number of params (50,000 metadata keys included).
 #[derive(Default)]
 pub(crate) struct Tree {
     /// `Some` for a leaf.
@@ -68,15 +72,15 @@ impl Tree {
             } else {
                 (*segment).to_owned()
             };
-            let position = match node.index.get(&name) {
-                Some(position) => *position,
+            let position = match node.position(&name) {
+                Some(position) => position,
                 None => {
                     let child = Tree {
                         leaf: (depth == last).then(String::new),
                         ..Tree::default()
                     };
-                    node.index.insert(name.clone(), node.children.len());
                     node.children.push((name, child));
+                    node.index_last();
                     node.children.len() - 1
                 }
             };
@@ -95,6 +99,33 @@ impl Tree {
             node = child;
         }
         Ok(())
+    }
+
+    /// Where the child named `name` is: found by looking through the few children most
+    /// branches have, and through the index once there are more.
+    fn position(&self, name: &str) -> Option<usize> {
+        if self.children.len() <= INDEXED_FROM {
+            self.children.iter().position(|(key, _)| key == name)
+        } else {
+            self.index.get(name).copied()
+        }
+    }
+
+    /// Indexes the child just added, once the branch has more than [`INDEXED_FROM`]: all of
+    /// them when it gets there, then each as it comes.
+    fn index_last(&mut self) {
+        let count = self.children.len();
+        if count <= INDEXED_FROM {
+            return;
+        }
+        let from = if count == INDEXED_FROM + 1 {
+            0
+        } else {
+            count - 1
+        };
+        for (position, (key, _)) in self.children.iter().enumerate().skip(from) {
+            self.index.insert(key.clone(), position);
+        }
     }
 
     /// The decoded tree, keys in the order they were first sent.
@@ -132,6 +163,16 @@ fn split_key(key: &str) -> Option<Vec<&str>> {
 
 /// Decodes `%XX` escapes as UTF-8 (invalid sequences become U+FFFD); `+` is left alone.
 pub(crate) fn percent_decode(text: &str) -> String {
+    decode_bytes(text, false)
+}
+
+/// A form's key or value: `+` is a space, then `%XX` escapes as [`percent_decode`] (an
+/// escaped `%2B` stays a `+`), in one pass.
+fn form_decode(text: &str) -> String {
+    decode_bytes(text, true)
+}
+
+fn decode_bytes(text: &str, plus_is_space: bool) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;
@@ -145,10 +186,15 @@ pub(crate) fn percent_decode(text: &str) -> String {
                 continue;
             }
         }
-        out.push(byte);
+        out.push(if plus_is_space && byte == b'+' {
+            b' '
+        } else {
+            byte
+        });
         index += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// Decodes the fields of a `multipart/form-data` body: text parts become values, file parts
@@ -231,6 +277,15 @@ mod tests {
         };
         assert_eq!(expand[1], ("1".to_owned(), Node::Leaf("b".to_owned())));
         assert!(decode("a=1&a[b]=2").is_err());
+        // A few siblings, looked through rather than indexed, behave the same; `+` is a space
+        // and an escaped `%2B` a plus.
+        assert_eq!(
+            decode("a=1&b=x+y&a=%2B3").ok(),
+            Some(Node::Branch(vec![
+                ("a".to_owned(), Node::Leaf("+3".to_owned())),
+                ("b".to_owned(), Node::Leaf("x y".to_owned())),
+            ]))
+        );
     }
 
     fn leaf(text: &str) -> Node {

@@ -94,7 +94,24 @@ pub(crate) fn set_id(fields: &mut Map<String, Value>, id: String) {
             replace_in_urls(field, &old, &id);
         }
     }
-    fields.insert("id".to_owned(), Value::String(id));
+    match fields.get_mut("id") {
+        Some(slot) => *slot = Value::String(id),
+        None => {
+            fields.insert("id".to_owned(), Value::String(id));
+        }
+    }
+}
+
+/// Whether a `url` string within `value` contains `id` (what [`replace_in_urls`] changes).
+fn names_in_urls(value: &Value, id: &str) -> bool {
+    match value {
+        Value::Object(fields) => fields.iter().any(|(name, field)| match field {
+            Value::String(url) if name == "url" => url.contains(id),
+            _ => names_in_urls(field, id),
+        }),
+        Value::Array(items) => items.iter().any(|item| names_in_urls(item, id)),
+        _ => false,
+    }
 }
 
 /// Replaces `old` with `new` in every `url` string within `value`.
@@ -125,6 +142,21 @@ pub(crate) fn prefix_of(id: &str) -> Option<&str> {
     id.rfind('_')
         .map(|end| &id[..end])
         .filter(|prefix| !prefix.is_empty())
+}
+
+/// A new object of a component as the builder makes it without fixtures, with what each copy
+/// must be given of its own, found once rather than by walking the schema on every create.
+pub(crate) struct Blank {
+    pub value: Value,
+    /// The top-level timestamps (`unix-time` numbers, such as `period_start`), set from the
+    /// clock.
+    timestamps: Vec<String>,
+    /// The top-level secrets (`secret`, `client_secret`), each with its property's schema, made
+    /// anew in the schema's order.
+    secrets: Vec<(String, Value)>,
+    /// Whether a nested list's URL names the blank's id, so that a copy's new id must be
+    /// written into it too ([`set_id`]).
+    urls_name_id: bool,
 }
 
 /// What building needs: the schemas, Stripe's fixtures (if given), ids and the clock.
@@ -163,6 +195,9 @@ impl Builder<'_> {
             .as_deref()
             .and_then(|name| self.fixtures?.get(name))
             .cloned();
+        // Whether the object's id can be set without looking for it in nested URLs: a blank
+        // whose URLs do not name its id.
+        let mut fresh_id = false;
         let mut value = match (fixture, name.as_deref()) {
             (Some(fixture), _) => {
                 let mut holder = None;
@@ -171,9 +206,13 @@ impl Builder<'_> {
             }
             (None, Some(name)) => {
                 let table = self.table;
-                let blank = table.blank(name, || self.build(schema, Some(name), 0));
-                let mut value = (*blank).clone();
-                self.refresh(&mut value, name);
+                let blank = table.blank(name, || {
+                    let value = self.build(schema, Some(name), 0);
+                    self.blank_of(value, name)
+                });
+                let mut value = blank.value.clone();
+                self.refresh(&mut value, &blank);
+                fresh_id = !blank.urls_name_id;
                 value
             }
             (None, None) => self.build(schema, None, 0),
@@ -184,41 +223,80 @@ impl Builder<'_> {
             {
                 let prefix = self.prefix(name);
                 let id = self.ids.id(&prefix);
-                set_id(fields, id);
+                match fields.get_mut("id") {
+                    Some(slot) if fresh_id => *slot = Value::String(id),
+                    _ => set_id(fields, id),
+                }
             }
-            if fields.get("created").is_some_and(Value::is_number) {
-                fields.insert("created".to_owned(), Value::from(self.now));
+            // Set in place: the fields are there already, and `insert` would allocate their
+            // names again.
+            if let Some(created) = fields.get_mut("created").filter(|field| field.is_number()) {
+                *created = Value::from(self.now);
             }
-            if fields.contains_key("livemode") {
-                fields.insert("livemode".to_owned(), Value::Bool(false));
+            if let Some(livemode) = fields.get_mut("livemode") {
+                *livemode = Value::Bool(false);
             }
         }
         value
     }
 
-    /// Gives a copy of a blank what must not be shared: its top-level timestamps
-    /// (`period_start`) from the clock, and fresh secrets.
-    fn refresh(&mut self, value: &mut Value, name: &str) {
-        let Some(schema) = self.table.schema(name) else {
-            return;
+    /// `value`, built for component `name`, with the fields each copy must be given of its
+    /// own: its top-level timestamps and secrets.
+    fn blank_of(&self, value: Value, name: &str) -> Blank {
+        let mut blank = Blank {
+            value,
+            timestamps: Vec::new(),
+            secrets: Vec::new(),
+            urls_name_id: false,
         };
-        let (Value::Object(fields), Some(properties)) =
-            (value, schema.get("properties").and_then(Value::as_object))
-        else {
-            return;
+        if let Value::Object(fields) = &blank.value
+            && let Some(id) = fields
+                .get("id")
+                .and_then(Value::as_str)
+                .filter(|id| !id.is_empty())
+        {
+            blank.urls_name_id = fields.values().any(|field| names_in_urls(field, id));
+        }
+        let schema = self.table.schema(name);
+        let (Value::Object(fields), Some(properties)) = (
+            &blank.value,
+            schema
+                .as_ref()
+                .and_then(|schema| schema.get("properties"))
+                .and_then(Value::as_object),
+        ) else {
+            return blank;
         };
         for (field, property) in properties {
             if property.get("format").and_then(Value::as_str) == Some("unix-time")
-                && let Some(slot) = fields.get_mut(field)
-                && slot.is_number()
+                && fields.get(field).is_some_and(Value::is_number)
             {
-                *slot = Value::from(self.now);
+                blank.timestamps.push(field.clone());
             }
             if matches!(field.as_str(), "secret" | "client_secret")
                 && fields.get(field).is_some_and(Value::is_string)
             {
-                let fresh = self.field(field, property, 0);
-                fields.insert(field.clone(), fresh);
+                blank.secrets.push((field.clone(), property.clone()));
+            }
+        }
+        blank
+    }
+
+    /// Gives a copy of a blank what must not be shared: its top-level timestamps
+    /// (`period_start`) from the clock, and fresh secrets.
+    fn refresh(&mut self, value: &mut Value, blank: &Blank) {
+        let Value::Object(fields) = value else {
+            return;
+        };
+        for field in &blank.timestamps {
+            if let Some(slot) = fields.get_mut(field) {
+                *slot = Value::from(self.now);
+            }
+        }
+        for (field, property) in &blank.secrets {
+            let fresh = self.field(field, property, 0);
+            if let Some(slot) = fields.get_mut(field) {
+                *slot = fresh;
             }
         }
     }

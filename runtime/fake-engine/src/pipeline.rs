@@ -18,16 +18,51 @@ use serde_json::Value;
 /// A body to answer with.
 pub(crate) enum Answer {
     Json(Value),
-    /// JSON already serialized (for an idempotency key's replay), with the value it was
-    /// serialized from, for the request log.
+    /// JSON already serialized (for an idempotency key's replay, or from a created object's
+    /// write), with the value it was serialized from, freed once the engine's lock is
+    /// released.
     Serialized(Bytes, Value),
     Bytes(Bytes, &'static str),
+    /// The object of the request's write at this index in `writes`, as JSON: a create answers
+    /// the object it stored, and its event takes that same copy once the answer is serialized,
+    /// rather than the answer being one more copy of it.
+    Written(usize),
+}
+
+/// A request as the log keeps it: the JSON body answered as the bytes that were sent, read
+/// into `response` only when a test asks for the log, so that logging an answer copies
+/// nothing and forgetting it frees one buffer rather than a whole object.
+#[derive(Clone)]
+pub(crate) struct Logged {
+    request: RecordedRequest,
+    json: Option<Bytes>,
+}
+
+impl Logged {
+    /// The request as tests read it, its `response` parsed from the body.
+    pub(crate) fn into_recorded(self) -> RecordedRequest {
+        let Logged { mut request, json } = self;
+        if let Some(json) = json {
+            request.response = serde_json::from_slice(&json).unwrap_or(Value::Null);
+        }
+        request
+    }
 }
 
 /// `value` as the JSON bytes of a body: the same bytes as its `to_string`, written without
 /// going through `fmt`.
 pub(crate) fn json_bytes(value: &Value) -> Bytes {
-    Bytes::from(serde_json::to_vec(value).unwrap_or_default())
+    // Room for a whole object from the start (a new customer is about 640 bytes), rather than
+    // growing from `to_vec`'s 128 by copying three times; a small answer gives back what it
+    // did not use, since the log and the idempotency keys keep these bytes.
+    let mut bytes = Vec::with_capacity(1024);
+    if serde_json::to_writer(&mut bytes, value).is_err() {
+        return Bytes::new();
+    }
+    if bytes.len() < bytes.capacity() / 2 {
+        bytes.shrink_to_fit();
+    }
+    Bytes::from(bytes)
 }
 
 /// A stage's refusal: the status and Stripe's error envelope.
@@ -112,6 +147,14 @@ impl Engine {
             &incoming.path,
             &mut writes,
         );
+        // Serialized before `after_writes` moves the write's object into its event.
+        if let Answer::Written(index) = answer {
+            let body = writes.get(index).map_or_else(
+                || json_bytes(&Value::Null),
+                |write| json_bytes(&write.object),
+            );
+            answer = Answer::Serialized(body, Value::Null);
+        }
         // Also after a refusal: a declined payment records its `payment_failed`.
         let cause = Cause {
             request_id: Some(&request_id),
@@ -120,29 +163,28 @@ impl Engine {
         let mut no_body = Value::Null;
         let body = match &mut answer {
             Answer::Json(body) => body,
-            Answer::Serialized(..) | Answer::Bytes(..) => &mut no_body,
+            Answer::Serialized(..) | Answer::Bytes(..) | Answer::Written(_) => &mut no_body,
         };
         self.after_writes(&mut state, &account, writes, params, &cause, body);
-        let answer = match (key, answer) {
-            (Some((key, fingerprint)), Answer::Json(value)) => {
-                // Serialized here, under the lock, so that a retry with the key finds the
-                // answer as soon as the operation is done; the answer is sent as these same
-                // bytes rather than serialized a second time.
-                let body = json_bytes(&value);
-                let now = state.now;
-                state.idempotency.insert(
-                    (account, key),
-                    Replay {
-                        fingerprint,
-                        status,
-                        body: body.clone(),
-                    },
-                    now,
-                );
-                Answer::Serialized(body, value)
-            }
-            (_, answer) => answer,
+        // With a key, the answer is serialized here, under the lock, so that a retry with the
+        // key finds it as soon as the operation is done; it is sent as these same bytes rather
+        // than serialized a second time.
+        let answer = match answer {
+            Answer::Json(value) if key.is_some() => Answer::Serialized(json_bytes(&value), value),
+            answer => answer,
         };
+        if let (Some((key, fingerprint)), Answer::Serialized(body, _)) = (key, &answer) {
+            let now = state.now;
+            state.idempotency.insert(
+                (account, key),
+                Replay {
+                    fingerprint,
+                    status,
+                    body: body.clone(),
+                },
+                now,
+            );
+        }
         exchange.request_id = Some(request_id);
         Ok((status, answer))
     }
@@ -155,24 +197,27 @@ impl Engine {
             .map(|(route, _)| route.def.id);
         let mut state = self.state();
         let request_id = format!("req_{}", state.ids.token(14));
-        let _forgotten = state.log.push(RecordedRequest {
-            operation_id,
-            method: incoming.method.clone(),
-            path: incoming.path.clone(),
-            params: Value::Null,
-            idempotency_key: incoming.idempotency_key.clone(),
-            stripe_account: incoming.stripe_account.clone(),
-            status: None,
-            replayed: false,
-            request_id,
-            response: Value::Null,
+        let _forgotten = state.log.push(Logged {
+            request: RecordedRequest {
+                operation_id,
+                method: incoming.method.clone(),
+                path: incoming.path.clone(),
+                params: Value::Null,
+                idempotency_key: incoming.idempotency_key.clone(),
+                stripe_account: incoming.stripe_account.clone(),
+                status: None,
+                replayed: false,
+                request_id,
+                response: Value::Null,
+            },
+            json: None,
         });
     }
 
     /// Logs the request and builds the answer with Stripe's headers. The request's strings
-    /// move into the log rather than being copied, and the entry the log forgets to make room
-    /// is freed after the lock is released: freeing a whole answered object is the largest
-    /// part of logging.
+    /// move into the log rather than being copied, the answer is logged as the bytes sent,
+    /// and what is freed (the answered value, the entry the log forgets to make room) is
+    /// freed after the lock is released.
     fn finish(
         &self,
         incoming: Incoming,
@@ -180,18 +225,14 @@ impl Engine {
         status: u16,
         answer: Answer,
     ) -> Outgoing {
-        let (body, content_type, response) = match answer {
+        let (body, content_type, answered) = match answer {
             Answer::Json(value) => (json_bytes(&value), "application/json", value),
             Answer::Serialized(body, value) => (body, "application/json", value),
-            Answer::Bytes(body, content_type) => {
-                let response = if content_type == "application/json" {
-                    serde_json::from_slice(&body).unwrap_or(Value::Null)
-                } else {
-                    Value::Null
-                };
-                (body, content_type, response)
-            }
+            Answer::Bytes(body, content_type) => (body, content_type, Value::Null),
+            // Made `Serialized` by the pipeline; never reaches here.
+            Answer::Written(_) => (json_bytes(&Value::Null), "application/json", Value::Null),
         };
+        let json = (content_type == "application/json").then(|| body.clone());
         let Exchange {
             operation_id,
             params,
@@ -220,20 +261,24 @@ impl Engine {
         {
             headers.push(("Idempotency-Key", key.clone()));
         }
-        let forgotten = state.log.push(RecordedRequest {
-            operation_id,
-            method,
-            path,
-            params,
-            idempotency_key,
-            stripe_account,
-            status: Some(status),
-            replayed,
-            request_id,
-            response,
+        let forgotten = state.log.push(Logged {
+            request: RecordedRequest {
+                operation_id,
+                method,
+                path,
+                params,
+                idempotency_key,
+                stripe_account,
+                status: Some(status),
+                replayed,
+                request_id,
+                response: Value::Null,
+            },
+            json,
         });
         drop(state);
         drop(forgotten);
+        drop(answered);
         Outgoing {
             status,
             content_type,

@@ -102,10 +102,14 @@ impl Account {
         object: Value,
         synthesized: bool,
     ) {
-        self.collections
-            .entry(collection.to_owned())
-            .or_default()
-            .push(id.clone());
+        // Looked up before `entry`, which would allocate the path on every insert.
+        match self.collections.get_mut(collection) {
+            Some(ids) => ids.push(id.clone()),
+            None => {
+                self.collections
+                    .insert(collection.to_owned(), vec![id.clone()]);
+            }
+        }
         self.objects.insert(
             id,
             Stored {

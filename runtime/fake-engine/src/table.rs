@@ -6,6 +6,7 @@
 //! first time a request needs them, so that starting a whole-API fake does not parse the
 //! hundreds of schemas a test never touches.
 
+use crate::objects::Blank;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -82,7 +83,7 @@ struct LazySchema {
     parsed: OnceLock<Arc<Value>>,
     /// A new object of this component as the builder makes it without fixtures, kept so
     /// that each create copies it rather than walking the schema again.
-    blank: OnceLock<Arc<Value>>,
+    blank: OnceLock<Arc<Blank>>,
 }
 
 /// An operation with its path split for matching and its schemas parsed on first use.
@@ -314,7 +315,7 @@ impl Table {
 
     /// The blank object of component `name`, made by `build` the first time it is asked for
     /// (or, for a name the table does not have, each time).
-    pub fn blank(&self, name: &str, build: impl FnOnce() -> Value) -> Arc<Value> {
+    pub fn blank(&self, name: &str, build: impl FnOnce() -> Blank) -> Arc<Blank> {
         match self.schemas.get(name) {
             Some(lazy) => Arc::clone(lazy.blank.get_or_init(|| Arc::new(build()))),
             None => Arc::new(build()),

@@ -328,9 +328,8 @@ fn convert_object(
         let property = properties.and_then(|properties| properties.get(key));
         let value = match (property, additional) {
             (Some(property), _) => convert(table, property, child, &child_path, depth + 1)?,
-            (None, Some(Value::Object(values))) => {
-                let values = Value::Object(values.clone());
-                convert(table, &values, child, &child_path, depth + 1)?
+            (None, Some(values @ Value::Object(_))) => {
+                convert(table, values, child, &child_path, depth + 1)?
             }
             // A free-form object (no properties, nothing said about others) takes any key.
             (None, None | Some(Value::Bool(true))) if properties.is_none_or(Map::is_empty) => {

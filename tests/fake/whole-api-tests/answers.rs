@@ -86,6 +86,51 @@ async fn a_new_customer_has_every_field() {
     );
 }
 
+/// A create's answer is serialized from the copy its `customer.created` event takes (rather
+/// than from one more copy): the body, its replay under the same idempotency key, the event's
+/// object, the log's record of both requests and a retrieve all give the same customer.
+#[tokio::test]
+async fn a_create_answers_what_it_stored_and_its_event_holds() {
+    let fake = fake().await;
+    let create = || {
+        reqwest::Client::new()
+            .post(format!("{}/v1/customers", fake.url()))
+            .bearer_auth(DEFAULT_API_KEY)
+            .header("idempotency-key", "customer-1")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("email=jenny%40example.com&metadata[order]=6735&name=Jenny+Rosen")
+            .send()
+    };
+    let first = create().await.expect("answers");
+    assert_eq!(first.status().as_u16(), 200);
+    let first = first.text().await.expect("a body");
+    let again = create().await.expect("answers");
+    let again = again.text().await.expect("a body");
+    assert_eq!(first, again, "the replay is the same bytes");
+    let customer: Value = serde_json::from_str(&first).expect("JSON");
+    assert_eq!(customer["name"], "Jenny Rosen");
+    assert_eq!(customer["metadata"]["order"], "6735");
+    let id = customer["id"].as_str().expect("an id").to_owned();
+
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].response, customer);
+    assert_eq!(requests[1].response, customer);
+    assert!(requests[1].replayed);
+
+    let events = fake.events();
+    let created: Vec<&Value> = events
+        .iter()
+        .filter(|event| event["type"] == "customer.created")
+        .collect();
+    assert_eq!(created.len(), 1, "the replay records no event");
+    assert_eq!(created[0]["data"]["object"], customer);
+
+    let (status, retrieved) = raw(&fake, "GET", &format!("/v1/customers/{id}"), "").await;
+    assert_eq!(status, 200);
+    assert_eq!(retrieved, customer);
+}
+
 #[tokio::test]
 async fn starting_values_follow_stripe() {
     let fake = fake().await;
