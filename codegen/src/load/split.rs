@@ -1,0 +1,321 @@
+//! A large spec parsed on two threads: Stripe's block-style YAML is cut at lines, the two
+//! halves deserialized apart and joined, so the parse (the longest serial stage before the
+//! render) takes about half the wall time on a machine with a core to spare.
+//!
+//! In a block-style document every top-level key starts a line at column 0, and every key of
+//! the `paths` map starts a line at that map's own indentation, so the text can be cut there
+//! without reading it as YAML: the first half is the document with the `paths` map's later
+//! entries taken out, the second half is a `paths:` map of those entries. The cut is made only
+//! when the lines vouch for it (each top-level key one of OpenAPI's fields or an extension,
+//! each `paths` key a path or an extension, none of them twice, so no duplicate key can fall
+//! between the halves); otherwise, and whenever either half fails to parse, the caller parses
+//! the whole document as before, so a malformed document gets exactly the error it always got.
+//! A cut can only fall inside a value if a quoted scalar or a flow collection spans lines and
+//! one of its lines looks like a key at the cut's indentation; cut there, the first half ends
+//! inside the value and fails, and the whole document is parsed instead.
+
+use openapiv3::{OpenAPI, Paths};
+use serde::Deserialize;
+
+/// Below this size the threads cost more than they save (the test specs and fixtures).
+pub(super) const SMALLEST_SPLIT_SPEC: usize = 256 * 1024;
+
+/// The document cut in two: everything but the later `paths` entries, and those entries as a
+/// `paths:` map of their own.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Halves {
+    pub(super) first: String,
+    pub(super) second: String,
+}
+
+/// The second half's shape: only the `paths` map.
+#[derive(Deserialize)]
+struct PathsOnly {
+    paths: Paths,
+}
+
+/// Parses `text` on two threads, or `None` if the text cannot be cut or a half does not parse
+/// (the caller then parses the whole document, which reports any error where it is).
+pub(super) fn parse_in_halves(text: &str) -> Option<OpenAPI> {
+    let halves = cut(text)?;
+    let parse_first = || {
+        super::unique_keys::deserialize::<OpenAPI, _>(serde_yaml::Deserializer::from_str(
+            &halves.first,
+        ))
+    };
+    let parse_second = || {
+        super::unique_keys::deserialize::<PathsOnly, _>(serde_yaml::Deserializer::from_str(
+            &halves.second,
+        ))
+    };
+    // openapiv3 panics on a few malformed documents; a panic on either thread resurfaces when
+    // the scope ends, and is contained by the whole parse's guard like any other.
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(parse_second);
+        let first = parse_first();
+        (first, second.join())
+    });
+    let (mut spec, second) = (first.ok()?, second.ok()?.ok()?);
+    // The halves hold no key in common (`cut` checked), and the later entries come after the
+    // earlier ones in the document, so extending keeps the document's order.
+    spec.paths.paths.extend(second.paths.paths);
+    spec.paths.extensions.extend(second.paths.extensions);
+    Some(spec)
+}
+
+/// The fields of OpenAPI's document object: the only top-level keys a cut document may have,
+/// besides extensions (so that no two differently written keys can be the same key).
+const TOP_LEVEL_FIELDS: [&str; 8] = [
+    "openapi",
+    "info",
+    "servers",
+    "paths",
+    "components",
+    "security",
+    "tags",
+    "externalDocs",
+];
+
+/// Cuts `text` between two `paths` entries so that the halves are about the same size, or
+/// `None` if its lines do not vouch for the cut.
+pub(super) fn cut(text: &str) -> Option<Halves> {
+    let lines = lines(text);
+    // The top-level sections: each starts at a line holding a key at column 0.
+    let mut top_level: Vec<(&str, usize)> = Vec::new();
+    for line in &lines {
+        let content = &text[line.start..line.end];
+        // Indented lines, and a top-level key's sequence written at column 0 (`- url: ..`),
+        // belong to the section above them.
+        let in_section = content.starts_with([' ', '\t', '-']) && !top_level.is_empty();
+        // A document start marker before the first key stays in the first half.
+        let document_start = content.trim_end() == "---" && top_level.is_empty();
+        if is_blank_or_comment(content) || in_section || document_start {
+            continue;
+        }
+        let key = plain_key(content)?;
+        let known = TOP_LEVEL_FIELDS.contains(&key) || key.starts_with("x-");
+        if !known || top_level.iter().any(|(seen, _)| *seen == key) {
+            return None;
+        }
+        top_level.push((key, line.start));
+    }
+    let paths_index = top_level.iter().position(|(key, _)| *key == "paths")?;
+    let paths_start = top_level[paths_index].1;
+    let paths_end = top_level
+        .get(paths_index + 1)
+        .map_or(text.len(), |(_, start)| *start);
+    let header_end = text[paths_start..].find('\n')? + paths_start + 1;
+    if text[paths_start..header_end].trim_end() != "paths:" {
+        return None;
+    }
+    // The entries of `paths`: each starts at a line holding a key at the map's indentation
+    // (its first line's); lines indented further belong to the entry above them.
+    let mut entries: Vec<(&str, usize)> = Vec::new();
+    let mut indentation = None;
+    for line in lines
+        .iter()
+        .filter(|line| line.start >= header_end && line.start < paths_end)
+    {
+        let content = &text[line.start..line.end];
+        if is_blank_or_comment(content) {
+            continue;
+        }
+        let indent = content.len() - content.trim_start_matches(' ').len();
+        let map_indentation = *indentation.get_or_insert(indent);
+        if indent > map_indentation {
+            continue;
+        }
+        let key = plain_key(&content[indent..])?;
+        let path_or_extension = key.starts_with('/') || key.starts_with("x-");
+        if indent < map_indentation
+            || !path_or_extension
+            || entries.iter().any(|(seen, _)| *seen == key)
+        {
+            return None;
+        }
+        entries.push((key, line.start));
+    }
+    if indentation == Some(0) || entries.len() < 2 {
+        return None;
+    }
+    // The cut: the first entry that starts past the middle of the document (the rest of the
+    // document is in the first half), but never the first entry, so both halves hold one.
+    let middle = text.len() / 2;
+    let rest_len = text.len() - (paths_end - header_end);
+    let cut_at = entries
+        .iter()
+        .skip(1)
+        .map(|(_, start)| *start)
+        .find(|start| rest_len + (start - header_end) >= middle)
+        .unwrap_or(entries[entries.len() - 1].1);
+    let mut first = String::with_capacity(text.len() - (paths_end - cut_at) + 1);
+    first.push_str(&text[..cut_at]);
+    if !first.ends_with('\n') {
+        first.push('\n');
+    }
+    first.push_str(&text[paths_end..]);
+    let mut second = String::with_capacity(paths_end - cut_at + "paths:\n".len() + 1);
+    second.push_str("paths:\n");
+    second.push_str(&text[cut_at..paths_end]);
+    Some(Halves { first, second })
+}
+
+/// Where one line's text starts and ends (without its line break).
+struct Line {
+    start: usize,
+    end: usize,
+}
+
+fn lines(text: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        if byte == b'\n' {
+            lines.push(Line { start, end: index });
+            start = index + 1;
+        }
+    }
+    if start < text.len() {
+        lines.push(Line {
+            start,
+            end: text.len(),
+        });
+    }
+    lines
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let content = line.trim_start_matches([' ', '\t']).trim_end();
+    content.is_empty() || content.starts_with('#')
+}
+
+/// The key a line starts with, followed by `:` and then a space or the line's end, if it is
+/// written so that its text is its value: plain, or quoted without escapes (`"/v1/x"`). Two
+/// such keys are the same key only when their texts are equal.
+fn plain_key(line: &str) -> Option<&str> {
+    let line = line.trim_end();
+    let key = match line.find(": ") {
+        Some(index) => &line[..index],
+        None => line.strip_suffix(':')?,
+    };
+    for quote in ['"', '\''] {
+        if let Some(quoted) = key.strip_prefix(quote) {
+            let inner = quoted.strip_suffix(quote)?;
+            let plain_inside = !inner.contains([quote, '\\']);
+            return plain_inside.then_some(inner);
+        }
+    }
+    let plain = key.starts_with(|c: char| c == '/' || c.is_ascii_alphabetic())
+        && !key.contains([
+            ':', '#', '\'', '"', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>',
+        ])
+        && !key.ends_with([' ', '\t']);
+    plain.then_some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOCUMENT: &str = "\
+components:
+  schemas:
+    a:
+      type: string
+info:
+  title: t
+  version: '1'
+openapi: 3.0.0
+paths:
+  /v1/a:
+    get:
+      responses: {}
+  # a comment at the entries' indentation
+  /v1/b:
+    get:
+      responses: {}
+  x-note: kept
+  /v1/c:
+    get:
+      description: |
+        a block scalar's line
+        /v1/d: not an entry
+      responses: {}
+security: []
+";
+
+    #[test]
+    fn cuts_between_paths_entries_and_keeps_the_other_sections() {
+        let halves = cut(DOCUMENT).expect("the document can be cut");
+        assert!(halves.second.starts_with("paths:\n  /v1/"));
+        assert!(halves.first.ends_with("security: []\n"));
+        let first: serde_yaml::Value = serde_yaml::from_str(&halves.first).expect("first parses");
+        let second: serde_yaml::Value =
+            serde_yaml::from_str(&halves.second).expect("second parses");
+        let mut joined = first["paths"].as_mapping().expect("a map").clone();
+        joined.extend(second["paths"].as_mapping().expect("a map").clone());
+        let whole: serde_yaml::Value = serde_yaml::from_str(DOCUMENT).expect("whole parses");
+        assert_eq!(&serde_yaml::Value::Mapping(joined), &whole["paths"]);
+    }
+
+    #[test]
+    fn the_halves_parse_to_the_whole_document() {
+        let whole: OpenAPI = serde_yaml::from_str(DOCUMENT).expect("whole parses");
+        assert_eq!(parse_in_halves(DOCUMENT), Some(whole));
+    }
+
+    #[test]
+    fn refuses_what_the_lines_cannot_vouch_for() {
+        let refused = [
+            // A top-level key twice, or one OpenAPI does not have.
+            DOCUMENT.replace("security: []", "info: {}"),
+            DOCUMENT.replace("security: []", "extra: 1"),
+            // A path twice, a key that is neither a path nor an extension, a quoted key.
+            DOCUMENT.replace("/v1/c:", "/v1/a:"),
+            DOCUMENT.replace("/v1/c:", "other:"),
+            DOCUMENT.replace("/v1/c:", "'/v1/a':"),
+            DOCUMENT.replace("/v1/c:", "\"/v1/\\u0061\":"),
+            // The `paths` map written in flow style, or with a value on its line.
+            DOCUMENT.replace("paths:\n", "paths: # the paths\n"),
+            // A second document, a sequence or a flow-style document.
+            format!("---\n{DOCUMENT}---\n{DOCUMENT}"),
+            format!("- 1\n{DOCUMENT}"),
+            "{openapi: 3.0.0, paths: {}}\n".to_owned(),
+        ];
+        for document in refused {
+            assert_eq!(cut(&document), None, "{document}");
+        }
+    }
+
+    /// Stripe's published specs are cut, and their halves build what the whole parse builds.
+    #[test]
+    #[ignore = "needs ../shared/stripe-openapi: run with --include-ignored beside ../shared (CI does)"]
+    fn stripes_published_specs_are_parsed_in_halves() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir)
+            .expect("../shared/stripe-openapi is listed")
+            .flatten()
+        {
+            let Ok(text) = std::fs::read_to_string(entry.path().join("spec3.yaml")) else {
+                continue;
+            };
+            assert!(text.len() >= SMALLEST_SPLIT_SPEC);
+            let in_halves = parse_in_halves(&text).expect("the spec is parsed in halves");
+            let whole: OpenAPI =
+                super::super::unique_keys::deserialize(serde_yaml::Deserializer::from_str(&text))
+                    .expect("the spec parses whole");
+            assert!(
+                in_halves == whole,
+                "{} parses differently in halves",
+                entry.path().display()
+            );
+            checked += 1;
+        }
+        assert!(
+            checked >= 3,
+            "expected the three published specs, found {checked}"
+        );
+    }
+}
