@@ -318,4 +318,52 @@ security: []
             "expected the three published specs, found {checked}"
         );
     }
+
+    /// A document large enough to be cut: many paths, each with one operation.
+    fn large_document() -> String {
+        let mut document =
+            String::from("info:\n  title: t\n  version: '1'\nopenapi: 3.0.0\npaths:\n");
+        let mut index = 0;
+        while document.len() < SMALLEST_SPLIT_SPEC + 1024 {
+            document.push_str(&format!(
+                "  /v1/things_{index}:\n    get:\n      operationId: GetThings{index}\n      responses:\n        '200':\n          description: ok\n"
+            ));
+            index += 1;
+        }
+        document.push_str("servers:\n- url: https://api.stripe.com/\n");
+        document
+    }
+
+    /// A large malformed document gets the error the whole parse gives, wherever it is.
+    #[test]
+    fn a_large_malformed_document_gets_the_whole_parses_error() {
+        let document = large_document();
+        let last = "/v1/things_1000:\n    get:\n      operationId: GetThings1000\n";
+        assert!(document.contains(last));
+        let malformed = [
+            // A duplicate key in the second half, a wrong type in each half, and one path
+            // written twice across the halves.
+            document.replace(last, &format!("{last}      operationId: Again\n")),
+            document.replace(last, "/v1/things_1000:\n    get: [1]\n"),
+            document.replace("/v1/things_3:\n    get:\n", "/v1/things_3:\n    get: 7\n"),
+            document.replace("/v1/things_1000:", "/v1/things_2:"),
+        ];
+        for text in malformed {
+            let whole = crate::load::parse_document::<OpenAPI>(
+                "spec3.yaml",
+                &text,
+                crate::load::Format::Yaml,
+            )
+            .expect_err("the whole parse refuses it");
+            let loaded =
+                crate::load::parse_spec("spec3.yaml", &text).expect_err("the loader refuses it");
+            assert_eq!(format!("{loaded:?}"), format!("{whole:?}"));
+        }
+        let whole: OpenAPI = serde_yaml::from_str(&document).expect("the document parses");
+        assert!(cut(&document).is_some());
+        assert_eq!(
+            crate::load::parse_spec("spec3.yaml", &document).ok(),
+            Some(whole)
+        );
+    }
 }
