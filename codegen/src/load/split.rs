@@ -16,17 +16,43 @@
 
 use openapiv3::{OpenAPI, Paths};
 use serde::Deserialize;
+use std::collections::HashSet;
 
 /// Below this size the threads cost more than they save (the test specs and fixtures).
 pub(super) const SMALLEST_SPLIT_SPEC: usize = 256 * 1024;
 
-/// The document cut in two: everything but the later `paths` entries, and those entries as a
-/// `paths:` map of their own.
+/// Where the document is cut: the `paths` entries from `cut_at` to `paths_end` are the
+/// second half, as a `paths:` map of their own; everything else is the first half.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) struct Halves {
-    pub(super) first: String,
-    pub(super) second: String,
+pub(super) struct Cut {
+    cut_at: usize,
+    paths_end: usize,
 }
+
+impl Cut {
+    /// The document without the later `paths` entries.
+    pub(super) fn first_half(&self, text: &str) -> String {
+        let mut first = String::with_capacity(text.len() - (self.paths_end - self.cut_at) + 1);
+        first.push_str(&text[..self.cut_at]);
+        if !first.ends_with('\n') {
+            first.push('\n');
+        }
+        first.push_str(&text[self.paths_end..]);
+        first
+    }
+
+    /// The later `paths` entries, as a document with only a `paths` map.
+    pub(super) fn second_half(&self, text: &str) -> String {
+        let entries = &text[self.cut_at..self.paths_end];
+        let mut second = String::with_capacity(PATHS_HEADER.len() + entries.len());
+        second.push_str(PATHS_HEADER);
+        second.push_str(entries);
+        second
+    }
+}
+
+/// The line that opens the `paths` map, as the cut requires it and the second half begins.
+const PATHS_HEADER: &str = "paths:\n";
 
 /// The second half's shape: only the `paths` map.
 #[derive(Deserialize)]
@@ -37,19 +63,18 @@ struct PathsOnly {
 /// Parses `text` on two threads, or `None` if the text cannot be cut or a half does not parse
 /// (the caller then parses the whole document, which reports any error where it is).
 pub(super) fn parse_in_halves(text: &str) -> Option<OpenAPI> {
-    let halves = cut(text)?;
+    let cut = cut(text)?;
+    // Each thread copies out its own half, so the copying is shared too.
     let parse_first = || {
-        super::unique_keys::deserialize::<OpenAPI, _>(serde_yaml::Deserializer::from_str(
-            &halves.first,
-        ))
+        let first = cut.first_half(text);
+        super::unique_keys::deserialize::<OpenAPI, _>(serde_yaml::Deserializer::from_str(&first))
     };
     let parse_second = || {
-        super::unique_keys::deserialize::<PathsOnly, _>(serde_yaml::Deserializer::from_str(
-            &halves.second,
-        ))
+        let second = cut.second_half(text);
+        super::unique_keys::deserialize::<PathsOnly, _>(serde_yaml::Deserializer::from_str(&second))
     };
     // openapiv3 panics on a few malformed documents; a panic on either thread resurfaces when
-    // the scope ends, and is contained by the whole parse's guard like any other.
+    // the scope ends, and the caller contains it and parses the whole document.
     let (first, second) = std::thread::scope(|scope| {
         let second = scope.spawn(parse_second);
         let first = parse_first();
@@ -77,65 +102,75 @@ const TOP_LEVEL_FIELDS: [&str; 8] = [
 ];
 
 /// Cuts `text` between two `paths` entries so that the halves are about the same size, or
-/// `None` if its lines do not vouch for the cut.
-pub(super) fn cut(text: &str) -> Option<Halves> {
-    let lines = lines(text);
-    // The top-level sections: each starts at a line holding a key at column 0.
-    let mut top_level: Vec<(&str, usize)> = Vec::new();
-    for line in &lines {
-        let content = &text[line.start..line.end];
-        // Indented lines, and a top-level key's sequence written at column 0 (`- url: ..`),
-        // belong to the section above them.
-        let in_section = content.starts_with([' ', '\t', '-']) && !top_level.is_empty();
+/// `None` if its lines do not vouch for the cut. One pass over the lines, looking at few bytes
+/// of each: it runs before either thread starts.
+pub(super) fn cut(text: &str) -> Option<Cut> {
+    let mut top_level: Vec<&str> = Vec::new();
+    // Where the `paths` map's entries start (after its header line), and whether the lines
+    // being read are still its own.
+    let mut header_end = None;
+    let mut in_paths = false;
+    let mut paths_end = text.len();
+    let mut indentation: Option<usize> = None;
+    let mut entries: Vec<usize> = Vec::new();
+    let mut entry_keys: HashSet<&str> = HashSet::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let bytes = line.as_bytes();
+        if matches!(bytes[0], b' ' | b'\t') {
+            if top_level.is_empty() {
+                if is_blank_or_comment(line) {
+                    continue;
+                }
+                return None;
+            }
+            if in_paths && let Some(key) = paths_entry(line, &mut indentation)? {
+                let path_or_extension = key.starts_with('/') || key.starts_with("x-");
+                if !path_or_extension || !entry_keys.insert(key) {
+                    return None;
+                }
+                entries.push(start);
+            }
+            continue;
+        }
+        if matches!(bytes[0], b'#' | b'\n' | b'\r') {
+            continue;
+        }
+        // A top-level key's sequence may be written at column 0 (`- url: ..`); it belongs to
+        // the section above it, which must not be `paths` (a map).
+        let sequence_item = bytes[0] == b'-' && matches!(bytes.get(1), Some(b' ' | b'\n' | b'\r'));
+        if sequence_item {
+            if top_level.is_empty() || in_paths {
+                return None;
+            }
+            continue;
+        }
         // A document start marker before the first key stays in the first half.
-        let document_start = content.trim_end() == "---" && top_level.is_empty();
-        if is_blank_or_comment(content) || in_section || document_start {
+        if top_level.is_empty() && line.trim_end() == "---" {
             continue;
         }
-        let key = plain_key(content)?;
+        let key = plain_key(line)?;
         let known = TOP_LEVEL_FIELDS.contains(&key) || key.starts_with("x-");
-        if !known || top_level.iter().any(|(seen, _)| *seen == key) {
+        if !known || top_level.contains(&key) {
             return None;
         }
-        top_level.push((key, line.start));
-    }
-    let paths_index = top_level.iter().position(|(key, _)| *key == "paths")?;
-    let paths_start = top_level[paths_index].1;
-    let paths_end = top_level
-        .get(paths_index + 1)
-        .map_or(text.len(), |(_, start)| *start);
-    let header_end = text[paths_start..].find('\n')? + paths_start + 1;
-    if text[paths_start..header_end].trim_end() != "paths:" {
-        return None;
-    }
-    // The entries of `paths`: each starts at a line holding a key at the map's indentation
-    // (its first line's); lines indented further belong to the entry above them.
-    let mut entries: Vec<(&str, usize)> = Vec::new();
-    let mut indentation = None;
-    for line in lines
-        .iter()
-        .filter(|line| line.start >= header_end && line.start < paths_end)
-    {
-        let content = &text[line.start..line.end];
-        if is_blank_or_comment(content) {
-            continue;
+        if in_paths {
+            in_paths = false;
+            paths_end = start;
         }
-        let indent = content.len() - content.trim_start_matches(' ').len();
-        let map_indentation = *indentation.get_or_insert(indent);
-        if indent > map_indentation {
-            continue;
+        if key == "paths" {
+            if line.trim_end() != PATHS_HEADER.trim_end() {
+                return None;
+            }
+            in_paths = true;
+            header_end = Some(offset);
         }
-        let key = plain_key(&content[indent..])?;
-        let path_or_extension = key.starts_with('/') || key.starts_with("x-");
-        if indent < map_indentation
-            || !path_or_extension
-            || entries.iter().any(|(seen, _)| *seen == key)
-        {
-            return None;
-        }
-        entries.push((key, line.start));
+        top_level.push(key);
     }
-    if indentation == Some(0) || entries.len() < 2 {
+    let header_end = header_end?;
+    if entries.len() < 2 {
         return None;
     }
     // The cut: the first entry that starts past the middle of the document (the rest of the
@@ -145,43 +180,31 @@ pub(super) fn cut(text: &str) -> Option<Halves> {
     let cut_at = entries
         .iter()
         .skip(1)
-        .map(|(_, start)| *start)
+        .copied()
         .find(|start| rest_len + (start - header_end) >= middle)
-        .unwrap_or(entries[entries.len() - 1].1);
-    let mut first = String::with_capacity(text.len() - (paths_end - cut_at) + 1);
-    first.push_str(&text[..cut_at]);
-    if !first.ends_with('\n') {
-        first.push('\n');
-    }
-    first.push_str(&text[paths_end..]);
-    let mut second = String::with_capacity(paths_end - cut_at + "paths:\n".len() + 1);
-    second.push_str("paths:\n");
-    second.push_str(&text[cut_at..paths_end]);
-    Some(Halves { first, second })
+        .unwrap_or(entries[entries.len() - 1]);
+    Some(Cut { cut_at, paths_end })
 }
 
-/// Where one line's text starts and ends (without its line break).
-struct Line {
-    start: usize,
-    end: usize,
-}
-
-fn lines(text: &str) -> Vec<Line> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for (index, byte) in text.bytes().enumerate() {
-        if byte == b'\n' {
-            lines.push(Line { start, end: index });
-            start = index + 1;
-        }
+/// The key an indented line of the `paths` map starts, if it starts one at the map's
+/// indentation (the first such line's); `Some(None)` for a line indented further (part of the
+/// entry above it), a blank line or a comment, `None` for a line the cut cannot vouch for.
+fn paths_entry<'t>(line: &'t str, indentation: &mut Option<usize>) -> Option<Option<&'t str>> {
+    let bytes = line.as_bytes();
+    let map_indentation = match *indentation {
+        Some(map_indentation) => map_indentation,
+        None if is_blank_or_comment(line) => return Some(None),
+        None => *indentation.insert(bytes.iter().take_while(|&&byte| byte == b' ').count()),
+    };
+    let at_indentation =
+        bytes.len() > map_indentation && bytes[..map_indentation].iter().all(|&byte| byte == b' ');
+    if map_indentation == 0 || !at_indentation {
+        return is_blank_or_comment(line).then_some(None);
     }
-    if start < text.len() {
-        lines.push(Line {
-            start,
-            end: text.len(),
-        });
+    match bytes[map_indentation] {
+        b' ' | b'#' | b'\n' | b'\r' => Some(None),
+        _ => plain_key(&line[map_indentation..]).map(Some),
     }
-    lines
 }
 
 fn is_blank_or_comment(line: &str) -> bool {
@@ -246,12 +269,12 @@ security: []
 
     #[test]
     fn cuts_between_paths_entries_and_keeps_the_other_sections() {
-        let halves = cut(DOCUMENT).expect("the document can be cut");
-        assert!(halves.second.starts_with("paths:\n  /v1/"));
-        assert!(halves.first.ends_with("security: []\n"));
-        let first: serde_yaml::Value = serde_yaml::from_str(&halves.first).expect("first parses");
-        let second: serde_yaml::Value =
-            serde_yaml::from_str(&halves.second).expect("second parses");
+        let cut = cut(DOCUMENT).expect("the document can be cut");
+        let (first, second) = (cut.first_half(DOCUMENT), cut.second_half(DOCUMENT));
+        assert!(second.starts_with("paths:\n  /v1/"));
+        assert!(first.ends_with("security: []\n"));
+        let first: serde_yaml::Value = serde_yaml::from_str(&first).expect("first parses");
+        let second: serde_yaml::Value = serde_yaml::from_str(&second).expect("second parses");
         let mut joined = first["paths"].as_mapping().expect("a map").clone();
         joined.extend(second["paths"].as_mapping().expect("a map").clone());
         let whole: serde_yaml::Value = serde_yaml::from_str(DOCUMENT).expect("whole parses");
