@@ -5,6 +5,7 @@ use crate::pointer::escape_segment;
 use openapiv3::OpenAPI;
 use serde::de::DeserializeOwned;
 
+mod split;
 mod unique_keys;
 
 /// The formats the loader reads, chosen by the file's extension.
@@ -31,6 +32,15 @@ pub fn parse_spec(file: &str, text: &str) -> Result<OpenAPI, Error> {
     let format = Format::from_path(file).ok_or_else(|| Error::UnknownFormat {
         file: file.to_owned(),
     })?;
+    // A large YAML spec is parsed in two halves on two threads when its lines allow the cut;
+    // when they do not, or a half fails (or openapiv3 panics on one), the whole document is
+    // parsed as before, and reports any error where it is.
+    if format == Format::Yaml && text.len() >= split::SMALLEST_SPLIT_SPEC {
+        let halves = std::panic::catch_unwind(|| split::parse_in_halves(text));
+        if let Ok(Some(spec)) = halves {
+            return Ok(spec);
+        }
+    }
     parse_document(file, text, format)
 }
 
