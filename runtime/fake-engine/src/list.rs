@@ -157,7 +157,7 @@ pub(crate) fn page(
             "data".to_owned(),
             Value::Array(
                 page.iter()
-                    .map(|(_, stored)| stored.value.clone())
+                    .map(|(_, stored)| stored.whole())
                     .collect(),
             ),
         );
