@@ -471,19 +471,16 @@ impl Engine {
                 payload: events::event_json(&event, object_json.as_ref()),
             })
         });
-        state
-            .store
-            .account(account)
-            .insert_stored(
-                EVENTS_PATH,
-                id.clone(),
-                Stored {
-                    resource: "event",
-                    value: event,
-                    synthesized: false,
-                    object_json,
-                },
-            );
+        state.store.account(account).insert_stored(
+            EVENTS_PATH,
+            id.clone(),
+            Stored {
+                resource: "event",
+                value: event,
+                synthesized: false,
+                object_json,
+            },
+        );
         let now = state.now;
         state.deliveries.record(account, &id, sent, &targets, now);
         state
@@ -595,10 +592,7 @@ fn sync_endpoint(
     let Some(id) = object.get("id").and_then(Value::as_str) else {
         return;
     };
-    let url = object
-        .get("url")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let url = object.get("url").and_then(Value::as_str).map(str::to_owned);
     let enabled_events: Option<Vec<String>> = object
         .get("enabled_events")
         .and_then(Value::as_array)

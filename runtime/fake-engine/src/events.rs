@@ -451,6 +451,62 @@ mod tests {
     }
 
     #[test]
+    fn an_event_kept_with_its_object_as_json_reads_as_one_kept_whole() {
+        let cause = Cause {
+            request_id: Some("req_1"),
+            idempotency_key: Some("key \"1\""),
+        };
+        let object = json!({"id": "cus_1", "object": "customer", "name": "Ã\u{e9}\"", "n": 1.5});
+        let event = |object| {
+            envelope(
+                "evt_1",
+                "customer.created",
+                object,
+                None,
+                "acct_1",
+                "2023-08-16",
+                1_680_000_000,
+                1,
+                &cause,
+            )
+        };
+        let kept_whole = event(Some(object.clone()));
+        let json = Bytes::from(object.to_string());
+        let envelope_only = event(None);
+        assert_eq!(whole_event(&envelope_only, Some(&json)), kept_whole);
+        assert_eq!(
+            event_json(&envelope_only, Some(&json)),
+            Bytes::from(kept_whole.to_string())
+        );
+        assert_eq!(
+            event_json(&kept_whole, None),
+            Bytes::from(kept_whole.to_string())
+        );
+        // With other fields in `data`, the object comes first, where `envelope` puts it.
+        let mut previous = Map::new();
+        previous.insert("email".to_owned(), Value::Null);
+        let updated = |object| {
+            envelope(
+                "evt_2",
+                "customer.updated",
+                object,
+                Some(previous.clone()),
+                "",
+                "v",
+                0,
+                0,
+                &cause,
+            )
+        };
+        let kept_whole = updated(Some(object));
+        assert_eq!(whole_event(&updated(None), Some(&json)), kept_whole);
+        assert_eq!(
+            event_json(&updated(None), Some(&json)),
+            Bytes::from(kept_whole.to_string())
+        );
+    }
+
+    #[test]
     fn previous_attributes_hold_the_old_values_of_changed_fields() {
         let old = json!({"id": "cus_1", "email": "a@example.com", "name": null, "gone": 1});
         let new = json!({"id": "cus_1", "email": "b@example.com", "name": "B", "added": true});
