@@ -5,7 +5,7 @@
 use crate::UnknownIds;
 use crate::engine::{Engine, State};
 use crate::error::envelope;
-use crate::events::{self, Change, Write};
+use crate::events::{self, Change, Snapshot, Write};
 use crate::lifecycle::{self, Context, Deletion, Effects, Params};
 use crate::list;
 use crate::objects::Builder;
@@ -175,7 +175,7 @@ impl Engine {
             return Err((500, Value::Null));
         };
         if let Some(stored) = account.get(resource, id) {
-            return Ok((id.clone(), stored.value.clone(), stored.synthesized));
+            return Ok((id.clone(), stored.whole(), stored.synthesized));
         }
         if resource == "payment_method" && lifecycle::is_test_payment_method(id) {
             // Stripe makes a new payment method of each use of a test one.
@@ -346,14 +346,13 @@ fn create(
     let id = object.get("id").and_then(Value::as_str).map(str::to_owned);
     // The answer is the object as its `created` event has it, unless the answer will differ:
     // `expand` replaces ids with objects in it, and a webhook endpoint's create answers its
-    // secret. Otherwise the event's copy is also the answer (`Answer::Written`), and the
-    // object is moved into the store, not copied for it.
-    let written = writes.len();
+    // secret. Otherwise the answer is serialized once, and its event keeps those bytes
+    // (`Snapshot::Json`) while the object is moved into the store, copied for neither.
     let shared =
         id.is_some() && resource != "webhook_endpoint" && !request.params.contains_key("expand");
     let answer = if shared {
-        account.store_new(resource, request.path, object, writes);
-        Answer::Written(written)
+        let json = account.store_new_answered(resource, request.path, object, writes);
+        Answer::Serialized(json, Value::Null)
     } else {
         account.store_new(resource, request.path, object.clone(), writes);
         Answer::Json(object)
@@ -390,7 +389,7 @@ fn update(
     writes.push(Write {
         resource,
         change: Change::Updated(events::previous_attributes(&old, &object)),
-        object: object.clone(),
+        object: Snapshot::Value(object.clone()),
     });
     object
 }
@@ -418,7 +417,7 @@ fn delete(
     writes.push(Write {
         resource,
         change: Change::Deleted,
-        object: object.clone(),
+        object: Snapshot::Value(object.clone()),
     });
     let response_schema = request.route.response();
     if names_resource(&response_schema, resource) && response_schema.get("$ref").is_some() {
@@ -524,7 +523,7 @@ pub(crate) fn apply_effects(
         writes.push(Write {
             resource: kind,
             change: Change::Event(name),
-            object,
+            object: Snapshot::Value(object),
         });
     }
     match effects.refusal {
@@ -648,7 +647,7 @@ fn expand_path(value: &mut Value, segments: &[&str], account: &Account) {
             if let Value::String(id) = field
                 && let Some(stored) = account.objects.get(id.as_str())
             {
-                *field = stored.value.clone();
+                *field = stored.whole();
             }
             if !rest.is_empty() {
                 expand_path(field, rest, account);

@@ -4,9 +4,9 @@
 //! this module is what it reads and writes, under the engine's lock.
 
 use crate::engine::{Engine, State};
-use crate::events::{self, Cause, Change, Write};
+use crate::events::{self, Cause, Change, Snapshot, Write};
 use crate::retention::batch_slack;
-use crate::store::Store;
+use crate::store::{Store, Stored};
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -428,7 +428,7 @@ impl Engine {
         state: &mut State,
         account: &str,
         event_type: &str,
-        object: Value,
+        object: Snapshot,
         previous: Option<Map<String, Value>>,
         cause: &Cause<'_>,
     ) -> Option<String> {
@@ -446,6 +446,10 @@ impl Engine {
             .filter(|(_, endpoint)| endpoint.wants(event_type, account))
             .map(|(index, _)| index)
             .collect();
+        let (object, object_json) = match object {
+            Snapshot::Value(object) => (Some(object), None),
+            Snapshot::Json(json) => (None, Some(json)),
+        };
         let event = events::envelope(
             &id,
             event_type,
@@ -464,13 +468,19 @@ impl Engine {
                 event_id: id.clone(),
                 event_type: event_type.to_owned(),
                 account: account.to_owned(),
-                payload: Bytes::from(event.to_string()),
+                payload: events::event_json(&event, object_json.as_ref()),
             })
         });
-        state
-            .store
-            .account(account)
-            .insert("event", EVENTS_PATH, id.clone(), event, false);
+        state.store.account(account).insert_stored(
+            EVENTS_PATH,
+            id.clone(),
+            Stored {
+                resource: "event",
+                value: event,
+                synthesized: false,
+                object_json,
+            },
+        );
         let now = state.now;
         state.deliveries.record(account, &id, sent, &targets, now);
         state
@@ -574,16 +584,16 @@ fn sync_endpoint(
     params: &Value,
     answer: &mut Value,
 ) {
-    let Some(id) = write.object.get("id").and_then(Value::as_str) else {
+    // A webhook endpoint's create answers its secret, so its write keeps a copy of the
+    // object rather than the answer's JSON.
+    let Some(object) = write.object.value() else {
         return;
     };
-    let url = write
-        .object
-        .get("url")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let enabled_events: Option<Vec<String>> = write
-        .object
+    let Some(id) = object.get("id").and_then(Value::as_str) else {
+        return;
+    };
+    let url = object.get("url").and_then(Value::as_str).map(str::to_owned);
+    let enabled_events: Option<Vec<String>> = object
         .get("enabled_events")
         .and_then(Value::as_array)
         .map(|names| {

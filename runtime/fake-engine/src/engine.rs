@@ -5,13 +5,13 @@
 
 use crate::actions::{apply_effects, in_context};
 use crate::deliveries::{Deliveries, Delivery, Endpoint};
-use crate::events::Cause;
+use crate::events::{Cause, Snapshot};
 use crate::failure::{Failure, RandomFailures};
 use crate::lifecycle;
 use crate::objects::{Builder, Ids};
 use crate::pipeline::Logged;
 use crate::retention::{BoundedLog, IdempotencyStore, Retention};
-use crate::store::Store;
+use crate::store::{Store, Stored};
 use crate::table::Table;
 use crate::{RecordedRequest, UnknownIds};
 use bytes::Bytes;
@@ -269,7 +269,7 @@ impl Engine {
             .iter()
             .filter_map(|(account, id)| {
                 let stored = state.store.accounts.get(account)?.objects.get(id)?;
-                Some(stored.value.clone())
+                Some(stored.whole())
             })
             .collect()
     }
@@ -287,13 +287,20 @@ impl Engine {
             request_id: None,
             idempotency_key: None,
         };
-        let id = self.emit(&mut state, "", event_type, object, None, &cause)?;
+        let id = self.emit(
+            &mut state,
+            "",
+            event_type,
+            Snapshot::Value(object),
+            None,
+            &cause,
+        )?;
         state
             .store
             .accounts
             .get("")?
             .objects
             .get(&id)
-            .map(|stored| stored.value.clone())
+            .map(Stored::whole)
     }
 }

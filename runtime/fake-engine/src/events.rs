@@ -2,6 +2,7 @@
 //! `customer.updated` with `previous_attributes`, `customer.deleted`), named only with the
 //! names the spec lists for a webhook endpoint's `enabled_events`, in Stripe's envelope.
 
+use bytes::Bytes;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -21,7 +22,29 @@ pub(crate) struct Write {
     pub resource: &'static str,
     pub change: Change,
     /// The object after the change (as it was, for a delete).
-    pub object: Value,
+    pub object: Snapshot,
+}
+
+/// A written object as its event keeps it.
+pub(crate) enum Snapshot {
+    /// A copy of the object.
+    Value(Value),
+    /// The object as the JSON its create answered. A create's event keeps these bytes,
+    /// shared with the answer, the request log and the idempotency replay, rather than a deep
+    /// copy of the object made under the lock (and freed when the event is forgotten); the
+    /// few readers of a stored event parse them ([`whole_event`]) or splice them into what
+    /// they send ([`event_json`]).
+    Json(Bytes),
+}
+
+impl Snapshot {
+    /// The object, when it is kept as a value.
+    pub fn value(&self) -> Option<&Value> {
+        match self {
+            Snapshot::Value(value) => Some(value),
+            Snapshot::Json(_) => None,
+        }
+    }
 }
 
 /// The request behind an event.
@@ -160,7 +183,7 @@ pub(crate) fn previous_attributes(old: &Value, new: &Value) -> Map<String, Value
 pub(crate) fn envelope(
     id: &str,
     event_type: &str,
-    object: Value,
+    object: Option<Value>,
     previous: Option<Map<String, Value>>,
     account: &str,
     api_version: &str,
@@ -169,9 +192,12 @@ pub(crate) fn envelope(
     cause: &Cause<'_>,
 ) -> Value {
     // Built field by field: `json!` would serialize `data`, a deep copy of the object, into
-    // a new value.
+    // a new value. Without `object`, `data` lacks it: the object is kept as JSON beside the
+    // envelope, and put first in `data` by its readers.
     let mut data = Map::new();
-    data.insert("object".to_owned(), object);
+    if let Some(object) = object {
+        data.insert("object".to_owned(), object);
+    }
     if let Some(previous) = previous {
         data.insert("previous_attributes".to_owned(), Value::Object(previous));
     }
@@ -198,6 +224,60 @@ pub(crate) fn envelope(
         event.insert("account".to_owned(), Value::String(account.to_owned()));
     }
     Value::Object(event)
+}
+
+/// The whole event: `envelope` with `object`, the JSON kept beside it when there is one, put
+/// first in its `data`, where [`envelope`] puts an object it is given.
+pub(crate) fn whole_event(envelope: &Value, object: Option<&Bytes>) -> Value {
+    let mut whole = envelope.clone();
+    if let Some(object) = object
+        && let Some(Value::Object(data)) = whole.get_mut("data")
+    {
+        // The bytes were serialized from a value by the engine itself, so they parse; `null`
+        // would only stand for bytes that do not.
+        let object = serde_json::from_slice(object).unwrap_or(Value::Null);
+        let rest = std::mem::take(data);
+        data.insert("object".to_owned(), object);
+        data.extend(rest);
+    }
+    whole
+}
+
+/// The event as JSON, as `whole_event(envelope, object).to_string()` gives it, with `object`'s
+/// bytes copied in rather than parsed and serialized again.
+pub(crate) fn event_json(envelope: &Value, object: Option<&Bytes>) -> Bytes {
+    let (Some(object), Value::Object(fields)) = (object, envelope) else {
+        return Bytes::from(envelope.to_string());
+    };
+    let mut json = Vec::with_capacity(object.len() + 512);
+    // Writing to a vector fails only for a value that cannot be serialized, which a `Value`
+    // never is, so what `to_writer` returns is not looked at.
+    json.push(b'{');
+    for (index, (name, value)) in fields.iter().enumerate() {
+        if index > 0 {
+            json.push(b',');
+        }
+        let _written = serde_json::to_writer(&mut json, name);
+        json.push(b':');
+        match value {
+            Value::Object(data) if name == "data" => {
+                json.extend_from_slice(b"{\"object\":");
+                json.extend_from_slice(object);
+                for (name, value) in data {
+                    json.push(b',');
+                    let _written = serde_json::to_writer(&mut json, name);
+                    json.push(b':');
+                    let _written = serde_json::to_writer(&mut json, value);
+                }
+                json.push(b'}');
+            }
+            value => {
+                let _written = serde_json::to_writer(&mut json, value);
+            }
+        }
+    }
+    json.push(b'}');
+    Bytes::from(json)
 }
 
 /// A string, or `null` for none.
@@ -329,7 +409,7 @@ mod tests {
         let event = envelope(
             "evt_1",
             "customer.updated",
-            json!({"id": "cus_1", "object": "customer"}),
+            Some(json!({"id": "cus_1", "object": "customer"})),
             Some(previous),
             "acct_1",
             "2023-08-16",
@@ -358,7 +438,7 @@ mod tests {
         let platform = envelope(
             "evt_2",
             "customer.created",
-            json!({}),
+            Some(json!({})),
             None,
             "",
             "v",
@@ -368,6 +448,62 @@ mod tests {
         );
         assert!(platform.get("account").is_none());
         assert!(platform["data"].get("previous_attributes").is_none());
+    }
+
+    #[test]
+    fn an_event_kept_with_its_object_as_json_reads_as_one_kept_whole() {
+        let cause = Cause {
+            request_id: Some("req_1"),
+            idempotency_key: Some("key \"1\""),
+        };
+        let object = json!({"id": "cus_1", "object": "customer", "name": "Ã\u{e9}\"", "n": 1.5});
+        let event = |object| {
+            envelope(
+                "evt_1",
+                "customer.created",
+                object,
+                None,
+                "acct_1",
+                "2023-08-16",
+                1_680_000_000,
+                1,
+                &cause,
+            )
+        };
+        let kept_whole = event(Some(object.clone()));
+        let json = Bytes::from(object.to_string());
+        let envelope_only = event(None);
+        assert_eq!(whole_event(&envelope_only, Some(&json)), kept_whole);
+        assert_eq!(
+            event_json(&envelope_only, Some(&json)),
+            Bytes::from(kept_whole.to_string())
+        );
+        assert_eq!(
+            event_json(&kept_whole, None),
+            Bytes::from(kept_whole.to_string())
+        );
+        // With other fields in `data`, the object comes first, where `envelope` puts it.
+        let mut previous = Map::new();
+        previous.insert("email".to_owned(), Value::Null);
+        let updated = |object| {
+            envelope(
+                "evt_2",
+                "customer.updated",
+                object,
+                Some(previous.clone()),
+                "",
+                "v",
+                0,
+                0,
+                &cause,
+            )
+        };
+        let kept_whole = updated(Some(object));
+        assert_eq!(whole_event(&updated(None), Some(&json)), kept_whole);
+        assert_eq!(
+            event_json(&updated(None), Some(&json)),
+            Bytes::from(kept_whole.to_string())
+        );
     }
 
     #[test]

@@ -155,11 +155,7 @@ pub(crate) fn page(
     if let Value::Object(fields) = &mut value {
         fields.insert(
             "data".to_owned(),
-            Value::Array(
-                page.iter()
-                    .map(|(_, stored)| stored.value.clone())
-                    .collect(),
-            ),
+            Value::Array(page.iter().map(|(_, stored)| stored.whole()).collect()),
         );
         fields.insert("has_more".to_owned(), Value::Bool(has_more));
         fields.insert("url".to_owned(), Value::String(path.to_owned()));

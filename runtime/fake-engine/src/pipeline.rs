@@ -18,15 +18,11 @@ use serde_json::Value;
 /// A body to answer with.
 pub(crate) enum Answer {
     Json(Value),
-    /// JSON already serialized (for an idempotency key's replay, or from a created object's
-    /// write), with the value it was serialized from, freed once the engine's lock is
-    /// released.
+    /// JSON already serialized (for an idempotency key's replay, or a created object, whose
+    /// event keeps these same bytes), with the value it was serialized from (if any), freed
+    /// once the engine's lock is released.
     Serialized(Bytes, Value),
     Bytes(Bytes, &'static str),
-    /// The object of the request's write at this index in `writes`, as JSON: a create answers
-    /// the object it stored, and its event takes that same copy once the answer is serialized,
-    /// rather than the answer being one more copy of it.
-    Written(usize),
 }
 
 /// A request as the log keeps it: the JSON body answered as the bytes that were sent, read
@@ -147,14 +143,6 @@ impl Engine {
             &incoming.path,
             &mut writes,
         );
-        // Serialized before `after_writes` moves the write's object into its event.
-        if let Answer::Written(index) = answer {
-            let body = writes.get(index).map_or_else(
-                || json_bytes(&Value::Null),
-                |write| json_bytes(&write.object),
-            );
-            answer = Answer::Serialized(body, Value::Null);
-        }
         // Also after a refusal: a declined payment records its `payment_failed`.
         let cause = Cause {
             request_id: Some(&request_id),
@@ -163,7 +151,7 @@ impl Engine {
         let mut no_body = Value::Null;
         let body = match &mut answer {
             Answer::Json(body) => body,
-            Answer::Serialized(..) | Answer::Bytes(..) | Answer::Written(_) => &mut no_body,
+            Answer::Serialized(..) | Answer::Bytes(..) => &mut no_body,
         };
         self.after_writes(&mut state, &account, writes, params, &cause, body);
         // With a key, the answer is serialized here, under the lock, so that a retry with the
@@ -229,8 +217,6 @@ impl Engine {
             Answer::Json(value) => (json_bytes(&value), "application/json", value),
             Answer::Serialized(body, value) => (body, "application/json", value),
             Answer::Bytes(body, content_type) => (body, content_type, Value::Null),
-            // Made `Serialized` by the pipeline; never reaches here.
-            Answer::Written(_) => (json_bytes(&Value::Null), "application/json", Value::Null),
         };
         let json = (content_type == "application/json").then(|| body.clone());
         let Exchange {

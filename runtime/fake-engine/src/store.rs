@@ -3,7 +3,9 @@
 //! actions (`actions.rs`) and the lifecycles read and write it.
 
 use crate::error::envelope;
-use crate::events::{Change, Write};
+use crate::events::{self, Change, Snapshot, Write};
+use crate::pipeline::json_bytes;
+use bytes::Bytes;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -14,6 +16,19 @@ pub(crate) struct Stored {
     /// Made up for an unknown id (`UnknownIds::Synthesize`) rather than created: it has no
     /// lifecycle to follow.
     pub synthesized: bool,
+    /// For an event recorded by a create, its `data.object` as the JSON the create answered,
+    /// which `value` then lacks: read the event whole through [`Stored::whole`].
+    pub object_json: Option<Bytes>,
+}
+
+impl Stored {
+    /// A copy of the object, whole: an event with its `data.object` put back.
+    pub fn whole(&self) -> Value {
+        match &self.object_json {
+            None => self.value.clone(),
+            Some(json) => events::whole_event(&self.value, Some(json)),
+        }
+    }
 }
 
 /// The objects of one account.
@@ -52,7 +67,7 @@ impl Account {
 
     /// The value of the stored object of `resource` with `id`, copied.
     pub fn value(&self, resource: &str, id: &str) -> Option<Value> {
-        self.get(resource, id).map(|stored| stored.value.clone())
+        self.get(resource, id).map(Stored::whole)
     }
 
     /// Copies of every stored object of `resource`, collection by collection (in path
@@ -68,7 +83,7 @@ impl Account {
             .flatten()
             .filter(|id| seen.insert(id.as_str()))
             .filter_map(|id| self.get(resource, id))
-            .map(|stored| stored.value.clone())
+            .map(Stored::whole)
             .collect()
     }
 
@@ -102,6 +117,17 @@ impl Account {
         object: Value,
         synthesized: bool,
     ) {
+        let stored = Stored {
+            resource,
+            value: object,
+            synthesized,
+            object_json: None,
+        };
+        self.insert_stored(collection, id, stored);
+    }
+
+    /// Stores `stored` under `id` and lists it in `collection`.
+    pub fn insert_stored(&mut self, collection: &str, id: String, stored: Stored) {
         // Looked up before `entry`, which would allocate the path on every insert.
         match self.collections.get_mut(collection) {
             Some(ids) => ids.push(id.clone()),
@@ -110,14 +136,7 @@ impl Account {
                     .insert(collection.to_owned(), vec![id.clone()]);
             }
         }
-        self.objects.insert(
-            id,
-            Stored {
-                resource,
-                value: object,
-                synthesized,
-            },
-        );
+        self.objects.insert(id, stored);
     }
 
     /// Stores a new object in `collection` and records its creation; an object without an id
@@ -136,9 +155,29 @@ impl Account {
         writes.push(Write {
             resource,
             change: Change::Created,
-            object: object.clone(),
+            object: Snapshot::Value(object.clone()),
         });
         self.store_created(resource, collection, object);
+    }
+
+    /// Stores a new object in `collection` and records its creation with the object as JSON,
+    /// which it returns: the create's answer, serialized once for the answer and the event
+    /// rather than copied for the event. The object must have an id.
+    pub fn store_new_answered(
+        &mut self,
+        resource: &'static str,
+        collection: &str,
+        object: Value,
+        writes: &mut Vec<Write>,
+    ) -> Bytes {
+        let json = json_bytes(&object);
+        writes.push(Write {
+            resource,
+            change: Change::Created,
+            object: Snapshot::Json(json.clone()),
+        });
+        self.store_created(resource, collection, object);
+        json
     }
 
     /// Stores a new object in `collection` without recording its creation (what a request

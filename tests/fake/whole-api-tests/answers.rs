@@ -91,7 +91,14 @@ async fn a_new_customer_has_every_field() {
 /// object, the log's record of both requests and a retrieve all give the same customer.
 #[tokio::test]
 async fn a_create_answers_what_it_stored_and_its_event_holds() {
-    let fake = fake().await;
+    // An endpoint nothing listens at: the event's delivery is queued, and its body recorded,
+    // at the create.
+    let fake = FakeStripe::builder()
+        .clock(1_700_000_000)
+        .webhook("http://127.0.0.1:9/webhook", "whsec_test_secret")
+        .start()
+        .await
+        .expect("the fake starts");
     let create = || {
         reqwest::Client::new()
             .post(format!("{}/v1/customers", fake.url()))
@@ -125,6 +132,26 @@ async fn a_create_answers_what_it_stored_and_its_event_holds() {
         .collect();
     assert_eq!(created.len(), 1, "the replay records no event");
     assert_eq!(created[0]["data"]["object"], customer);
+    // The event keeps its object as the answer's JSON: every reader of it gets it whole.
+    let event_id = created[0]["id"].as_str().expect("an event id").to_owned();
+    let (status, listed) = raw(&fake, "GET", "/v1/events", "type=customer.created").await;
+    assert_eq!(status, 200);
+    assert_eq!(listed["data"][0]["id"], event_id.as_str());
+    assert_eq!(listed["data"][0]["data"]["object"], customer);
+    let (status, retrieved_event) = raw(&fake, "GET", &format!("/v1/events/{event_id}"), "").await;
+    assert_eq!(status, 200);
+    assert_eq!(&retrieved_event, created[0]);
+    let deliveries = fake.deliveries();
+    let delivered = deliveries
+        .iter()
+        .find(|delivery| delivery.event_id == event_id)
+        .expect("the event's delivery");
+    let sent: Value = serde_json::from_str(&delivered.payload).expect("JSON");
+    assert_eq!(sent["data"]["object"], customer);
+    assert_eq!(sent["id"], event_id.as_str());
+    assert_eq!(sent["type"], "customer.created");
+    assert_eq!(sent["pending_webhooks"], 1);
+    assert_eq!(sent["data"].as_object().map(|data| data.len()), Some(1));
 
     let (status, retrieved) = raw(&fake, "GET", &format!("/v1/customers/{id}"), "").await;
     assert_eq!(status, 200);
@@ -519,7 +546,9 @@ async fn the_stripe_mock_like_mode_serves_its_fixtures() {
         .retrieve(&fixture_customer)
         .await
         .expect("the fixture's customer retrieves");
-    assert!(matches!(retrieved, CustomerOrDeleted::Customer(customer) if customer.id == fixture_customer));
+    assert!(
+        matches!(retrieved, CustomerOrDeleted::Customer(customer) if customer.id == fixture_customer)
+    );
 
     // An object made up for an unknown id names that id in its nested lists' URLs.
     let (status, charge) = raw(&fake, "GET", "/v1/charges/ch_123", "").await;
