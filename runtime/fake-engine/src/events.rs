@@ -100,20 +100,12 @@ fn listed(event_types: &[&'static str], parts: &[&str]) -> Option<&'static str> 
 /// The first of these the list has for this verb wins; the exact name comes first, so a
 /// resource named like its events never takes another's. A name the list has is borrowed
 /// from it; one it lacks is the exact name, made for the caller to find unknown.
-pub(crate) fn name(
-    event_types: &[&'static str],
-    id_prefixes: &[(&str, &str)],
-    resource: &str,
-    change: &Change,
-) -> Cow<'static, str> {
-    name_among(event_types, id_prefixes, resource, change)
-}
-
-/// [`name`], where `objects` (sorted by name, as the generated `ID_PREFIXES` is) are the
-/// resources' object names: a parent segment that makes another resource's object name is that
-/// resource's namespace, not a parent (`financial_connections.account.created` is not a Connect
+///
+/// `objects` (sorted by name, as the generated `ID_PREFIXES` is) are the resources' object
+/// names: a parent segment that makes another resource's object name is that resource's
+/// namespace, not a parent (`financial_connections.account.created` is not a Connect
 /// `account`'s, which Stripe records no event for at creation).
-fn name_among(
+pub(crate) fn name(
     event_types: &[&'static str],
     objects: &[(&str, &str)],
     resource: &str,
@@ -359,11 +351,11 @@ mod tests {
         ];
         let listed = ["account.updated", "financial_connections.account.created"];
         assert_eq!(
-            name_among(&listed, &objects, "account", &Change::Created),
+            name(&listed, &objects, "account", &Change::Created),
             "account.created"
         );
         assert_eq!(
-            name_among(
+            name(
                 &listed,
                 &objects,
                 "financial_connections.account",
