@@ -391,7 +391,7 @@ impl Deliveries {
                 .accounts
                 .get_mut(&sent.account)
                 .and_then(|account| account.objects.get_mut(&sent.event_id))
-                .and_then(|stored| stored.value.as_object_mut())
+                .and_then(|stored| stored.value_mut().as_object_mut())
                 && let Some(pending) = fields.get("pending_webhooks").and_then(Value::as_i64)
             {
                 fields.insert(
@@ -474,12 +474,7 @@ impl Engine {
         state.store.account(account).insert_stored(
             EVENTS_PATH,
             id.clone(),
-            Stored {
-                resource: "event",
-                value: event,
-                synthesized: false,
-                object_json,
-            },
+            Stored::event(event, object_json),
         );
         let now = state.now;
         state.deliveries.record(account, &id, sent, &targets, now);
