@@ -185,7 +185,7 @@ impl Engine {
             return Err((500, Value::Null));
         };
         if let Some(stored) = account.get(resource, id) {
-            return Ok((id.clone(), stored.whole(), stored.synthesized));
+            return Ok((id.clone(), stored.value().clone(), stored.synthesized));
         }
         if resource == "payment_method" && lifecycle::is_test_payment_method(id) {
             // Stripe makes a new payment method of each use of a test one.
@@ -657,7 +657,7 @@ fn expand_path(value: &mut Value, segments: &[&str], account: &Account) {
             if let Value::String(id) = field
                 && let Some(stored) = account.objects.get(id.as_str())
             {
-                *field = stored.whole();
+                *field = stored.value().clone();
             }
             if !rest.is_empty() {
                 expand_path(field, rest, account);

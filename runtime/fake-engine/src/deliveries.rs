@@ -422,7 +422,7 @@ impl Engine {
     /// Records an event about `object` in `account` and queues it for every endpoint that
     /// wants it, returning its id; `None` (and nothing recorded) when the spec does not name
     /// it. It runs under the state's lock on every create, update and delete, so the event is
-    /// built once and moved into the store rather than copied.
+    /// written once, as JSON, which the store and the deliveries share.
     pub(crate) fn emit(
         &self,
         state: &mut State,
@@ -446,35 +446,32 @@ impl Engine {
             .filter(|(_, endpoint)| endpoint.wants(event_type, account))
             .map(|(index, _)| index)
             .collect();
-        let (object, object_json) = match object {
-            Snapshot::Value(object) => (Some(object), None),
-            Snapshot::Json(json) => (None, Some(json)),
-        };
-        let event = events::envelope(
-            &id,
+        let event = events::Event {
+            id: &id,
             event_type,
-            object,
-            previous,
+            object: &object,
+            previous: previous.as_ref(),
             account,
-            self.config.api_version,
-            state.now,
-            targets.len(),
+            api_version: self.config.api_version,
+            created: state.now,
+            pending_webhooks: targets.len(),
             cause,
-        );
-        // Serialized once, and only when some endpoint gets it: every attempt to every
-        // endpoint sends these bytes.
+        }
+        .to_json();
+        // Written once: the store keeps these bytes, and every attempt to every endpoint
+        // sends them.
         let sent = (!targets.is_empty()).then(|| {
             Arc::new(Sent {
                 event_id: id.clone(),
                 event_type: event_type.to_owned(),
                 account: account.to_owned(),
-                payload: events::event_json(&event, object_json.as_ref()),
+                payload: event.clone(),
             })
         });
         state.store.account(account).insert_stored(
             EVENTS_PATH,
             id.clone(),
-            Stored::event(event, object_json),
+            Stored::from_json("event", event),
         );
         let now = state.now;
         state.deliveries.record(account, &id, sent, &targets, now);

@@ -269,7 +269,7 @@ impl Engine {
             .iter()
             .filter_map(|(account, id)| {
                 let stored = state.store.accounts.get(account)?.objects.get(id)?;
-                Some(stored.whole())
+                Some(stored.value().clone())
             })
             .collect()
     }
@@ -301,6 +301,6 @@ impl Engine {
             .get("")?
             .objects
             .get(&id)
-            .map(Stored::whole)
+            .map(|stored| stored.value().clone())
     }
 }

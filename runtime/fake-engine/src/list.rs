@@ -89,7 +89,8 @@ pub(crate) fn page(
     let matching: Vec<(&String, &Stored)> = newest_first
         .into_iter()
         .filter(|(_, stored)| {
-            !hide_canceled || stored.value().get("status").and_then(Value::as_str) != Some("canceled")
+            !hide_canceled
+                || stored.value().get("status").and_then(Value::as_str) != Some("canceled")
         })
         .filter(|(_, stored)| {
             filters
@@ -155,7 +156,11 @@ pub(crate) fn page(
     if let Value::Object(fields) = &mut value {
         fields.insert(
             "data".to_owned(),
-            Value::Array(page.iter().map(|(_, stored)| stored.whole()).collect()),
+            Value::Array(
+                page.iter()
+                    .map(|(_, stored)| stored.value().clone())
+                    .collect(),
+            ),
         );
         fields.insert("has_more".to_owned(), Value::Bool(has_more));
         fields.insert("url".to_owned(), Value::String(path.to_owned()));

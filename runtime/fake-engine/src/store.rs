@@ -3,7 +3,7 @@
 //! actions (`actions.rs`) and the lifecycles read and write it.
 
 use crate::error::envelope;
-use crate::events::{self, Change, Snapshot, Write};
+use crate::events::{Change, Snapshot, Write};
 use crate::pipeline::json_bytes;
 use bytes::Bytes;
 use serde_json::Value;
@@ -24,9 +24,6 @@ pub(crate) struct Stored {
     /// Made up for an unknown id (`UnknownIds::Synthesize`) rather than created: it has no
     /// lifecycle to follow.
     pub synthesized: bool,
-    /// For an event recorded by a create, its `data.object` as the JSON the create answered,
-    /// which `value` then lacks: read the event whole through [`Stored::whole`].
-    pub object_json: Option<Bytes>,
 }
 
 impl Stored {
@@ -37,26 +34,17 @@ impl Stored {
             value: OnceCell::from(value),
             json: None,
             synthesized,
-            object_json: None,
         }
     }
 
-    /// An event: its envelope, and its `data.object` as JSON when a create recorded it.
-    pub fn event(envelope: Value, object_json: Option<Bytes>) -> Stored {
-        Stored {
-            object_json,
-            ..Stored::new("event", envelope, false)
-        }
-    }
-
-    /// A new object held as the JSON its create answered, read into a value when needed.
-    fn answered(resource: &'static str, json: Bytes) -> Stored {
+    /// A new object held as the JSON it was written as (a create's answer, an event), read
+    /// into a value when needed.
+    pub fn from_json(resource: &'static str, json: Bytes) -> Stored {
         Stored {
             resource,
             value: OnceCell::new(),
             json: Some(json),
             synthesized: false,
-            object_json: None,
         }
     }
 
@@ -89,14 +77,6 @@ impl Stored {
     /// The object as JSON bytes, when it is still held as the bytes its create answered.
     pub fn json(&self) -> Option<&Bytes> {
         self.json.as_ref()
-    }
-
-    /// A copy of the object, whole: an event with its `data.object` put back.
-    pub fn whole(&self) -> Value {
-        match &self.object_json {
-            None => self.value().clone(),
-            Some(json) => events::whole_event(self.value(), Some(json)),
-        }
     }
 }
 
@@ -136,7 +116,7 @@ impl Account {
 
     /// The value of the stored object of `resource` with `id`, copied.
     pub fn value(&self, resource: &str, id: &str) -> Option<Value> {
-        self.get(resource, id).map(Stored::whole)
+        self.get(resource, id).map(|stored| stored.value().clone())
     }
 
     /// Copies of every stored object of `resource`, collection by collection (in path
@@ -152,7 +132,7 @@ impl Account {
             .flatten()
             .filter(|id| seen.insert(id.as_str()))
             .filter_map(|id| self.get(resource, id))
-            .map(Stored::whole)
+            .map(|stored| stored.value().clone())
             .collect()
     }
 
@@ -242,7 +222,7 @@ impl Account {
         });
         if let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned) {
             self.moves_with_time |= Self::moves_with_time(resource);
-            self.insert_stored(collection, id, Stored::answered(resource, json.clone()));
+            self.insert_stored(collection, id, Stored::from_json(resource, json.clone()));
         }
         (json, object)
     }
