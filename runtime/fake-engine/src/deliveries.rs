@@ -387,17 +387,27 @@ impl Deliveries {
             queued.status = DeliveryStatus::Succeeded;
             let sent = Arc::clone(&queued.event);
             // The event counts the endpoints that have not acknowledged it yet, as Stripe's.
-            if let Some(fields) = store
+            // An event still held as the JSON it was written as gets the count written into
+            // its bytes, rather than being read into a value for one number.
+            if let Some(stored) = store
                 .accounts
                 .get_mut(&sent.account)
                 .and_then(|account| account.objects.get_mut(&sent.event_id))
-                .and_then(|stored| stored.value_mut().as_object_mut())
-                && let Some(pending) = fields.get("pending_webhooks").and_then(Value::as_i64)
             {
-                fields.insert(
-                    "pending_webhooks".to_owned(),
-                    Value::from((pending - 1).max(0)),
-                );
+                match stored.json().map(events::one_less_pending_webhook) {
+                    Some(Some(json)) => stored.set_json(json),
+                    _ => {
+                        if let Some(fields) = stored.value_mut().as_object_mut()
+                            && let Some(pending) =
+                                fields.get("pending_webhooks").and_then(Value::as_i64)
+                        {
+                            fields.insert(
+                                "pending_webhooks".to_owned(),
+                                Value::from((pending - 1).max(0)),
+                            );
+                        }
+                    }
+                }
             }
         } else if let Some(delay) = WEBHOOK_RETRY_DELAYS.get(made - 1) {
             queued.next_at = now.saturating_add(i64::try_from(delay.as_secs()).unwrap_or(i64::MAX));

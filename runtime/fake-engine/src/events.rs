@@ -230,6 +230,31 @@ impl Event<'_> {
     }
 }
 
+/// An event written by [`Event::to_json`] with one less in its `pending_webhooks` (never below
+/// 0); `None` for bytes that do not end as `to_json` ends them.
+pub(crate) fn one_less_pending_webhook(json: &Bytes) -> Option<Bytes> {
+    const FIELD: &[u8] = b",\"pending_webhooks\":";
+    // The envelope's own field is the last match: after it come only `request`'s two strings
+    // and `type`, and a string cannot hold `,"` (its quotes are escaped).
+    let start = json
+        .windows(FIELD.len())
+        .rposition(|window| window == FIELD)?
+        + FIELD.len();
+    let digits = json[start..]
+        .iter()
+        .take_while(|byte| byte.is_ascii_digit())
+        .count();
+    let pending: u64 = std::str::from_utf8(&json[start..start + digits])
+        .ok()?
+        .parse()
+        .ok()?;
+    let mut written = Vec::with_capacity(json.len());
+    written.extend_from_slice(&json[..start]);
+    written.extend_from_slice(pending.saturating_sub(1).to_string().as_bytes());
+    written.extend_from_slice(&json[start + digits..]);
+    Some(Bytes::from(written))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,6 +456,31 @@ mod tests {
             assert_eq!(written(&event(&as_json)), written(&event(&as_value)));
             assert_eq!(event(&as_json).to_json(), event(&as_value).to_json());
         }
+    }
+
+    #[test]
+    fn a_delivery_takes_one_from_the_events_pending_webhooks() {
+        let cause = Cause {
+            request_id: Some(",\"pending_webhooks\":7"),
+            idempotency_key: None,
+        };
+        let object = Snapshot::Value(json!({"pending_webhooks": 9, "metadata": {"k": "v"}}));
+        let event = |pending_webhooks| Event {
+            id: "evt_1",
+            event_type: "customer.created",
+            object: &object,
+            previous: None,
+            account: "",
+            api_version: "v",
+            created: 0,
+            pending_webhooks,
+            cause: &cause,
+        };
+        for (before, after) in [(12, 11), (10, 9), (1, 0), (0, 0)] {
+            let json = one_less_pending_webhook(&event(before).to_json());
+            assert_eq!(json, Some(event(after).to_json()));
+        }
+        assert_eq!(one_less_pending_webhook(&Bytes::from_static(b"{}")), None);
     }
 
     #[test]

@@ -74,7 +74,13 @@ impl Stored {
         self.json = None;
     }
 
-    /// The object as JSON bytes, when it is still held as the bytes its create answered.
+    /// Replaces the object with the JSON of its new state.
+    pub fn set_json(&mut self, json: Bytes) {
+        self.value = OnceCell::new();
+        self.json = Some(json);
+    }
+
+    /// The object as JSON bytes, when it is still held as the bytes it was written as.
     pub fn json(&self) -> Option<&Bytes> {
         self.json.as_ref()
     }
