@@ -226,7 +226,7 @@ impl Event<'_> {
         json.extend_from_slice(b"},\"type\":");
         let _written = serde_json::to_writer(&mut json, self.event_type);
         json.push(b'}');
-        Bytes::from(json)
+        crate::pipeline::kept_bytes(json)
     }
 }
 
