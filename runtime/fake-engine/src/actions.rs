@@ -10,7 +10,7 @@ use crate::lifecycle::{self, Context, Deletion, Effects, Params};
 use crate::list;
 use crate::objects::Builder;
 use crate::pipeline::Answer;
-use crate::store::{Account, missing};
+use crate::store::{Account, Stored, missing};
 use crate::table::{Action, Route};
 use crate::validate::resolve;
 use bytes::Bytes;
@@ -121,6 +121,16 @@ impl Engine {
         if self.config.unknown_ids == UnknownIds::Missing {
             self.check_parents(account, request)?;
         }
+        // A stored object still held as the JSON its create answered is answered as those
+        // bytes, unless `expand` will change it.
+        if route.def.action == Action::Retrieve
+            && answers_resource
+            && !request.params.contains_key("expand")
+            && let Some(id) = request.path_values.last()
+            && let Some(json) = account.get(resource, id).and_then(Stored::json)
+        {
+            return Ok(Answer::Serialized(json.clone(), Value::Null));
+        }
         let answer = match route.def.action {
             Action::Create if answers_resource => return create(builder, account, request, writes),
             Action::Retrieve | Action::Update | Action::Delete | Action::Other
@@ -153,7 +163,7 @@ impl Engine {
                     .objects
                     .values()
                     .filter(|stored| stored.resource == "balance_transaction")
-                    .map(|stored| &stored.value),
+                    .map(Stored::value),
             )),
             _ => Ok(builder.object(&response_schema)),
         };
@@ -175,7 +185,7 @@ impl Engine {
             return Err((500, Value::Null));
         };
         if let Some(stored) = account.get(resource, id) {
-            return Ok((id.clone(), stored.whole(), stored.synthesized));
+            return Ok((id.clone(), stored.value().clone(), stored.synthesized));
         }
         if resource == "payment_method" && lifecycle::is_test_payment_method(id) {
             // Stripe makes a new payment method of each use of a test one.
@@ -351,8 +361,8 @@ fn create(
     let shared =
         id.is_some() && resource != "webhook_endpoint" && !request.params.contains_key("expand");
     let answer = if shared {
-        let json = account.store_new_answered(resource, request.path, object, writes);
-        Answer::Serialized(json, Value::Null)
+        let (json, object) = account.store_new_answered(resource, request.path, object, writes);
+        Answer::Serialized(json, object)
     } else {
         account.store_new(resource, request.path, object.clone(), writes);
         Answer::Json(object)
@@ -384,7 +394,7 @@ fn update(
         apply_params(builder, fields, request.params, &schema, true);
     }
     if let Some(stored) = account.get_mut(resource, id) {
-        stored.value = object.clone();
+        stored.set_value(object.clone());
     }
     writes.push(Write {
         resource,
@@ -408,7 +418,7 @@ fn delete(
     });
     if let Deletion::Kept(effects) = deletion {
         if let Some(stored) = account.get_mut(resource, id) {
-            stored.value = object.clone();
+            stored.set_value(object.clone());
         }
         apply_effects(account, effects, writes)?;
         return Ok(object);
@@ -479,7 +489,7 @@ fn step(
         .unwrap_or_default()
     });
     if let Some(stored) = account.get_mut(resource, id) {
-        stored.value = object.clone();
+        stored.set_value(object.clone());
     }
     apply_effects(account, effects, writes)?;
     Ok(object)
@@ -512,7 +522,7 @@ pub(crate) fn apply_effects(
 ) -> Result<(), (u16, Value)> {
     for (other, value) in effects.others {
         if let Some(stored) = account.objects.get_mut(&other) {
-            stored.value = value;
+            stored.set_value(value);
         }
     }
     for (resource, collection, object) in effects.created {
@@ -647,7 +657,7 @@ fn expand_path(value: &mut Value, segments: &[&str], account: &Account) {
             if let Value::String(id) = field
                 && let Some(stored) = account.objects.get(id.as_str())
             {
-                *field = stored.whole();
+                *field = stored.value().clone();
             }
             if !rest.is_empty() {
                 expand_path(field, rest, account);

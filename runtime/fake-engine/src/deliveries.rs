@@ -387,17 +387,27 @@ impl Deliveries {
             queued.status = DeliveryStatus::Succeeded;
             let sent = Arc::clone(&queued.event);
             // The event counts the endpoints that have not acknowledged it yet, as Stripe's.
-            if let Some(fields) = store
+            // An event still held as the JSON it was written as gets the count written into
+            // its bytes, rather than being read into a value for one number.
+            if let Some(stored) = store
                 .accounts
                 .get_mut(&sent.account)
                 .and_then(|account| account.objects.get_mut(&sent.event_id))
-                .and_then(|stored| stored.value.as_object_mut())
-                && let Some(pending) = fields.get("pending_webhooks").and_then(Value::as_i64)
             {
-                fields.insert(
-                    "pending_webhooks".to_owned(),
-                    Value::from((pending - 1).max(0)),
-                );
+                match stored.json().map(events::one_less_pending_webhook) {
+                    Some(Some(json)) => stored.set_json(json),
+                    _ => {
+                        if let Some(fields) = stored.value_mut().as_object_mut()
+                            && let Some(pending) =
+                                fields.get("pending_webhooks").and_then(Value::as_i64)
+                        {
+                            fields.insert(
+                                "pending_webhooks".to_owned(),
+                                Value::from((pending - 1).max(0)),
+                            );
+                        }
+                    }
+                }
             }
         } else if let Some(delay) = WEBHOOK_RETRY_DELAYS.get(made - 1) {
             queued.next_at = now.saturating_add(i64::try_from(delay.as_secs()).unwrap_or(i64::MAX));
@@ -422,7 +432,7 @@ impl Engine {
     /// Records an event about `object` in `account` and queues it for every endpoint that
     /// wants it, returning its id; `None` (and nothing recorded) when the spec does not name
     /// it. It runs under the state's lock on every create, update and delete, so the event is
-    /// built once and moved into the store rather than copied.
+    /// written once, as JSON, which the store and the deliveries share.
     pub(crate) fn emit(
         &self,
         state: &mut State,
@@ -446,40 +456,32 @@ impl Engine {
             .filter(|(_, endpoint)| endpoint.wants(event_type, account))
             .map(|(index, _)| index)
             .collect();
-        let (object, object_json) = match object {
-            Snapshot::Value(object) => (Some(object), None),
-            Snapshot::Json(json) => (None, Some(json)),
-        };
-        let event = events::envelope(
-            &id,
+        let event = events::Event {
+            id: &id,
             event_type,
-            object,
-            previous,
+            object: &object,
+            previous: previous.as_ref(),
             account,
-            self.config.api_version,
-            state.now,
-            targets.len(),
+            api_version: self.config.api_version,
+            created: state.now,
+            pending_webhooks: targets.len(),
             cause,
-        );
-        // Serialized once, and only when some endpoint gets it: every attempt to every
-        // endpoint sends these bytes.
+        }
+        .to_json();
+        // Written once: the store keeps these bytes, and every attempt to every endpoint
+        // sends them.
         let sent = (!targets.is_empty()).then(|| {
             Arc::new(Sent {
                 event_id: id.clone(),
                 event_type: event_type.to_owned(),
                 account: account.to_owned(),
-                payload: events::event_json(&event, object_json.as_ref()),
+                payload: event.clone(),
             })
         });
         state.store.account(account).insert_stored(
             EVENTS_PATH,
             id.clone(),
-            Stored {
-                resource: "event",
-                value: event,
-                synthesized: false,
-                object_json,
-            },
+            Stored::from_json("event", event),
         );
         let now = state.now;
         state.deliveries.record(account, &id, sent, &targets, now);

@@ -224,14 +224,14 @@ impl Engine {
                         .objects
                         .values_mut()
                         .filter(|stored| stored.resource == "balance_transaction")
-                        .map(|stored| &mut stored.value),
+                        .map(Stored::value_mut),
                     now,
                 );
                 // The binary moves its clock every second: the subscriptions are copied and
                 // renewed only when one is due.
                 let due = account.objects.values().any(|stored| {
                     stored.resource == "subscription"
-                        && lifecycle::renewal_due(&stored.value, None, now)
+                        && lifecycle::renewal_due(stored.value(), None, now)
                 });
                 if due {
                     let mut builder = Builder {
@@ -269,7 +269,7 @@ impl Engine {
             .iter()
             .filter_map(|(account, id)| {
                 let stored = state.store.accounts.get(account)?.objects.get(id)?;
-                Some(stored.whole())
+                Some(stored.value().clone())
             })
             .collect()
     }
@@ -301,6 +301,6 @@ impl Engine {
             .get("")?
             .objects
             .get(&id)
-            .map(Stored::whole)
+            .map(|stored| stored.value().clone())
     }
 }

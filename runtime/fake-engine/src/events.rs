@@ -29,11 +29,9 @@ pub(crate) struct Write {
 pub(crate) enum Snapshot {
     /// A copy of the object.
     Value(Value),
-    /// The object as the JSON its create answered. A create's event keeps these bytes,
-    /// shared with the answer, the request log and the idempotency replay, rather than a deep
-    /// copy of the object made under the lock (and freed when the event is forgotten); the
-    /// few readers of a stored event parse them ([`whole_event`]) or splice them into what
-    /// they send ([`event_json`]).
+    /// The object as the JSON its create answered (the bytes the answer, the request log, the
+    /// idempotency replay and the store share): a create's event is written with these bytes
+    /// in it ([`Event::to_json`]) rather than from a deep copy of the object.
     Json(Bytes),
 }
 
@@ -167,114 +165,94 @@ pub(crate) fn previous_attributes(old: &Value, new: &Value) -> Map<String, Value
     previous
 }
 
-/// Stripe's event envelope. `account` is the connected account's id (`""` for the platform).
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site, each a field of the envelope"
-)]
-pub(crate) fn envelope(
-    id: &str,
-    event_type: &str,
-    object: Option<Value>,
-    previous: Option<Map<String, Value>>,
-    account: &str,
-    api_version: &str,
-    created: i64,
-    pending_webhooks: usize,
-    cause: &Cause<'_>,
-) -> Value {
-    // Built field by field: `json!` would serialize `data`, a deep copy of the object, into
-    // a new value. Without `object`, `data` lacks it: the object is kept as JSON beside the
-    // envelope, and put first in `data` by its readers.
-    let mut data = Map::new();
-    if let Some(object) = object {
-        data.insert("object".to_owned(), object);
-    }
-    if let Some(previous) = previous {
-        data.insert("previous_attributes".to_owned(), Value::Object(previous));
-    }
-    let mut request = Map::new();
-    request.insert("id".to_owned(), optional_text(cause.request_id));
-    request.insert(
-        "idempotency_key".to_owned(),
-        optional_text(cause.idempotency_key),
-    );
-    let mut event = Map::new();
-    event.insert("id".to_owned(), Value::String(id.to_owned()));
-    event.insert("object".to_owned(), Value::String("event".to_owned()));
-    event.insert(
-        "api_version".to_owned(),
-        Value::String(api_version.to_owned()),
-    );
-    event.insert("created".to_owned(), Value::from(created));
-    event.insert("data".to_owned(), Value::Object(data));
-    event.insert("livemode".to_owned(), Value::Bool(false));
-    event.insert("pending_webhooks".to_owned(), Value::from(pending_webhooks));
-    event.insert("request".to_owned(), Value::Object(request));
-    event.insert("type".to_owned(), Value::String(event_type.to_owned()));
-    if !account.is_empty() {
-        event.insert("account".to_owned(), Value::String(account.to_owned()));
-    }
-    Value::Object(event)
+/// Stripe's event, written as JSON: the same bytes as serializing the event as a value (its
+/// fields in a value's order) gives. An event is recorded on every create, update and delete,
+/// under the engine's lock, and kept until it is forgotten; written straight to one buffer, it
+/// costs no map of maps, and the store, a webhook delivery and `GET /v1/events` share these
+/// bytes. `object` is the object as it stands in `data.object`; `account` is the connected
+/// account's id (`""` for the platform).
+pub(crate) struct Event<'a> {
+    pub id: &'a str,
+    pub event_type: &'a str,
+    pub object: &'a Snapshot,
+    pub previous: Option<&'a Map<String, Value>>,
+    pub account: &'a str,
+    pub api_version: &'a str,
+    pub created: i64,
+    pub pending_webhooks: usize,
+    pub cause: &'a Cause<'a>,
 }
 
-/// The whole event: `envelope` with `object`, the JSON kept beside it when there is one, put
-/// first in its `data`, where [`envelope`] puts an object it is given.
-pub(crate) fn whole_event(envelope: &Value, object: Option<&Bytes>) -> Value {
-    let mut whole = envelope.clone();
-    if let Some(object) = object
-        && let Some(Value::Object(data)) = whole.get_mut("data")
-    {
-        // The bytes were serialized from a value by the engine itself, so they parse; `null`
-        // would only stand for bytes that do not.
-        let object = serde_json::from_slice(object).unwrap_or(Value::Null);
-        let rest = std::mem::take(data);
-        data.insert("object".to_owned(), object);
-        data.extend(rest);
-    }
-    whole
-}
-
-/// The event as JSON, as `whole_event(envelope, object).to_string()` gives it, with `object`'s
-/// bytes copied in rather than parsed and serialized again.
-pub(crate) fn event_json(envelope: &Value, object: Option<&Bytes>) -> Bytes {
-    let (Some(object), Value::Object(fields)) = (object, envelope) else {
-        return Bytes::from(envelope.to_string());
-    };
-    let mut json = Vec::with_capacity(object.len() + 512);
-    // Writing to a vector fails only for a value that cannot be serialized, which a `Value`
-    // never is, so what `to_writer` returns is not looked at.
-    json.push(b'{');
-    for (index, (name, value)) in fields.iter().enumerate() {
-        if index > 0 {
+impl Event<'_> {
+    /// The event as JSON.
+    pub fn to_json(&self) -> Bytes {
+        let object_len = match self.object {
+            Snapshot::Json(json) => json.len(),
+            Snapshot::Value(_) => 1024,
+        };
+        let mut json = Vec::with_capacity(object_len + 384);
+        // Writing to a vector fails only for a value that cannot be serialized, which a
+        // string, a number and a `Value` never are, so what `to_writer` returns is not looked
+        // at. The fields are written in the order of a value's map (sorted by name).
+        json.push(b'{');
+        if !self.account.is_empty() {
+            json.extend_from_slice(b"\"account\":");
+            let _written = serde_json::to_writer(&mut json, self.account);
             json.push(b',');
         }
-        let _written = serde_json::to_writer(&mut json, name);
-        json.push(b':');
-        match value {
-            Value::Object(data) if name == "data" => {
-                json.extend_from_slice(b"{\"object\":");
-                json.extend_from_slice(object);
-                for (name, value) in data {
-                    json.push(b',');
-                    let _written = serde_json::to_writer(&mut json, name);
-                    json.push(b':');
-                    let _written = serde_json::to_writer(&mut json, value);
-                }
-                json.push(b'}');
-            }
-            value => {
-                let _written = serde_json::to_writer(&mut json, value);
+        json.extend_from_slice(b"\"api_version\":");
+        let _written = serde_json::to_writer(&mut json, self.api_version);
+        json.extend_from_slice(b",\"created\":");
+        let _written = serde_json::to_writer(&mut json, &self.created);
+        json.extend_from_slice(b",\"data\":{\"object\":");
+        match self.object {
+            Snapshot::Json(object) => json.extend_from_slice(object),
+            Snapshot::Value(object) => {
+                let _written = serde_json::to_writer(&mut json, object);
             }
         }
+        if let Some(previous) = self.previous {
+            json.extend_from_slice(b",\"previous_attributes\":");
+            let _written = serde_json::to_writer(&mut json, previous);
+        }
+        json.extend_from_slice(b"},\"id\":");
+        let _written = serde_json::to_writer(&mut json, self.id);
+        json.extend_from_slice(b",\"livemode\":false,\"object\":\"event\",\"pending_webhooks\":");
+        let _written = serde_json::to_writer(&mut json, &self.pending_webhooks);
+        json.extend_from_slice(b",\"request\":{\"id\":");
+        let _written = serde_json::to_writer(&mut json, &self.cause.request_id);
+        json.extend_from_slice(b",\"idempotency_key\":");
+        let _written = serde_json::to_writer(&mut json, &self.cause.idempotency_key);
+        json.extend_from_slice(b"},\"type\":");
+        let _written = serde_json::to_writer(&mut json, self.event_type);
+        json.push(b'}');
+        crate::pipeline::kept_bytes(json)
     }
-    json.push(b'}');
-    Bytes::from(json)
 }
 
-/// A string, or `null` for none.
-fn optional_text(text: Option<&str>) -> Value {
-    text.map_or(Value::Null, |text| Value::String(text.to_owned()))
+/// An event written by [`Event::to_json`] with one less in its `pending_webhooks` (never below
+/// 0); `None` for bytes that do not end as `to_json` ends them.
+pub(crate) fn one_less_pending_webhook(json: &Bytes) -> Option<Bytes> {
+    const FIELD: &[u8] = b",\"pending_webhooks\":";
+    // The envelope's own field is the last match: after it come only `request`'s two strings
+    // and `type`, and a string cannot hold `,"` (its quotes are escaped).
+    let start = json
+        .windows(FIELD.len())
+        .rposition(|window| window == FIELD)?
+        + FIELD.len();
+    let digits = json[start..]
+        .iter()
+        .take_while(|byte| byte.is_ascii_digit())
+        .count();
+    let pending: u64 = std::str::from_utf8(&json[start..start + digits])
+        .ok()?
+        .parse()
+        .ok()?;
+    let mut written = Vec::with_capacity(json.len());
+    written.extend_from_slice(&json[..start]);
+    written.extend_from_slice(pending.saturating_sub(1).to_string().as_bytes());
+    written.extend_from_slice(&json[start + digits..]);
+    Some(Bytes::from(written))
 }
 
 #[cfg(test)]
@@ -390,27 +368,36 @@ mod tests {
         assert_eq!(listed(&sorted, &[]), None);
     }
 
+    /// `event`, written, and checked to be what serde_json writes for the value it reads as.
+    fn written(event: &Event<'_>) -> Value {
+        let json = event.to_json();
+        let value: Value = serde_json::from_slice(&json).expect("the event parses");
+        assert_eq!(json, Bytes::from(value.to_string()));
+        value
+    }
+
     #[test]
-    fn the_envelope_is_stripes() {
+    fn the_event_is_stripes() {
         let cause = Cause {
             request_id: Some("req_1"),
             idempotency_key: None,
         };
         let mut previous = Map::new();
         previous.insert("email".to_owned(), Value::Null);
-        let event = envelope(
-            "evt_1",
-            "customer.updated",
-            Some(json!({"id": "cus_1", "object": "customer"})),
-            Some(previous),
-            "acct_1",
-            "2023-08-16",
-            1_680_000_000,
-            2,
-            &cause,
-        );
+        let object = Snapshot::Value(json!({"id": "cus_1", "object": "customer"}));
+        let event = Event {
+            id: "evt_1",
+            event_type: "customer.updated",
+            object: &object,
+            previous: Some(&previous),
+            account: "acct_1",
+            api_version: "2023-08-16",
+            created: 1_680_000_000,
+            pending_webhooks: 2,
+            cause: &cause,
+        };
         assert_eq!(
-            event,
+            written(&event),
             json!({
                 "id": "evt_1",
                 "object": "event",
@@ -427,75 +414,73 @@ mod tests {
                 "account": "acct_1",
             })
         );
-        let platform = envelope(
-            "evt_2",
-            "customer.created",
-            Some(json!({})),
-            None,
-            "",
-            "v",
-            0,
-            0,
-            &cause,
-        );
+        let empty = Snapshot::Value(json!({}));
+        let platform = written(&Event {
+            id: "evt_2",
+            event_type: "customer.created",
+            object: &empty,
+            previous: None,
+            account: "",
+            api_version: "v",
+            created: 0,
+            pending_webhooks: 0,
+            cause: &cause,
+        });
         assert!(platform.get("account").is_none());
         assert!(platform["data"].get("previous_attributes").is_none());
     }
 
     #[test]
-    fn an_event_kept_with_its_object_as_json_reads_as_one_kept_whole() {
+    fn an_event_of_an_object_kept_as_json_is_the_event_of_the_object() {
         let cause = Cause {
             request_id: Some("req_1"),
             idempotency_key: Some("key \"1\""),
         };
-        let object = json!({"id": "cus_1", "object": "customer", "name": "Ã\u{e9}\"", "n": 1.5});
-        let event = |object| {
-            envelope(
-                "evt_1",
-                "customer.created",
-                object,
-                None,
-                "acct_1",
-                "2023-08-16",
-                1_680_000_000,
-                1,
-                &cause,
-            )
-        };
-        let kept_whole = event(Some(object.clone()));
-        let json = Bytes::from(object.to_string());
-        let envelope_only = event(None);
-        assert_eq!(whole_event(&envelope_only, Some(&json)), kept_whole);
-        assert_eq!(
-            event_json(&envelope_only, Some(&json)),
-            Bytes::from(kept_whole.to_string())
-        );
-        assert_eq!(
-            event_json(&kept_whole, None),
-            Bytes::from(kept_whole.to_string())
-        );
-        // With other fields in `data`, the object comes first, where `envelope` puts it.
+        let object = json!({"id": "cus_1", "object": "customer", "name": "\u{e9}\"", "n": 1.5});
         let mut previous = Map::new();
         previous.insert("email".to_owned(), Value::Null);
-        let updated = |object| {
-            envelope(
-                "evt_2",
-                "customer.updated",
+        for previous in [None, Some(&previous)] {
+            let event = |object| Event {
+                id: "evt_1",
+                event_type: "customer.created",
                 object,
-                Some(previous.clone()),
-                "",
-                "v",
-                0,
-                0,
-                &cause,
-            )
+                previous,
+                account: "acct_1",
+                api_version: "2023-08-16",
+                created: 1_680_000_000,
+                pending_webhooks: 1,
+                cause: &cause,
+            };
+            let as_value = Snapshot::Value(object.clone());
+            let as_json = Snapshot::Json(Bytes::from(object.to_string()));
+            assert_eq!(written(&event(&as_json)), written(&event(&as_value)));
+            assert_eq!(event(&as_json).to_json(), event(&as_value).to_json());
+        }
+    }
+
+    #[test]
+    fn a_delivery_takes_one_from_the_events_pending_webhooks() {
+        let cause = Cause {
+            request_id: Some(",\"pending_webhooks\":7"),
+            idempotency_key: None,
         };
-        let kept_whole = updated(Some(object));
-        assert_eq!(whole_event(&updated(None), Some(&json)), kept_whole);
-        assert_eq!(
-            event_json(&updated(None), Some(&json)),
-            Bytes::from(kept_whole.to_string())
-        );
+        let object = Snapshot::Value(json!({"pending_webhooks": 9, "metadata": {"k": "v"}}));
+        let event = |pending_webhooks| Event {
+            id: "evt_1",
+            event_type: "customer.created",
+            object: &object,
+            previous: None,
+            account: "",
+            api_version: "v",
+            created: 0,
+            pending_webhooks,
+            cause: &cause,
+        };
+        for (before, after) in [(12, 11), (10, 9), (1, 0), (0, 0)] {
+            let json = one_less_pending_webhook(&event(before).to_json());
+            assert_eq!(json, Some(event(after).to_json()));
+        }
+        assert_eq!(one_less_pending_webhook(&Bytes::from_static(b"{}")), None);
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub(crate) fn page(
             .filter(|(_, stored)| stored.resource == resource)
             .collect();
         all.sort_by_key(|(_, stored)| {
-            std::cmp::Reverse(stored.value.get("created").and_then(Value::as_i64))
+            std::cmp::Reverse(stored.value().get("created").and_then(Value::as_i64))
         });
         all
     } else {
@@ -89,17 +89,18 @@ pub(crate) fn page(
     let matching: Vec<(&String, &Stored)> = newest_first
         .into_iter()
         .filter(|(_, stored)| {
-            !hide_canceled || stored.value.get("status").and_then(Value::as_str) != Some("canceled")
+            !hide_canceled
+                || stored.value().get("status").and_then(Value::as_str) != Some("canceled")
         })
         .filter(|(_, stored)| {
             filters
                 .iter()
-                .all(|(name, wanted)| matches_filter(stored.value.get(name.as_str()), wanted))
+                .all(|(name, wanted)| matches_filter(stored.value().get(name.as_str()), wanted))
         })
         .filter(|(_, stored)| {
             types.as_ref().is_none_or(|types| {
                 stored
-                    .value
+                    .value()
                     .get("type")
                     .is_some_and(|actual| types.contains(&actual))
             })
@@ -155,7 +156,11 @@ pub(crate) fn page(
     if let Value::Object(fields) = &mut value {
         fields.insert(
             "data".to_owned(),
-            Value::Array(page.iter().map(|(_, stored)| stored.whole()).collect()),
+            Value::Array(
+                page.iter()
+                    .map(|(_, stored)| stored.value().clone())
+                    .collect(),
+            ),
         );
         fields.insert("has_more".to_owned(), Value::Bool(has_more));
         fields.insert("url".to_owned(), Value::String(path.to_owned()));

@@ -3,31 +3,86 @@
 //! actions (`actions.rs`) and the lifecycles read and write it.
 
 use crate::error::envelope;
-use crate::events::{self, Change, Snapshot, Write};
+use crate::events::{Change, Snapshot, Write};
 use crate::pipeline::json_bytes;
 use bytes::Bytes;
 use serde_json::Value;
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 /// A stored object.
 pub(crate) struct Stored {
     pub resource: &'static str,
-    pub value: Value,
+    /// The object as a value, made from `json` the first time something reads it.
+    value: OnceCell<Value>,
+    /// The object as the JSON its create answered, while it is what the object holds: a new
+    /// object is kept as these bytes (about 640 for a customer, shared with the answer and the
+    /// event) rather than as a value of its 25 fields (about 3 KiB in separate allocations),
+    /// which most objects of a test are never read again to need. Cleared when the object
+    /// changes.
+    json: Option<Bytes>,
     /// Made up for an unknown id (`UnknownIds::Synthesize`) rather than created: it has no
     /// lifecycle to follow.
     pub synthesized: bool,
-    /// For an event recorded by a create, its `data.object` as the JSON the create answered,
-    /// which `value` then lacks: read the event whole through [`Stored::whole`].
-    pub object_json: Option<Bytes>,
 }
 
 impl Stored {
-    /// A copy of the object, whole: an event with its `data.object` put back.
-    pub fn whole(&self) -> Value {
-        match &self.object_json {
-            None => self.value.clone(),
-            Some(json) => events::whole_event(&self.value, Some(json)),
+    /// A stored object held as `value`.
+    pub fn new(resource: &'static str, value: Value, synthesized: bool) -> Stored {
+        Stored {
+            resource,
+            value: OnceCell::from(value),
+            json: None,
+            synthesized,
         }
+    }
+
+    /// A new object held as the JSON it was written as (a create's answer, an event), read
+    /// into a value when needed.
+    pub fn from_json(resource: &'static str, json: Bytes) -> Stored {
+        Stored {
+            resource,
+            value: OnceCell::new(),
+            json: Some(json),
+            synthesized: false,
+        }
+    }
+
+    /// The object.
+    pub fn value(&self) -> &Value {
+        self.value.get_or_init(|| match &self.json {
+            // The bytes are serde_json's own writing of a value, so they read back as that
+            // value (floats included: the `float_roundtrip` feature is on).
+            Some(json) => serde_json::from_slice(json).unwrap_or(Value::Null),
+            None => Value::Null,
+        })
+    }
+
+    /// The object, to change: its JSON no longer says what it holds and is dropped.
+    pub fn value_mut(&mut self) -> &mut Value {
+        self.value();
+        self.json = None;
+        match self.value.get_mut() {
+            Some(value) => value,
+            None => unreachable!("`value()` has just filled the cell"),
+        }
+    }
+
+    /// Replaces the object.
+    pub fn set_value(&mut self, value: Value) {
+        self.value = OnceCell::from(value);
+        self.json = None;
+    }
+
+    /// Replaces the object with the JSON of its new state.
+    pub fn set_json(&mut self, json: Bytes) {
+        self.value = OnceCell::new();
+        self.json = Some(json);
+    }
+
+    /// The object as JSON bytes, when it is still held as the bytes it was written as.
+    pub fn json(&self) -> Option<&Bytes> {
+        self.json.as_ref()
     }
 }
 
@@ -67,7 +122,7 @@ impl Account {
 
     /// The value of the stored object of `resource` with `id`, copied.
     pub fn value(&self, resource: &str, id: &str) -> Option<Value> {
-        self.get(resource, id).map(Stored::whole)
+        self.get(resource, id).map(|stored| stored.value().clone())
     }
 
     /// Copies of every stored object of `resource`, collection by collection (in path
@@ -83,7 +138,7 @@ impl Account {
             .flatten()
             .filter(|id| seen.insert(id.as_str()))
             .filter_map(|id| self.get(resource, id))
-            .map(Stored::whole)
+            .map(|stored| stored.value().clone())
             .collect()
     }
 
@@ -117,13 +172,7 @@ impl Account {
         object: Value,
         synthesized: bool,
     ) {
-        let stored = Stored {
-            resource,
-            value: object,
-            synthesized,
-            object_json: None,
-        };
-        self.insert_stored(collection, id, stored);
+        self.insert_stored(collection, id, Stored::new(resource, object, synthesized));
     }
 
     /// Stores `stored` under `id` and lists it in `collection`.
@@ -161,23 +210,27 @@ impl Account {
     }
 
     /// Stores a new object in `collection` and records its creation with the object as JSON,
-    /// which it returns: the create's answer, serialized once for the answer and the event
-    /// rather than copied for the event. The object must have an id.
+    /// which it returns: the create's answer, serialized once for the answer, the event and
+    /// the store, which all keep these bytes. The object is handed back to be freed once the
+    /// engine's lock is released. The object must have an id.
     pub fn store_new_answered(
         &mut self,
         resource: &'static str,
         collection: &str,
         object: Value,
         writes: &mut Vec<Write>,
-    ) -> Bytes {
+    ) -> (Bytes, Value) {
         let json = json_bytes(&object);
         writes.push(Write {
             resource,
             change: Change::Created,
             object: Snapshot::Json(json.clone()),
         });
-        self.store_created(resource, collection, object);
-        json
+        if let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned) {
+            self.moves_with_time |= Self::moves_with_time(resource);
+            self.insert_stored(collection, id, Stored::from_json(resource, json.clone()));
+        }
+        (json, object)
     }
 
     /// Stores a new object in `collection` without recording its creation (what a request
@@ -187,15 +240,18 @@ impl Account {
         let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned) else {
             return;
         };
-        self.moves_with_time |= matches!(resource, "subscription" | "balance_transaction");
+        self.moves_with_time |= Self::moves_with_time(resource);
         self.insert(resource, collection, id, object, false);
+    }
+
+    /// Whether objects of `resource` change as time passes (see the field of that name).
+    fn moves_with_time(resource: &str) -> bool {
+        matches!(resource, "subscription" | "balance_transaction")
     }
 
     /// Sets one field of a stored object.
     pub fn set_field(&mut self, id: &str, name: &str, value: Value) {
-        if let Some(Value::Object(fields)) =
-            self.objects.get_mut(id).map(|stored| &mut stored.value)
-        {
+        if let Some(Value::Object(fields)) = self.objects.get_mut(id).map(Stored::value_mut) {
             fields.insert(name.to_owned(), value);
         }
     }
