@@ -16,6 +16,13 @@ use proc_macro2::{TokenStream, TokenTree};
 pub(super) const SURE_FIT: usize = 88;
 /// The shortest line that prettyplease surely breaks.
 pub(super) const SURE_BREAK: usize = 91;
+/// The longest attribute prettyplease keeps on one line (measured: 89 columns stay whole,
+/// 90 break), and likewise the last argument of a broken attribute, such as a `cfg_attr`'s
+/// `serde(rename = "..")`.
+const ATTRIBUTE_FITS: usize = 89;
+/// The longest match arm `pattern => value,` prettyplease keeps on one line, its comma
+/// included (measured: 90 columns stay whole, 91 break).
+const ARM_FITS: usize = 90;
 
 /// A top-level item's text as it is written, with whether every line is one whose layout this
 /// module knows.
@@ -101,21 +108,58 @@ impl Item {
     fn attribute_with(&mut self, indent: usize, name: &str, arguments: &[&str], whole: bool) {
         let joined: usize = arguments.iter().map(|argument| argument.len() + 2).sum();
         let one_line = self.base + indent + 2 + name.len() + 1 + joined.saturating_sub(2) + 2;
-        if one_line <= SURE_FIT {
-            self.line(indent, &["#[", name, "(", &arguments.join(", "), ")]"]);
-        } else if one_line >= SURE_BREAK {
-            self.line(indent, &["#[", name, "("]);
-            for (index, argument) in arguments.iter().enumerate() {
-                let comma = if index + 1 < arguments.len() { "," } else { "" };
-                if whole {
-                    self.doc(indent + 4, &format!("{argument}{comma}"));
-                } else {
-                    self.line(indent + 4, &[argument, comma]);
-                }
+        if one_line <= ATTRIBUTE_FITS {
+            self.text.extend(std::iter::repeat_n(' ', indent));
+            for part in ["#[", name, "(", &arguments.join(", "), ")]\n"] {
+                self.text.push_str(part);
             }
-            self.line(indent, &[")]"]);
-        } else {
-            self.known = false;
+            return;
+        }
+        self.line(indent, &["#[", name, "("]);
+        for (index, argument) in arguments.iter().enumerate() {
+            let last = index + 1 == arguments.len();
+            let comma = if last { "" } else { "," };
+            if whole {
+                self.doc(indent + 4, &format!("{argument}{comma}"));
+            } else if last {
+                self.last_attribute_argument(indent + 4, argument);
+            } else {
+                self.line(indent + 4, &[argument, comma]);
+            }
+        }
+        self.line(indent, &[")]"]);
+    }
+
+    /// The last argument of a broken attribute, which has no comma after it: whole when it
+    /// fits; otherwise a `name(name = "literal")` (a `serde(rename = "..")`) breaks after its
+    /// parenthesis, with the literal argument whole on its own line however long.
+    fn last_attribute_argument(&mut self, indent: usize, argument: &str) {
+        if self.base + indent + argument.len() <= ATTRIBUTE_FITS {
+            self.doc(indent, argument);
+            return;
+        }
+        let literal_argument = argument.split_once('(').and_then(|(name, rest)| {
+            let inner = rest.strip_suffix(')')?;
+            let simple_name = name
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+            let (key, value) = inner.split_once(" = ")?;
+            let simple_key = key
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+            let one_literal = value.len() >= 2
+                && value.starts_with('"')
+                && value.ends_with('"')
+                && !value[1..value.len() - 1].contains(['"', '\\']);
+            (simple_name && simple_key && one_literal).then_some((name, inner))
+        });
+        match literal_argument {
+            Some((name, inner)) => {
+                self.line(indent, &[name, "("]);
+                self.doc(indent + 4, inner);
+                self.line(indent, &[")"]);
+            }
+            None => self.line(indent, &[argument]),
         }
     }
 
@@ -148,14 +192,13 @@ impl Item {
     /// next line when the arm does not fit.
     pub(super) fn arm(&mut self, indent: usize, pattern: &str, value: &str) {
         let one_line = self.base + indent + pattern.len() + 4 + value.len() + 1;
-        if one_line <= SURE_FIT {
-            self.line(indent, &[pattern, " => ", value, ","]);
-        } else if one_line >= SURE_BREAK {
-            self.line(indent, &[pattern, " => {"]);
-            self.line(indent + 4, &[value]);
-            self.line(indent, &["}"]);
+        if one_line <= ARM_FITS {
+            self.doc(indent, &format!("{pattern} => {value},"));
         } else {
-            self.known = false;
+            self.doc(indent, &format!("{pattern} => {{"));
+            // The value (a literal or a path) has nowhere to break.
+            self.doc(indent + 4, value);
+            self.line(indent, &["}"]);
         }
     }
 
