@@ -188,6 +188,28 @@ impl Item {
         }
     }
 
+    /// `words` filled into lines at `indent`, one space between them, as prettyplease prints
+    /// a macro's tokens: a line breaks before a word that would take it past the margin.
+    pub(super) fn paragraph(&mut self, indent: usize, words: &[String]) {
+        let start = self.base + indent;
+        let mut column = start;
+        for (index, word) in words.iter().enumerate() {
+            if index == 0 {
+                self.text.extend(std::iter::repeat_n(' ', indent));
+                column += word.len();
+            } else if column + 1 + word.len() <= ATTRIBUTE_FITS {
+                self.text.push(' ');
+                column += 1 + word.len();
+            } else {
+                self.text.push('\n');
+                self.text.extend(std::iter::repeat_n(' ', indent));
+                column = start + word.len();
+            }
+            self.text.push_str(word);
+        }
+        self.text.push('\n');
+    }
+
     /// A match arm `pattern => value,`, whose value prettyplease moves into a block on the
     /// next line when the arm does not fit.
     pub(super) fn arm(&mut self, indent: usize, pattern: &str, value: &str) {

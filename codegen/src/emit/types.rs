@@ -385,6 +385,9 @@ fn encode_struct_text<'a>(name: &str, fields: impl Iterator<Item = &'a Field>) -
 /// `decode_object!`: fields of an `Option` type may be absent or `null`, the others are
 /// required.
 fn emit_decode_object(def: &TypeDef, body: &StructDef) -> TokenStream {
+    if let Some(item) = text_item(|| decode_object_text(def, body)) {
+        return item;
+    }
     let name = ident(&def.name);
     let (optional, required): (Vec<&Field>, Vec<&Field>) =
         body.fields.iter().partition(|field| field.is_option());
@@ -408,6 +411,40 @@ fn emit_decode_object(def: &TypeDef, body: &StructDef) -> TokenStream {
             optional { #(#optional),* },
         }
     }
+}
+
+/// [`emit_decode_object`]'s invocation as text (see [`text`]). prettyplease prints a macro's
+/// tokens as one paragraph, four columns in: a space between tokens (none before a comma,
+/// none inside an empty group), and a line broken at a space wherever the next run of text
+/// up to the following space would pass its margin.
+fn decode_object_text(def: &TypeDef, body: &StructDef) -> Option<String> {
+    let (optional, required): (Vec<&Field>, Vec<&Field>) =
+        body.fields.iter().partition(|field| field.is_option());
+    let mut words: Vec<String> = vec![format!("{},", def.name)];
+    for (group, fields) in [("required", required), ("optional", optional)] {
+        words.push(group.to_owned());
+        if fields.is_empty() {
+            words.push("{},".to_owned());
+            continue;
+        }
+        words.push("{".to_owned());
+        let count = fields.len();
+        for (index, field) in fields.into_iter().enumerate() {
+            words.push(string_literal(&field.wire_name)?);
+            words.push("=>".to_owned());
+            let comma = if index + 1 < count { "," } else { "" };
+            words.push(format!("{}{comma}", field.rust_name));
+        }
+        words.push("},".to_owned());
+    }
+    let mut item = text::Item::new();
+    item.doc(
+        0,
+        &format!("{}! {{", text::path_text(runtime::decode_object())),
+    );
+    item.paragraph(4, &words);
+    item.doc(0, "}");
+    item.finish()
 }
 
 fn emit_has_id(def: &TypeDef, body: &StructDef, has_id: HasId) -> TokenStream {
