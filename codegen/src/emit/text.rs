@@ -188,6 +188,38 @@ impl Item {
         }
     }
 
+    /// A struct field `prefix type,` (`pub name: Type,`) at `indent`: on one line when it fits
+    /// (its comma counted); otherwise the type's generic arguments one a line (see
+    /// [`Item::broken_type`]).
+    pub(super) fn field(&mut self, indent: usize, prefix: &str, ty: &str) {
+        if self.base + indent + prefix.len() + ty.len() + 1 <= ATTRIBUTE_FITS {
+            self.doc(indent, &format!("{prefix}{ty},"));
+        } else {
+            self.broken_type(indent, prefix, ty);
+        }
+    }
+
+    /// `prefix type,` with the type broken as prettyplease breaks it: `Head<` on the first line,
+    /// each generic argument on a line of its own four columns in (whole when it fits, the
+    /// comma after it not counted, as prettyplease prints that comma only when it breaks;
+    /// otherwise broken the same way), and `>,` under the first line. A type without generic
+    /// arguments has nowhere to break and stays whole.
+    fn broken_type(&mut self, indent: usize, prefix: &str, ty: &str) {
+        let Some((head, arguments)) = generic_arguments(ty) else {
+            self.doc(indent, &format!("{prefix}{ty},"));
+            return;
+        };
+        self.doc(indent, &format!("{prefix}{head}<"));
+        for argument in arguments {
+            if self.base + indent + 4 + argument.len() <= ATTRIBUTE_FITS {
+                self.doc(indent + 4, &format!("{argument},"));
+            } else {
+                self.broken_type(indent + 4, "", argument);
+            }
+        }
+        self.doc(indent, ">,");
+    }
+
     /// `words` filled into lines at `indent`, one space between them, as prettyplease prints
     /// a macro's tokens: a line breaks before a word that would take it past the margin.
     pub(super) fn paragraph(&mut self, indent: usize, words: &[String]) {
@@ -461,6 +493,29 @@ pub(super) fn path_text(tokens: TokenStream) -> String {
         }
     }
     text
+}
+
+/// A type's head and its generic arguments (`Option` and `[String]` for `Option<String>`;
+/// `BTreeMap` and `[String, Value]` for `BTreeMap<String, Value>`), as [`type_text`] writes
+/// them; `None` for a type without them.
+fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
+    let open = ty.find('<')?;
+    let inner = ty.strip_suffix('>')?.get(open + 1..)?;
+    let mut arguments = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (index, byte) in inner.bytes().enumerate() {
+        match byte {
+            b'<' => depth += 1,
+            b'>' => depth = depth.checked_sub(1)?,
+            b',' if depth == 0 => {
+                arguments.push(inner[start..index].trim());
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    arguments.push(inner[start..].trim());
+    Some((&ty[..open], arguments))
 }
 
 /// A type's tokens (`Option<crate::Expandable<super::customer::Customer>>`) as prettyplease

@@ -160,7 +160,8 @@ impl Context<'_> {
                 item.cfg_attr(0, &serialize, "derive(serde::Serialize)");
             }
         }
-        item.line(0, &["pub struct ", &def.name, " {"]);
+        // A struct's name has nowhere to break, however long.
+        item.doc(0, &format!("pub struct {} {{", def.name));
         for (index, field) in body.fields.iter().enumerate() {
             item.docs(4, &field.doc);
             let is_file = facts.file_fields.contains(&index);
@@ -169,7 +170,7 @@ impl Context<'_> {
                 item.formatted(4, &formatted_field_attribute(&attribute)?);
             }
             let ty = text::type_text(self.field_type(field))?;
-            item.line(4, &["pub ", &field.rust_name, ": ", &ty, ","]);
+            item.field(4, &format!("pub {}: ", field.rust_name), &ty);
         }
         item.line(0, &["}"]);
         item.finish()
