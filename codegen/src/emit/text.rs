@@ -188,6 +188,23 @@ impl Item {
         }
     }
 
+    /// `impl Trait for Name {`: on one line when it fits; otherwise `for Name {` on the next
+    /// line, at the same column (measured: 89 columns stay whole, 90 break).
+    pub(super) fn impl_for(&mut self, trait_path: &str, name: &str) {
+        let one_line = format!("impl {trait_path} for {name} {{");
+        if self.base + one_line.len() <= ATTRIBUTE_FITS {
+            self.doc(0, &one_line);
+        } else {
+            self.doc(0, &format!("impl {trait_path}"));
+            self.doc(0, &format!("for {name} {{"));
+        }
+    }
+
+    /// `impl Name {`, which has nowhere to break, however long.
+    pub(super) fn impl_inherent(&mut self, name: &str) {
+        self.doc(0, &format!("impl {name} {{"));
+    }
+
     /// A struct field `prefix type,` (`pub name: Type,`) at `indent`: on one line when it fits
     /// (its comma counted); otherwise the type's generic arguments one a line (see
     /// [`Item::broken_type`]).
