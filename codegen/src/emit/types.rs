@@ -194,6 +194,9 @@ impl Context<'_> {
         body: &StructDef,
         arguments: &[usize],
     ) -> TokenStream {
+        if let Some(item) = text_item(|| self.constructor_text(def, body, arguments)) {
+            return item;
+        }
         let name = ident(&def.name);
         let mut parameters = Vec::with_capacity(arguments.len());
         let values = body.fields.iter().enumerate().map(|(index, field)| {
@@ -229,6 +232,76 @@ impl Context<'_> {
                 }
             }
         }
+    }
+}
+
+impl Context<'_> {
+    /// [`Context::emit_constructor`]'s impl as text (see [`text`]): the struct literal on one
+    /// line when it is short (prettyplease keeps `Self { .. }` whole up to 35 columns, wherever
+    /// it is), otherwise one field a line.
+    fn constructor_text(
+        &self,
+        def: &TypeDef,
+        body: &StructDef,
+        arguments: &[usize],
+    ) -> Option<String> {
+        let plain_string =
+            |field: &Field| matches!(field.ty, TypeRef::String { .. }) && !field.is_option();
+        let mut parameters = Vec::with_capacity(arguments.len());
+        for index in arguments {
+            let field = &body.fields[*index];
+            let ty = if plain_string(field) {
+                "impl Into<String>".to_owned()
+            } else {
+                text::type_text(self.field_type(field))?
+            };
+            parameters.push(format!("{}: {ty}", field.rust_name));
+        }
+        let values: Vec<String> = body
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| {
+                let name = &field.rust_name;
+                if !arguments.contains(&index) {
+                    format!("{name}: None")
+                } else if plain_string(field) {
+                    format!("{name}: {name}.into()")
+                } else {
+                    name.clone()
+                }
+            })
+            .collect();
+        let parameters: Vec<&str> = parameters.iter().map(String::as_str).collect();
+        let mut item = text::Item::new();
+        item.impl_inherent(&def.name);
+        item.doc(
+            4,
+            "/// The params with every required field given and every other field `None`;",
+        );
+        item.doc(
+            4,
+            "/// set the others with struct update syntax (`..Self::new(...)`).",
+        );
+        item.signature(
+            4,
+            "pub fn new",
+            &parameters,
+            &text::Returns::Type("Self".to_owned()),
+        );
+        let one_line = format!("Self {{ {} }}", values.join(", "));
+        if one_line.len() <= 35 {
+            item.line(8, &[&one_line]);
+        } else {
+            item.line(8, &["Self {"]);
+            for value in &values {
+                item.line(12, &[value, ","]);
+            }
+            item.line(8, &["}"]);
+        }
+        item.line(4, &["}"]);
+        item.line(0, &["}"]);
+        item.finish()
     }
 }
 
