@@ -209,7 +209,8 @@ impl Item {
     /// (its comma counted); otherwise the type's generic arguments one a line (see
     /// [`Item::broken_type`]).
     pub(super) fn field(&mut self, indent: usize, prefix: &str, ty: &str) {
-        if self.base + indent + prefix.len() + ty.len() + 1 <= ATTRIBUTE_FITS {
+        let one_line = self.base + indent + prefix.len() + ty.len() + ",".len();
+        if one_line <= ATTRIBUTE_FITS {
             self.doc(indent, &format!("{prefix}{ty},"));
         } else {
             self.broken_type(indent, prefix, ty);

@@ -235,6 +235,10 @@ impl Context<'_> {
     }
 }
 
+/// The longest struct literal prettyplease keeps on one line (`Self { .. }`, braces included:
+/// it ends the literal's box with a width limit of its own, 34 columns before the `}`).
+const STRUCT_LITERAL_FITS: usize = 35;
+
 impl Context<'_> {
     /// [`Context::emit_constructor`]'s impl as text (see [`text`]): the struct literal on one
     /// line when it is short (prettyplease keeps `Self { .. }` whole up to 35 columns, wherever
@@ -290,7 +294,7 @@ impl Context<'_> {
             &text::Returns::Type("Self".to_owned()),
         );
         let one_line = format!("Self {{ {} }}", values.join(", "));
-        if one_line.len() <= 35 {
+        if one_line.len() <= STRUCT_LITERAL_FITS {
             item.line(8, &[&one_line]);
         } else {
             item.line(8, &["Self {"]);
