@@ -195,7 +195,7 @@ fn request_as_str_text(name: &str, variants: &[&str], wire_values: &[&str]) -> O
         return None;
     }
     let mut item = text::Item::new();
-    item.line(0, &["impl ", name, " {"]);
+    item.impl_inherent(name);
     item.doc(4, "/// The value as the API spells it.");
     item.line(4, &["pub fn as_str(self) -> &'static str {"]);
     item.line(8, &["match self {"]);
@@ -209,7 +209,7 @@ fn request_as_str_text(name: &str, variants: &[&str], wire_values: &[&str]) -> O
 /// `impl Name { fn as_str(&self) }` of a response enum, as text (see [`text`]).
 fn response_as_str_text(name: &str, variants: &[&str], wire_values: &[&str]) -> Option<String> {
     let mut item = text::Item::new();
-    item.line(0, &["impl ", name, " {"]);
+    item.impl_inherent(name);
     item.doc(4, "/// The value as the API spells it.");
     item.line(4, &["pub fn as_str(&self) -> &str {"]);
     item.line(8, &["match self {"]);
@@ -232,7 +232,7 @@ fn as_str_arms(item: &mut text::Item, variants: &[&str], wire_values: &[&str]) -
 /// `FromStr` for a response enum, as text (see [`text`]).
 fn from_str_text(name: &str, variants: &[&str], wire_values: &[&str]) -> Option<String> {
     let mut item = text::Item::new();
-    item.line(0, &["impl std::str::FromStr for ", name, " {"]);
+    item.impl_for("std::str::FromStr", name);
     item.line(4, &["type Err = std::convert::Infallible;"]);
     item.line(
         4,
@@ -266,7 +266,7 @@ pub(super) fn encode_head(item: &mut text::Item, name: &str) {
     let encode = text::path_text(runtime::form_encode());
     let encoder = text::path_text(runtime::form_encoder());
     let form_error = text::path_text(runtime::form_error());
-    item.line(0, &["impl ", &encode, " for ", name, " {"]);
+    item.impl_for(&encode, name);
     item.line(4, &["fn encode("]);
     item.line(8, &["&self,"]);
     item.line(8, &["form: &mut ", &encoder, ","]);

@@ -879,12 +879,27 @@ impl Context<'_> {
 
     /// `pub type Name = Target;` for a request type of the same shape as an earlier one.
     fn emit_alias(&self, def: &TypeDef, target: TypeId) -> TypeItems {
-        let name = ident(&def.name);
         let path = self.type_path(target);
         let doc = format!(
             " The same shape as [`{}`], under the name of its place here.",
             self.api.type_def(target).name
         );
+        if let Some(definition) = text_item(|| {
+            let mut item = text::Item::new();
+            item.doc(0, &format!("///{doc}"));
+            // prettyplease never breaks a type alias of a path, however long.
+            item.doc(
+                0,
+                &format!("pub type {} = {};", def.name, text::path_text(path.clone())),
+            );
+            item.finish()
+        }) {
+            return TypeItems {
+                definition,
+                impls: Vec::new(),
+            };
+        }
+        let name = ident(&def.name);
         TypeItems {
             definition: quote! {
                 #[doc = #doc]

@@ -16,6 +16,13 @@ use proc_macro2::{TokenStream, TokenTree};
 pub(super) const SURE_FIT: usize = 88;
 /// The shortest line that prettyplease surely breaks.
 pub(super) const SURE_BREAK: usize = 91;
+/// The longest attribute prettyplease keeps on one line (measured: 89 columns stay whole,
+/// 90 break), and likewise the last argument of a broken attribute, such as a `cfg_attr`'s
+/// `serde(rename = "..")`.
+const ATTRIBUTE_FITS: usize = 89;
+/// The longest match arm `pattern => value,` prettyplease keeps on one line, its comma
+/// included (measured: 90 columns stay whole, 91 break).
+const ARM_FITS: usize = 90;
 
 /// A top-level item's text as it is written, with whether every line is one whose layout this
 /// module knows.
@@ -101,21 +108,58 @@ impl Item {
     fn attribute_with(&mut self, indent: usize, name: &str, arguments: &[&str], whole: bool) {
         let joined: usize = arguments.iter().map(|argument| argument.len() + 2).sum();
         let one_line = self.base + indent + 2 + name.len() + 1 + joined.saturating_sub(2) + 2;
-        if one_line <= SURE_FIT {
-            self.line(indent, &["#[", name, "(", &arguments.join(", "), ")]"]);
-        } else if one_line >= SURE_BREAK {
-            self.line(indent, &["#[", name, "("]);
-            for (index, argument) in arguments.iter().enumerate() {
-                let comma = if index + 1 < arguments.len() { "," } else { "" };
-                if whole {
-                    self.doc(indent + 4, &format!("{argument}{comma}"));
-                } else {
-                    self.line(indent + 4, &[argument, comma]);
-                }
+        if one_line <= ATTRIBUTE_FITS {
+            self.text.extend(std::iter::repeat_n(' ', indent));
+            for part in ["#[", name, "(", &arguments.join(", "), ")]\n"] {
+                self.text.push_str(part);
             }
-            self.line(indent, &[")]"]);
-        } else {
-            self.known = false;
+            return;
+        }
+        self.line(indent, &["#[", name, "("]);
+        for (index, argument) in arguments.iter().enumerate() {
+            let last = index + 1 == arguments.len();
+            let comma = if last { "" } else { "," };
+            if whole {
+                self.doc(indent + 4, &format!("{argument}{comma}"));
+            } else if last {
+                self.last_attribute_argument(indent + 4, argument);
+            } else {
+                self.line(indent + 4, &[argument, comma]);
+            }
+        }
+        self.line(indent, &[")]"]);
+    }
+
+    /// The last argument of a broken attribute, which has no comma after it: whole when it
+    /// fits; otherwise a `name(name = "literal")` (a `serde(rename = "..")`) breaks after its
+    /// parenthesis, with the literal argument whole on its own line however long.
+    fn last_attribute_argument(&mut self, indent: usize, argument: &str) {
+        if self.base + indent + argument.len() <= ATTRIBUTE_FITS {
+            self.doc(indent, argument);
+            return;
+        }
+        let literal_argument = argument.split_once('(').and_then(|(name, rest)| {
+            let inner = rest.strip_suffix(')')?;
+            let simple_name = name
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+            let (key, value) = inner.split_once(" = ")?;
+            let simple_key = key
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+            let one_literal = value.len() >= 2
+                && value.starts_with('"')
+                && value.ends_with('"')
+                && !value[1..value.len() - 1].contains(['"', '\\']);
+            (simple_name && simple_key && one_literal).then_some((name, inner))
+        });
+        match literal_argument {
+            Some((name, inner)) => {
+                self.line(indent, &[name, "("]);
+                self.doc(indent + 4, inner);
+                self.line(indent, &[")"]);
+            }
+            None => self.line(indent, &[argument]),
         }
     }
 
@@ -144,18 +188,89 @@ impl Item {
         }
     }
 
+    /// `impl Trait for Name {`: on one line when it fits; otherwise `for Name {` on the next
+    /// line, at the same column (measured: 89 columns stay whole, 90 break).
+    pub(super) fn impl_for(&mut self, trait_path: &str, name: &str) {
+        let one_line = format!("impl {trait_path} for {name} {{");
+        if self.base + one_line.len() <= ATTRIBUTE_FITS {
+            self.doc(0, &one_line);
+        } else {
+            self.doc(0, &format!("impl {trait_path}"));
+            self.doc(0, &format!("for {name} {{"));
+        }
+    }
+
+    /// `impl Name {`, which has nowhere to break, however long.
+    pub(super) fn impl_inherent(&mut self, name: &str) {
+        self.doc(0, &format!("impl {name} {{"));
+    }
+
+    /// A struct field `prefix type,` (`pub name: Type,`) at `indent`: on one line when it fits
+    /// (its comma counted); otherwise the type's generic arguments one a line (see
+    /// [`Item::broken_type`]).
+    pub(super) fn field(&mut self, indent: usize, prefix: &str, ty: &str) {
+        let one_line = self.base + indent + prefix.len() + ty.len() + ",".len();
+        if one_line <= ATTRIBUTE_FITS {
+            self.doc(indent, &format!("{prefix}{ty},"));
+        } else {
+            self.broken_type(indent, prefix, ty);
+        }
+    }
+
+    /// `prefix type,` with the type broken as prettyplease breaks it: `Head<` on the first line,
+    /// each generic argument on a line of its own four columns in (whole when it fits, the
+    /// comma after it not counted, as prettyplease prints that comma only when it breaks;
+    /// otherwise broken the same way), and `>,` under the first line. A type without generic
+    /// arguments has nowhere to break and stays whole.
+    fn broken_type(&mut self, indent: usize, prefix: &str, ty: &str) {
+        let Some((head, arguments)) = generic_arguments(ty) else {
+            self.doc(indent, &format!("{prefix}{ty},"));
+            return;
+        };
+        self.doc(indent, &format!("{prefix}{head}<"));
+        for argument in arguments {
+            if self.base + indent + 4 + argument.len() <= ATTRIBUTE_FITS {
+                self.doc(indent + 4, &format!("{argument},"));
+            } else {
+                self.broken_type(indent + 4, "", argument);
+            }
+        }
+        self.doc(indent, ">,");
+    }
+
+    /// `words` filled into lines at `indent`, one space between them, as prettyplease prints
+    /// a macro's tokens: a line breaks before a word that would take it past the margin.
+    pub(super) fn paragraph(&mut self, indent: usize, words: &[String]) {
+        let start = self.base + indent;
+        let mut column = start;
+        for (index, word) in words.iter().enumerate() {
+            if index == 0 {
+                self.text.extend(std::iter::repeat_n(' ', indent));
+                column += word.len();
+            } else if column + 1 + word.len() <= ATTRIBUTE_FITS {
+                self.text.push(' ');
+                column += 1 + word.len();
+            } else {
+                self.text.push('\n');
+                self.text.extend(std::iter::repeat_n(' ', indent));
+                column = start + word.len();
+            }
+            self.text.push_str(word);
+        }
+        self.text.push('\n');
+    }
+
     /// A match arm `pattern => value,`, whose value prettyplease moves into a block on the
     /// next line when the arm does not fit.
     pub(super) fn arm(&mut self, indent: usize, pattern: &str, value: &str) {
         let one_line = self.base + indent + pattern.len() + 4 + value.len() + 1;
-        if one_line <= SURE_FIT {
-            self.line(indent, &[pattern, " => ", value, ","]);
-        } else if one_line >= SURE_BREAK {
-            self.line(indent, &[pattern, " => {"]);
-            self.line(indent + 4, &[value]);
-            self.line(indent, &["}"]);
+        if one_line <= ARM_FITS {
+            self.doc(indent, &format!("{pattern} => {value},"));
         } else {
-            self.known = false;
+            self.doc(indent, &format!("{pattern} => {{"));
+            // The value (a literal or a path) has nowhere to break.
+            self.doc(indent + 4, value);
+            self.line(indent, &["}"]);
         }
     }
 
@@ -396,6 +511,29 @@ pub(super) fn path_text(tokens: TokenStream) -> String {
         }
     }
     text
+}
+
+/// A type's head and its generic arguments (`Option` and `[String]` for `Option<String>`;
+/// `BTreeMap` and `[String, Value]` for `BTreeMap<String, Value>`), as [`type_text`] writes
+/// them; `None` for a type without them.
+fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
+    let open = ty.find('<')?;
+    let inner = ty.strip_suffix('>')?.get(open + 1..)?;
+    let mut arguments = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (index, byte) in inner.bytes().enumerate() {
+        match byte {
+            b'<' => depth += 1,
+            b'>' => depth = depth.checked_sub(1)?,
+            b',' if depth == 0 => {
+                arguments.push(inner[start..index].trim());
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    arguments.push(inner[start..].trim());
+    Some((&ty[..open], arguments))
 }
 
 /// A type's tokens (`Option<crate::Expandable<super::customer::Customer>>`) as prettyplease

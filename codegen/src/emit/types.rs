@@ -160,7 +160,8 @@ impl Context<'_> {
                 item.cfg_attr(0, &serialize, "derive(serde::Serialize)");
             }
         }
-        item.line(0, &["pub struct ", &def.name, " {"]);
+        // A struct's name has nowhere to break, however long.
+        item.doc(0, &format!("pub struct {} {{", def.name));
         for (index, field) in body.fields.iter().enumerate() {
             item.docs(4, &field.doc);
             let is_file = facts.file_fields.contains(&index);
@@ -169,7 +170,7 @@ impl Context<'_> {
                 item.formatted(4, &formatted_field_attribute(&attribute)?);
             }
             let ty = text::type_text(self.field_type(field))?;
-            item.line(4, &["pub ", &field.rust_name, ": ", &ty, ","]);
+            item.field(4, &format!("pub {}: ", field.rust_name), &ty);
         }
         item.line(0, &["}"]);
         item.finish()
@@ -193,6 +194,9 @@ impl Context<'_> {
         body: &StructDef,
         arguments: &[usize],
     ) -> TokenStream {
+        if let Some(item) = text_item(|| self.constructor_text(def, body, arguments)) {
+            return item;
+        }
         let name = ident(&def.name);
         let mut parameters = Vec::with_capacity(arguments.len());
         let values = body.fields.iter().enumerate().map(|(index, field)| {
@@ -228,6 +232,80 @@ impl Context<'_> {
                 }
             }
         }
+    }
+}
+
+/// The longest struct literal prettyplease keeps on one line (`Self { .. }`, braces included:
+/// it ends the literal's box with a width limit of its own, 34 columns before the `}`).
+const STRUCT_LITERAL_FITS: usize = 35;
+
+impl Context<'_> {
+    /// [`Context::emit_constructor`]'s impl as text (see [`text`]): the struct literal on one
+    /// line when it is short (prettyplease keeps `Self { .. }` whole up to 35 columns, wherever
+    /// it is), otherwise one field a line.
+    fn constructor_text(
+        &self,
+        def: &TypeDef,
+        body: &StructDef,
+        arguments: &[usize],
+    ) -> Option<String> {
+        let plain_string =
+            |field: &Field| matches!(field.ty, TypeRef::String { .. }) && !field.is_option();
+        let mut parameters = Vec::with_capacity(arguments.len());
+        for index in arguments {
+            let field = &body.fields[*index];
+            let ty = if plain_string(field) {
+                "impl Into<String>".to_owned()
+            } else {
+                text::type_text(self.field_type(field))?
+            };
+            parameters.push(format!("{}: {ty}", field.rust_name));
+        }
+        let values: Vec<String> = body
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| {
+                let name = &field.rust_name;
+                if !arguments.contains(&index) {
+                    format!("{name}: None")
+                } else if plain_string(field) {
+                    format!("{name}: {name}.into()")
+                } else {
+                    name.clone()
+                }
+            })
+            .collect();
+        let parameters: Vec<&str> = parameters.iter().map(String::as_str).collect();
+        let mut item = text::Item::new();
+        item.impl_inherent(&def.name);
+        item.doc(
+            4,
+            "/// The params with every required field given and every other field `None`;",
+        );
+        item.doc(
+            4,
+            "/// set the others with struct update syntax (`..Self::new(...)`).",
+        );
+        item.signature(
+            4,
+            "pub fn new",
+            &parameters,
+            &text::Returns::Type("Self".to_owned()),
+        );
+        let one_line = format!("Self {{ {} }}", values.join(", "));
+        if one_line.len() <= STRUCT_LITERAL_FITS {
+            item.line(8, &[&one_line]);
+        } else {
+            item.line(8, &["Self {"]);
+            for value in &values {
+                item.line(12, &[value, ","]);
+            }
+            item.line(8, &["}"]);
+        }
+        item.line(4, &["}"]);
+        item.line(0, &["}"]);
+        item.finish()
     }
 }
 
@@ -385,6 +463,9 @@ fn encode_struct_text<'a>(name: &str, fields: impl Iterator<Item = &'a Field>) -
 /// `decode_object!`: fields of an `Option` type may be absent or `null`, the others are
 /// required.
 fn emit_decode_object(def: &TypeDef, body: &StructDef) -> TokenStream {
+    if let Some(item) = text_item(|| decode_object_text(def, body)) {
+        return item;
+    }
     let name = ident(&def.name);
     let (optional, required): (Vec<&Field>, Vec<&Field>) =
         body.fields.iter().partition(|field| field.is_option());
@@ -408,6 +489,40 @@ fn emit_decode_object(def: &TypeDef, body: &StructDef) -> TokenStream {
             optional { #(#optional),* },
         }
     }
+}
+
+/// [`emit_decode_object`]'s invocation as text (see [`text`]). prettyplease prints a macro's
+/// tokens as one paragraph, four columns in: a space between tokens (none before a comma,
+/// none inside an empty group), and a line broken at a space wherever the next run of text
+/// up to the following space would pass its margin.
+fn decode_object_text(def: &TypeDef, body: &StructDef) -> Option<String> {
+    let (optional, required): (Vec<&Field>, Vec<&Field>) =
+        body.fields.iter().partition(|field| field.is_option());
+    let mut words: Vec<String> = vec![format!("{},", def.name)];
+    for (group, fields) in [("required", required), ("optional", optional)] {
+        words.push(group.to_owned());
+        if fields.is_empty() {
+            words.push("{},".to_owned());
+            continue;
+        }
+        words.push("{".to_owned());
+        let count = fields.len();
+        for (index, field) in fields.into_iter().enumerate() {
+            words.push(string_literal(&field.wire_name)?);
+            words.push("=>".to_owned());
+            let comma = if index + 1 < count { "," } else { "" };
+            words.push(format!("{}{comma}", field.rust_name));
+        }
+        words.push("},".to_owned());
+    }
+    let mut item = text::Item::new();
+    item.doc(
+        0,
+        &format!("{}! {{", text::path_text(runtime::decode_object())),
+    );
+    item.paragraph(4, &words);
+    item.doc(0, "}");
+    item.finish()
 }
 
 fn emit_has_id(def: &TypeDef, body: &StructDef, has_id: HasId) -> TokenStream {

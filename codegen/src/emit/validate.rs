@@ -78,7 +78,7 @@ impl Context<'_> {
             ("_path", "_violations")
         };
         let mut item = text::Item::new();
-        item.line(0, &["impl ", &validate_trait, " for ", &def.name, " {"]);
+        item.impl_for(&validate_trait, &def.name);
         item.line(4, &["fn validate_at("]);
         item.line(8, &["&self,"]);
         item.line(8, &[path_arg, ": &", &field_path, "<'_>,"]);
@@ -216,7 +216,7 @@ fn inherent_validate_text(name: &str) -> Option<String> {
     let invalid_params = text::path_text(runtime::invalid_params());
     let validate_trait = text::path_text(runtime::validate_trait());
     let mut item = text::Item::new();
-    item.line(0, &["impl ", name, " {"]);
+    item.impl_inherent(name);
     item.doc(
         4,
         "/// Checks every constraint the API document states, reporting all violations at once.",

@@ -33,6 +33,7 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         .filter_map(|operation| operation.params)
         .map(|params| api.types[params.type_id.index()].name.clone())
         .collect();
+    let params_by_prefix = ParamsByPrefix::new(&params_names);
     // The resource-style method of each params type's operation (`create`, `update`).
     let method_of_params: HashMap<&str, &str> = api
         .operations
@@ -47,20 +48,35 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         .collect();
     // A shape is the part of a type that never changes (interned once: formatting a type with
     // its docs is the expensive step) and the types it uses, which change as merging proceeds.
-    let mut interned: HashMap<(String, String, String), usize> = HashMap::new();
-    let candidates: Vec<Candidate> = api
+    let inline_requests: Vec<(usize, &TypeDef)> = api
         .types
         .iter()
         .enumerate()
         .filter(|(_, def)| def.origin == Origin::Inline && def.direction() == Direction::Request)
-        .filter_map(|(index, def)| {
-            let (relative, _) = place_of(&def.name, &params_names)?;
-            let (fixed, uses) = split_shape(def);
+        .collect();
+    // The shapes are formatted on two threads, each taking half of the types in order (the
+    // formatting is most of this pass, and lowering has the machine to itself); the interning
+    // below takes them in the types' order, so the ids are the same as on one thread.
+    let (earlier, later) = inline_requests.split_at(inline_requests.len() / 2);
+    let shapes: Vec<(usize, &str, String, Vec<TypeId>)> = std::thread::scope(|scope| {
+        let later = scope.spawn(|| shapes_at_places(&params_by_prefix, later));
+        let mut shapes = shapes_at_places(&params_by_prefix, earlier);
+        match later.join() {
+            Ok(later) => shapes.extend(later),
+            // Formatting a type only panics on a bug; re-raise it on this thread.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        shapes
+    });
+    let mut interned: HashMap<(String, String, String), usize> = HashMap::new();
+    let candidates: Vec<Candidate> = shapes
+        .into_iter()
+        .map(|(index, relative, fixed, uses)| {
             let next_id = interned.len();
             let fixed = *interned
-                .entry((def.module.clone(), relative.to_owned(), fixed))
+                .entry((api.types[index].module.clone(), relative.to_owned(), fixed))
                 .or_insert(next_id);
-            Some(Candidate { index, fixed, uses })
+            Candidate { index, fixed, uses }
         })
         .collect();
     // Each round merges the types whose uses the last round merged, so a tree merges from its
@@ -117,7 +133,8 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
                 .map(|member| api.types[*member].name.as_str())
                 .collect();
             names.sort_unstable();
-            let relative = place_of(&api.types[*representative].name, &params_names)
+            let relative = params_by_prefix
+                .place_of(&api.types[*representative].name)
                 .map_or("", |(relative, _)| relative);
             let base =
                 nested_type_name(&format!("{}Params", module_name(*representative)), relative);
@@ -134,10 +151,10 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         }
         let methods: std::collections::BTreeSet<&str> = classes[representative]
             .iter()
-            .filter_map(|member| place_of(&api.types[*member].name, &params_names))
+            .filter_map(|member| params_by_prefix.place_of(&api.types[*member].name))
             .filter_map(|(_, params)| method_of_params.get(params).copied())
             .collect();
-        if let Some((relative, _)) = place_of(&api.types[*representative].name, &params_names)
+        if let Some((relative, _)) = params_by_prefix.place_of(&api.types[*representative].name)
             && !methods.is_empty()
         {
             let methods: Vec<String> = methods
@@ -191,14 +208,51 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
 /// after the longest params type name it starts with
 /// (`AccountUpdateParamsCapabilitiesTreasury` -> `CapabilitiesTreasury`), or `None` for
 /// a type named after no operation's params.
-fn place_of<'a, 'p>(name: &'a str, params_names: &'p [String]) -> Option<(&'a str, &'p str)> {
-    params_names
+/// Each type's index, its place relative to its params type, and its shape (see
+/// [`split_shape`]), for the types that have a place.
+fn shapes_at_places<'t>(
+    params_by_prefix: &ParamsByPrefix<'_>,
+    types: &[(usize, &'t TypeDef)],
+) -> Vec<(usize, &'t str, String, Vec<TypeId>)> {
+    types
         .iter()
-        .filter_map(|params| {
-            let rest = name.strip_prefix(params.trim_end_matches('_'))?;
-            (!rest.is_empty()).then_some((rest, params.as_str()))
+        .filter_map(|&(index, def)| {
+            let (relative, _) = params_by_prefix.place_of(&def.name)?;
+            let (fixed, uses) = split_shape(def);
+            Some((index, relative, fixed, uses))
         })
-        .min_by_key(|(rest, _)| rest.len())
+        .collect()
+}
+
+/// The operations' params types by their names without trailing underscores, each such name
+/// taken by the first params type that has it, so that a type's place is found by looking its
+/// name's prefixes up instead of comparing it with every params name.
+struct ParamsByPrefix<'p> {
+    by_trimmed_name: HashMap<&'p str, &'p str>,
+}
+
+impl<'p> ParamsByPrefix<'p> {
+    fn new(params_names: &'p [String]) -> ParamsByPrefix<'p> {
+        let mut by_trimmed_name = HashMap::with_capacity(params_names.len());
+        for params in params_names {
+            by_trimmed_name
+                .entry(params.trim_end_matches('_'))
+                .or_insert(params.as_str());
+        }
+        ParamsByPrefix { by_trimmed_name }
+    }
+
+    /// The type's place relative to the params type whose name (without trailing
+    /// underscores) is its longest proper prefix, and that params type's name.
+    fn place_of<'a>(&self, name: &'a str) -> Option<(&'a str, &'p str)> {
+        (0..name.len())
+            .rev()
+            .filter(|&end| name.is_char_boundary(end))
+            .find_map(|end| {
+                let params = self.by_trimmed_name.get(&name[..end])?;
+                Some((&name[end..], *params))
+            })
+    }
 }
 
 /// A type that may merge: its index, its interned module and fixed shape, and the types it
