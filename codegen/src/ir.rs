@@ -6,7 +6,7 @@
 //! [`TypeId`], an index into [`Api::types`], never by name.
 
 /// Everything one run generates.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Api {
     /// The spec's `info.version`, which Stripe uses as the API version (`Stripe-Version`).
     pub api_version: String,
@@ -20,7 +20,7 @@ pub struct Api {
 }
 
 /// The types lowering builds for webhook events (see `lower/events.rs`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EventTypes {
     /// `Event`: the envelope, from the spec's `event` schema.
     pub envelope: TypeId,
@@ -37,7 +37,7 @@ pub struct EventTypes {
 }
 
 /// An event name together with the object it carries: a variant of `EventKind`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NamedEvent {
     /// The event's name on the wire (`checkout.session.completed`).
     pub name: String,
@@ -68,7 +68,7 @@ impl TypeId {
 }
 
 /// One HTTP operation and the client method that calls it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Operation {
     /// The spec's operationId (`PostTerminalConnectionTokens`), kept as a doc alias.
     pub operation_id: String,
@@ -107,7 +107,7 @@ pub struct Operation {
 
 /// Where an operation is among the resource handles: `client.terminal().readers()` is the
 /// handle `["terminal", "readers"]`, and `process_payment_intent` its method there.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResourceMethod {
     pub handle: Vec<String>,
     pub method: String,
@@ -127,7 +127,7 @@ impl ResourceMethod {
 }
 
 /// Facts about an operation that follow from the whole IR, set by the analysis pass.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct OperationFacts {
     /// Whether the client gets `<method>_stream` (and `<method>_iter`): the operation is
     /// paginated and, for a list, its items have ids to continue after.
@@ -139,14 +139,14 @@ pub struct OperationFacts {
 }
 
 /// A path template split at its parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PathTemplate {
     /// The template as the spec writes it.
     pub template: String,
     pub segments: Vec<PathSegment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PathSegment {
     /// Text sent as it is (`/v1/customers/`).
     Literal(String),
@@ -155,7 +155,7 @@ pub enum PathSegment {
 }
 
 /// A paginated operation's cursor: the params field it sets for the next page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pagination {
     /// `starting_after`, from the last object's id (`has_more`).
     List,
@@ -163,7 +163,7 @@ pub enum Pagination {
     Search,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HttpMethod {
     Get,
     Post,
@@ -190,7 +190,7 @@ impl HttpMethod {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PathParam {
     /// The name inside the template's braces.
     pub wire_name: String,
@@ -202,14 +202,14 @@ pub struct PathParam {
 }
 
 /// The params type of an operation and how its fields travel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OperationParams {
     /// A struct in [`Api::types`].
     pub type_id: TypeId,
     pub location: ParamsLocation,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamsLocation {
     /// Sent as an `application/x-www-form-urlencoded` body (POST).
     FormBody,
@@ -219,7 +219,7 @@ pub enum ParamsLocation {
     Multipart,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResponseBody {
     /// A JSON document decoded into this type.
     Json(TypeRef),
@@ -228,7 +228,7 @@ pub enum ResponseBody {
 }
 
 /// A named type the generator defines.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TypeDef {
     /// The Rust name, unique across the crate.
     pub name: String,
@@ -262,7 +262,7 @@ impl TypeDef {
 }
 
 /// What in the spec a type stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Origin {
     /// A schema of `#/components/schemas`, by its name there.
     Component { name: String },
@@ -272,7 +272,7 @@ pub enum Origin {
     OperationParams { operation_id: String },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Struct(StructDef),
     Enum(EnumDef),
@@ -289,7 +289,7 @@ pub enum TypeKind {
 /// On the response side, when every variant is an object with a fixed `object` value, decoding
 /// dispatches on it (and on `deleted`, which tells Stripe's deleted stubs apart), and an object
 /// of a kind this SDK does not know is kept as JSON. Otherwise the first variant that fits wins.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnionDef {
     pub direction: Direction,
     pub variants: Vec<UnionVariant>,
@@ -307,7 +307,7 @@ pub struct UnionDef {
     pub variants_by_feature: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     pub rust_name: String,
     pub ty: TypeRef,
@@ -321,14 +321,14 @@ pub struct UnionVariant {
 }
 
 /// What marks a variant in the JSON: its `object` value and whether it is a deleted stub.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Discriminator {
     pub object: String,
     pub deleted: bool,
 }
 
 /// Which way a type travels decides what the spec's constraints turn into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     /// We send it: constraints are validated before sending.
     Request,
@@ -336,7 +336,7 @@ pub enum Direction {
     Response,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StructDef {
     pub direction: Direction,
     /// `additionalProperties: false`: deserializing rejects unknown fields.
@@ -347,7 +347,7 @@ pub struct StructDef {
     pub required: Vec<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     /// The property name on the wire.
     pub wire_name: String,
@@ -373,20 +373,20 @@ impl Field {
 }
 
 /// A string enum. Request enums are closed; response enums keep unknown values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnumDef {
     pub direction: Direction,
     pub variants: Vec<EnumVariant>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnumVariant {
     pub wire_value: String,
     pub rust_name: String,
 }
 
 /// A use of a type, with the constraints that apply at that use.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeRef {
     String {
         max_length: Option<usize>,
@@ -500,7 +500,7 @@ impl TypeRef {
 
 /// Facts about a type that follow from the whole IR, set once by the analysis pass so that
 /// emitting never works them out again.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct TypeFacts {
     /// How `Debug` is implemented.
     pub debug: DebugImpl,
@@ -518,7 +518,7 @@ pub struct TypeFacts {
     pub constructor: Option<Vec<usize>>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum DebugImpl {
     /// `#[derive(Debug)]`.
     #[default]
@@ -527,7 +527,7 @@ pub enum DebugImpl {
     Redacted,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Validation {
     /// Nothing to check: response types and enums.
     #[default]
@@ -538,7 +538,7 @@ pub enum Validation {
     TraitAndInherent,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HasId {
     /// The struct field at this index is a string `id`; `optional` when it may be absent.
     Field { index: usize, optional: bool },
@@ -547,5 +547,5 @@ pub enum HasId {
 }
 
 /// Documentation, already converted from the spec's HTML to Markdown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Doc(pub Option<String>);

@@ -20,7 +20,7 @@
 //! fields, wire names, docs, constraints, and the types they use (compared after merging
 //! those), so that the shared struct's docs and validation are right for every place.
 
-use crate::ir::{Api, Direction, Origin, TypeDef, TypeId, TypeKind};
+use crate::ir::{Api, Direction, Doc, Origin, TypeDef, TypeId, TypeKind};
 use crate::naming::nested_type_name;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -46,39 +46,29 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
             ))
         })
         .collect();
-    // A shape is the part of a type that never changes (interned once: formatting a type with
-    // its docs is the expensive step) and the types it uses, which change as merging proceeds.
+    // A shape is the part of a type that never changes (interned once, so that each round
+    // compares small ids) and the types it uses, which change as merging proceeds.
     let inline_requests: Vec<(usize, &TypeDef)> = api
         .types
         .iter()
         .enumerate()
         .filter(|(_, def)| def.origin == Origin::Inline && def.direction() == Direction::Request)
         .collect();
-    // The shapes are formatted on two threads, each taking half of the types in order (the
-    // formatting is most of this pass, and lowering has the machine to itself); the interning
-    // below takes them in the types' order, so the ids are the same as on one thread.
-    let (earlier, later) = inline_requests.split_at(inline_requests.len() / 2);
-    let shapes: Vec<(usize, &str, String, Vec<TypeId>)> = std::thread::scope(|scope| {
-        let later = scope.spawn(|| shapes_at_places(&params_by_prefix, later));
-        let mut shapes = shapes_at_places(&params_by_prefix, earlier);
-        match later.join() {
-            Ok(later) => shapes.extend(later),
-            // Formatting a type only panics on a bug; re-raise it on this thread.
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        shapes
-    });
-    let mut interned: HashMap<(String, String, String), usize> = HashMap::new();
-    let candidates: Vec<Candidate> = shapes
+    let mut interned: HashMap<(&str, &str, Shape), usize> = HashMap::new();
+    let candidates: Vec<Candidate> = inline_requests
         .into_iter()
-        .map(|(index, relative, fixed, uses)| {
+        .filter_map(|(index, def)| {
+            let (relative, _) = params_by_prefix.place_of(&def.name)?;
+            let (fixed, uses) = split_shape(def);
             let next_id = interned.len();
             let fixed = *interned
-                .entry((api.types[index].module.clone(), relative.to_owned(), fixed))
+                .entry((def.module.as_str(), relative, fixed))
                 .or_insert(next_id);
-            Candidate { index, fixed, uses }
+            Some(Candidate { index, fixed, uses })
         })
         .collect();
+    // The interned shapes borrow the types, which the merge below changes.
+    drop(interned);
     // Each round merges the types whose uses the last round merged, so a tree merges from its
     // leaves up; it ends when a round merges nothing new. A class is represented by its
     // member of the smallest index until the shared structs are made.
@@ -204,26 +194,6 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
     }
 }
 
-/// A type's place relative to its operation's params, and that params type's name: its name
-/// after the longest params type name it starts with
-/// (`AccountUpdateParamsCapabilitiesTreasury` -> `CapabilitiesTreasury`), or `None` for
-/// a type named after no operation's params.
-/// Each type's index, its place relative to its params type, and its shape (see
-/// [`split_shape`]), for the types that have a place.
-fn shapes_at_places<'t>(
-    params_by_prefix: &ParamsByPrefix<'_>,
-    types: &[(usize, &'t TypeDef)],
-) -> Vec<(usize, &'t str, String, Vec<TypeId>)> {
-    types
-        .iter()
-        .filter_map(|&(index, def)| {
-            let (relative, _) = params_by_prefix.place_of(&def.name)?;
-            let (fixed, uses) = split_shape(def);
-            Some((index, relative, fixed, uses))
-        })
-        .collect()
-}
-
 /// The operations' params types by their names without trailing underscores, each such name
 /// taken by the first params type that has it, so that a type's place is found by looking its
 /// name's prefixes up instead of comparing it with every params name.
@@ -263,11 +233,16 @@ struct Candidate {
     uses: Vec<TypeId>,
 }
 
-/// The type's shape, apart: as text, its kind, docs and fields with every type it uses written
-/// as the same placeholder, without its name and the spec locations; and the types it uses,
-/// in the order the text names them. Two types have the same shape when both parts are equal
-/// (with the uses mapped through the merges so far).
-fn split_shape(def: &TypeDef) -> (String, Vec<TypeId>) {
+/// The part of a type's shape that merging never changes: its docs, and its kind with its
+/// fields and every type they use written as the same placeholder, without its name and the
+/// spec locations. Compared and hashed by value: formatting it as text to compare was most of
+/// this pass's time.
+type Shape = (Doc, TypeKind);
+
+/// The type's shape, apart: the fixed part, and the types it uses, in the order the fixed part
+/// names them. Two types have the same shape when both parts are equal (with the uses mapped
+/// through the merges so far).
+fn split_shape(def: &TypeDef) -> (Shape, Vec<TypeId>) {
     let mut kind = def.kind.clone();
     let uses = std::cell::RefCell::new(Vec::new());
     let placeholder = |id: TypeId| {
@@ -288,5 +263,5 @@ fn split_shape(def: &TypeDef) -> (String, Vec<TypeId>) {
         }
         TypeKind::Enum(_) | TypeKind::Alias(_) => {}
     }
-    (format!("{:?}|{:?}", def.doc, kind), uses.into_inner())
+    ((def.doc.clone(), kind), uses.into_inner())
 }
