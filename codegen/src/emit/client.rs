@@ -393,7 +393,7 @@ fn path_template(operation: &Operation) -> String {
 }
 
 /// The column the client's methods are printed at, in their `impl` blocks.
-const METHOD_COLUMN: usize = 4;
+pub(super) const METHOD_COLUMN: usize = 4;
 
 /// For multipart params, the file parts that `crate::multipart` adds beside the other fields
 /// (none when the spec declares no binary field).
