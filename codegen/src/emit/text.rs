@@ -319,10 +319,29 @@ impl Item {
             Some(false) => match returns {
                 Returns::Future(output) => {
                     self.line(indent, &[") -> impl std::future::Future<"]);
-                    self.line(indent + 4, &["Output = ", output, ","]);
+                    self.future_output(indent + 4, output);
                     self.line(indent, &["> + use<'a> {"]);
                 }
                 Returns::Type(_) => self.known = false,
+            },
+            None => {}
+        }
+    }
+
+    /// A broken future's `Output = output,` line: whole when it fits; otherwise the output's
+    /// generic arguments one a line, each with a comma, four columns further in.
+    fn future_output(&mut self, indent: usize, output: &str) {
+        match self.fits(indent, "Output = ".len() + output.len() + 1) {
+            Some(true) => self.line(indent, &["Output = ", output, ","]),
+            Some(false) => match generic_arguments(output) {
+                Some((head, arguments)) => {
+                    self.line(indent, &["Output = ", head, "<"]);
+                    for argument in arguments {
+                        self.line(indent + 4, &[argument, ","]);
+                    }
+                    self.line(indent, &[">,"]);
+                }
+                None => self.known = false,
             },
             None => {}
         }
