@@ -88,26 +88,30 @@ impl Context<'_> {
         // `'static` (it can be stored or moved into a task). Each page is requested through a
         // boxed future: the stream's type, and its code, are then the same for every
         // operation that lists the same objects.
-        let stream_method = stream_text.unwrap_or_else(|| quote! {
-            #[doc = #doc]
-            #[doc = ""]
-            #[doc = #stream_doc]
-            #[doc(alias = #operation_id)]
-            pub fn #stream_name(&self, #params) -> #list_stream_type<#item> {
-                let client = self.clone();
-                #(#owned)*
-                #stream(params.clone(), move |params| {
-                    let client = client.clone();
-                    #(#cloned)*
-                    Box::pin(async move { client.#method_name(#(#args)* &params).await })
-                })
+        let stream_method = stream_text.unwrap_or_else(|| {
+            quote! {
+                #[doc = #doc]
+                #[doc = ""]
+                #[doc = #stream_doc]
+                #[doc(alias = #operation_id)]
+                pub fn #stream_name(&self, #params) -> #list_stream_type<#item> {
+                    let client = self.clone();
+                    #(#owned)*
+                    #stream(params.clone(), move |params| {
+                        let client = client.clone();
+                        #(#cloned)*
+                        Box::pin(async move { client.#method_name(#(#args)* &params).await })
+                    })
+                }
             }
         });
-        let iter_method = iter_text.unwrap_or_else(|| quote! {
-            #[doc = #iter_doc]
-            #[doc(alias = #operation_id)]
-            pub fn #iter_name(&self, #params) -> #blocking_iter<'_, #item> {
-                #blocking_iter::new(self, self.async_client().#stream_name(#pass_on))
+        let iter_method = iter_text.unwrap_or_else(|| {
+            quote! {
+                #[doc = #iter_doc]
+                #[doc(alias = #operation_id)]
+                pub fn #iter_name(&self, #params) -> #blocking_iter<'_, #item> {
+                    #blocking_iter::new(self, self.async_client().#stream_name(#pass_on))
+                }
             }
         });
         Some((stream_method, iter_method))
@@ -157,7 +161,10 @@ impl Context<'_> {
         let arguments: Vec<String> = args.iter().map(|arg| format!("&{arg}")).collect();
         let call = format!("{}({})", operation.method_name, arguments.join(", "));
         let future = format!("client.{call}.await");
-        match item.fits(12, "Box::pin(async move { ".len() + future.len() + " })".len()) {
+        match item.fits(
+            12,
+            "Box::pin(async move { ".len() + future.len() + " })".len(),
+        ) {
             Some(true) => item.line(12, &["Box::pin(async move { ", &future, " })"]),
             Some(false) => {
                 item.line(12, &["Box::pin(async move {"]);
@@ -200,7 +207,12 @@ impl Context<'_> {
             operation.method_name,
             args.join(", ")
         );
-        item.call(4, &format!("{blocking_iter}::new"), &["self", &stream_call], "");
+        item.call(
+            4,
+            &format!("{blocking_iter}::new"),
+            &["self", &stream_call],
+            "",
+        );
         item.line(0, &["}"]);
         item.finish_at()
     }
