@@ -115,18 +115,15 @@ impl Context<'_> {
         let response = type_text(self.response_type(&operation.response))?;
         let error = path_text(runtime::error());
         let api_request = path_text(runtime::api_request());
-        let mut item = text::Item::at(METHOD_COLUMN);
-        item.docs(0, doc);
-        for alias in std::iter::once(&operation.operation_id).chain(aliases) {
-            let alias = string_literal(alias)?;
-            item.attribute(0, "doc", &[&format!("alias = {alias}")]);
-        }
-        let head = format!("pub fn {}<'a>", operation.method_name);
-        let parameters: Vec<&str> = std::iter::once("&'a self")
-            .chain(params.iter().map(String::as_str))
-            .collect();
         let output = format!("Result<{response}, {error}>");
-        item.signature(0, &head, &parameters, &Returns::Future(output));
+        let mut item = method_opening_text(MethodOpening {
+            doc,
+            aliases: &[std::slice::from_ref(&operation.operation_id), aliases].concat(),
+            head: &format!("pub fn {}<'a>", operation.method_name),
+            receiver: "&'a self",
+            params: &params,
+            returns: &Returns::Future(output),
+        })?;
         item.line(
             4,
             &[
@@ -234,20 +231,14 @@ impl Context<'_> {
         let (params, args) = self.method_params_text(operation)?;
         let response = type_text(self.response_type(&operation.response))?;
         let error = path_text(runtime::error());
-        let mut item = text::Item::at(METHOD_COLUMN);
-        item.docs(0, doc);
-        let operation_id = string_literal(&operation.operation_id)?;
-        item.attribute(0, "doc", &[&format!("alias = {operation_id}")]);
-        let head = format!("pub fn {}", operation.method_name);
-        let parameters: Vec<&str> = std::iter::once("&self")
-            .chain(params.iter().map(String::as_str))
-            .collect();
-        item.signature(
-            0,
-            &head,
-            &parameters,
-            &Returns::Type(format!("Result<{response}, {error}>")),
-        );
+        let mut item = method_opening_text(MethodOpening {
+            doc,
+            aliases: std::slice::from_ref(&operation.operation_id),
+            head: &format!("pub fn {}", operation.method_name),
+            receiver: "&self",
+            params: &params,
+            returns: &Returns::Type(format!("Result<{response}, {error}>")),
+        })?;
         // `self.block_on(self.async_client().method(args))`: on one line when it fits, else
         // the inner call on a line of its own, else that call's chain broken at each dot.
         let call = format!("{}({})", operation.method_name, args.join(", "));
@@ -390,6 +381,35 @@ fn path_template(operation: &Operation) -> String {
         }
     }
     template
+}
+
+/// What opens a client method written as text: see [`method_opening_text`].
+pub(super) struct MethodOpening<'m> {
+    pub(super) doc: &'m Doc,
+    /// The doc aliases, the operationId first.
+    pub(super) aliases: &'m [String],
+    /// `pub fn name`, with its generics.
+    pub(super) head: &'m str,
+    /// `&self` or `&'a self`.
+    pub(super) receiver: &'m str,
+    pub(super) params: &'m [String],
+    pub(super) returns: &'m Returns,
+}
+
+/// A client method's docs, doc aliases and signature as text, at [`METHOD_COLUMN`]; `None`
+/// for an alias that is not a plain string literal.
+pub(super) fn method_opening_text(opening: MethodOpening<'_>) -> Option<text::Item> {
+    let mut item = text::Item::at(METHOD_COLUMN);
+    item.docs(0, opening.doc);
+    for alias in opening.aliases {
+        let alias = string_literal(alias)?;
+        item.attribute(0, "doc", &[&format!("alias = {alias}")]);
+    }
+    let parameters: Vec<&str> = std::iter::once(opening.receiver)
+        .chain(opening.params.iter().map(String::as_str))
+        .collect();
+    item.signature(0, opening.head, &parameters, opening.returns);
+    Some(item)
 }
 
 /// The column the client's methods are printed at, in their `impl` blocks.

@@ -1,8 +1,8 @@
 //! Pagination: the params' cursor setter, `<method>_stream` on the async client, and
 //! `<method>_iter` on the blocking one.
 
-use super::client::METHOD_COLUMN;
-use super::text::{self, Returns, path_text, string_literal, type_text};
+use super::client::{MethodOpening, method_opening_text};
+use super::text::{Returns, path_text, type_text};
 use super::{Context, ident, runtime};
 use crate::ir::{Doc, Operation, Pagination, ResponseBody, TypeRef};
 use proc_macro2::TokenStream;
@@ -129,17 +129,16 @@ impl Context<'_> {
             Pagination::List => runtime::list_stream(),
             Pagination::Search => runtime::search_stream(),
         });
-        let mut item = text::Item::at(METHOD_COLUMN);
         let doc = format!("{}\n\n{STREAM_DOC_SECOND}", stream_doc_first(operation));
-        item.docs(0, &Doc(Some(doc)));
-        let operation_id = string_literal(&operation.operation_id)?;
-        item.attribute(0, "doc", &[&format!("alias = {operation_id}")]);
-        let head = format!("pub fn {}_stream", operation.method_name);
-        let parameters: Vec<&str> = std::iter::once("&self")
-            .chain(params.iter().map(String::as_str))
-            .collect();
         let returns = format!("{}<{item_type}>", path_text(runtime::list_stream_type()));
-        item.signature(0, &head, &parameters, &Returns::Type(returns));
+        let mut item = method_opening_text(MethodOpening {
+            doc: &Doc(Some(doc)),
+            aliases: std::slice::from_ref(&operation.operation_id),
+            head: &format!("pub fn {}_stream", operation.method_name),
+            receiver: "&self",
+            params: &params,
+            returns: &Returns::Type(returns),
+        })?;
         item.line(4, &["let client = self.clone();"]);
         for param in &operation.path_params {
             let name = &param.rust_name;
@@ -192,16 +191,14 @@ impl Context<'_> {
         let item_type = self.streamed_item_text(operation)?;
         let (params, args) = self.method_params_text(operation)?;
         let blocking_iter = path_text(runtime::blocking_iter());
-        let mut item = text::Item::at(METHOD_COLUMN);
-        item.docs(0, &Doc(Some(iter_doc(operation))));
-        let operation_id = string_literal(&operation.operation_id)?;
-        item.attribute(0, "doc", &[&format!("alias = {operation_id}")]);
-        let head = format!("pub fn {}_iter", operation.method_name);
-        let parameters: Vec<&str> = std::iter::once("&self")
-            .chain(params.iter().map(String::as_str))
-            .collect();
-        let returns = format!("{blocking_iter}<'_, {item_type}>");
-        item.signature(0, &head, &parameters, &Returns::Type(returns));
+        let mut item = method_opening_text(MethodOpening {
+            doc: &Doc(Some(iter_doc(operation))),
+            aliases: std::slice::from_ref(&operation.operation_id),
+            head: &format!("pub fn {}_iter", operation.method_name),
+            receiver: "&self",
+            params: &params,
+            returns: &Returns::Type(format!("{blocking_iter}<'_, {item_type}>")),
+        })?;
         let stream_call = format!(
             "self.async_client().{}_stream({})",
             operation.method_name,
