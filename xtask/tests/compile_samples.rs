@@ -55,6 +55,14 @@ fn sampled_documents_generate_crates_that_build_without_warnings() {
             continue;
         }
         let sample = scratch.join(format!("sample-{built}"));
+        // Every sample's crates have the same names and share one target folder, so cargo
+        // tells one sample's from another's only by their files' times: a file left from an
+        // earlier run, which `write_standalone` does not rewrite when it is unchanged, is older
+        // than the last sample's build and would take that build for its own. Each sample is
+        // written afresh.
+        if sample.exists() {
+            fs::remove_dir_all(&sample).expect("remove the earlier run's sample");
+        }
         fs::create_dir_all(&sample).expect("create the sample's folder");
         let spec = sample.join("spec.json");
         fs::write(&spec, &text).expect("write the sample's spec");
