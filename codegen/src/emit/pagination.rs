@@ -52,11 +52,13 @@ impl Context<'_> {
         else {
             return None;
         };
-        let stream_text = super::text_item_at(|| self.stream_method_text(operation, pagination));
-        let iter_text = super::text_item_at(|| self.iter_method_text(operation));
-        if let (Some(stream_text), Some(iter_text)) = (&stream_text, &iter_text) {
-            return Some((stream_text.clone(), iter_text.clone()));
-        }
+        let (stream_text, iter_text) = match (
+            super::text_item_at(|| self.stream_method_text(operation, pagination)),
+            super::text_item_at(|| self.iter_method_text(operation)),
+        ) {
+            (Some(stream_text), Some(iter_text)) => return Some((stream_text, iter_text)),
+            either => either,
+        };
         let item = self.rust_type(item);
         let method_name = ident(&operation.method_name);
         let stream_name = format_ident!("{}_stream", operation.method_name);
