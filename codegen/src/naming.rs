@@ -9,42 +9,47 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Splits a name into lower-case ASCII words at any other character and at case changes
-/// (`PostTerminalConnectionTokens` -> post, terminal, connection, tokens).
-fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (index, &ch) in chars.iter().enumerate() {
-        if !ch.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
+/// Calls `visit` with each word of `name`, as written: a name splits into words at any
+/// character but an ASCII letter or digit and at case changes (`PostTerminalConnectionTokens`
+/// -> Post, Terminal, Connection, Tokens). It allocates nothing: naming runs for every type,
+/// field and variant of the spec.
+///
+/// Only ASCII letters and digits make words, so the name is read byte by byte: every byte of a
+/// multi-byte character is a separator, as the character is.
+fn for_each_word<'n>(name: &'n str, mut visit: impl FnMut(&'n str)) {
+    let bytes = name.as_bytes();
+    let mut start: Option<usize> = None;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if !byte.is_ascii_alphanumeric() {
+            if let Some(word_start) = start.take() {
+                visit(&name[word_start..index]);
             }
             continue;
         }
-        if ch.is_ascii_uppercase() && !current.is_empty() {
-            let previous = chars[index - 1];
-            let next_is_lower = chars
-                .get(index + 1)
-                .is_some_and(|next| next.is_ascii_lowercase());
-            // A new word starts at `aB`, and at the last capital of a run followed by lower case
-            // (`APIErrors` -> api, errors).
-            if previous.is_ascii_lowercase()
-                || previous.is_ascii_digit()
-                || (previous.is_ascii_uppercase() && next_is_lower)
-            {
-                words.push(std::mem::take(&mut current));
+        match start {
+            None => start = Some(index),
+            Some(word_start) if byte.is_ascii_uppercase() => {
+                // The byte before is part of the word, so an ASCII letter or digit.
+                let previous = bytes[index - 1];
+                let next_is_lower = bytes
+                    .get(index + 1)
+                    .is_some_and(|next| next.is_ascii_lowercase());
+                // A new word starts at `aB`, and at the last capital of a run followed by lower
+                // case (`APIErrors` -> api, errors).
+                if previous.is_ascii_lowercase()
+                    || previous.is_ascii_digit()
+                    || (previous.is_ascii_uppercase() && next_is_lower)
+                {
+                    visit(&name[word_start..index]);
+                    start = Some(index);
+                }
             }
+            Some(_) => {}
         }
-        current.push(ch.to_ascii_lowercase());
     }
-    if !current.is_empty() {
-        words.push(current);
+    if let Some(word_start) = start {
+        visit(&name[word_start..]);
     }
-    if words.is_empty() {
-        return fallback_words(name);
-    }
-    words
 }
 
 /// Words for a name with no ASCII letter or digit: `empty` for the empty name, else each
@@ -87,12 +92,23 @@ fn symbol_name(ch: char) -> Option<&'static str> {
 
 /// `terminal.connection_token` -> `TerminalConnectionToken`.
 pub fn pascal_case(name: &str) -> String {
-    let mut out = String::new();
-    for word in words(name) {
-        let mut chars = word.chars();
-        if let Some(first) = chars.next() {
-            out.extend(first.to_uppercase());
-            out.push_str(chars.as_str());
+    let mut out = String::with_capacity(name.len());
+    for_each_word(name, |word| {
+        for (index, byte) in word.bytes().enumerate() {
+            out.push(if index == 0 {
+                char::from(byte.to_ascii_uppercase())
+            } else {
+                char::from(byte.to_ascii_lowercase())
+            });
+        }
+    });
+    if out.is_empty() {
+        for word in fallback_words(name) {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(chars.as_str());
+            }
         }
     }
     make_identifier(out, "V")
@@ -100,7 +116,17 @@ pub fn pascal_case(name: &str) -> String {
 
 /// `PostTerminalConnectionTokens` -> `post_terminal_connection_tokens`.
 pub fn snake_case(name: &str) -> String {
-    make_identifier(words(name).join("_"), "n")
+    let mut out = String::with_capacity(name.len() + 4);
+    for_each_word(name, |word| {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.extend(word.bytes().map(|byte| char::from(byte.to_ascii_lowercase())));
+    });
+    if out.is_empty() {
+        out = fallback_words(name).join("_");
+    }
+    make_identifier(out, "n")
 }
 
 /// A field or argument name: snake case, with a trailing `_` on keywords (`type_`).
@@ -206,13 +232,40 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     Some(tag[start..end].to_owned())
 }
 
+/// The entities Stripe's descriptions use, and what each stands for.
+const ENTITIES: [(&str, char); 6] = [
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+    ("&nbsp;", ' '),
+    ("&amp;", '&'),
+];
+
+/// Replaces each entity in one pass from the left. No replacement makes a new entity (none
+/// yields `&` but `&amp;`, whose `&` is not read again), so `&amp;lt;` stays `&lt;`.
 fn decode_entities(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        match ENTITIES
+            .iter()
+            .find(|(entity, _)| after.starts_with(entity))
+        {
+            Some((entity, decoded)) => {
+                out.push(*decoded);
+                rest = &after[entity.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Trims every line, keeps single blank lines between paragraphs, and drops leading and
@@ -234,6 +287,66 @@ fn tidy_lines(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The entity decoding as it was written first: one replacement pass per entity, `&amp;`
+    /// last.
+    fn decode_entities_in_passes(text: &str) -> String {
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&nbsp;", " ")
+            .replace("&amp;", "&")
+    }
+
+    /// The word split as it was written first, over characters.
+    fn words_by_chars(name: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        let mut current = String::new();
+        let chars: Vec<char> = name.chars().collect();
+        for (index, &ch) in chars.iter().enumerate() {
+            if !ch.is_ascii_alphanumeric() {
+                if !current.is_empty() {
+                    words.push(std::mem::take(&mut current));
+                }
+                continue;
+            }
+            if ch.is_ascii_uppercase() && !current.is_empty() {
+                let previous = chars[index - 1];
+                let next_is_lower = chars
+                    .get(index + 1)
+                    .is_some_and(|next| next.is_ascii_lowercase());
+                if previous.is_ascii_lowercase()
+                    || previous.is_ascii_digit()
+                    || (previous.is_ascii_uppercase() && next_is_lower)
+                {
+                    words.push(std::mem::take(&mut current));
+                }
+            }
+            current.push(ch.to_ascii_lowercase());
+        }
+        if !current.is_empty() {
+            words.push(current);
+        }
+        words
+    }
+
+    proptest! {
+        #[test]
+        fn entities_decode_as_one_pass_per_entity(
+            text in "(&|amp;|lt;|gt;|quot;|#39;|nbsp;|a|<|;| |é)*"
+        ) {
+            prop_assert_eq!(decode_entities(&text), decode_entities_in_passes(&text));
+        }
+
+        #[test]
+        fn words_split_as_over_characters(name in "([a-zA-Z0-9]|_|\\.| |é|日|-)*") {
+            let mut words = Vec::new();
+            for_each_word(&name, |word| words.push(word.to_ascii_lowercase()));
+            prop_assert_eq!(words, words_by_chars(&name));
+        }
+    }
 
     #[test]
     fn cases() {

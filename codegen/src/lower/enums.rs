@@ -6,6 +6,7 @@ use super::{Lowering, SchemaSite, first_free};
 use crate::ir::{EnumDef, EnumVariant, TypeKind, TypeRef};
 use crate::naming::type_name;
 use openapiv3::Schema;
+use rustc_hash::FxHashSet;
 
 impl Lowering<'_> {
     pub(super) fn define_enum(
@@ -35,8 +36,12 @@ impl Lowering<'_> {
 /// One variant per distinct value, in document order, each named after its value.
 pub(super) fn enum_variants(values: Vec<String>) -> Vec<EnumVariant> {
     let mut variants: Vec<EnumVariant> = Vec::with_capacity(values.len());
+    // Looked up by value, not by scanning the variants: a time zone or country enum has
+    // hundreds of values.
+    let mut seen_values: FxHashSet<String> = FxHashSet::default();
+    let mut taken_names: FxHashSet<String> = FxHashSet::default();
     for value in values {
-        if variants.iter().any(|variant| variant.wire_value == value) {
+        if !seen_values.insert(value.clone()) {
             continue;
         }
         let label = if value.is_empty() {
@@ -46,9 +51,8 @@ pub(super) fn enum_variants(values: Vec<String>) -> Vec<EnumVariant> {
         };
         // Values that differ only in punctuation (`Etc/GMT+0`, `Etc/GMT-0`) are numbered
         // in document order; `Unknown` is kept for values this SDK does not know yet.
-        let rust_name = first_free(&label, |name| {
-            name == "Unknown" || variants.iter().any(|variant| variant.rust_name == name)
-        });
+        let rust_name = first_free(&label, |name| name == "Unknown" || taken_names.contains(name));
+        taken_names.insert(rust_name.clone());
         variants.push(EnumVariant {
             wire_value: value,
             rust_name,

@@ -22,7 +22,8 @@
 
 use crate::ir::{Api, Direction, Doc, Origin, TypeDef, TypeId, TypeKind};
 use crate::naming::nested_type_name;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 /// Merges every class of two or more same-shape inline request types at the same relative
 /// place into a new shared struct, and turns each member into an alias of it.
@@ -35,7 +36,7 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         .collect();
     let params_by_prefix = ParamsByPrefix::new(&params_names);
     // The resource-style method of each params type's operation (`create`, `update`).
-    let method_of_params: HashMap<&str, &str> = api
+    let method_of_params: FxHashMap<&str, &str> = api
         .operations
         .iter()
         .filter_map(|operation| {
@@ -54,7 +55,7 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         .enumerate()
         .filter(|(_, def)| def.origin == Origin::Inline && def.direction() == Direction::Request)
         .collect();
-    let mut interned: HashMap<(&str, &str, Shape), usize> = HashMap::new();
+    let mut interned: FxHashMap<(&str, &str, Shape), usize> = FxHashMap::default();
     let candidates: Vec<Candidate> = inline_requests
         .into_iter()
         .filter_map(|(index, def)| {
@@ -81,7 +82,7 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
                 (candidate.fixed, uses)
             })
             .collect();
-        let mut representative: HashMap<&(usize, Vec<usize>), usize> = HashMap::new();
+        let mut representative: FxHashMap<&(usize, Vec<usize>), usize> = FxHashMap::default();
         for (candidate, key) in candidates.iter().zip(&keys) {
             representative
                 .entry(key)
@@ -113,7 +114,7 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
     // `AppsSecretParamsScopeForFindAndList`), which no place's own name
     // (`SubscriptionCreateParamsItems`: resource, method, `Params`, place) can be; and
     // numbered, the same on every run, only where that does not tell them apart.
-    let mut taken: HashSet<String> = api.types.iter().map(|def| def.name.clone()).collect();
+    let mut taken: FxHashSet<String> = api.types.iter().map(|def| def.name.clone()).collect();
     let module_name = |index: usize| crate::naming::pascal_case(&api.types[index].module);
     let mut named: Vec<(String, String, usize)> = classes
         .iter()
@@ -131,7 +132,7 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
             (base, names[0].to_owned(), *representative)
         })
         .collect();
-    let mut bases: HashMap<String, usize> = HashMap::new();
+    let mut bases: FxHashMap<String, usize> = FxHashMap::default();
     for (base, _, _) in &named {
         *bases.entry(base.clone()).or_default() += 1;
     }
@@ -159,7 +160,7 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
         }
     }
     named.sort();
-    let mut shared_of: HashMap<usize, usize> = HashMap::new();
+    let mut shared_of: FxHashMap<usize, usize> = FxHashMap::default();
     for (base, _, representative) in named {
         let name = super::first_free(&base, |candidate| taken.contains(candidate));
         taken.insert(name.clone());
@@ -198,12 +199,12 @@ pub(super) fn merge_same_shape_request_types(api: &mut Api) {
 /// taken by the first params type that has it, so that a type's place is found by looking its
 /// name's prefixes up instead of comparing it with every params name.
 struct ParamsByPrefix<'p> {
-    by_trimmed_name: HashMap<&'p str, &'p str>,
+    by_trimmed_name: FxHashMap<&'p str, &'p str>,
 }
 
 impl<'p> ParamsByPrefix<'p> {
     fn new(params_names: &'p [String]) -> ParamsByPrefix<'p> {
-        let mut by_trimmed_name = HashMap::with_capacity(params_names.len());
+        let mut by_trimmed_name = FxHashMap::with_capacity_and_hasher(params_names.len(), Default::default());
         for params in params_names {
             by_trimmed_name
                 .entry(params.trim_end_matches('_'))

@@ -30,7 +30,7 @@ use crate::error::{Error, SpecErrorKind};
 use crate::ir::{Api, Direction, Origin, TypeId};
 use openapiv3::OpenAPI;
 use registry::TypeRegistry;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Which operations to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,15 +56,15 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
         spec,
         file,
         registry: TypeRegistry::new(reserved_names),
-        components: HashMap::new(),
-        inline_components: HashMap::new(),
+        components: FxHashMap::default(),
+        inline_components: FxHashMap::default(),
         families: stripe::resource_families(spec),
         routes: resources::routes(spec),
-        shared_responses: HashMap::new(),
+        shared_responses: FxHashMap::default(),
         operation_id: None,
     };
     let mut operations: Vec<crate::ir::Operation> = Vec::with_capacity(selected.len());
-    let mut methods: HashMap<String, usize> = HashMap::with_capacity(selected.len());
+    let mut methods: FxHashMap<String, usize> = FxHashMap::with_capacity_and_hasher(selected.len(), Default::default());
     for operation in &selected {
         lowering.operation_id = Some(operation.id.to_owned());
         let lowered = lowering.lower_operation(operation)?;
@@ -105,17 +105,17 @@ struct Lowering<'a> {
     file: &'a str,
     registry: TypeRegistry,
     /// Component schemas already given a type: component name -> (type, direction).
-    components: HashMap<&'a str, (TypeId, Direction)>,
+    components: FxHashMap<&'a str, (TypeId, Direction)>,
     /// What the other component schemas lowered to, by name and whether for a request: a
     /// union, a map or a string, the same at every reference.
-    inline_components: HashMap<(&'a str, bool), crate::ir::TypeRef>,
+    inline_components: FxHashMap<(&'a str, bool), crate::ir::TypeRef>,
     /// Resource families (`x-resourceId` in snake case), longest first.
     families: Vec<String>,
     /// The resource and resource-style method of every path of the document.
     routes: resources::Routes,
     /// The responses that several operations answer under one name ("a customer or its
     /// deleted stub": `CustomerOrDeleted`), by that name, once lowered.
-    shared_responses: HashMap<String, crate::ir::TypeRef>,
+    shared_responses: FxHashMap<String, crate::ir::TypeRef>,
     /// The operation being lowered, named in error messages.
     operation_id: Option<String>,
 }

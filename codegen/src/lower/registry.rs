@@ -11,14 +11,14 @@ use crate::naming::type_name;
 use crate::pointer::join;
 use indexmap::IndexMap;
 use openapiv3::OpenAPI;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub(super) struct TypeRegistry {
     slots: Vec<Slot>,
     /// Every name reserved so far, for constant-time clash checks.
-    taken: HashMap<String, TypeId>,
+    taken: FxHashMap<String, TypeId>,
     /// The Rust names of all component schemas, which inline types must not take.
-    component_names: HashSet<String>,
+    component_names: FxHashSet<String>,
 }
 
 struct Slot {
@@ -42,10 +42,10 @@ pub(super) struct Definition {
 const PRELUDE_TYPES: [&str; 5] = ["Box", "Option", "Result", "String", "Vec"];
 
 impl TypeRegistry {
-    pub fn new(component_names: HashSet<String>) -> TypeRegistry {
+    pub fn new(component_names: FxHashSet<String>) -> TypeRegistry {
         TypeRegistry {
             slots: Vec::new(),
-            taken: HashMap::new(),
+            taken: FxHashMap::default(),
             component_names,
         }
     }
@@ -154,10 +154,10 @@ impl TypeRegistry {
 }
 
 /// Every component's Rust name, refusing two components that would share one.
-pub(super) fn component_type_names(spec: &OpenAPI, file: &str) -> Result<HashSet<String>, Error> {
+pub(super) fn component_type_names(spec: &OpenAPI, file: &str) -> Result<FxHashSet<String>, Error> {
     let mut names: IndexMap<String, &str> = IndexMap::new();
     let Some(components) = &spec.components else {
-        return Ok(HashSet::new());
+        return Ok(FxHashSet::default());
     };
     for component in components.schemas.keys() {
         let name = type_name(component);

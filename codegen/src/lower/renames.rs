@@ -10,15 +10,15 @@
 
 use crate::ir::{Api, ResponseBody};
 use crate::naming::{nested_type_name, type_name};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Records each type's operationId-era names in [`crate::ir::TypeDef::deprecated_names`]. A
 /// name that another type has today, or that an earlier type already kept, is not kept: a
 /// deprecated alias must never stand in the way of a current name.
 pub(super) fn keep_operation_id_names(api: &mut Api) {
-    let mut taken: HashSet<String> = api.types.iter().map(|def| def.name.clone()).collect();
+    let mut taken: FxHashSet<String> = api.types.iter().map(|def| def.name.clone()).collect();
     // (new prefix, old prefix) for the types under each operation's place, by its pointer.
-    let mut prefixes: HashMap<&str, Vec<(String, String)>> = HashMap::new();
+    let mut prefixes: FxHashMap<&str, Vec<(String, String)>> = FxHashMap::default();
     // Types that take an old name whole: a response shared by several operations, under the
     // name each operation gave it.
     let mut whole: Vec<(usize, String)> = Vec::new();
