@@ -111,7 +111,8 @@ pub fn generate(
     options: Options<'_>,
 ) -> Result<Vec<GeneratedFile>, Error> {
     let spec = load::parse_spec(options.spec_file, spec_text)?;
-    generate_from(&spec, selection, options)
+    let api = lower::lower_and_drop_spec(spec, options.spec_file, selection)?;
+    render_api(&api, options)
 }
 
 /// Generates from an already parsed spec (benchmarks time the stages apart).
