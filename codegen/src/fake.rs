@@ -673,8 +673,9 @@ mod tests {
             "no_id": {"id": "x_1"},
         }});
         let components = components.as_object().expect("an object");
-        let prefixes: Vec<(String, String)> =
-            id_prefixes(components, Some(&fixtures)).into_iter().collect();
+        let prefixes: Vec<(String, String)> = id_prefixes(components, Some(&fixtures))
+            .into_iter()
+            .collect();
         let expected = [
             ("charge", "ch"),
             ("checkout.session", "cs_test"),

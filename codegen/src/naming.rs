@@ -121,7 +121,10 @@ pub fn snake_case(name: &str) -> String {
         if !out.is_empty() {
             out.push('_');
         }
-        out.extend(word.bytes().map(|byte| char::from(byte.to_ascii_lowercase())));
+        out.extend(
+            word.bytes()
+                .map(|byte| char::from(byte.to_ascii_lowercase())),
+        );
     });
     if out.is_empty() {
         out = fallback_words(name).join("_");

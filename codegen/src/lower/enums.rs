@@ -51,7 +51,9 @@ pub(super) fn enum_variants(values: Vec<String>) -> Vec<EnumVariant> {
         };
         // Values that differ only in punctuation (`Etc/GMT+0`, `Etc/GMT-0`) are numbered
         // in document order; `Unknown` is kept for values this SDK does not know yet.
-        let rust_name = first_free(&label, |name| name == "Unknown" || taken_names.contains(name));
+        let rust_name = first_free(&label, |name| {
+            name == "Unknown" || taken_names.contains(name)
+        });
         taken_names.insert(rust_name.clone());
         variants.push(EnumVariant {
             wire_value: value,

@@ -204,7 +204,8 @@ struct ParamsByPrefix<'p> {
 
 impl<'p> ParamsByPrefix<'p> {
     fn new(params_names: &'p [String]) -> ParamsByPrefix<'p> {
-        let mut by_trimmed_name = FxHashMap::with_capacity_and_hasher(params_names.len(), Default::default());
+        let mut by_trimmed_name =
+            FxHashMap::with_capacity_and_hasher(params_names.len(), Default::default());
         for params in params_names {
             by_trimmed_name
                 .entry(params.trim_end_matches('_'))

@@ -52,11 +52,7 @@ pub fn lower(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<Api, E
 /// [`lower`], taking the spec: once everything is read from it, it is dropped on a second
 /// thread while this one finishes the IR, since freeing a parsed spec (millions of small
 /// allocations) takes a few milliseconds that would otherwise come after generation.
-pub fn lower_and_drop_spec(
-    spec: OpenAPI,
-    file: &str,
-    selection: &Selection,
-) -> Result<Api, Error> {
+pub fn lower_and_drop_spec(spec: OpenAPI, file: &str, selection: &Selection) -> Result<Api, Error> {
     let mut api = lower_from_spec(&spec, file, selection)?;
     std::thread::scope(|scope| {
         scope.spawn(move || drop(spec));
@@ -89,7 +85,8 @@ fn lower_from_spec(spec: &OpenAPI, file: &str, selection: &Selection) -> Result<
         operation_id: None,
     };
     let mut operations: Vec<crate::ir::Operation> = Vec::with_capacity(selected.len());
-    let mut methods: FxHashMap<String, usize> = FxHashMap::with_capacity_and_hasher(selected.len(), Default::default());
+    let mut methods: FxHashMap<String, usize> =
+        FxHashMap::with_capacity_and_hasher(selected.len(), Default::default());
     for operation in &selected {
         lowering.operation_id = Some(operation.id.to_owned());
         let lowered = lowering.lower_operation(operation)?;
