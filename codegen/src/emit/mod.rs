@@ -89,9 +89,10 @@ thread_local! {
     /// Whether the emitter on this thread writes the items [`text`] knows as text (on unless a
     /// test compares both ways).
     static ITEMS_AS_TEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
-    /// The field attributes formatted on this thread, by their tokens' text.
-    static FORMATTED_FIELD_ATTRIBUTES: std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<str>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    /// The field attributes formatted on this thread, by what they are made from.
+    #[allow(clippy::type_complexity)]
+    static FORMATTED_FIELD_ATTRIBUTES: std::cell::RefCell<rustc_hash::FxHashMap<types::FieldAttributeKey, Option<Option<std::sync::Arc<str>>>>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 impl SetAside {
@@ -1037,6 +1038,51 @@ impl Context<'_> {
         }
     }
 
+    /// [`Self::type_path`] as text, as [`text::path_text`] writes the tokens.
+    fn type_path_text(&self, id: TypeId) -> String {
+        let def = self.api.type_def(id);
+        let (name, module) = (&def.name, &def.module);
+        match self.paths {
+            Paths::Relative if def.module == self.module => name.clone(),
+            Paths::Relative => format!("super::{module}::{name}"),
+            Paths::Part if def.module == self.module => format!("super::{name}"),
+            Paths::Part => format!("super::super::{module}::{name}"),
+            Paths::Absolute => format!("crate::{module}::{name}"),
+        }
+    }
+
+    /// [`Self::rust_type`] as text, as [`text::type_text`] writes the tokens (which it does
+    /// for every type this makes: paths and their generic arguments only).
+    fn rust_type_text(&self, ty: &TypeRef) -> String {
+        let generic = |wrapper: TokenStream, inner: &TypeRef| {
+            format!(
+                "{}<{}>",
+                text::path_text(wrapper),
+                self.rust_type_text(inner)
+            )
+        };
+        match ty {
+            TypeRef::String { .. } => "String".to_owned(),
+            TypeRef::Integer { .. } => "i64".to_owned(),
+            TypeRef::Number => "f64".to_owned(),
+            TypeRef::Boolean => "bool".to_owned(),
+            TypeRef::Json => "serde_json::Value".to_owned(),
+            TypeRef::RangeQuery => text::path_text(runtime::range_query()),
+            TypeRef::File => text::path_text(runtime::file_upload()),
+            TypeRef::Array(item) => format!("Vec<{}>", self.rust_type_text(item)),
+            TypeRef::Map(value) => format!(
+                "std::collections::BTreeMap<String, {}>",
+                self.rust_type_text(value)
+            ),
+            TypeRef::Expandable(inner) => generic(runtime::expandable(), inner),
+            TypeRef::List(item) => generic(runtime::list(), item),
+            TypeRef::SearchResult(item) => generic(runtime::search_result(), item),
+            TypeRef::Unsettable(inner) => generic(runtime::unsettable(), inner),
+            TypeRef::Named(id) => self.type_path_text(*id),
+            TypeRef::Boxed(id) => format!("Box<{}>", self.type_path_text(*id)),
+        }
+    }
+
     /// `Wrapper<Inner>` for a one-parameter generic around another type.
     fn generic(&self, wrapper: TokenStream, inner: &TypeRef) -> TokenStream {
         let inner = self.rust_type(inner);
@@ -1139,40 +1185,43 @@ fn doc_attrs(doc: &Doc) -> TokenStream {
     }
 }
 
-/// A field's attribute, formatted once per thread for every field that has it, set aside (see
-/// [`SetAside`]) and written in at the field's indentation. Prettyplease lays an attribute out
-/// by the width left at its indentation, and generated fields are always one level in (the
-/// fields of top-level items), as the attribute is formatted here. Tokens that do not format
-/// as a field attribute stay tokens.
-fn prerendered_field_attribute(attribute: TokenStream) -> TokenStream {
-    match formatted_field_attribute(&attribute) {
-        Some(lines) => SetAside::placeholder(SetAsideText::Formatted(lines)),
-        None => attribute,
-    }
-}
-
 /// A field attribute's lines as prettyplease prints them one level in, each without that
-/// indentation; formatted once per thread (see [`prerendered_field_attribute`]).
-fn formatted_field_attribute(attribute: &TokenStream) -> Option<std::sync::Arc<str>> {
-    let key = attribute.to_string();
+/// indentation, formatted once per thread for every field whose attribute has the same
+/// inputs (`key`; `attribute` makes the tokens on the first use only): `Some(None)` for a
+/// field without one, `None` for tokens that do not format as a field attribute. Prettyplease
+/// lays an attribute out by the width left at its indentation, and generated fields are always
+/// one level in (the fields of top-level items), as the attribute is formatted here; the lines
+/// are set aside (see [`SetAside`]) and written in at the field's indentation.
+fn formatted_field_attribute(
+    key: types::FieldAttributeKey,
+    attribute: impl FnOnce() -> Option<TokenStream>,
+) -> Option<Option<std::sync::Arc<str>>> {
     FORMATTED_FIELD_ATTRIBUTES.with(|formatted| {
         if let Some(lines) = formatted.borrow().get(&key) {
-            return Some(lines.clone());
+            return lines.clone();
         }
-        let file: syn::File =
-            syn::parse2(quote! { struct Formatted { #attribute field: (), } }).ok()?;
-        let printed = prettyplease::unparse(&file);
-        let body = printed
-            .strip_prefix("struct Formatted {\n")?
-            .strip_suffix("    field: (),\n}\n")?;
-        let lines: String = body
-            .lines()
-            .map(|line| format!("{}\n", line.strip_prefix("    ").unwrap_or(line)))
-            .collect();
-        let lines: std::sync::Arc<str> = lines.into();
+        let lines = match attribute() {
+            None => Some(None),
+            Some(attribute) => format_field_attribute(&attribute).map(Some),
+        };
         formatted.borrow_mut().insert(key, lines.clone());
-        Some(lines)
+        lines
     })
+}
+
+/// The lines of [`formatted_field_attribute`], printed by prettyplease.
+fn format_field_attribute(attribute: &TokenStream) -> Option<std::sync::Arc<str>> {
+    let file: syn::File =
+        syn::parse2(quote! { struct Formatted { #attribute field: (), } }).ok()?;
+    let printed = prettyplease::unparse(&file);
+    let body = printed
+        .strip_prefix("struct Formatted {\n")?
+        .strip_suffix("    field: (),\n}\n")?;
+    let lines: String = body
+        .lines()
+        .map(|line| format!("{}\n", line.strip_prefix("    ").unwrap_or(line)))
+        .collect();
+    Some(lines.into())
 }
 
 /// The item that `write` writes as text, as its placeholder, when this thread writes items as

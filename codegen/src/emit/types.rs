@@ -4,8 +4,8 @@
 use super::enums::encode_head;
 use super::text::{self, string_literal};
 use super::{
-    Context, DeriveGate, TypeItems, doc_attrs, formatted_field_attribute, ident,
-    prerendered_field_attribute, runtime, text_item,
+    Context, DeriveGate, SetAside, SetAsideText, TypeItems, doc_attrs, formatted_field_attribute,
+    ident, runtime, text_item,
 };
 use crate::ir::{DebugImpl, Direction, Field, HasId, StructDef, TypeDef, TypeRef, Validation};
 use proc_macro2::TokenStream;
@@ -109,8 +109,10 @@ impl Context<'_> {
         let name = ident(&field.rust_name);
         let doc = doc_attrs(&field.doc);
         let ty = self.field_type(field);
-        let serde = field_serde_attribute(field, direction, is_file, derives)
-            .map(prerendered_field_attribute);
+        let serde = match field_attribute_lines(field, direction, is_file, derives) {
+            Some(lines) => lines.map(|lines| SetAside::placeholder(SetAsideText::Formatted(lines))),
+            None => field_serde_attribute(field, direction, is_file, derives),
+        };
         quote! {
             #doc
             #serde
@@ -165,15 +167,24 @@ impl Context<'_> {
         for (index, field) in body.fields.iter().enumerate() {
             item.docs(4, &field.doc);
             let is_file = facts.file_fields.contains(&index);
-            if let Some(attribute) = field_serde_attribute(field, body.direction, is_file, derives)
-            {
-                item.formatted(4, &formatted_field_attribute(&attribute)?);
+            if let Some(lines) = field_attribute_lines(field, body.direction, is_file, derives)? {
+                item.formatted(4, &lines);
             }
-            let ty = text::type_text(self.field_type(field))?;
+            let ty = self.field_type_text(field);
             item.field(4, &format!("pub {}: ", field.rust_name), &ty);
         }
         item.line(0, &["}"]);
         item.finish()
+    }
+
+    /// [`Self::field_type`] as text, as [`text::type_text`] writes the tokens.
+    fn field_type_text(&self, field: &Field) -> String {
+        let ty = self.rust_type_text(&field.ty);
+        if field.is_option() {
+            format!("Option<{ty}>")
+        } else {
+            ty
+        }
     }
 
     /// A field's type: `Option<...>` when it may be absent or null.
@@ -257,7 +268,7 @@ impl Context<'_> {
             let ty = if plain_string(field) {
                 "impl Into<String>".to_owned()
             } else {
-                text::type_text(self.field_type(field))?
+                self.field_type_text(field)
             };
             parameters.push(format!("{}: {ty}", field.rust_name));
         }
@@ -322,6 +333,42 @@ pub(super) fn request_serde_derives() -> TokenStream {
 }
 
 /// A field's serde attribute, if it needs one.
+/// What [`field_serde_attribute`] makes a field's attribute from: fields alike in these share
+/// their formatted lines, which are looked up without making the attribute's tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct FieldAttributeKey {
+    rename: Option<String>,
+    direction: Direction,
+    is_file: bool,
+    optional: bool,
+    nullable: bool,
+    derive_feature: Option<String>,
+}
+
+/// The lines of the field's serde attribute (see [`formatted_field_attribute`]): `Some(None)`
+/// for a field without one, `None` where the attribute stays tokens.
+fn field_attribute_lines(
+    field: &Field,
+    direction: Direction,
+    is_file: bool,
+    derives: DeriveGate<'_>,
+) -> Option<Option<std::sync::Arc<str>>> {
+    let key = FieldAttributeKey {
+        rename: (field.rust_name != field.wire_name).then(|| field.wire_name.clone()),
+        direction,
+        is_file,
+        optional: field.optional,
+        nullable: field.nullable,
+        derive_feature: match derives {
+            DeriveGate::Always => None,
+            DeriveGate::Feature(feature) => Some(feature.to_owned()),
+        },
+    };
+    formatted_field_attribute(key, || {
+        field_serde_attribute(field, direction, is_file, derives)
+    })
+}
+
 fn field_serde_attribute(
     field: &Field,
     direction: Direction,
