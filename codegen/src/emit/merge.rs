@@ -7,7 +7,10 @@
 
 use super::text::SURE_FIT;
 use super::{PLACEHOLDER, SetAside, SetAsideText};
-use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
+
+/// [`PLACEHOLDER`] as a string literal writes it (escaped, being a private-use character).
+const PLACEHOLDER_ESCAPED: &str = "\\u{e000}";
 
 /// How many token trees an item placeholder and its carrier take: `#`, `[doc = ".."]`, and
 /// `const _: () = ();`.
@@ -17,21 +20,23 @@ impl SetAside {
     /// `tokens` with every run of items written as text (at the top level, and in the braces
     /// of modules and impl blocks) joined into its first item's placeholder.
     pub(super) fn merge_runs(&mut self, tokens: TokenStream) -> TokenStream {
-        self.merge_in(tokens, 0).unwrap_or_else(|tokens| tokens)
+        self.merge_in(tokens, 0)
     }
 
-    /// `Ok` with the merged tokens when something was joined at `indent` or in a brace group
-    /// within, `Err` with the tokens as they were otherwise.
-    fn merge_in(&mut self, tokens: TokenStream, indent: usize) -> Result<TokenStream, TokenStream> {
-        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    /// [`SetAside::merge_runs`] for the items at `indent`. The trees are moved from the input
+    /// to the output, never copied: a copied identifier or literal is an allocation, and a
+    /// file has tens of thousands of them.
+    fn merge_in(&mut self, tokens: TokenStream, indent: usize) -> TokenStream {
+        let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
         let mut merged: Vec<TokenTree> = Vec::with_capacity(trees.len());
-        let mut changed = false;
         // The item written as text that the following ones may join, by its index.
         let mut open: Option<usize> = None;
         // Whether the item being read so far is a module or an impl block, whose braces hold
         // items.
         let mut holds_items = false;
         let mut at = 0;
+        // What a tree moved out of `trees` leaves behind; only trees after `at` are read.
+        let moved = || TokenTree::Punct(Punct::new(';', Spacing::Alone));
         while at < trees.len() {
             if let Some(head) = open {
                 let gate = simple_gate(&trees[at..]);
@@ -40,35 +45,20 @@ impl SetAside {
                     && self.join(head, index, gate.as_deref(), indent)
                 {
                     at = unit_at + UNIT_TREES;
-                    changed = true;
                     continue;
                 }
             }
             if let Some(index) = self.item_placeholder(&trees[at..], indent) {
                 open = Some(index);
-                merged.extend_from_slice(&trees[at..at + UNIT_TREES]);
+                for tree in &mut trees[at..at + UNIT_TREES] {
+                    merged.push(std::mem::replace(tree, moved()));
+                }
                 at += UNIT_TREES;
                 continue;
             }
             open = None;
-            let tree = &trees[at];
-            match tree {
-                // Only the braces of a module or an impl block hold items: a function's body,
-                // a struct's fields and the rest are copied as they are, without a look inside.
-                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace && holds_items => {
-                    match self.merge_in(group.stream(), indent + 4) {
-                        Ok(stream) => {
-                            let mut inner = Group::new(Delimiter::Brace, stream);
-                            inner.set_span(group.span());
-                            merged.push(TokenTree::Group(inner));
-                            changed = true;
-                        }
-                        Err(_) => merged.push(tree.clone()),
-                    }
-                }
-                _ => merged.push(tree.clone()),
-            }
-            holds_items = match tree {
+            let tree = std::mem::replace(&mut trees[at], moved());
+            holds_items = match &tree {
                 TokenTree::Ident(word) => {
                     if word == "impl" || word == "mod" {
                         true
@@ -76,17 +66,27 @@ impl SetAside {
                         holds_items && word != "fn"
                     }
                 }
+                // Only the braces of a module or an impl block hold items: a function's body,
+                // a struct's fields and the rest are copied as they are, without a look inside.
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace && holds_items => {
+                    let (span, stream) = (group.span(), group.stream());
+                    // The group's own handle on its trees goes first, so that they are moved.
+                    drop(tree);
+                    let mut inner = Group::new(Delimiter::Brace, self.merge_in(stream, indent + 4));
+                    inner.set_span(span);
+                    merged.push(TokenTree::Group(inner));
+                    at += 1;
+                    holds_items = false;
+                    continue;
+                }
                 TokenTree::Group(group) => holds_items && group.delimiter() != Delimiter::Brace,
                 TokenTree::Punct(punct) => holds_items && punct.as_char() != ';',
                 TokenTree::Literal(_) => holds_items,
             };
+            merged.push(tree);
             at += 1;
         }
-        if changed {
-            Ok(merged.into_iter().collect())
-        } else {
-            Err(trees.into_iter().collect())
-        }
+        merged.into_iter().collect()
     }
 
     /// The index of the item written as text for `indent` whose placeholder and carrier
@@ -135,11 +135,10 @@ impl SetAside {
         }
         // The literal as written: the placeholder character escaped, then the index.
         let value = value.to_string();
-        let escaped = PLACEHOLDER.escape_debug().to_string();
         let index: usize = value
             .strip_prefix('"')?
             .strip_suffix('"')?
-            .strip_prefix(escaped.as_str())?
+            .strip_prefix(PLACEHOLDER_ESCAPED)?
             .parse()
             .ok()?;
         match self.texts.get(index)? {
@@ -207,4 +206,15 @@ fn simple_gate(trees: &[TokenTree]) -> Option<String> {
         return None;
     };
     (feature == "feature" && equals.as_char() == '=').then(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PLACEHOLDER, PLACEHOLDER_ESCAPED};
+
+    #[test]
+    fn the_escaped_placeholder_is_how_a_literal_writes_it() {
+        let literal = proc_macro2::Literal::string(&format!("{PLACEHOLDER}7")).to_string();
+        assert_eq!(literal, format!("\"{PLACEHOLDER_ESCAPED}7\""));
+    }
 }
