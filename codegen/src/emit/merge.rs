@@ -6,10 +6,10 @@
 //! prints a short `cfg`), and only its placeholder and carrier are left in the tokens.
 
 use super::text::SURE_FIT;
-use super::{PLACEHOLDER, SetAside, SetAsideText};
+use super::{SetAside, SetAsideText};
 use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
 
-/// [`PLACEHOLDER`] as a string literal writes it (escaped, being a private-use character).
+/// [`PLACEHOLDER`](super::PLACEHOLDER) as a string literal writes it (escaped, being a private-use character).
 const PLACEHOLDER_ESCAPED: &str = "\\u{e000}";
 
 /// How many token trees an item placeholder and its carrier take: `#`, `[doc = ".."]`, and
@@ -210,7 +210,8 @@ fn simple_gate(trees: &[TokenTree]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{PLACEHOLDER, PLACEHOLDER_ESCAPED};
+    use super::PLACEHOLDER_ESCAPED;
+    use crate::emit::PLACEHOLDER;
 
     #[test]
     fn the_escaped_placeholder_is_how_a_literal_writes_it() {
