@@ -151,7 +151,8 @@ fn request_enum_text(def: &TypeDef, variants: &[&str], wire_values: &[&str]) -> 
     item.docs(0, &def.doc);
     item.line(0, &["#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]"]);
     request_serde_derives_text(&mut item);
-    item.line(0, &["pub enum ", &def.name, " {"]);
+    // An enum's name has nowhere to break, however long.
+    item.doc(0, &format!("pub enum {} {{", def.name));
     let serde_on = request_serde_predicate_text();
     for (variant, wire) in variants.iter().zip(wire_values) {
         let literal = string_literal(wire)?;
@@ -173,7 +174,8 @@ fn response_enum_text(
     let mut item = text::Item::new();
     item.docs(0, &def.doc);
     derives.derive_text(&mut item, "Clone, Debug, PartialEq, Eq, Hash")?;
-    item.line(0, &["pub enum ", &def.name, " {"]);
+    // An enum's name has nowhere to break, however long.
+    item.doc(0, &format!("pub enum {} {{", def.name));
     for (variant, wire) in variants.iter().zip(wire_values) {
         string_literal(wire)?;
         item.doc(4, &format!("/// `{wire}`"));

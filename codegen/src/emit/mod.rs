@@ -715,7 +715,7 @@ fn emit_deprecated_names(def: &TypeDef, gate: Option<&TokenStream>) -> Vec<Token
 fn deprecated_name_text(old: &str, name: &str, note: &str) -> Option<String> {
     let note = text::string_literal(note)?;
     let mut item = text::Item::new();
-    item.attribute(0, "deprecated", &[&format!("note = {note}")]);
+    item.attribute_of_literals(0, "deprecated", &[&format!("note = {note}")]);
     item.line(0, &["#[doc(hidden)]"]);
     // prettyplease never breaks a type alias of a plain name, however long.
     item.doc(0, &format!("pub type {old} = {name};"));

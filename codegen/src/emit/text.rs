@@ -69,6 +69,18 @@ impl Item {
         self.text.push('\n');
     }
 
+    /// An element of a broken list (a parameter, an argument) and its comma, on a line of its
+    /// own: whole however long when it has nowhere to break.
+    fn list_line(&mut self, indent: usize, element: &str) {
+        if has_nowhere_to_break(element) {
+            self.text.extend(std::iter::repeat_n(' ', indent));
+            self.text.push_str(element);
+            self.text.push_str(",\n");
+        } else {
+            self.line(indent, &[element, ","]);
+        }
+    }
+
     /// A doc as `///` lines at `indent` (0 or 4).
     pub(super) fn docs(&mut self, indent: usize, doc: &crate::ir::Doc) {
         if let Some(text) = &doc.0 {
@@ -180,7 +192,7 @@ impl Item {
         } else if one_line >= SURE_BREAK {
             self.line(indent, &[head, "("]);
             for argument in arguments {
-                self.line(indent + 4, &[argument, ","]);
+                self.list_line(indent + 4, argument);
             }
             self.line(indent, &[")", tail]);
         } else {
@@ -312,7 +324,7 @@ impl Item {
         }
         self.line(indent, &[head, "("]);
         for parameter in parameters {
-            self.line(indent + 4, &[parameter, ","]);
+            self.list_line(indent + 4, parameter);
         }
         match self.fits(indent, 5 + returns_text.len() + 2) {
             Some(true) => self.line(indent, &[") -> ", &returns_text, " {"]),
@@ -322,7 +334,18 @@ impl Item {
                     self.future_output(indent + 4, output);
                     self.line(indent, &["> + use<'a> {"]);
                 }
-                Returns::Type(_) => self.known = false,
+                // `) -> Result<` and the type's generic arguments one a line, as a broken
+                // future's output.
+                Returns::Type(ty) => match generic_arguments(ty) {
+                    Some((head, arguments)) => {
+                        self.line(indent, &[") -> ", head, "<"]);
+                        for argument in arguments {
+                            self.list_line(indent + 4, argument);
+                        }
+                        self.line(indent, &["> {"]);
+                    }
+                    None => self.known = false,
+                },
             },
             None => {}
         }
@@ -337,7 +360,7 @@ impl Item {
                 Some((head, arguments)) => {
                     self.line(indent, &["Output = ", head, "<"]);
                     for argument in arguments {
-                        self.line(indent + 4, &[argument, ","]);
+                        self.list_line(indent + 4, argument);
                     }
                     self.line(indent, &[">,"]);
                 }
@@ -373,7 +396,7 @@ impl Item {
             Some(false) if !arguments.is_empty() => {
                 self.line(indent + 4, &[".", method, "("]);
                 for argument in arguments {
-                    self.line(indent + 8, &[argument, ","]);
+                    self.list_line(indent + 8, argument);
                 }
                 self.line(indent + 4, &[")"]);
             }
@@ -530,6 +553,26 @@ pub(super) fn path_text(tokens: TokenStream) -> String {
         }
     }
     text
+}
+
+/// Whether prettyplease has nowhere to break `text`: a path without generic arguments
+/// (`crate::customer::Customer`), maybe a reference to one or a call of one without arguments
+/// (`&crate::customer::CustomerRetrieveParams::default()`; an empty argument list's break is
+/// dropped with its box), maybe after a parameter's name (`params: &crate::..`).
+fn has_nowhere_to_break(text: &str) -> bool {
+    let is_word = |text: &str| {
+        !text.is_empty()
+            && text
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+    };
+    let value = match text.split_once(": ") {
+        Some((name, value)) if is_word(name) => value,
+        _ => text,
+    };
+    let value = value.strip_prefix('&').unwrap_or(value);
+    let path = value.strip_suffix("()").unwrap_or(value);
+    path.split("::").all(is_word)
 }
 
 /// A type's head and its generic arguments (`Option` and `[String]` for `Option<String>`;
