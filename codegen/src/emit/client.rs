@@ -221,7 +221,7 @@ impl Context<'_> {
             );
         }
         let template = string_literal(&path_template(operation))?;
-        item.line(indent + 4, &["format!(", &template, ")"]);
+        item.literal_macro_call(indent + 4, "format", &template);
         item.line(indent, &["},"]);
         Some(())
     }

@@ -20,6 +20,9 @@ pub(super) const SURE_BREAK: usize = 91;
 /// 90 break), and likewise the last argument of a broken attribute, such as a `cfg_attr`'s
 /// `serde(rename = "..")`.
 const ATTRIBUTE_FITS: usize = 89;
+/// The longest block-ending macro call of one literal prettyplease keeps on one line
+/// (measured on the published specs' paths: 89 columns stay whole, 90 break).
+const LITERAL_MACRO_CALL_FITS: usize = 89;
 /// The longest match arm `pattern => value,` prettyplease keeps on one line, its comma
 /// included (measured: 90 columns stay whole, 91 break).
 const ARM_FITS: usize = 90;
@@ -197,6 +200,20 @@ impl Item {
             self.line(indent, &[")", tail]);
         } else {
             self.known = false;
+        }
+    }
+
+    /// A block's last expression that calls a macro with one string literal
+    /// (`format!("/v1/customers/{customer}")`): whole when it fits, otherwise the literal whole
+    /// on a line of its own between the parentheses, without a comma.
+    pub(super) fn literal_macro_call(&mut self, indent: usize, name: &str, literal: &str) {
+        let one_line = self.base + indent + name.len() + "!(".len() + literal.len() + 1;
+        if one_line <= LITERAL_MACRO_CALL_FITS {
+            self.doc(indent, &format!("{name}!({literal})"));
+        } else {
+            self.doc(indent, &format!("{name}!("));
+            self.doc(indent + 4, literal);
+            self.doc(indent, ")");
         }
     }
 
