@@ -643,3 +643,43 @@ pub(super) fn type_text(tokens: TokenStream) -> Option<String> {
     }
     Some(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Item, has_nowhere_to_break};
+
+    #[test]
+    fn only_plain_paths_references_and_empty_calls_have_nowhere_to_break() {
+        for whole in [
+            "crate::customer::Customer",
+            "params: &crate::customer::CustomerCreateParams",
+            "&crate::subscription::CustomerSubscriptionRetrieveParams::default()",
+            "customer",
+        ] {
+            assert!(has_nowhere_to_break(whole), "{whole}");
+        }
+        for breakable in [
+            "crate::List<crate::customer::Customer>",
+            "self.async_client().get_customers_stream(params)",
+            "&crate::Params::new(id)",
+            "(\"name\", &self.name)",
+            "",
+        ] {
+            assert!(!has_nowhere_to_break(breakable), "{breakable}");
+        }
+    }
+
+    #[test]
+    fn a_literal_macro_call_breaks_around_its_literal_past_89_columns() {
+        let literal = format!("\"{}\"", "a".repeat(78));
+        let mut item = Item::new();
+        // 2 + "format!(" + 80 + ")" = 91 columns: broken.
+        item.literal_macro_call(2, "format", &literal);
+        // 0 + 8 + 80 + 1 = 89 columns: whole.
+        item.literal_macro_call(0, "format", &literal);
+        assert_eq!(
+            item.finish().as_deref(),
+            Some(format!("  format!(\n      {literal}\n  )\nformat!({literal})\n").as_str())
+        );
+    }
+}
