@@ -529,24 +529,9 @@ fn shape(api: &Api, def: &TypeDef) -> TypeShape {
 
 /// The Rust type as the emitter writes it, without the `crate::` and `std::` prefixes.
 fn rust_type(api: &Api, ty: &TypeRef) -> String {
-    let generic = |wrapper: &str, inner: &TypeRef| format!("{wrapper}<{}>", rust_type(api, inner));
-    match ty {
-        TypeRef::String { .. } => "String".to_owned(),
-        TypeRef::Integer { .. } => "i64".to_owned(),
-        TypeRef::Number => "f64".to_owned(),
-        TypeRef::Boolean => "bool".to_owned(),
-        TypeRef::Json => "serde_json::Value".to_owned(),
-        TypeRef::RangeQuery => "RangeQuery".to_owned(),
-        TypeRef::File => "FileUpload".to_owned(),
-        TypeRef::Array(item) => generic("Vec", item),
-        TypeRef::Map(value) => format!("BTreeMap<String, {}>", rust_type(api, value)),
-        TypeRef::Expandable(inner) => generic("Expandable", inner),
-        TypeRef::List(item) => generic("List", item),
-        TypeRef::SearchResult(item) => generic("SearchResult", item),
-        TypeRef::Unsettable(inner) => generic("Unsettable", inner),
-        TypeRef::Named(id) => api.type_def(*id).name.clone(),
-        TypeRef::Boxed(id) => format!("Box<{}>", api.type_def(*id).name),
-    }
+    crate::emit::type_text(ty, crate::emit::Spelling::Short, &|id| {
+        api.type_def(id).name.clone()
+    })
 }
 
 /// The `maxLength` the crate checks on a value of `ty`, looking through the containers whose

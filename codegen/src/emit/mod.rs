@@ -1054,39 +1054,61 @@ impl Context<'_> {
     /// [`Self::rust_type`] as text, as [`text::type_text`] writes the tokens (which it does
     /// for every type this makes: paths and their generic arguments only).
     fn rust_type_text(&self, ty: &TypeRef) -> String {
-        let generic = |wrapper: TokenStream, inner: &TypeRef| {
-            format!(
-                "{}<{}>",
-                text::path_text(wrapper),
-                self.rust_type_text(inner)
-            )
-        };
-        match ty {
-            TypeRef::String { .. } => "String".to_owned(),
-            TypeRef::Integer { .. } => "i64".to_owned(),
-            TypeRef::Number => "f64".to_owned(),
-            TypeRef::Boolean => "bool".to_owned(),
-            TypeRef::Json => "serde_json::Value".to_owned(),
-            TypeRef::RangeQuery => text::path_text(runtime::range_query()),
-            TypeRef::File => text::path_text(runtime::file_upload()),
-            TypeRef::Array(item) => format!("Vec<{}>", self.rust_type_text(item)),
-            TypeRef::Map(value) => format!(
-                "std::collections::BTreeMap<String, {}>",
-                self.rust_type_text(value)
-            ),
-            TypeRef::Expandable(inner) => generic(runtime::expandable(), inner),
-            TypeRef::List(item) => generic(runtime::list(), item),
-            TypeRef::SearchResult(item) => generic(runtime::search_result(), item),
-            TypeRef::Unsettable(inner) => generic(runtime::unsettable(), inner),
-            TypeRef::Named(id) => self.type_path_text(*id),
-            TypeRef::Boxed(id) => format!("Box<{}>", self.type_path_text(*id)),
-        }
+        type_text(ty, Spelling::Full, &|id| self.type_path_text(id))
     }
 
     /// `Wrapper<Inner>` for a one-parameter generic around another type.
     fn generic(&self, wrapper: TokenStream, inner: &TypeRef) -> TokenStream {
         let inner = self.rust_type(inner);
         quote! { #wrapper<#inner> }
+    }
+}
+
+/// How [`type_text`] writes the paths of the runtime's types and of std's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Spelling {
+    /// As the generated code names them (`crate::Expandable`, `std::collections::BTreeMap`).
+    Full,
+    /// By their last segment (`Expandable`, `BTreeMap`), as the surface record lists them.
+    Short,
+}
+
+/// A use of a type as Rust text, spelled as `spelling` says, each named type as `named` writes
+/// its path: one writer for the text items and the surface record.
+pub(crate) fn type_text(
+    ty: &TypeRef,
+    spelling: Spelling,
+    named: &dyn Fn(TypeId) -> String,
+) -> String {
+    let path = |tokens: TokenStream| {
+        let full = text::path_text(tokens);
+        match spelling {
+            Spelling::Full => full,
+            Spelling::Short => full.rsplit("::").next().unwrap_or_default().to_owned(),
+        }
+    };
+    let inner = |ty: &TypeRef| type_text(ty, spelling, named);
+    let generic = |wrapper: TokenStream, ty: &TypeRef| format!("{}<{}>", path(wrapper), inner(ty));
+    match ty {
+        TypeRef::String { .. } => "String".to_owned(),
+        TypeRef::Integer { .. } => "i64".to_owned(),
+        TypeRef::Number => "f64".to_owned(),
+        TypeRef::Boolean => "bool".to_owned(),
+        TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::RangeQuery => path(runtime::range_query()),
+        TypeRef::File => path(runtime::file_upload()),
+        TypeRef::Array(item) => format!("Vec<{}>", inner(item)),
+        TypeRef::Map(value) => format!(
+            "{}<String, {}>",
+            path(quote! { std::collections::BTreeMap }),
+            inner(value)
+        ),
+        TypeRef::Expandable(ty) => generic(runtime::expandable(), ty),
+        TypeRef::List(item) => generic(runtime::list(), item),
+        TypeRef::SearchResult(item) => generic(runtime::search_result(), item),
+        TypeRef::Unsettable(ty) => generic(runtime::unsettable(), ty),
+        TypeRef::Named(id) => named(*id),
+        TypeRef::Boxed(id) => format!("Box<{}>", named(*id)),
     }
 }
 
