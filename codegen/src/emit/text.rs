@@ -353,16 +353,7 @@ impl Item {
                 }
                 // `) -> Result<` and the type's generic arguments one a line, as a broken
                 // future's output.
-                Returns::Type(ty) => match generic_arguments(ty) {
-                    Some((head, arguments)) => {
-                        self.line(indent, &[") -> ", head, "<"]);
-                        for argument in arguments {
-                            self.list_line(indent + 4, argument);
-                        }
-                        self.line(indent, &["> {"]);
-                    }
-                    None => self.known = false,
-                },
+                Returns::Type(ty) => self.broken_generic(indent, ") -> ", ty, "> {"),
             },
             None => {}
         }
@@ -373,18 +364,23 @@ impl Item {
     fn future_output(&mut self, indent: usize, output: &str) {
         match self.fits(indent, "Output = ".len() + output.len() + 1) {
             Some(true) => self.line(indent, &["Output = ", output, ","]),
-            Some(false) => match generic_arguments(output) {
-                Some((head, arguments)) => {
-                    self.line(indent, &["Output = ", head, "<"]);
-                    for argument in arguments {
-                        self.list_line(indent + 4, argument);
-                    }
-                    self.line(indent, &[">,"]);
-                }
-                None => self.known = false,
-            },
+            Some(false) => self.broken_generic(indent, "Output = ", output, ">,"),
             None => {}
         }
+    }
+
+    /// A generic type `ty` broken after its `<`: `before` and its head on the first line, its
+    /// generic arguments one a line, each with a comma, four columns further in, and `closing`.
+    fn broken_generic(&mut self, indent: usize, before: &str, ty: &str, closing: &str) {
+        let Some((head, arguments)) = generic_arguments(ty) else {
+            self.known = false;
+            return;
+        };
+        self.line(indent, &[before, head, "<"]);
+        for argument in arguments {
+            self.list_line(indent + 4, argument);
+        }
+        self.line(indent, &[closing]);
     }
 
     /// A method call on `receiver` (`self.client.method(arguments)`): on one line when it
