@@ -90,8 +90,7 @@ thread_local! {
     /// test compares both ways).
     static ITEMS_AS_TEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
     /// The field attributes formatted on this thread, by what they are made from.
-    #[allow(clippy::type_complexity)]
-    static FORMATTED_FIELD_ATTRIBUTES: std::cell::RefCell<rustc_hash::FxHashMap<types::FieldAttributeKey, Option<Option<std::sync::Arc<str>>>>> =
+    static FORMATTED_FIELD_ATTRIBUTES: std::cell::RefCell<rustc_hash::FxHashMap<types::FieldAttributeKey, FieldAttributeLines>> =
         std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
@@ -1217,7 +1216,7 @@ fn doc_attrs(doc: &Doc) -> TokenStream {
 fn formatted_field_attribute(
     key: types::FieldAttributeKey,
     attribute: impl FnOnce() -> Option<TokenStream>,
-) -> Option<Option<std::sync::Arc<str>>> {
+) -> FieldAttributeLines {
     FORMATTED_FIELD_ATTRIBUTES.with(|formatted| {
         if let Some(lines) = formatted.borrow().get(&key) {
             return lines.clone();
@@ -1230,6 +1229,10 @@ fn formatted_field_attribute(
         lines
     })
 }
+
+/// A field's formatted attribute lines: `Some(None)` for a field without an attribute, `None`
+/// for an attribute that stays tokens (see [`formatted_field_attribute`]).
+type FieldAttributeLines = Option<Option<std::sync::Arc<str>>>;
 
 /// The lines of [`formatted_field_attribute`], printed by prettyplease.
 fn format_field_attribute(attribute: &TokenStream) -> Option<std::sync::Arc<str>> {

@@ -6,8 +6,9 @@
 //! was the largest part of generation). An item inside an impl block or a module is measured
 //! from the column it is printed at. Only the layouts below are written; an item with a line near prettyplease's
 //! margin, where its choice of layout would need its own algorithm, is left as tokens for
-//! prettyplease (each function returns `None`). `tests/text_items.rs` renders every item both
-//! ways and compares.
+//! prettyplease (each function returns `None`), except a line prettyplease has nowhere to break
+//! (a plain path, a string literal), which it prints whole however long, as these do.
+//! `tests/text_items.rs` renders every item both ways and compares.
 
 use proc_macro2::{TokenStream, TokenTree};
 

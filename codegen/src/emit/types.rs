@@ -352,7 +352,7 @@ fn field_attribute_lines(
     direction: Direction,
     is_file: bool,
     derives: DeriveGate<'_>,
-) -> Option<Option<std::sync::Arc<str>>> {
+) -> super::FieldAttributeLines {
     let key = FieldAttributeKey {
         rename: (field.rust_name != field.wire_name).then(|| field.wire_name.clone()),
         direction,
