@@ -372,6 +372,12 @@ impl Context<'_> {
             }
             (Direction::Response, discriminated) => {
                 let variant_gates = self.variant_gates(body);
+                // Variants under gates of their own (with features) stay tokens.
+                let as_text = if variant_gates.iter().all(Option::is_none) {
+                    self.response_union_text(def, body, discriminated, derives)
+                } else {
+                    ResponseUnionText::default()
+                };
                 let mut items = emit_response_union(
                     &name,
                     &doc,
@@ -381,6 +387,7 @@ impl Context<'_> {
                     &variant_types,
                     &variant_gates,
                     derives,
+                    as_text,
                 );
                 items.impls.extend(self.emit_union_has_id(
                     def,
@@ -452,6 +459,7 @@ fn emit_response_union(
     variant_types: &[TokenStream],
     variant_gates: &[Option<TokenStream>],
     derives: DeriveGate<'_>,
+    as_text: ResponseUnionText,
 ) -> TypeItems {
     let variant_docs = body
         .variants
@@ -488,22 +496,24 @@ fn emit_response_union(
     let undecoded_serialize = keeps_undecoded.then(
         || quote! { Self::Undecoded(value) => serde::Serialize::serialize(value, serializer), },
     );
-    let definition = quote! {
-        #doc
-        #derive
-        #partial_eq
-        pub enum #name {
-            #(
-                #variant_gates
-                #variant_docs
-                #variant_idents(#variant_types),
-            )*
-            #undecoded_variant
-            #[doc = #unknown_doc]
-            Unknown(serde_json::Value),
+    let definition = as_text.definition.unwrap_or_else(|| {
+        quote! {
+            #doc
+            #derive
+            #partial_eq
+            pub enum #name {
+                #(
+                    #variant_gates
+                    #variant_docs
+                    #variant_idents(#variant_types),
+                )*
+                #undecoded_variant
+                #[doc = #unknown_doc]
+                Unknown(serde_json::Value),
+            }
         }
-    };
-    let serialize = quote! {
+    });
+    let serialize = as_text.serialize.unwrap_or_else(|| quote! {
         #[cfg(feature = #serialize_feature)]
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -514,7 +524,7 @@ fn emit_response_union(
                 }
             }
         }
-    };
+    });
     let decode_trait = runtime::decode_trait();
     let reader = runtime::decode_reader();
     let json_error = runtime::json_error();
@@ -532,60 +542,242 @@ fn emit_response_union(
             .collect()
     };
     let expected = format!("union {name}");
-    let body = if keeps_undecoded {
-        // Each known kind is decoded from the value's start; one that fails goes back there
-        // and is kept as JSON with the reason.
-        let arms =
-            dispatch(&|variant| quote! { #decode_trait::decode(reader).map(Self::#variant) });
-        quote! {
-            let (object, deleted) = reader.discriminator(#expected)?;
-            let start = reader.mark();
-            let decoded: Result<Self, #json_error> = match (object.as_deref(), deleted) {
-                #(#arms)*
-                _ => return #decode_trait::decode(reader).map(Self::Unknown),
-            };
-            match decoded {
-                Ok(value) => Ok(value),
-                Err(error) => {
-                    let object = object.as_deref().unwrap_or_default();
-                    let undecoded = reader.keep_undecoded(start, object, error)?;
-                    Ok(Self::Undecoded(Box::new(undecoded)))
+    let decode_body = || {
+        if keeps_undecoded {
+            // Each known kind is decoded from the value's start; one that fails goes back there
+            // and is kept as JSON with the reason.
+            let arms =
+                dispatch(&|variant| quote! { #decode_trait::decode(reader).map(Self::#variant) });
+            quote! {
+                let (object, deleted) = reader.discriminator(#expected)?;
+                let start = reader.mark();
+                let decoded: Result<Self, #json_error> = match (object.as_deref(), deleted) {
+                    #(#arms)*
+                    _ => return #decode_trait::decode(reader).map(Self::Unknown),
+                };
+                match decoded {
+                    Ok(value) => Ok(value),
+                    Err(error) => {
+                        let object = object.as_deref().unwrap_or_default();
+                        let undecoded = reader.keep_undecoded(start, object, error)?;
+                        Ok(Self::Undecoded(Box::new(undecoded)))
+                    }
                 }
             }
-        }
-    } else if discriminated {
-        let arms = dispatch(&|variant| quote! { Self::#variant(#decode_trait::decode(reader)?) });
-        quote! {
-            let (object, deleted) = reader.discriminator(#expected)?;
-            Ok(match (object.as_deref(), deleted) {
-                #(#arms)*
-                _ => Self::Unknown(#decode_trait::decode(reader)?),
-            })
-        }
-    } else {
-        // Each variant is tried from the value's start; the first that decodes wins.
-        quote! {
-            let start = reader.mark();
-            #(
-                if let Ok(value) = #decode_trait::decode(reader) {
-                    return Ok(Self::#variant_idents(value));
-                }
-                reader.reset(start);
-            )*
-            #decode_trait::decode(reader).map(Self::Unknown)
-        }
-    };
-    let decode = quote! {
-        impl #decode_trait for #name {
-            fn decode(reader: &mut #reader<'_>) -> Result<Self, #json_error> {
-                #body
+        } else if discriminated {
+            let arms =
+                dispatch(&|variant| quote! { Self::#variant(#decode_trait::decode(reader)?) });
+            quote! {
+                let (object, deleted) = reader.discriminator(#expected)?;
+                Ok(match (object.as_deref(), deleted) {
+                    #(#arms)*
+                    _ => Self::Unknown(#decode_trait::decode(reader)?),
+                })
+            }
+        } else {
+            // Each variant is tried from the value's start; the first that decodes wins.
+            quote! {
+                let start = reader.mark();
+                #(
+                    if let Ok(value) = #decode_trait::decode(reader) {
+                        return Ok(Self::#variant_idents(value));
+                    }
+                    reader.reset(start);
+                )*
+                #decode_trait::decode(reader).map(Self::Unknown)
             }
         }
     };
+
+    let decode = as_text.decode.unwrap_or_else(|| {
+        let body = decode_body();
+        quote! {
+            impl #decode_trait for #name {
+                fn decode(reader: &mut #reader<'_>) -> Result<Self, #json_error> {
+                    #body
+                }
+            }
+        }
+    });
     let deserialize_via_decode = runtime::deserialize_via_decode();
     let deserialize = quote! { #deserialize_via_decode!(#name); };
     TypeItems {
         definition,
         impls: vec![serialize, decode, deserialize],
     }
+}
+
+/// A response union's definition and impls written as text (see [`text`]), each `None` where
+/// its layout is not known; those are written as tokens.
+#[derive(Default)]
+struct ResponseUnionText {
+    definition: Option<TokenStream>,
+    serialize: Option<TokenStream>,
+    decode: Option<TokenStream>,
+}
+
+/// What every arm of a response union's `Serialize` does.
+const SERIALIZE_VALUE: &str = "serde::Serialize::serialize(value, serializer)";
+
+impl Context<'_> {
+    /// [`emit_response_union`]'s items as text, for a union whose variants have no gates of
+    /// their own. The decoder is written for a union dispatched on `object` that keeps no
+    /// undecoded values; the others' stay tokens.
+    fn response_union_text(
+        &self,
+        def: &TypeDef,
+        body: &UnionDef,
+        discriminated: bool,
+        derives: DeriveGate<'_>,
+    ) -> ResponseUnionText {
+        let keeps_undecoded = discriminated && body.keeps_undecoded;
+        let definition = text_item(|| self.response_union_definition_text(def, body, derives));
+        let serialize = text_item(|| response_union_serialize_text(def, body, keeps_undecoded));
+        let decode = if discriminated && !keeps_undecoded {
+            text_item(|| response_union_decode_text(def, body))
+        } else {
+            None
+        };
+        ResponseUnionText {
+            definition,
+            serialize,
+            decode,
+        }
+    }
+
+    fn response_union_definition_text(
+        &self,
+        def: &TypeDef,
+        body: &UnionDef,
+        derives: DeriveGate<'_>,
+    ) -> Option<String> {
+        let keeps_undecoded = body.discriminated && body.keeps_undecoded;
+        let mut item = text::Item::new();
+        item.docs(0, &def.doc);
+        derives.derive_text(&mut item, "Clone, Debug")?;
+        let partial_eq = derives.with_feature_text(runtime::PARTIAL_EQ_FEATURE)?;
+        item.cfg_attr(0, &partial_eq, "derive(PartialEq)");
+        // An enum's name has nowhere to break, however long.
+        item.doc(0, &format!("pub enum {} {{", def.name));
+        for variant in &body.variants {
+            match &variant.discriminator {
+                Some(Discriminator {
+                    object,
+                    deleted: true,
+                }) => item.doc(4, &format!("/// A deleted `{object}`.")),
+                Some(Discriminator {
+                    object,
+                    deleted: false,
+                }) => item.doc(4, &format!("/// An object whose `object` is `{object}`.")),
+                None => {}
+            }
+            let ty = self.rust_type_text(&variant.ty);
+            let ty = if variant.boxed {
+                format!("Box<{ty}>")
+            } else {
+                ty
+            };
+            item.line(4, &[&variant.rust_name, "(", &ty, "),"]);
+        }
+        if keeps_undecoded {
+            item.doc(
+                4,
+                "/// An object of a kind this SDK knows that did not decode into its type (such as one",
+            );
+            item.doc(
+                4,
+                "/// rendered in an older API version), kept whole as JSON with the reason.",
+            );
+            let undecoded = text::path_text(runtime::undecoded());
+            item.line(4, &["Undecoded(Box<", &undecoded, ">),"]);
+        }
+        item.doc(
+            4,
+            if body.discriminated {
+                "/// An object of a kind this SDK does not know yet, kept as JSON."
+            } else {
+                "/// A value of a shape this SDK does not know, kept as JSON."
+            },
+        );
+        item.line(4, &["Unknown(serde_json::Value),"]);
+        item.line(0, &["}"]);
+        item.finish()
+    }
+}
+
+/// [`emit_response_union`]'s `Serialize` impl as text: each variant serialized as its value.
+fn response_union_serialize_text(
+    def: &TypeDef,
+    body: &UnionDef,
+    keeps_undecoded: bool,
+) -> Option<String> {
+    let feature = string_literal(runtime::SERIALIZE_FEATURE)?;
+    let mut item = text::Item::new();
+    item.line(0, &["#[cfg(feature = ", &feature, ")]"]);
+    item.impl_for("serde::Serialize", &def.name);
+    // 89 columns, which prettyplease keeps whole here (every union's impl has this line).
+    item.doc(
+        4,
+        "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
+    );
+    item.line(8, &["match self {"]);
+    let variants = body
+        .variants
+        .iter()
+        .map(|variant| variant.rust_name.as_str());
+    let undecoded = keeps_undecoded.then_some("Undecoded");
+    for variant in variants.chain(undecoded).chain(["Unknown"]) {
+        item.arm_call(12, &format!("Self::{variant}(value)"), SERIALIZE_VALUE);
+    }
+    item.line(8, &["}"]);
+    item.line(4, &["}"]);
+    item.line(0, &["}"]);
+    item.finish()
+}
+
+/// [`emit_response_union`]'s `Decode` impl as text, for a union dispatched on `object` (and
+/// `deleted`) whose unknown kinds are kept as JSON.
+fn response_union_decode_text(def: &TypeDef, body: &UnionDef) -> Option<String> {
+    let decode_trait = text::path_text(runtime::decode_trait());
+    let reader = text::path_text(runtime::decode_reader());
+    let json_error = text::path_text(runtime::json_error());
+    let expected = string_literal(&format!("union {}", def.name))?;
+    let mut item = text::Item::new();
+    item.impl_for(&decode_trait, &def.name);
+    item.signature(
+        4,
+        "fn decode",
+        &[&format!("reader: &mut {reader}<'_>")],
+        &text::Returns::Type(format!("Result<Self, {json_error}>")),
+    );
+    item.line(
+        8,
+        &[
+            "let (object, deleted) = reader.discriminator(",
+            &expected,
+            ")?;",
+        ],
+    );
+    // A call whose one argument is a match is always broken: the arms' lines break it.
+    item.line(8, &["Ok("]);
+    item.line(12, &["match (object.as_deref(), deleted) {"]);
+    for variant in &body.variants {
+        let Discriminator { object, deleted } = variant.discriminator.as_ref()?;
+        let pattern = format!("(Some({}), {deleted})", string_literal(object)?);
+        let value = format!(
+            "Self::{}({decode_trait}::decode(reader)?)",
+            variant.rust_name
+        );
+        item.arm_call(16, &pattern, &value);
+    }
+    item.arm_call(
+        16,
+        "_",
+        &format!("Self::Unknown({decode_trait}::decode(reader)?)"),
+    );
+    item.line(12, &["},"]);
+    item.line(8, &[")"]);
+    item.line(4, &["}"]);
+    item.line(0, &["}"]);
+    item.finish()
 }

@@ -304,6 +304,20 @@ impl Item {
         }
     }
 
+    /// A match arm whose value is a call (`Self::A(value) => serde::Serialize::serialize(..),`):
+    /// whole when it fits, otherwise the value in a block of its own, where a value too long to
+    /// be sure of leaves the item to prettyplease.
+    pub(super) fn arm_call(&mut self, indent: usize, pattern: &str, value: &str) {
+        let one_line = self.base + indent + pattern.len() + 4 + value.len() + 1;
+        if one_line <= ARM_FITS {
+            self.doc(indent, &format!("{pattern} => {value},"));
+        } else {
+            self.doc(indent, &format!("{pattern} => {{"));
+            self.line(indent + 4, &[value]);
+            self.line(indent, &["}"]);
+        }
+    }
+
     /// Whether a line of `length` columns at `indent` is one prettyplease keeps whole: `Some`
     /// with the answer when it is sure, `None` (and the item unknown) when the line is within
     /// a column or two of the margin.
