@@ -424,6 +424,27 @@ impl Context<'_> {
         gates: &[Option<TokenStream>],
     ) -> Option<TokenStream> {
         def.facts.has_id?;
+        if gates.iter().all(Option::is_none) {
+            let keeps_undecoded = body.discriminated && body.keeps_undecoded;
+            let text = text_item(|| {
+                super::types::has_id_text(&def.name, |item| {
+                    item.line(8, &["match self {"]);
+                    let variants = body
+                        .variants
+                        .iter()
+                        .map(|variant| variant.rust_name.as_str());
+                    let undecoded = keeps_undecoded.then_some("Undecoded");
+                    for variant in variants.chain(undecoded).chain(["Unknown"]) {
+                        let pattern = format!("Self::{variant}(value)");
+                        item.arm_call(12, &pattern, "value.object_id()");
+                    }
+                    item.line(8, &["}"]);
+                })
+            });
+            if text.is_some() {
+                return text;
+            }
+        }
         let name = ident(&def.name);
         let has_id_trait = runtime::has_id();
         let undecoded = (body.discriminated && body.keeps_undecoded)

@@ -573,6 +573,24 @@ fn decode_object_text(def: &TypeDef, body: &StructDef) -> Option<String> {
 }
 
 fn emit_has_id(def: &TypeDef, body: &StructDef, has_id: HasId) -> TokenStream {
+    let value_text = match has_id {
+        HasId::Field {
+            index,
+            optional: true,
+        } => {
+            format!("self.{}.as_deref()", body.fields[index].rust_name)
+        }
+        HasId::Field {
+            index,
+            optional: false,
+        } => {
+            format!("Some(&self.{})", body.fields[index].rust_name)
+        }
+        HasId::Variants => "None".to_owned(),
+    };
+    if let Some(item) = text_item(|| has_id_text(&def.name, |item| item.line(8, &[&value_text]))) {
+        return item;
+    }
     let name = ident(&def.name);
     let has_id_trait = runtime::has_id();
     let value = match has_id {
@@ -594,6 +612,17 @@ fn emit_has_id(def: &TypeDef, body: &StructDef, has_id: HasId) -> TokenStream {
             }
         }
     }
+}
+
+/// `impl HasId for name` as text (see [`text`]), its `object_id` body written by `body`.
+pub(super) fn has_id_text(name: &str, body: impl FnOnce(&mut text::Item)) -> Option<String> {
+    let mut item = text::Item::new();
+    item.impl_for(&text::path_text(runtime::has_id()), name);
+    item.line(4, &["fn object_id(&self) -> Option<&str> {"]);
+    body(&mut item);
+    item.line(4, &["}"]);
+    item.line(0, &["}"]);
+    item.finish()
 }
 
 fn emit_redacting_debug(def: &TypeDef, body: &StructDef) -> TokenStream {
