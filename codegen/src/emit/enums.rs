@@ -428,17 +428,7 @@ impl Context<'_> {
             let keeps_undecoded = body.discriminated && body.keeps_undecoded;
             let text = text_item(|| {
                 super::types::has_id_text(&def.name, |item| {
-                    item.line(8, &["match self {"]);
-                    let variants = body
-                        .variants
-                        .iter()
-                        .map(|variant| variant.rust_name.as_str());
-                    let undecoded = keeps_undecoded.then_some("Undecoded");
-                    for variant in variants.chain(undecoded).chain(["Unknown"]) {
-                        let pattern = format!("Self::{variant}(value)");
-                        item.arm_call(12, &pattern, "value.object_id()");
-                    }
-                    item.line(8, &["}"]);
+                    match_each_variant_text(item, body, keeps_undecoded, "value.object_id()");
                 })
             });
             if text.is_some() {
@@ -741,6 +731,20 @@ fn response_union_serialize_text(
         4,
         "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
     );
+    match_each_variant_text(&mut item, body, keeps_undecoded, SERIALIZE_VALUE);
+    item.line(4, &["}"]);
+    item.line(0, &["}"]);
+    item.finish()
+}
+
+/// A method body of a response union that does `value` with whichever variant's value it
+/// holds (the undecoded and unknown ones included): `match self { Self::A(value) => .., }`.
+fn match_each_variant_text(
+    item: &mut text::Item,
+    body: &UnionDef,
+    keeps_undecoded: bool,
+    value: &str,
+) {
     item.line(8, &["match self {"]);
     let variants = body
         .variants
@@ -748,12 +752,9 @@ fn response_union_serialize_text(
         .map(|variant| variant.rust_name.as_str());
     let undecoded = keeps_undecoded.then_some("Undecoded");
     for variant in variants.chain(undecoded).chain(["Unknown"]) {
-        item.arm_call(12, &format!("Self::{variant}(value)"), SERIALIZE_VALUE);
+        item.arm_call(12, &format!("Self::{variant}(value)"), value);
     }
     item.line(8, &["}"]);
-    item.line(4, &["}"]);
-    item.line(0, &["}"]);
-    item.finish()
 }
 
 /// [`emit_response_union`]'s `Decode` impl as text, for a union dispatched on `object` (and

@@ -291,31 +291,31 @@ impl Item {
     }
 
     /// A match arm `pattern => value,`, whose value prettyplease moves into a block on the
-    /// next line when the arm does not fit.
+    /// next line when the arm does not fit; the value (a literal or a path) has nowhere to
+    /// break there.
     pub(super) fn arm(&mut self, indent: usize, pattern: &str, value: &str) {
-        let one_line = self.base + indent + pattern.len() + 4 + value.len() + 1;
-        if one_line <= ARM_FITS {
-            self.doc(indent, &format!("{pattern} => {value},"));
-        } else {
-            self.doc(indent, &format!("{pattern} => {{"));
-            // The value (a literal or a path) has nowhere to break.
-            self.doc(indent + 4, value);
-            self.line(indent, &["}"]);
-        }
+        self.arm_with(indent, pattern, value, false);
     }
 
-    /// A match arm whose value is a call (`Self::A(value) => serde::Serialize::serialize(..),`):
-    /// whole when it fits, otherwise the value in a block of its own, where a value too long to
-    /// be sure of leaves the item to prettyplease.
+    /// [`Item::arm`] whose value is a call (`Self::A(value) => value.object_id(),`), which could
+    /// break in its block: a value too long to be sure of there leaves the item to prettyplease.
     pub(super) fn arm_call(&mut self, indent: usize, pattern: &str, value: &str) {
+        self.arm_with(indent, pattern, value, true);
+    }
+
+    fn arm_with(&mut self, indent: usize, pattern: &str, value: &str, breakable: bool) {
         let one_line = self.base + indent + pattern.len() + 4 + value.len() + 1;
         if one_line <= ARM_FITS {
             self.doc(indent, &format!("{pattern} => {value},"));
-        } else {
-            self.doc(indent, &format!("{pattern} => {{"));
-            self.line(indent + 4, &[value]);
-            self.line(indent, &["}"]);
+            return;
         }
+        self.doc(indent, &format!("{pattern} => {{"));
+        if breakable {
+            self.line(indent + 4, &[value]);
+        } else {
+            self.doc(indent + 4, value);
+        }
+        self.line(indent, &["}"]);
     }
 
     /// Whether a line of `length` columns at `indent` is one prettyplease keeps whole: `Some`
