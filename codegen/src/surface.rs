@@ -529,7 +529,7 @@ fn shape(api: &Api, def: &TypeDef) -> TypeShape {
 
 /// The Rust type as the emitter writes it, without the `crate::` and `std::` prefixes.
 fn rust_type(api: &Api, ty: &TypeRef) -> String {
-    crate::emit::type_text(ty, crate::emit::Spelling::Short, &|id| {
+    crate::emit::type_ref_text(ty, crate::emit::Spelling::Short, &|id| {
         api.type_def(id).name.clone()
     })
 }

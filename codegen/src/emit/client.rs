@@ -1,7 +1,7 @@
 //! Client methods: one `async` method per operation on the client, its blocking twin, the
 //! request path with its escaped parameters, and the file parts of multipart params.
 
-use super::text::{self, Returns, path_text, string_literal, type_text};
+use super::text::{self, Returns, path_text, string_literal};
 use super::{Context, doc_attrs, ident, runtime};
 use crate::ir::{
     Doc, HttpMethod, Operation, ParamsLocation, PathSegment, ResponseBody, StructDef, TypeDef,
@@ -111,8 +111,8 @@ impl Context<'_> {
         if operation.params.is_none() && operation.path_params.is_empty() {
             return None;
         }
-        let (params, _) = self.method_params_text(operation)?;
-        let response = type_text(self.response_type(&operation.response))?;
+        let (params, _) = self.method_params_text(operation);
+        let response = self.response_type_text(&operation.response);
         let error = path_text(runtime::error());
         let api_request = path_text(runtime::api_request());
         let output = format!("Result<{response}, {error}>");
@@ -228,8 +228,8 @@ impl Context<'_> {
 
     /// [`Self::emit_blocking_method`] as text (see [`text`]).
     fn blocking_method_text(&self, operation: &Operation, doc: &Doc) -> Option<(String, usize)> {
-        let (params, args) = self.method_params_text(operation)?;
-        let response = type_text(self.response_type(&operation.response))?;
+        let (params, args) = self.method_params_text(operation);
+        let response = self.response_type_text(&operation.response);
         let error = path_text(runtime::error());
         let mut item = method_opening_text(MethodOpening {
             doc,
@@ -264,12 +264,8 @@ impl Context<'_> {
         item.finish_at()
     }
 
-    /// [`Self::method_params`] as text: the parameters (`customer: &str`) and the arguments;
-    /// `None` where the params type's text is not known.
-    pub(super) fn method_params_text(
-        &self,
-        operation: &Operation,
-    ) -> Option<(Vec<String>, Vec<String>)> {
+    /// [`Self::method_params`] as text: the parameters (`customer: &str`) and the arguments.
+    pub(super) fn method_params_text(&self, operation: &Operation) -> (Vec<String>, Vec<String>) {
         let mut params = Vec::new();
         let mut args = Vec::new();
         for param in &operation.path_params {
@@ -277,11 +273,11 @@ impl Context<'_> {
             args.push(param.rust_name.clone());
         }
         if let Some(operation_params) = &operation.params {
-            let params_type = type_text(self.type_path(operation_params.type_id))?;
+            let params_type = self.type_path_text(operation_params.type_id);
             params.push(format!("params: &{params_type}"));
             args.push("params".to_owned());
         }
-        Some((params, args))
+        (params, args)
     }
 
     /// The method's parameters (`customer: &str, params: &Params,`) and the matching arguments.
@@ -299,6 +295,14 @@ impl Context<'_> {
             args.extend(quote! { params });
         }
         (params, args)
+    }
+
+    /// [`Self::response_type`] as text.
+    fn response_type_text(&self, response: &ResponseBody) -> String {
+        match response {
+            ResponseBody::Json(ty) => self.rust_type_text(ty),
+            ResponseBody::Binary { .. } => "Vec<u8>".to_owned(),
+        }
     }
 
     /// What a method returns on success: the decoded type, or the bytes of a document.

@@ -9,7 +9,8 @@ use super::text::SURE_FIT;
 use super::{SetAside, SetAsideText};
 use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
 
-/// [`PLACEHOLDER`](super::PLACEHOLDER) as a string literal writes it (escaped, being a private-use character).
+/// [`PLACEHOLDER`](super::PLACEHOLDER) as a string literal writes it (escaped, being a
+/// private-use character).
 const PLACEHOLDER_ESCAPED: &str = "\\u{e000}";
 
 /// How many token trees an item placeholder and its carrier take: `#`, `[doc = ".."]`, and
@@ -67,7 +68,7 @@ impl SetAside {
                     }
                 }
                 // Only the braces of a module or an impl block hold items: a function's body,
-                // a struct's fields and the rest are copied as they are, without a look inside.
+                // a struct's fields and the rest are moved as they are, without a look inside.
                 TokenTree::Group(group) if group.delimiter() == Delimiter::Brace && holds_items => {
                     let (span, stream) = (group.span(), group.stream());
                     // The group's own handle on its trees goes first, so that they are moved.

@@ -1053,7 +1053,7 @@ impl Context<'_> {
     /// [`Self::rust_type`] as text, as [`text::type_text`] writes the tokens (which it does
     /// for every type this makes: paths and their generic arguments only).
     fn rust_type_text(&self, ty: &TypeRef) -> String {
-        type_text(ty, Spelling::Full, &|id| self.type_path_text(id))
+        type_ref_text(ty, Spelling::Full, &|id| self.type_path_text(id))
     }
 
     /// `Wrapper<Inner>` for a one-parameter generic around another type.
@@ -1063,7 +1063,7 @@ impl Context<'_> {
     }
 }
 
-/// How [`type_text`] writes the paths of the runtime's types and of std's.
+/// How [`type_ref_text`] writes the paths of the runtime's types and of std's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Spelling {
     /// As the generated code names them (`crate::Expandable`, `std::collections::BTreeMap`).
@@ -1074,7 +1074,7 @@ pub(crate) enum Spelling {
 
 /// A use of a type as Rust text, spelled as `spelling` says, each named type as `named` writes
 /// its path: one writer for the text items and the surface record.
-pub(crate) fn type_text(
+pub(crate) fn type_ref_text(
     ty: &TypeRef,
     spelling: Spelling,
     named: &dyn Fn(TypeId) -> String,
@@ -1086,7 +1086,7 @@ pub(crate) fn type_text(
             Spelling::Short => full.rsplit("::").next().unwrap_or_default().to_owned(),
         }
     };
-    let inner = |ty: &TypeRef| type_text(ty, spelling, named);
+    let inner = |ty: &TypeRef| type_ref_text(ty, spelling, named);
     let generic = |wrapper: TokenStream, ty: &TypeRef| format!("{}<{}>", path(wrapper), inner(ty));
     match ty {
         TypeRef::String { .. } => "String".to_owned(),

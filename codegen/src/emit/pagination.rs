@@ -2,7 +2,7 @@
 //! `<method>_iter` on the blocking one.
 
 use super::client::{MethodOpening, method_opening_text};
-use super::text::{Returns, path_text, type_text};
+use super::text::{Returns, path_text};
 use super::{Context, ident, runtime};
 use crate::ir::{Doc, Operation, Pagination, ResponseBody, TypeRef};
 use proc_macro2::TokenStream;
@@ -126,7 +126,7 @@ impl Context<'_> {
         pagination: Pagination,
     ) -> Option<(String, usize)> {
         let item_type = self.streamed_item_text(operation)?;
-        let (params, args) = self.method_params_text(operation)?;
+        let (params, args) = self.method_params_text(operation);
         let stream = path_text(match pagination {
             Pagination::List => runtime::list_stream(),
             Pagination::Search => runtime::search_stream(),
@@ -191,7 +191,7 @@ impl Context<'_> {
     /// The `<method>_iter` method of the blocking client as text (see [`text`]).
     fn iter_method_text(&self, operation: &Operation) -> Option<(String, usize)> {
         let item_type = self.streamed_item_text(operation)?;
-        let (params, args) = self.method_params_text(operation)?;
+        let (params, args) = self.method_params_text(operation);
         let blocking_iter = path_text(runtime::blocking_iter());
         let mut item = method_opening_text(MethodOpening {
             doc: &Doc(Some(iter_doc(operation))),
@@ -223,7 +223,7 @@ impl Context<'_> {
         else {
             return None;
         };
-        type_text(self.rust_type(item))
+        Some(self.rust_type_text(item))
     }
 }
 

@@ -379,10 +379,10 @@ fn call_forms(context: &Context<'_>, operation: &Operation, method: &str) -> Vec
         .map(|param| param.rust_name.clone())
         .collect();
     let ids_params = ids.iter().map(|id| format!("{id}: &str"));
-    let params_type_text = operation.params.map(|operation_params| {
-        super::text::type_text(context.type_path(operation_params.type_id))
-    });
-    let full_text = context.method_params_text(operation);
+    let params_type_text = operation
+        .params
+        .map(|operation_params| context.type_path_text(operation_params.type_id));
+    let full_text = Some(context.method_params_text(operation));
     let full = |name: String| CallForm {
         name: ident(&name),
         params: params.clone(),
@@ -404,7 +404,7 @@ fn call_forms(context: &Context<'_>, operation: &Operation, method: &str) -> Vec
         params: quote! { #(#id_params)* },
         args: quote! { #(#id_idents,)* &#params_type::default() },
         defaulted: true,
-        text: params_type_text.flatten().map(|params_type| {
+        text: params_type_text.map(|params_type| {
             (
                 ids_params.collect(),
                 ids.iter()

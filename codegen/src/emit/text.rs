@@ -77,9 +77,7 @@ impl Item {
     /// own: whole however long when it has nowhere to break.
     fn list_line(&mut self, indent: usize, element: &str) {
         if has_nowhere_to_break(element) {
-            self.text.extend(std::iter::repeat_n(' ', indent));
-            self.text.push_str(element);
-            self.text.push_str(",\n");
+            self.doc(indent, &format!("{element},"));
         } else {
             self.line(indent, &[element, ","]);
         }
